@@ -1,0 +1,3 @@
+#!/bin/sh
+# Regenerate the build system. Nothing else: configure does the checking.
+exec autoreconf -fi

@@ -1,0 +1,8 @@
+# common/: primitives shared by every layer.
+libmigratore_a_SOURCES += \
+	common/banned.h \
+	common/buf.c common/buf.h \
+	common/err.c common/err.h \
+	common/log.c common/log.h \
+	common/strv.c common/strv.h \
+	common/xmalloc.c common/xmalloc.h

@@ -1,0 +1,1 @@
+# config: sources of this layer

@@ -1,0 +1,128 @@
+/*
+ * The driver interface: one table of function pointers per engine, found by
+ * name in one static registry. Engine differences (SQL types, locking,
+ * placeholders, transactional DDL, error text) live behind this table and
+ * nowhere else: code above it never asks which engine it talks to, it asks
+ * the driver.
+ *
+ * Every connection is a struct db whose first member is this base; drivers
+ * embed it in their own struct. Callers use the db_* wrappers below, which
+ * also trace SQL to stderr when the target has DEBUG on.
+ *
+ * Errors: ERR_CONNECT when the server cannot be reached, refuses the login or
+ * the connection is lost mid-way; ERR_LOCK when the migration lock is not
+ * obtained in time; ERR_SQL when a statement fails. The engine's own words
+ * (SQLSTATE, native code, message, detail, hint, position) are copied into
+ * struct err intact. A password never appears in an error.
+ */
+#ifndef MIG_DRIVER_H
+#define MIG_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/strv.h"
+#include "config/target.h"
+
+struct driver;
+
+struct db {
+	const struct driver *drv;
+	const struct target *target; /* borrowed; outlives the connection */
+	bool debug;                  /* trace SQL to stderr */
+	bool readonly;
+};
+
+/* A bound parameter. Text is bound as text, byte for byte. */
+enum db_param_type { DBP_NULL, DBP_INT, DBP_TEXT };
+struct db_param {
+	enum db_param_type type;
+	int64_t i;
+	const char *s;
+};
+#define DBP_NULLV ((struct db_param){ DBP_NULL, 0, NULL })
+#define DBP_INTV(v) ((struct db_param){ DBP_INT, (v), NULL })
+#define DBP_TEXTV(v)                                                           \
+	((v) ? (struct db_param){ DBP_TEXT, 0, (v) } : DBP_NULLV)
+
+/* A result set, every cell as text (NULL for SQL NULL), row-major. */
+struct db_rows {
+	size_t nrows;
+	size_t ncols;
+	char **cells;
+};
+const char *db_rows_get(const struct db_rows *r, size_t row, size_t col);
+void db_rows_free(struct db_rows *r);
+
+struct driver {
+	const char *name; /* "sqlite", "postgres", "mysql" */
+	/* DB_URL query parameters this engine accepts; NULL-terminated */
+	const char *const *url_params;
+	/* DDL runs inside a transaction and rolls back with it */
+	bool transactional_ddl;
+	/* SQL types for new bookkeeping tables */
+	const char *type_int64;
+	const char *type_text;   /* long text: description, traceback */
+	const char *type_string; /* short text: uuid, result, start_s */
+
+	/* readonly: never create or change anything (dry runs, list) */
+	int (*connect)(const struct target *t, bool readonly, struct db **out,
+		       struct err *e);
+	void (*close)(struct db *db);
+	/* The per-database migration lock; waits up to timeout seconds. */
+	int (*lock)(struct db *db, int timeout, struct err *e);
+	int (*unlock)(struct db *db, struct err *e);
+	int (*begin)(struct db *db, struct err *e);
+	int (*commit)(struct db *db, struct err *e);
+	int (*rollback)(struct db *db, struct err *e);
+	/* One statement of a migration, as written, no parameters. */
+	int (*exec)(struct db *db, const char *sql, struct err *e);
+	/*
+	 * One statement with '?' placeholders bound to params (the driver
+	 * translates them to its own syntax). out may be NULL when no rows
+	 * are wanted.
+	 */
+	int (*query)(struct db *db, const char *sql,
+		     const struct db_param *params, size_t nparams,
+		     struct db_rows **out, struct err *e);
+	/* Column names of a table in the current database; none if absent. */
+	int (*columns)(struct db *db, const char *table, struct strv *out,
+		       struct err *e);
+	void (*quote_ident)(const char *ident, struct buf *out);
+	int (*server_version)(struct db *db, struct buf *out, struct err *e);
+	/* True when running stmt commits the open transaction (MySQL DDL). */
+	bool (*commits_implicitly)(const char *stmt);
+};
+
+const struct driver *driver_find(const char *engine);
+/* Names of all compiled-in drivers, for help and messages. */
+const char *const *driver_names(void);
+
+/*
+ * Check what can be checked before touching anything: the engine exists
+ * and every DB_URL query parameter is one the engine accepts (ERR_CONFIG).
+ */
+int driver_validate(const struct target *t, struct err *e);
+
+/* Wrappers: dispatch through db->drv and trace SQL when debug is on. */
+int db_connect(const struct target *t, bool readonly, struct db **out,
+	       struct err *e);
+void db_close(struct db *db);
+int db_lock(struct db *db, int timeout, struct err *e);
+int db_unlock(struct db *db, struct err *e);
+int db_begin(struct db *db, struct err *e);
+int db_commit(struct db *db, struct err *e);
+int db_rollback(struct db *db, struct err *e);
+int db_exec(struct db *db, const char *sql, struct err *e);
+int db_query(struct db *db, const char *sql, const struct db_param *params,
+	     size_t nparams, struct db_rows **out, struct err *e);
+int db_columns(struct db *db, const char *table, struct strv *out,
+	       struct err *e);
+void db_quote_ident(struct db *db, const char *ident, struct buf *out);
+bool db_transactional_ddl(const struct db *db);
+bool db_commits_implicitly(const struct db *db, const char *stmt);
+
+#endif

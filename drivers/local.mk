@@ -1,0 +1,1 @@
+# drivers: sources of this layer

@@ -1,0 +1,1 @@
+# orchestrator: sources of this layer

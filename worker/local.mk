@@ -1,0 +1,1 @@
+# worker: sources of this layer

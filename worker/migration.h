@@ -1,0 +1,83 @@
+/*
+ * One migration file (SPEC 4.2, 4.3): its header (uuid, timestamp,
+ * description, transaction, replaces) and its sections, each with the
+ * statements the lexer found and a checksum. Parsing is pure and complete:
+ * after migration_parse succeeds nothing about the file can fail later, so
+ * the whole directory is checked before a database is touched.
+ *
+ * A SQL migration has sections marked by `-- migratore: <name> [engine]`
+ * lines; an executable migration (execute bit set, not .sql) has only its
+ * header, in comment lines with any leader (#, --, //), and is run as
+ * `<file> <operation>`.
+ */
+#ifndef MIG_MIGRATION_H
+#define MIG_MIGRATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "common/strv.h"
+#include "worker/lexer.h"
+
+enum section_kind {
+	SEC_RUN,
+	SEC_ROLLBACK,
+	SEC_RUN_PARTIAL,
+	SEC_RUN_SKIP,
+	SEC_CLEANUP,
+	SEC_NKINDS
+};
+
+struct section {
+	enum section_kind kind;
+	char *engine;            /* NULL: every engine */
+	int line;                /* line of the marker */
+	struct stmt_list stmts;  /* statements in order */
+	char checksum[65];       /* sha256 hex of the section's body bytes */
+};
+
+struct migration {
+	char *path;        /* as found: dir/file */
+	char *filename;    /* base name; written to the `name` column */
+	char *uuid;
+	int64_t timestamp;
+	char *description; /* "" when absent */
+	bool transaction_off;
+	bool executable;
+	struct strv replaces; /* uuids, for squashed migrations */
+	struct section *sections;
+	size_t nsections;
+	char checksum[65]; /* sha256 hex of the whole file */
+};
+
+/*
+ * Parse the bytes of a file. name is used for messages and as filename.
+ * Errors (ERR_MIGFILE) carry file:line: missing uuid or timestamp, a bad
+ * header value, an unknown `-- migratore:` key or section (a typo), a
+ * missing `run` section, a duplicate section for the same engine, an
+ * unterminated quote or comment (from the lexer).
+ */
+int migration_parse(const char *path, const char *text, size_t len,
+		    bool executable, struct migration **out, struct err *e);
+/* Read and parse a file. */
+int migration_load(const char *path, bool executable, struct migration **out,
+		   struct err *e);
+void migration_free(struct migration *m);
+
+/*
+ * The section of this kind for the engine: the engine-qualified one if the
+ * file has it, else the plain one, else NULL. For an executable migration
+ * every kind is "present" only as far as the program decides: NULL here.
+ */
+const struct section *migration_section(const struct migration *m,
+					enum section_kind kind,
+					const char *engine);
+
+/* "run", "rollback", "run_partial", "run_skip", "cleanup" */
+const char *section_kind_name(enum section_kind kind);
+/* "Run", "Rollback", "Run Partial", "Run Skip"; "Cleanup" for cleanup */
+const char *section_operation(enum section_kind kind);
+
+#endif
