@@ -9,6 +9,14 @@
  * embed it in their own struct. Callers use the db_* wrappers below, which
  * also trace SQL to stderr when the target has DEBUG on.
  *
+ * Transactions: outside begin ... commit/rollback every exec and query is
+ * committed on its own (autocommit). Between begin and commit/rollback
+ * nothing is committed except what the engine commits implicitly (MySQL
+ * DDL; commits_implicitly says which statements), and after such an
+ * implicit commit the following statements are again inside the open
+ * transaction until commit or rollback. Statements that cannot run in a
+ * transaction (CREATE INDEX CONCURRENTLY) are run outside begin/commit.
+ *
  * Errors: ERR_CONNECT when the server cannot be reached, refuses the login or
  * the connection is lost mid-way; ERR_LOCK when the migration lock is not
  * obtained in time; ERR_SQL when a statement fails. The engine's own words
