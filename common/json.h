@@ -1,0 +1,39 @@
+/*
+ * A small JSON writer into a struct buf: nesting and commas are tracked, so
+ * callers only say what to write. Strings are escaped per RFC 8259; bytes
+ * that are not valid UTF-8 are written as U+FFFD so the output always
+ * parses. Depth is limited to JSON_MAX_DEPTH (deeper calls are a bug).
+ */
+#ifndef MIG_JSON_H
+#define MIG_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+
+#define JSON_MAX_DEPTH 16
+
+struct json {
+	struct buf *out;
+	int depth;
+	bool first[JSON_MAX_DEPTH];
+	bool pretty;
+};
+
+void json_init(struct json *j, struct buf *out, bool pretty);
+/* key is NULL inside an array or at the top. */
+void json_object_begin(struct json *j, const char *key);
+void json_object_end(struct json *j);
+void json_array_begin(struct json *j, const char *key);
+void json_array_end(struct json *j);
+void json_string(struct json *j, const char *key, const char *value);
+void json_int(struct json *j, const char *key, int64_t value);
+void json_double(struct json *j, const char *key, double value);
+void json_bool(struct json *j, const char *key, bool value);
+void json_null(struct json *j, const char *key);
+
+/* Append s as a quoted JSON string (null for NULL). */
+void json_quote(struct buf *out, const char *s);
+
+#endif

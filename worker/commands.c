@@ -1,0 +1,497 @@
+/* Database commands against one target, shared by both modes. */
+#include "config.h"
+
+#include "worker/commands.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/json.h"
+#include "common/xmalloc.h"
+#include "drivers/driver.h"
+#include "worker/ledger.h"
+#include "worker/plan.h"
+#include "worker/runner.h"
+#include "common/banned.h"
+
+struct cmdctx {
+	const struct target *t;
+	const struct migset *ms;
+	const struct cmd_opts *o;
+	struct sink *sink;
+	struct db *db;
+	struct ledger ledger;
+	struct plan plan;
+	struct run_summary sum;
+	struct runner runner;
+	struct err e;
+	bool locked;
+};
+
+static int cmd_upgrade(struct cmdctx *c);
+static int cmd_dry_upgrade(struct cmdctx *c);
+static int cmd_downgrade(struct cmdctx *c);
+static int cmd_dry_downgrade(struct cmdctx *c);
+static int cmd_mark(struct cmdctx *c);
+static int cmd_skip(struct cmdctx *c);
+static int cmd_rebuild(struct cmdctx *c);
+static int cmd_list(struct cmdctx *c);
+static int cmd_errors(struct cmdctx *c);
+static int cmd_trace(struct cmdctx *c);
+
+static const struct cmd_def {
+	const char *name;
+	bool writes;     /* takes the lock and may create the table */
+	bool migrations; /* reads the migrations directory */
+	bool full;       /* reads the long text columns */
+	int (*fn)(struct cmdctx *c);
+} cmd_table[] = {
+	[CMD_UPGRADE] = { "upgrade", true, true, false, cmd_upgrade },
+	[CMD_DRY_UPGRADE] = { "dry_upgrade", false, true, false,
+			      cmd_dry_upgrade },
+	[CMD_DOWNGRADE] = { "downgrade", true, true, false, cmd_downgrade },
+	[CMD_DRY_DOWNGRADE] = { "dry_downgrade", false, true, false,
+				cmd_dry_downgrade },
+	[CMD_MARK] = { "mark", true, true, false, cmd_mark },
+	[CMD_SKIP] = { "skip", true, true, false, cmd_skip },
+	[CMD_REBUILD] = { "rebuild", true, true, false, cmd_rebuild },
+	[CMD_LIST] = { "list", false, false, false, cmd_list },
+	[CMD_ERRORS] = { "errors", false, false, false, cmd_errors },
+	[CMD_TRACE] = { "trace", false, false, true, cmd_trace },
+};
+#define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
+
+bool
+command_lookup(const char *name, enum command_id *out)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (strcmp(cmd_table[i].name, name) == 0) {
+			*out = (enum command_id)i;
+			return true;
+		}
+	return false;
+}
+
+const char *
+command_name(enum command_id cmd)
+{
+	return cmd_table[cmd].name;
+}
+
+bool
+command_needs_migrations(enum command_id cmd)
+{
+	return cmd_table[cmd].migrations;
+}
+
+static const struct migration *
+mig(const struct cmdctx *c, size_t i)
+{
+	return c->ms->v[i];
+}
+
+/* Python's repr, kept so scripts reading dry_upgrade keep working. */
+static void
+result_migration(struct cmdctx *c, const struct migration *m)
+{
+	sink_resultf(c->sink, "<Migration %s %lld %s>", m->uuid,
+		     (long long)m->timestamp, m->description);
+}
+
+static void
+warn_drift(struct cmdctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->plan.n; i++)
+		if (c->plan.drifted[i])
+			sink_warning(c->sink,
+				     "%s (%s) was changed after it was applied "
+				     "(its run section's checksum differs)",
+				     mig(c, i)->filename, mig(c, i)->uuid);
+}
+
+static int
+check_out_of_order(struct cmdctx *c)
+{
+	struct buf names = BUF_INIT;
+	const struct migration *newest;
+	size_t i;
+	int r;
+
+	if (c->plan.nout_of_order == 0 || c->o->allow_out_of_order)
+		return 0;
+	newest = mig(c, (size_t)c->plan.newest_applied);
+	for (i = 0; i < c->plan.nout_of_order; i++)
+		buf_addf(&names, "%s%s", i ? ", " : "",
+			 mig(c, c->plan.out_of_order[i])->filename);
+	r = err_set(&c->e, ERR_STATE,
+		    "out of order: %s %s older than the newest applied "
+		    "migration %s but %s never applied; use "
+		    "--allow-out-of-order to apply %s",
+		    names.ptr, c->plan.nout_of_order > 1 ? "are" : "is",
+		    newest->filename,
+		    c->plan.nout_of_order > 1 ? "were" : "was",
+		    c->plan.nout_of_order > 1 ? "them" : "it");
+	buf_release(&names);
+	return r;
+}
+
+/* Every pending migration must have something to run on this engine. */
+static int
+check_runnable(struct cmdctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->plan.npending; i++) {
+		const struct migration *m = mig(c, c->plan.pending[i]);
+
+		if (!m->executable &&
+		    migration_section(m, SEC_RUN, c->t->engine) == NULL)
+			return err_set_at(&c->e, ERR_MIGFILE, m->path, 0, 0,
+					  "no 'run' section for engine %s",
+					  c->t->engine);
+	}
+	return 0;
+}
+
+static int
+cmd_upgrade(struct cmdctx *c)
+{
+	size_t i;
+	int r;
+
+	warn_drift(c);
+	if ((r = check_out_of_order(c)) < 0 || (r = check_runnable(c)) < 0)
+		return r;
+	for (i = 0; i < c->plan.npending; i++) {
+		r = runner_run(&c->runner, mig(c, c->plan.pending[i]), OP_RUN,
+			       0, false, &c->e);
+		if (r < 0) {
+			c->sum.pending = (int)(c->plan.npending - i);
+			return r;
+		}
+	}
+	return 0;
+}
+
+static int
+cmd_dry_upgrade(struct cmdctx *c)
+{
+	size_t i;
+
+	warn_drift(c);
+	for (i = 0; i < c->plan.npending; i++)
+		result_migration(c, mig(c, c->plan.pending[i]));
+	c->sum.pending = (int)c->plan.npending;
+	if (check_out_of_order(c) < 0)
+		return c->e.code;
+	return check_runnable(c);
+}
+
+static const struct migration *
+last_applied(struct cmdctx *c)
+{
+	if (c->plan.newest_applied < 0) {
+		err_set(&c->e, ERR_STATE, "no applied migration found in %s",
+			c->ms->dir);
+		return NULL;
+	}
+	return mig(c, (size_t)c->plan.newest_applied);
+}
+
+static int
+cmd_downgrade(struct cmdctx *c)
+{
+	const struct migration *m;
+
+	if ((m = last_applied(c)) == NULL)
+		return c->e.code;
+	if (!m->executable &&
+	    migration_section(m, SEC_ROLLBACK, c->t->engine) == NULL)
+		return err_set(&c->e, ERR_STATE,
+			       "%s (%s) does not implement rollback: it has "
+			       "no 'rollback' section for engine %s",
+			       m->filename, m->uuid, c->t->engine);
+	return runner_run(&c->runner, m, OP_ROLLBACK, 0, true, &c->e);
+}
+
+static int
+cmd_dry_downgrade(struct cmdctx *c)
+{
+	const struct migration *m;
+
+	if ((m = last_applied(c)) == NULL)
+		return c->e.code;
+	result_migration(c, m);
+	return 0;
+}
+
+static int
+cmd_mark(struct cmdctx *c)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < c->plan.npending; i++) {
+		r = runner_run(&c->runner, mig(c, c->plan.pending[i]),
+			       OP_RUN_SKIP, 0, false, &c->e);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+cmd_skip(struct cmdctx *c)
+{
+	if (c->plan.npending == 0)
+		return err_set(&c->e, ERR_STATE,
+			       "no pending migration to skip in %s",
+			       c->ms->dir);
+	return runner_run(&c->runner, mig(c, c->plan.pending[0]), OP_RUN_SKIP,
+			  0, false, &c->e);
+}
+
+static int
+cmd_rebuild(struct cmdctx *c)
+{
+	const struct migration *m;
+	int from = 0;
+
+	if (c->o->id == NULL)
+		return err_set(&c->e, ERR_USAGE, "rebuild needs a migration id");
+	if ((m = migset_find(c->ms, c->o->id)) == NULL)
+		return err_set(&c->e, ERR_NOTFOUND,
+			       "migration '%s' not found in %s", c->o->id,
+			       c->ms->dir);
+	if (!m->executable &&
+	    migration_section(m, SEC_RUN_PARTIAL, c->t->engine) == NULL) {
+		from = plan_resume_point(&c->ledger, m->uuid);
+		if (from > 0)
+			sink_warning(c->sink,
+				     "%s: resuming at statement %d: the first "
+				     "%d were committed by the failed run",
+				     m->filename, from + 1, from);
+	}
+	return runner_run(&c->runner, m, OP_RUN_PARTIAL, from, false, &c->e);
+}
+
+static void
+block_text(const struct ledger_row *r, bool with_error, struct buf *b)
+{
+	char ts[32];
+
+	ledger_format_time(r->timestamp, ts);
+	buf_addf(b, "ID          : %lld\n", (long long)r->object_id);
+	buf_addf(b, "UUID        : %s\n", r->uuid ? r->uuid : "");
+	buf_addf(b, "Timestamp   : %lld (%s)\n", (long long)r->timestamp, ts);
+	buf_addf(b, "Description : %s\n", r->description ? r->description : "");
+	buf_addf(b, "Operation   : %s\n", r->operation ? r->operation : "");
+	buf_addf(b, "Operator    : %s\n",
+		 r->operator_name ? r->operator_name : "");
+	buf_addf(b, "Duration    : %lld %s\n", (long long)r->duration,
+		 r->duration == 1 ? "second" : "seconds");
+	buf_addf(b, "Start time  : %s\n", r->start_s ? r->start_s : "");
+	buf_addf(b, "End time    : %s", r->end_s ? r->end_s : "");
+	if (with_error)
+		buf_addf(b, "\nError       :  %s", r->error ? r->error : "");
+}
+
+static void
+row_json(struct json *j, const struct ledger_row *r)
+{
+	json_object_begin(j, NULL);
+	json_int(j, "id", r->object_id);
+	json_string(j, "uuid", r->uuid);
+	json_int(j, "timestamp", r->timestamp);
+	json_string(j, "name", r->name);
+	json_string(j, "description", r->description);
+	json_string(j, "result", r->result);
+	json_string(j, "error", r->error);
+	json_string(j, "operation", r->operation);
+	json_string(j, "operator", r->operator_name);
+	json_int(j, "start", r->start);
+	json_int(j, "end", r->end);
+	json_int(j, "duration", r->duration);
+	json_string(j, "start_s", r->start_s);
+	json_string(j, "end_s", r->end_s);
+	json_string(j, "checksum", r->checksum);
+	if (r->committed >= 0)
+		json_int(j, "committed", r->committed);
+	else
+		json_null(j, "committed");
+	json_string(j, "run_id", r->run_id);
+	json_string(j, "host", r->host);
+	json_object_end(j);
+}
+
+static int
+list_rows(struct cmdctx *c, bool errors)
+{
+	struct buf b = BUF_INIT;
+	struct json j;
+	size_t i, n = 0;
+
+	if (c->o->json) {
+		json_init(&j, &b, true);
+		json_array_begin(&j, NULL);
+	}
+	for (i = 0; i < c->ledger.n; i++) {
+		const struct ledger_row *r = &c->ledger.v[i];
+
+		if (ledger_row_success(r) == errors)
+			continue;
+		if (c->o->json) {
+			row_json(&j, r);
+			continue;
+		}
+		if (n++ > 0)
+			buf_addc(&b, '\n');
+		block_text(r, errors, &b);
+		buf_addc(&b, '\n');
+	}
+	if (c->o->json) {
+		json_array_end(&j);
+		buf_addc(&b, '\n');
+	}
+	if (b.len > 0) {
+		buf_truncate(&b, b.len - 1);
+		sink_result(c->sink, b.ptr);
+	}
+	buf_release(&b);
+	return 0;
+}
+
+static int
+cmd_list(struct cmdctx *c)
+{
+	return list_rows(c, false);
+}
+
+static int
+cmd_errors(struct cmdctx *c)
+{
+	return list_rows(c, true);
+}
+
+static int
+cmd_trace(struct cmdctx *c)
+{
+	const struct ledger_row *r;
+	char *end;
+	long long id;
+
+	if (c->o->id == NULL)
+		return err_set(&c->e, ERR_USAGE, "trace needs a row id");
+	id = strtoll(c->o->id, &end, 10);
+	if (end == c->o->id || *end != '\0')
+		return err_set(&c->e, ERR_USAGE,
+			       "trace: '%s' is not a row id (a number from "
+			       "the ID line of list or errors)",
+			       c->o->id);
+	if ((r = ledger_find(&c->ledger, id)) == NULL)
+		return err_set(&c->e, ERR_NOTFOUND,
+			       "no bookkeeping row with id %lld", id);
+	if (r->traceback == NULL || r->traceback[0] == '\0')
+		return err_set(&c->e, ERR_NOTFOUND,
+			       "row %lld has no traceback (result: %s)", id,
+			       r->result ? r->result : "none");
+	sink_result(c->sink, r->traceback);
+	return 0;
+}
+
+/* Connect, lock if writing, read the table and plan. */
+static int
+command_prepare(struct cmdctx *c, const struct cmd_def *d)
+{
+	struct buf desc = BUF_INIT;
+	int r;
+
+	if ((r = driver_validate(c->t, &c->e)) < 0)
+		return r;
+	target_describe(c->t, &desc);
+	sink_banner(c->sink, desc.ptr);
+	buf_release(&desc);
+	if ((r = db_connect(c->t, !d->writes, &c->db, &c->e)) < 0)
+		return r;
+	if (d->writes) {
+		if ((r = db_lock(c->db, c->t->lock_timeout, &c->e)) < 0)
+			return r;
+		c->locked = true;
+		if ((r = ledger_ensure(c->db, &c->e)) < 0)
+			return r;
+	}
+	if ((r = ledger_load(c->db, d->full, &c->ledger, &c->e)) < 0)
+		return r;
+	if (d->migrations)
+		plan_compute(c->ms, &c->ledger, c->t->engine, &c->plan);
+	return 0;
+}
+
+static void
+count_pending(struct cmdctx *c)
+{
+	struct plan after;
+
+	plan_compute(c->ms, &c->ledger, c->t->engine, &after);
+	c->sum.pending = (int)after.npending;
+	plan_release(&after);
+}
+
+int
+command_run(enum command_id cmd, const struct target *t,
+	    const struct migset *ms, const struct cmd_opts *o,
+	    struct sink *sink)
+{
+	const struct cmd_def *d = &cmd_table[cmd];
+	struct cmdctx c;
+	int r;
+
+	memset(&c, 0, sizeof(c));
+	c.t = t;
+	c.ms = ms;
+	c.o = o;
+	c.sink = sink;
+	c.runner.t = t;
+	c.runner.ledger = &c.ledger;
+	c.runner.sink = sink;
+	c.runner.run_id = o->run_id;
+	c.runner.host = o->host;
+	c.runner.sum = &c.sum;
+	if (d->migrations && ms == NULL) {
+		r = err_set(&c.e, ERR_INTERNAL, "%s: no migrations", d->name);
+		goto out;
+	}
+	if ((r = command_prepare(&c, d)) < 0)
+		goto out;
+	c.runner.db = c.db;
+	r = d->fn(&c);
+	if (d->migrations)
+		count_pending(&c);
+out:
+	if (c.db) {
+		struct err ue = ERR_INIT;
+
+		if (c.locked)
+			db_unlock(c.db, &ue);
+		db_close(c.db);
+	}
+	c.sum.exit_code = r < 0 ? err_exit_code(c.e.code ? c.e.code : r) : 0;
+	c.sum.error = r < 0 ? c.e.msg : NULL;
+	c.sum.err_code = r < 0 ? (c.e.code ? c.e.code : r) : 0;
+	if (r < 0 && c.e.file[0] != '\0') {
+		char text[ERR_TEXT_MAX];
+
+		err_text(&c.e, text, sizeof(text));
+		memcpy(c.e.msg, text, sizeof(c.e.msg) - 1);
+		c.e.msg[sizeof(c.e.msg) - 1] = '\0';
+	}
+	sink_finished(sink, &c.sum);
+	plan_release(&c.plan);
+	ledger_release(&c.ledger);
+	return c.sum.exit_code;
+}

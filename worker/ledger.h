@@ -1,0 +1,85 @@
+/*
+ * The bookkeeping table `migratore` (SPEC 5), shared with the Python tool:
+ * the same fifteen columns and strings, plus nullable columns of our own
+ * (checksum, statement, committed, run_id, host) that the Python tool
+ * ignores. A table the Python tool made (32-bit integers, latin1, duplicate
+ * indexes) is used as it is; missing columns are added. Every value is
+ * bound, never spliced into SQL, so text is stored byte for byte.
+ *
+ * Rows are appended only, each with object_id = max + 1 allocated inside
+ * the migration lock.
+ */
+#ifndef MIG_LEDGER_H
+#define MIG_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "common/strv.h"
+#include "drivers/driver.h"
+
+#define LEDGER_TABLE "migratore"
+
+struct ledger_row {
+	int64_t object_id;
+	char *uuid;
+	int64_t timestamp;
+	char *name;
+	char *description;
+	char *result;    /* "success" or "error" */
+	char *error;
+	char *traceback;
+	char *operator_name;
+	char *operation; /* "Run", "Run Partial", "Run Skip", "Rollback" */
+	int64_t start;
+	int64_t end;
+	int64_t duration;
+	char *start_s;
+	char *end_s;
+	char *checksum;
+	char *statement;
+	int64_t committed; /* -1 when NULL */
+	char *run_id;
+	char *host;
+};
+
+struct ledger {
+	struct ledger_row *v; /* ascending object_id */
+	size_t n;
+	size_t cap;
+	bool exists;          /* the table was there */
+	struct strv columns;  /* the table's columns, as found */
+};
+
+#define LEDGER_INIT { NULL, 0, 0, false, STRV_INIT }
+
+/* Create the table if missing and add any missing column. */
+int ledger_ensure(struct db *db, struct err *e);
+
+/*
+ * Read every row, ascending object_id. With full false the long text
+ * columns (traceback, statement) are not read. A missing table is an
+ * empty ledger, not an error (dry runs must not create it).
+ */
+int ledger_load(struct db *db, bool full, struct ledger *out, struct err *e);
+void ledger_release(struct ledger *l);
+
+/*
+ * Append a row: allocates object_id (max + 1 read from the table, so rows
+ * written by another tool are respected), inserts with bound values and
+ * records the row in l. The caller owns the transaction.
+ */
+int ledger_append(struct db *db, struct ledger *l,
+		  const struct ledger_row *row, int64_t *id_out,
+		  struct err *e);
+
+/* The row with this object_id, or NULL. */
+const struct ledger_row *ledger_find(const struct ledger *l, int64_t id);
+bool ledger_row_success(const struct ledger_row *r);
+
+/* "27 Nov 2026 09:09:39" (UTC), the Python tool's start_s format. */
+void ledger_format_time(int64_t t, char out[32]);
+
+#endif

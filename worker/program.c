@@ -1,0 +1,225 @@
+/* Running executable migrations with the connection in their environment. */
+#include "config.h"
+
+#include "worker/program.h"
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/strv.h"
+#include "common/xmalloc.h"
+#include "common/banned.h"
+
+extern char **environ;
+
+/* Variables we set; inherited copies of them are dropped first. */
+static const char *const program_vars[] = {
+	"DB_URL", "ENGINE", "HOST", "PORT", "DB", "USERNAME", "PASSWORD",
+	"UNIX_SOCKET", "FS", "SAFE", "MIGRATORE_UUID", "MIGRATORE_FORCE",
+	"DB_HOST", "DB_PORT", "DB_UNIX_SOCKET", "DB_USER", "DB_USERNAME",
+	"DB_PASSWORD", "DB_NAME", NULL
+};
+
+static void
+url_escape(struct buf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~", c)) {
+			buf_addc(out, (char)c);
+		} else {
+			buf_addc(out, '%');
+			buf_addc(out, hex[c >> 4]);
+			buf_addc(out, hex[c & 15]);
+		}
+	}
+}
+
+void
+program_target_url(const struct target *t, bool with_password,
+		   struct buf *out)
+{
+	if (strcmp(t->engine, "sqlite") == 0) {
+		buf_addf(out, "sqlite://%s", t->db ? t->db : "");
+		return;
+	}
+	buf_addf(out, "%s://", t->engine);
+	if (t->username) {
+		url_escape(out, t->username);
+		if (t->password) {
+			buf_addc(out, ':');
+			if (with_password)
+				url_escape(out, t->password);
+			else
+				buf_adds(out, "****");
+		}
+		buf_addc(out, '@');
+	}
+	if (t->host)
+		buf_adds(out, t->host);
+	if (t->port)
+		buf_addf(out, ":%d", t->port);
+	buf_addc(out, '/');
+	if (t->db)
+		url_escape(out, t->db);
+}
+
+static bool
+is_program_var(const char *kv)
+{
+	size_t i, n;
+
+	for (i = 0; program_vars[i]; i++) {
+		n = strlen(program_vars[i]);
+		if (strncmp(kv, program_vars[i], n) == 0 && kv[n] == '=')
+			return true;
+	}
+	return false;
+}
+
+static void
+program_env(const struct migration *m, const struct target *t, int force,
+	    struct strv *env)
+{
+	struct buf url = BUF_INIT;
+	char **ep;
+
+	for (ep = environ; ep && *ep; ep++)
+		if (!is_program_var(*ep))
+			strv_push(env, *ep);
+	program_target_url(t, true, &url);
+	strv_pushf(env, "DB_URL=%s", url.ptr);
+	strv_pushf(env, "ENGINE=%s", t->engine);
+	if (t->host)
+		strv_pushf(env, "HOST=%s", t->host);
+	if (t->port)
+		strv_pushf(env, "PORT=%d", t->port);
+	if (t->db)
+		strv_pushf(env, "DB=%s", t->db);
+	if (t->username)
+		strv_pushf(env, "USERNAME=%s", t->username);
+	if (t->password)
+		strv_pushf(env, "PASSWORD=%s", t->password);
+	if (t->unix_socket)
+		strv_pushf(env, "UNIX_SOCKET=%s", t->unix_socket);
+	strv_pushf(env, "FS=%s", t->fs ? t->fs : ".");
+	strv_pushf(env, "SAFE=%d", t->safe ? 1 : 0);
+	strv_pushf(env, "MIGRATORE_UUID=%s", m->uuid);
+	if (force >= 0)
+		strv_pushf(env, "MIGRATORE_FORCE=%d", force);
+	buf_release(&url);
+}
+
+static void
+tail_keep(struct buf *tail)
+{
+	size_t cut;
+
+	if (tail->len <= PROGRAM_TAIL_MAX)
+		return;
+	cut = tail->len - PROGRAM_TAIL_MAX;
+	memmove(tail->ptr, tail->ptr + cut, PROGRAM_TAIL_MAX);
+	buf_truncate(tail, PROGRAM_TAIL_MAX);
+}
+
+/* In the child: wire the pipe to stdout and stderr and exec. */
+static void
+program_child(const struct migration *m, const char *op, int wfd,
+	      struct strv *env)
+{
+	char *argv[3];
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if (dup2(wfd, STDOUT_FILENO) < 0 || dup2(wfd, STDERR_FILENO) < 0)
+		_exit(127);
+	if (wfd > STDERR_FILENO)
+		close(wfd);
+	argv[0] = m->path;
+	argv[1] = (char *)op;
+	argv[2] = NULL;
+	execve(m->path, argv, env->v);
+	dprintf(STDERR_FILENO, "cannot execute %s: %s\n", m->path,
+		strerror(errno));
+	_exit(127);
+}
+
+static int
+program_wait(pid_t pid, const struct migration *m, const char *op,
+	     struct err *e)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return err_set(e, ERR_IO, "waiting for %s: %s",
+				       m->filename, strerror(errno));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFSIGNALED(status))
+		return err_set(e, ERR_FAILED, "%s %s: killed by signal %d",
+			       m->filename, op, WTERMSIG(status));
+	return err_set(e, ERR_FAILED, "%s %s: exited with status %d",
+		       m->filename, op, WEXITSTATUS(status));
+}
+
+int
+program_run(const struct migration *m, const char *op,
+	    const struct target *t, int force, struct sink *sink,
+	    struct buf *tail, struct err *e)
+{
+	struct strv env = STRV_INIT;
+	char chunk[8192];
+	int fds[2] = { -1, -1 };
+	pid_t pid;
+	ssize_t n;
+	int r;
+
+	program_env(m, t, force, &env);
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		r = err_set(e, ERR_IO, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	if ((pid = fork()) < 0) {
+		r = err_set(e, ERR_IO, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		program_child(m, op, fds[1], &env);
+	}
+	close(fds[1]);
+	fds[1] = -1;
+	for (;;) {
+		n = read(fds[0], chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		sink_output(sink, chunk, (size_t)n);
+		buf_add(tail, chunk, (size_t)n);
+		tail_keep(tail);
+	}
+	r = program_wait(pid, m, op, e);
+out:
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	strv_release(&env);
+	return r;
+}

@@ -1,0 +1,78 @@
+/*
+ * Where a command's events go. The command code (worker/commands.c) never
+ * prints: it tells a sink what happens, and the sink decides. Single-target
+ * mode uses the text sink (worker/textsink.c), which prints what the Python
+ * tool printed; a fleet worker uses a sink that writes protocol frames to
+ * its coordinator. One code path, two callers.
+ */
+#ifndef MIG_SINK_H
+#define MIG_SINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "worker/migration.h"
+
+/* The outcome of one operation on one migration (one bookkeeping row). */
+struct step_result {
+	const struct migration *m;
+	const char *operation; /* "Run", "Rollback", "Run Partial", "Run Skip" */
+	bool ok;
+	bool recovery;         /* a Rollback run because a Run failed */
+	int64_t object_id;     /* the bookkeeping row; 0 = none written */
+	int64_t start;         /* epoch seconds */
+	double seconds;
+	/* on failure */
+	const char *error;     /* one line naming the statement */
+	const char *traceback; /* statement, engine message, detail */
+	const char *statement; /* the failing statement, NULL if none */
+	int statement_no;      /* 1-based, 0 = none */
+	int committed;         /* statements of the section committed; -1 = unknown */
+	int total;             /* statements in the section; -1 = unknown */
+};
+
+/* Counts at the end of a command against one target. */
+struct run_summary {
+	int applied;   /* operations that succeeded */
+	int failed;    /* operations that failed */
+	int rollbacks; /* Rollback rows written (downgrade or recovery) */
+	int pending;   /* still pending at the end */
+	int exit_code;
+	const char *error; /* why the command stopped, if it failed */
+	int err_code;      /* ERR_* of that error, 0 if none */
+};
+
+struct sink_ops {
+	/* The connection line ("sqlite /path/x.db"); never holds a password. */
+	void (*banner)(void *ctx, const char *desc);
+	void (*step_begin)(void *ctx, const struct migration *m,
+			   const char *operation, bool recovery);
+	/* Free-form output: an executable migration's output, notes. */
+	void (*output)(void *ctx, const char *text, size_t len);
+	void (*step_end)(void *ctx, const struct step_result *r);
+	/* A line of the command's result (list blocks, dry_upgrade lines). */
+	void (*result)(void *ctx, const char *line);
+	/* A diagnostic that is not a step failure (drift, out of order). */
+	void (*warning)(void *ctx, const char *msg);
+	void (*finished)(void *ctx, const struct run_summary *s);
+};
+
+struct sink {
+	const struct sink_ops *ops;
+	void *ctx;
+};
+
+void sink_banner(struct sink *s, const char *desc);
+void sink_step_begin(struct sink *s, const struct migration *m,
+		     const char *operation, bool recovery);
+void sink_output(struct sink *s, const char *text, size_t len);
+void sink_step_end(struct sink *s, const struct step_result *r);
+void sink_result(struct sink *s, const char *line);
+void sink_resultf(struct sink *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sink_warning(struct sink *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sink_finished(struct sink *s, const struct run_summary *sum);
+
+#endif
