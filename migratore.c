@@ -24,6 +24,7 @@
 #include "common/xmalloc.h"
 #include "config/settings.h"
 #include "config/target.h"
+#include "orchestrator/fleet.h"
 #include "worker/commands.h"
 #include "worker/fileops.h"
 #include "worker/migset.h"
@@ -70,6 +71,13 @@ struct options {
 	bool allow_out_of_order;
 	bool verbose;
 	const char *message;
+	/* fleet mode */
+	const char *inventory;
+	int jobs;
+	struct strv select;
+	double timeout;
+	const char *report;
+	const char *log_dir;
 	struct strv flags; /* KEY=VALUE configuration overrides */
 	struct strv args;  /* positional arguments after the command */
 	const struct command *cmd;
@@ -164,6 +172,43 @@ usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* "90", "90s", "10m", "1h30m": seconds. */
+static int
+parse_duration(const char *s, double *out)
+{
+	double total = 0, v;
+	char *end;
+
+	if (*s == '\0')
+		return -1;
+	while (*s) {
+		v = strtod(s, &end);
+		if (end == s || v < 0)
+			return -1;
+		switch (*end) {
+		case 'h':
+			v *= 3600;
+			end++;
+			break;
+		case 'm':
+			v *= 60;
+			end++;
+			break;
+		case 's':
+			end++;
+			break;
+		case '\0':
+			break;
+		default:
+			return -1;
+		}
+		total += v;
+		s = end;
+	}
+	*out = total;
+	return 0;
+}
+
 /* The value of an option: "--x=v" or "--x v". */
 static const char *
 opt_value(int argc, char **argv, int *i, const char *eq)
@@ -202,6 +247,29 @@ parse_option(int argc, char **argv, int *i, struct options *o)
 	} else if (!strcmp(name, "-m") || !strcmp(name, "--message")) {
 		if ((o->message = opt_value(argc, argv, i, eq)) == NULL)
 			return usage_error("%s needs a value", name);
+	} else if (!strcmp(name, "--inventory") || !strcmp(name, "-i")) {
+		if ((o->inventory = opt_value(argc, argv, i, eq)) == NULL)
+			return usage_error("%s needs a file", name);
+	} else if (!strcmp(name, "--jobs") || !strcmp(name, "-j")) {
+		if ((v = opt_value(argc, argv, i, eq)) == NULL ||
+		    (o->jobs = atoi(v)) < 1 || o->jobs > 10000)
+			return usage_error("%s takes a number from 1 to 10000",
+					   name);
+	} else if (!strcmp(name, "--select")) {
+		if ((v = opt_value(argc, argv, i, eq)) == NULL)
+			return usage_error("%s needs an expression", name);
+		strv_push(&o->select, v);
+	} else if (!strcmp(name, "--timeout")) {
+		if ((v = opt_value(argc, argv, i, eq)) == NULL ||
+		    parse_duration(v, &o->timeout) < 0)
+			return usage_error("%s takes a duration such as 90, "
+					   "90s, 10m or 1h30m", name);
+	} else if (!strcmp(name, "--report")) {
+		if ((o->report = opt_value(argc, argv, i, eq)) == NULL)
+			return usage_error("%s needs a file", name);
+	} else if (!strcmp(name, "--log-dir")) {
+		if ((o->log_dir = opt_value(argc, argv, i, eq)) == NULL)
+			return usage_error("%s needs a directory", name);
 	} else if ((key = settings_flag_key(name)) != NULL) {
 		if ((v = opt_value(argc, argv, i, eq)) == NULL)
 			return usage_error("%s needs a value", name);
@@ -476,9 +544,58 @@ out:
 }
 
 static int
+run_fleet(const struct options *o, const char *inventory)
+{
+	struct fleet_opts fo;
+	enum command_id id;
+
+	if (o->cmd->kind == K_ENVIRON)
+		id = CMD_LIST; /* placeholder: environ is handled by fleet_run */
+	else if (!command_lookup(o->cmd->name, &id) || id == CMD_TRACE)
+		return usage_error("%s does not run in fleet mode (--inventory)",
+				   o->cmd->name);
+	memset(&fo, 0, sizeof(fo));
+	fo.inventory = inventory;
+	fo.cmd = id;
+	fo.show_environ = o->cmd->kind == K_ENVIRON;
+	if (id == CMD_REBUILD) {
+		fo.id = o->args.v[0];
+		fo.path = o->args.n > 1 ? o->args.v[1] : NULL;
+	} else if (o->args.n > 0)
+		fo.path = o->args.v[0];
+	fo.allow_out_of_order = o->allow_out_of_order;
+	fo.json = o->json;
+	fo.jobs = o->jobs;
+	fo.select = o->select;
+	fo.timeout = o->timeout;
+	fo.report = o->report;
+	fo.log_dir = o->log_dir;
+	fo.quiet = o->quiet;
+	fo.progress = isatty(STDOUT_FILENO) && !o->quiet;
+	fo.envp = environ;
+	return fleet_run(&fo);
+}
+
+/* --inventory, else INVENTORY from the environment. */
+static const char *
+fleet_inventory(const struct options *o)
+{
+	const char *s = o->inventory;
+	size_t i;
+
+	for (i = 0; s == NULL && i < o->flags.n; i++)
+		if (strncmp(o->flags.v[i], "INVENTORY=", 10) == 0)
+			s = o->flags.v[i] + 10;
+	if (s == NULL)
+		s = getenv("INVENTORY");
+	return s && *s ? s : NULL;
+}
+
+static int
 dispatch(const struct options *o)
 {
 	struct target *t = NULL;
+	const char *inventory;
 	int r;
 
 	switch (o->cmd->kind) {
@@ -504,6 +621,8 @@ dispatch(const struct options *o)
 	case K_DB:
 		break;
 	}
+	if ((inventory = fleet_inventory(o)) != NULL)
+		return run_fleet(o, inventory);
 	if ((r = load_target(o, &t)) != 0)
 		return r;
 	if (t->debug)
@@ -522,6 +641,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	strv_init(&o.flags);
 	strv_init(&o.args);
+	strv_init(&o.select);
 	if ((r = parse_args(argc, argv, &o)) != 0)
 		goto out;
 	if (o.help) {
@@ -536,5 +656,6 @@ out:
 	fflush(stdout);
 	strv_release(&o.flags);
 	strv_release(&o.args);
+	strv_release(&o.select);
 	return r;
 }
