@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install the Debian packages migratore needs to build, test and run its
+# test servers. Skips apt when everything is already there.
+set -euo pipefail
+PKGS="autoconf automake libtool pkg-config make gcc clang libclang-rt-14-dev
+ libpq-dev libmariadb-dev default-libmysqlclient-dev libyaml-dev libev-dev
+ libcriterion-dev libsqlite3-dev sqlite3 postgresql mariadb-server
+ mariadb-client valgrind iproute2 util-linux python3"
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -z "$missing" ] && [ "${FORCE_APT:-}" != 1 ]; then
+	echo "packages: all present" >&2
+	exit 0
+fi
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "packages: installing$missing" >&2
+$SUDO apt-get update -q >&2
+# shellcheck disable=SC2086
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $PKGS >&2
