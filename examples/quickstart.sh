@@ -4,18 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/packages.sh
-if [ ! -x ./migratore ]; then
-	[ -x configure ] || ./autogen.sh >/dev/null
-	[ -f Makefile ] || ./configure -q
-	make -j2 >/dev/null
+# Out-of-tree build in build/, so tests/run-all.sh can build beside it.
+if [ ! -x build/migratore ]; then
+	[ -x configure ] || ./autogen.sh >/dev/null 2>&1
+	mkdir -p build
+	(cd build && { [ -f Makefile ] || ../configure -q; } && make -j2 >/dev/null)
 fi
+MIGRATORE=$PWD/build/migratore
+export MIGRATORE
 mkdir -p examples/demo
 export DB="$PWD/examples/demo/demo.db" FS="$PWD/examples/demo"
 echo "== migratore upgrade examples/migrations  (DB=$DB)"
-./migratore upgrade examples/migrations
+"$MIGRATORE" upgrade examples/migrations
 echo
 echo "== migratore list"
-./migratore list
+"$MIGRATORE" list
 if [ -f examples/fleet.sh ]; then
 	echo
 	bash examples/fleet.sh
