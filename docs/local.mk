@@ -1,1 +1,2 @@
-# docs: sources of this layer
+# docs/: man pages.
+dist_man_MANS += docs/migratore.1
