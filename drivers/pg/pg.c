@@ -1,0 +1,801 @@
+/*
+ * PostgreSQL driver on libpq: connects from the target's fields, takes the
+ * migration lock as a session advisory lock, and copies libpq's error fields
+ * (SQLSTATE, message, detail, hint, position) into struct err intact.
+ */
+#include "config.h"
+
+#include "drivers/pg/pg.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "common/xmalloc.h"
+#include "common/banned.h"
+
+#define PG_DEFAULT_PORT 5432
+#define PG_DEFAULT_CONNECT_TIMEOUT "10"
+#define PG_INT8OID 20 /* pg_type.h is a server header; the OID is fixed */
+
+struct pgdb {
+	struct db base; /* first: a struct db * is a struct pgdb * */
+	PGconn *conn;
+	char *where; /* "host:port/db" for messages; never the password */
+};
+
+static const char *const pg_url_params[] = {
+	"sslmode", "sslrootcert", "connect_timeout", "application_name", NULL,
+};
+
+static const char *const pg_sslmodes[] = {
+	"disable", "allow", "prefer", "require", "verify-ca", "verify-full", NULL,
+};
+
+static struct pgdb *
+pg_of(struct db *db)
+{
+	return (struct pgdb *)db;
+}
+
+static bool
+in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+/* Overwrite every occurrence of the password: libpq never quotes it, but a
+ * message that might must not be the one place it leaks. */
+static void
+redact(struct buf *b, const char *password)
+{
+	size_t plen = password ? strlen(password) : 0;
+	char *p;
+
+	if (plen == 0)
+		return;
+	while ((p = strstr(b->ptr, password)) != NULL) {
+		struct buf tmp = BUF_INIT;
+
+		buf_add(&tmp, b->ptr, (size_t)(p - b->ptr));
+		buf_adds(&tmp, "****");
+		buf_adds(&tmp, p + plen);
+		buf_release(b);
+		*b = tmp;
+	}
+}
+
+/* Without host or socket libpq picks its default socket directory; say
+ * which, or "localhost:5432" would hide where it really looked. */
+static void
+pg_where(const struct target *t, PGconn *conn, struct buf *out)
+{
+	const char *host = t->unix_socket ? t->unix_socket : t->host;
+
+	if (!host && conn && PQhost(conn) && *PQhost(conn))
+		host = PQhost(conn);
+	buf_addf(out, "%s:%d/%s", host ? host : "localhost",
+		 t->port ? t->port : PG_DEFAULT_PORT,
+		 t->db ? t->db : (t->username ? t->username : ""));
+}
+
+/*
+ * libpq says 'connection to server at "h" (addr), port N failed: FATAL:
+ * reason' on possibly several lines; our message names the place itself, so
+ * keep only the first reason, in lower case like the rest of our messages.
+ */
+static void
+pg_reason(const char *raw, const char *password, struct buf *out)
+{
+	const char *p = raw ? raw : "", *f, *nl;
+
+	nl = strchr(p, '\n');
+	f = strstr(p, " failed: ");
+	if (f && (!nl || f < nl))
+		p = f + strlen(" failed: ");
+	if (strncmp(p, "FATAL:  ", 8) == 0 || strncmp(p, "ERROR:  ", 8) == 0)
+		p += 8;
+	nl = strchr(p, '\n');
+	buf_add(out, p, nl ? (size_t)(nl - p) : strlen(p));
+	buf_rtrim(out);
+	if (out->len > 1 && isupper((unsigned char)out->ptr[0]) &&
+	    islower((unsigned char)out->ptr[1]))
+		out->ptr[0] = (char)tolower((unsigned char)out->ptr[0]);
+	if (out->len == 0)
+		buf_adds(out, "unknown error");
+	redact(out, password);
+}
+
+static int
+pg_connect_error(const struct target *t, const char *where, PGconn *conn,
+		 struct err *e)
+{
+	struct buf reason = BUF_INIT;
+
+	pg_reason(conn ? PQerrorMessage(conn) : "out of memory", t->password,
+		  &reason);
+	err_clear(e);
+	err_set(e, ERR_CONNECT, "cannot connect to postgres at %s: %s", where,
+		reason.ptr);
+	buf_release(&reason);
+	return ERR_CONNECT;
+}
+
+/* What libpq cannot tell apart from a network failure is checked here. */
+static int
+pg_check_params(const struct target *t, struct err *e)
+{
+	const char *v;
+	char *end;
+	long n;
+
+	v = target_param(t, "sslmode");
+	if (v && !in_list(pg_sslmodes, v))
+		return err_set(e, ERR_CONFIG,
+			       "invalid sslmode '%s' (expected disable, allow, "
+			       "prefer, require, verify-ca or verify-full)",
+			       v);
+	v = target_param(t, "connect_timeout");
+	if (v) {
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || end == v || *end || n < 0 || n > 86400)
+			return err_set(e, ERR_CONFIG,
+				       "invalid connect_timeout '%s' (expected "
+				       "seconds, 0-86400)",
+				       v);
+	}
+	return 0;
+}
+
+struct kv {
+	const char *keys[16];
+	const char *vals[16];
+	int n;
+};
+
+static void
+kv_add(struct kv *kv, const char *key, const char *val)
+{
+	if (!val || kv->n >= 15)
+		return;
+	kv->keys[kv->n] = key;
+	kv->vals[kv->n] = val;
+	kv->n++;
+	kv->keys[kv->n] = NULL;
+	kv->vals[kv->n] = NULL;
+}
+
+/* Keywords and values, never a conninfo string: no quoting to get wrong. */
+static void
+pg_conninfo(const struct target *t, bool readonly, const char *port,
+	    struct kv *kv)
+{
+	const char *v;
+
+	kv->n = 0;
+	kv_add(kv, "host", t->unix_socket ? t->unix_socket : t->host);
+	kv_add(kv, "port", port[0] ? port : NULL);
+	kv_add(kv, "dbname", t->db);
+	kv_add(kv, "user", t->username);
+	kv_add(kv, "password", t->password);
+	v = target_param(t, "connect_timeout");
+	kv_add(kv, "connect_timeout", v ? v : PG_DEFAULT_CONNECT_TIMEOUT);
+	v = target_param(t, "application_name");
+	kv_add(kv, "application_name", v ? v : "migratore");
+	kv_add(kv, "sslmode", target_param(t, "sslmode"));
+	kv_add(kv, "sslrootcert", target_param(t, "sslrootcert"));
+	/* Text is bound byte for byte: both sides must agree it is UTF-8. */
+	kv_add(kv, "client_encoding", "UTF8");
+	if (readonly)
+		kv_add(kv, "options", "-c default_transaction_read_only=on");
+}
+
+/* Server notices (NOTICE: table does not exist, skipping) are not errors;
+ * library code never prints, so they are dropped unless tracing SQL. */
+static void
+pg_notice(void *arg, const char *message)
+{
+	const struct db *db = arg;
+
+	if (db->debug)
+		fprintf(stderr, "postgres: %s", message);
+}
+
+static int
+pg_connect(const struct target *t, bool readonly, struct db **out,
+	   struct err *e)
+{
+	struct pgdb *pg;
+	struct buf where = BUF_INIT;
+	struct kv kv;
+	char port[16] = "";
+	int rc;
+
+	*out = NULL;
+	if ((rc = pg_check_params(t, e)) < 0)
+		return rc;
+	if (t->port > 0)
+		xsnprintf(port, sizeof(port), "%d", t->port);
+	pg_conninfo(t, readonly, port, &kv);
+
+	pg = xcalloc(1, sizeof(*pg));
+	/* expand_dbname = 0: a database name is a name, never a conninfo. */
+	pg->conn = PQconnectdbParams(kv.keys, kv.vals, 0);
+	pg_where(t, pg->conn, &where);
+	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
+		rc = pg_connect_error(t, where.ptr, pg->conn, e);
+		PQfinish(pg->conn);
+		free(pg);
+		buf_release(&where);
+		return rc;
+	}
+	pg->base.drv = &driver_postgres;
+	pg->base.target = t;
+	pg->base.debug = t->debug;
+	pg->base.readonly = readonly;
+	pg->where = buf_detach(&where);
+	PQsetNoticeProcessor(pg->conn, pg_notice, &pg->base);
+	*out = &pg->base;
+	return 0;
+}
+
+static void
+pg_close(struct db *db)
+{
+	struct pgdb *pg;
+
+	if (!db)
+		return;
+	pg = pg_of(db);
+	PQfinish(pg->conn);
+	free(pg->where);
+	free(pg);
+}
+
+static void
+copy_field(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+/*
+ * A failed result into struct err. A connection that went bad is ERR_CONNECT
+ * whatever the statement was: the caller must not go on with this session
+ * (its lock and transaction are gone with it).
+ */
+static int
+pg_fail(struct pgdb *pg, const PGresult *res, struct err *e)
+{
+	const char *msg, *pos;
+	struct buf reason = BUF_INIT;
+
+	err_clear(e);
+	if (PQstatus(pg->conn) == CONNECTION_BAD) {
+		pg_reason(PQerrorMessage(pg->conn), pg->base.target->password,
+			  &reason);
+		err_set(e, ERR_CONNECT, "connection to postgres at %s lost: %s",
+			pg->where, reason.ptr);
+		buf_release(&reason);
+		return ERR_CONNECT;
+	}
+	msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (!msg) {
+		pg_reason(PQerrorMessage(pg->conn), NULL, &reason);
+		err_set(e, ERR_SQL, "%s", reason.ptr);
+		buf_release(&reason);
+		return ERR_SQL;
+	}
+	err_set(e, ERR_SQL, "%s", msg);
+	copy_field(e->sqlstate, sizeof(e->sqlstate),
+		   PQresultErrorField(res, PG_DIAG_SQLSTATE));
+	copy_field(e->detail, sizeof(e->detail),
+		   PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
+	copy_field(e->hint, sizeof(e->hint),
+		   PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
+	pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+	e->position = pos ? atoi(pos) : 0;
+	return ERR_SQL;
+}
+
+/*
+ * A result that is not a plain success. COPY ... FROM STDIN would wait for
+ * data that a migration file cannot give: end it with an error. COPY ... TO
+ * STDOUT is drained and discarded.
+ */
+static PGresult *
+pg_finish_copy(struct pgdb *pg, PGresult *res)
+{
+	ExecStatusType st = PQresultStatus(res);
+	char *row;
+
+	if (st == PGRES_COPY_IN)
+		PQputCopyEnd(pg->conn, "COPY FROM STDIN is not supported in "
+				       "migrations");
+	else if (st == PGRES_COPY_OUT)
+		while (PQgetCopyData(pg->conn, &row, 0) > 0)
+			PQfreemem(row);
+	else
+		return res;
+	PQclear(res);
+	res = PQgetResult(pg->conn);
+	/* drain to the end so the connection is ready for the next command */
+	for (PGresult *more; (more = PQgetResult(pg->conn)) != NULL;)
+		PQclear(more);
+	return res;
+}
+
+static bool
+pg_ok(const PGresult *res)
+{
+	ExecStatusType st = PQresultStatus(res);
+
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ||
+	       st == PGRES_EMPTY_QUERY;
+}
+
+static int
+pg_exec(struct db *db, const char *sql, struct err *e)
+{
+	struct pgdb *pg = pg_of(db);
+	PGresult *res;
+	int rc = 0;
+
+	res = pg_finish_copy(pg, PQexec(pg->conn, sql));
+	if (!res || !pg_ok(res))
+		rc = pg_fail(pg, res, e);
+	PQclear(res);
+	return rc;
+}
+
+/* SQL the driver sends on its own is traced here; db_exec and db_query
+ * trace what their callers give them. */
+static int
+pg_run(struct db *db, const char *sql, struct err *e)
+{
+	db_trace(db, sql);
+	return pg_exec(db, sql, e);
+}
+
+static int
+pg_begin(struct db *db, struct err *e)
+{
+	return pg_run(db, "BEGIN", e);
+}
+
+/* COMMIT of a transaction that already failed succeeds as a ROLLBACK. */
+static int
+pg_commit(struct db *db, struct err *e)
+{
+	struct pgdb *pg = pg_of(db);
+	PGresult *res;
+	int rc = 0;
+
+	db_trace(db, "COMMIT");
+	res = PQexec(pg->conn, "COMMIT");
+	if (!res || !pg_ok(res))
+		rc = pg_fail(pg, res, e);
+	else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
+		rc = err_set(e, ERR_SQL, "the transaction had failed and was "
+					 "rolled back instead of committed");
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_rollback(struct db *db, struct err *e)
+{
+	return pg_run(db, "ROLLBACK", e);
+}
+
+/* ---- statements with '?' placeholders ---- */
+
+static bool
+is_ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '$' ||
+	       (unsigned char)c >= 0x80;
+}
+
+/* Length of the dollar-quote tag ("$$", "$body$") at p, or 0 ("$1"). */
+static size_t
+dollar_tag(const char *p)
+{
+	size_t n = 1;
+
+	if (isdigit((unsigned char)p[1]))
+		return 0;
+	while (isalnum((unsigned char)p[n]) || p[n] == '_' ||
+	       (unsigned char)p[n] >= 0x80)
+		n++;
+	return p[n] == '$' ? n + 1 : 0;
+}
+
+static const char *
+skip_quoted(const char *sql, const char *p)
+{
+	/* E'...' strings take backslash escapes; plain ones only '' */
+	bool esc = *p == '\'' && p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
+		   (p - 1 == sql || !is_ident_char(p[-2]));
+	const char *q;
+
+	for (q = p + 1; *q; q++) {
+		if (esc && *q == '\\' && q[1])
+			q++;
+		else if (*q == *p && q[1] == *p)
+			q++;
+		else if (*q == *p)
+			return q + 1;
+	}
+	return q;
+}
+
+/*
+ * The end of the string, quoted identifier, comment or dollar-quoted body
+ * that starts at p, or p itself when none does. An unterminated one runs to
+ * the end: the server will say what is wrong with it.
+ */
+static const char *
+skip_literal(const char *sql, const char *p)
+{
+	const char *q;
+	size_t tag;
+	int depth;
+
+	if (*p == '\'' || *p == '"')
+		return skip_quoted(sql, p);
+	if (p[0] == '-' && p[1] == '-') {
+		q = strchr(p, '\n');
+		return q ? q + 1 : p + strlen(p);
+	}
+	if (p[0] == '/' && p[1] == '*') {
+		/* block comments nest in PostgreSQL */
+		for (depth = 1, q = p + 2; *q && depth > 0;) {
+			if (q[0] == '/' && q[1] == '*')
+				depth++, q += 2;
+			else if (q[0] == '*' && q[1] == '/')
+				depth--, q += 2;
+			else
+				q++;
+		}
+		return q;
+	}
+	if (*p == '$' && !(p > sql && is_ident_char(p[-1])) &&
+	    (tag = dollar_tag(p)) > 0) {
+		q = memmem(p + tag, strlen(p + tag), p, tag);
+		return q ? q + tag : p + strlen(p);
+	}
+	return p;
+}
+
+/*
+ * '?' outside quotes and comments becomes $1..$n. Positions the server
+ * reports refer to the translated text; these are the tool's own queries,
+ * never a user's migration, so that is acceptable.
+ */
+static int
+pg_placeholders(const char *sql, size_t nparams, struct buf *out,
+		struct err *e)
+{
+	const char *p = sql, *end;
+	size_t n = 0;
+
+	while (*p) {
+		end = skip_literal(sql, p);
+		if (end != p) {
+			buf_add(out, p, (size_t)(end - p));
+			p = end;
+			continue;
+		}
+		if (*p == '?')
+			buf_addf(out, "$%zu", ++n);
+		else
+			buf_addc(out, *p);
+		p++;
+	}
+	if (n != nparams)
+		return err_set(e, ERR_INTERNAL,
+			       "statement has %zu placeholders but %zu "
+			       "parameters were given: %s",
+			       n, nparams, sql);
+	return 0;
+}
+
+static struct db_rows *
+pg_rows(const PGresult *res)
+{
+	struct db_rows *r = xcalloc(1, sizeof(*r));
+	size_t i, j;
+
+	r->nrows = (size_t)PQntuples(res);
+	r->ncols = (size_t)PQnfields(res);
+	r->cells = xcalloc(r->nrows ? r->nrows : 1,
+			   (r->ncols ? r->ncols : 1) * sizeof(*r->cells));
+	for (i = 0; i < r->nrows; i++)
+		for (j = 0; j < r->ncols; j++)
+			if (!PQgetisnull(res, (int)i, (int)j))
+				r->cells[i * r->ncols + j] = xstrdup(
+				    PQgetvalue(res, (int)i, (int)j));
+	return r;
+}
+
+/*
+ * Every value goes as text. An integer is declared int8, what the caller
+ * said it is: left to inference, "? + 1" would make it int4 and refuse
+ * 2^31. Text is left untyped so the server reads it as the column's type.
+ */
+static int
+pg_query(struct db *db, const char *sql, const struct db_param *params,
+	 size_t nparams, struct db_rows **out, struct err *e)
+{
+	struct pgdb *pg = pg_of(db);
+	struct buf stmt = BUF_INIT;
+	const char **values = NULL;
+	char(*ints)[24] = NULL;
+	Oid *types = NULL;
+	PGresult *res = NULL;
+	size_t i;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if ((rc = pg_placeholders(sql, nparams, &stmt, e)) < 0)
+		goto out;
+	values = xcalloc(nparams ? nparams : 1, sizeof(*values));
+	ints = xcalloc(nparams ? nparams : 1, sizeof(*ints));
+	types = xcalloc(nparams ? nparams : 1, sizeof(*types));
+	for (i = 0; i < nparams; i++) {
+		if (params[i].type == DBP_INT) {
+			types[i] = PG_INT8OID;
+			xsnprintf(ints[i], sizeof(ints[i]), "%" PRId64,
+				  params[i].i);
+			values[i] = ints[i];
+		} else if (params[i].type == DBP_TEXT) {
+			values[i] = params[i].s;
+		}
+	}
+	res = PQexecParams(pg->conn, stmt.ptr, (int)nparams, types, values,
+			   NULL, NULL, 0);
+	if (!res || !pg_ok(res)) {
+		rc = pg_fail(pg, res, e);
+		goto out;
+	}
+	if (out)
+		*out = pg_rows(res);
+out:
+	PQclear(res);
+	free(values);
+	free(ints);
+	free(types);
+	buf_release(&stmt);
+	return rc;
+}
+
+/* A one-cell query: *val is the cell (owned by the caller), NULL if none. */
+static int
+pg_query_one(struct pgdb *pg, const char *sql, const struct db_param *params,
+	     size_t nparams, char **val, struct err *e)
+{
+	struct db_rows *r;
+	int rc;
+
+	*val = NULL;
+	db_trace(&pg->base, sql);
+	if ((rc = pg_query(&pg->base, sql, params, nparams, &r, e)) < 0)
+		return rc;
+	if (r->nrows > 0 && r->ncols > 0 && r->cells[0]) {
+		*val = r->cells[0];
+		r->cells[0] = NULL;
+	}
+	db_rows_free(r);
+	return 0;
+}
+
+/* ---- the migration lock ---- */
+
+int64_t
+pg_lock_key(const char *dbname)
+{
+	/* FNV-1a is fixed by its definition: every build and every version
+	 * of migratore computes the same key for the same database. */
+	const char *parts[] = { "migratore:", dbname ? dbname : "" };
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		for (p = parts[i]; *p; p++) {
+			h ^= (unsigned char)*p;
+			h *= 0x100000001b3ULL;
+		}
+	/* 63 bits: a positive key reads the same in pg_locks and in logs */
+	return (int64_t)(h >> 1);
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* ", pid N" of the session holding key, for the operator; "" if unknown. */
+static void
+pg_lock_holder(struct pgdb *pg, int64_t key, struct buf *out)
+{
+	struct db_param p[2] = { DBP_INTV(key >> 32),
+				 DBP_INTV(key & 0xffffffff) };
+	struct err ignored = ERR_INIT;
+	char *pid = NULL;
+
+	pg_query_one(pg,
+		     "SELECT l.pid FROM pg_locks l JOIN pg_database d"
+		     " ON d.oid = l.database WHERE l.locktype = 'advisory'"
+		     " AND l.granted AND d.datname = current_database()"
+		     " AND l.classid::bigint = ? AND l.objid::bigint = ?"
+		     " AND l.objsubid = 1 LIMIT 1",
+		     p, 2, &pid, &ignored);
+	if (pid)
+		buf_addf(out, "pid %s, ", pid);
+	free(pid);
+}
+
+/* Polled, not blocking: a blocked pg_advisory_lock could not time out
+ * without a statement_timeout that would outlive the call. */
+static int
+pg_lock(struct db *db, int timeout, struct err *e)
+{
+	struct pgdb *pg = pg_of(db);
+	struct db_param key = DBP_INTV(pg_lock_key(PQdb(pg->conn)));
+	struct buf holder = BUF_INIT;
+	double deadline = now_seconds() + (timeout > 0 ? timeout : 0), left;
+	long pause = 5;
+	char *got;
+	int rc;
+
+	for (;;) {
+		rc = pg_query_one(pg, "SELECT pg_try_advisory_lock(?::bigint)",
+				  &key, 1, &got, e);
+		if (rc < 0)
+			return rc;
+		rc = got && strcmp(got, "t") == 0;
+		free(got);
+		if (rc)
+			return 0;
+		left = deadline - now_seconds();
+		if (left <= 0)
+			break;
+		sleep_ms(left * 1000 < pause ? (long)(left * 1000) + 1 : pause);
+		pause = pause * 2 > 100 ? 100 : pause * 2;
+	}
+	pg_lock_holder(pg, key.i, &holder);
+	err_clear(e);
+	err_set(e, ERR_LOCK,
+		"advisory lock %" PRId64 " on postgres database %s is held by "
+		"another session (%swaited %d s)",
+		key.i, pg->where, holder.ptr, timeout);
+	buf_release(&holder);
+	return ERR_LOCK;
+}
+
+static int
+pg_unlock(struct db *db, struct err *e)
+{
+	struct pgdb *pg = pg_of(db);
+	struct db_param key = DBP_INTV(pg_lock_key(PQdb(pg->conn)));
+	char *ok;
+	int rc;
+
+	rc = pg_query_one(pg, "SELECT pg_advisory_unlock(?::bigint)", &key, 1,
+			  &ok, e);
+	if (rc < 0)
+		return rc;
+	if (!ok || strcmp(ok, "t") != 0)
+		rc = err_set(e, ERR_LOCK,
+			     "advisory lock %" PRId64 " on postgres database %s"
+			     " was not held by this session",
+			     key.i, pg->where);
+	free(ok);
+	return rc;
+}
+
+static int
+pg_columns(struct db *db, const char *table, struct strv *out, struct err *e)
+{
+	const char *sql =
+	    "SELECT column_name FROM information_schema.columns"
+	    " WHERE table_schema = current_schema()"
+	    " AND table_name = ? ORDER BY ordinal_position";
+	struct db_param p = DBP_TEXTV(table);
+	struct db_rows *r;
+	size_t i;
+	int rc;
+
+	db_trace(db, sql);
+	rc = pg_query(db, sql, &p, 1, &r, e);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < r->nrows; i++)
+		if (r->cells[i * r->ncols])
+			strv_push(out, r->cells[i * r->ncols]);
+	db_rows_free(r);
+	return 0;
+}
+
+static void
+pg_quote_ident(const char *ident, struct buf *out)
+{
+	buf_addc(out, '"');
+	for (; *ident; ident++) {
+		if (*ident == '"')
+			buf_addc(out, '"');
+		buf_addc(out, *ident);
+	}
+	buf_addc(out, '"');
+}
+
+static int
+pg_server_version(struct db *db, struct buf *out, struct err *e)
+{
+	int v = PQserverVersion(pg_of(db)->conn);
+
+	if (v <= 0)
+		return err_set(e, ERR_CONNECT, "connection to postgres at %s "
+					       "lost",
+			       pg_of(db)->where);
+	/* 150020 is 15.20; before version 10, 90624 was 9.6.24 */
+	if (v >= 100000)
+		buf_addf(out, "%d.%d", v / 10000, v % 10000);
+	else
+		buf_addf(out, "%d.%d.%d", v / 10000, v / 100 % 100, v % 100);
+	return 0;
+}
+
+static bool
+pg_commits_implicitly(const char *stmt)
+{
+	(void)stmt;
+	return false;
+}
+
+const struct driver driver_postgres = {
+	.name = "postgres",
+	.url_params = pg_url_params,
+	.transactional_ddl = true,
+	.type_int64 = "BIGINT",
+	.type_text = "TEXT",
+	.type_string = "VARCHAR(255)",
+	.connect = pg_connect,
+	.close = pg_close,
+	.lock = pg_lock,
+	.unlock = pg_unlock,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.exec = pg_exec,
+	.query = pg_query,
+	.columns = pg_columns,
+	.quote_ident = pg_quote_ident,
+	.server_version = pg_server_version,
+	.commits_implicitly = pg_commits_implicitly,
+};
