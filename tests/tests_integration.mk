@@ -1,1 +1,8 @@
-# tests for integration
+# TAP shell integration tests: the real binary against real SQLite files and,
+# when tests/servers.sh started them (TEST_PG_URL, TEST_MY_URL), PostgreSQL
+# and MariaDB. One scenario suite, each script looping over the engines.
+INTEGRATION_TESTS = \
+	tests/integration/upgrade.sh
+
+TESTS += $(INTEGRATION_TESTS)
+EXTRA_DIST += $(INTEGRATION_TESTS)
