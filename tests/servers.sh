@@ -129,11 +129,13 @@ start_my() {
 		--auth-root-authentication-method=socket --skip-test-db --skip-name-resolve \
 		>"$mydir/install-db.log" 2>&1 ||
 		{ cat "$mydir/install-db.log" >&2; die "mariadb-install-db failed"; }
-	# Detached, or it would hold the caller's $(...) open forever.
+	# Detached, or it would hold the caller's $(...) open forever. The
+	# character set is Debian's packaged default, what users run.
 	setsid mariadbd --no-defaults --user=mysql --datadir="$mydata" \
 		--bind-address=127.0.0.1 --port="$MY_PORT" --socket="$mysock" \
 		--pid-file="$mydir/mariadbd.pid" --log-error="$mydir/error.log" \
 		--skip-name-resolve --skip-log-bin --innodb-buffer-pool-size=64M \
+		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
 		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
 		</dev/null >/dev/null 2>&1 &
 	pid=$!

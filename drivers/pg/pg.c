@@ -53,17 +53,23 @@ in_list(const char *const *list, const char *s)
 	return false;
 }
 
-/* Overwrite every occurrence of the password: libpq never quotes it, but a
- * message that might must not be the one place it leaks. */
+/*
+ * Overwrite every occurrence of the password: neither library quotes it,
+ * but a message that might must not be the one place it leaks. A password
+ * found inside the user, database or host name (a test setup such as
+ * migtest/migtest) hides nothing there and would only garble the message.
+ */
 static void
-redact(struct buf *b, const char *password)
+redact(struct buf *b, const struct target *t)
 {
-	size_t plen = password ? strlen(password) : 0;
+	const char *pw = t->password;
+	size_t plen = pw ? strlen(pw) : 0;
 	char *p;
 
-	if (plen == 0)
+	if (plen == 0 || (t->username && strstr(t->username, pw)) ||
+	    (t->db && strstr(t->db, pw)) || (t->host && strstr(t->host, pw)))
 		return;
-	while ((p = strstr(b->ptr, password)) != NULL) {
+	while ((p = strstr(b->ptr, pw)) != NULL) {
 		struct buf tmp = BUF_INIT;
 
 		buf_add(&tmp, b->ptr, (size_t)(p - b->ptr));
@@ -94,7 +100,7 @@ pg_where(const struct target *t, PGconn *conn, struct buf *out)
  * keep only the first reason, in lower case like the rest of our messages.
  */
 static void
-pg_reason(const char *raw, const char *password, struct buf *out)
+pg_reason(const char *raw, const struct target *t, struct buf *out)
 {
 	const char *p = raw ? raw : "", *f, *nl;
 
@@ -112,7 +118,7 @@ pg_reason(const char *raw, const char *password, struct buf *out)
 		out->ptr[0] = (char)tolower((unsigned char)out->ptr[0]);
 	if (out->len == 0)
 		buf_adds(out, "unknown error");
-	redact(out, password);
+	redact(out, t);
 }
 
 static int
@@ -121,8 +127,7 @@ pg_connect_error(const struct target *t, const char *where, PGconn *conn,
 {
 	struct buf reason = BUF_INIT;
 
-	pg_reason(conn ? PQerrorMessage(conn) : "out of memory", t->password,
-		  &reason);
+	pg_reason(conn ? PQerrorMessage(conn) : "out of memory", t, &reason);
 	err_clear(e);
 	err_set(e, ERR_CONNECT, "cannot connect to postgres at %s: %s", where,
 		reason.ptr);
@@ -281,8 +286,7 @@ pg_fail(struct pgdb *pg, const PGresult *res, struct err *e)
 
 	err_clear(e);
 	if (PQstatus(pg->conn) == CONNECTION_BAD) {
-		pg_reason(PQerrorMessage(pg->conn), pg->base.target->password,
-			  &reason);
+		pg_reason(PQerrorMessage(pg->conn), pg->base.target, &reason);
 		err_set(e, ERR_CONNECT, "connection to postgres at %s lost: %s",
 			pg->where, reason.ptr);
 		buf_release(&reason);
@@ -290,7 +294,7 @@ pg_fail(struct pgdb *pg, const PGresult *res, struct err *e)
 	}
 	msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	if (!msg) {
-		pg_reason(PQerrorMessage(pg->conn), NULL, &reason);
+		pg_reason(PQerrorMessage(pg->conn), pg->base.target, &reason);
 		err_set(e, ERR_SQL, "%s", reason.ptr);
 		buf_release(&reason);
 		return ERR_SQL;

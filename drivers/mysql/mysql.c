@@ -1,0 +1,766 @@
+/*
+ * MySQL and MariaDB driver on MariaDB Connector/C: connection options, the
+ * GET_LOCK migration lock, statements through prepared statements with bound
+ * values, and the server's errno, SQLSTATE and message carried intact.
+ */
+#include "config.h"
+
+#include "drivers/mysql/mysql.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <errmsg.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+
+#include "common/xmalloc.h"
+#include "drivers/mysql/mystmt.h"
+#include "common/banned.h"
+
+/* MySQL 8's client library dropped my_bool for bool; same size. */
+#if !defined(LIBMARIADB) && MYSQL_VERSION_ID >= 80001
+typedef bool my_bool;
+#endif
+
+#define MY_DEFAULT_PORT 3306
+#define MY_DEFAULT_CONNECT_TIMEOUT 10
+#define MY_DEFAULT_WRITE_TIMEOUT 60
+#define MY_LOCK_NAME_MAX 64 /* GET_LOCK's limit on MySQL 5.7 and later */
+/*
+ * Smallest result buffer. Connector/C formats a number to fit the buffer it
+ * is given (2.5e300 into 3 bytes is "3e3", reported as whole), so every
+ * buffer must hold any integer, double or date as text: 64 bytes do. Longer
+ * strings are sized from max_length or fetched again.
+ */
+#define MY_MIN_CELL 64
+
+struct mydb {
+	struct db base; /* first: a struct db * is a struct mydb * */
+	MYSQL *conn;
+	char *where;    /* "host:port/db" for messages; never the password */
+	char *lockname; /* GET_LOCK name of this database */
+};
+
+static const char *const my_url_params[] = {
+	"connect_timeout", "read_timeout", "write_timeout",
+	"ssl_mode",        "ssl_ca",       NULL,
+};
+
+static struct mydb *
+my_of(struct db *db)
+{
+	return (struct mydb *)db;
+}
+
+/*
+ * Overwrite every occurrence of the password: neither library quotes it,
+ * but a message that might must not be the one place it leaks. A password
+ * found inside the user, database or host name (a test setup such as
+ * migtest/migtest) hides nothing there and would only garble the message.
+ */
+static void
+redact(struct buf *b, const struct target *t)
+{
+	const char *pw = t->password;
+	size_t plen = pw ? strlen(pw) : 0;
+	char *p;
+
+	if (plen == 0 || (t->username && strstr(t->username, pw)) ||
+	    (t->db && strstr(t->db, pw)) || (t->host && strstr(t->host, pw)))
+		return;
+	while ((p = strstr(b->ptr, pw)) != NULL) {
+		struct buf tmp = BUF_INIT;
+
+		buf_add(&tmp, b->ptr, (size_t)(p - b->ptr));
+		buf_adds(&tmp, "****");
+		buf_adds(&tmp, p + plen);
+		buf_release(b);
+		*b = tmp;
+	}
+}
+
+static void
+my_where(const struct target *t, struct buf *out)
+{
+	if (t->unix_socket)
+		buf_adds(out, t->unix_socket);
+	else
+		buf_addf(out, "%s:%d", t->host ? t->host : "localhost",
+			 t->port ? t->port : MY_DEFAULT_PORT);
+	buf_addf(out, "/%s", t->db ? t->db : "");
+}
+
+static void
+copy_field(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+/* Errors after which the session is gone, and with it lock and transaction. */
+static bool
+is_connection_lost(unsigned int no)
+{
+	return no == CR_SERVER_GONE_ERROR || no == CR_SERVER_LOST ||
+	       no == CR_SERVER_LOST_EXTENDED || no == CR_CONNECTION_ERROR ||
+	       no == CR_CONN_HOST_ERROR || no == ER_CONNECTION_KILLED ||
+	       no == 4031 /* MySQL 8: ER_CLIENT_INTERACTION_TIMEOUT */;
+}
+
+static int
+my_fail_with(struct mydb *my, unsigned int no, const char *state,
+	     const char *msg, struct err *e)
+{
+	struct buf text = BUF_INIT;
+	int code = is_connection_lost(no) ? ERR_CONNECT : ERR_SQL;
+
+	buf_adds(&text, msg && *msg ? msg : "unknown error");
+	redact(&text, my->base.target);
+	err_clear(e);
+	if (code == ERR_CONNECT)
+		err_set(e, code, "connection to mysql at %s lost: %s",
+			my->where, text.ptr);
+	else
+		err_set(e, code, "%s", text.ptr);
+	e->native = (long)no;
+	copy_field(e->sqlstate, sizeof(e->sqlstate), state);
+	buf_release(&text);
+	return code;
+}
+
+static int
+my_fail(struct mydb *my, struct err *e)
+{
+	return my_fail_with(my, mysql_errno(my->conn), mysql_sqlstate(my->conn),
+			    mysql_error(my->conn), e);
+}
+
+static int
+my_stmt_fail(struct mydb *my, MYSQL_STMT *st, struct err *e)
+{
+	return my_fail_with(my, mysql_stmt_errno(st), mysql_stmt_sqlstate(st),
+			    mysql_stmt_error(st), e);
+}
+
+/* ---- connecting ---- */
+
+static int
+my_seconds(const struct target *t, const char *key, unsigned int def,
+	   unsigned int *out, struct err *e)
+{
+	const char *v = target_param(t, key);
+	char *end;
+	long n;
+
+	*out = def;
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 0 || n > 86400)
+		return err_set(e, ERR_CONFIG,
+			       "invalid %s '%s' (expected seconds, 0-86400)",
+			       key, v);
+	*out = (unsigned int)n;
+	return 0;
+}
+
+/* ssl_mode: the subset Connector/C can honour exactly. */
+static int
+my_ssl_options(MYSQL *conn, const struct target *t, struct err *e)
+{
+	const char *mode = target_param(t, "ssl_mode");
+	const char *ca = target_param(t, "ssl_ca");
+	my_bool yes = 1;
+
+	if (ca)
+		mysql_options(conn, MYSQL_OPT_SSL_CA, ca);
+	if (!mode || strcasecmp(mode, "disabled") == 0)
+		return 0;
+	if (strcasecmp(mode, "required") == 0) {
+		mysql_options(conn, MYSQL_OPT_SSL_ENFORCE, &yes);
+		return 0;
+	}
+	if (strcasecmp(mode, "verify_identity") == 0) {
+		mysql_options(conn, MYSQL_OPT_SSL_ENFORCE, &yes);
+		mysql_options(conn, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
+		return 0;
+	}
+	return err_set(e, ERR_CONFIG,
+		       "invalid ssl_mode '%s' (expected disabled, required or "
+		       "verify_identity)",
+		       mode);
+}
+
+static int
+my_options(MYSQL *conn, const struct target *t, struct err *e)
+{
+	unsigned int ct, rt, wt, proto = MYSQL_PROTOCOL_SOCKET;
+	my_bool no = 0;
+	int rc;
+
+	if ((rc = my_seconds(t, "connect_timeout", MY_DEFAULT_CONNECT_TIMEOUT,
+			     &ct, e)) < 0 ||
+	    (rc = my_seconds(t, "read_timeout", 0, &rt, e)) < 0 ||
+	    (rc = my_seconds(t, "write_timeout", MY_DEFAULT_WRITE_TIMEOUT, &wt,
+			     e)) < 0)
+		return rc;
+	if ((rc = my_ssl_options(conn, t, e)) < 0)
+		return rc;
+	mysql_options(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(conn, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
+	if (rt > 0)
+		mysql_options(conn, MYSQL_OPT_READ_TIMEOUT, &rt);
+	if (wt > 0)
+		mysql_options(conn, MYSQL_OPT_WRITE_TIMEOUT, &wt);
+	/* A silent reconnect would carry on without the lock. */
+	mysql_options(conn, MYSQL_OPT_RECONNECT, &no);
+	if (t->unix_socket)
+		mysql_options(conn, MYSQL_OPT_PROTOCOL, &proto);
+	return 0;
+}
+
+void
+mysql_lock_name(const char *dbname, struct buf *out)
+{
+	const char *prefix = "migratore.";
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a: stable everywhere */
+	size_t keep, len = strlen(dbname ? dbname : "");
+	const char *p;
+
+	if (strlen(prefix) + len <= MY_LOCK_NAME_MAX) {
+		buf_addf(out, "%s%s", prefix, dbname ? dbname : "");
+		return;
+	}
+	for (p = dbname; *p; p++) {
+		h ^= (unsigned char)*p;
+		h *= 0x100000001b3ULL;
+	}
+	/* prefix + head of the name + "." + 16 hex digits = 64 bytes; never
+	 * cut a UTF-8 character in two */
+	keep = MY_LOCK_NAME_MAX - strlen(prefix) - 1 - 16;
+	while (keep > 0 && ((unsigned char)dbname[keep] & 0xc0) == 0x80)
+		keep--;
+	buf_addf(out, "%s%.*s.%016" PRIx64, prefix, (int)keep, dbname, h);
+}
+
+static int my_run(struct mydb *my, const char *sql, struct err *e);
+
+/* Session settings every connection starts with. */
+static int
+my_session(struct mydb *my, bool readonly, struct err *e)
+{
+	if (mysql_autocommit(my->conn, 1))
+		return my_fail(my, e);
+	return my_run(my,
+		      readonly ? "SET SESSION TRANSACTION ISOLATION LEVEL READ "
+				 "COMMITTED, READ ONLY"
+			       : "SET SESSION TRANSACTION ISOLATION LEVEL READ "
+				 "COMMITTED",
+		      e);
+}
+
+static int
+my_connect_error(const struct target *t, const char *where, MYSQL *conn,
+		 struct err *e)
+{
+	struct buf reason = BUF_INIT;
+
+	buf_adds(&reason, conn ? mysql_error(conn) : "out of memory");
+	redact(&reason, t);
+	err_clear(e);
+	err_set(e, ERR_CONNECT, "cannot connect to mysql at %s: %s", where,
+		reason.ptr);
+	if (conn) {
+		e->native = (long)mysql_errno(conn);
+		copy_field(e->sqlstate, sizeof(e->sqlstate),
+			   mysql_sqlstate(conn));
+	}
+	buf_release(&reason);
+	return ERR_CONNECT;
+}
+
+/*
+ * Connector/C 3.3 enforces TLS only together with certificate checks: with
+ * ssl_mode=required alone it quietly talks plain text to a server without
+ * TLS. Whatever the library version, required means required.
+ */
+static int
+my_check_tls(MYSQL *conn, const struct target *t, const char *where,
+	     struct err *e)
+{
+	const char *mode = target_param(t, "ssl_mode");
+
+	if (!mode || strcasecmp(mode, "disabled") == 0 ||
+	    mysql_get_ssl_cipher(conn) != NULL)
+		return 0;
+	err_clear(e);
+	return err_set(e, ERR_CONNECT,
+		       "cannot connect to mysql at %s: TLS is required "
+		       "(ssl_mode=%s) but the connection is not encrypted",
+		       where, mode);
+}
+
+static int
+my_connect(const struct target *t, bool readonly, struct db **out,
+	   struct err *e)
+{
+	struct mydb *my = xcalloc(1, sizeof(*my));
+	struct buf where = BUF_INIT, lock = BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	my_where(t, &where);
+	my->base.drv = &driver_mysql;
+	my->base.target = t;
+	my->base.debug = t->debug;
+	my->base.readonly = readonly;
+	my->conn = mysql_init(NULL);
+	if (!my->conn) {
+		rc = my_connect_error(t, where.ptr, NULL, e);
+		goto out;
+	}
+	if ((rc = my_options(my->conn, t, e)) < 0)
+		goto out;
+	if (!mysql_real_connect(my->conn, t->unix_socket ? NULL : t->host,
+				t->username, t->password, t->db,
+				(unsigned int)t->port, t->unix_socket, 0)) {
+		rc = my_connect_error(t, where.ptr, my->conn, e);
+		goto out;
+	}
+	if ((rc = my_check_tls(my->conn, t, where.ptr, e)) < 0)
+		goto out;
+	my->where = buf_detach(&where);
+	mysql_lock_name(t->db, &lock);
+	my->lockname = buf_detach(&lock);
+	if ((rc = my_session(my, readonly, e)) < 0)
+		goto out;
+	*out = &my->base;
+	my = NULL;
+out:
+	if (my) {
+		mysql_close(my->conn);
+		free(my->where);
+		free(my->lockname);
+		free(my);
+	}
+	buf_release(&where);
+	return rc;
+}
+
+static void
+my_close(struct db *db)
+{
+	struct mydb *my;
+
+	if (!db)
+		return;
+	my = my_of(db);
+	mysql_close(my->conn);
+	free(my->where);
+	free(my->lockname);
+	free(my);
+}
+
+/* ---- statements ---- */
+
+/* One statement as written. Result sets (a SELECT or a CALL in a migration)
+ * are read and dropped so the connection is ready for the next command. */
+static int
+my_exec(struct db *db, const char *sql, struct err *e)
+{
+	struct mydb *my = my_of(db);
+	MYSQL_RES *res;
+	int more;
+
+	if (mysql_real_query(my->conn, sql, strlen(sql)))
+		return my_fail(my, e);
+	do {
+		res = mysql_store_result(my->conn);
+		if (res)
+			mysql_free_result(res);
+		else if (mysql_field_count(my->conn) > 0)
+			return my_fail(my, e);
+		more = mysql_next_result(my->conn);
+		if (more > 0)
+			return my_fail(my, e);
+	} while (more == 0);
+	return 0;
+}
+
+/* SQL the driver sends on its own is traced here; db_exec and db_query
+ * trace what their callers give them. */
+static int
+my_run(struct mydb *my, const char *sql, struct err *e)
+{
+	db_trace(&my->base, sql);
+	return my_exec(&my->base, sql, e);
+}
+
+static int
+my_begin(struct db *db, struct err *e)
+{
+	int rc;
+
+	/* Off until commit or rollback: after an implicit commit the next
+	 * statements must still wait for commit (see mysql.h). */
+	if ((rc = my_run(my_of(db), "SET autocommit = 0", e)) < 0)
+		return rc;
+	return my_run(my_of(db), "START TRANSACTION", e);
+}
+
+/* The transaction ends first: switching autocommit back on would commit. */
+static int
+my_end(struct db *db, const char *how, struct err *e)
+{
+	int rc;
+
+	if ((rc = my_run(my_of(db), how, e)) < 0)
+		return rc;
+	return my_run(my_of(db), "SET autocommit = 1", e);
+}
+
+static int
+my_commit(struct db *db, struct err *e)
+{
+	return my_end(db, "COMMIT", e);
+}
+
+static int
+my_rollback(struct db *db, struct err *e)
+{
+	return my_end(db, "ROLLBACK", e);
+}
+
+/* ---- prepared statements ---- */
+
+/* Storage the bound parameters point into while the statement runs. */
+struct my_slot {
+	unsigned long len;
+	long long i;
+};
+
+static void
+my_bind_params(const struct db_param *params, size_t n, MYSQL_BIND *b,
+	       struct my_slot *slot)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(&b[i], 0, sizeof(b[i]));
+		switch (params[i].type) {
+		case DBP_INT:
+			slot[i].i = params[i].i;
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = &slot[i].i;
+			break;
+		case DBP_TEXT:
+			/* exact length: text goes byte for byte */
+			slot[i].len = strlen(params[i].s);
+			b[i].buffer_type = MYSQL_TYPE_STRING;
+			b[i].buffer = (void *)params[i].s;
+			b[i].buffer_length = slot[i].len;
+			b[i].length = &slot[i].len;
+			break;
+		case DBP_NULL:
+			b[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		}
+	}
+}
+
+/* One result column, fetched as text into a buffer that grows on demand. */
+struct my_col {
+	char *buf;
+	unsigned long cap;
+	unsigned long len;
+	my_bool isnull;
+	my_bool truncated;
+};
+
+static char *
+my_cell(MYSQL_STMT *st, unsigned int i, const struct my_col *c)
+{
+	MYSQL_BIND b;
+	unsigned long len;
+	char *big;
+
+	if (c->isnull)
+		return NULL;
+	if (c->len <= c->cap)
+		return xstrndup(c->buf, c->len);
+	/* longer than every value seen by store_result suggested: refetch */
+	big = xmalloc((size_t)c->len + 1);
+	memset(&b, 0, sizeof(b));
+	b.buffer_type = MYSQL_TYPE_STRING;
+	b.buffer = big;
+	b.buffer_length = c->len + 1;
+	b.length = &len;
+	if (mysql_stmt_fetch_column(st, &b, i, 0) != 0)
+		len = 0;
+	big[len < c->len ? len : c->len] = '\0';
+	return big;
+}
+
+static void
+my_bind_columns(MYSQL_RES *meta, MYSQL_BIND *b, struct my_col *cols,
+		unsigned int n)
+{
+	MYSQL_FIELD *f = mysql_fetch_fields(meta);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		cols[i].cap = f[i].max_length > MY_MIN_CELL ? f[i].max_length
+							    : MY_MIN_CELL;
+		cols[i].buf = xmalloc(cols[i].cap + 1);
+		memset(&b[i], 0, sizeof(b[i]));
+		b[i].buffer_type = MYSQL_TYPE_STRING;
+		b[i].buffer = cols[i].buf;
+		b[i].buffer_length = cols[i].cap + 1;
+		b[i].length = &cols[i].len;
+		b[i].is_null = &cols[i].isnull;
+		b[i].error = &cols[i].truncated;
+	}
+}
+
+/* Every row, every column as text: the caller's struct db_rows. */
+static int
+my_fetch(struct mydb *my, MYSQL_STMT *st, struct db_rows **out,
+	 struct err *e)
+{
+	unsigned int i, n = mysql_stmt_field_count(st);
+	MYSQL_RES *meta = mysql_stmt_result_metadata(st);
+	MYSQL_BIND *b = xcalloc(n, sizeof(*b));
+	struct my_col *cols = xcalloc(n, sizeof(*cols));
+	struct db_rows *r = xcalloc(1, sizeof(*r));
+	size_t cap = 0;
+	int rc = 0, frc;
+
+	r->ncols = n;
+	if (!meta || mysql_stmt_store_result(st)) {
+		rc = my_stmt_fail(my, st, e);
+		goto out;
+	}
+	my_bind_columns(meta, b, cols, n);
+	if (mysql_stmt_bind_result(st, b)) {
+		rc = my_stmt_fail(my, st, e);
+		goto out;
+	}
+	while ((frc = mysql_stmt_fetch(st)) == 0 || frc == MYSQL_DATA_TRUNCATED) {
+		XGROW(r->cells, (r->nrows + 1) * n, cap);
+		for (i = 0; i < n; i++)
+			r->cells[r->nrows * n + i] = my_cell(st, i, &cols[i]);
+		r->nrows++;
+	}
+	if (frc != MYSQL_NO_DATA)
+		rc = my_stmt_fail(my, st, e);
+out:
+	for (i = 0; i < n; i++)
+		free(cols[i].buf);
+	free(cols);
+	free(b);
+	if (meta)
+		mysql_free_result(meta);
+	if (rc == 0 && out)
+		*out = r;
+	else
+		db_rows_free(r);
+	return rc;
+}
+
+/* Values are always bound, never spliced into the text. */
+static int
+my_query(struct db *db, const char *sql, const struct db_param *params,
+	 size_t nparams, struct db_rows **out, struct err *e)
+{
+	struct mydb *my = my_of(db);
+	MYSQL_STMT *st = mysql_stmt_init(my->conn);
+	MYSQL_BIND *b = xcalloc(nparams ? nparams : 1, sizeof(*b));
+	struct my_slot *slot = xcalloc(nparams ? nparams : 1, sizeof(*slot));
+	my_bool yes = 1;
+	int rc = 0;
+
+	if (out)
+		*out = NULL;
+	if (!st) {
+		rc = my_fail(my, e);
+		goto out;
+	}
+	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
+		rc = my_stmt_fail(my, st, e);
+		goto out;
+	}
+	if (mysql_stmt_param_count(st) != nparams) {
+		rc = err_set(e, ERR_INTERNAL,
+			     "statement has %lu placeholders but %zu "
+			     "parameters were given: %s",
+			     mysql_stmt_param_count(st), nparams, sql);
+		goto out;
+	}
+	my_bind_params(params, nparams, b, slot);
+	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &yes);
+	if ((nparams && mysql_stmt_bind_param(st, b)) ||
+	    mysql_stmt_execute(st)) {
+		rc = my_stmt_fail(my, st, e);
+		goto out;
+	}
+	if (mysql_stmt_field_count(st) > 0)
+		rc = my_fetch(my, st, out, e);
+	else if (out)
+		*out = xcalloc(1, sizeof(**out));
+out:
+	if (st)
+		mysql_stmt_close(st);
+	free(b);
+	free(slot);
+	return rc;
+}
+
+/* A one-cell query: *val is the cell (owned by the caller), NULL if none. */
+static int
+my_query_one(struct mydb *my, const char *sql, const struct db_param *params,
+	     size_t nparams, char **val, struct err *e)
+{
+	struct db_rows *r;
+	int rc;
+
+	*val = NULL;
+	db_trace(&my->base, sql);
+	if ((rc = my_query(&my->base, sql, params, nparams, &r, e)) < 0)
+		return rc;
+	if (r->nrows > 0 && r->ncols > 0 && r->cells[0]) {
+		*val = r->cells[0];
+		r->cells[0] = NULL;
+	}
+	db_rows_free(r);
+	return 0;
+}
+
+/* ---- the migration lock ---- */
+
+/* GET_LOCK waits on the server side, so no polling here. */
+static int
+my_lock(struct db *db, int timeout, struct err *e)
+{
+	struct mydb *my = my_of(db);
+	struct db_param p[2] = { DBP_TEXTV(my->lockname),
+				 DBP_INTV(timeout > 0 ? timeout : 0) };
+	char *got, *holder = NULL;
+	int rc;
+
+	rc = my_query_one(my, "SELECT GET_LOCK(?, ?)", p, 2, &got, e);
+	if (rc < 0)
+		return rc;
+	if (got && strcmp(got, "1") == 0) {
+		free(got);
+		return 0;
+	}
+	if (!got) {
+		/* NULL: an error such as running out of memory on the server */
+		return err_set(e, ERR_LOCK, "GET_LOCK('%s') failed on mysql "
+					    "database %s",
+			       my->lockname, my->where);
+	}
+	free(got);
+	my_query_one(my, "SELECT IS_USED_LOCK(?)", p, 1, &holder, e);
+	err_clear(e);
+	err_set(e, ERR_LOCK,
+		"lock '%s' on mysql database %s is held by another session "
+		"(%s%s%swaited %d s)",
+		my->lockname, my->where, holder ? "connection id " : "",
+		holder ? holder : "", holder ? ", " : "", timeout);
+	free(holder);
+	return ERR_LOCK;
+}
+
+static int
+my_unlock(struct db *db, struct err *e)
+{
+	struct mydb *my = my_of(db);
+	struct db_param p = DBP_TEXTV(my->lockname);
+	char *ok;
+	int rc;
+
+	rc = my_query_one(my, "SELECT RELEASE_LOCK(?)", &p, 1, &ok, e);
+	if (rc < 0)
+		return rc;
+	if (!ok || strcmp(ok, "1") != 0)
+		rc = err_set(e, ERR_LOCK,
+			     "lock '%s' on mysql database %s was not held by "
+			     "this session",
+			     my->lockname, my->where);
+	free(ok);
+	return rc;
+}
+
+static int
+my_columns(struct db *db, const char *table, struct strv *out, struct err *e)
+{
+	const char *sql = "SELECT column_name FROM information_schema.columns"
+			  " WHERE table_schema = DATABASE()"
+			  " AND table_name = ? ORDER BY ordinal_position";
+	struct db_param p = DBP_TEXTV(table);
+	struct db_rows *r;
+	size_t i;
+	int rc;
+
+	db_trace(db, sql);
+	if ((rc = my_query(db, sql, &p, 1, &r, e)) < 0)
+		return rc;
+	for (i = 0; i < r->nrows; i++)
+		if (r->cells[i * r->ncols])
+			strv_push(out, r->cells[i * r->ncols]);
+	db_rows_free(r);
+	return 0;
+}
+
+static void
+my_quote_ident(const char *ident, struct buf *out)
+{
+	buf_addc(out, '`');
+	for (; *ident; ident++) {
+		if (*ident == '`')
+			buf_addc(out, '`');
+		buf_addc(out, *ident);
+	}
+	buf_addc(out, '`');
+}
+
+/* As the server spells it: "10.11.19-MariaDB-0+deb12u1" says which one. */
+static int
+my_server_version(struct db *db, struct buf *out, struct err *e)
+{
+	const char *v = mysql_get_server_info(my_of(db)->conn);
+
+	if (!v)
+		return my_fail(my_of(db), e);
+	buf_adds(out, v);
+	return 0;
+}
+
+const struct driver driver_mysql = {
+	.name = "mysql",
+	.url_params = my_url_params,
+	.transactional_ddl = false,
+	.type_int64 = "BIGINT",
+	.type_text = "LONGTEXT",
+	.type_string = "VARCHAR(255)",
+	.connect = my_connect,
+	.close = my_close,
+	.lock = my_lock,
+	.unlock = my_unlock,
+	.begin = my_begin,
+	.commit = my_commit,
+	.rollback = my_rollback,
+	.exec = my_exec,
+	.query = my_query,
+	.columns = my_columns,
+	.quote_ident = my_quote_ident,
+	.server_version = my_server_version,
+	.commits_implicitly = mystmt_commits_implicitly,
+};
