@@ -2,7 +2,8 @@
 # when tests/servers.sh started them (TEST_PG_URL, TEST_MY_URL), PostgreSQL
 # and MariaDB. One scenario suite, each script looping over the engines.
 INTEGRATION_TESTS = \
-	tests/integration/upgrade.sh
+	tests/integration/upgrade.sh \
+	tests/integration/failure.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS)
