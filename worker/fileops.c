@@ -47,7 +47,8 @@ new_uuid(struct buf *out, struct err *e)
 			continue;
 		if (n <= 0) {
 			close(fd);
-			return err_set(e, ERR_IO, "cannot read /dev/urandom: %s",
+			return err_set(e, ERR_IO,
+				       "cannot read /dev/urandom: %s",
 				       n < 0 ? strerror(errno) : "end of file");
 		}
 		got += (size_t)n;
@@ -198,7 +199,8 @@ touch_write(int fd, const struct buf *text, size_t off, size_t n, int64_t ts)
 	buf_add(&t, text->ptr + off + n, text->len - off - n);
 	if (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0)
 		r = -errno;
-	else if ((r = migfile_write_all(fd, t.ptr, t.len)) == 0 && fsync(fd) < 0)
+	else if ((r = migfile_write_all(fd, t.ptr, t.len)) == 0 &&
+		 fsync(fd) < 0)
 		r = -errno;
 	buf_release(&t);
 	return r;
@@ -241,7 +243,8 @@ touch_link(const char *dir, const char *oldbase, const char *tmp, int fd,
 				    newp->ptr, strerror(errno));
 			goto out;
 		}
-		if ((r = migfile_ts_taken(dir, *ts, &ign, name.ptr, NULL, e)) == 0)
+		r = migfile_ts_taken(dir, *ts, &ign, name.ptr, NULL, e);
+		if (r == 0)
 			goto out;
 		unlink(newp->ptr);
 		if (r < 0)
@@ -268,17 +271,54 @@ touch_target(const struct migset *ms, const struct migration *m, time_t now)
 	return ts;
 }
 
+/*
+ * Write the touched copy beside the old file (a hidden temporary name that
+ * discovery ignores), give it its final name, then drop the old name.
+ */
+static int
+touch_replace(const struct migration *m, const char *dir, mode_t mode,
+	      const struct buf *text, size_t off, size_t n, int64_t ts,
+	      struct buf *newp, struct err *e)
+{
+	struct buf tmp = BUF_INIT;
+	int fd, r;
+
+	buf_addf(&tmp, "%s/.migratore-touch-XXXXXX", dir);
+	if ((fd = mkstemp(tmp.ptr)) < 0) {
+		r = err_set(e, ERR_IO, "cannot create a file in '%s': %s", dir,
+			    strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, mode) < 0)
+		r = err_set(e, ERR_IO, "cannot set the mode of '%s': %s",
+			    tmp.ptr, strerror(errno));
+	else
+		r = touch_link(dir, m->filename, tmp.ptr, fd, text, off, n,
+			       &ts, newp, e);
+	if (r == 0 && unlink(m->path) < 0)
+		r = err_set(e, ERR_IO,
+			    "created '%s' but cannot remove '%s': %s",
+			    newp->ptr, m->path, strerror(errno));
+	if (r == 0)
+		r = migfile_sync_dir(dir, e);
+	close(fd);
+	unlink(tmp.ptr);
+out:
+	buf_release(&tmp);
+	return r;
+}
+
 int
 fileops_touch(const struct migset *ms, const char *id, time_t now,
 	      struct buf *old_path, struct buf *new_path, struct err *e)
 {
-	struct buf text = BUF_INIT, tmp = BUF_INIT, newp = BUF_INIT;
+	struct buf text = BUF_INIT, newp = BUF_INIT;
 	const struct migration *m;
 	char *dir = NULL;
 	struct stat st;
 	size_t off, n;
 	int64_t ts, nameds;
-	int fd = -1, r;
+	int r;
 
 	if ((m = migset_find(ms, id)) == NULL)
 		return not_found(ms, id, e);
@@ -300,49 +340,27 @@ fileops_touch(const struct migset *ms, const char *id, time_t now,
 	}
 	if (!migfile_number(m->filename, &nameds, NULL)) {
 		r = err_set_at(e, ERR_MIGFILE, m->path, 0, 0,
-			       "the file name does not start with its timestamp");
+			       "the file name does not start with its "
+			       "timestamp");
 		goto out;
 	}
 	ts = touch_target(ms, m, now);
-	if (ts == m->timestamp) { /* already the newest, at this second */
+	if (ts == m->timestamp) /* already the newest, at this second */
 		buf_adds(&newp, m->path);
-		goto done;
-	}
-	buf_addf(&tmp, "%s/.migratore-touch-XXXXXX", dir);
-	if ((fd = mkstemp(tmp.ptr)) < 0 || fchmod(fd, st.st_mode & 07777) < 0) {
-		r = err_set(e, ERR_IO, "cannot create a file in '%s': %s", dir,
-			    strerror(errno));
+	else if ((r = touch_replace(m, dir, st.st_mode & 07777, &text, off, n,
+				    ts, &newp, e)) < 0)
 		goto out;
-	}
-	r = touch_link(dir, m->filename, tmp.ptr, fd, &text, off, n, &ts, &newp,
-		       e);
-	if (r < 0)
-		goto out;
-	if (unlink(m->path) < 0) {
-		r = err_set(e, ERR_IO, "created '%s' but cannot remove '%s': %s",
-			    newp.ptr, m->path, strerror(errno));
-		goto out;
-	}
-	if ((r = migfile_sync_dir(dir, e)) < 0)
-		goto out;
-done:
 	buf_reset(old_path);
 	buf_adds(old_path, m->path);
 	buf_reset(new_path);
 	buf_add(new_path, newp.ptr, newp.len);
 	r = 0;
 out:
-	if (fd >= 0) {
-		close(fd);
-		unlink(tmp.ptr);
-	}
 	free(dir);
 	buf_release(&text);
-	buf_release(&tmp);
 	buf_release(&newp);
 	return r;
 }
-
 
 /* ---- squash ------------------------------------------------------------- */
 

@@ -21,6 +21,15 @@
  * it as <timestamp>_<slug>.sql, slug from the description) or a file path
  * ending in .sql; NULL means the current directory. Fresh uuid v4 from
  * /dev/urandom, timestamp now (bumped while the name is taken).
+ *
+ * The description is one header line: each run of control characters
+ * (newlines, tabs) becomes one space and the ends are trimmed; NULL or
+ * empty gives "migration <uuid>". The file has the header and a `run` and a
+ * `rollback` section holding a comment placeholder. A file path whose name
+ * starts with a number (42_init.sql) takes that number as its timestamp,
+ * which must be free in its directory (discovery wants them to agree). An
+ * existing file is never overwritten (ERR_STATE); a missing directory that
+ * is not a .sql path is ERR_USAGE.
  */
 int fileops_generate(const char *where, const char *description, time_t now,
 		     struct buf *path_out, struct buf *uuid_out, struct err *e);
@@ -31,7 +40,10 @@ int fileops_generate(const char *where, const char *description, time_t now,
  * later, so it sorts last) in its header and rename the file to match.
  * Atomic: the new file is written beside the old one, fsynced, linked to
  * its final name (failing if taken, then trying the next second), and only
- * then is the old name removed.
+ * then is the old name removed. Only the digits of the header's
+ * `migratore: timestamp = N` line change (any comment leader, so
+ * executables too); the rest of the name, every other byte and the mode
+ * are kept. ERR_NOTFOUND "migration 'x' not found in <dir>".
  */
 int fileops_touch(const struct migset *ms, const char *id, time_t now,
 		  struct buf *old_path, struct buf *new_path, struct err *e);
@@ -52,6 +64,22 @@ struct squash_result {
  * `transaction = off` if any original had it. output: a file path, a
  * directory, or NULL for the migrations directory. The originals are moved
  * into <dir>/squashed/. Executable migrations cannot be squashed.
+ *
+ * The new file (format in worker/merge.h: bodies copied byte for byte
+ * under a `-- from <uuid> (<file>)` line) has a fresh uuid, the description
+ * "squash of N migrations: d1; d2; ...", and the newest original's
+ * timestamp rather than now (now is unused): it then sorts where the
+ * originals did, before the migrations that followed them. An output file
+ * in the migrations directory must be named <timestamp>[_slug].sql (its
+ * number is then the timestamp), or it would vanish from discovery with
+ * the originals (ERR_USAGE). Refused before anything is written: an id
+ * not found (ERR_NOTFOUND "migration 'x' not found in <dir>"), a range of
+ * one migration (ERR_USAGE), an executable (ERR_MIGFILE at that file), a
+ * name already taken under squashed/ (ERR_STATE). The merged text is parsed
+ * and compared statement by statement with the originals before it is
+ * written. If moving an original fails, those moved are put back and the
+ * new file removed; if even that fails the message says what is where.
+ * res is overwritten: release it whatever the result.
  */
 int fileops_squash(const struct migset *ms, const char *start, const char *end,
 		   const char *output, time_t now, struct squash_result *res,

@@ -198,7 +198,8 @@ merge_section(const struct merge_src *src, size_t n, enum section_kind k,
 		sec = contribution(m, k, engine);
 		buf_addf(out, "-- from %s (%s)", m->uuid, m->filename);
 		if (sec == NULL) {
-			buf_addf(out, ": no %s section\n", section_kind_name(k));
+			buf_addf(out, ": no %s section\n",
+				 section_kind_name(k));
 			continue;
 		}
 		buf_addc(out, '\n');

@@ -47,9 +47,12 @@ migfile_dirname(const char *path)
 void
 migfile_join(struct buf *out, const char *dir, const char *name)
 {
+	size_t n = strlen(dir);
+
 	buf_reset(out);
 	if (strcmp(dir, ".") != 0)
-		buf_addf(out, "%s/", dir);
+		buf_addf(out, "%s%s", dir,
+			 n > 0 && dir[n - 1] == '/' ? "" : "/");
 	buf_adds(out, name);
 }
 
@@ -188,7 +191,8 @@ claim_in_dir(const char *dir, const char *slug, int64_t *ts,
 				    path->ptr, strerror(errno));
 			goto out;
 		}
-		if ((r = migfile_ts_taken(dir, *ts, ignore, name.ptr, NULL, e)) == 0) {
+		r = migfile_ts_taken(dir, *ts, ignore, name.ptr, NULL, e);
+		if (r == 0) {
 			r = fd;
 			goto out;
 		}
@@ -219,13 +223,14 @@ claim_file(const char *path, int64_t *ts, const struct strv *ignore,
 	int fd, r;
 
 	if (access(path, F_OK) == 0) {
-		r = err_set(e, ERR_STATE, "'%s' already exists: not overwritten",
-			    path);
+		r = err_set(e, ERR_STATE,
+			    "'%s' already exists: not overwritten", path);
 		goto out;
 	}
 	if (len < 5 || strcmp(path + len - 4, ".sql") != 0) {
 		r = err_set(e, ERR_USAGE,
-			    "'%s' is neither a directory nor a path ending in .sql",
+			    "'%s' is neither a directory nor a path ending "
+			    "in .sql",
 			    path);
 		goto out;
 	}
@@ -252,7 +257,7 @@ out:
 
 int
 migfile_create(const char *where, const char *desc, int64_t *ts,
-	     const struct strv *ignore, struct buf *path, struct err *e)
+	       const struct strv *ignore, struct buf *path, struct err *e)
 {
 	struct buf slug = BUF_INIT;
 	struct stat st;
@@ -262,7 +267,8 @@ migfile_create(const char *where, const char *desc, int64_t *ts,
 	if (stat(where, &st) == 0 && S_ISDIR(st.st_mode)) {
 		for (s = (const unsigned char *)desc;
 		     *s != '\0' && slug.len < SLUG_MAX; s++) {
-			if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9'))
+			if ((*s >= 'a' && *s <= 'z') ||
+			    (*s >= '0' && *s <= '9'))
 				buf_addc(&slug, (char)*s);
 			else if (*s >= 'A' && *s <= 'Z')
 				buf_addc(&slug, (char)(*s - 'A' + 'a'));

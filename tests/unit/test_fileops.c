@@ -549,7 +549,8 @@ Test(squash, merges_sections_per_engine_and_moves_the_originals)
 	cr_assert(strncmp(m->filename, "1002_squash_of_3_migrations_", 28) == 0,
 		  "%s", m->filename);
 	cr_assert_str_eq(m->description,
-			 "squash of 3 migrations: create a; create b; create c");
+			 "squash of 3 migrations: create a; create b; "
+			 "create c");
 	cr_assert_eq(m->replaces.n, 3);
 	cr_assert_str_eq(m->replaces.v[0], UA);
 	cr_assert_str_eq(m->replaces.v[1], UB);
@@ -559,8 +560,8 @@ Test(squash, merges_sections_per_engine_and_moves_the_originals)
 		    "CREATE TABLE a (x INT) | CREATE TABLE b (x INT) | " TRIGGER
 		    " | INSERT INTO a VALUES (1)");
 	check_stmts(m, SEC_RUN, "postgres",
-		    "CREATE TABLE a (x INT) | CREATE TABLE b (x SERIAL) | " TRIGGER
-		    " | INSERT INTO a VALUES (1)");
+		    "CREATE TABLE a (x INT) | CREATE TABLE b (x SERIAL) | "
+		    TRIGGER " | INSERT INTO a VALUES (1)");
 	check_stmts(m, SEC_RUN, "mysql",
 		    "CREATE TABLE a (x INT) | CREATE TABLE b (x INT) | "
 		    "CREATE TABLE c (x INT) ENGINE=InnoDB");
@@ -584,7 +585,7 @@ Test(squash, merges_sections_per_engine_and_moves_the_originals)
 	cr_assert_str_eq(res.replaced.v[0], UA " (1000)");
 	cr_assert_eq(res.moved.n, 3);
 	l = listing(dir);
-	p = xasprintf("%s 1003_d.sql squashed", m == NULL ? "" : strrchr(res.path, '/') + 1);
+	p = xasprintf("%s 1003_d.sql squashed", strrchr(res.path, '/') + 1);
 	cr_assert_str_eq(l, p);
 	sq = path_in("squashed");
 	free(l);
@@ -748,8 +749,8 @@ parse_text(const char *name, const char *text)
 	struct migration *m = NULL;
 	struct err e = ERR_INIT;
 
-	cr_assert_eq(migration_parse(name, text, strlen(text), false, &m, &e), 0,
-		     "%s:%d: %s", name, e.line, e.msg);
+	cr_assert_eq(migration_parse(name, text, strlen(text), false, &m, &e),
+		     0, "%s:%d: %s", name, e.line, e.msg);
 	return m;
 }
 
@@ -811,7 +812,8 @@ Test(merge, check_catches_a_merged_text_that_runs_something_else)
 {
 	static const char *const texts[] = {
 		"-- migratore: uuid = " UA "\n-- migratore: timestamp = 1\n"
-		"-- migratore: run\nSELECT 1;\n-- migratore: rollback\nSELECT 9;\n",
+		"-- migratore: run\nSELECT 1;\n"
+		"-- migratore: rollback\nSELECT 9;\n",
 		"-- migratore: uuid = " UB "\n-- migratore: timestamp = 2\n"
 		"-- migratore: run\nSELECT 2;\n-- migratore: run sqlite\n"
 		"SELECT 20;\n",
