@@ -106,6 +106,7 @@ fileops_generate(const char *where, const char *description, time_t now,
 	struct buf uuid = BUF_INIT, desc = BUF_INIT, path = BUF_INIT;
 	struct buf text = BUF_INIT;
 	int64_t ts = (int64_t)now;
+	const char *shown;
 	int fd, r;
 
 	if (where == NULL)
@@ -128,8 +129,10 @@ fileops_generate(const char *where, const char *description, time_t now,
 		 "-- The statements that undo it, in reverse order.\n");
 	if ((r = migfile_fill(fd, path.ptr, &text, e)) < 0)
 		goto out;
+	/* the current directory's file is shown as its bare name */
+	shown = strcmp(where, ".") == 0 ? path.ptr + 2 : path.ptr;
 	buf_reset(path_out);
-	buf_add(path_out, path.ptr, path.len);
+	buf_adds(path_out, shown);
 	buf_reset(uuid_out);
 	buf_add(uuid_out, uuid.ptr, uuid.len);
 out:

@@ -50,10 +50,8 @@ migfile_join(struct buf *out, const char *dir, const char *name)
 	size_t n = strlen(dir);
 
 	buf_reset(out);
-	if (strcmp(dir, ".") != 0)
-		buf_addf(out, "%s%s", dir,
-			 n > 0 && dir[n - 1] == '/' ? "" : "/");
-	buf_adds(out, name);
+	buf_addf(out, "%s%s%s", dir, n > 0 && dir[n - 1] == '/' ? "" : "/",
+		 name);
 }
 
 bool

@@ -21,7 +21,7 @@
 const char *migfile_basename(const char *path);
 /* The directory part of path: "." when there is none. Caller frees. */
 char *migfile_dirname(const char *path);
-/* out = dir/name, or name alone when dir is "." (as a user would type it). */
+/* out = dir/name, as discovery writes paths (one '/' between the two). */
 void migfile_join(struct buf *out, const char *dir, const char *name);
 
 /*

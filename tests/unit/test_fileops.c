@@ -194,6 +194,20 @@ Test(generate, into_a_directory_names_the_file_and_parses)
 	buf_release(&uuid);
 }
 
+Test(generate, into_the_current_directory_by_default)
+{
+	struct buf path = BUF_INIT, uuid = BUF_INIT;
+	struct err e = ERR_INIT;
+
+	cr_assert_eq(chdir(dir), 0);
+	cr_assert_eq(fileops_generate(NULL, "here", 1000, &path, &uuid, &e), 0,
+		     "%s", e.msg);
+	cr_assert_str_eq(path.ptr, "1000_here.sql");
+	cr_assert(exists("1000_here.sql"));
+	buf_release(&path);
+	buf_release(&uuid);
+}
+
 Test(generate, default_description_and_one_line_description)
 {
 	struct buf p1 = BUF_INIT, p2 = BUF_INIT, u = BUF_INIT;
