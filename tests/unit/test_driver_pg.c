@@ -17,6 +17,7 @@
 #include "common/xmalloc.h"
 #include "config/target.h"
 #include "drivers/pg/pg.h"
+#include "drivers/pg/pgstmt.h"
 
 static const struct driver *drv = &driver_postgres;
 
@@ -317,6 +318,49 @@ Test(driver_pg, bound_text_round_trips_byte_for_byte, .timeout = 30)
 	buf_release(&sql);
 	drv->close(db);
 	target_free(t);
+}
+
+struct ph_case {
+	char sql[80];
+	char want[96];
+	size_t n;
+};
+
+ParameterizedTestParameters(driver_pg, placeholders)
+{
+	static struct ph_case cases[] = {
+		{ "SELECT ?", "SELECT $1", 1 },
+		{ "SELECT 1", "SELECT 1", 0 },
+		{ "SELECT '?', ?", "SELECT '?', $1", 1 },
+		{ "SELECT 'it''s ?', ?", "SELECT 'it''s ?', $1", 1 },
+		{ "SELECT E'\\'?', ?", "SELECT E'\\'?', $1", 1 },
+		{ "SELECT e'\\'?' || ?", "SELECT e'\\'?' || $1", 1 },
+		{ "SELECT \"a?\" FROM t WHERE x = ?",
+		  "SELECT \"a?\" FROM t WHERE x = $1", 1 },
+		{ "SELECT 1 -- ?\n, ?", "SELECT 1 -- ?\n, $1", 1 },
+		{ "SELECT /* /* ? */ ? */ ?", "SELECT /* /* ? */ ? */ $1", 1 },
+		{ "SELECT $$?$$, $t$ ? $t$, ?", "SELECT $$?$$, $t$ ? $t$, $1", 1 },
+		{ "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?",
+		  "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10", 10 },
+		{ "SELECT 'unterminated ?", "SELECT 'unterminated ?", 0 },
+	};
+
+	return cr_make_param_array(struct ph_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct ph_case *c, driver_pg, placeholders)
+{
+	struct buf out = BUF_INIT;
+	struct err e = ERR_INIT;
+
+	cr_assert_eq(pgstmt_placeholders(c->sql, c->n, &out, &e), 0, "%s",
+		     e.msg);
+	cr_assert_str_eq(out.ptr, c->want);
+	buf_reset(&out);
+	cr_assert_eq(pgstmt_placeholders(c->sql, c->n + 1, &out, &e),
+		     ERR_INTERNAL, "a count that differs is refused");
+	buf_release(&out);
 }
 
 Test(driver_pg, placeholders_skip_quotes_and_comments, .timeout = 30)

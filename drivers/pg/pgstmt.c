@@ -1,0 +1,119 @@
+/*
+ * Placeholder translation for the PostgreSQL driver: '?' to $1..$n outside
+ * strings, quoted identifiers, comments and dollar-quoted bodies.
+ */
+#include "config.h"
+
+#include "drivers/pg/pgstmt.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "common/banned.h"
+
+static bool
+is_ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '$' ||
+	       (unsigned char)c >= 0x80;
+}
+
+/* Length of the dollar-quote tag ("$$", "$body$") at p, or 0 ("$1"). */
+static size_t
+dollar_tag(const char *p)
+{
+	size_t n = 1;
+
+	if (isdigit((unsigned char)p[1]))
+		return 0;
+	while (isalnum((unsigned char)p[n]) || p[n] == '_' ||
+	       (unsigned char)p[n] >= 0x80)
+		n++;
+	return p[n] == '$' ? n + 1 : 0;
+}
+
+static const char *
+skip_quoted(const char *sql, const char *p)
+{
+	/* E'...' strings take backslash escapes; plain ones only '' */
+	bool esc = *p == '\'' && p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
+		   (p - 1 == sql || !is_ident_char(p[-2]));
+	const char *q;
+
+	for (q = p + 1; *q; q++) {
+		if (esc && *q == '\\' && q[1])
+			q++;
+		else if (*q == *p && q[1] == *p)
+			q++;
+		else if (*q == *p)
+			return q + 1;
+	}
+	return q;
+}
+
+/*
+ * The end of the string, quoted identifier, comment or dollar-quoted body
+ * that starts at p, or p itself when none does. An unterminated one runs to
+ * the end: the server will say what is wrong with it.
+ */
+static const char *
+skip_literal(const char *sql, const char *p)
+{
+	const char *q;
+	size_t tag;
+	int depth;
+
+	if (*p == '\'' || *p == '"')
+		return skip_quoted(sql, p);
+	if (p[0] == '-' && p[1] == '-') {
+		q = strchr(p, '\n');
+		return q ? q + 1 : p + strlen(p);
+	}
+	if (p[0] == '/' && p[1] == '*') {
+		/* block comments nest in PostgreSQL */
+		for (depth = 1, q = p + 2; *q && depth > 0;) {
+			if (q[0] == '/' && q[1] == '*')
+				depth++, q += 2;
+			else if (q[0] == '*' && q[1] == '/')
+				depth--, q += 2;
+			else
+				q++;
+		}
+		return q;
+	}
+	if (*p == '$' && !(p > sql && is_ident_char(p[-1])) &&
+	    (tag = dollar_tag(p)) > 0) {
+		q = memmem(p + tag, strlen(p + tag), p, tag);
+		return q ? q + tag : p + strlen(p);
+	}
+	return p;
+}
+
+int
+pgstmt_placeholders(const char *sql, size_t nparams, struct buf *out,
+		struct err *e)
+{
+	const char *p = sql, *end;
+	size_t n = 0;
+
+	while (*p) {
+		end = skip_literal(sql, p);
+		if (end != p) {
+			buf_add(out, p, (size_t)(end - p));
+			p = end;
+			continue;
+		}
+		if (*p == '?')
+			buf_addf(out, "$%zu", ++n);
+		else
+			buf_addc(out, *p);
+		p++;
+	}
+	if (n != nparams)
+		return err_set(e, ERR_INTERNAL,
+			       "statement has %zu placeholders but %zu "
+			       "parameters were given: %s",
+			       n, nparams, sql);
+	return 0;
+}
