@@ -3,7 +3,9 @@
 # and MariaDB. One scenario suite, each script looping over the engines.
 INTEGRATION_TESTS = \
 	tests/integration/upgrade.sh \
-	tests/integration/failure.sh
+	tests/integration/failure.sh \
+	tests/integration/dryrun.sh \
+	tests/integration/badinput.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS)
