@@ -6,6 +6,38 @@
  *
  * Pure logic: the caller passes the environment, the .env text and the
  * flags, so every rule is unit-tested without touching the process.
+ *
+ * The rules in detail (each one has a test in tests/unit/test_settings.c):
+ * - Sources, strongest first: flags, the environment, .env, defaults. A
+ *   variable found in a stronger source wins whatever its spelling.
+ * - Within one source the aliases come first: DB_HOST > HOST, DB_PORT >
+ *   PORT, DB_UNIX_SOCKET > UNIX_SOCKET, DB_NAME > DB, DB_PASSWORD >
+ *   PASSWORD, and DB_USER > DB_USERNAME > USERNAME.
+ * - Repeated names: the first one in the environment (as getenv does), the
+ *   last one in .env and on the command line.
+ * - A variable set to the empty string counts as not set, so a weaker
+ *   source still applies; except PASSWORD, where "" is an empty password.
+ * - Only the winning value is checked: PORT=abc in .env is harmless when
+ *   the environment sets PORT.
+ * - DB_URL: each part the URL contains (host, port, user, password,
+ *   database, a socket given as an absolute-path host) replaces the
+ *   separate variable unless that variable comes from a stronger source
+ *   than DB_URL itself; the replaced value's source becomes SRC_URL. A part
+ *   the URL lacks leaves the separate variable in force. Query parameters
+ *   go to target->params unchecked (the driver validates them).
+ * - Engine: ENGINE (sqlite, postgres, mysql; postgresql and mariadb are
+ *   accepted; any case) if set; else the DB_URL scheme; else mysql
+ *   (SRC_DERIVED) when HOST, PORT, UNIX_SOCKET, USERNAME or PASSWORD is
+ *   set; else sqlite (SRC_DEFAULT).
+ * - SQLite: DB is the file, default "migratore.db", made absolute against
+ *   cwd. FS defaults to cwd and is made absolute too.
+ * - SAFE/DEBUG take 1/0/true/false/yes/no/on/off in any case (defaults on
+ *   and off); PORT is 1-65535; LOCK_TIMEOUT is whole seconds >= 0 (default
+ *   60); OPERATOR defaults to the login name, or "unknown" without one.
+ * - Errors name the variable as spelled and its source, e.g.
+ *   "DB_PORT (from environment): 'x' is not a port number (1-65535)",
+ *   "SAFE (from .env line 3): ...", "DB_URL (from command line): ...";
+ *   a .env syntax error carries e->file/e->line ("file:line: ...").
  */
 #ifndef MIG_SETTINGS_H
 #define MIG_SETTINGS_H
