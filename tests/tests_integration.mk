@@ -5,7 +5,8 @@ INTEGRATION_TESTS = \
 	tests/integration/upgrade.sh \
 	tests/integration/failure.sh \
 	tests/integration/dryrun.sh \
-	tests/integration/badinput.sh
+	tests/integration/badinput.sh \
+	tests/integration/locking.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS)
