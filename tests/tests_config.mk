@@ -20,4 +20,5 @@ endif
 
 # The libFuzzer harnesses of config/ are built by the fuzz CI script (see
 # each harness's SOURCES line); they are listed here so they are shipped.
-EXTRA_DIST += tests/fuzz/fuzz_dburl.c tests/fuzz/fuzz_dotenv.c
+EXTRA_DIST += tests/fuzz/fuzz_dburl.c tests/fuzz/fuzz_dotenv.c \
+	tests/fuzz/corpus/dburl tests/fuzz/corpus/dotenv
