@@ -130,7 +130,16 @@ int db_query(struct db *db, const char *sql, const struct db_param *params,
 int db_columns(struct db *db, const char *table, struct strv *out,
 	       struct err *e);
 void db_quote_ident(struct db *db, const char *ident, struct buf *out);
+int db_server_version(struct db *db, struct buf *out, struct err *e);
 bool db_transactional_ddl(const struct db *db);
 bool db_commits_implicitly(const struct db *db, const char *stmt);
+
+/*
+ * Write "[engine] sql" to stderr when db->debug is set. db_exec and
+ * db_query trace what they are given; a driver calls this for the SQL it
+ * sends on its own (BEGIN, COMMIT, lock and catalogue queries), so that
+ * DEBUG=1 shows every statement exactly once.
+ */
+void db_trace(const struct db *db, const char *sql);
 
 #endif

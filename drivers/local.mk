@@ -1,1 +1,4 @@
-# drivers: sources of this layer
+# drivers/: the driver interface and registry. Each engine's directory adds
+# its own source through drivers/<engine>/local.mk.
+libmigratore_a_SOURCES += \
+	drivers/driver.c drivers/driver.h

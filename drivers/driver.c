@@ -1,0 +1,270 @@
+/*
+ * The driver registry (one static table, found by engine name), the check of
+ * DB_URL parameters against the chosen driver, and the db_* wrappers that
+ * dispatch through the table and trace SQL when DEBUG is on.
+ */
+#include "config.h"
+
+#include "drivers/driver.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmalloc.h"
+#include "common/banned.h"
+
+/* Defined by drivers/<engine>/; nothing above drivers/ names them. */
+extern const struct driver driver_sqlite;
+extern const struct driver driver_postgres;
+extern const struct driver driver_mysql;
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* SQLite first: it is the embedded default and the one always testable. */
+static const struct driver *const registry[] = {
+	&driver_sqlite,
+	&driver_postgres,
+	&driver_mysql,
+};
+
+/*
+ * The same names again, because C cannot build a constant array from
+ * registry[i]->name; test_driver checks that the two lists agree.
+ */
+static const char *const registry_names[] = {
+	"sqlite",
+	"postgres",
+	"mysql",
+	NULL,
+};
+
+_Static_assert(ARRAY_SIZE(registry) + 1 == ARRAY_SIZE(registry_names),
+	       "registry and registry_names must list the same drivers");
+
+const struct driver *
+driver_find(const char *engine)
+{
+	size_t i;
+
+	if (engine == NULL)
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(registry); i++)
+		if (strcmp(registry[i]->name, engine) == 0)
+			return registry[i];
+	return NULL;
+}
+
+const char *const *
+driver_names(void)
+{
+	return registry_names;
+}
+
+/* "a, b, c", or "none" for an empty list. */
+static void
+join_names(const char *const *names, struct buf *out)
+{
+	size_t i;
+
+	if (names == NULL || names[0] == NULL) {
+		buf_adds(out, "none");
+		return;
+	}
+	for (i = 0; names[i] != NULL; i++) {
+		if (i > 0)
+			buf_adds(out, ", ");
+		buf_adds(out, names[i]);
+	}
+}
+
+static bool
+driver_accepts_param(const struct driver *drv, const char *key, size_t keylen)
+{
+	const char *const *p;
+
+	if (drv->url_params == NULL)
+		return false;
+	for (p = drv->url_params; *p != NULL; p++)
+		if (strlen(*p) == keylen && strncmp(*p, key, keylen) == 0)
+			return true;
+	return false;
+}
+
+static int
+unknown_engine(const char *engine, struct err *e)
+{
+	struct buf list = BUF_INIT;
+
+	join_names(registry_names, &list);
+	err_set(e, ERR_CONFIG, "unknown engine '%s' (supported: %s)",
+		engine ? engine : "", list.ptr);
+	buf_release(&list);
+	return ERR_CONFIG;
+}
+
+int
+driver_validate(const struct target *t, struct err *e)
+{
+	const struct driver *drv = driver_find(t->engine);
+	struct buf list = BUF_INIT;
+	size_t i, keylen;
+	const char *key;
+
+	if (drv == NULL)
+		return unknown_engine(t->engine, e);
+	for (i = 0; i < t->params.n; i++) {
+		key = t->params.v[i];
+		keylen = strcspn(key, "=");
+		if (driver_accepts_param(drv, key, keylen))
+			continue;
+		join_names(drv->url_params, &list);
+		err_set(e, ERR_CONFIG,
+			"DB_URL: parameter '%.*s' is not supported by the %s "
+			"driver (supported: %s)",
+			(int)keylen, key, drv->name, list.ptr);
+		buf_release(&list);
+		return ERR_CONFIG;
+	}
+	return 0;
+}
+
+const char *
+db_rows_get(const struct db_rows *r, size_t row, size_t col)
+{
+	if (r == NULL || row >= r->nrows || col >= r->ncols)
+		return NULL;
+	return r->cells[row * r->ncols + col];
+}
+
+void
+db_rows_free(struct db_rows *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nrows * r->ncols; i++)
+		free(r->cells[i]);
+	free(r->cells);
+	free(r);
+}
+
+/*
+ * DEBUG=1 promises every SQL statement on stderr whatever the log level, in
+ * the Python tool's "[engine] sql" form, so this is the one place in the
+ * library that writes to stderr itself instead of going through log.h: the
+ * trace is output the user asked for, not a diagnostic. In fleet mode the
+ * worker's stderr is captured per target like the rest of its output.
+ */
+void
+db_trace(const struct db *db, const char *sql)
+{
+	if (db == NULL || !db->debug)
+		return;
+	fprintf(stderr, "[%s] %s\n", db->drv->name, sql);
+}
+
+int
+db_connect(const struct target *t, bool readonly, struct db **out,
+	   struct err *e)
+{
+	const struct driver *drv = driver_find(t->engine);
+	int rc;
+
+	*out = NULL;
+	if (drv == NULL)
+		return unknown_engine(t->engine, e);
+	rc = drv->connect(t, readonly, out, e);
+	if (rc < 0)
+		return rc;
+	/* Every driver fills the base; setting it here keeps them honest. */
+	(*out)->drv = drv;
+	(*out)->target = t;
+	(*out)->debug = t->debug;
+	(*out)->readonly = readonly;
+	return 0;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db != NULL)
+		db->drv->close(db);
+}
+
+int
+db_lock(struct db *db, int timeout, struct err *e)
+{
+	return db->drv->lock(db, timeout, e);
+}
+
+int
+db_unlock(struct db *db, struct err *e)
+{
+	return db->drv->unlock(db, e);
+}
+
+int
+db_begin(struct db *db, struct err *e)
+{
+	return db->drv->begin(db, e);
+}
+
+int
+db_commit(struct db *db, struct err *e)
+{
+	return db->drv->commit(db, e);
+}
+
+int
+db_rollback(struct db *db, struct err *e)
+{
+	return db->drv->rollback(db, e);
+}
+
+int
+db_exec(struct db *db, const char *sql, struct err *e)
+{
+	db_trace(db, sql);
+	return db->drv->exec(db, sql, e);
+}
+
+int
+db_query(struct db *db, const char *sql, const struct db_param *params,
+	 size_t nparams, struct db_rows **out, struct err *e)
+{
+	db_trace(db, sql);
+	return db->drv->query(db, sql, params, nparams, out, e);
+}
+
+int
+db_columns(struct db *db, const char *table, struct strv *out,
+	   struct err *e)
+{
+	return db->drv->columns(db, table, out, e);
+}
+
+void
+db_quote_ident(struct db *db, const char *ident, struct buf *out)
+{
+	db->drv->quote_ident(ident, out);
+}
+
+bool
+db_transactional_ddl(const struct db *db)
+{
+	return db->drv->transactional_ddl;
+}
+
+bool
+db_commits_implicitly(const struct db *db, const char *stmt)
+{
+	return db->drv->commits_implicitly(stmt);
+}
+
+int
+db_server_version(struct db *db, struct buf *out, struct err *e)
+{
+	return db->drv->server_version(db, out, e);
+}

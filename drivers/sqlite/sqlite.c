@@ -1,0 +1,558 @@
+/*
+ * The SQLite driver: a database file opened with libsqlite3, the migration
+ * lock as an flock on a sidecar file, and SQLite's own words in every error.
+ */
+#include "config.h"
+
+#include "drivers/sqlite/sqlite.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "common/xmalloc.h"
+#include "common/banned.h"
+
+/*
+ * Choices, with their reasons:
+ *
+ * - readonly connections never create or change a file. An existing file is
+ *   opened SQLITE_OPEN_READONLY. A file that does not exist is not created:
+ *   the connection is to a private in-memory database instead, so a dry run
+ *   on a fresh path sees an empty ledger and leaves the path absent. Both
+ *   refuse writes ("attempt to write a readonly database"), the in-memory one
+ *   through PRAGMA query_only.
+ * - foreign_keys stays at SQLite's default (off). The PRAGMA is a no-op
+ *   inside a transaction, so a migration could not switch it off around the
+ *   usual create-copy-drop-rename table rebuild, and with it on that DROP
+ *   TABLE would fire ON DELETE actions against the rows being kept.
+ *   Migrations can check integrity with PRAGMA foreign_key_check.
+ * - The journal mode is left as the file has it: never trade durability.
+ * - DDL is transactional in SQLite, so a failed migration under SAFE leaves
+ *   nothing behind.
+ * - The busy timeout is LOCK_TIMEOUT, so a statement waits for a concurrent
+ *   writer as long as the migration lock would have.
+ */
+
+struct sqlite_db {
+	struct db base; /* first: a struct db * points here */
+	sqlite3 *h;
+	char *path;
+	int lockfd;     /* -1 while the migration lock is not held */
+	bool in_memory; /* no file behind it: nothing to lock */
+};
+
+/* No DB_URL query parameters: a file path needs no options. */
+static const char *const sqlite_url_params[] = { NULL };
+
+static struct sqlite_db *
+sq(struct db *db)
+{
+	return (struct sqlite_db *)db;
+}
+
+/* Characters (not bytes) before byte offset off, 1-based: PG's convention. */
+static int
+char_position(const char *sql, int off)
+{
+	int i, n = 0;
+
+	for (i = 0; i < off && sql[i] != '\0'; i++)
+		if (((unsigned char)sql[i] & 0xC0) != 0x80)
+			n++;
+	return n + 1;
+}
+
+/*
+ * Fill e from the handle's last error: SQLite's message intact, the extended
+ * result code as the native code, the OS error where SQLite had one, and for
+ * "database is locked" a hint that says what waited and for how long.
+ */
+static int
+sq_error(struct sqlite_db *s, struct err *e)
+{
+	int code = sqlite3_extended_errcode(s->h);
+	int sys = sqlite3_system_errno(s->h);
+
+	err_set(e, ERR_SQL, "%s", sqlite3_errmsg(s->h));
+	e->native = code;
+	if ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_FULL ||
+	    (code & 0xff) == SQLITE_CANTOPEN) {
+		if (sys != 0)
+			snprintf(e->detail, sizeof(e->detail), "%s",
+				 strerror(sys));
+	}
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		snprintf(e->hint, sizeof(e->hint),
+			 "another connection kept the database locked for "
+			 "longer than the busy timeout (LOCK_TIMEOUT=%d s)",
+			 s->base.target ? s->base.target->lock_timeout : 0);
+	return ERR_SQL;
+}
+
+/* One statement the driver sends on its own; traced, no rows wanted. */
+static int
+sq_run(struct sqlite_db *s, const char *sql, struct err *e)
+{
+	db_trace(&s->base, sql);
+	if (sqlite3_exec(s->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sq_error(s, e);
+	return 0;
+}
+
+static int
+sq_connect_error(struct sqlite_db *s, const char *path, struct err *e)
+{
+	const char *msg = s->h ? sqlite3_errmsg(s->h) : "out of memory";
+	int sys = s->h ? sqlite3_system_errno(s->h) : 0;
+
+	err_set(e, ERR_CONNECT, "cannot open SQLite database %s: %s%s%s%s",
+		path, msg, sys ? " (" : "", sys ? strerror(sys) : "",
+		sys ? ")" : "");
+	e->native = s->h ? sqlite3_extended_errcode(s->h) : SQLITE_NOMEM;
+	return ERR_CONNECT;
+}
+
+static int
+sq_open(struct sqlite_db *s, bool readonly, struct err *e)
+{
+	struct stat st;
+	const char *name = s->path;
+	int flags;
+
+	if (readonly && stat(s->path, &st) < 0 && errno == ENOENT) {
+		name = ":memory:";
+		s->in_memory = true;
+	}
+	if (strcmp(s->path, ":memory:") == 0)
+		s->in_memory = true;
+	if (readonly && !s->in_memory)
+		flags = SQLITE_OPEN_READONLY;
+	else
+		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(name, &s->h, flags, NULL) != SQLITE_OK)
+		return sq_connect_error(s, s->path, e);
+	sqlite3_extended_result_codes(s->h, 1);
+	/*
+	 * Read the schema now: a file that is not a database (or is damaged)
+	 * is a connection error here rather than a failure of the first
+	 * statement of a migration.
+	 */
+	if (sqlite3_exec(s->h, "SELECT count(*) FROM sqlite_master", NULL, NULL,
+			 NULL) != SQLITE_OK)
+		return sq_connect_error(s, s->path, e);
+	if (readonly && s->in_memory &&
+	    sqlite3_exec(s->h, "PRAGMA query_only = ON", NULL, NULL, NULL) !=
+		SQLITE_OK)
+		return sq_connect_error(s, s->path, e);
+	return 0;
+}
+
+static void sqlite_close(struct db *db);
+
+static int
+sqlite_connect(const struct target *t, bool readonly, struct db **out,
+	       struct err *e)
+{
+	struct sqlite_db *s;
+	int ms;
+
+	*out = NULL;
+	if (t->db == NULL || t->db[0] == '\0')
+		return err_set(e, ERR_CONFIG,
+			       "DB: no SQLite database file given");
+	s = xcalloc(1, sizeof(*s));
+	s->base.drv = &driver_sqlite;
+	s->base.target = t;
+	s->base.debug = t->debug;
+	s->base.readonly = readonly;
+	s->path = xstrdup(t->db);
+	s->lockfd = -1;
+	if (sq_open(s, readonly, e) < 0) {
+		sqlite_close(&s->base);
+		return ERR_CONNECT;
+	}
+	ms = t->lock_timeout > INT_MAX / 1000 ? INT_MAX
+					      : t->lock_timeout * 1000;
+	sqlite3_busy_timeout(s->h, ms > 0 ? ms : 0);
+	*out = &s->base;
+	return 0;
+}
+
+static void
+sqlite_close(struct db *db)
+{
+	struct sqlite_db *s = sq(db);
+
+	if (s == NULL)
+		return;
+	/* close_v2 rolls back an open transaction before letting go. */
+	sqlite3_close_v2(s->h);
+	if (s->lockfd >= 0)
+		close(s->lockfd); /* releases the flock */
+	free(s->path);
+	free(s);
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Poll a non-blocking exclusive flock until it is ours or the deadline has
+ * passed, sleeping 5 ms at first and up to 50 ms between tries: short waits
+ * stay short, long ones cost little.
+ */
+static int
+flock_wait(int fd, int timeout)
+{
+	double deadline = now_seconds() + (timeout > 0 ? timeout : 0);
+	long pause = 5;
+
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
+			return -errno;
+		if (now_seconds() >= deadline)
+			return -EWOULDBLOCK;
+		sleep_ms(pause);
+		if (pause < 50)
+			pause = pause * 2 > 50 ? 50 : pause * 2;
+	}
+}
+
+/*
+ * The lock file sits next to the database as <db>.lock and is never
+ * removed: unlinking it would let a newcomer lock a fresh inode while an
+ * older process still holds the old one. flock is released by the kernel
+ * when the holder dies, however it dies.
+ */
+static int
+sqlite_lock(struct db *db, int timeout, struct err *e)
+{
+	struct sqlite_db *s = sq(db);
+	struct buf lockpath = BUF_INIT;
+	int fd, rc;
+
+	/* Readonly: creating a lock file would break the promise to write
+	 * nothing, and SQLite already gives readers a consistent snapshot. */
+	if (s->lockfd >= 0 || s->in_memory || db->readonly)
+		return 0;
+	buf_addf(&lockpath, "%s.lock", s->path);
+	fd = open(lockpath.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rc = err_set(e, ERR_LOCK, "cannot open lock file %s: %s",
+			     lockpath.ptr, strerror(errno));
+		goto out;
+	}
+	rc = flock_wait(fd, timeout);
+	if (rc == -EWOULDBLOCK) {
+		rc = err_set(e, ERR_LOCK,
+			     "lock on %s held by another process (waited %d s)",
+			     lockpath.ptr, timeout > 0 ? timeout : 0);
+	} else if (rc < 0) {
+		rc = err_set(e, ERR_LOCK, "cannot lock %s: %s", lockpath.ptr,
+			     strerror(-rc));
+	} else {
+		s->lockfd = fd;
+		fd = -1;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	buf_release(&lockpath);
+	return rc;
+}
+
+static int
+sqlite_unlock(struct db *db, struct err *e)
+{
+	struct sqlite_db *s = sq(db);
+
+	(void)e;
+	if (s->lockfd < 0)
+		return 0;
+	/* Closing the only descriptor of the open file drops the flock. */
+	close(s->lockfd);
+	s->lockfd = -1;
+	return 0;
+}
+
+static int
+sqlite_begin(struct db *db, struct err *e)
+{
+	/*
+	 * IMMEDIATE takes the write lock now (waiting up to the busy
+	 * timeout), so a migration never fails half-way because another
+	 * writer got in first. A readonly connection only reads: DEFERRED.
+	 */
+	return sq_run(sq(db), db->readonly ? "BEGIN" : "BEGIN IMMEDIATE", e);
+}
+
+static int
+sqlite_commit(struct db *db, struct err *e)
+{
+	return sq_run(sq(db), "COMMIT", e);
+}
+
+static int
+sqlite_rollback(struct db *db, struct err *e)
+{
+	struct sqlite_db *s = sq(db);
+
+	/* SQLite rolls back by itself after SQLITE_FULL, IOERR, BUSY or
+	 * NOMEM; a second ROLLBACK would then fail for nothing. */
+	if (sqlite3_get_autocommit(s->h))
+		return 0;
+	return sq_run(s, "ROLLBACK", e);
+}
+
+/* Where the error is, when SQLite knows, relative to the whole text. */
+static void
+sq_error_position(struct sqlite_db *s, const char *sql, const char *stmt,
+		  struct err *e)
+{
+#if SQLITE_VERSION_NUMBER >= 3038000
+	int off = sqlite3_error_offset(s->h);
+
+	if (off >= 0)
+		e->position = char_position(sql, (int)(stmt - sql) + off);
+#else
+	(void)s;
+	(void)sql;
+	(void)stmt;
+	(void)e;
+#endif
+}
+
+/*
+ * A statement of a migration as written. The lexer hands over one
+ * statement, but prepare-and-step in a loop also copes with a trailing
+ * comment or a text holding several statements; rows are discarded.
+ */
+static int
+sqlite_exec(struct db *db, const char *sql, struct err *e)
+{
+	struct sqlite_db *s = sq(db);
+	const char *p = sql, *tail;
+	sqlite3_stmt *st;
+	int rc;
+
+	while (*p != '\0') {
+		st = NULL;
+		if (sqlite3_prepare_v2(s->h, p, -1, &st, &tail) != SQLITE_OK) {
+			sq_error(s, e);
+			sq_error_position(s, sql, p, e);
+			return ERR_SQL;
+		}
+		if (st == NULL) /* only whitespace or comments left */
+			break;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			;
+		if (rc != SQLITE_DONE) {
+			sq_error(s, e);
+			sqlite3_finalize(st);
+			return ERR_SQL;
+		}
+		sqlite3_finalize(st);
+		p = tail;
+	}
+	return 0;
+}
+
+static int
+sq_bind(struct sqlite_db *s, sqlite3_stmt *st, const struct db_param *params,
+	size_t nparams, struct err *e)
+{
+	size_t i;
+	int rc, n = sqlite3_bind_parameter_count(st);
+
+	if (n < 0 || (size_t)n != nparams)
+		return err_set(e, ERR_INTERNAL,
+			       "query has %d placeholders but %zu parameters",
+			       n, nparams);
+	for (i = 0; i < nparams; i++) {
+		const struct db_param *p = &params[i];
+		int col = (int)i + 1;
+
+		if (p->type == DBP_INT)
+			rc = sqlite3_bind_int64(st, col, p->i);
+		else if (p->type == DBP_TEXT && p->s != NULL)
+			/* explicit length: bytes go in exactly as given */
+			rc = sqlite3_bind_text64(st, col, p->s, strlen(p->s),
+						 SQLITE_TRANSIENT, SQLITE_UTF8);
+		else
+			rc = sqlite3_bind_null(st, col);
+		if (rc != SQLITE_OK)
+			return sq_error(s, e);
+	}
+	return 0;
+}
+
+/* Append the current row to rows, every cell as text or NULL. */
+static void
+sq_fetch_row(sqlite3_stmt *st, struct db_rows *rows, size_t *cap)
+{
+	size_t c, base = rows->nrows * rows->ncols;
+
+	XGROW(rows->cells, base + rows->ncols, *cap);
+	for (c = 0; c < rows->ncols; c++) {
+		const unsigned char *txt;
+		int len;
+		char *cell = NULL;
+
+		if (sqlite3_column_type(st, (int)c) != SQLITE_NULL) {
+			txt = sqlite3_column_text(st, (int)c);
+			len = sqlite3_column_bytes(st, (int)c);
+			cell = xmalloc((size_t)len + 1);
+			memcpy(cell, txt ? (const char *)txt : "", (size_t)len);
+			cell[len] = '\0';
+		}
+		rows->cells[base + c] = cell;
+	}
+	rows->nrows++;
+}
+
+static int
+sqlite_query(struct db *db, const char *sql, const struct db_param *params,
+	     size_t nparams, struct db_rows **out, struct err *e)
+{
+	struct sqlite_db *s = sq(db);
+	struct db_rows *rows = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if (sqlite3_prepare_v2(s->h, sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = sq_error(s, e);
+		sq_error_position(s, sql, sql, e);
+		goto out;
+	}
+	if (st == NULL) {
+		rc = err_set(e, ERR_INTERNAL, "query without a statement");
+		goto out;
+	}
+	rc = sq_bind(s, st, params, nparams, e);
+	if (rc < 0)
+		goto out;
+	rows = xcalloc(1, sizeof(*rows));
+	rows->ncols = (size_t)sqlite3_column_count(st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (out != NULL)
+			sq_fetch_row(st, rows, &cap);
+	if (rc != SQLITE_DONE) {
+		rc = sq_error(s, e);
+		goto out;
+	}
+	rc = 0;
+	if (out != NULL) {
+		*out = rows;
+		rows = NULL;
+	}
+out:
+	db_rows_free(rows);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+sqlite_columns(struct db *db, const char *table, struct strv *out,
+	       struct err *e)
+{
+	static const char sql[] =
+	    "SELECT name FROM pragma_table_info(?) ORDER BY cid";
+	struct db_param p = DBP_TEXTV(table);
+	struct db_rows *rows = NULL;
+	size_t i;
+	int rc;
+
+	/* Bound, not spliced: no quoting to get wrong. */
+	db_trace(db, sql);
+	rc = sqlite_query(db, sql, &p, 1, &rows, e);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < rows->nrows; i++)
+		strv_push(out, db_rows_get(rows, i, 0));
+	db_rows_free(rows);
+	return 0;
+}
+
+static void
+sqlite_quote_ident(const char *ident, struct buf *out)
+{
+	const char *p;
+
+	buf_addc(out, '"');
+	for (p = ident; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_addc(out, '"');
+		buf_addc(out, *p);
+	}
+	buf_addc(out, '"');
+}
+
+static int
+sqlite_server_version(struct db *db, struct buf *out, struct err *e)
+{
+	(void)db;
+	(void)e;
+	buf_adds(out, sqlite3_libversion());
+	return 0;
+}
+
+static bool
+sqlite_commits_implicitly(const char *stmt)
+{
+	(void)stmt;
+	return false;
+}
+
+const struct driver driver_sqlite = {
+	.name = "sqlite",
+	.url_params = sqlite_url_params,
+	.transactional_ddl = true,
+	.type_int64 = "INTEGER",
+	.type_text = "TEXT",
+	.type_string = "TEXT",
+	.connect = sqlite_connect,
+	.close = sqlite_close,
+	.lock = sqlite_lock,
+	.unlock = sqlite_unlock,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.exec = sqlite_exec,
+	.query = sqlite_query,
+	.columns = sqlite_columns,
+	.quote_ident = sqlite_quote_ident,
+	.server_version = sqlite_server_version,
+	.commits_implicitly = sqlite_commits_implicitly,
+};

@@ -1,0 +1,275 @@
+/*
+ * Unit tests of the driver registry: finding drivers by name, the check of
+ * DB_URL parameters with its exact messages, result sets, and the DEBUG trace
+ * of SQL on stderr (through the SQLite driver, which is always built).
+ */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <criterion/redirect.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/strv.h"
+#include "common/xmalloc.h"
+#include "drivers/driver.h"
+
+/* A target that owns nothing but its params; engine is borrowed. */
+static struct target
+target_for(const char *engine)
+{
+	struct target t;
+
+	memset(&t, 0, sizeof(t));
+	t.engine = (char *)engine;
+	t.lock_timeout = 1;
+	return t;
+}
+
+Test(driver, finds_every_engine_by_name)
+{
+	static const char *const want[] = { "sqlite", "postgres", "mysql" };
+	const char *const *names = driver_names();
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		const struct driver *drv = driver_find(want[i]);
+
+		cr_assert_not_null(drv, "%s not registered", want[i]);
+		cr_assert_str_eq(drv->name, want[i]);
+		cr_assert_not_null(names[i]);
+		cr_assert_str_eq(names[i], want[i]);
+	}
+	cr_assert_null(names[3]);
+}
+
+Test(driver, every_registered_driver_is_complete)
+{
+	const char *const *n;
+
+	for (n = driver_names(); *n != NULL; n++) {
+		const struct driver *drv = driver_find(*n);
+
+		cr_assert_not_null(drv);
+		cr_assert_not_null(drv->url_params, "%s", *n);
+		cr_assert_not_null(drv->type_int64, "%s", *n);
+		cr_assert_not_null(drv->type_text, "%s", *n);
+		cr_assert_not_null(drv->type_string, "%s", *n);
+		cr_assert(drv->connect && drv->close && drv->lock &&
+			      drv->unlock && drv->begin && drv->commit &&
+			      drv->rollback && drv->exec && drv->query &&
+			      drv->columns && drv->quote_ident &&
+			      drv->server_version && drv->commits_implicitly,
+			  "%s lacks a function", *n);
+	}
+}
+
+Test(driver, unknown_names_are_not_found)
+{
+	cr_assert_null(driver_find("oracle"));
+	cr_assert_null(driver_find("SQLite"));
+	cr_assert_null(driver_find(""));
+	cr_assert_null(driver_find(NULL));
+}
+
+Test(driver, validate_rejects_an_unknown_engine)
+{
+	struct target t = target_for("oracle");
+	struct err e = ERR_INIT;
+	struct db sentinel;
+	struct db *db = &sentinel; /* must be reset to NULL */
+
+	cr_assert_eq(driver_validate(&t, &e), ERR_CONFIG);
+	cr_assert_str_eq(e.msg, "unknown engine 'oracle' (supported: sqlite, "
+				"postgres, mysql)");
+	err_clear(&e);
+	cr_assert_eq(db_connect(&t, true, &db, &e), ERR_CONFIG);
+	cr_assert_null(db);
+	cr_assert_str_eq(e.msg, "unknown engine 'oracle' (supported: sqlite, "
+				"postgres, mysql)");
+}
+
+Test(driver, validate_rejects_a_parameter_sqlite_does_not_take)
+{
+	struct target t = target_for("sqlite");
+	struct err e = ERR_INIT;
+
+	strv_push(&t.params, "foo=bar");
+	cr_assert_eq(driver_validate(&t, &e), ERR_CONFIG);
+	cr_assert_str_eq(e.msg, "DB_URL: parameter 'foo' is not supported by "
+				"the sqlite driver (supported: none)");
+	strv_release(&t.params);
+}
+
+Test(driver, validate_accepts_no_parameters)
+{
+	struct target t = target_for("sqlite");
+	struct err e = ERR_INIT;
+
+	cr_assert_eq(driver_validate(&t, &e), 0);
+	cr_assert_not(err_is_set(&e));
+}
+
+/* Arrays, not pointers: Criterion re-executes the binary for each test,
+ * so a pointer into the parent's data would not survive the trip. */
+struct engine_case {
+	char name[16];
+};
+
+ParameterizedTestParameters(driver, validate_checks_each_parameter)
+{
+	static struct engine_case engines[] = {
+		{ "sqlite" }, { "postgres" }, { "mysql" },
+	};
+
+	return cr_make_param_array(struct engine_case, engines, 3);
+}
+
+/*
+ * For every engine: each parameter the driver lists is accepted, an unknown
+ * one is named with the driver's whole list, also after valid ones.
+ */
+ParameterizedTest(struct engine_case *ec, driver,
+		  validate_checks_each_parameter)
+{
+	const char *engine = ec->name;
+	const struct driver *drv = driver_find(engine);
+	struct target t = target_for(engine);
+	struct buf want = BUF_INIT;
+	struct err e = ERR_INIT;
+	const char *const *p;
+
+	cr_assert_not_null(drv);
+	for (p = drv->url_params; *p != NULL; p++)
+		strv_pushf(&t.params, "%s=1", *p);
+	cr_assert_eq(driver_validate(&t, &e), 0, "%s", e.msg);
+
+	strv_push(&t.params, "sslmod=require");
+	buf_addf(&want,
+		 "DB_URL: parameter 'sslmod' is not supported by the %s "
+		 "driver (supported: ",
+		 engine);
+	for (p = drv->url_params; *p != NULL; p++)
+		buf_addf(&want, "%s%s", p == drv->url_params ? "" : ", ", *p);
+	buf_adds(&want, drv->url_params[0] ? ")" : "none)");
+	cr_assert_eq(driver_validate(&t, &e), ERR_CONFIG);
+	cr_assert_str_eq(e.msg, want.ptr);
+	buf_release(&want);
+	strv_release(&t.params);
+}
+
+Test(driver, a_parameter_without_value_is_named_whole)
+{
+	struct target t = target_for("sqlite");
+	struct err e = ERR_INIT;
+
+	strv_push(&t.params, "readonly");
+	cr_assert_eq(driver_validate(&t, &e), ERR_CONFIG);
+	cr_assert_str_eq(e.msg, "DB_URL: parameter 'readonly' is not "
+				"supported by the sqlite driver (supported: "
+				"none)");
+	strv_release(&t.params);
+}
+
+Test(driver, rows_are_row_major_with_null_cells)
+{
+	struct db_rows *r = xcalloc(1, sizeof(*r));
+
+	r->nrows = 2;
+	r->ncols = 3;
+	r->cells = xcalloc(6, sizeof(char *));
+	r->cells[0] = xstrdup("1");
+	r->cells[1] = xstrdup("a");
+	r->cells[2] = NULL;
+	r->cells[3] = xstrdup("2");
+	r->cells[4] = xstrdup("b");
+	r->cells[5] = xstrdup("");
+	cr_assert_str_eq(db_rows_get(r, 0, 0), "1");
+	cr_assert_str_eq(db_rows_get(r, 0, 1), "a");
+	cr_assert_null(db_rows_get(r, 0, 2));
+	cr_assert_str_eq(db_rows_get(r, 1, 0), "2");
+	cr_assert_str_eq(db_rows_get(r, 1, 1), "b");
+	cr_assert_str_eq(db_rows_get(r, 1, 2), "");
+	/* outside the set: NULL, never a neighbour's cell */
+	cr_assert_null(db_rows_get(r, 2, 0));
+	cr_assert_null(db_rows_get(r, 0, 3));
+	cr_assert_null(db_rows_get(NULL, 0, 0));
+	db_rows_free(r);
+	db_rows_free(NULL);
+}
+
+/* --- DEBUG tracing, through a real SQLite database --- */
+
+static char tracedir[256];
+static struct target tracetgt;
+
+static void
+trace_setup(void)
+{
+	snprintf(tracedir, sizeof(tracedir), "/tmp/test_driver.XXXXXX");
+	cr_assert_not_null(mkdtemp(tracedir));
+	tracetgt = target_for("sqlite");
+	tracetgt.db = xasprintf("%s/trace.db", tracedir);
+	cr_redirect_stderr();
+}
+
+static void
+trace_teardown(void)
+{
+	char *lock = xasprintf("%s.lock", tracetgt.db);
+
+	unlink(lock);
+	unlink(tracetgt.db);
+	rmdir(tracedir);
+	free(lock);
+	free(tracetgt.db);
+}
+
+TestSuite(trace, .init = trace_setup, .fini = trace_teardown);
+
+static void
+run_some_sql(void)
+{
+	struct err e = ERR_INIT;
+	struct strv cols = STRV_INIT;
+	struct db *db = NULL;
+	struct db_param p = DBP_TEXTV("x");
+
+	cr_assert_eq(db_connect(&tracetgt, false, &db, &e), 0, "%s", e.msg);
+	cr_assert_eq(db_lock(db, 1, &e), 0, "%s", e.msg);
+	cr_assert_eq(db_begin(db, &e), 0, "%s", e.msg);
+	cr_assert_eq(db_exec(db, "CREATE TABLE t (v TEXT)", &e), 0, "%s",
+		     e.msg);
+	cr_assert_eq(db_query(db, "INSERT INTO t VALUES (?)", &p, 1, NULL, &e),
+		     0, "%s", e.msg);
+	cr_assert_eq(db_commit(db, &e), 0, "%s", e.msg);
+	cr_assert_eq(db_columns(db, "t", &cols, &e), 0, "%s", e.msg);
+	cr_assert_eq(cols.n, 1);
+	cr_assert_eq(db_unlock(db, &e), 0, "%s", e.msg);
+	db_close(db);
+	strv_release(&cols);
+	fflush(stderr);
+}
+
+Test(trace, debug_prints_every_statement_on_stderr)
+{
+	tracetgt.debug = true;
+	run_some_sql();
+	cr_assert_stderr_eq_str(
+	    "[sqlite] BEGIN IMMEDIATE\n"
+	    "[sqlite] CREATE TABLE t (v TEXT)\n"
+	    "[sqlite] INSERT INTO t VALUES (?)\n"
+	    "[sqlite] COMMIT\n"
+	    "[sqlite] SELECT name FROM pragma_table_info(?) ORDER BY cid\n");
+}
+
+Test(trace, without_debug_stderr_stays_empty)
+{
+	tracetgt.debug = false;
+	run_some_sql();
+	cr_assert_stderr_eq_str("");
+}
