@@ -9,6 +9,29 @@
  * lines; an executable migration (execute bit set, not .sql) has only its
  * header, in comment lines with any leader (#, --, //), and is run as
  * `<file> <operation>`.
+ *
+ * The rules in detail:
+ * - A directive line is: blanks, `--`, blanks, `migratore`, blanks, `:`.
+ *   It is recognised on any line, even one inside a multi-line string of a
+ *   section (the file is cut into sections before statements are lexed).
+ *   `migratore` in another case, or `-- migratore run` without the colon
+ *   before a known name, is an error, never a comment.
+ * - Header lines `key = value` come before the first section marker; only
+ *   blank lines, `--` comments and block comments may sit between them.
+ *   Keys: uuid (8-4-4-4-12 hex digits, kept as written), timestamp (a
+ *   positive decimal int64), description, transaction (on|off), replaces
+ *   (comma-separated uuids). Each at most once.
+ * - Section markers: run, rollback, run_partial, run_skip, cleanup, then
+ *   optionally an engine: sqlite, postgres (alias postgresql), mysql (alias
+ *   mariadb), in any case, stored in canonical form. `delimiter` lines
+ *   inside a section belong to the lexer. The same kind and engine twice is
+ *   an error naming both lines. At least one run section is required.
+ * - A section's body is the bytes after its marker line up to the next
+ *   marker line (or the end); its checksum covers exactly those bytes.
+ * - A NUL byte makes a SQL file invalid; a leading UTF-8 BOM is skipped.
+ * - Executables: line 1 may be a shebang; directive lines (leader #, --
+ *   or //) may be anywhere and must be header keys; other lines are the
+ *   program's business.
  */
 #ifndef MIG_MIGRATION_H
 #define MIG_MIGRATION_H

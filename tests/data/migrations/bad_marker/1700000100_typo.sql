@@ -1,0 +1,6 @@
+-- migratore: uuid = 7c9e6679-7425-40de-944b-e07fc1f90ae7
+-- migratore: timestamp = 1700000100
+-- migratore: run
+CREATE TABLE t (x INTEGER);
+-- migratore: rollbak
+DROP TABLE t;
