@@ -484,6 +484,11 @@ sql_line(struct parser *ps, size_t off, size_t end, size_t next, int line)
 	if (ps->in_comment)
 		return header_text(ps, s, n, line);
 	if ((d = lexer_directive(s, n, "--", &lower)) == 0) {
+		/* MySQL would take a `#` line for a comment and ignore it */
+		if (lexer_directive(s, n, "#", NULL) > 0 ||
+		    lexer_directive(s, n, "//", NULL) > 0)
+			return fail(ps, line, "a SQL file writes directives as "
+					      "'-- migratore:'");
 		if (missing_colon(s, n, "--"))
 			return fail(ps, line, "missing ':' after 'migratore' "
 					      "(write '-- migratore: <name>')");

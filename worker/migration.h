@@ -15,7 +15,8 @@
  *   It is recognised on any line, even one inside a multi-line string of a
  *   section (the file is cut into sections before statements are lexed).
  *   `migratore` in another case, or `-- migratore run` without the colon
- *   before a known name, is an error, never a comment.
+ *   before a known name, is an error, never a comment; so is a `#` or
+ *   `//` directive line in a SQL file (MySQL would skip it as a comment).
  * - Header lines `key = value` come before the first section marker; only
  *   blank lines, `--` comments and block comments may sit between them.
  *   Keys: uuid (8-4-4-4-12 hex digits, kept as written), timestamp (a
