@@ -30,7 +30,9 @@
  *   the connection is to a private in-memory database instead, so a dry run
  *   on a fresh path sees an empty ledger and leaves the path absent. Both
  *   refuse writes ("attempt to write a readonly database"), the in-memory one
- *   through PRAGMA query_only.
+ *   through PRAGMA query_only. One exception is SQLite's own: reading a
+ *   database in WAL mode creates its -wal and -shm files when they are
+ *   missing (the database file itself is never touched).
  * - foreign_keys stays at SQLite's default (off). The PRAGMA is a no-op
  *   inside a transaction, so a migration could not switch it off around the
  *   usual create-copy-drop-rename table rebuild, and with it on that DROP
@@ -60,17 +62,6 @@ sq(struct db *db)
 	return (struct sqlite_db *)db;
 }
 
-/* Characters (not bytes) before byte offset off, 1-based: PG's convention. */
-static int
-char_position(const char *sql, int off)
-{
-	int i, n = 0;
-
-	for (i = 0; i < off && sql[i] != '\0'; i++)
-		if (((unsigned char)sql[i] & 0xC0) != 0x80)
-			n++;
-	return n + 1;
-}
 
 /*
  * Fill e from the handle's last error: SQLite's message intact, the extended
@@ -122,6 +113,14 @@ sq_connect_error(struct sqlite_db *s, const char *path, struct err *e)
 	return ERR_CONNECT;
 }
 
+/* A statement of the connection set-up; the caller words the error. */
+static int
+sq_probe(struct sqlite_db *s, const char *sql)
+{
+	db_trace(&s->base, sql);
+	return sqlite3_exec(s->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 static int
 sq_open(struct sqlite_db *s, bool readonly, struct err *e)
 {
@@ -147,12 +146,9 @@ sq_open(struct sqlite_db *s, bool readonly, struct err *e)
 	 * is a connection error here rather than a failure of the first
 	 * statement of a migration.
 	 */
-	if (sqlite3_exec(s->h, "SELECT count(*) FROM sqlite_master", NULL, NULL,
-			 NULL) != SQLITE_OK)
+	if (sq_probe(s, "SELECT count(*) FROM sqlite_master") < 0)
 		return sq_connect_error(s, s->path, e);
-	if (readonly && s->in_memory &&
-	    sqlite3_exec(s->h, "PRAGMA query_only = ON", NULL, NULL, NULL) !=
-		SQLITE_OK)
+	if (readonly && s->in_memory && sq_probe(s, "PRAGMA query_only = ON") < 0)
 		return sq_connect_error(s, s->path, e);
 	return 0;
 }
@@ -332,6 +328,20 @@ sqlite_rollback(struct db *db, struct err *e)
 		return 0;
 	return sq_run(s, "ROLLBACK", e);
 }
+
+#if SQLITE_VERSION_NUMBER >= 3038000
+/* Characters (not bytes) before byte offset off, 1-based: PG's convention. */
+static int
+char_position(const char *sql, int off)
+{
+	int i, n = 0;
+
+	for (i = 0; i < off && sql[i] != '\0'; i++)
+		if (((unsigned char)sql[i] & 0xC0) != 0x80)
+			n++;
+	return n + 1;
+}
+#endif
 
 /* Where the error is, when SQLite knows, relative to the whole text. */
 static void

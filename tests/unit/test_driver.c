@@ -260,6 +260,7 @@ Test(trace, debug_prints_every_statement_on_stderr)
 	tracetgt.debug = true;
 	run_some_sql();
 	cr_assert_stderr_eq_str(
+	    "[sqlite] SELECT count(*) FROM sqlite_master\n"
 	    "[sqlite] BEGIN IMMEDIATE\n"
 	    "[sqlite] CREATE TABLE t (v TEXT)\n"
 	    "[sqlite] INSERT INTO t VALUES (?)\n"

@@ -191,7 +191,7 @@ Test(sqlite, a_file_that_is_not_a_database_is_a_connect_error)
 	    "this is a text file, not an SQLite database, long enough to "
 	    "fill the first hundred bytes of a database header............\n";
 	struct err e = ERR_INIT;
-	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct buf after = BUF_INIT;
 	struct db *db = NULL;
 	FILE *fp = fopen(tgt.db, "w");
 
@@ -202,7 +202,6 @@ Test(sqlite, a_file_that_is_not_a_database_is_a_connect_error)
 	cr_assert(strstr(e.msg, "file is not a database") != NULL, "%s", e.msg);
 	cr_assert_eq(buf_read_file(&after, tgt.db), 0);
 	cr_assert_str_eq(after.ptr, junk);
-	buf_release(&before);
 	buf_release(&after);
 }
 
