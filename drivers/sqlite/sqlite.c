@@ -62,7 +62,6 @@ sq(struct db *db)
 	return (struct sqlite_db *)db;
 }
 
-
 /*
  * Fill e from the handle's last error: SQLite's message intact, the extended
  * result code as the native code, the OS error where SQLite had one, and for
@@ -122,7 +121,7 @@ sq_probe(struct sqlite_db *s, const char *sql)
 }
 
 static int
-sq_open(struct sqlite_db *s, bool readonly, struct err *e)
+sq_open(struct sqlite_db *s, bool readonly, int busy_ms, struct err *e)
 {
 	struct stat st;
 	const char *name = s->path;
@@ -141,6 +140,7 @@ sq_open(struct sqlite_db *s, bool readonly, struct err *e)
 	if (sqlite3_open_v2(name, &s->h, flags, NULL) != SQLITE_OK)
 		return sq_connect_error(s, s->path, e);
 	sqlite3_extended_result_codes(s->h, 1);
+	sqlite3_busy_timeout(s->h, busy_ms);
 	/*
 	 * Read the schema now: a file that is not a database (or is damaged)
 	 * is a connection error here rather than a failure of the first
@@ -173,13 +173,12 @@ sqlite_connect(const struct target *t, bool readonly, struct db **out,
 	s->base.readonly = readonly;
 	s->path = xstrdup(t->db);
 	s->lockfd = -1;
-	if (sq_open(s, readonly, e) < 0) {
+	ms = t->lock_timeout > INT_MAX / 1000 ? INT_MAX
+					      : t->lock_timeout * 1000;
+	if (sq_open(s, readonly, ms > 0 ? ms : 0, e) < 0) {
 		sqlite_close(&s->base);
 		return ERR_CONNECT;
 	}
-	ms = t->lock_timeout > INT_MAX / 1000 ? INT_MAX
-					      : t->lock_timeout * 1000;
-	sqlite3_busy_timeout(s->h, ms > 0 ? ms : 0);
 	*out = &s->base;
 	return 0;
 }
