@@ -6,7 +6,8 @@ INTEGRATION_TESTS = \
 	tests/integration/failure.sh \
 	tests/integration/dryrun.sh \
 	tests/integration/badinput.sh \
-	tests/integration/locking.sh
+	tests/integration/locking.sh \
+	tests/integration/bytes.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS)
