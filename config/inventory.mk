@@ -1,0 +1,25 @@
+# The fleet inventory (SPEC 8.1): the YAML tree, the loader, their unit
+# tests and fixtures. The libFuzzer harness is built by CI, not by make.
+libmigratore_a_SOURCES += \
+	config/yamltree.c config/yamltree.h \
+	config/problems.c config/problems.h \
+	config/keytable.c config/keytable.h \
+	config/expansion.c config/expansion.h \
+	config/targetspec.c config/targetspec.h \
+	config/inventory.c config/inventory.h
+
+dist_man_MANS += docs/migratore-inventory.5
+EXTRA_DIST += tests/data/inventory tests/fuzz/fuzz_inventory.c \
+	tests/fuzz/corpus/inventory
+
+if HAVE_CRITERION
+check_PROGRAMS += tests/unit/test_yamltree tests/unit/test_inventory
+TESTS += tests/unit/test_yamltree tests/unit/test_inventory
+tests_unit_test_yamltree_SOURCES = tests/unit/test_yamltree.c
+tests_unit_test_yamltree_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_yamltree_LDADD = $(TEST_LDADD)
+tests_unit_test_inventory_SOURCES = tests/unit/test_inventory.c
+tests_unit_test_inventory_CFLAGS = $(TEST_CFLAGS) \
+	-DINVENTORY_DATA='"$(abs_top_srcdir)/tests/data/inventory"'
+tests_unit_test_inventory_LDADD = $(TEST_LDADD)
+endif
