@@ -7,7 +7,9 @@ INTEGRATION_TESTS = \
 	tests/integration/dryrun.sh \
 	tests/integration/badinput.sh \
 	tests/integration/locking.sh \
-	tests/integration/bytes.sh
+	tests/integration/bytes.sh \
+	tests/integration/connect.sh \
+	tests/integration/cli.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS)

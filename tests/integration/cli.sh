@@ -1,0 +1,97 @@
+#!/bin/bash
+# The command line: help of every command, usage errors (exit 2), version,
+# and the precedence flags > environment > .env > defaults (SPEC 3, 6).
+# No database is needed: these run once, not per engine, except where a
+# command reaches the database.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "$TESTS_SRCDIR/lib/tap.sh"
+. "$TESTS_SRCDIR/lib/engines.sh"
+
+COMMANDS="help version environ list errors trace mark skip rebuild touch squash upgrade dry_upgrade downgrade dry_downgrade generate"
+
+mig DB_URL= help
+is_rc 0 "help exits 0"
+for c in $COMMANDS; do
+	like "$M_OUT" "^  $c( |$)" "help lists $c"
+done
+contains "$M_OUT" "Exit codes:" "help documents the exit codes"
+help_all=$M_OUT
+
+mig DB_URL=
+is_rc 0 "no command prints the help and exits 0"
+is "$M_OUT" "$help_all" "no command is help"
+mig DB_URL= --help
+is_rc 0 "--help exits 0"
+
+for c in $COMMANDS; do
+	mig DB_URL= "$c" --help
+	is_rc 0 "$c --help exits 0"
+	if [ "$c" = help ]; then
+		contains "$M_OUT" "Usage: migratore" "$c --help shows the usage"
+	else
+		contains "$M_OUT" "Usage: migratore $c" "$c --help shows its usage"
+	fi
+	is "$M_ERR" "" "$c --help writes nothing to stderr"
+	mig DB_URL= help "$c"
+	is_rc 0 "help $c exits 0"
+done
+
+mig DB_URL= version
+is_rc 0 "version exits 0"
+like "$M_OUT" "^migratore [0-9]+\.[0-9]+" "version prints the version"
+
+mig DB_URL= frobnicate
+is_rc 2 "an unknown command exits 2"
+contains "$M_ERR" "frobnicate" "an unknown command is named"
+is "$M_OUT" "" "a usage error prints nothing on stdout"
+mig DB_URL= help frobnicate
+is_rc 2 "help of an unknown command exits 2"
+mig DB_URL= list --frobnicate
+is_rc 2 "an unknown option exits 2"
+mig DB_URL= list --format xml
+is_rc 2 "--format xml exits 2"
+mig DB_URL= rebuild
+is_rc 2 "rebuild without an id exits 2"
+mig DB_URL= squash onlyone
+is_rc 2 "squash with one argument exits 2"
+mig DB_URL= upgrade a b
+is_rc 2 "upgrade with two paths exits 2"
+
+# Precedence: flags > environment > .env > defaults.
+cwd=$(mktemp -d "$T_TMP/dotenv.XXXXXX")
+cat >"$cwd/.env" <<EOF
+HOST=from-dotenv
+PORT=1111
+DB=dotenv_db
+USERNAME=dotenv_user
+PASSWORD=$T_SECRET
+ENGINE=postgres
+EOF
+MIG_CWD=$cwd mig DB_URL= environ
+is_rc 0 "environ with a .env exits 0"
+like "$M_OUT" "^host +: from-dotenv " ".env supplies HOST"
+like "$M_OUT" "^port +: 1111 " ".env supplies PORT"
+MIG_CWD=$cwd mig DB_URL= HOST=from-env PORT=2222 environ
+like "$M_OUT" "^host +: from-env " "the environment beats .env"
+like "$M_OUT" "^port +: 2222 " "the environment beats .env (PORT)"
+like "$M_OUT" "^db +: dotenv_db " "what the environment does not set comes from .env"
+MIG_CWD=$cwd mig DB_URL= HOST=from-env environ --host=from-flag --port 3333
+like "$M_OUT" "^host +: from-flag " "a flag beats the environment"
+like "$M_OUT" "^port +: 3333 " "a flag beats .env"
+MIG_CWD=$cwd mig DB_URL= DB_HOST=alias-host HOST=plain-host environ
+like "$M_OUT" "^host +: alias-host " "DB_HOST beats HOST"
+lacks "$M_OUT$M_ERR" "$T_SECRET" "environ with a .env password hides it"
+MIG_CWD=$cwd mig DB_URL= PORT=abc environ
+is_rc 3 "a bad PORT in the environment exits 3 even with a good .env"
+echo "SAFE=perhaps" >>"$cwd/.env"
+MIG_CWD=$cwd mig DB_URL= environ
+is_rc 3 "a bad SAFE in .env exits 3"
+like "$M_ERR" "SAFE.*\.env" "the message says the bad value came from .env"
+
+mig DB_URL= HOST=somewhere environ
+like "$M_OUT" "^engine +: mysql " "HOST alone selects mysql (the Python tool's invocation)"
+mig DB_URL= environ
+like "$M_OUT" "^engine +: sqlite " "nothing set selects sqlite"
+
+check_no_password
+done_testing
