@@ -9,7 +9,8 @@ INTEGRATION_TESTS = \
 	tests/integration/locking.sh \
 	tests/integration/bytes.sh \
 	tests/integration/connect.sh \
-	tests/integration/cli.sh
+	tests/integration/cli.sh \
+	tests/integration/pytable.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS)
