@@ -7,9 +7,11 @@
 
 #include "common/json.h"
 
+/* Fixed arrays: Criterion runs each case in a fresh process, where the
+ * pointers of the parent's string literals would not be valid. */
 struct quote_case {
-	const char *in;
-	const char *out;
+	char in[32];
+	char out[48];
 };
 
 ParameterizedTestParameters(json, quote)
