@@ -1,0 +1,448 @@
+/* The fleet's event loop: workers, pipes, exits, timeouts, signals. */
+#include "config.h"
+
+#include "orchestrator/coordinator.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ev.h>
+
+#include "common/log.h"
+#include "common/proto.h"
+#include "common/xmalloc.h"
+#include "orchestrator/slot.h"
+#include "orchestrator/spawn.h"
+#include "worker/fleetworker.h"
+#include "common/banned.h"
+
+/* Reads per wakeup of one pipe, so one chatty worker cannot starve the
+ * others (the watcher is level-triggered: the rest is read next time). */
+#define READS_PER_WAKEUP 16
+#define READ_CHUNK 65536
+
+struct coordinator {
+	struct ev_loop *loop;
+	const struct coordinator_config *cfg;
+	const struct coordinator_job *jobs;
+	struct slot *slots;
+	size_t n;
+	size_t next;      /* first job not yet started */
+	size_t running;   /* slots RUNNING, EXITED or CLOSED */
+	int interrupted;  /* the first SIGINT/SIGTERM; 0 = none */
+	bool starting;    /* inside start_more: no recursion through it */
+	ev_signal sigint;
+	ev_signal sigterm;
+	ev_timer stop;    /* the interruption's grace periods */
+	ev_timer tick;    /* progress redraw */
+};
+
+static void start_more(struct coordinator *co);
+
+static int
+worker_entry(void *arg, int frame_fd, int log_fd)
+{
+	struct slot *s = arg;
+	const struct coordinator_config *cfg = s->co->cfg;
+
+	return fleetworker_main(s->t, s->ms, cfg->cmd, &cfg->opts, frame_fd,
+				log_fd);
+}
+
+static const struct coordinator_job *
+job_of(const struct slot *s)
+{
+	return &s->co->jobs[s - s->co->slots];
+}
+
+/* ---- ending a worker ----------------------------------------------- */
+
+static void
+close_pipe(struct slot *s)
+{
+	if (s->fd < 0)
+		return;
+	ev_io_stop(s->co->loop, &s->io);
+	close(s->fd);
+	s->fd = -1;
+}
+
+/* The slot reached DONE: classify, report, make room for the next. */
+static void
+slot_finish(struct slot *s)
+{
+	struct coordinator *co = s->co;
+	ev_tstamp now = ev_now(co->loop);
+
+	close_pipe(s);
+	ev_timer_stop(co->loop, &s->timer);
+	s->out->seconds = s->out->started ? now - s->started_at : 0;
+	outcome_classify(s->out, co->cfg->cmd);
+	if (s->out->started)
+		co->running--;
+	progress_done(co->cfg->progress, s->t->name, s->out, now);
+	slot_release(s);
+	start_more(co);
+	if (co->running == 0 && (co->interrupted || co->next == co->n))
+		ev_timer_stop(co->loop, &co->stop);
+}
+
+static void
+terminate(struct slot *s, int sig)
+{
+	struct coordinator *co = s->co;
+
+	log_debug("[%s] sending %s to worker %ld", s->t->name,
+		  sig == SIGKILL ? "SIGKILL" : "SIGTERM", (long)s->pid);
+	spawn_kill(s->pid, sig);
+	s->out->sent_signal = sig;
+	ev_timer_stop(co->loop, &s->timer);
+	if (sig != SIGKILL) {
+		ev_timer_set(&s->timer, co->cfg->grace_kill, 0.);
+		ev_timer_start(co->loop, &s->timer);
+	}
+}
+
+/* ---- watchers --------------------------------------------------------- */
+
+static void
+protocol_error(struct slot *s, const struct err *e)
+{
+	if (s->out->protocol_error == NULL)
+		s->out->protocol_error = xstrdup(e->msg);
+	log_warn("[%s] worker %ld: %s", s->t->name, (long)s->pid, e->msg);
+}
+
+/* Dispatch every whole frame in s->in; false on a bad frame. */
+static bool
+dispatch(struct slot *s)
+{
+	struct err e = ERR_INIT;
+	struct proto_msg m;
+	size_t off = 0, size;
+	bool ok = true;
+
+	while (off < s->in.len) {
+		if (proto_frame_check(s->in.ptr + off, s->in.len - off, &size,
+				      &e) < 0 ||
+		    (size > 0 &&
+		     proto_decode(s->in.ptr + off, size, &m, &e) < 0)) {
+			protocol_error(s, &e);
+			ok = false;
+			break;
+		}
+		if (size == 0)
+			break;
+		outcome_apply(s->out, &m);
+		proto_msg_release(&m);
+		off += size;
+	}
+	if (off > 0) {
+		memmove(s->in.ptr, s->in.ptr + off, s->in.len - off);
+		buf_truncate(&s->in, s->in.len - off);
+	}
+	return ok;
+}
+
+static void
+pipe_eof(struct slot *s)
+{
+	struct err e = ERR_INIT;
+
+	if (s->in.len > 0 && s->out->protocol_error == NULL) {
+		err_set(&e, ERR_IO,
+			"pipe closed in the middle of a frame (%zu bytes)",
+			s->in.len);
+		protocol_error(s, &e);
+	}
+	close_pipe(s);
+	if (slot_closed(s))
+		slot_finish(s);
+}
+
+static void
+io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct slot *s = SLOT_OF(w, io);
+	struct err e = ERR_INIT;
+	ssize_t n;
+	int i;
+
+	(void)loop;
+	(void)revents;
+	for (i = 0; i < READS_PER_WAKEUP; i++) {
+		buf_grow(&s->in, READ_CHUNK);
+		n = read(s->fd, s->in.ptr + s->in.len, READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n < 0) {
+			err_set(&e, ERR_IO, "reading its pipe: %s",
+				strerror(errno));
+			protocol_error(s, &e);
+			n = 0;
+		}
+		if (n == 0) {
+			pipe_eof(s);
+			return;
+		}
+		s->in.len += (size_t)n;
+		s->in.ptr[s->in.len] = '\0';
+		if (!dispatch(s)) {
+			/* Nothing after a bad frame can be trusted. */
+			buf_reset(&s->in);
+			pipe_eof(s);
+			return;
+		}
+	}
+}
+
+static void
+child_cb(struct ev_loop *loop, ev_child *w, int revents)
+{
+	struct slot *s = SLOT_OF(w, child);
+
+	(void)revents;
+	ev_child_stop(loop, w);
+	/* The pid may be reused from now on: never signal it again. */
+	ev_timer_stop(loop, &s->timer);
+	s->out->reaped = true;
+	s->out->wait_status = w->rstatus;
+	if (slot_reaped(s))
+		slot_finish(s);
+}
+
+static void
+timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct slot *s = SLOT_OF(w, timer);
+
+	(void)loop;
+	(void)revents;
+	if (!slot_alive(s))
+		return;
+	if (s->out->sent_signal == 0) {
+		s->out->timed_out = true;
+		s->out->timeout = s->timeout;
+		log_info("[%s] timed out after %gs", s->t->name, s->timeout);
+		terminate(s, SIGTERM);
+	} else if (s->out->sent_signal != SIGKILL) {
+		terminate(s, SIGKILL);
+	}
+}
+
+/* ---- starting workers ------------------------------------------------- */
+
+static void
+start_failed(struct slot *s, char *why)
+{
+	s->out->setup_error = why;
+	slot_set_state(s, SLOT_DONE);
+	slot_finish(s);
+}
+
+static void
+start_slot(struct coordinator *co, struct slot *s)
+{
+	const struct coordinator_job *job = job_of(s);
+	struct err e = ERR_INIT;
+	int log_fd = -1;
+
+	if (job->log_path != NULL &&
+	    (log_fd = open(job->log_path,
+			   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+		start_failed(s, xasprintf("cannot create log file %s: %s",
+					  job->log_path, strerror(errno)));
+		return;
+	}
+	s->timeout = job->timeout;
+	if (spawn_worker(log_fd, worker_entry, s, &s->pid, &s->fd, &e) < 0) {
+		if (log_fd >= 0)
+			close(log_fd);
+		start_failed(s, xasprintf("cannot start a worker: %s", e.msg));
+		return;
+	}
+	/* Right after fork, before the loop runs again (ev.pod, ev_child). */
+	ev_child_init(&s->child, child_cb, s->pid, 0);
+	ev_child_start(co->loop, &s->child);
+	if (log_fd >= 0)
+		close(log_fd);
+	s->out->started = true;
+	s->started_at = ev_now(co->loop);
+	slot_set_state(s, SLOT_RUNNING);
+	co->running++;
+	ev_io_init(&s->io, io_cb, s->fd, EV_READ);
+	ev_io_start(co->loop, &s->io);
+	ev_timer_init(&s->timer, timer_cb, s->timeout, 0.);
+	if (s->timeout > 0)
+		ev_timer_start(co->loop, &s->timer);
+	progress_started(co->cfg->progress, ev_now(co->loop));
+}
+
+/*
+ * Fill the free places. A target that cannot start finishes at once and
+ * calls back here; the flag turns that call into a no-op so that a run of
+ * such targets loops instead of recursing.
+ */
+static void
+start_more(struct coordinator *co)
+{
+	if (co->starting)
+		return;
+	co->starting = true;
+	while (!co->interrupted && co->running < co->cfg->jobs &&
+	       co->next < co->n)
+		start_slot(co, &co->slots[co->next++]);
+	co->starting = false;
+}
+
+/* ---- interruption ----------------------------------------------------- */
+
+/* One step further: SIGTERM to workers not yet told, SIGKILL to the rest. */
+static void
+escalate(struct coordinator *co)
+{
+	bool more = false;
+	size_t i;
+
+	for (i = 0; i < co->n; i++) {
+		struct slot *s = &co->slots[i];
+
+		if (!slot_alive(s) || s->out->sent_signal == SIGKILL)
+			continue;
+		if (s->out->sent_signal == 0) {
+			s->out->interrupted = true;
+			terminate(s, SIGTERM);
+			more = true;
+		} else {
+			terminate(s, SIGKILL);
+		}
+	}
+	ev_timer_stop(co->loop, &co->stop);
+	if (more) {
+		ev_timer_set(&co->stop, co->cfg->grace_kill, 0.);
+		ev_timer_start(co->loop, &co->stop);
+	}
+}
+
+static void
+stop_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct coordinator *co = w->data;
+
+	(void)loop;
+	(void)revents;
+	escalate(co);
+}
+
+static void
+signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct coordinator *co = w->data;
+
+	(void)revents;
+	if (co->interrupted) {
+		progress_note(co->cfg->progress, ev_now(loop),
+			      "%s again: stopping running workers now",
+			      strsignal(w->signum));
+		escalate(co);
+		return;
+	}
+	co->interrupted = w->signum;
+	progress_note(co->cfg->progress, ev_now(loop),
+		      "%s: starting no more targets; %zu running get %gs to "
+		      "finish (send it again to stop them now)",
+		      strsignal(w->signum), co->running, co->cfg->grace_term);
+	if (co->running > 0) {
+		ev_timer_set(&co->stop, co->cfg->grace_term, 0.);
+		ev_timer_start(loop, &co->stop);
+	}
+}
+
+static void
+tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct coordinator *co = w->data;
+
+	(void)revents;
+	progress_tick(co->cfg->progress, ev_now(loop));
+}
+
+/* ---- the run ---------------------------------------------------------- */
+
+/* Watchers that must not keep the loop alive on their own. */
+static void
+start_background(struct coordinator *co)
+{
+	ev_signal_init(&co->sigint, signal_cb, SIGINT);
+	ev_signal_init(&co->sigterm, signal_cb, SIGTERM);
+	co->sigint.data = co->sigterm.data = co;
+	ev_signal_start(co->loop, &co->sigint);
+	ev_unref(co->loop);
+	ev_signal_start(co->loop, &co->sigterm);
+	ev_unref(co->loop);
+	ev_timer_init(&co->tick, tick_cb, 1., 1.);
+	co->tick.data = co;
+	if (co->cfg->progress->live) {
+		ev_timer_start(co->loop, &co->tick);
+		ev_unref(co->loop);
+	}
+	ev_timer_init(&co->stop, stop_cb, 0., 0.);
+	co->stop.data = co;
+}
+
+static void
+stop_background(struct coordinator *co)
+{
+	ev_ref(co->loop);
+	ev_signal_stop(co->loop, &co->sigint);
+	ev_ref(co->loop);
+	ev_signal_stop(co->loop, &co->sigterm);
+	if (ev_is_active(&co->tick)) {
+		ev_ref(co->loop);
+		ev_timer_stop(co->loop, &co->tick);
+	}
+	ev_timer_stop(co->loop, &co->stop);
+}
+
+int
+coordinator_run(const struct coordinator_config *cfg,
+		const struct coordinator_job *jobs, size_t n)
+{
+	struct coordinator co;
+	size_t i;
+
+	memset(&co, 0, sizeof(co));
+	if ((co.loop = ev_default_loop(0)) == NULL) {
+		log_error("cannot start the event loop (libev)");
+		return ERR_INTERNAL;
+	}
+	co.cfg = cfg;
+	co.jobs = jobs;
+	co.n = n;
+	co.slots = xcalloc(n ? n : 1, sizeof(*co.slots));
+	for (i = 0; i < n; i++)
+		slot_init(&co.slots[i], &co, jobs[i].t, jobs[i].ms,
+			  jobs[i].out);
+	start_background(&co);
+	start_more(&co);
+	ev_run(co.loop, 0);
+	stop_background(&co);
+	/* Whatever never started was not reached. */
+	for (i = 0; i < n; i++)
+		if (co.slots[i].state == SLOT_PENDING) {
+			slot_set_state(&co.slots[i], SLOT_DONE);
+			outcome_classify(co.slots[i].out, cfg->cmd);
+		}
+	for (i = 0; i < n; i++)
+		slot_release(&co.slots[i]);
+	free(co.slots);
+	ev_loop_destroy(co.loop);
+	return co.interrupted;
+}

@@ -1,0 +1,51 @@
+/*
+ * The fleet coordinator: the only event loop of the program (libev's
+ * default loop). It forks one worker per target, at most jobs at a time,
+ * in the order given, and for each one watches its frame pipe (ev_io), its
+ * exit (ev_child, started right after fork; nothing else waits for a
+ * child) and its timeout (ev_timer: SIGTERM, then SIGKILL after
+ * grace_kill seconds). What it learns goes into each target's outcome.
+ *
+ * SIGINT and SIGTERM (ev_signal, not keeping the loop alive): no new target
+ * starts; running workers get grace_term seconds to finish, then SIGTERM,
+ * then SIGKILL after grace_kill. A second signal skips the wait that is in
+ * progress. Targets never started stay "not reached".
+ */
+#ifndef MIG_COORDINATOR_H
+#define MIG_COORDINATOR_H
+
+#include <stddef.h>
+
+#include "config/target.h"
+#include "orchestrator/outcome.h"
+#include "orchestrator/progress.h"
+#include "worker/commands.h"
+#include "worker/migset.h"
+
+struct coordinator_config {
+	enum command_id cmd;
+	struct cmd_opts opts;   /* run_id and host are set */
+	size_t jobs;            /* at least 1 */
+	double grace_term;      /* interrupted: seconds before SIGTERM */
+	double grace_kill;      /* seconds from SIGTERM to SIGKILL */
+	struct progress *progress;
+};
+
+/* One target to run; the caller owns everything it points to. */
+struct coordinator_job {
+	const struct target *t;
+	const struct migset *ms; /* NULL when the command needs none */
+	double timeout;          /* seconds; 0 = none */
+	const char *log_path;    /* the target's log; NULL = /dev/null */
+	struct outcome *out;     /* filled and classified */
+};
+
+/*
+ * Run every job; returns when all are done, with each outcome classified.
+ * Returns 0, or the signal number that interrupted the run. A failure to
+ * start the event loop is ERR_INTERNAL (nothing started).
+ */
+int coordinator_run(const struct coordinator_config *cfg,
+		    const struct coordinator_job *jobs, size_t n);
+
+#endif

@@ -1,0 +1,374 @@
+/* What happened to one fleet target: facts in, status out. */
+#include "config.h"
+
+#include "orchestrator/outcome.h"
+
+#include <sys/wait.h>
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/xmalloc.h"
+#include "common/banned.h"
+
+static const char *const status_names[OUT_NSTATUS] = {
+	[OUT_OK] = "ok",
+	[OUT_NOTHING_TO_DO] = "nothing-to-do",
+	[OUT_FAILED] = "failed",
+	[OUT_ROLLED_BACK] = "rolled-back",
+	[OUT_TIMEOUT] = "timeout",
+	[OUT_CRASHED] = "crashed",
+	[OUT_UNREACHABLE] = "unreachable",
+	[OUT_LOCKED] = "locked",
+	[OUT_INTERRUPTED] = "interrupted",
+	[OUT_NOT_REACHED] = "not-reached",
+};
+
+const char *
+outcome_status_name(enum outcome_status st)
+{
+	return st < OUT_NSTATUS ? status_names[st] : "unknown";
+}
+
+bool
+outcome_status_good(enum outcome_status st)
+{
+	return st == OUT_OK || st == OUT_NOTHING_TO_DO;
+}
+
+void
+outcome_init(struct outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	strv_init(&o->warnings);
+	strv_init(&o->results);
+	buf_init(&o->tail);
+	o->exit_code = -1;
+	o->pending = -1;
+	o->status = OUT_NOT_REACHED;
+}
+
+static void
+step_release(struct outcome_step *s)
+{
+	free(s->operation);
+	free(s->uuid);
+	free(s->file);
+	free(s->error);
+	free(s->statement);
+	free(s->traceback);
+}
+
+void
+outcome_release(struct outcome *o)
+{
+	size_t i;
+
+	free(o->setup_error);
+	free(o->banner);
+	free(o->fin.error);
+	free(o->protocol_error);
+	for (i = 0; i < o->nsteps; i++)
+		step_release(&o->steps[i]);
+	free(o->steps);
+	strv_release(&o->warnings);
+	strv_release(&o->results);
+	buf_release(&o->tail);
+	free(o->reason);
+	outcome_init(o);
+}
+
+static struct outcome_step *
+step_push(struct outcome *o, const struct proto_step *p)
+{
+	struct outcome_step *s;
+
+	XGROW(o->steps, o->nsteps + 1, o->capsteps);
+	s = &o->steps[o->nsteps++];
+	memset(s, 0, sizeof(*s));
+	s->operation = xstrdup_or_null(p->operation);
+	s->uuid = xstrdup_or_null(p->uuid);
+	s->file = xstrdup_or_null(p->file);
+	s->recovery = p->recovery;
+	s->committed = -1;
+	s->total = -1;
+	return s;
+}
+
+static bool
+same(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+/* STEP_END closes the step its STEP_BEGIN opened (the last one). */
+static void
+step_end(struct outcome *o, const struct proto_step *p)
+{
+	struct outcome_step *s = NULL;
+
+	if (o->nsteps > 0 && !o->steps[o->nsteps - 1].ended &&
+	    same(o->steps[o->nsteps - 1].uuid, p->uuid) &&
+	    same(o->steps[o->nsteps - 1].operation, p->operation))
+		s = &o->steps[o->nsteps - 1];
+	if (s == NULL)
+		s = step_push(o, p);
+	s->ended = true;
+	s->ok = p->ok;
+	s->recovery = p->recovery;
+	s->object_id = p->object_id;
+	s->start = p->start;
+	s->seconds = p->seconds;
+	s->error = xstrdup_or_null(p->error);
+	s->statement = xstrdup_or_null(p->statement);
+	s->statement_no = p->statement_no;
+	s->committed = p->committed;
+	s->total = p->total;
+	s->traceback = xstrdup_or_null(p->traceback);
+}
+
+static void
+tail_add(struct buf *tail, const char *text)
+{
+	size_t cut;
+
+	buf_adds(tail, text);
+	if (tail->len <= OUTCOME_TAIL_MAX)
+		return;
+	cut = tail->len - OUTCOME_TAIL_MAX;
+	memmove(tail->ptr, tail->ptr + cut, OUTCOME_TAIL_MAX);
+	buf_truncate(tail, OUTCOME_TAIL_MAX);
+}
+
+void
+outcome_apply(struct outcome *o, const struct proto_msg *m)
+{
+	switch (m->type) {
+	case PROTO_STARTED:
+		free(o->banner);
+		o->banner = xstrdup_or_null(m->u.started.banner);
+		break;
+	case PROTO_STEP_BEGIN:
+		step_push(o, &m->u.step);
+		break;
+	case PROTO_STEP_END:
+		step_end(o, &m->u.step);
+		break;
+	case PROTO_OUTPUT:
+		if (m->u.text.text)
+			tail_add(&o->tail, m->u.text.text);
+		break;
+	case PROTO_RESULT:
+		strv_push(&o->results, m->u.text.text ? m->u.text.text : "");
+		break;
+	case PROTO_WARNING:
+		strv_push(&o->warnings, m->u.text.text ? m->u.text.text : "");
+		break;
+	case PROTO_FINISHED:
+		free(o->fin.error);
+		o->fin = m->u.finished;
+		o->fin.error = xstrdup_or_null(m->u.finished.error);
+		o->finished = true;
+		break;
+	}
+}
+
+static const char *
+signal_name(int sig)
+{
+	static const struct {
+		int sig;
+		const char *name;
+	} names[] = {
+		{ SIGHUP, "SIGHUP" },   { SIGINT, "SIGINT" },
+		{ SIGQUIT, "SIGQUIT" }, { SIGILL, "SIGILL" },
+		{ SIGABRT, "SIGABRT" }, { SIGBUS, "SIGBUS" },
+		{ SIGFPE, "SIGFPE" },   { SIGKILL, "SIGKILL" },
+		{ SIGSEGV, "SIGSEGV" }, { SIGPIPE, "SIGPIPE" },
+		{ SIGALRM, "SIGALRM" }, { SIGTERM, "SIGTERM" },
+		{ SIGUSR1, "SIGUSR1" }, { SIGUSR2, "SIGUSR2" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].sig == sig)
+			return names[i].name;
+	return "a signal";
+}
+
+/* Counts from the steps, for a worker that died before its summary. */
+static void
+count_steps(struct outcome *o)
+{
+	size_t i;
+
+	o->applied = o->failed = o->rollbacks = 0;
+	for (i = 0; i < o->nsteps; i++) {
+		const struct outcome_step *s = &o->steps[i];
+
+		if (!s->ended)
+			continue;
+		if (s->ok)
+			o->applied++;
+		else
+			o->failed++;
+		if (s->ok && same(s->operation, "Rollback"))
+			o->rollbacks++;
+	}
+}
+
+static bool
+recovered(const struct outcome *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nsteps; i++)
+		if (o->steps[i].ended && o->steps[i].ok &&
+		    o->steps[i].recovery)
+			return true;
+	return false;
+}
+
+/* The first step that failed with an error text, or NULL. */
+static const struct outcome_step *
+failed_step(const struct outcome *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nsteps; i++)
+		if (o->steps[i].ended && !o->steps[i].ok &&
+		    o->steps[i].error && o->steps[i].error[0])
+			return &o->steps[i];
+	return NULL;
+}
+
+/* The worker told us how it ended. */
+static void
+classify_finished(struct outcome *o, enum command_id cmd)
+{
+	const struct proto_finished *f = &o->fin;
+	const struct outcome_step *s;
+
+	o->applied = f->applied;
+	o->failed = f->failed;
+	o->rollbacks = f->rollbacks;
+	o->pending = f->pending;
+	o->exit_code = (int)f->exit_code;
+	if (f->exit_code == 0) {
+		if (cmd == CMD_LIST || cmd == CMD_ERRORS || f->applied > 0 ||
+		    f->pending > 0 || o->results.n > 0)
+			o->status = OUT_OK;
+		else
+			o->status = OUT_NOTHING_TO_DO;
+		return;
+	}
+	if (f->err_code == ERR_CONNECT)
+		o->status = OUT_UNREACHABLE;
+	else if (f->err_code == ERR_LOCK)
+		o->status = OUT_LOCKED;
+	else if (f->err_code == ERR_FAILED && recovered(o))
+		o->status = OUT_ROLLED_BACK;
+	else
+		o->status = OUT_FAILED;
+	if ((s = failed_step(o)) != NULL)
+		o->reason = xstrdup(s->error); /* names the statement */
+	else if (f->error && f->error[0])
+		o->reason = xstrdup(f->error);
+	else
+		o->reason = xasprintf("exited with status %d",
+				      (int)f->exit_code);
+}
+
+/* The step a dead worker was in, for its reason; "" when none. */
+static char *
+during(const struct outcome *o)
+{
+	const struct outcome_step *s;
+
+	if (o->nsteps == 0 || o->steps[o->nsteps - 1].ended)
+		return xstrdup("");
+	s = &o->steps[o->nsteps - 1];
+	return xasprintf(" during %s of %s", s->operation ? s->operation : "?",
+			 s->file ? s->file : "?");
+}
+
+/* The worker ended without its summary. */
+static void
+classify_dead(struct outcome *o)
+{
+	int sig = o->signal;
+	char *where = during(o);
+
+	count_steps(o);
+	if (o->protocol_error) {
+		o->status = OUT_CRASHED;
+		o->reason = xasprintf("protocol error%s: %s", where,
+				      o->protocol_error);
+	} else if (o->timed_out) {
+		o->status = OUT_TIMEOUT;
+		o->reason = xasprintf("no result after %gs%s: %s by the "
+				      "coordinator",
+				      o->timeout, where,
+				      o->sent_signal == SIGKILL ? "killed"
+								: "terminated");
+	} else if (o->interrupted) {
+		o->status = OUT_INTERRUPTED;
+		o->reason = xasprintf("run interrupted%s: worker %s",
+				      where,
+				      o->sent_signal == SIGKILL ? "killed"
+								: "terminated");
+	} else if (sig != 0) {
+		o->status = OUT_CRASHED;
+		o->reason = xasprintf("killed by signal %d (%s)%s", sig,
+				      signal_name(sig), where);
+	} else {
+		o->status = OUT_CRASHED;
+		o->reason = xasprintf("exited with status %d%s without "
+				      "reporting a result",
+				      o->exit_code, where);
+	}
+	free(where);
+}
+
+void
+outcome_classify(struct outcome *o, enum command_id cmd)
+{
+	free(o->reason);
+	o->reason = NULL;
+	o->signal = 0;
+	if (o->reaped && WIFSIGNALED(o->wait_status)) {
+		o->signal = WTERMSIG(o->wait_status);
+		o->exit_code = 128 + o->signal;
+	} else if (o->reaped && WIFEXITED(o->wait_status))
+		o->exit_code = WEXITSTATUS(o->wait_status);
+	if (!o->started) {
+		o->status = o->setup_error ? OUT_FAILED : OUT_NOT_REACHED;
+		o->reason = xstrdup(o->setup_error
+					    ? o->setup_error
+					    : "not started: the run was "
+					      "interrupted");
+		return;
+	}
+	if (o->finished)
+		classify_finished(o, cmd);
+	else
+		classify_dead(o);
+}
+
+void
+outcome_first_line(const struct outcome *o, size_t max, struct buf *out)
+{
+	const char *s = o->reason ? o->reason : "";
+	size_t n = strcspn(s, "\n");
+
+	if (max > 3 && n > max) {
+		n = max - 3;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--; /* not in the middle of a UTF-8 character */
+		buf_add(out, s, n);
+		buf_adds(out, "...");
+	} else
+		buf_add(out, s, n);
+}

@@ -1,0 +1,437 @@
+/* The fleet report: text summary, JSON document, exit code, atomic file. */
+#include "config.h"
+
+#include "orchestrator/report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/json.h"
+#include "common/xmalloc.h"
+#include "orchestrator/progress.h"
+#include "common/banned.h"
+
+void
+report_count(const struct report *r, size_t counts[OUT_NSTATUS])
+{
+	size_t i;
+
+	memset(counts, 0, sizeof(counts[0]) * OUT_NSTATUS);
+	for (i = 0; i < r->n; i++)
+		counts[r->rows[i].o->status]++;
+}
+
+int
+report_exit_code(const struct report *r)
+{
+	size_t i;
+
+	if (r->interrupted)
+		return 128 + r->interrupted;
+	for (i = 0; i < r->n; i++)
+		if (!outcome_status_good(r->rows[i].o->status))
+			return EXIT_FAILED;
+	return EXIT_OK;
+}
+
+/* ---- text ------------------------------------------------------------- */
+
+static void
+text_results(const struct report *r, struct buf *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->n; i++) {
+		const struct outcome *o = r->rows[i].o;
+
+		if (o->results.n == 0)
+			continue;
+		buf_addf(out, "== %s ==\n", r->rows[i].t->name);
+		for (j = 0; j < o->results.n; j++)
+			buf_addf(out, "%s\n", o->results.v[j]);
+		buf_addc(out, '\n');
+	}
+}
+
+static void
+count_text(struct buf *out, int64_t v)
+{
+	if (v < 0)
+		buf_adds(out, "-");
+	else
+		buf_addf(out, "%lld", (long long)v);
+}
+
+static void
+text_row(struct buf *out, const struct report_row *row, int wname,
+	 int wengine, bool color)
+{
+	const struct outcome *o = row->o;
+	struct buf num = BUF_INIT;
+	const char *status = outcome_status_name(o->status);
+
+	buf_addf(out, "%-*s  %-*s  %s%s%s%*s", wname, row->t->name, wengine,
+		 row->t->engine, progress_color(o->status, color), status,
+		 progress_color_reset(color), 13 - (int)strlen(status), "");
+	count_text(&num, o->started ? o->applied : -1);
+	buf_addf(out, "  %7s", num.ptr);
+	buf_reset(&num);
+	count_text(&num, o->pending);
+	buf_addf(out, "  %7s", num.ptr);
+	buf_reset(&num);
+	count_text(&num, o->started ? o->rollbacks : -1);
+	buf_addf(out, "  %9s", num.ptr);
+	buf_addf(out, "  %7.2fs", o->seconds);
+	if (o->reason) {
+		buf_adds(out, "  ");
+		outcome_first_line(o, 0, out);
+	}
+	buf_rtrim(out);
+	buf_addc(out, '\n');
+	buf_release(&num);
+}
+
+static void
+text_warnings(const struct report *r, struct buf *out)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < r->n; i++) {
+		const struct outcome *o = r->rows[i].o;
+
+		for (j = 0; j < o->warnings.n; j++, n++)
+			buf_addf(out, "%s%s: warning: %s\n",
+				 n == 0 ? "\n" : "", r->rows[i].t->name,
+				 o->warnings.v[j]);
+	}
+}
+
+static void
+text_totals(const struct report *r, struct buf *out)
+{
+	size_t counts[OUT_NSTATUS];
+	bool first = true;
+	int st;
+
+	report_count(r, counts);
+	buf_addf(out, "\n%zu target%s", r->n, r->n == 1 ? "" : "s");
+	for (st = 0; st < OUT_NSTATUS; st++) {
+		if (counts[st] == 0)
+			continue;
+		buf_addf(out, "%s %zu %s", first ? ":" : ",", counts[st],
+			 outcome_status_name((enum outcome_status)st));
+		first = false;
+	}
+	buf_addc(out, '\n');
+	if (r->interrupted)
+		buf_addf(out, "interrupted by %s: %zu target%s not reached\n",
+			 r->interrupted == SIGINT ? "SIGINT"
+			 : r->interrupted == SIGTERM ? "SIGTERM"
+						     : "a signal",
+			 counts[OUT_NOT_REACHED],
+			 counts[OUT_NOT_REACHED] == 1 ? "" : "s");
+}
+
+void
+report_text(const struct report *r, bool with_results, bool color,
+	    struct buf *out)
+{
+	int wname = 6, wengine = 6;
+	size_t i;
+
+	if (with_results)
+		text_results(r, out);
+	for (i = 0; i < r->n; i++) {
+		int a = (int)strlen(r->rows[i].t->name);
+		int b = (int)strlen(r->rows[i].t->engine);
+
+		wname = a > wname ? a : wname;
+		wengine = b > wengine ? b : wengine;
+	}
+	buf_addf(out, "%-*s  %-*s  %-13s  %7s  %7s  %9s  %8s  %s\n", wname,
+		 "TARGET", wengine, "ENGINE", "STATUS", "APPLIED", "PENDING",
+		 "ROLLBACKS", "DURATION", "ERROR");
+	for (i = 0; i < r->n; i++)
+		text_row(out, &r->rows[i], wname, wengine, color);
+	text_warnings(r, out);
+	text_totals(r, out);
+}
+
+void
+report_results_json(const struct report *r, struct buf *out)
+{
+	size_t i, j;
+
+	buf_adds(out, "{");
+	for (i = 0; i < r->n; i++) {
+		const struct outcome *o = r->rows[i].o;
+
+		buf_adds(out, i ? ",\n  " : "\n  ");
+		json_quote(out, r->rows[i].t->name);
+		buf_adds(out, ": ");
+		if (o->results.n == 0)
+			buf_adds(out, "null");
+		/* The worker's text is already JSON (commands.c). */
+		for (j = 0; j < o->results.n; j++)
+			buf_addf(out, "%s%s", j ? "\n" : "", o->results.v[j]);
+	}
+	buf_adds(out, r->n ? "\n}\n" : "}\n");
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static void
+json_time(struct json *j, const char *key, time_t t)
+{
+	struct tm tm;
+	char s[32];
+
+	gmtime_r(&t, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_string(j, key, s);
+}
+
+static void
+json_int_or_null(struct json *j, const char *key, int64_t v, bool known)
+{
+	if (known)
+		json_int(j, key, v);
+	else
+		json_null(j, key);
+}
+
+static void
+json_options(struct json *j, const struct report *r)
+{
+	size_t i;
+
+	json_object_begin(j, "options");
+	json_string(j, "inventory", r->inventory);
+	json_string(j, "path", r->path);
+	if (r->id)
+		json_string(j, "id", r->id);
+	json_array_begin(j, "select");
+	for (i = 0; r->select && i < r->select->n; i++)
+		json_string(j, NULL, r->select->v[i]);
+	json_array_end(j);
+	json_int(j, "jobs", (int64_t)r->jobs);
+	if (r->timeout > 0)
+		json_double(j, "timeout", r->timeout);
+	else
+		json_null(j, "timeout");
+	json_string(j, "log_dir", r->log_dir);
+	json_bool(j, "allow_out_of_order", r->allow_out_of_order);
+	json_object_end(j);
+}
+
+static void
+json_totals(struct json *j, const struct report *r)
+{
+	size_t counts[OUT_NSTATUS];
+	int st;
+
+	report_count(r, counts);
+	json_object_begin(j, "totals");
+	json_int(j, "targets", (int64_t)r->n);
+	for (st = 0; st < OUT_NSTATUS; st++)
+		json_int(j, outcome_status_name((enum outcome_status)st),
+			 (int64_t)counts[st]);
+	json_object_end(j);
+}
+
+static void
+json_step(struct json *j, const struct outcome_step *s)
+{
+	json_object_begin(j, NULL);
+	json_string(j, "operation", s->operation);
+	json_string(j, "uuid", s->uuid);
+	json_string(j, "file", s->file);
+	json_string(j, "result",
+		    !s->ended ? "unfinished" : s->ok ? "success" : "error");
+	json_bool(j, "recovery", s->recovery);
+	json_int_or_null(j, "object_id", s->object_id, s->object_id > 0);
+	json_int_or_null(j, "start", s->start, s->ended);
+	if (s->ended)
+		json_double(j, "seconds", s->seconds);
+	else
+		json_null(j, "seconds");
+	json_string(j, "error", s->error);
+	json_string(j, "statement", s->statement);
+	json_int_or_null(j, "statement_no", s->statement_no,
+			 s->statement_no > 0);
+	json_int_or_null(j, "committed", s->committed,
+			 s->ended && !s->ok && s->committed >= 0);
+	json_int_or_null(j, "total", s->total, s->ended && s->total >= 0);
+	json_string(j, "traceback", s->traceback);
+	json_object_end(j);
+}
+
+static void
+json_strings(struct json *j, const char *key, const struct strv *sv)
+{
+	size_t i;
+
+	json_array_begin(j, key);
+	for (i = 0; i < sv->n; i++)
+		json_string(j, NULL, sv->v[i]);
+	json_array_end(j);
+}
+
+static void
+json_target(struct json *j, const struct report_row *row)
+{
+	const struct outcome *o = row->o;
+	struct buf desc = BUF_INIT;
+	size_t i;
+
+	target_describe(row->t, &desc);
+	json_object_begin(j, NULL);
+	json_string(j, "name", row->t->name);
+	json_string(j, "engine", row->t->engine);
+	json_string(j, "target", desc.ptr);
+	json_strings(j, "tags", &row->t->tags);
+	json_string(j, "status", outcome_status_name(o->status));
+	json_string(j, "reason", o->reason);
+	json_int_or_null(j, "exit_code", o->exit_code, o->exit_code >= 0);
+	json_int_or_null(j, "signal", o->signal, o->signal > 0);
+	json_int_or_null(j, "applied", o->applied, o->started);
+	json_int_or_null(j, "failed", o->failed, o->started);
+	json_int_or_null(j, "rollbacks", o->rollbacks, o->started);
+	json_int_or_null(j, "pending", o->pending, o->pending >= 0);
+	json_double(j, "seconds", o->seconds);
+	json_string(j, "log", row->log);
+	json_array_begin(j, "steps");
+	for (i = 0; i < o->nsteps; i++)
+		json_step(j, &o->steps[i]);
+	json_array_end(j);
+	json_strings(j, "warnings", &o->warnings);
+	json_strings(j, "results", &o->results);
+	if (!o->finished && o->tail.len > 0)
+		json_string(j, "output_tail", o->tail.ptr);
+	json_object_end(j);
+	buf_release(&desc);
+}
+
+void
+report_json(const struct report *r, struct buf *out)
+{
+	struct json j;
+	size_t i;
+
+	json_init(&j, out, true);
+	json_object_begin(&j, NULL);
+	json_string(&j, "schema", REPORT_SCHEMA);
+	json_int(&j, "schema_version", REPORT_SCHEMA_VERSION);
+	json_string(&j, "tool_version", r->tool_version);
+	json_string(&j, "run_id", r->run_id);
+	json_string(&j, "command", r->command);
+	json_string(&j, "host", r->host);
+	json_time(&j, "start", r->start);
+	json_time(&j, "end", r->end);
+	json_string(&j, "interrupted",
+		    r->interrupted == SIGINT    ? "SIGINT"
+		    : r->interrupted == SIGTERM ? "SIGTERM"
+		    : r->interrupted            ? "signal"
+						: NULL);
+	json_int(&j, "exit_code", report_exit_code(r));
+	json_options(&j, r);
+	json_totals(&j, r);
+	json_array_begin(&j, "targets");
+	for (i = 0; i < r->n; i++)
+		json_target(&j, &r->rows[i]);
+	json_array_end(&j);
+	json_object_end(&j);
+	buf_addc(out, '\n');
+}
+
+/* ---- the file ------------------------------------------------------------- */
+
+int
+report_file_open(struct report_file *f, const char *path, struct err *e)
+{
+	f->path = xstrdup(path);
+	f->tmp = xasprintf("%s.tmp.XXXXXX", path);
+	if ((f->fd = mkostemp(f->tmp, O_CLOEXEC)) < 0) {
+		int r = err_set(e, ERR_USAGE, "--report %s: cannot create %s: %s",
+				path, f->tmp, strerror(errno));
+
+		free(f->tmp);
+		f->tmp = NULL;
+		return r;
+	}
+	return 0;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The rename is durable only once the directory itself is synced. */
+static void
+sync_dir(const char *path)
+{
+	char *copy = xstrdup(path);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+int
+report_file_commit(struct report_file *f, const struct buf *data,
+		   struct err *e)
+{
+	int r = 0;
+
+	if (write_all(f->fd, data->ptr, data->len) < 0 || fsync(f->fd) < 0)
+		r = err_set(e, ERR_IO, "writing the report %s: %s", f->tmp,
+			    strerror(errno));
+	if (close(f->fd) < 0 && r == 0)
+		r = err_set(e, ERR_IO, "writing the report %s: %s", f->tmp,
+			    strerror(errno));
+	f->fd = -1;
+	if (r == 0 && rename(f->tmp, f->path) < 0)
+		r = err_set(e, ERR_IO, "renaming %s to %s: %s", f->tmp,
+			    f->path, strerror(errno));
+	if (r == 0) {
+		free(f->tmp);
+		f->tmp = NULL;
+		sync_dir(f->path);
+	}
+	return r;
+}
+
+void
+report_file_release(struct report_file *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->tmp != NULL)
+		unlink(f->tmp);
+	free(f->tmp);
+	free(f->path);
+	f->tmp = f->path = NULL;
+	f->fd = -1;
+}

@@ -1,0 +1,107 @@
+/*
+ * The consolidated report of a fleet run (SPEC 8.3): a text summary for a
+ * person, a JSON document for programs (schema "migratore-fleet-report",
+ * documented in docs/report-schema.md), and the fleet's exit code. The
+ * renderers are pure: they format what the run recorded into a buffer and
+ * never print; the caller decides where it goes. No password appears: a
+ * target is shown by its masked description (target_describe).
+ *
+ * Fleet exit codes (one table, documented in docs/fleet.md):
+ *   0    every target ok or nothing-to-do
+ *   1    at least one target ended otherwise
+ *   2    usage error (bad option, --select, report or log path)
+ *   3    inventory, migration-file or target configuration error:
+ *        nothing was started
+ *   130  interrupted by SIGINT, 143 by SIGTERM (128 + the signal)
+ */
+#ifndef MIG_REPORT_H
+#define MIG_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/strv.h"
+#include "config/target.h"
+#include "orchestrator/outcome.h"
+
+#define REPORT_SCHEMA "migratore-fleet-report"
+#define REPORT_SCHEMA_VERSION 1
+
+/* One target of the run; everything borrowed. */
+struct report_row {
+	const struct target *t;
+	const char *log;        /* its log file, NULL = none */
+	const struct outcome *o;
+};
+
+struct report {
+	const char *tool_version;
+	const char *run_id;
+	const char *command;
+	const char *host;
+	time_t start;
+	time_t end;
+	int interrupted;        /* the signal that stopped the run; 0 none */
+	/* the options, as given */
+	const char *inventory;
+	const char *path;       /* [path]; NULL = per target */
+	const char *id;         /* rebuild's id */
+	const struct strv *select;
+	size_t jobs;
+	double timeout;
+	const char *log_dir;
+	bool allow_out_of_order;
+	/* the targets, in inventory order */
+	const struct report_row *rows;
+	size_t n;
+};
+
+/* How many targets ended with each status. */
+void report_count(const struct report *r, size_t counts[OUT_NSTATUS]);
+
+/*
+ * The text summary: per-target result sections ("== name ==", then its
+ * result lines) when the command printed results (list, errors, dry runs)
+ * and with_results is set, one table row per target, warnings, and the
+ * totals line "12 targets: 10 ok, 1 failed, 1 unreachable". color adds
+ * ANSI colours to the status column.
+ */
+void report_text(const struct report *r, bool with_results, bool color,
+		 struct buf *out);
+
+/*
+ * list/errors --format json: one JSON object mapping each target's name to
+ * the array its worker printed (null when it printed none).
+ */
+void report_results_json(const struct report *r, struct buf *out);
+
+/* The JSON report (pretty-printed, newline-terminated). */
+void report_json(const struct report *r, struct buf *out);
+
+/* The fleet exit code of the table above (0, 1, 130, 143). */
+int report_exit_code(const struct report *r);
+
+/*
+ * The JSON report is written atomically: a temporary file in the same
+ * directory (mode 0600) is created before the run, so that a report that
+ * cannot be written stops the run before anything starts, and renamed over
+ * the destination once written and fsync'ed.
+ */
+struct report_file {
+	char *path;
+	char *tmp;
+	int fd;
+};
+
+#define REPORT_FILE_INIT { NULL, NULL, -1 }
+
+int report_file_open(struct report_file *f, const char *path, struct err *e);
+int report_file_commit(struct report_file *f, const struct buf *data,
+		       struct err *e);
+/* Remove the temporary file if it is still there; free the names. */
+void report_file_release(struct report_file *f);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * The coordinator's record of one target's worker, and its life as an
+ * explicit state machine:
+ *
+ *     PENDING ──fork──> RUNNING ──reaped──> EXITED ──pipe EOF──> DONE
+ *        │                 └────pipe EOF──> CLOSED ──reaped────> DONE
+ *        └──(not started: interrupted, setup error)────────────> DONE
+ *
+ * A worker is done only when its process has been reaped AND its pipe has
+ * reached EOF, whichever comes second: before that, frames may still be
+ * in the pipe, or the process may still be running. Every change of state
+ * goes through slot_set_state, which logs old -> new (at debug level).
+ *
+ * The libev watchers live inside the slot; callbacks get the slot back
+ * with container_of (SLOT_OF).
+ */
+#ifndef MIG_SLOT_H
+#define MIG_SLOT_H
+
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <ev.h>
+
+#include "common/buf.h"
+#include "config/target.h"
+#include "orchestrator/outcome.h"
+#include "worker/migset.h"
+
+enum slot_state {
+	SLOT_PENDING,
+	SLOT_RUNNING,
+	SLOT_EXITED, /* reaped, pipe still open */
+	SLOT_CLOSED, /* pipe at EOF, process not yet reaped */
+	SLOT_DONE,
+};
+
+struct coordinator;
+
+struct slot {
+	struct coordinator *co;
+	const struct target *t;
+	const struct migset *ms; /* NULL for commands without migrations */
+	struct outcome *out;     /* the target's entry in the report */
+	enum slot_state state;
+	pid_t pid;
+	int fd;                  /* read end of the frame pipe; -1 closed */
+	int log_fd;              /* held only between open and fork */
+	double timeout;          /* seconds; 0 = none */
+	ev_tstamp started_at;
+	struct buf in;           /* bytes read, not yet a whole frame */
+	ev_io io;
+	ev_child child;
+	ev_timer timer;          /* timeout, then the SIGKILL grace */
+};
+
+#define SLOT_OF(ptr, member)                                                   \
+	((struct slot *)(void *)((char *)(ptr) - offsetof(struct slot, member)))
+
+void slot_init(struct slot *s, struct coordinator *co, const struct target *t,
+	       const struct migset *ms, struct outcome *out);
+/* Frees the input buffer; the slot must be PENDING or DONE. */
+void slot_release(struct slot *s);
+
+void slot_set_state(struct slot *s, enum slot_state st);
+const char *slot_state_name(enum slot_state st);
+
+/*
+ * The two halves of "done": each moves RUNNING to EXITED/CLOSED, or
+ * EXITED/CLOSED to DONE. They return true when the slot is now DONE.
+ */
+bool slot_reaped(struct slot *s);
+bool slot_closed(struct slot *s);
+
+/* Still has a live process (RUNNING or CLOSED). */
+bool slot_alive(const struct slot *s);
+
+#endif

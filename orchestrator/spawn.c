@@ -1,0 +1,156 @@
+/* Forking fleet workers: pipe, signal mask, descriptors; see spawn.h. */
+#include "config.h"
+
+#include "orchestrator/spawn.h"
+
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/proto.h"
+#include "common/banned.h"
+
+static void
+close_from(int lowfd)
+{
+#ifdef HAVE_CLOSEFROM
+	closefrom(lowfd);
+#else
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	long fd, max;
+
+	if (d != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			fd = strtol(de->d_name, NULL, 10);
+			if (de->d_name[0] != '.' && fd >= lowfd && fd != dirfd(d))
+				close((int)fd);
+		}
+		closedir(d);
+		return;
+	}
+	max = sysconf(_SC_OPEN_MAX);
+	for (fd = lowfd; fd < (max > 0 ? max : 1024); fd++)
+		close((int)fd);
+#endif
+}
+
+/* Tell the coordinator why the worker never started, then leave. */
+static void __attribute__((noreturn))
+child_fail(int fd, const char *what, int errnum)
+{
+	struct proto_msg m;
+	struct buf frame = BUF_INIT;
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "worker setup failed: %s: %s", what,
+		 strerror(errnum));
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_FINISHED;
+	m.u.finished.exit_code = EXIT_FAILED;
+	m.u.finished.err_code = ERR_IO;
+	m.u.finished.error = msg;
+	proto_encode(&frame, &m);
+	if (write(fd, frame.ptr, frame.len) < 0) {
+		/* nobody to tell: the exit status says it */
+	}
+	_exit(EXIT_FAILED);
+}
+
+static void
+child_signals(void)
+{
+	struct sigaction sa;
+	sigset_t none;
+	int sig;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL); /* fails harmlessly for KILL, STOP */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void __attribute__((noreturn))
+child_main(int wfd, int log_fd, spawn_fn fn, void *arg)
+{
+	int fr, lg, nul;
+
+	child_signals();
+	setpgid(0, 0);
+	/* Above every target number first, so no dup2 clobbers a source. */
+	if ((fr = fcntl(wfd, F_DUPFD_CLOEXEC, 10)) < 0)
+		child_fail(wfd, "fcntl", errno);
+	if (log_fd >= 0)
+		lg = fcntl(log_fd, F_DUPFD_CLOEXEC, 10);
+	else
+		lg = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (lg < 0)
+		child_fail(fr, "log descriptor", errno);
+	if ((nul = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+		child_fail(fr, "/dev/null", errno);
+	if (dup2(nul, STDIN_FILENO) < 0 || dup2(lg, STDOUT_FILENO) < 0 ||
+	    dup2(lg, STDERR_FILENO) < 0 || dup2(fr, SPAWN_FRAME_FD) < 0 ||
+	    fcntl(SPAWN_FRAME_FD, F_SETFD, FD_CLOEXEC) < 0)
+		child_fail(fr, "dup2", errno);
+	close_from(SPAWN_FRAME_FD + 1);
+	_exit(fn(arg, SPAWN_FRAME_FD, STDOUT_FILENO));
+}
+
+int
+spawn_worker(int log_fd, spawn_fn fn, void *arg, pid_t *pid, int *rfd,
+	     struct err *e)
+{
+	sigset_t all, old;
+	int fds[2], saved;
+	pid_t p;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return err_set(e, ERR_IO, "pipe: %s", strerror(errno));
+	/* Only the read end: the worker's writes block, by design. */
+	if (fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK) < 0) {
+		saved = errno;
+		close(fds[0]);
+		close(fds[1]);
+		return err_set(e, ERR_IO, "fcntl: %s", strerror(saved));
+	}
+	/* The child would write out whatever stdio holds a second time. */
+	fflush(stdout);
+	fflush(stderr);
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	p = fork();
+	if (p == 0)
+		child_main(fds[1], log_fd, fn, arg);
+	saved = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(fds[1]);
+	if (p < 0) {
+		close(fds[0]);
+		return err_set(e, ERR_IO, "fork: %s", strerror(saved));
+	}
+	/* Also done by the child: whichever runs first makes the group. */
+	setpgid(p, p);
+	*pid = p;
+	*rfd = fds[0];
+	return 0;
+}
+
+void
+spawn_kill(pid_t pid, int sig)
+{
+	if (pid <= 0)
+		return;
+	if (kill(-pid, sig) < 0)
+		kill(pid, sig);
+}

@@ -1,0 +1,48 @@
+/*
+ * Forking one fleet worker, with the hygiene of tmux's job_run and git's
+ * start_command:
+ *
+ *  - the frame pipe is made with pipe2(O_CLOEXEC); every signal is blocked
+ *    around fork so that no handler of the coordinator (libev's) runs in
+ *    the child between fork and the reset;
+ *  - the child restores the default disposition of every signal and an
+ *    empty mask, becomes the leader of its own process group (so a ^C on
+ *    the terminal reaches the coordinator only, which decides, and so the
+ *    coordinator can signal the worker together with any program it runs),
+ *    puts /dev/null on stdin, the target's log (or /dev/null) on stdout
+ *    and stderr, the pipe's write end on SPAWN_FRAME_FD (close-on-exec, so
+ *    executable migrations do not inherit it), closes every other
+ *    descriptor, runs fn and leaves with _exit(fn's result);
+ *  - a failure in the child before fn runs is reported through the pipe
+ *    itself, as a FINISHED frame naming the failed call.
+ *
+ * There is no exec: the child already holds the parsed inventory and
+ * migrations (copy-on-write), which is what makes a worker start fast.
+ * The caller starts its ev_child watcher right after spawn_worker returns,
+ * before the loop runs again; nothing else waits for the child.
+ */
+#ifndef MIG_SPAWN_H
+#define MIG_SPAWN_H
+
+#include <sys/types.h>
+
+#include "common/err.h"
+
+#define SPAWN_FRAME_FD 3
+
+/* The child's work; returns its exit code. */
+typedef int (*spawn_fn)(void *arg, int frame_fd, int log_fd);
+
+/*
+ * Fork a worker running fn(arg, SPAWN_FRAME_FD, STDOUT_FILENO). log_fd is
+ * the target's log, or -1 for /dev/null; the parent keeps its own copy.
+ * On success *pid is the child and *rfd the read end of its pipe,
+ * non-blocking and close-on-exec. ERR_IO when pipe or fork fails.
+ */
+int spawn_worker(int log_fd, spawn_fn fn, void *arg, pid_t *pid, int *rfd,
+		 struct err *e);
+
+/* Send sig to the worker's process group (the worker and its programs). */
+void spawn_kill(pid_t pid, int sig);
+
+#endif

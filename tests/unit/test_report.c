@@ -1,0 +1,624 @@
+/*
+ * Unit tests for orchestrator/outcome and orchestrator/report: synthetic
+ * worker frames and process endings become the statuses of SPEC 8.3, and
+ * the text summary, the JSON report and the exit code say what a person
+ * or a program reading them needs.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/proto.h"
+#include "config/target.h"
+#include "orchestrator/outcome.h"
+#include "orchestrator/report.h"
+
+/* ---- synthetic workers ---------------------------------------------- */
+
+static void
+f_started(struct outcome *o)
+{
+	struct proto_msg m = { .type = PROTO_STARTED };
+
+	o->started = true;
+	m.u.started.pid = 100;
+	m.u.started.banner = (char *)"sqlite /tmp/a.db";
+	outcome_apply(o, &m);
+}
+
+static void
+f_step(struct outcome *o, const char *op, const char *file, bool ok,
+       bool recovery, const char *error)
+{
+	struct proto_msg m = { .type = PROTO_STEP_BEGIN };
+
+	m.u.step.operation = (char *)op;
+	m.u.step.uuid = (char *)file; /* any distinct text */
+	m.u.step.file = (char *)file;
+	m.u.step.recovery = recovery;
+	outcome_apply(o, &m);
+	m.type = PROTO_STEP_END;
+	m.u.step.ok = ok;
+	m.u.step.object_id = (int64_t)o->nsteps;
+	m.u.step.seconds = 0.5;
+	m.u.step.error = (char *)error;
+	m.u.step.committed = ok ? -1 : 0;
+	m.u.step.total = 2;
+	outcome_apply(o, &m);
+}
+
+static void
+f_begin_only(struct outcome *o, const char *op, const char *file)
+{
+	struct proto_msg m = { .type = PROTO_STEP_BEGIN };
+
+	m.u.step.operation = (char *)op;
+	m.u.step.uuid = (char *)file;
+	m.u.step.file = (char *)file;
+	outcome_apply(o, &m);
+}
+
+static void
+f_finished(struct outcome *o, int applied, int failed, int rollbacks,
+	   int pending, int exit_code, int err_code, const char *error)
+{
+	struct proto_msg m = { .type = PROTO_FINISHED };
+
+	m.u.finished.applied = applied;
+	m.u.finished.failed = failed;
+	m.u.finished.rollbacks = rollbacks;
+	m.u.finished.pending = pending;
+	m.u.finished.exit_code = exit_code;
+	m.u.finished.err_code = err_code;
+	m.u.finished.error = (char *)error;
+	outcome_apply(o, &m);
+}
+
+static void
+f_result(struct outcome *o, const char *text)
+{
+	struct proto_msg m = { .type = PROTO_RESULT };
+
+	m.u.text.text = (char *)text;
+	outcome_apply(o, &m);
+}
+
+static void
+f_exit(struct outcome *o, int code)
+{
+	o->reaped = true;
+	o->wait_status = W_EXITCODE(code, 0);
+}
+
+static void
+f_killed(struct outcome *o, int sig)
+{
+	o->reaped = true;
+	o->wait_status = W_EXITCODE(0, sig);
+}
+
+/* ---- classification ------------------------------------------------- */
+
+enum scenario {
+	SC_APPLIED,
+	SC_NOTHING,
+	SC_DRY_PENDING,
+	SC_LIST_EMPTY,
+	SC_FAILED,
+	SC_ROLLED_BACK,
+	SC_UNREACHABLE,
+	SC_LOCKED,
+	SC_CONFIG,
+	SC_TIMEOUT,
+	SC_KILLED,
+	SC_NO_SUMMARY,
+	SC_PROTOCOL,
+	SC_INTERRUPTED,
+	SC_NOT_REACHED,
+	SC_SETUP,
+};
+
+struct class_case {
+	enum scenario sc;
+	enum command_id cmd;
+	enum outcome_status want;
+	const char *reason;   /* substring; NULL = no reason */
+	int exit_code;
+	int signal;
+	int applied;
+	int pending;
+};
+
+static void
+build(struct outcome *o, enum scenario sc)
+{
+	if (sc != SC_NOT_REACHED && sc != SC_SETUP)
+		f_started(o);
+	switch (sc) {
+	case SC_APPLIED:
+		f_step(o, "Run", "1_a.sql", true, false, NULL);
+		f_step(o, "Run", "2_b.sql", true, false, NULL);
+		f_finished(o, 2, 0, 0, 0, 0, 0, NULL);
+		f_exit(o, 0);
+		break;
+	case SC_NOTHING:
+		f_finished(o, 0, 0, 0, 0, 0, 0, NULL);
+		f_exit(o, 0);
+		break;
+	case SC_DRY_PENDING:
+		f_result(o, "<Migration x 1 a>");
+		f_finished(o, 0, 0, 0, 2, 0, 0, NULL);
+		f_exit(o, 0);
+		break;
+	case SC_LIST_EMPTY:
+		f_finished(o, 0, 0, 0, 0, 0, 0, NULL);
+		f_exit(o, 0);
+		break;
+	case SC_FAILED:
+		f_step(o, "Run", "1_a.sql", true, false, NULL);
+		f_step(o, "Run", "2_b.sql", false, false,
+		       "statement 1 of 2 (2_b.sql:4) failed: boom\nmore");
+		f_finished(o, 1, 1, 0, 1, 1, ERR_FAILED, "boom");
+		f_exit(o, 1);
+		break;
+	case SC_ROLLED_BACK:
+		f_step(o, "Run", "2_b.sql", false, false,
+		       "statement 1 of 1 (2_b.sql:3) failed: boom");
+		f_step(o, "Rollback", "2_b.sql", true, true, NULL);
+		f_finished(o, 1, 1, 1, 1, 1, ERR_FAILED, "boom");
+		f_exit(o, 1);
+		break;
+	case SC_UNREACHABLE:
+		f_finished(o, 0, 0, 0, 0, 4, ERR_CONNECT,
+			   "unable to open database file");
+		f_exit(o, 4);
+		break;
+	case SC_LOCKED:
+		f_finished(o, 0, 0, 0, 0, 4, ERR_LOCK,
+			   "lock on /x.db.lock held by another process");
+		f_exit(o, 4);
+		break;
+	case SC_CONFIG:
+		f_finished(o, 0, 0, 0, 0, 3, ERR_CONFIG, "bad sslmode");
+		f_exit(o, 3);
+		break;
+	case SC_TIMEOUT:
+		f_begin_only(o, "Run", "3_slow");
+		o->timed_out = true;
+		o->timeout = 1;
+		o->sent_signal = SIGTERM;
+		f_killed(o, SIGTERM);
+		break;
+	case SC_KILLED:
+		f_step(o, "Run", "1_a.sql", true, false, NULL);
+		f_begin_only(o, "Run", "2_kill");
+		f_killed(o, SIGKILL);
+		break;
+	case SC_NO_SUMMARY:
+		f_exit(o, 0);
+		break;
+	case SC_PROTOCOL:
+		o->protocol_error = strdup("bad frame: protocol version 9");
+		f_exit(o, 0);
+		break;
+	case SC_INTERRUPTED:
+		f_begin_only(o, "Run", "3_slow");
+		o->interrupted = true;
+		o->sent_signal = SIGKILL;
+		f_killed(o, SIGKILL);
+		break;
+	case SC_NOT_REACHED:
+		break;
+	case SC_SETUP:
+		o->setup_error = strdup("cannot create log file /x/a.log");
+		break;
+	}
+}
+
+static const struct class_case class_cases[] = {
+	{ SC_APPLIED, CMD_UPGRADE, OUT_OK, NULL, 0, 0, 2, 0 },
+	{ SC_NOTHING, CMD_UPGRADE, OUT_NOTHING_TO_DO, NULL, 0, 0, 0,
+	  0 },
+	{ SC_DRY_PENDING, CMD_DRY_UPGRADE, OUT_OK, NULL, 0, 0, 0, 2 },
+	{ SC_NOTHING, CMD_DRY_UPGRADE, OUT_NOTHING_TO_DO, NULL, 0, 0,
+	  0, 0 },
+	{ SC_LIST_EMPTY, CMD_LIST, OUT_OK, NULL, 0, 0, 0, 0 },
+	{ SC_FAILED, CMD_UPGRADE, OUT_FAILED, "(2_b.sql:4) failed", 1,
+	  0, 1, 1 },
+	{ SC_ROLLED_BACK, CMD_UPGRADE, OUT_ROLLED_BACK, "2_b.sql", 1,
+	  0, 1, 1 },
+	{ SC_UNREACHABLE, CMD_UPGRADE, OUT_UNREACHABLE,
+	  "unable to open", 4, 0, 0, 0 },
+	{ SC_LOCKED, CMD_UPGRADE, OUT_LOCKED, "held by another", 4, 0,
+	  0, 0 },
+	{ SC_CONFIG, CMD_UPGRADE, OUT_FAILED, "bad sslmode", 3, 0, 0,
+	  0 },
+	{ SC_TIMEOUT, CMD_UPGRADE, OUT_TIMEOUT,
+	  "no result after 1s during Run of 3_slow", 143, SIGTERM, 0,
+	  -1 },
+	{ SC_KILLED, CMD_UPGRADE, OUT_CRASHED,
+	  "killed by signal 9 (SIGKILL) during Run of 2_kill", 137,
+	  SIGKILL, 1, -1 },
+	{ SC_NO_SUMMARY, CMD_UPGRADE, OUT_CRASHED,
+	  "exited with status 0 without reporting", 0, 0, 0, -1 },
+	{ SC_PROTOCOL, CMD_UPGRADE, OUT_CRASHED,
+	  "protocol error: bad frame", 0, 0, 0, -1 },
+	{ SC_INTERRUPTED, CMD_UPGRADE, OUT_INTERRUPTED,
+	  "run interrupted during Run of 3_slow: worker killed", 137,
+	  SIGKILL, 0, -1 },
+	{ SC_NOT_REACHED, CMD_UPGRADE, OUT_NOT_REACHED, "not started",
+	  -1, 0, 0, -1 },
+	{ SC_SETUP, CMD_UPGRADE, OUT_FAILED, "cannot create log file",
+	  -1, 0, 0, -1 },
+};
+
+/* Indices, not pointers: each case runs in a fresh process. */
+ParameterizedTestParameters(outcome, classify)
+{
+	static size_t idx[sizeof(class_cases) / sizeof(class_cases[0])];
+	size_t i;
+
+	for (i = 0; i < sizeof(idx) / sizeof(idx[0]); i++)
+		idx[i] = i;
+	return cr_make_param_array(size_t, idx, sizeof(idx) / sizeof(idx[0]));
+}
+
+ParameterizedTest(size_t *ix, outcome, classify)
+{
+	const struct class_case *c = &class_cases[*ix];
+	struct outcome o;
+
+	outcome_init(&o);
+	build(&o, c->sc);
+	outcome_classify(&o, c->cmd);
+	cr_assert_eq(o.status, c->want, "scenario %d: %s, want %s", c->sc,
+		     outcome_status_name(o.status),
+		     outcome_status_name(c->want));
+	if (c->reason)
+		cr_assert(o.reason && strstr(o.reason, c->reason),
+			  "reason '%s' holds '%s'", o.reason, c->reason);
+	else
+		cr_assert_null(o.reason, "no reason for %s: '%s'",
+			       outcome_status_name(o.status), o.reason);
+	cr_assert_eq(o.exit_code, c->exit_code, "exit code %d", o.exit_code);
+	cr_assert_eq(o.signal, c->signal);
+	if (o.started)
+		cr_assert_eq(o.applied, c->applied);
+	cr_assert_eq(o.pending, c->pending);
+	outcome_release(&o);
+}
+
+Test(outcome, step_end_without_begin_still_counts)
+{
+	struct outcome o;
+	struct proto_msg m = { .type = PROTO_STEP_END };
+
+	outcome_init(&o);
+	f_started(&o);
+	m.u.step.operation = (char *)"Run";
+	m.u.step.file = (char *)"1_a.sql";
+	m.u.step.ok = true;
+	outcome_apply(&o, &m);
+	f_killed(&o, SIGSEGV);
+	outcome_classify(&o, CMD_UPGRADE);
+	cr_assert_eq(o.nsteps, 1);
+	cr_assert_eq(o.applied, 1);
+	cr_assert(strstr(o.reason, "SIGSEGV"), "%s", o.reason);
+	outcome_release(&o);
+}
+
+Test(outcome, output_keeps_only_a_tail)
+{
+	struct outcome o;
+	struct proto_msg m = { .type = PROTO_OUTPUT };
+	char chunk[1000];
+	int i;
+
+	outcome_init(&o);
+	memset(chunk, 'a', sizeof(chunk) - 1);
+	chunk[sizeof(chunk) - 1] = '\0';
+	m.u.text.text = chunk;
+	for (i = 0; i < 20; i++)
+		outcome_apply(&o, &m);
+	m.u.text.text = (char *)"THE END";
+	outcome_apply(&o, &m);
+	cr_assert_eq(o.tail.len, OUTCOME_TAIL_MAX);
+	cr_assert(buf_ends_with(&o.tail, "THE END"));
+	outcome_release(&o);
+}
+
+/* ---- rendering -------------------------------------------------------- */
+
+struct fixture {
+	struct target *t[4];
+	struct outcome o[4];
+	struct report_row rows[4];
+	struct report r;
+	struct strv select;
+};
+
+static struct target *
+mk_target(const char *name, const char *engine, const char *password)
+{
+	struct target *t = target_new();
+
+	free(t->name);
+	free(t->engine);
+	t->name = strdup(name);
+	t->engine = strdup(engine);
+	if (strcmp(engine, "sqlite") == 0) {
+		t->db = strdup("/srv/db/a.db");
+	} else {
+		t->host = strdup("pg1.internal");
+		t->db = strdup("app");
+		t->username = strdup("migratore");
+		t->password = password ? strdup(password) : NULL;
+	}
+	return t;
+}
+
+static void
+fixture_build(struct fixture *f)
+{
+	size_t i;
+
+	memset(f, 0, sizeof(*f));
+	strv_init(&f->select);
+	strv_push(&f->select, "tag:eu");
+	f->t[0] = mk_target("eu-001", "sqlite", NULL);
+	f->t[1] = mk_target("eu-002-long-name", "postgres", "hunter2-secret");
+	f->t[2] = mk_target("eu-003", "postgres", "hunter2-secret");
+	f->t[3] = mk_target("eu-004", "sqlite", NULL);
+	for (i = 0; i < 4; i++)
+		outcome_init(&f->o[i]);
+	build(&f->o[0], SC_APPLIED);
+	build(&f->o[1], SC_FAILED);
+	build(&f->o[2], SC_UNREACHABLE);
+	build(&f->o[3], SC_NOT_REACHED);
+	f_result(&f->o[0], "<Migration a 1 x>\n<Migration b 2 y>");
+	{
+		struct proto_msg w = { .type = PROTO_WARNING };
+
+		w.u.text.text =
+		    (char *)"1_a.sql was changed after it was applied";
+		outcome_apply(&f->o[0], &w);
+	}
+	for (i = 0; i < 4; i++) {
+		outcome_classify(&f->o[i], CMD_UPGRADE);
+		f->o[i].seconds = 0.25 * (double)i;
+		f->rows[i].t = f->t[i];
+		f->rows[i].o = &f->o[i];
+	}
+	f->rows[0].log = "/var/log/mig/eu-001.log";
+	f->r.tool_version = "1.0.0";
+	f->r.run_id = "20261127T101500Z-1a2b3c4d";
+	f->r.command = "upgrade";
+	f->r.host = "ci-7";
+	f->r.start = 1795770000;
+	f->r.end = 1795770012;
+	f->r.inventory = "fleet.yaml";
+	f->r.select = &f->select;
+	f->r.jobs = 8;
+	f->r.rows = f->rows;
+	f->r.n = 4;
+}
+
+static void
+fixture_release(struct fixture *f)
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		outcome_release(&f->o[i]);
+		target_free(f->t[i]);
+	}
+	strv_release(&f->select);
+}
+
+/* The line of out that starts with prefix. */
+static char *
+line_of(const char *out, const char *prefix)
+{
+	const char *p = out;
+	size_t n = strlen(prefix);
+
+	while (p && *p) {
+		if (strncmp(p, prefix, n) == 0)
+			return strndup(p, strcspn(p, "\n"));
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+Test(report, text_has_a_row_per_target_and_totals)
+{
+	struct fixture f;
+	struct buf out = BUF_INIT;
+	char *l;
+
+	fixture_build(&f);
+	report_text(&f.r, true, false, &out);
+	cr_assert(strstr(out.ptr, "TARGET") && strstr(out.ptr, "ROLLBACKS"),
+		  "%s", out.ptr);
+	l = line_of(out.ptr, "eu-001 ");
+	cr_assert_not_null(l, "%s", out.ptr);
+	cr_assert(strstr(l, " sqlite ") && strstr(l, " ok "), "%s", l);
+	free(l);
+	l = line_of(out.ptr, "eu-002-long-name");
+	cr_assert(strstr(l, " failed ") &&
+		      strstr(l, "statement 1 of 2 (2_b.sql:4) failed: boom"),
+		  "%s", l);
+	cr_assert_null(strstr(l, "more"), "only the first error line: %s", l);
+	free(l);
+	l = line_of(out.ptr, "eu-004");
+	cr_assert(strstr(l, "not-reached"), "%s", l);
+	free(l);
+	cr_assert(strstr(out.ptr, "\n4 targets: 1 ok, 1 failed, 1 "
+				  "unreachable, 1 not-reached\n"),
+		  "%s", out.ptr);
+	cr_assert(strstr(out.ptr, "eu-001: warning: 1_a.sql was changed"),
+		  "%s", out.ptr);
+	cr_assert(strstr(out.ptr, "== eu-001 ==\n<Migration a 1 x>\n"
+				  "<Migration b 2 y>\n"),
+		  "result section: %s", out.ptr);
+	cr_assert_null(strstr(out.ptr, "\033["), "no colour when off");
+	cr_assert_null(strstr(out.ptr, "hunter2"));
+	buf_release(&out);
+	fixture_release(&f);
+}
+
+Test(report, text_columns_line_up)
+{
+	struct fixture f;
+	struct buf out = BUF_INIT;
+	char *a, *b;
+
+	fixture_build(&f);
+	report_text(&f.r, false, false, &out);
+	a = line_of(out.ptr, "TARGET");
+	b = line_of(out.ptr, "eu-001");
+	cr_assert_eq(strstr(a, "ENGINE") - a, strstr(b, "sqlite") - b);
+	cr_assert_eq(strstr(a, "STATUS") - a, strstr(b, "ok") - b);
+	cr_assert_null(strstr(out.ptr, "== eu-001 =="),
+		       "no result sections when not asked");
+	free(a);
+	free(b);
+	buf_release(&out);
+	fixture_release(&f);
+}
+
+Test(report, colour_wraps_the_status_only_when_asked)
+{
+	struct fixture f;
+	struct buf out = BUF_INIT;
+
+	fixture_build(&f);
+	report_text(&f.r, false, true, &out);
+	cr_assert(strstr(out.ptr, "\033[32mok\033[0m"), "%s", out.ptr);
+	cr_assert(strstr(out.ptr, "\033[31mfailed\033[0m"), "%s", out.ptr);
+	buf_release(&out);
+	fixture_release(&f);
+}
+
+Test(report, json_holds_the_run_and_every_step)
+{
+	struct fixture f;
+	struct buf out = BUF_INIT;
+	const char *want[] = {
+		"\"schema\": \"migratore-fleet-report\"",
+		"\"schema_version\": 1",
+		"\"run_id\": \"20261127T101500Z-1a2b3c4d\"",
+		"\"start\": \"2026-11-27T",
+		"\"command\": \"upgrade\"",
+		"\"exit_code\": 1",
+		"\"select\": [\n      \"tag:eu\"\n    ]",
+		"\"failed\": 1",
+		"\"not-reached\": 1",
+		"\"status\": \"failed\"",
+		"\"status\": \"unreachable\"",
+		"\"reason\": \"unable to open database file\"",
+		"\"result\": \"error\"",
+		"\"error\": \"statement 1 of 2 (2_b.sql:4) failed: boom\\nmore\"",
+		"\"log\": \"/var/log/mig/eu-001.log\"",
+		"\"target\": \"postgres migratore:****@pg1.internal",
+		"\"warnings\": [\n        \"1_a.sql was changed",
+		"\"interrupted\": null",
+	};
+	size_t i;
+
+	fixture_build(&f);
+	report_json(&f.r, &out);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		cr_assert(strstr(out.ptr, want[i]), "JSON holds %s:\n%s",
+			  want[i], out.ptr);
+	cr_assert_null(strstr(out.ptr, "hunter2"), "no password");
+	cr_assert_eq(out.ptr[out.len - 1], '\n');
+	buf_release(&out);
+	fixture_release(&f);
+}
+
+Test(report, results_json_maps_names_to_arrays)
+{
+	struct fixture f;
+	struct buf out = BUF_INIT;
+
+	fixture_build(&f);
+	outcome_release(&f.o[0]);
+	outcome_init(&f.o[0]);
+	f_result(&f.o[0], "[\n  {\"id\": 1}\n]");
+	report_results_json(&f.r, &out);
+	cr_assert(strstr(out.ptr, "\"eu-001\": [\n  {\"id\": 1}\n]"), "%s",
+		  out.ptr);
+	cr_assert(strstr(out.ptr, "\"eu-003\": null"), "%s", out.ptr);
+	buf_release(&out);
+	fixture_release(&f);
+}
+
+Test(report, exit_code_follows_the_table)
+{
+	struct fixture f;
+	size_t i;
+
+	fixture_build(&f);
+	cr_assert_eq(report_exit_code(&f.r), 1, "a failed target: 1");
+	for (i = 1; i < 4; i++)
+		f.o[i].status = i == 2 ? OUT_NOTHING_TO_DO : OUT_OK;
+	cr_assert_eq(report_exit_code(&f.r), 0, "ok and nothing-to-do: 0");
+	f.r.interrupted = SIGINT;
+	cr_assert_eq(report_exit_code(&f.r), 130);
+	f.r.interrupted = SIGTERM;
+	cr_assert_eq(report_exit_code(&f.r), 143);
+	fixture_release(&f);
+}
+
+Test(report, file_is_written_atomically_with_mode_0600)
+{
+	char dir[] = "/tmp/test_report.XXXXXX";
+	struct report_file rf = REPORT_FILE_INIT;
+	struct buf data = BUF_INIT, back = BUF_INIT;
+	struct err e = ERR_INIT;
+	struct stat st;
+	char *path;
+
+	cr_assert_not_null(mkdtemp(dir));
+	path = NULL;
+	cr_assert(asprintf(&path, "%s/report.json", dir) > 0);
+	cr_assert_eq(report_file_open(&rf, path, &e), 0, "%s", e.msg);
+	cr_assert_neq(access(path, F_OK), 0, "nothing at the path yet");
+	buf_adds(&data, "{\"x\": 1}\n");
+	cr_assert_eq(report_file_commit(&rf, &data, &e), 0, "%s", e.msg);
+	report_file_release(&rf);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0600);
+	cr_assert_eq(buf_read_file(&back, path), 0);
+	cr_assert_str_eq(back.ptr, "{\"x\": 1}\n");
+	unlink(path);
+	cr_assert_eq(rmdir(dir), 0, "no temporary file left behind");
+	free(path);
+	buf_release(&data);
+	buf_release(&back);
+}
+
+Test(report, unwritable_report_path_is_a_usage_error)
+{
+	struct report_file rf = REPORT_FILE_INIT;
+	struct err e = ERR_INIT;
+
+	cr_assert_eq(report_file_open(&rf, "/nonexistent-dir/r.json", &e),
+		     ERR_USAGE);
+	cr_assert(strstr(e.msg, "/nonexistent-dir/r.json"), "%s", e.msg);
+	report_file_release(&rf);
+}

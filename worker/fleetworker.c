@@ -1,0 +1,144 @@
+/* A fleet worker: one command against one target, in a forked child. */
+#include "config.h"
+
+#include "worker/fleetworker.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/log.h"
+#include "worker/framesink.h"
+#include "worker/textsink.h"
+#include "common/banned.h"
+
+/* Every event goes to the coordinator (a) and to the log (b). */
+struct tee {
+	struct sink a;
+	struct sink b;
+};
+
+static void
+tee_banner(void *ctx, const char *desc)
+{
+	struct tee *t = ctx;
+
+	sink_banner(&t->a, desc);
+	sink_banner(&t->b, desc);
+}
+
+static void
+tee_step_begin(void *ctx, const struct migration *m, const char *operation,
+	       bool recovery)
+{
+	struct tee *t = ctx;
+
+	sink_step_begin(&t->a, m, operation, recovery);
+	sink_step_begin(&t->b, m, operation, recovery);
+}
+
+static void
+tee_output(void *ctx, const char *text, size_t len)
+{
+	struct tee *t = ctx;
+
+	sink_output(&t->a, text, len);
+	sink_output(&t->b, text, len);
+}
+
+static void
+tee_step_end(void *ctx, const struct step_result *r)
+{
+	struct tee *t = ctx;
+
+	sink_step_end(&t->a, r);
+	sink_step_end(&t->b, r);
+}
+
+static void
+tee_result(void *ctx, const char *line)
+{
+	struct tee *t = ctx;
+
+	sink_result(&t->a, line);
+	sink_result(&t->b, line);
+}
+
+static void
+tee_warning(void *ctx, const char *msg)
+{
+	struct tee *t = ctx;
+
+	sink_warning(&t->a, "%s", msg);
+	sink_warning(&t->b, "%s", msg);
+}
+
+static void
+tee_finished(void *ctx, const struct run_summary *s)
+{
+	struct tee *t = ctx;
+
+	sink_finished(&t->a, s);
+	sink_finished(&t->b, s);
+}
+
+static const struct sink_ops tee_ops = {
+	.banner = tee_banner,
+	.step_begin = tee_step_begin,
+	.output = tee_output,
+	.step_end = tee_step_end,
+	.result = tee_result,
+	.warning = tee_warning,
+	.finished = tee_finished,
+};
+
+int
+fleetworker_main(const struct target *t, const struct migset *ms,
+		 enum command_id cmd, const struct cmd_opts *o, int frame_fd,
+		 int log_fd)
+{
+	struct framesink fs;
+	struct textsink ts;
+	struct tee tee;
+	struct sink sink = { &tee_ops, &tee };
+	struct buf desc = BUF_INIT;
+	FILE *logfp;
+	int fd, code;
+
+	/*
+	 * A vanished coordinator must not kill the worker in the middle of
+	 * a migration: with SIGPIPE ignored the frame writes fail quietly
+	 * and the migration still finishes and is recorded.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	fd = dup(log_fd);
+	logfp = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (logfp == NULL)
+		logfp = stderr;
+	log_set_stream(logfp);
+	log_set_context(t->name);
+
+	framesink_init(&tee.a, &fs, frame_fd);
+	ts.out = logfp;
+	ts.err = logfp;
+	ts.quiet = false;
+	ts.verbose_errors = true; /* the log is where tracebacks are read */
+	textsink_init(&tee.b, &ts);
+
+	target_describe(t, &desc);
+	fprintf(logfp, "== migratore %s: target %s, run %s, pid %ld\n",
+		command_name(cmd), t->name, o->run_id ? o->run_id : "-",
+		(long)getpid());
+	framesink_started(&fs, desc.ptr);
+	buf_release(&desc);
+
+	code = command_run(cmd, t, ms, o, &sink);
+
+	fprintf(logfp, "== exit %d\n", code);
+	if (logfp != stderr)
+		fclose(logfp);
+	log_set_stream(NULL);
+	framesink_release(&fs);
+	return code;
+}

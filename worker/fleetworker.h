@@ -1,0 +1,29 @@
+/*
+ * The entry point of a fleet worker: the forked child of the coordinator
+ * that runs one command against one target. It runs the same command code
+ * as single-target mode (worker/commands.h) with two sinks at once: frames
+ * to the coordinator (worker/framesink.h) and the human text of the
+ * single-target mode into the target's log. Nothing reaches the terminal.
+ *
+ * Everything it needs (the target, the parsed migrations) was loaded by the
+ * coordinator before the fork: the worker never reads the inventory or a
+ * migration file again.
+ */
+#ifndef MIG_FLEETWORKER_H
+#define MIG_FLEETWORKER_H
+
+#include "config/target.h"
+#include "worker/commands.h"
+#include "worker/migset.h"
+
+/*
+ * Run cmd against t. frame_fd is the pipe to the coordinator, log_fd the
+ * target's log (the child's stdout/stderr point there too; /dev/null when
+ * there is no log); both are left open. Sends STARTED first and FINISHED
+ * last. Returns the exit code for _exit (SPEC 6.2).
+ */
+int fleetworker_main(const struct target *t, const struct migset *ms,
+		     enum command_id cmd, const struct cmd_opts *o,
+		     int frame_fd, int log_fd);
+
+#endif

@@ -1,0 +1,197 @@
+/* The fleet worker's sink: command events as protocol frames on a pipe. */
+#include "config.h"
+
+#include "worker/framesink.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/proto.h"
+#include "common/banned.h"
+
+static void
+fs_write(struct framesink *fs, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0 && fs->write_errno == 0) {
+		w = write(fs->fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			fs->write_errno = errno;
+			return;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void
+fs_send(struct framesink *fs, const struct proto_msg *m)
+{
+	if (fs->write_errno != 0)
+		return;
+	buf_reset(&fs->frame);
+	proto_encode(&fs->frame, m);
+	fs_write(fs, fs->frame.ptr, fs->frame.len);
+}
+
+/* One text frame of type holding text[0..len), which has no NUL. */
+static void
+fs_send_text(struct framesink *fs, enum proto_type type, const char *text,
+	     size_t len)
+{
+	struct proto_msg m;
+	struct buf b = BUF_INIT;
+
+	buf_add(&b, text, len);
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	m.u.text.text = b.ptr;
+	fs_send(fs, &m);
+	buf_release(&b);
+}
+
+void
+framesink_started(struct framesink *fs, const char *banner)
+{
+	struct proto_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_STARTED;
+	m.u.started.pid = (int64_t)getpid();
+	m.u.started.banner = (char *)banner;
+	fs_send(fs, &m);
+}
+
+static void
+fs_step_begin(void *ctx, const struct migration *mg, const char *operation,
+	      bool recovery)
+{
+	struct proto_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_STEP_BEGIN;
+	m.u.step.operation = (char *)operation;
+	m.u.step.uuid = mg->uuid;
+	m.u.step.file = mg->filename;
+	m.u.step.description = mg->description;
+	m.u.step.recovery = recovery;
+	fs_send(ctx, &m);
+}
+
+/* Output is cut into frames of at most the cap: nothing is truncated. */
+static void
+fs_output(void *ctx, const char *text, size_t len)
+{
+	size_t n;
+
+	while (len > 0) {
+		n = len < PROTO_CAP_TEXT ? len : PROTO_CAP_TEXT;
+		fs_send_text(ctx, PROTO_OUTPUT, text, n);
+		text += n;
+		len -= n;
+	}
+}
+
+static void
+fs_step_end(void *ctx, const struct step_result *r)
+{
+	struct proto_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_STEP_END;
+	m.u.step.operation = (char *)r->operation;
+	m.u.step.uuid = r->m ? r->m->uuid : NULL;
+	m.u.step.file = r->m ? r->m->filename : NULL;
+	m.u.step.description = r->m ? r->m->description : NULL;
+	m.u.step.recovery = r->recovery;
+	m.u.step.ok = r->ok;
+	m.u.step.object_id = r->object_id;
+	m.u.step.start = r->start;
+	m.u.step.seconds = r->seconds;
+	m.u.step.error = (char *)r->error;
+	m.u.step.statement = (char *)r->statement;
+	m.u.step.statement_no = r->statement_no;
+	m.u.step.committed = r->committed;
+	m.u.step.total = r->total;
+	m.u.step.traceback = (char *)r->traceback;
+	fs_send(ctx, &m);
+}
+
+/*
+ * Result text (a listing may be long) is split at line ends, the newline
+ * between two frames being implied, so the coordinator joins the frames
+ * with newlines and gets the text back unchanged. (A single line longer
+ * than a frame is cut where it must be.)
+ */
+static void
+fs_result(void *ctx, const char *line)
+{
+	size_t len = strlen(line), n;
+	const char *nl;
+
+	while (len > PROTO_CAP_TEXT) {
+		n = PROTO_CAP_TEXT;
+		nl = memrchr(line, '\n', n);
+		if (nl != NULL && nl > line)
+			n = (size_t)(nl - line);
+		fs_send_text(ctx, PROTO_RESULT, line, n);
+		if (nl != NULL && nl > line)
+			n++; /* the newline itself */
+		line += n;
+		len -= n;
+	}
+	fs_send_text(ctx, PROTO_RESULT, line, len);
+}
+
+static void
+fs_warning(void *ctx, const char *msg)
+{
+	fs_send_text(ctx, PROTO_WARNING, msg, strlen(msg));
+}
+
+static void
+fs_finished(void *ctx, const struct run_summary *s)
+{
+	struct proto_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = PROTO_FINISHED;
+	m.u.finished.applied = s->applied;
+	m.u.finished.failed = s->failed;
+	m.u.finished.rollbacks = s->rollbacks;
+	m.u.finished.pending = s->pending;
+	m.u.finished.exit_code = s->exit_code;
+	m.u.finished.err_code = s->err_code;
+	m.u.finished.error = (char *)s->error;
+	fs_send(ctx, &m);
+}
+
+static const struct sink_ops framesink_ops = {
+	.banner = NULL, /* the STARTED frame carries it */
+	.step_begin = fs_step_begin,
+	.output = fs_output,
+	.step_end = fs_step_end,
+	.result = fs_result,
+	.warning = fs_warning,
+	.finished = fs_finished,
+};
+
+void
+framesink_init(struct sink *sink, struct framesink *fs, int fd)
+{
+	fs->fd = fd;
+	fs->write_errno = 0;
+	buf_init(&fs->frame);
+	sink->ops = &framesink_ops;
+	sink->ctx = fs;
+}
+
+void
+framesink_release(struct framesink *fs)
+{
+	buf_release(&fs->frame);
+}
