@@ -20,20 +20,21 @@ digits(const char *p, const char *q)
 	return q > p && strspn(p, "0123456789") >= (size_t)(q - p);
 }
 
-/* The braces at p, if they look like a range: "{" text with ".." "}". */
+/* The closing brace of p, if p opens something that looks like a range:
+ * up to 64 bytes without braces or blanks, with "..", then "}". *dots is
+ * the first "..". Bounded, so a line of braces stays linear. */
 static const char *
-range_close(const char *p)
+range_close(const char *p, const char **dots)
 {
-	const char *q, *dots;
+	const char *q;
 
+	*dots = NULL;
 	for (q = p + 1; *q && q - p <= 64 && *q != '}' && *q != '{' &&
 			!isspace((unsigned char)*q);
 	     q++)
-		;
-	if (*q != '}')
-		return NULL;
-	dots = strstr(p + 1, "..");
-	return dots && dots < q ? q : NULL;
+		if (!*dots && q[0] == '.' && q[1] == '.')
+			*dots = q;
+	return *q == '}' && *dots && *dots + 2 <= q ? q : NULL;
 }
 
 int
@@ -44,9 +45,8 @@ expansion_range_next(const char *s, size_t *pos, struct expansion_range *r,
 	long long a, b;
 
 	for (p = strchr(s + *pos, '{'); p; p = strchr(p + 1, '{')) {
-		if ((p > s && p[-1] == '$') || !(q = range_close(p)))
+		if ((p > s && p[-1] == '$') || !(q = range_close(p, &dots)))
 			continue;
-		dots = strstr(p + 1, "..");
 		r->at = (size_t)(p - s);
 		r->len = (size_t)(q - p) + 1;
 		*pos = r->at + r->len;
