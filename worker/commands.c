@@ -43,22 +43,24 @@ static int cmd_trace(struct cmdctx *c);
 static const struct cmd_def {
 	const char *name;
 	bool writes;     /* takes the lock and may create the table */
+	bool probe;      /* checks, without waiting, that the lock is free */
 	bool migrations; /* reads the migrations directory */
 	bool full;       /* reads the long text columns */
 	int (*fn)(struct cmdctx *c);
 } cmd_table[] = {
-	[CMD_UPGRADE] = { "upgrade", true, true, false, cmd_upgrade },
-	[CMD_DRY_UPGRADE] = { "dry_upgrade", false, true, false,
+	[CMD_UPGRADE] = { "upgrade", true, false, true, false, cmd_upgrade },
+	[CMD_DRY_UPGRADE] = { "dry_upgrade", false, true, true, false,
 			      cmd_dry_upgrade },
-	[CMD_DOWNGRADE] = { "downgrade", true, true, false, cmd_downgrade },
-	[CMD_DRY_DOWNGRADE] = { "dry_downgrade", false, true, false,
+	[CMD_DOWNGRADE] = { "downgrade", true, false, true, false,
+			    cmd_downgrade },
+	[CMD_DRY_DOWNGRADE] = { "dry_downgrade", false, true, true, false,
 				cmd_dry_downgrade },
-	[CMD_MARK] = { "mark", true, true, false, cmd_mark },
-	[CMD_SKIP] = { "skip", true, true, false, cmd_skip },
-	[CMD_REBUILD] = { "rebuild", true, true, false, cmd_rebuild },
-	[CMD_LIST] = { "list", false, false, false, cmd_list },
-	[CMD_ERRORS] = { "errors", false, false, false, cmd_errors },
-	[CMD_TRACE] = { "trace", false, false, true, cmd_trace },
+	[CMD_MARK] = { "mark", true, false, true, false, cmd_mark },
+	[CMD_SKIP] = { "skip", true, false, true, false, cmd_skip },
+	[CMD_REBUILD] = { "rebuild", true, false, true, false, cmd_rebuild },
+	[CMD_LIST] = { "list", false, false, false, false, cmd_list },
+	[CMD_ERRORS] = { "errors", false, false, false, false, cmd_errors },
+	[CMD_TRACE] = { "trace", false, false, false, true, cmd_trace },
 };
 #define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
 
@@ -423,6 +425,13 @@ command_prepare(struct cmdctx *c, const struct cmd_def *d)
 			return r;
 		c->locked = true;
 		if ((r = ledger_ensure(c->db, &c->e)) < 0)
+			return r;
+	} else if (d->probe) {
+		/* A dry run says whether the real one could start now: the
+		 * lock is tried without waiting and let go at once. */
+		if ((r = db_lock(c->db, 0, &c->e)) < 0)
+			return r;
+		if ((r = db_unlock(c->db, &c->e)) < 0)
 			return r;
 	}
 	if ((r = ledger_load(c->db, d->full, &c->ledger, &c->e)) < 0)

@@ -255,12 +255,20 @@ sqlite_lock(struct db *db, int timeout, struct err *e)
 	struct buf lockpath = BUF_INIT;
 	int fd, rc;
 
-	/* Readonly: creating a lock file would break the promise to write
-	 * nothing, and SQLite already gives readers a consistent snapshot. */
-	if (s->lockfd >= 0 || s->in_memory || db->readonly)
+	if (s->lockfd >= 0 || s->in_memory)
 		return 0;
 	buf_addf(&lockpath, "%s.lock", s->path);
-	fd = open(lockpath.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/* Readonly (a dry run asking whether the lock is free): creating a
+	 * lock file would break the promise to write nothing, and a missing
+	 * one cannot be held by anybody. flock works on a read-only fd. */
+	if (db->readonly)
+		fd = open(lockpath.ptr, O_RDONLY | O_CLOEXEC);
+	else
+		fd = open(lockpath.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 && db->readonly && errno == ENOENT) {
+		rc = 0;
+		goto out;
+	}
 	if (fd < 0) {
 		rc = err_set(e, ERR_LOCK, "cannot open lock file %s: %s",
 			     lockpath.ptr, strerror(errno));
