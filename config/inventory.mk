@@ -13,11 +13,25 @@ EXTRA_DIST += tests/data/inventory tests/fuzz/fuzz_inventory.c \
 	tests/fuzz/corpus/inventory
 
 if HAVE_CRITERION
-check_PROGRAMS += tests/unit/test_yamltree tests/unit/test_inventory
-TESTS += tests/unit/test_yamltree tests/unit/test_inventory
+INVENTORY_TESTS = tests/unit/test_yamltree tests/unit/test_problems \
+	tests/unit/test_keytable tests/unit/test_expansion \
+	tests/unit/test_inventory
+check_PROGRAMS += $(INVENTORY_TESTS)
+TESTS += $(INVENTORY_TESTS)
 tests_unit_test_yamltree_SOURCES = tests/unit/test_yamltree.c
 tests_unit_test_yamltree_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_yamltree_LDADD = $(TEST_LDADD)
+tests_unit_test_problems_SOURCES = tests/unit/test_problems.c
+tests_unit_test_problems_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_problems_LDADD = $(TEST_LDADD)
+tests_unit_test_keytable_SOURCES = tests/unit/test_keytable.c
+tests_unit_test_keytable_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_keytable_LDADD = $(TEST_LDADD)
+tests_unit_test_expansion_SOURCES = tests/unit/test_expansion.c
+tests_unit_test_expansion_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_expansion_LDADD = $(TEST_LDADD)
+# targetspec (the keys of a target and their merge) is tested through the
+# loader: its input is an inventory entry.
 tests_unit_test_inventory_SOURCES = tests/unit/test_inventory.c
 tests_unit_test_inventory_CFLAGS = $(TEST_CFLAGS) \
 	-DINVENTORY_DATA='"$(abs_top_srcdir)/tests/data/inventory"'
