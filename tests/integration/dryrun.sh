@@ -57,8 +57,12 @@ case_fresh() { # ENGINE
 		list | errors) mig "$cmd" ;;
 		*) mig "$cmd" "$d" ;;
 		esac
+		[ $cmd = dry_downgrade ] || is_rc 0 "$e: $cmd on a fresh database exits 0"
 		is "$(snapshot "$e")" "$before" "$e: $cmd on a fresh database writes nothing"
 	done
+	mig -q list --format json
+	is "$(printf '%s' "$M_OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin))' 2>&1)" "[]" \
+		"$e: list --format json on a fresh database prints an empty array"
 	if [ "$e" = sqlite ]; then
 		ok "$([ ! -e "$T_DBFILE" ] && [ ! -e "$T_DBFILE.lock" ] && [ ! -e "$T_DBFILE-journal" ]; echo $?)" \
 			"$e: no database, lock or journal file was created"

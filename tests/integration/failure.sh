@@ -249,7 +249,90 @@ EOF
 	drop_db
 }
 
+# Rollback sections that fail: the recovery of SAFE=0 and an explicit
+# downgrade each leave an error Rollback row, and nothing loops.
+case_failing_rollback() { # ENGINE
+	local e=$1 d
+	new_db "$e"
+	d=$(new_dir)
+	write_mig "$d" 1700000001 1 "fails both ways" <<'EOF'
+-- migratore: run
+CREATE TABLE t1 (id INTEGER);
+INSERT INTO no_such_run (id) VALUES (1);
+
+-- migratore: rollback
+INSERT INTO no_such_rollback (id) VALUES (1);
+EOF
+	mig SAFE=0 upgrade "$d"
+	is_rc 1 "$e: SAFE=0 with a failing rollback: exit 1"
+	is "$(ledger "$e")" "$(printf '%s\terror\tRun\n%s\terror\tRollback' "$(uid 1)" "$(uid 1)")" \
+		"$e: SAFE=0 with a failing rollback: error Run, then error Rollback, nothing more"
+	contains "$(sql "$e" "SELECT error FROM migratore WHERE operation = 'Rollback'")" "$(missing_msg "$e" no_such_rollback)" \
+		"$e: the Rollback error row names the rollback's failure"
+	contains "$M_ERR" "$(missing_msg "$e" no_such_run)" "$e: stderr reports the run's failure"
+	contains "$M_ERR" "$(missing_msg "$e" no_such_rollback)" "$e: and the recovery's failure"
+
+	new_db "$e"
+	d=$(new_dir)
+	write_mig "$d" 1700000001 1 "cannot go back" <<'EOF'
+-- migratore: run
+CREATE TABLE t2 (id INTEGER);
+
+-- migratore: rollback
+DROP TABLE t2;
+INSERT INTO no_such_rollback (id) VALUES (1);
+
+-- migratore: cleanup
+INSERT INTO no_such_cleanup (id) VALUES (1);
+EOF
+	mig upgrade "$d"
+	is_rc 0 "$e: a failing cleanup does not fail the migration"
+	contains "$M_ERR" "cleanup" "$e: a failing cleanup is reported"
+	mig downgrade "$d"
+	is_rc 1 "$e: a downgrade whose rollback fails exits 1"
+	is "$(ledger "$e" | tail -1)" "$(printf '%s\terror\tRollback' "$(uid 1)")" "$e: it records an error Rollback row"
+	if [ "$e" != mysql ]; then
+		is "$(table_exists "$e" t2)" 1 "$e: the failed rollback was rolled back (the table is still there)"
+	fi
+	mig dry_downgrade "$d"
+	contains "$M_OUT" "<Migration $(uid 1) " "$e: the migration still counts as applied"
+	mig upgrade "$d"
+	is "$(ledger_count "$e")" 2 "$e: and upgrade does not run it again"
+	drop_db
+}
+
+# MySQL: DML between DDL statements. A DDL commits what came before it, so
+# only the statements up to the last DDL count as committed; DML after it
+# is rolled back; rebuild repeats neither.
+case_mysql_dml_ddl() {
+	local e=mysql d
+	new_db "$e"
+	d=$(new_dir)
+	write_mig "$d" 1700000001 1 "ddl dml ddl dml fail" <<'EOF'
+-- migratore: run
+CREATE TABLE log1 (n INTEGER);
+INSERT INTO log1 (n) VALUES (1);
+CREATE TABLE log2 (n INTEGER);
+INSERT INTO log2 (n) VALUES (2);
+INSERT INTO missing_log (n) VALUES (3);
+EOF
+	mig upgrade "$d"
+	is_rc 1 "$e: DDL, DML, DDL, DML, failure: exit 1"
+	is "$(sql "$e" "SELECT committed FROM migratore")" 3 "$e: 3 committed (the second DDL committed the insert before it)"
+	is "$(sql "$e" "SELECT count(*) FROM log1")/$(sql "$e" "SELECT count(*) FROM log2")" 1/0 \
+		"$e: the insert before the DDL stayed, the one after was rolled back"
+	contains "$M_ERR" "3 of 5 statements" "$e: stderr says 3 of 5 committed"
+	sed -i 's/missing_log/log2/' "$d/1700000001_m1.sql"
+	mig rebuild "$(uid 1)" "$d"
+	is_rc 0 "$e: rebuild after the fix exits 0"
+	is "$(sql "$e" "SELECT count(*) FROM log1")/$(sql "$e" "SELECT count(*) FROM log2")" 1/2 \
+		"$e: rebuild ran statements 4 and 5 only"
+	drop_db
+}
+
 for e in $(engine_list); do
+	case_failing_rollback "$e"
+	[ "$e" = mysql ] && case_mysql_dml_ddl
 	case_safe_failure "$e"
 	case_unsafe_failure "$e"
 	case_transaction_off "$e"

@@ -252,12 +252,78 @@ EOF
 	drop_db
 }
 
+# An applied migration whose run section changed is flagged by dry_upgrade
+# and list (SPEC 4.2); a change elsewhere in the file is not drift.
+case_drift() { # ENGINE
+	local e=$1 d
+	new_db "$e"
+	d=$(new_dir)
+	basic_set "$d"
+	mig upgrade "$d"
+	is_rc 0 "$e: drift: setup"
+	sed -i 's/DROP TABLE posts;/DROP TABLE IF EXISTS posts;/' "$d/1700000003_m3.sql"
+	mig dry_upgrade "$d"
+	lacks "$M_ERR" "1700000003_m3.sql" "$e: drift: a changed rollback section is not flagged"
+	sed -i 's/body VARCHAR(255)/body VARCHAR(200)/' "$d/1700000003_m3.sql"
+	mig dry_upgrade "$d"
+	is_rc 0 "$e: drift: dry_upgrade still exits 0"
+	like "$M_ERR" "1700000003_m3.sql.*changed" "$e: drift: dry_upgrade flags the changed run section"
+	lacks "$M_ERR" "1700000001_m1.sql" "$e: drift: unchanged files are not flagged"
+	MIG_CWD=$d mig list
+	is_rc 0 "$e: drift: list (in the migrations directory) exits 0"
+	like "$M_OUT$M_ERR" "1700000003_m3.sql.*changed" "$e: drift: list flags the changed run section (SPEC 4.2)"
+	drop_db
+}
+
+# A section qualified by engine wins over the plain one (SPEC 4.2); a
+# migration with nothing to run on this engine is a file error.
+case_engine_sections() { # ENGINE
+	local e=$1 d other
+	new_db "$e"
+	d=$(new_dir)
+	write_mig "$d" 1700000001 1 "qualified" <<EOF
+-- migratore: run
+CREATE TABLE plain_t (id INTEGER);
+
+-- migratore: run $e
+CREATE TABLE qualified_t (id INTEGER);
+
+-- migratore: run_skip $e
+CREATE TABLE skipped_t (id INTEGER);
+EOF
+	mig upgrade "$d"
+	is_rc 0 "$e: engine sections: upgrade exits 0"
+	is "$(table_exists "$e" qualified_t)$(table_exists "$e" plain_t)" 10 "$e: the section qualified by engine wins"
+
+	new_db "$e"
+	mig mark "$d"
+	is_rc 0 "$e: mark runs the run_skip section"
+	is "$(table_exists "$e" skipped_t)$(table_exists "$e" qualified_t)" 10 "$e: mark ran run_skip, not run"
+	is "$(ledger "$e")" "$(printf '%s\tsuccess\tRun Skip' "$(uid 1)")" "$e: mark recorded Run Skip"
+
+	new_db "$e"
+	other=postgres
+	[ "$e" = postgres ] && other=mysql
+	d=$(new_dir)
+	write_mig "$d" 1700000001 1 "only elsewhere" <<EOF
+-- migratore: run $other
+CREATE TABLE elsewhere (id INTEGER);
+EOF
+	mig upgrade "$d"
+	is_rc 3 "$e: a migration without a run section for $e: exit 3"
+	like "$M_ERR" "1700000001_m1.sql.*$e" "$e: the message names the file and the engine"
+	is "$(table_exists "$e" migratore)" 0 "$e: exit 3 touched nothing (no bookkeeping table)"
+	drop_db
+}
+
 for e in $(engine_list); do
 	case_upgrade "$e"
 	case_downgrade_refused "$e"
 	case_mark_skip "$e"
 	case_out_of_order "$e"
 	case_executable "$e"
+	case_drift "$e"
+	case_engine_sections "$e"
 done
 check_no_password
 done_testing
