@@ -317,7 +317,6 @@ escalate(struct coordinator *co)
 		if (!slot_alive(s) || s->out->sent_signal == SIGKILL)
 			continue;
 		if (s->out->sent_signal == 0) {
-			s->out->interrupted = true;
 			terminate(s, SIGTERM);
 			more = true;
 		} else {
@@ -341,24 +340,34 @@ stop_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	escalate(co);
 }
 
+static const char *
+sig_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "signal";
+}
+
 static void
 signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct coordinator *co = w->data;
+	size_t i;
 
 	(void)revents;
 	if (co->interrupted) {
 		progress_note(co->cfg->progress, ev_now(loop),
-			      "%s again: stopping running workers now",
-			      strsignal(w->signum));
+			      "%s again: stopping the running workers now",
+			      sig_name(w->signum));
 		escalate(co);
 		return;
 	}
 	co->interrupted = w->signum;
+	for (i = 0; i < co->n; i++)
+		if (slot_alive(&co->slots[i]))
+			co->slots[i].out->interrupted = true;
 	progress_note(co->cfg->progress, ev_now(loop),
 		      "%s: starting no more targets; %zu running get %gs to "
 		      "finish (send it again to stop them now)",
-		      strsignal(w->signum), co->running, co->cfg->grace_term);
+		      sig_name(w->signum), co->running, co->cfg->grace_term);
 	if (co->running > 0) {
 		ev_timer_set(&co->stop, co->cfg->grace_term, 0.);
 		ev_timer_start(loop, &co->stop);

@@ -277,18 +277,47 @@ default_jobs(void)
 	return (size_t)(jobs < MAX_DEFAULT_JOBS ? jobs : MAX_DEFAULT_JOBS);
 }
 
+/* The fleet-only keys, in the column layout settings_environ chose. */
+static void
+environ_fleet_keys(const struct fleet *f, const struct target *t,
+		   const char *lines, struct buf *out)
+{
+	const char *colon = strstr(lines, " : ");
+	int w = colon ? (int)(colon - lines) : 12;
+	size_t i;
+
+	buf_addf(out, "%-*s : %s (%s)\n", w, "path", migrations_path(f, t),
+		 f->fo->path ? "command line"
+		 : t->path   ? "inventory"
+			     : "default");
+	if (t->tags.n > 0) {
+		buf_addf(out, "%-*s : ", w, "tags");
+		for (i = 0; i < t->tags.n; i++)
+			buf_addf(out, "%s%s", i ? ", " : "", t->tags.v[i]);
+		buf_adds(out, " (inventory)\n");
+	}
+	if (f->fo->timeout > 0 || t->timeout > 0)
+		buf_addf(out, "%-*s : %gs (%s)\n", w, "timeout",
+			 f->fo->timeout > 0 ? f->fo->timeout : t->timeout,
+			 f->fo->timeout > 0 ? "command line" : "inventory");
+}
+
 static int
 fleet_environ(const struct fleet *f)
 {
-	struct buf out = BUF_INIT;
+	struct buf out = BUF_INIT, lines = BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < f->n; i++) {
-		buf_addf(&out, "%s== %s ==\n", i ? "\n" : "", f->sel[i]->name);
-		settings_environ(f->sel[i], &out);
+		buf_reset(&lines);
+		settings_environ(f->sel[i], &lines);
+		buf_addf(&out, "%s== %s ==\n%s", i ? "\n" : "",
+			 f->sel[i]->name, lines.ptr);
+		environ_fleet_keys(f, f->sel[i], lines.ptr, &out);
 	}
 	fwrite(out.ptr, 1, out.len, stdout);
 	buf_release(&out);
+	buf_release(&lines);
 	return EXIT_OK;
 }
 

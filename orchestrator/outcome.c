@@ -198,6 +198,13 @@ signal_name(int sig)
 	return "a signal";
 }
 
+/* Signals that stop a whole service (sent to every process of it). */
+static bool
+stop_signal(int sig)
+{
+	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP;
+}
+
 /* Counts from the steps, for a worker that died before its summary. */
 static void
 count_steps(struct outcome *o)
@@ -313,12 +320,17 @@ classify_dead(struct outcome *o)
 				      o->timeout, where,
 				      o->sent_signal == SIGKILL ? "killed"
 								: "terminated");
-	} else if (o->interrupted) {
+	} else if (o->interrupted && o->sent_signal != 0) {
 		o->status = OUT_INTERRUPTED;
 		o->reason = xasprintf("run interrupted%s: worker %s",
 				      where,
 				      o->sent_signal == SIGKILL ? "killed"
 								: "terminated");
+	} else if (o->interrupted && stop_signal(sig)) {
+		o->status = OUT_INTERRUPTED;
+		o->reason = xasprintf("run interrupted%s: worker killed by "
+				      "%s",
+				      where, signal_name(sig));
 	} else if (sig != 0) {
 		o->status = OUT_CRASHED;
 		o->reason = xasprintf("killed by signal %d (%s)%s", sig,

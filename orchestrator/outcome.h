@@ -19,7 +19,9 @@
  *   unreachable    the database could not be reached or refused the login
  *   locked         another run held the migration lock past lock_timeout
  *   interrupted    the run was interrupted (SIGINT/SIGTERM) while this
- *                  target was running, and its worker was terminated
+ *                  target was running, and its worker was terminated (by
+ *                  the coordinator, or by the same signal sent to every
+ *                  process, as a service manager does)
  *   not-reached    the run was interrupted before this target started
  */
 #ifndef MIG_OUTCOME_H
@@ -81,7 +83,7 @@ struct outcome {
 	int wait_status;       /* as waitpid gives it */
 	bool timed_out;        /* the coordinator's timer fired */
 	double timeout;        /* seconds, for the message */
-	bool interrupted;      /* terminated because the run was stopped */
+	bool interrupted;      /* the run was interrupted while it ran */
 	int sent_signal;       /* last signal the coordinator sent; 0 none */
 	char *protocol_error;  /* the worker sent a bad frame */
 	struct outcome_step *steps;

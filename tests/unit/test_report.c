@@ -125,6 +125,8 @@ enum scenario {
 	SC_NO_SUMMARY,
 	SC_PROTOCOL,
 	SC_INTERRUPTED,
+	SC_STOPPED_WITH_US,
+	SC_SIGINT_ALONE,
 	SC_NOT_REACHED,
 	SC_SETUP,
 };
@@ -218,6 +220,13 @@ build(struct outcome *o, enum scenario sc)
 		o->sent_signal = SIGKILL;
 		f_killed(o, SIGKILL);
 		break;
+	case SC_STOPPED_WITH_US:
+		o->interrupted = true; /* systemd's SIGTERM to the cgroup */
+		f_killed(o, SIGTERM);
+		break;
+	case SC_SIGINT_ALONE:
+		f_killed(o, SIGINT); /* not an interruption of the run */
+		break;
 	case SC_NOT_REACHED:
 		break;
 	case SC_SETUP:
@@ -257,6 +266,10 @@ static const struct class_case class_cases[] = {
 	{ SC_INTERRUPTED, CMD_UPGRADE, OUT_INTERRUPTED,
 	  "run interrupted during Run of 3_slow: worker killed", 137,
 	  SIGKILL, 0, -1 },
+	{ SC_STOPPED_WITH_US, CMD_UPGRADE, OUT_INTERRUPTED,
+	  "run interrupted: worker killed by SIGTERM", 143, SIGTERM, 0, -1 },
+	{ SC_SIGINT_ALONE, CMD_UPGRADE, OUT_CRASHED,
+	  "killed by signal 2 (SIGINT)", 130, SIGINT, 0, -1 },
 	{ SC_NOT_REACHED, CMD_UPGRADE, OUT_NOT_REACHED, "not started",
 	  -1, 0, 0, -1 },
 	{ SC_SETUP, CMD_UPGRADE, OUT_FAILED, "cannot create log file",
