@@ -198,8 +198,9 @@ INSERT INTO counter (n) VALUES (2);
 INSERT INTO missing_counter (n) VALUES (3);
 INSERT INTO counter (n) VALUES (4);
 EOF
-	mig upgrade "$d"
+	mig --verbose upgrade "$d"
 	is_rc 1 "$e: transaction=off: the third statement fails"
+	contains "$M_ERR" "INSERT INTO missing_counter (n) VALUES (3)" "$e: --verbose prints the traceback on stderr"
 	is "$(sql "$e" "SELECT n FROM counter ORDER BY n" | paste -sd,)" "1,2" \
 		"$e: transaction=off: the first two statements stayed"
 	is "$(sql "$e" "SELECT committed FROM migratore WHERE result = 'error'")" 2 \

@@ -112,6 +112,11 @@ case_held_lock() { # ENGINE
 	is "$([ "$e" = sqlite ] && file_sha "$T_DBFILE"; ledger "$e" "object_id, uuid, result, operation")" "$before" \
 		"$e: nothing was written"
 	is "$(sql "$e" "SELECT count(*) FROM second")" 0 "$e: the pending migration did not run"
+	t0=$(date +%s%N)
+	mig LOCK_TIMEOUT=0 upgrade "$d"
+	t1=$(date +%s%N)
+	is_rc 4 "$e: LOCK_TIMEOUT=0 with the lock held exits 4"
+	ok "$([ $(((t1 - t0) / 1000000)) -lt 3000 ]; echo $?)" "$e: LOCK_TIMEOUT=0 does not wait ($(((t1 - t0) / 1000000)) ms)"
 	# The other writing commands, side by side to save time.
 	for cmd in downgrade skip mark rebuild; do
 		if [ $cmd = rebuild ]; then

@@ -316,8 +316,83 @@ EOF
 	drop_db
 }
 
+# A failing executable: its output tail is the traceback; with SAFE=0 its
+# rollback runs as a recovery (MIGRATORE_FORCE=0).
+case_executable_failure() { # ENGINE
+	local e=$1 d fs
+	new_db "$e"
+	d=$(new_dir)
+	fs=$(mktemp -d "$T_TMP/fs.XXXXXX")
+	cat >"$d/1700000006_broken.sh" <<'EOF'
+#!/bin/sh
+# migratore: uuid = 00000006-0000-4000-8000-000000000006
+# migratore: timestamp = 1700000006
+# migratore: description = breaks
+case $1 in
+run) echo "working on it"; echo "it's \"broken\" \\ here" >&2; exit 3 ;;
+rollback) echo "force=$MIGRATORE_FORCE" >"$FS/recovered" ;;
+esac
+exit 0
+EOF
+	chmod +x "$d/1700000006_broken.sh"
+	mig FS="$fs" SAFE=0 upgrade "$d"
+	is_rc 1 "$e: a failing executable migration: exit 1"
+	contains "$(sql_hex "$e" traceback "FROM migratore WHERE result = 'error'")" "$(hex_of 'it'"'"'s "broken" \ here')" \
+		"$e: its output is the traceback"
+	is "$(cat "$fs/recovered" 2>/dev/null)" "force=0" "$e: SAFE=0 runs its rollback as a recovery (MIGRATORE_FORCE=0)"
+	is "$(ledger "$e")" "$(printf '%s\terror\tRun\n%s\tsuccess\tRollback' "$(uid 6)" "$(uid 6)")" \
+		"$e: error Run, then the recovery's Rollback"
+	drop_db
+}
+
+# DEBUG=1 traces SQL on stderr; --quiet leaves stdout empty.
+case_debug_quiet() { # ENGINE
+	local e=$1 d
+	new_db "$e"
+	d=$(new_dir)
+	basic_set "$d"
+	mig DEBUG=1 upgrade "$d"
+	is_rc 0 "$e: DEBUG=1 upgrade exits 0"
+	contains "$M_ERR" "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER, body VARCHAR(255))" \
+		"$e: DEBUG=1 prints the migration's statements on stderr"
+	lacks "$M_OUT" "CREATE TABLE" "$e: DEBUG=1 keeps SQL off stdout"
+	mig downgrade -q "$d"
+	is_rc 0 "$e: downgrade --quiet exits 0"
+	is "$M_OUT" "" "$e: --quiet: nothing on stdout"
+	drop_db
+}
+
+# A squashed migration counts as applied when everything it replaces is.
+case_squashed() { # ENGINE
+	local e=$1 d s
+	new_db "$e"
+	d=$(new_dir)
+	basic_set "$d"
+	mig upgrade "$d"
+	s=$(new_dir)
+	write_mig "$s" 1700000009 9 "squashed" "replaces = $(uid 1), $(uid 2), $(uid 3)" <<'EOF'
+-- migratore: run
+CREATE TABLE users (id INTEGER PRIMARY KEY, username VARCHAR(255) NOT NULL);
+INSERT INTO users (id, username) VALUES (1, 'alice');
+INSERT INTO users (id, username) VALUES (2, 'o''brien');
+CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER, body VARCHAR(255));
+EOF
+	mig upgrade "$s"
+	is_rc 0 "$e: squashed: upgrade where its sources are applied exits 0"
+	is "$(ledger_count "$e")" 3 "$e: squashed: it is not run again"
+	new_db "$e"
+	mig upgrade "$s"
+	is_rc 0 "$e: squashed: upgrade of a fresh database runs it"
+	is "$(ledger "$e")" "$(printf '%s\tsuccess\tRun' "$(uid 9)")" "$e: squashed: one Run row"
+	is "$(sql "$e" "SELECT count(*) FROM users")" 2 "$e: squashed: its statements ran"
+	drop_db
+}
+
 for e in $(engine_list); do
 	case_upgrade "$e"
+	case_executable_failure "$e"
+	case_debug_quiet "$e"
+	case_squashed "$e"
 	case_downgrade_refused "$e"
 	case_mark_skip "$e"
 	case_out_of_order "$e"
