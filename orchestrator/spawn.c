@@ -84,7 +84,7 @@ child_signals(void)
 static void __attribute__((noreturn))
 child_main(int wfd, int log_fd, spawn_fn fn, void *arg)
 {
-	int fr, lg, nul;
+	int fr, lg, nul, code;
 
 	child_signals();
 	setpgid(0, 0);
@@ -104,7 +104,9 @@ child_main(int wfd, int log_fd, spawn_fn fn, void *arg)
 	    fcntl(SPAWN_FRAME_FD, F_SETFD, FD_CLOEXEC) < 0)
 		child_fail(fr, "dup2", errno);
 	close_from(SPAWN_FRAME_FD + 1);
-	_exit(fn(arg, SPAWN_FRAME_FD, STDOUT_FILENO));
+	code = fn(arg, SPAWN_FRAME_FD, STDOUT_FILENO);
+	close(SPAWN_FRAME_FD); /* leave with nothing but the standard three */
+	_exit(code);
 }
 
 int

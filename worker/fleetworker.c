@@ -3,6 +3,7 @@
 
 #include "worker/fleetworker.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -112,7 +113,8 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 	 * and the migration still finishes and is recorded.
 	 */
 	signal(SIGPIPE, SIG_IGN);
-	fd = dup(log_fd);
+	/* Close-on-exec: executable migrations get their own pipe. */
+	fd = fcntl(log_fd, F_DUPFD_CLOEXEC, 0);
 	logfp = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (logfp == NULL)
 		logfp = stderr;

@@ -54,7 +54,7 @@ EOF
 two_good "$W/slow"
 write_exec "$W/slow" 1700000300 3 'case "$1" in run) echo sleeping; exec sleep 30;; esac'
 two_good "$W/kill"
-write_exec "$W/kill" 1700000300 3 'case "$1" in run) echo about to kill my worker; sleep 0.5; kill -9 $PPID; sleep 5;; esac'
+write_exec "$W/kill" 1700000300 3 'case "$1" in run) readlink /proc/$$/fd/* >"$FS/kill-fds.txt"; echo about to kill my worker; sleep 0.5; kill -9 $PPID; sleep 5;; esac'
 
 # "done" was upgraded before: nothing to do.
 cat >"$W/fleet.yaml" <<EOF
@@ -191,6 +191,10 @@ like "$(cat "$W/logs/failed.log")" "no such table: no_such_table" "the failed ta
 like "$(cat "$W/logs/killed.log")" "about to kill my worker" "the killed target's log holds its program's output"
 like "$(cat "$W/logs/ok-1.log")" "Running migration '$(uid 2)'" "an ok target's log has its step lines"
 lacks "$M_OUT$M_ERR" "about to kill" "program output never reaches the terminal"
+fds=$(cat "$W/kill-fds.txt")
+is "$(printf '%s\n' "$fds" | grep '^pipe:' | sort -u | wc -l)" 1 \
+	"a migration program inherits one pipe (its output), not the frame pipe"
+lacks "$fds" ".log" "a migration program does not inherit the target's log"
 
 # ---- a second run: what is left ----------------------------------------------
 kill "$HOLDER" 2>/dev/null
