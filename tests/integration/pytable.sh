@@ -30,14 +30,16 @@ python_table() {
   \`duration\` int(11) DEFAULT NULL, \`start_s\` varchar(255) DEFAULT NULL, \`end_s\` varchar(255) DEFAULT NULL,
   PRIMARY KEY (\`object_id\`)$keys
 ) ENGINE=InnoDB DEFAULT CHARSET=latin1"
-	# What the Python tool wrote: A run, B failed, B skipped. Its literal
+	# What the Python tool wrote: A run, B failed, B skipped, and the row of
+# its 0.6 `mark` (a migration that is no file here). Its literal
 	# escaping doubled every '"'; the traceback keeps them.
 	local tb=${PY_TB//\\/\\\\}
 	tb=${tb//\'/\'\'}
 	sql mysql "INSERT INTO migratore (object_id, uuid, timestamp, description, result, error, traceback, operation, operator, start, \`end\`, duration, start_s, end_s) VALUES
  (1, '$(uid 1)', 1000000001, 'create users', 'success', NULL, NULL, 'Run', 'Administrator', 1795770579, 1795770579, 0, '27 Nov 2026 09:09:39', '27 Nov 2026 09:09:39'),
  (2, '$(uid 2)', 1000000002, 'add email then fail', 'error', 'boom in B', '$tb', 'Run', 'Administrator', 1795770580, 1795770581, 1, '27 Nov 2026 09:09:40', '27 Nov 2026 09:09:41'),
- (3, '$(uid 2)', 1000000002, 'add email then fail', 'success', NULL, NULL, 'Run Skip', 'Administrator', 1795770590, 1795770590, 0, '27 Nov 2026 09:09:50', '27 Nov 2026 09:09:50')"
+ (3, '$(uid 2)', 1000000002, 'add email then fail', 'success', NULL, NULL, 'Run Skip', 'Administrator', 1795770590, 1795770590, 0, '27 Nov 2026 09:09:50', '27 Nov 2026 09:09:50'),
+ (4, 'da023aab-736d-40a6-8e9b-c6175c1241f5', 1795770600, 'marks the initial stage of the data source', 'success', NULL, NULL, 'Run', 'Administrator', 1795770600, 1795770600, 0, '27 Nov 2026 09:10:00', '27 Nov 2026 09:10:00')"
 }
 
 migrations() {
@@ -77,7 +79,7 @@ sql mysql "CREATE TABLE users (id INTEGER PRIMARY KEY, username VARCHAR(255))"
 
 mig -q list
 is_rc 0 "list over the Python table exits 0"
-is "$(printf '%s\n' "$M_OUT" | grep -c '^ID ')" 2 "list shows the Python tool's two success rows"
+is "$(printf '%s\n' "$M_OUT" | grep -c '^ID ')" 3 "list shows the Python tool's three success rows"
 is "$(printf '%s\n' "$M_OUT" | sed -n 1,9p)" "ID          : 1
 UUID        : $(uid 1)
 Timestamp   : 1000000001 (09 Sep 2001 01:46:41)
@@ -99,7 +101,7 @@ is_rc 0 "trace of the Python error row exits 0"
 is "$M_OUT" "$PY_TB" "trace prints the Python traceback as stored, doubled quotes and all"
 mig -q list --format json
 is "$(printf '%s' "$M_OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r), r[0]["name"], r[0]["operator"])' 2>&1)" \
-	"2 None Administrator" "list --format json: the Python rows, name null"
+	"3 None Administrator" "list --format json: the Python rows, name null"
 
 mig dry_upgrade "$d"
 is "$(printf '%s\n' "$M_OUT" | grep '^<Migration' | cut -d' ' -f2 | paste -sd,)" "$(uid 3),$(uid 4)" \
@@ -107,22 +109,22 @@ is "$(printf '%s\n' "$M_OUT" | grep '^<Migration' | cut -d' ' -f2 | paste -sd,)"
 mig upgrade "$d"
 is_rc 1 "upgrade after the Python rows runs the pending ones (the last fails)"
 is "$(ledger mysql "object_id, uuid, result, operation" | tail -2)" \
-	"$(printf '4\t%s\tsuccess\tRun\n5\t%s\terror\tRun' "$(uid 3)" "$(uid 4)")" \
+	"$(printf '5\t%s\tsuccess\tRun\n6\t%s\terror\tRun' "$(uid 3)" "$(uid 4)")" \
 	"upgrade continues after the Python rows with the next ids"
 is "$(table_exists mysql ages)" 1 "the pending migration ran"
 is "$(column_exists mysql users email)" 0 "the migration the Python tool skipped did not run"
 
 # The new rows are filled as the Python tool fills them.
-is "$(sql mysql "SELECT result, operation, operator, error IS NULL, traceback IS NULL, description, timestamp FROM migratore WHERE object_id = 4")" \
+is "$(sql mysql "SELECT result, operation, operator, error IS NULL, traceback IS NULL, description, timestamp FROM migratore WHERE object_id = 5")" \
 	"$(printf 'success\tRun\titester\t1\t1\tadd age\t1000000003')" "a new success row: result, operation, NULL error and traceback"
-is "$(sql mysql "SELECT result, operation, error IS NULL, traceback IS NULL FROM migratore WHERE object_id = 5")" \
+is "$(sql mysql "SELECT result, operation, error IS NULL, traceback IS NULL FROM migratore WHERE object_id = 6")" \
 	"$(printf 'error\tRun\t0\t0')" "a new error row: result error, operation Run, error and traceback set"
-like "$(sql mysql "SELECT start_s FROM migratore WHERE object_id = 4")" "$START_S_RE" "a new row's start_s has the Python format"
-like "$(sql mysql "SELECT end_s FROM migratore WHERE object_id = 5")" "$START_S_RE" "a new row's end_s has the Python format"
-is "$(sql mysql "SELECT count(*) FROM migratore WHERE object_id > 3 AND (duration <> \`end\` - start OR start IS NULL)")" 0 \
+like "$(sql mysql "SELECT start_s FROM migratore WHERE object_id = 5")" "$START_S_RE" "a new row's start_s has the Python format"
+like "$(sql mysql "SELECT end_s FROM migratore WHERE object_id = 6")" "$START_S_RE" "a new row's end_s has the Python format"
+is "$(sql mysql "SELECT count(*) FROM migratore WHERE object_id > 4 AND (duration <> \`end\` - start OR start IS NULL)")" 0 \
 	"new rows: start, end and duration as integers"
-is "$(sql mysql "SELECT name FROM migratore WHERE object_id = 4")" "1000000003_m3.sql" "new rows fill name (the Python tool never did)"
-lacks "$(sql mysql "SELECT traceback FROM migratore WHERE object_id = 5")" '""' "new rows do not double quotes"
+is "$(sql mysql "SELECT name FROM migratore WHERE object_id = 5")" "1000000003_m3.sql" "new rows fill name (the Python tool never did)"
+lacks "$(sql mysql "SELECT traceback FROM migratore WHERE object_id = 6")" '""' "new rows do not double quotes"
 
 # The table is used as it is: int(11) and latin1 stay, our columns are added.
 create=$(sql mysql "SHOW CREATE TABLE migratore" | cut -f2-)
@@ -132,7 +134,7 @@ like "$create" 'migratore_uuid_hash' "the Python table keeps its indexes"
 is "$(column_exists mysql migratore checksum)" 1 "missing columns were added"
 
 mig -q list
-is "$(printf '%s\n' "$M_OUT" | grep -c '^ID ')" 3 "list shows Python and new success rows together"
+is "$(printf '%s\n' "$M_OUT" | grep -c '^ID ')" 4 "list shows Python and new success rows together"
 mig -q errors
 is "$(printf '%s\n' "$M_OUT" | grep -c '^Error       :  ')" 2 "errors shows Python and new error rows together"
 
