@@ -15,3 +15,4 @@ libmigratore_a_SOURCES += \
 	orchestrator/select.c orchestrator/select.h \
 	orchestrator/slot.c orchestrator/slot.h \
 	orchestrator/spawn.c orchestrator/spawn.h
+EXTRA_DIST += docs/fleet.md docs/report-schema.md
