@@ -331,7 +331,43 @@ EOF
 	drop_db
 }
 
+# The engine's own error fields reach the traceback: SQLSTATE and DETAIL
+# (PostgreSQL), the native error code (MySQL, SQLite).
+case_engine_fields() { # ENGINE
+	local e=$1 d tb
+	new_db "$e"
+	d=$(new_dir)
+	write_mig "$d" 1700000001 1 "duplicate key" <<'EOF'
+-- migratore: run
+CREATE TABLE dup (id INTEGER PRIMARY KEY);
+INSERT INTO dup (id) VALUES (1);
+INSERT INTO dup (id) VALUES (1);
+EOF
+	mig upgrade "$d"
+	is_rc 1 "$e: a duplicate key fails the migration"
+	mig -q trace "$(sql "$e" "SELECT object_id FROM migratore WHERE result = 'error'")"
+	tb=$M_OUT
+	contains "$tb" "statement 3 of 3, line 8:"$'\n'"INSERT INTO dup (id) VALUES (1)" "$e: the traceback names statement 3 and its line"
+	case $e in
+	sqlite)
+		contains "$tb" "UNIQUE constraint failed: dup.id" "$e: the traceback has SQLite's message"
+		contains "$tb" "code: 1555" "$e: and its extended result code"
+		;;
+	postgres)
+		contains "$tb" 'duplicate key value violates unique constraint "dup_pkey"' "$e: the traceback has PostgreSQL's message"
+		contains "$tb" "SQLSTATE: 23505" "$e: and its SQLSTATE"
+		contains "$tb" "DETAIL: Key (id)=(1) already exists." "$e: and its DETAIL"
+		;;
+	mysql)
+		contains "$tb" "Duplicate entry '1' for key 'PRIMARY'" "$e: the traceback has MariaDB's message"
+		contains "$tb" "code: 1062" "$e: and its error number"
+		;;
+	esac
+	drop_db
+}
+
 for e in $(engine_list); do
+	case_engine_fields "$e"
 	case_failing_rollback "$e"
 	[ "$e" = mysql ] && case_mysql_dml_ddl
 	case_safe_failure "$e"
