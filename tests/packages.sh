@@ -5,7 +5,8 @@ set -euo pipefail
 PKGS="autoconf automake libtool pkg-config make gcc clang libclang-rt-14-dev
  libpq-dev libmariadb-dev default-libmysqlclient-dev libyaml-dev libev-dev
  libcriterion-dev libsqlite3-dev sqlite3 postgresql mariadb-server
- mariadb-client valgrind iproute2 util-linux python3"
+ mariadb-client valgrind iproute2 util-linux python3 chromium
+ libxml2-utils"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
