@@ -1,0 +1,165 @@
+# bash completion for migratore(1)                           -*- shell-script -*-
+#
+# Install as /usr/share/bash-completion/completions/migratore (loaded on
+# first use), or source it from ~/.bashrc. Works with or without the
+# bash-completion package; with it, file names are completed by _filedir.
+#
+# Completes the commands, the options (both "--opt value" and
+# "--opt=value"), the values of --format, --engine, --safe and --debug,
+# files for --inventory, --report, --resume, --junit, --html, --db,
+# --unix-socket, directories for --log-dir, --fs and the [path] argument,
+# migration ids (file name prefixes) for rebuild, touch and squash, and
+# "report merge" followed by JSON reports.
+
+_migratore_commands="help version environ list errors trace mark skip
+rebuild touch squash upgrade dry_upgrade downgrade dry_downgrade generate
+report"
+
+# Options that take a value; the word after them is that value, never the
+# command.
+_migratore_value_opts="-m --message --format -i --inventory -j --jobs
+--select --timeout --report --log-dir --shard --resume --junit --html
+--max-failures --deadline --retries --engine --db-url --host --port
+--unix-socket --db --username --fs --safe --debug --lock-timeout --operator"
+
+_migratore_flag_opts="-h --help -q --quiet -v --verbose --allow-out-of-order"
+
+# Files (or, with -d, directories) matching cur; with bash-completion's
+# _filedir when it is there, else compgen. $1: "-d" or a glob extension
+# pattern such as '@(yaml|yml)'.
+_migratore_files()
+{
+	if declare -F _filedir >/dev/null 2>&1; then
+		_filedir "$@"
+		return
+	fi
+	compopt -o filenames 2>/dev/null
+	if [[ ${1:-} == -d ]]; then
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+	else
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+	fi
+}
+
+# The words of $1 that begin with cur.
+_migratore_words()
+{
+	mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur")
+}
+
+# Migration ids: the <timestamp> prefix of the migration files in the
+# current directory (the [path] argument comes after the id).
+_migratore_ids()
+{
+	local f ids=()
+
+	for f in [0-9]*; do
+		[[ -f $f ]] && ids+=("${f%%[!0-9]*}")
+	done
+	_migratore_words "${ids[*]}"
+}
+
+# The value of option $1.
+_migratore_value()
+{
+	case $1 in
+	--format) _migratore_words "text json" ;;
+	--engine) _migratore_words "sqlite postgres mysql" ;;
+	--safe | --debug)
+		_migratore_words "true false yes no on off 1 0"
+		;;
+	-i | --inventory) _migratore_files '@(yaml|yml)' ;;
+	--resume) _migratore_files '@(json)' ;;
+	--report | --junit | --html | --db | --unix-socket) _migratore_files ;;
+	--log-dir | --fs) _migratore_files -d ;;
+	*) COMPREPLY=() ;; # free text: numbers, durations, names, K/N
+	esac
+}
+
+_migratore()
+{
+	local cur prev cword i w cmd="" sub="" nargs=0
+	local -a words=("${COMP_WORDS[@]}")
+
+	cword=$COMP_CWORD
+	cur=${words[cword]}
+	prev=""
+	((cword > 0)) && prev=${words[cword - 1]}
+	# COMP_WORDBREAKS splits "--report=x" into "--report" "=" "x".
+	if [[ $cur == = ]]; then
+		cur=""
+	elif [[ $prev == = ]] && ((cword > 1)); then
+		prev=${words[cword - 2]}
+	elif [[ $cur == --*=* ]]; then # COMP_WORDBREAKS without "="
+		prev=${cur%%=*}
+		cur=${cur#*=}
+	fi
+	COMPREPLY=()
+
+	# The command, its sub-command (report merge) and how many positional
+	# arguments come before the cursor.
+	for ((i = 1; i < cword; i++)); do
+		w=${words[i]}
+		if [[ $w == = || ${words[i + 1]:-} == = ]]; then
+			continue # "--opt = value": skipped word by word
+		elif [[ ${words[i - 1]:-} == = ]]; then
+			continue
+		elif [[ " $_migratore_value_opts " == *" $w "* ]]; then
+			((i++))
+		elif [[ $w == -* ]]; then
+			continue
+		elif [[ -z $cmd ]]; then
+			cmd=$w
+		elif [[ $cmd == report && -z $sub ]]; then
+			sub=$w
+		else
+			((nargs++))
+		fi
+	done
+
+	if [[ " $_migratore_value_opts " == *" $prev "* ]]; then
+		_migratore_value "$prev"
+		return 0
+	fi
+	if [[ $cur == -* ]]; then
+		_migratore_words "$_migratore_flag_opts $_migratore_value_opts"
+		return 0
+	fi
+
+	case $cmd in
+	"") _migratore_words "$_migratore_commands" ;;
+	help)
+		((nargs == 0)) &&
+			_migratore_words "$_migratore_commands"
+		;;
+	report)
+		if [[ -z $sub ]]; then
+			_migratore_words "merge"
+		else
+			_migratore_files '@(json)'
+		fi
+		;;
+	upgrade | dry_upgrade | downgrade | dry_downgrade | mark | skip)
+		((nargs == 0)) && _migratore_files -d
+		;;
+	generate) ((nargs == 0)) && _migratore_files ;;
+	rebuild | touch)
+		if ((nargs == 0)); then
+			_migratore_ids
+		elif ((nargs == 1)); then
+			_migratore_files -d
+		fi
+		;;
+	squash)
+		if ((nargs < 2)); then
+			_migratore_ids
+		elif ((nargs == 2)); then
+			_migratore_files
+		fi
+		;;
+	*) ;; # version, environ, list, errors, trace <id>: nothing to offer
+	esac
+	return 0
+}
+
+complete -F _migratore migratore

@@ -1,0 +1,542 @@
+#!/bin/bash
+# contrib/: each file checked by the tool that reads it (systemd-analyze,
+# systemd-sysusers, systemd-tmpfiles, cron's field rules, Python's yaml,
+# sh/bash/zsh -n) and each job's command run, with its paths moved to a
+# temporary directory, against a small SQLite fleet: the report it leaves,
+# its name and mode, --quiet, --shard and report merge. A check that needs
+# a CLI feature migratore does not have yet is a TODO; a missing tool is a
+# skip.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+: "${MIGRATORE:?MIGRATORE must name the migratore binary}"
+: "${TESTS_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
+. "$TESTS_SRCDIR/lib/tap.sh"
+
+CONTRIB=$(cd "$TESTS_SRCDIR/../contrib" && pwd) || bail_out "no contrib/"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/contrib.XXXXXX") || bail_out "mktemp failed"
+trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$TMP/bin"
+ln -s "$MIGRATORE" "$TMP/bin/migratore"
+STAMP_RE='[0-9]{8}T[0-9]{6}Z'
+
+have() { command -v "$1" >/dev/null 2>&1; }
+# A known gap: "not ok ... # TODO", which the harness counts as an expected
+# failure; tap.sh has no todo, and must not count it as failed.
+todo() {
+	_tap_result 1 "$1" "TODO $2"
+	TAP_FAILED=$((TAP_FAILED - 1))
+}
+have_yaml() { have python3 && python3 -c 'import yaml' 2>/dev/null; }
+mode_of() { stat -c %a "$1"; }
+
+# ---- a SQLite fleet ------------------------------------------------------
+
+# DIR: twelve targets t-01..t-12 with one good migration; with "bad", a
+# thirteenth target "broken" whose migration fails.
+make_fleet() { # DIR [bad]
+	mkdir -p "$1/good" "$1/bad" "$1/db"
+	cat >"$1/good/1700000001_users.sql" <<'EOF'
+-- migratore: uuid = 00000000-0000-4000-8000-000000000001
+-- migratore: timestamp = 1700000001
+-- migratore: description = users
+
+-- migratore: run
+CREATE TABLE users (id INTEGER PRIMARY KEY);
+
+-- migratore: rollback
+DROP TABLE users;
+EOF
+	cat >"$1/bad/1700000001_typo.sql" <<'EOF'
+-- migratore: uuid = 00000000-0000-4000-8000-000000000002
+-- migratore: timestamp = 1700000001
+-- migratore: description = typo
+
+-- migratore: run
+CREATE TABLEX users (id INTEGER PRIMARY KEY);
+EOF
+	cat >"$1/fleet.yaml" <<'EOF'
+version: 1
+defaults:
+  engine: sqlite
+  path: good
+targets:
+  - name: t-{01..12}
+    db: db/t-{01..12}.db
+EOF
+	[ "${2:-}" = bad ] && cat >>"$1/fleet.yaml" <<'EOF'
+  - name: broken
+    db: db/broken.db
+    path: bad
+EOF
+	return 0
+}
+
+# The target names of JSON reports, one per line, sorted, with repeats.
+report_targets() { # FILE...
+	python3 -c '
+import json, sys
+names = []
+for f in sys.argv[1:]:
+    names += [t["name"] for t in json.load(open(f))["targets"]]
+print("\n".join(sorted(names)))' "$@"
+}
+
+report_field() { # FILE PYTHON-EXPR-ON-d
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# ---- running a job's command ----------------------------------------------
+
+# Runs a shell command line in a clean environment (plus VAR=VAL...), in
+# DIR; J_RC and J_OUT (stdout and stderr together, as cron mails them).
+run_in() { # DIR CMD [VAR=VAL...]
+	local dir=$1 cmd=$2
+	shift 2
+	J_OUT=$(cd "$dir" && env -i HOME="$TMP" PATH="$TMP/bin:/usr/bin:/bin" \
+		"$@" timeout 120 /bin/sh -c "$cmd" 2>&1)
+	J_RC=$?
+}
+
+# When the run was refused for an option or command migratore lacks, a TODO
+# naming it; returns 1 so the caller skips the checks of the outcome.
+cli_lacks() { # NAME
+	local what
+	[ "$J_RC" -eq 2 ] || return 0
+	what=$(printf '%s\n' "$J_OUT" | sed -n "s/.*unknown \(option\|command\) '\([^']*\)'.*/\2/p" | head -n 1)
+	if [ -n "$what" ]; then
+		todo "$1" "migratore has no $what yet"
+		return 1
+	fi
+	return 0
+}
+
+# The checks every nightly job's outcome gets: exit 0, one report named by
+# its time stamp in REPORTS, mode 0600, listing every target, and with
+# --quiet no output.
+check_nightly() { # NAME REPORTS PREFIX
+	local name=$1 reports=$2 prefix=$3 files
+	is "$J_RC" 0 "$name: exits 0 on a healthy fleet"
+	[ "$J_RC" -eq 0 ] || diag "$J_OUT"
+	files=$(cd "$reports" && ls -1 | grep -E "^$prefix$STAMP_RE\\.json\$")
+	is "$(printf '%s\n' "$files" | grep -c .)" 1 \
+		"$name: one report named $prefix<UTC time>.json"
+	[ -n "$files" ] || return 0
+	is "$(mode_of "$reports/$files")" 600 "$name: the report is not world-readable (0600)"
+	is "$(ls -A "$reports" | grep -c '\.tmp')" 0 "$name: no temporary file left next to it"
+	is "$(report_targets "$reports/$files" | grep -c '^t-')" 12 \
+		"$name: the report lists every target"
+	J_STAMP=${files#"$prefix"}
+	J_STAMP=${J_STAMP%.json}
+	if [ -z "$J_OUT" ]; then
+		pass "$name: --quiet prints nothing when every target is ok"
+	else
+		todo "$name: --quiet prints nothing when every target is ok" \
+			"migratore --quiet still prints the summary"
+	fi
+}
+
+# ---- distribution ------------------------------------------------------------
+
+check_dist() {
+	local listed present
+	listed=$(grep -o 'contrib/[A-Za-z0-9_./-]*[A-Za-z0-9]' "$CONTRIB/contrib.mk" | sort -u)
+	present=$(cd "$CONTRIB/.." && find contrib -type f | sort -u)
+	is "$listed" "$present" "contrib.mk lists exactly the files of contrib/"
+}
+
+# ---- systemd -----------------------------------------------------------------
+
+check_systemd() {
+	local sd=$CONTRIB/systemd u=$TMP/units root out cal
+	mkdir -p "$u"
+	for f in migratore-fleet.service migratore-fleet.timer; do
+		sed "s|/usr/bin/migratore|$MIGRATORE|g" "$sd/$f" >"$u/$f"
+	done
+	if ! have systemd-analyze; then
+		skip "no systemd-analyze" 4
+	else
+		out=$(cd "$u" && systemd-analyze verify --man=no \
+			./migratore-fleet.service ./migratore-fleet.timer 2>&1)
+		ok $? "systemd-analyze verify accepts the service and the timer"
+		is "$out" "" "systemd-analyze verify has no warning"
+		out=$(cd "$u" && systemd-analyze security --offline=true \
+			--threshold=25 ./migratore-fleet.service 2>&1)
+		ok $? "systemd-analyze security rates the service 2.5 or better"
+		cal=$(sed -n 's/^OnCalendar=//p' "$sd/migratore-fleet.timer")
+		systemd-analyze calendar "$cal" >/dev/null 2>&1
+		ok $? "the timer's OnCalendar=$cal is a valid calendar event"
+	fi
+	for kv in Type=oneshot User=migratore UMask=0077 KillMode=mixed \
+		NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes \
+		EnvironmentFile=-/etc/migratore/env; do
+		grep -qx "$kv" "$sd/migratore-fleet.service"
+		ok $? "the service sets $kv"
+	done
+	for kv in Persistent=true RandomizedDelaySec=30min; do
+		grep -qx "$kv" "$sd/migratore-fleet.timer"
+		ok $? "the timer sets $kv"
+	done
+	root=$TMP/sysroot
+	mkdir -p "$root/etc"
+	if have systemd-sysusers && have systemd-tmpfiles; then
+		systemd-sysusers --root="$root" "$sd/migratore.sysusers" >/dev/null 2>&1
+		like "$(cat "$root/etc/passwd" 2>/dev/null)" '^migratore:x:[0-9]+:[0-9]+:.*:/var/lib/migratore:' \
+			"sysusers.d creates the system user migratore"
+		systemd-tmpfiles --root="$root" --create "$sd/migratore.tmpfiles" >/dev/null 2>&1
+		is "$(mode_of "$root/var/lib/migratore/reports" 2>&1) $(mode_of "$root/var/lib/migratore/logs" 2>&1)" \
+			"700 700" "tmpfiles.d creates the report and log directories 0700"
+	else
+		skip "no systemd-sysusers/systemd-tmpfiles" 2
+	fi
+	check_systemd_run
+}
+
+# ExecStart= as the shell runs it: systemd's $$ and %% undone, the paths
+# moved under TMP, WorkingDirectory= and StateDirectory= done by hand.
+check_systemd_run() {
+	local sd=$CONTRIB/systemd state=$TMP/sd/state fleet=$TMP/sd/fleet cmd
+	cmd=$(sed -n 's/^ExecStart=//p' "$sd/migratore-fleet.service")
+	unlike "${cmd//%%/}" '%[A-Za-z]' "ExecStart= uses no systemd %-specifier by mistake"
+	cmd=${cmd//\$\$/\$}
+	cmd=${cmd//%%/%}
+	cmd=${cmd//\/usr\/bin\/migratore/$MIGRATORE}
+	cmd=${cmd//\/var\/lib\/migratore/$state}
+	mkdir -p "$state/reports" "$state/logs"
+	make_fleet "$fleet"
+	run_in "$state" "$cmd" INVENTORY="$fleet/fleet.yaml" MIGRATORE_OPTS="--jobs 3"
+	cli_lacks "systemd: ExecStart= runs a nightly upgrade" || return 0
+	check_nightly "systemd" "$state/reports" "fleet-"
+	[ -n "${J_STAMP:-}" ] || return 0
+	ok "$([ -d "$state/logs/$J_STAMP" ]; echo $?)" "systemd: the run's logs are in logs/<the same time>/"
+	is "$(report_field "$state/reports/fleet-$J_STAMP.json" 'd["options"]["jobs"]')" 3 \
+		"systemd: MIGRATORE_OPTS from /etc/migratore/env reaches migratore"
+}
+
+# ---- cron ------------------------------------------------------------------
+
+CRON_FIELD='(\*|[0-9]+(-[0-9]+)?|[a-z]{3})(/[0-9]+)?(,([0-9]+(-[0-9]+)?|[a-z]{3})(/[0-9]+)?)*'
+
+check_cron() {
+	local file=$CONTRIB/cron/migratore line m h dom mon dow user cmd n=0
+	local -a envs=()
+	while IFS= read -r line; do
+		case $line in '' | '#'*) continue ;; esac
+		if [[ $line =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then
+			envs+=("$line")
+			continue
+		fi
+		n=$((n + 1))
+		read -r m h dom mon dow user cmd <<<"$line"
+		ok "$([ -n "$cmd" ]; echo $?)" "cron line $n: five time fields, a user and a command"
+		like "$m $h $dom $mon $dow" "^$CRON_FIELD $CRON_FIELD $CRON_FIELD $CRON_FIELD $CRON_FIELD\$" \
+			"cron line $n: the time fields are well formed"
+		ok "$([[ $m =~ ^[0-9]+$ && $m -lt 60 && $h =~ ^[0-9]+$ && $h -lt 24 ]]; echo $?)" \
+			"cron line $n: runs once a day at a valid time ($h:$m)"
+		is "$user" migratore "cron line $n: runs as the user migratore"
+		unlike "$cmd" '(^|[^\\])%' "cron line $n: every % is escaped"
+		contains "$cmd" "--quiet" "cron line $n: uses --quiet, so cron mails only on failure"
+		lacks "$cmd" "flock" "cron line $n: no flock (per-database locks)"
+		cmd=${cmd//\\%/%}
+		sh -n -c "$cmd"
+		ok $? "cron line $n: the command is valid sh"
+		check_cron_run "$cmd" "${envs[@]}"
+	done <"$file"
+	ok "$([ "$n" -ge 1 ]; echo $?)" "the cron file has a job line"
+}
+
+check_cron_run() { # CMD ENVLINE...
+	local cmd=$1 state=$TMP/cron/state fleet=$TMP/cron/fleet e
+	local -a envs=()
+	shift
+	for e in "$@"; do
+		e=${e//\/etc\/migratore\/fleet.yaml/$fleet/fleet.yaml}
+		case $e in PATH=*) e="PATH=$TMP/bin:${e#PATH=}" ;; esac
+		envs+=("$e")
+	done
+	cmd=${cmd//\/var\/lib\/migratore/$state}
+	cmd=${cmd//\/etc\/migratore\/env/$TMP/cron/env}
+	mkdir -p "$state/reports" "$state/logs"
+	make_fleet "$fleet"
+	printf '%s\n' 'MIGRATORE_OPTS="--jobs 2"' >"$TMP/cron/env"
+	run_in "$state" "$cmd" "${envs[@]}"
+	cli_lacks "cron: the job runs a nightly upgrade" || return 0
+	check_nightly "cron" "$state/reports" "fleet-"
+	[ -n "${J_STAMP:-}" ] &&
+		is "$(report_field "$state/reports/fleet-$J_STAMP.json" 'd["options"]["jobs"]')" 2 \
+			"cron: MIGRATORE_OPTS from /etc/migratore/env reaches migratore"
+
+	rm -rf "$fleet" "$state"
+	mkdir -p "$state/reports" "$state/logs"
+	make_fleet "$fleet" bad
+	run_in "$state" "$cmd" "${envs[@]}"
+	is "$J_RC" 1 "cron: exits 1 when a target failed"
+	contains "$J_OUT" "broken" "cron: prints (and so mails) the failed target"
+}
+
+# ---- Kubernetes ----------------------------------------------------------------
+
+# k8s.py q FILE KIND PATH: a value of the first document of KIND (PATH is
+# keys and list indices joined by /); k8s.py argv FILE KIND CONTAINER VAR=VAL...:
+# the container's command and args, NUL-separated, after Kubernetes'
+# $(VAR) expansion with the container's env (values from VAR=VAL).
+cat >"$TMP/k8s.py" <<'EOF'
+import json, sys, yaml
+
+def doc(path, kind):
+    for d in yaml.safe_load_all(open(path)):
+        if d and d.get("kind") == kind:
+            return d
+    sys.exit("no %s in %s" % (kind, path))
+
+def pod_spec(d):
+    if d["kind"] == "CronJob":
+        return d["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    return d["spec"]["template"]["spec"]
+
+def expand(s, env):
+    # k8s.io/kubernetes third_party/forked/golang/expansion: $$ is $,
+    # $(NAME) of a defined NAME is its value, anything else is kept.
+    out, i = [], 0
+    while i < len(s):
+        if s[i] == "$" and i + 1 < len(s):
+            if s[i + 1] == "$":
+                out.append("$"); i += 2; continue
+            if s[i + 1] == "(":
+                j = s.find(")", i + 2)
+                if j > 0 and s[i + 2:j] in env:
+                    out.append(env[s[i + 2:j]]); i = j + 1; continue
+        out.append(s[i]); i += 1
+    return "".join(out)
+
+cmd, path, kind = sys.argv[1:4]
+d = doc(path, kind)
+if cmd == "q":
+    v = d
+    for k in sys.argv[4].split("/"):
+        v = v[int(k)] if isinstance(v, list) else v[k]
+    print(v if isinstance(v, str) else json.dumps(v))
+elif cmd == "argv":
+    c = [c for c in pod_spec(d)["containers"] if c["name"] == sys.argv[4]][0]
+    given = dict(a.split("=", 1) for a in sys.argv[5:])
+    env = {}
+    for e in c.get("env", []):
+        env[e["name"]] = expand(e["value"], env) if "value" in e else given.get(e["name"], "")
+    for a in c.get("command", []) + c.get("args", []):
+        sys.stdout.write(expand(a, env) + "\0")
+EOF
+k8s() { python3 "$TMP/k8s.py" "$@"; }
+
+# The container's argv with the paths of the pod moved under DIR (the
+# inventory to FLEET), in K_ARGV.
+k8s_argv() { # FILE KIND CONTAINER DIR FLEET VAR=VAL...
+	local file=$1 kind=$2 c=$3 dir=$4 fleet=$5 a
+	shift 5
+	K_ARGV=()
+	while IFS= read -r -d '' a; do
+		a=${a//\/etc\/migratore\/fleet.yaml/$fleet}
+		a=${a//\/reports/$dir}
+		K_ARGV+=("$a")
+	done < <(k8s argv "$CONTRIB/kubernetes/$file" "$kind" "$c" "$@")
+}
+
+check_kubernetes() {
+	local kd=$CONTRIB/kubernetes f kinds n
+	if ! have_yaml; then
+		skip "no python3 yaml" 1
+		return 0
+	fi
+	for f in cronjob.yaml indexed-job.yaml merge-job.yaml; do
+		kinds=$(python3 -c 'import sys, yaml; print(",".join(d["kind"] for d in yaml.safe_load_all(open(sys.argv[1])) if d))' "$kd/$f" 2>&1)
+		case $f in
+		cronjob.yaml) is "$kinds" "ConfigMap,PersistentVolumeClaim,CronJob" "$f parses: ConfigMap, PVC, CronJob" ;;
+		indexed-job.yaml) is "$kinds" "PersistentVolumeClaim,Job" "$f parses: PVC, Job" ;;
+		merge-job.yaml) is "$kinds" "Job" "$f parses: Job" ;;
+		esac
+	done
+	is "$(k8s q "$kd/cronjob.yaml" CronJob spec/concurrencyPolicy)" Forbid \
+		"the CronJob never runs two fleet runs at once"
+	is "$(k8s q "$kd/cronjob.yaml" CronJob spec/jobTemplate/spec/template/spec/restartPolicy)" Never \
+		"the CronJob's pod is not restarted in place"
+	is "$(k8s q "$kd/cronjob.yaml" CronJob spec/jobTemplate/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef/name)" \
+		migratore-passwords "the CronJob takes PG_PASSWORD from the Secret"
+	is "$(k8s q "$kd/cronjob.yaml" CronJob spec/jobTemplate/spec/template/spec/volumes/0/configMap/name)" \
+		"$(k8s q "$kd/cronjob.yaml" ConfigMap metadata/name)" "the CronJob mounts the inventory ConfigMap"
+	is "$(k8s q "$kd/cronjob.yaml" CronJob spec/jobTemplate/spec/template/spec/volumes/1/persistentVolumeClaim/claimName)" \
+		"$(k8s q "$kd/cronjob.yaml" PersistentVolumeClaim metadata/name)" "the CronJob writes reports to its PVC"
+	is "$(k8s q "$kd/indexed-job.yaml" Job spec/completionMode)" Indexed "the sharded Job is Indexed"
+	n=$(k8s q "$kd/indexed-job.yaml" Job spec/completions)
+	is "$(k8s q "$kd/indexed-job.yaml" Job spec/parallelism)" "$n" "the sharded Job runs its $n shards at once"
+	contains "$(k8s q "$kd/indexed-job.yaml" Job spec/template/spec/containers/0/args)" \
+		"--shard=\$(JOB_COMPLETION_INDEX)/$n\"" "pod K of the sharded Job runs --shard K/$n"
+	is "$(k8s q "$kd/indexed-job.yaml" PersistentVolumeClaim spec/accessModes/0)" ReadWriteMany \
+		"the shards' report volume can be mounted by every pod"
+	is "$(k8s q "$kd/merge-job.yaml" Job spec/template/spec/volumes/0/persistentVolumeClaim/claimName)" \
+		"$(k8s q "$kd/indexed-job.yaml" PersistentVolumeClaim metadata/name)" "the merge Job reads the shards' volume"
+	contains "$(k8s q "$kd/merge-job.yaml" Job spec/template/spec/containers/0/args/0)" "n=$n " \
+		"the merge Job expects $n shards"
+	k8s q "$kd/cronjob.yaml" ConfigMap data/fleet.yaml >"$TMP/k8s-inventory.yaml"
+	out=$(cd "$TMP" && env -i PATH=/usr/bin:/bin PG_PASSWORD=x "$MIGRATORE" environ --inventory "$TMP/k8s-inventory.yaml" 2>&1)
+	ok $? "the ConfigMap's inventory loads (migratore environ)"
+	is "$(printf '%s\n' "$out" | grep -c '^== ')" 64 "the ConfigMap's inventory has 64 targets"
+	check_k8s_cronjob_run
+	check_k8s_shards_run "$n"
+}
+
+check_k8s_cronjob_run() {
+	local dir=$TMP/k8s/cron fleet=$TMP/k8s/cronfleet
+	mkdir -p "$dir"
+	make_fleet "$fleet"
+	k8s_argv cronjob.yaml CronJob migratore "$dir" "$fleet/fleet.yaml" PG_PASSWORD=x
+	is "${K_ARGV[0]} ${K_ARGV[1]}" "/bin/sh -c" "the CronJob runs migratore through sh"
+	run_in "$TMP" "${K_ARGV[2]}"
+	cli_lacks "kubernetes: the CronJob runs a nightly upgrade" || return 0
+	check_nightly "kubernetes CronJob" "$dir" "fleet-"
+	[ -n "${J_STAMP:-}" ] &&
+		ok "$([ -d "$dir/logs-$J_STAMP" ]; echo $?)" "kubernetes CronJob: logs in logs-<the same time>/"
+}
+
+# The N pods of the Indexed Job, then the merge Job; and the merge of a run
+# where one shard left no report.
+check_k8s_shards_run() { # N
+	local n=$1 dir=$TMP/k8s/shards fleet=$TMP/k8s/shardfleet k all merged
+	mkdir -p "$dir"
+	make_fleet "$fleet"
+	all=$(printf 't-%02d\n' $(seq 1 12))
+	for ((k = 0; k < n; k++)); do
+		k8s_argv indexed-job.yaml Job migratore "$dir" "$fleet/fleet.yaml" \
+			JOB_COMPLETION_INDEX="$k" PG_PASSWORD=x
+		J_OUT=$(cd "$TMP" && env -i PATH=/usr/bin:/bin "$MIGRATORE" "${K_ARGV[@]:1}" 2>&1)
+		J_RC=$?
+		cli_lacks "kubernetes: shard $k of $n runs" || return 0
+		is "$J_RC" 0 "kubernetes: shard $k of $n exits 0"
+		ok "$([ -f "$dir/shard-$k-of-$n.json" ]; echo $?)" "kubernetes: shard $k of $n writes shard-$k-of-$n.json"
+	done
+	is "$(report_targets "$dir"/shard-*-of-"$n".json 2>&1)" "$all" \
+		"kubernetes: the $n shards took every target exactly once"
+	k8s_argv merge-job.yaml Job merge "$dir" "$fleet/fleet.yaml"
+	run_in "$TMP" "${K_ARGV[2]}"
+	cli_lacks "kubernetes: the merge Job merges the shard reports" || return 0
+	is "$J_RC" 0 "kubernetes: the merge Job exits 0 when every shard was ok"
+	merged=$(ls "$dir"/runs/*/fleet.json 2>/dev/null | head -n 1)
+	ok "$([ -n "$merged" ]; echo $?)" "kubernetes: the merge Job writes runs/<time>/fleet.json"
+	[ -n "$merged" ] || return 0
+	is "$(report_targets "$merged")" "$all" "kubernetes: the merged report lists every target once"
+	is "$(mode_of "$merged")" 600 "kubernetes: the merged report is 0600"
+	is "$(ls "$dir" | grep -c '^shard-')" 0 "kubernetes: the merge Job moves the shard reports away"
+
+	# A shard that left no report: the merge says so and exits 1.
+	for ((k = 0; k < n - 1; k++)); do
+		k8s_argv indexed-job.yaml Job migratore "$dir" "$fleet/fleet.yaml" \
+			JOB_COMPLETION_INDEX="$k" PG_PASSWORD=x
+		(cd "$TMP" && env -i PATH=/usr/bin:/bin "$MIGRATORE" "${K_ARGV[@]:1}" >/dev/null 2>&1)
+	done
+	k8s_argv merge-job.yaml Job merge "$dir" "$fleet/fleet.yaml"
+	run_in "$TMP" "${K_ARGV[2]}"
+	is "$J_RC" 1 "kubernetes: the merge Job exits 1 when a shard left no report"
+	contains "$J_OUT" "shard $((n - 1)) of $n left no report" "kubernetes: and names that shard"
+}
+
+# ---- Slurm -------------------------------------------------------------------
+
+check_slurm() {
+	local f=$CONTRIB/slurm/migratore-fleet.sbatch dir=$TMP/slurm fleet=$TMP/slurmfleet k wrap
+	sh -n "$f"
+	ok $? "the Slurm batch script is valid sh"
+	like "$(grep '^#SBATCH --array=' "$f")" '^#SBATCH --array=0-' "the Slurm array counts from 0, as --shard does"
+	mkdir -p "$dir"
+	make_fleet "$fleet"
+	for k in 0 1 2; do
+		run_in "$TMP" "sh '$f'" SLURM_ARRAY_TASK_ID="$k" SLURM_ARRAY_TASK_COUNT=3 \
+			REPORTS="$dir" INVENTORY="$fleet/fleet.yaml"
+		cli_lacks "slurm: task $k of 3 runs its shard" || return 0
+		is "$J_RC" 0 "slurm: task $k of 3 exits 0"
+	done
+	is "$(report_targets "$dir"/shard-*-of-3.json 2>&1)" "$(printf 't-%02d\n' $(seq 1 12))" \
+		"slurm: the 3 tasks took every target exactly once"
+	wrap=$(sed -n "s/.*--wrap '\\(.*\\)'\$/\\1/p" "$f")
+	run_in "$TMP" "$wrap" REPORTS="$dir"
+	cli_lacks "slurm: the dependent job merges the reports" || return 0
+	is "$J_RC" 0 "slurm: the merge of the header exits 0"
+	is "$(report_targets "$dir/fleet.json" 2>&1 | grep -c .)" 12 "slurm: the merged report lists every target"
+}
+
+# ---- completion --------------------------------------------------------------
+
+# What the bash completion offers for LINE (the cursor at its end), one
+# word a line, sorted; run in DIR. COMP_WORDBREAKS' "=" split is imitated.
+complete_bash() { # DIR LINE
+	(
+		cd "$1" || exit 1
+		. "$CONTRIB/completion/migratore.bash"
+		line=${2//=/ = }
+		read -ra COMP_WORDS <<<"$line"
+		[[ $2 == *" " || $2 == *= ]] && COMP_WORDS+=("")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		COMP_LINE=$2
+		COMP_POINT=${#2}
+		COMPREPLY=()
+		_migratore migratore "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+		printf '%s\n' "${COMPREPLY[@]}" | sed '/^$/d' | sort
+	)
+}
+
+check_completion() {
+	local c=$CONTRIB/completion d=$TMP/comp help cmds opt missing=""
+	bash -n "$c/migratore.bash"
+	ok $? "the bash completion is valid bash"
+	out=$(bash -c ". '$c/migratore.bash' && complete -p migratore" 2>&1)
+	is "$out" "complete -F _migratore migratore" "the bash completion registers _migratore"
+	mkdir -p "$d/migs" "$d/logs"
+	: >"$d/fleet.yaml"
+	: >"$d/report.json"
+	: >"$d/1700000001_users.sql"
+	is "$(complete_bash "$d" "migratore up")" "upgrade" "migratore up<TAB> completes to upgrade"
+	is "$(complete_bash "$d" "migratore dry_")" "$(printf 'dry_downgrade\ndry_upgrade')" \
+		"migratore dry_<TAB> offers both dry runs"
+	is "$(complete_bash "$d" "migratore --quiet --report r.json up")" "upgrade" \
+		"the command is completed after options and their values"
+	is "$(complete_bash "$d" "migratore upgrade --inv")" "--inventory" "--inv<TAB> completes to --inventory"
+	is "$(complete_bash "$d" "migratore upgrade --inventory f")" "fleet.yaml" "--inventory completes a file"
+	is "$(complete_bash "$d" "migratore upgrade --inventory=f")" "fleet.yaml" "--inventory=<TAB> completes a file"
+	is "$(complete_bash "$d" "migratore upgrade --report r")" "report.json" "--report completes a file"
+	is "$(complete_bash "$d" "migratore upgrade --log-dir ")" "$(printf 'logs\nmigs')" \
+		"--log-dir completes directories only"
+	is "$(complete_bash "$d" "migratore upgrade m")" "migs" "upgrade's [path] completes a directory"
+	is "$(complete_bash "$d" "migratore upgrade migs ")" "" "upgrade takes one path only"
+	is "$(complete_bash "$d" "migratore list --format ")" "$(printf 'json\ntext')" "--format offers text and json"
+	is "$(complete_bash "$d" "migratore upgrade --engine ")" "$(printf 'mysql\npostgres\nsqlite')" \
+		"--engine offers the three engines"
+	is "$(complete_bash "$d" "migratore rebuild ")" "1700000001" "rebuild completes migration ids"
+	is "$(complete_bash "$d" "migratore report ")" "merge" "report<TAB> offers merge"
+	is "$(complete_bash "$d" "migratore report merge out.json r")" "report.json" "report merge completes reports"
+	is "$(complete_bash "$d" "migratore help dry_u")" "dry_upgrade" "help completes a command"
+
+	# No drift from the binary: every command and option of --help.
+	help=$("$MIGRATORE" --help 2>&1)
+	cmds=$(printf '%s\n' "$help" | sed -n '/^Commands:/,/^$/p' | sed -n 's/^  \([a-z_]*\) .*/\1/p')
+	for opt in $cmds; do
+		complete_bash "$d" "migratore " | grep -qx -- "$opt" || missing="$missing $opt"
+	done
+	is "$missing" "" "the bash completion knows every command of migratore --help"
+	missing=""
+	for opt in $(printf '%s\n' "$help" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		complete_bash "$d" "migratore $opt" | grep -qx -- "$opt" || missing="$missing $opt"
+	done
+	is "$missing" "" "the bash completion knows every option of migratore --help"
+
+	is "$(grep -o -- '--[a-z][a-z-]*' "$c/migratore.zsh" | sort -u)" \
+		"$(complete_bash "$d" "migratore --" | sort -u)" "zsh and bash complete the same long options"
+	if have zsh; then
+		zsh -n "$c/migratore.zsh"
+		ok $? "the zsh completion is valid zsh"
+	else
+		skip "no zsh" 1
+	fi
+}
+
+check_dist
+check_systemd
+check_cron
+check_kubernetes
+check_slurm
+check_completion
+done_testing
