@@ -36,6 +36,7 @@ struct coordinator {
 	size_t running;   /* slots RUNNING, EXITED or CLOSED */
 	int interrupted;  /* the first SIGINT/SIGTERM; 0 = none */
 	bool starting;    /* inside start_more: no recursion through it */
+	bool throttled;   /* out of processes or descriptors: wait for one */
 	ev_signal sigint;
 	ev_signal sigterm;
 	ev_timer stop;    /* the interruption's grace periods */
@@ -87,6 +88,7 @@ slot_finish(struct slot *s)
 		co->running--;
 	progress_done(co->cfg->progress, s->t->name, s->out, now);
 	slot_release(s);
+	co->throttled = false;
 	start_more(co);
 	if (co->running == 0 && (co->interrupted || co->next == co->n))
 		ev_timer_stop(co->loop, &co->stop);
@@ -247,26 +249,51 @@ start_failed(struct slot *s, char *why)
 	slot_finish(s);
 }
 
-static void
+/*
+ * Out of processes or descriptors while other workers run: not this
+ * target's fault. It goes back in the queue and starts when one ends.
+ */
+static bool
+start_later(struct coordinator *co, int errnum)
+{
+	if (co->running == 0 ||
+	    (errnum != EAGAIN && errnum != EMFILE && errnum != ENFILE))
+		return false;
+	if (!co->throttled)
+		log_debug("at %zu workers: %s; waiting for one to end",
+			  co->running, strerror(errnum));
+	co->throttled = true;
+	co->next--;
+	return true;
+}
+
+/* Returns false when the slot must wait (start_later). */
+static bool
 start_slot(struct coordinator *co, struct slot *s)
 {
 	const struct coordinator_job *job = job_of(s);
 	struct err e = ERR_INIT;
-	int log_fd = -1;
+	int log_fd = -1, errnum;
 
 	if (job->log_path != NULL &&
 	    (log_fd = open(job->log_path,
 			   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+		errnum = errno;
+		if (start_later(co, errnum))
+			return false;
 		start_failed(s, xasprintf("cannot create log file %s: %s",
-					  job->log_path, strerror(errno)));
-		return;
+					  job->log_path, strerror(errnum)));
+		return true;
 	}
 	s->timeout = job->timeout;
 	if (spawn_worker(log_fd, worker_entry, s, &s->pid, &s->fd, &e) < 0) {
+		errnum = errno;
 		if (log_fd >= 0)
 			close(log_fd);
+		if (start_later(co, errnum))
+			return false;
 		start_failed(s, xasprintf("cannot start a worker: %s", e.msg));
-		return;
+		return true;
 	}
 	/* Right after fork, before the loop runs again (ev.pod, ev_child). */
 	ev_child_init(&s->child, child_cb, s->pid, 0);
@@ -283,6 +310,7 @@ start_slot(struct coordinator *co, struct slot *s)
 	if (s->timeout > 0)
 		ev_timer_start(co->loop, &s->timer);
 	progress_started(co->cfg->progress, ev_now(co->loop));
+	return true;
 }
 
 /*
@@ -296,9 +324,10 @@ start_more(struct coordinator *co)
 	if (co->starting)
 		return;
 	co->starting = true;
-	while (!co->interrupted && co->running < co->cfg->jobs &&
-	       co->next < co->n)
-		start_slot(co, &co->slots[co->next++]);
+	while (!co->interrupted && !co->throttled &&
+	       co->running < co->cfg->jobs && co->next < co->n)
+		if (!start_slot(co, &co->slots[co->next++]))
+			break;
 	co->starting = false;
 }
 

@@ -8,6 +8,7 @@
 #include "orchestrator/fleet.h"
 
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -277,6 +278,36 @@ default_jobs(void)
 	return (size_t)(jobs < MAX_DEFAULT_JOBS ? jobs : MAX_DEFAULT_JOBS);
 }
 
+/*
+ * Each running worker costs the coordinator two descriptors at most (its
+ * pipe, its log while it starts). Raise the soft limit as far as the hard
+ * one allows, and run fewer workers at once if that is still not enough.
+ */
+static size_t
+fit_jobs(size_t jobs)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)jobs * 2 + 64;
+	size_t fit;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= want)
+		return jobs;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want)
+		rl.rlim_cur = want;
+	else
+		rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	getrlimit(RLIMIT_NOFILE, &rl);
+	fit = rl.rlim_cur > 66 ? (size_t)(rl.rlim_cur - 64) / 2 : 1;
+	if (fit >= jobs)
+		return jobs;
+	log_warn("--jobs %zu: running %zu at a time, as many as the limit on "
+		 "open files allows (ulimit -n %llu)",
+		 jobs, fit, (unsigned long long)rl.rlim_cur);
+	return fit;
+}
+
 /* The fleet-only keys, in the column layout settings_environ chose. */
 static void
 environ_fleet_keys(const struct fleet *f, const struct target *t,
@@ -410,7 +441,7 @@ fleet_execute(struct fleet *f)
 	cfg.opts.allow_out_of_order = fo->allow_out_of_order;
 	cfg.opts.run_id = f->run_id;
 	cfg.opts.host = f->host;
-	cfg.jobs = fo->jobs > 0 ? (size_t)fo->jobs : default_jobs();
+	cfg.jobs = fit_jobs(fo->jobs > 0 ? (size_t)fo->jobs : default_jobs());
 	cfg.grace_term = GRACE_TERM;
 	cfg.grace_kill = GRACE_KILL;
 	cfg.progress = &prog;

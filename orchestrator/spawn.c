@@ -117,8 +117,12 @@ spawn_worker(int log_fd, spawn_fn fn, void *arg, pid_t *pid, int *rfd,
 	int fds[2], saved;
 	pid_t p;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return err_set(e, ERR_IO, "pipe: %s", strerror(errno));
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		saved = errno;
+		err_set(e, ERR_IO, "pipe: %s", strerror(saved));
+		errno = saved;
+		return ERR_IO;
+	}
 	/* Only the read end: the worker's writes block, by design. */
 	if (fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK) < 0) {
 		saved = errno;
@@ -139,7 +143,9 @@ spawn_worker(int log_fd, spawn_fn fn, void *arg, pid_t *pid, int *rfd,
 	close(fds[1]);
 	if (p < 0) {
 		close(fds[0]);
-		return err_set(e, ERR_IO, "fork: %s", strerror(saved));
+		err_set(e, ERR_IO, "fork: %s", strerror(saved));
+		errno = saved;
+		return ERR_IO;
 	}
 	/* Also done by the child: whichever runs first makes the group. */
 	setpgid(p, p);

@@ -37,7 +37,8 @@ typedef int (*spawn_fn)(void *arg, int frame_fd, int log_fd);
  * Fork a worker running fn(arg, SPAWN_FRAME_FD, STDOUT_FILENO). log_fd is
  * the target's log, or -1 for /dev/null; the parent keeps its own copy.
  * On success *pid is the child and *rfd the read end of its pipe,
- * non-blocking and close-on-exec. ERR_IO when pipe or fork fails.
+ * non-blocking and close-on-exec. ERR_IO when pipe or fork fails, with
+ * errno still saying why (EAGAIN, EMFILE: try again later).
  */
 int spawn_worker(int log_fd, spawn_fn fn, void *arg, pid_t *pid, int *rfd,
 		 struct err *e);
