@@ -3,7 +3,7 @@
 # migratore on the embedded SQLite default with the example migrations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tests/packages.sh
+bash tests/packages.sh --build
 # Out-of-tree build in build/, so tests/run-all.sh can build beside it.
 if [ ! -x build/migratore ]; then
 	[ -x configure ] || ./autogen.sh >/dev/null 2>&1

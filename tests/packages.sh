@@ -2,11 +2,16 @@
 # Install the Debian packages migratore needs to build, test and run its
 # test servers. Skips apt when everything is already there.
 set -euo pipefail
+# --build: only what building and running the SQLite demo needs.
+BUILD_PKGS="autoconf automake libtool pkg-config make gcc libpq-dev
+ libmariadb-dev default-libmysqlclient-dev libyaml-dev libev-dev
+ libsqlite3-dev sqlite3"
 PKGS="autoconf automake libtool pkg-config make gcc clang libclang-rt-14-dev
  libpq-dev libmariadb-dev default-libmysqlclient-dev libyaml-dev libev-dev
  libcriterion-dev libsqlite3-dev sqlite3 postgresql mariadb-server
  mariadb-client valgrind iproute2 util-linux python3 chromium
  libxml2-utils"
+[ "${1:-}" = --build ] && PKGS=$BUILD_PKGS
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
