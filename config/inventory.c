@@ -13,11 +13,12 @@
 #include "common/xmalloc.h"
 #include "config/keytable.h"
 #include "config/problems.h"
+#include "config/rollout.h"
 #include "config/targetspec.h"
 #include "config/yamltree.h"
 #include "common/banned.h"
 
-enum top_key { T_VERSION, T_DEFAULTS, T_TARGETS, T_N };
+enum top_key { T_VERSION, T_DEFAULTS, T_TARGETS, T_ROLLOUT, T_N };
 
 #define IN_TOP 1u
 
@@ -25,6 +26,7 @@ static const struct keydef top_keys[] = {
 	{ "version", T_VERSION, KT_SCALAR, IN_TOP, IN_TOP },
 	{ "defaults", T_DEFAULTS, KT_MAP, IN_TOP, 0 },
 	{ "targets", T_TARGETS, KT_SEQ, IN_TOP, IN_TOP },
+	{ "rollout", T_ROLLOUT, KT_MAP, IN_TOP, 0 },
 	{ NULL, 0, 0, 0, 0 },
 };
 
@@ -37,6 +39,7 @@ struct loader {
 	struct inventory_origin *origin;
 	size_t *entry;
 	size_t n, cap, nentries;
+	struct rollout *rollout;
 };
 
 static void
@@ -199,6 +202,10 @@ load_document(struct loader *ld, const struct ynode *root)
 	}
 	targetspec_defaults_free(d);
 	check_duplicates(ld);
+	/* matching the waves against targets that are missing or repeated
+	 * would only add confusing problems */
+	ld->rollout = rollout_parse(top[T_ROLLOUT], ld->pr.n ? NULL : ld->v,
+				    ld->n, &ld->pr);
 }
 
 /* The directory of the inventory, absolute when cwd is known. */
@@ -232,6 +239,7 @@ loader_release(struct loader *ld)
 	free(ld->origin);
 	free(ld->entry);
 	free(ld->dir);
+	rollout_free(ld->rollout);
 }
 
 /* Hand the targets over to a new inventory. */
@@ -245,6 +253,8 @@ loader_finish(struct loader *ld, const char *name)
 	inv->v = ld->v;
 	inv->origin = ld->origin;
 	inv->n = ld->n;
+	inv->rollout = ld->rollout;
+	ld->rollout = NULL;
 	ld->dir = NULL;
 	ld->v = NULL;
 	ld->origin = NULL;
@@ -327,6 +337,7 @@ inventory_free(struct inventory *inv)
 		target_free(inv->v[i]);
 	free(inv->v);
 	free(inv->origin);
+	rollout_free(inv->rollout);
 	free(inv->file);
 	free(inv->dir);
 	free(inv);

@@ -8,6 +8,8 @@
  *     targets:
  *       - name: us-{001..128}
  *         db: app_us_{001..128}
+ *     rollout:                      # optional: config/rollout.h
+ *       waves: [{ name: canary, select: ["us-001"] }]
  *
  * Loading expands ranges ({001..128}) and environment references (${VAR},
  * ${VAR:-default}, $$ for a literal $), merges each target over the
@@ -29,6 +31,7 @@
 
 #include "common/err.h"
 #include "common/strv.h"
+#include "config/rollout.h"
 #include "config/target.h"
 
 /* Where a target was defined: the position of its `name` value. */
@@ -43,6 +46,9 @@ struct inventory {
 	struct target **v; /* n targets, in document order, ranges in order */
 	struct inventory_origin *origin; /* parallel to v */
 	size_t n;
+	/* the `rollout` section, NULL when absent; --canary may replace it
+	 * and --max-failures its max_failures (the command line wins) */
+	struct rollout *rollout;
 };
 
 /*

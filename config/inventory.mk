@@ -6,7 +6,8 @@ libmigratore_a_SOURCES += \
 	config/keytable.c config/keytable.h \
 	config/expansion.c config/expansion.h \
 	config/targetspec.c config/targetspec.h \
-	config/inventory.c config/inventory.h
+	config/inventory.c config/inventory.h \
+	config/rollout.c config/rollout.h
 
 dist_man_MANS += docs/migratore-inventory.5
 EXTRA_DIST += tests/data/inventory tests/fuzz/fuzz_inventory.c \
@@ -15,7 +16,7 @@ EXTRA_DIST += tests/data/inventory tests/fuzz/fuzz_inventory.c \
 if HAVE_CRITERION
 INVENTORY_TESTS = tests/unit/test_yamltree tests/unit/test_problems \
 	tests/unit/test_keytable tests/unit/test_expansion \
-	tests/unit/test_inventory
+	tests/unit/test_inventory tests/unit/test_rollout
 check_PROGRAMS += $(INVENTORY_TESTS)
 TESTS += $(INVENTORY_TESTS)
 tests_unit_test_yamltree_SOURCES = tests/unit/test_yamltree.c
@@ -36,4 +37,8 @@ tests_unit_test_inventory_SOURCES = tests/unit/test_inventory.c
 tests_unit_test_inventory_CFLAGS = $(TEST_CFLAGS) \
 	-DINVENTORY_DATA='"$(abs_top_srcdir)/tests/data/inventory"'
 tests_unit_test_inventory_LDADD = $(TEST_LDADD)
+tests_unit_test_rollout_SOURCES = tests/unit/test_rollout.c
+tests_unit_test_rollout_CFLAGS = $(TEST_CFLAGS) \
+	-DINVENTORY_DATA='"$(abs_top_srcdir)/tests/data/inventory"'
+tests_unit_test_rollout_LDADD = $(TEST_LDADD)
 endif

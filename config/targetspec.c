@@ -160,10 +160,9 @@ bad(struct targetspec_ctx *c, struct value *v, const char *fmt, ...)
 	v->bad = true;
 }
 
-/* Names and tags: they become file names (--log-dir) and words of
- * --select, so they are kept to a safe alphabet. */
-static bool
-name_ok(const char *s)
+/* Names and tags (and wave names): see targetspec.h. */
+bool
+targetspec_name_ok(const char *s)
 {
 	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
 			     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
@@ -177,7 +176,7 @@ conv_name(struct targetspec_ctx *c, struct layer *l, struct value *v)
 	struct buf b = BUF_INIT;
 
 	(void)l;
-	if (!name_ok(v->s))
+	if (!targetspec_name_ok(v->s))
 		bad(c, v,
 		    "name: '%s' is not a valid name: use letters, digits, '.', "
 		    "'_' and '-', not first '.' or '-', at most 200",
@@ -553,7 +552,7 @@ layer_tags(struct targetspec_ctx *c, struct value *v, long long idx)
 			v->bad = true;
 		} else if ((s = expand(c, item, "tags", idx)) == NULL) {
 			v->bad = true;
-		} else if (!name_ok(s)) {
+		} else if (!targetspec_name_ok(s)) {
 			PROBLEM(c, item,
 				"tags: '%s' is not a valid tag: use letters, "
 				"digits, '.', '_' and '-', not first '.' or '-'",

@@ -16,9 +16,18 @@
 #ifndef MIG_TARGETSPEC_H
 #define MIG_TARGETSPEC_H
 
+#include <stdbool.h>
+
 #include "config/problems.h"
 #include "config/target.h"
 #include "config/yamltree.h"
+
+/*
+ * Whether s may be a target name or a tag (and so a wave name): letters,
+ * digits, '.', '_' and '-', not first '.' or '-', 1 to 200 bytes. Names
+ * become file names (--log-dir) and words of --select.
+ */
+bool targetspec_name_ok(const char *s);
 
 /* At most this many problems are listed per entry (then a count). */
 #define TARGETSPEC_MAX_ENTRY_PROBLEMS 10
