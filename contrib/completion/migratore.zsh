@@ -63,46 +63,50 @@ opts=(
   '--operator=[name written to the bookkeeping table]:name: '
 )
 
+# One level: options are offered before and after the command; $line holds
+# the command and the arguments before the cursor.
 _arguments -s -S -C $opts \
   '1:command:->command' \
-  '*::argument:->argument' && ret=0
+  '*:argument:->argument' && ret=0
 
 case $state in
   command)
     _describe -t commands 'migratore command' commands && ret=0
     ;;
   argument)
+    # n: which argument of the command the cursor is on (1 = the first).
+    local n=$(( ${#line} - 1 ))
     # Migration ids: the timestamp prefix of the files here.
     ids=( [0-9]*(N-.) )
     ids=( ${${ids%%_*}%%.*} )
-    case $words[1] in
+    case $line[1] in
       help)
-        (( CURRENT == 2 )) &&
+        (( n == 1 )) &&
           _describe -t commands 'migratore command' commands && ret=0
         ;;
       report)
-        if (( CURRENT == 2 )); then
+        if (( n == 1 )); then
           _values 'report command' 'merge[combine reports into one: OUT IN...]' && ret=0
         else
           _files -g '*.json(-.)' && ret=0
         fi
         ;;
       upgrade|dry_upgrade|downgrade|dry_downgrade|mark|skip)
-        (( CURRENT == 2 )) && _files -/ && ret=0
+        (( n == 1 )) && _files -/ && ret=0
         ;;
       generate)
-        (( CURRENT == 2 )) && _files && ret=0
+        (( n == 1 )) && _files && ret=0
         ;;
       rebuild|touch)
-        case $CURRENT in
-          2) _wanted ids expl 'migration id' compadd -a ids && ret=0 ;;
-          3) _files -/ && ret=0 ;;
+        case $n in
+          1) _wanted ids expl 'migration id' compadd -a ids && ret=0 ;;
+          2) _files -/ && ret=0 ;;
         esac
         ;;
       squash)
-        case $CURRENT in
-          2|3) _wanted ids expl 'migration id' compadd -a ids && ret=0 ;;
-          4) _files && ret=0 ;;
+        case $n in
+          1|2) _wanted ids expl 'migration id' compadd -a ids && ret=0 ;;
+          3) _files && ret=0 ;;
         esac
         ;;
     esac

@@ -528,9 +528,52 @@ check_completion() {
 	if have zsh; then
 		zsh -n "$c/migratore.zsh"
 		ok $? "the zsh completion is valid zsh"
+		check_completion_zsh "$d"
 	else
 		skip "no zsh" 1
 	fi
+}
+
+# zsh: an interactive zsh on a pseudo-terminal (zpty) with the completion
+# in its fpath types each LINE, TAB, then a key whose widget appends
+# [$BUFFER] to OUT: what a user would see after pressing TAB.
+cat >"$TMP/zcomplete.zsh" <<'EOF'
+zmodload zsh/zpty || exit 77
+dir=$1 out=$2
+shift 2
+: >$out
+zpty z zsh -f -i || exit 77
+zpty -w z "fpath=($dir \$fpath); autoload -Uz compinit; compinit -u -D; unsetopt beep"
+zpty -w z "dump() { print -r -- \"[\$BUFFER]\" >>$out; BUFFER=''; }; zle -N dump; bindkey '^T' dump"
+n=0
+for l in "$@"; do
+	zpty -w -n z "$l"$'\t'
+	zpty -w -n z $'\C-t'
+	n=$((n + 1))
+	for i in {1..100}; do
+		(( $(wc -l <$out) >= n )) && break
+		sleep 0.1
+	done
+done
+zpty -d z
+EOF
+
+check_completion_zsh() { # DIR
+	local got want
+	mkdir -p "$TMP/zfunc"
+	cp "$CONTRIB/completion/migratore.zsh" "$TMP/zfunc/_migratore"
+	got=$(cd "$1" && PATH="$TMP/bin:$PATH" timeout 60 zsh -f "$TMP/zcomplete.zsh" "$TMP/zfunc" "$TMP/zout" \
+		'migratore up' 'migratore upgrade --rep' 'migratore upgrade --inventory f' \
+		'migratore rebuild ' 'migratore report ' 'migratore list --format t' \
+		'migratore --quiet dry_u' >/dev/null 2>&1; cat "$TMP/zout" 2>/dev/null)
+	if [ -z "$got" ]; then
+		skip "zsh has no zpty here" 1
+		return 0
+	fi
+	want=$(printf '[%s]\n' 'migratore upgrade ' 'migratore upgrade --report=' \
+		'migratore upgrade --inventory fleet.yaml ' 'migratore rebuild 1700000001 ' \
+		'migratore report merge ' 'migratore list --format text ' 'migratore --quiet dry_upgrade ')
+	is "$got" "$want" "zsh completes commands, options, files, ids and report merge after TAB"
 }
 
 check_dist
