@@ -174,5 +174,21 @@ like "$M_OUT" "^lite +sqlite +nothing-to-do " "the reachable target went on"
 lacks "$(cat "$W/secret.json" "$W"/logs/*.log)" "$T_SECRET" "the password is in neither the report nor the logs"
 contains "$(cat "$W/secret.json")" '"target": "postgres app:****@127.0.0.1:1/app"' "the report shows the masked target"
 
+# ---- on a terminal: the live line, colours unless NO_COLOR ----------------
+if command -v script >/dev/null; then
+	tty_run() { # [VAR=VALUE...]: the fleet's upgrade on a pseudo-terminal
+		(cd "$W" && env -i PATH="$PATH" HOME="$T_TMP/home" USER=itester "$@" \
+			script -qec "'$MIGRATORE' upgrade --inventory fleet.yaml" /dev/null)
+	}
+	out=$(tty_run TERM=xterm)
+	contains "$out" $'\r\033[K[  4/4] running 0, failed 0, elapsed 0:00' "tty: the live progress line"
+	contains "$out" $'\033[2mnothing-to-do\033[0m' "tty: the status in colour"
+	out=$(tty_run TERM=xterm NO_COLOR=1)
+	contains "$out" $'\r\033[K[' "NO_COLOR: still the live line"
+	lacks "$out" $'\033[2m' "NO_COLOR: no colour"
+else
+	skip "script (util-linux) not installed" 4
+fi
+
 check_no_password
 done_testing
