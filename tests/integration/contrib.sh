@@ -158,9 +158,13 @@ check_systemd() {
 			./migratore-fleet.service ./migratore-fleet.timer 2>&1)
 		ok $? "systemd-analyze verify accepts the service and the timer"
 		is "$out" "" "systemd-analyze verify has no warning"
-		out=$(cd "$u" && systemd-analyze security --offline=true \
-			--threshold=25 ./migratore-fleet.service 2>&1)
-		ok $? "systemd-analyze security rates the service 2.5 or better"
+		if systemd-analyze security --help 2>&1 | grep -q -- --offline; then
+			out=$(cd "$u" && systemd-analyze security --offline=true \
+				--threshold=25 ./migratore-fleet.service 2>&1)
+			ok $? "systemd-analyze security rates the service 2.5 or better"
+		else
+			skip "systemd-analyze security has no --offline (systemd < 250)" 1
+		fi
 		cal=$(sed -n 's/^OnCalendar=//p' "$sd/migratore-fleet.timer")
 		systemd-analyze calendar "$cal" >/dev/null 2>&1
 		ok $? "the timer's OnCalendar=$cal is a valid calendar event"
