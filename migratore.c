@@ -48,7 +48,7 @@ static const struct command {
 	{ "help", "[command]", K_HELP, 0, 1, "Prints this message, or the help of one command" },
 	{ "version", "", K_VERSION, 0, 0, "Prints the current version of migratore" },
 	{ "environ", "", K_ENVIRON, 0, 0, "Displays the resolved configuration and where each value came from" },
-	{ "list", "", K_DB, 0, 0, "Lists the executed migrations on the current database" },
+	{ "list", "[path]", K_DB, 0, 1, "Lists the executed migrations on the current database (flags changed files of path)" },
 	{ "errors", "", K_DB, 0, 0, "Lists the various errors from migration of the database" },
 	{ "trace", "<id>", K_DB, 1, 1, "Prints the traceback for the error execution with the provided id" },
 	{ "mark", "[path]", K_DB, 0, 1, "Marks all pending migrations as applied (Run Skip) using the directory" },
@@ -437,6 +437,20 @@ run_db(const struct options *o, const struct target *t)
 	if (command_needs_migrations(id) &&
 	    (r = load_migrations(path, &ms)) != 0)
 		return r;
+	/* list flags changed files: of the path given, else of the current
+	 * directory when it holds loadable migrations (list never needed a
+	 * migrations directory, so a failure here is not an error). */
+	if (id == CMD_LIST && o->args.n > 0 &&
+	    (r = load_migrations(path, &ms)) != 0)
+		return r;
+	if (id == CMD_LIST && o->args.n == 0) {
+		struct err ignored = ERR_INIT;
+
+		if (migset_load(".", &ms, &ignored) < 0 || ms->n == 0) {
+			migset_free(ms);
+			ms = NULL;
+		}
+	}
 	if (o->json)
 		ts.quiet = true;
 	textsink_init(&sink, &ts);

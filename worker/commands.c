@@ -160,6 +160,26 @@ check_runnable(struct cmdctx *c)
 	return 0;
 }
 
+/*
+ * Called once every check has passed and just before the first write:
+ * creates the bookkeeping table or adds missing columns, so a refused
+ * command (exit 1 or 3) leaves the database exactly as it was.
+ */
+static int
+writable(struct cmdctx *c)
+{
+	int r;
+
+	if ((r = ledger_ensure(c->db, &c->e)) < 0)
+		return r;
+	strv_release(&c->ledger.columns);
+	if ((r = db_columns(c->db, LEDGER_TABLE, &c->ledger.columns,
+			    &c->e)) < 0)
+		return r;
+	c->ledger.exists = true;
+	return 0;
+}
+
 static int
 cmd_upgrade(struct cmdctx *c)
 {
@@ -168,6 +188,8 @@ cmd_upgrade(struct cmdctx *c)
 
 	warn_drift(c);
 	if ((r = check_out_of_order(c)) < 0 || (r = check_runnable(c)) < 0)
+		return r;
+	if (c->plan.npending > 0 && (r = writable(c)) < 0)
 		return r;
 	for (i = 0; i < c->plan.npending; i++) {
 		r = runner_run(&c->runner, mig(c, c->plan.pending[i]), OP_RUN,
@@ -218,6 +240,8 @@ cmd_downgrade(struct cmdctx *c)
 			       "%s (%s) does not implement rollback: it has "
 			       "no 'rollback' section for engine %s",
 			       m->filename, m->uuid, c->t->engine);
+	if (writable(c) < 0)
+		return c->e.code;
 	return runner_run(&c->runner, m, OP_ROLLBACK, 0, true, &c->e);
 }
 
@@ -238,6 +262,8 @@ cmd_mark(struct cmdctx *c)
 	size_t i;
 	int r;
 
+	if (c->plan.npending > 0 && (r = writable(c)) < 0)
+		return r;
 	for (i = 0; i < c->plan.npending; i++) {
 		r = runner_run(&c->runner, mig(c, c->plan.pending[i]),
 			       OP_RUN_SKIP, 0, false, &c->e);
@@ -254,6 +280,8 @@ cmd_skip(struct cmdctx *c)
 		return err_set(&c->e, ERR_STATE,
 			       "no pending migration to skip in %s",
 			       c->ms->dir);
+	if (writable(c) < 0)
+		return c->e.code;
 	return runner_run(&c->runner, mig(c, c->plan.pending[0]), OP_RUN_SKIP,
 			  0, false, &c->e);
 }
@@ -279,6 +307,8 @@ cmd_rebuild(struct cmdctx *c)
 				     "%d were committed by the failed run",
 				     m->filename, from + 1, from);
 	}
+	if (writable(c) < 0)
+		return c->e.code;
 	return runner_run(&c->runner, m, OP_RUN_PARTIAL, from, false, &c->e);
 }
 
@@ -371,6 +401,8 @@ list_rows(struct cmdctx *c, bool errors)
 static int
 cmd_list(struct cmdctx *c)
 {
+	if (c->ms)
+		warn_drift(c);
 	return list_rows(c, false);
 }
 
@@ -424,8 +456,6 @@ command_prepare(struct cmdctx *c, const struct cmd_def *d)
 		if ((r = db_lock(c->db, c->t->lock_timeout, &c->e)) < 0)
 			return r;
 		c->locked = true;
-		if ((r = ledger_ensure(c->db, &c->e)) < 0)
-			return r;
 	} else if (d->probe) {
 		/* A dry run says whether the real one could start now: the
 		 * lock is tried without waiting and let go at once. */
@@ -436,7 +466,7 @@ command_prepare(struct cmdctx *c, const struct cmd_def *d)
 	}
 	if ((r = ledger_load(c->db, d->full, &c->ledger, &c->e)) < 0)
 		return r;
-	if (d->migrations)
+	if (c->ms)
 		plan_compute(c->ms, &c->ledger, c->t->engine, &c->plan);
 	return 0;
 }
@@ -479,7 +509,7 @@ command_run(enum command_id cmd, const struct target *t,
 		goto out;
 	c.runner.db = c.db;
 	r = d->fn(&c);
-	if (d->migrations)
+	if (ms)
 		count_pending(&c);
 out:
 	if (c.db) {

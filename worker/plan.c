@@ -122,17 +122,25 @@ int
 plan_resume_point(const struct ledger *l, const char *uuid)
 {
 	size_t i;
+	int best = 0;
 
+	/*
+	 * The error rows since the last success each say how far their
+	 * attempt got; the furthest wins. (A plain `upgrade` retried after a
+	 * MySQL failure fails at its first statement and commits nothing:
+	 * that must not forget what the first attempt committed.) A success
+	 * after them (a recovery Rollback, a completed rebuild) means the
+	 * next run starts afresh.
+	 */
 	for (i = l->n; i-- > 0;) {
 		const struct ledger_row *r = &l->v[i];
 
 		if (!r->uuid || strcmp(r->uuid, uuid) != 0)
 			continue;
-		/* A success after the error (a recovery Rollback, a rebuild
-		 * that completed) means the next run starts afresh. */
 		if (ledger_row_success(r))
-			return 0;
-		return r->committed > 0 ? (int)r->committed : 0;
+			break;
+		if (r->committed > best)
+			best = (int)r->committed;
 	}
-	return 0;
+	return best;
 }

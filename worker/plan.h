@@ -41,9 +41,9 @@ const struct ledger_row *plan_latest_success(const struct ledger *l,
 bool plan_uuid_applied(const struct ledger *l, const char *uuid);
 
 /*
- * Where `rebuild` resumes `run` (SPEC 4.2): the committed count of the
- * latest error row of uuid, unless a successful Rollback or any success
- * followed it; 0 when there is none.
+ * Where `rebuild` resumes `run` (SPEC 4.2): the highest committed count
+ * among the error rows of uuid since its latest successful row (a
+ * recovery Rollback or a completed run resets it); 0 when there is none.
  */
 int plan_resume_point(const struct ledger *l, const char *uuid);
 

@@ -188,6 +188,9 @@ Test(plan, resume_point_follows_the_latest_error_row)
 		     "a successful recovery resets the resume point");
 	row(&l, 1, "error", "Run Partial", NULL, 3);
 	cr_assert_eq(plan_resume_point(&l, u), 3);
+	row(&l, 1, "error", "Run", NULL, 0);
+	cr_assert_eq(plan_resume_point(&l, u), 3,
+		     "a retry that committed nothing keeps the resume point");
 	free(u);
 	ledger_release(&l);
 }
