@@ -104,7 +104,16 @@ static const char options_text[] =
     "  --engine, --db-url, --host, --port, --unix-socket, --db, --username,\n"
     "  --fs, --safe, --debug, --lock-timeout, --operator, --inventory =VALUE\n"
     "                           override the variable of the same name\n"
-    "                           (flags > environment > .env > defaults)\n";
+    "                           (flags > environment > .env > defaults)\n"
+    "\n"
+    "Fleet mode (--inventory FILE or INVENTORY; see migratore-inventory(5)):\n"
+    "  -i, --inventory FILE     run the command against every target of FILE\n"
+    "  -j, --jobs N             targets at once (default: 4 per CPU, at most 64)\n"
+    "      --select EXPR        only targets matching a name glob or tag:NAME\n"
+    "                           (repeatable; or'ed)\n"
+    "      --timeout DURATION   per-target limit: 90, 90s, 10m, 1h30m\n"
+    "      --report FILE        write the JSON report (mode 0600, atomic)\n"
+    "      --log-dir DIR        one log file per target\n";
 
 static const struct command *
 command_find(const char *name)
