@@ -74,6 +74,7 @@ static const struct field finished_fields[] = {
 	I64(u.finished.exit_code),
 	I64(u.finished.err_code),
 	STR(u.finished.error, PROTO_CAP_ERROR),
+	BOOL(u.finished.stopped),
 };
 
 #define NF(a) (sizeof(a) / sizeof((a)[0]))

@@ -98,6 +98,7 @@ struct proto_finished {
 	int64_t exit_code;
 	int64_t err_code;  /* ERR_* of the error that stopped the command */
 	char *error;
+	bool stopped;      /* it obeyed a stop request before a migration */
 };
 
 /*

@@ -110,6 +110,23 @@ terminate(struct slot *s, int sig)
 	}
 }
 
+/*
+ * The run is interrupted: ask the worker to stop before its next migration
+ * (SIGUSR1, to the worker alone: the program of an executable migration
+ * must finish). Only once it has sent STARTED, which says it listens;
+ * one that has not yet will be asked when it does.
+ */
+static void
+request_stop(struct slot *s)
+{
+	if (s->stop_sent || !slot_alive(s) || s->out->banner == NULL ||
+	    s->out->sent_signal != 0)
+		return;
+	log_debug("[%s] asking worker %ld to stop", s->t->name, (long)s->pid);
+	kill(s->pid, SIGUSR1);
+	s->stop_sent = true;
+}
+
 /* ---- watchers --------------------------------------------------------- */
 
 static void
@@ -141,6 +158,8 @@ dispatch(struct slot *s)
 		if (size == 0)
 			break;
 		outcome_apply(s->out, &m);
+		if (m.type == PROTO_STARTED && s->co->interrupted)
+			request_stop(s);
 		proto_msg_release(&m);
 		off += size;
 	}
@@ -391,11 +410,14 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	}
 	co->interrupted = w->signum;
 	for (i = 0; i < co->n; i++)
-		if (slot_alive(&co->slots[i]))
+		if (slot_alive(&co->slots[i])) {
 			co->slots[i].out->interrupted = true;
+			request_stop(&co->slots[i]);
+		}
 	progress_note(co->cfg->progress, ev_now(loop),
-		      "%s: starting no more targets; %zu running get %gs to "
-		      "finish (send it again to stop them now)",
+		      "%s: starting no more targets; %zu running stop after "
+		      "their current migration, within %gs (send it again to "
+		      "stop them now)",
 		      sig_name(w->signum), co->running, co->cfg->grace_term);
 	if (co->running > 0) {
 		ev_timer_set(&co->stop, co->cfg->grace_term, 0.);

@@ -7,8 +7,9 @@
  * grace_kill seconds). What it learns goes into each target's outcome.
  *
  * SIGINT and SIGTERM (ev_signal, not keeping the loop alive): no new target
- * starts; running workers get grace_term seconds to finish, then SIGTERM,
- * then SIGKILL after grace_kill. A second signal skips the wait that is in
+ * starts; running workers are asked (SIGUSR1) to stop after the migration
+ * they are running, and get grace_term seconds to do so; then SIGTERM, then
+ * SIGKILL after grace_kill. A second signal skips the wait that is in
  * progress. Targets never started stay "not reached".
  */
 #ifndef MIG_COORDINATOR_H

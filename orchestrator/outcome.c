@@ -263,6 +263,11 @@ classify_finished(struct outcome *o, enum command_id cmd)
 	o->rollbacks = f->rollbacks;
 	o->pending = f->pending;
 	o->exit_code = (int)f->exit_code;
+	if (f->stopped) {
+		o->status = OUT_INTERRUPTED;
+		o->reason = xstrdup(f->error ? f->error : "stopped");
+		return;
+	}
 	if (f->exit_code == 0) {
 		if (cmd == CMD_LIST || cmd == CMD_ERRORS || f->applied > 0 ||
 		    f->pending > 0 || o->results.n > 0)

@@ -19,8 +19,9 @@
  *   unreachable    the database could not be reached or refused the login
  *   locked         another run held the migration lock past lock_timeout
  *   interrupted    the run was interrupted (SIGINT/SIGTERM) while this
- *                  target was running, and its worker was terminated (by
- *                  the coordinator, or by the same signal sent to every
+ *                  target was running, and its worker stopped between two
+ *                  migrations when asked to, or was terminated (by the
+ *                  coordinator, or by the same signal sent to every
  *                  process, as a service manager does)
  *   not-reached    the run was interrupted before this target started
  */

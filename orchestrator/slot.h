@@ -49,6 +49,7 @@ struct slot {
 	int fd;                  /* read end of the frame pipe; -1 closed */
 	int log_fd;              /* held only between open and fork */
 	double timeout;          /* seconds; 0 = none */
+	bool stop_sent;          /* asked to stop between migrations */
 	ev_tstamp started_at;
 	struct buf in;           /* bytes read, not yet a whole frame */
 	ev_io io;

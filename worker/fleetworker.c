@@ -6,19 +6,68 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 #include "common/log.h"
+#include "common/xmalloc.h"
 #include "worker/framesink.h"
 #include "worker/textsink.h"
 #include "common/banned.h"
+
+/*
+ * The coordinator's stop request (SIGUSR1, sent when the run is
+ * interrupted): finish the migration in progress, then leave before the
+ * next one. A signal handler can only talk through a global flag.
+ */
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_stop_request(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
 
 /* Every event goes to the coordinator (a) and to the log (b). */
 struct tee {
 	struct sink a;
 	struct sink b;
+	struct framesink *fs;
+	FILE *log;
+	int applied; /* counted as the runner counts, for an early stop */
+	int failed;
+	int rollbacks;
 };
+
+/*
+ * Stop between two migrations: the previous one is committed and
+ * recorded, the next has not begun, so leaving now loses nothing. The
+ * connection and the migration lock go with the process.
+ */
+static void __attribute__((noreturn))
+stop_now(struct tee *t, const struct migration *next)
+{
+	struct run_summary sum;
+	char *why = xasprintf("stopped before %s: the run was interrupted",
+			      next->filename);
+
+	memset(&sum, 0, sizeof(sum));
+	sum.applied = t->applied;
+	sum.failed = t->failed;
+	sum.rollbacks = t->rollbacks;
+	sum.pending = -1; /* the plan is not known here */
+	sum.exit_code = EXIT_FAILED;
+	sum.error = why;
+	sum.err_code = ERR_STATE;
+	framesink_finished(t->fs, &sum, true);
+	fprintf(t->log, "== %s\n== exit %d\n", why, EXIT_FAILED);
+	fflush(t->log);
+	_exit(EXIT_FAILED);
+}
 
 static void
 tee_banner(void *ctx, const char *desc)
@@ -35,6 +84,9 @@ tee_step_begin(void *ctx, const struct migration *m, const char *operation,
 {
 	struct tee *t = ctx;
 
+	/* A recovery Rollback repairs a failure: it always runs. */
+	if (stop_requested && !recovery)
+		stop_now(t, m);
 	sink_step_begin(&t->a, m, operation, recovery);
 	sink_step_begin(&t->b, m, operation, recovery);
 }
@@ -53,6 +105,12 @@ tee_step_end(void *ctx, const struct step_result *r)
 {
 	struct tee *t = ctx;
 
+	if (r->ok)
+		t->applied++;
+	else
+		t->failed++;
+	if (r->ok && strcmp(r->operation, "Rollback") == 0)
+		t->rollbacks++;
 	sink_step_end(&t->a, r);
 	sink_step_end(&t->b, r);
 }
@@ -104,6 +162,7 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 	struct tee tee;
 	struct sink sink = { &tee_ops, &tee };
 	struct buf desc = BUF_INIT;
+	struct sigaction sa;
 	FILE *logfp;
 	int fd, code;
 
@@ -113,6 +172,11 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 	 * and the migration still finishes and is recorded.
 	 */
 	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_request;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
 	/* Close-on-exec: executable migrations get their own pipe. */
 	fd = fcntl(log_fd, F_DUPFD_CLOEXEC, 0);
 	logfp = fd >= 0 ? fdopen(fd, "w") : NULL;
@@ -121,6 +185,9 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 	log_set_stream(logfp);
 	log_set_context(t->name);
 
+	memset(&tee, 0, sizeof(tee));
+	tee.fs = &fs;
+	tee.log = logfp;
 	framesink_init(&tee.a, &fs, frame_fd);
 	ts.out = logfp;
 	ts.err = logfp;
@@ -132,6 +199,7 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 	fprintf(logfp, "== migratore %s: target %s, run %s, pid %ld\n",
 		command_name(cmd), t->name, o->run_id ? o->run_id : "-",
 		(long)getpid());
+	/* STARTED tells the coordinator the stop request is understood. */
 	framesink_started(&fs, desc.ptr);
 	buf_release(&desc);
 

@@ -5,6 +5,11 @@
  * to the coordinator (worker/framesink.h) and the human text of the
  * single-target mode into the target's log. Nothing reaches the terminal.
  *
+ * SIGUSR1 asks the worker to stop: it finishes the migration in progress
+ * (and its recovery, if any) and leaves before the next one, after a
+ * FINISHED frame marked stopped. SIGPIPE is ignored: a vanished
+ * coordinator does not cut a migration short.
+ *
  * Everything it needs (the target, the parsed migrations) was loaded by the
  * coordinator before the fork: the worker never reads the inventory or a
  * migration file again.

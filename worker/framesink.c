@@ -153,8 +153,9 @@ fs_warning(void *ctx, const char *msg)
 	fs_send_text(ctx, PROTO_WARNING, msg, strlen(msg));
 }
 
-static void
-fs_finished(void *ctx, const struct run_summary *s)
+void
+framesink_finished(struct framesink *fs, const struct run_summary *s,
+		   bool stopped)
 {
 	struct proto_msg m;
 
@@ -167,7 +168,14 @@ fs_finished(void *ctx, const struct run_summary *s)
 	m.u.finished.exit_code = s->exit_code;
 	m.u.finished.err_code = s->err_code;
 	m.u.finished.error = (char *)s->error;
-	fs_send(ctx, &m);
+	m.u.finished.stopped = stopped;
+	fs_send(fs, &m);
+}
+
+static void
+fs_finished(void *ctx, const struct run_summary *s)
+{
+	framesink_finished(ctx, s, false);
 }
 
 static const struct sink_ops framesink_ops = {

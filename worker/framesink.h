@@ -31,4 +31,9 @@ void framesink_release(struct framesink *fs);
 /* The STARTED frame: the worker's pid and the target's description. */
 void framesink_started(struct framesink *fs, const char *banner);
 
+/* The FINISHED frame; stopped says the worker obeyed a stop request
+ * (the sink's own finished callback sends stopped = false). */
+void framesink_finished(struct framesink *fs, const struct run_summary *s,
+			bool stopped);
+
 #endif

@@ -18,6 +18,12 @@ write_exec() { # DIR TS N BODY
 }
 write_exec "$W/short" 1700000100 1 'case "$1" in run) sleep 2;; esac'
 write_exec "$W/long" 1700000100 1 'case "$1" in run) echo $$ >"$FS/sleeper.pid"; exec sleep 60;; esac'
+mkdir -p "$W/two"
+write_exec "$W/two" 1700000100 1 'case "$1" in run) sleep 2;; esac'
+write_mig "$W/two" 1700000200 2 "after the slow one" <<'EOF'
+-- migratore: run
+CREATE TABLE t2 (id INTEGER PRIMARY KEY);
+EOF
 
 inventory() { # PATH
 	cat >"$W/fleet.yaml" <<EOF
@@ -32,13 +38,14 @@ targets:
 EOF
 }
 
-# run_bg: the binary in the background, one job at a time; PID in $P
+# run_bg [--jobs N]: the binary in the background, one job at a time unless
+# told otherwise; PID in $P
 run_bg() {
 	rm -rf "$W/db" "$W/logs" "$W/report.json" "$W/sleeper.pid"
 	mkdir -p "$W/db"
 	(cd "$W" && exec env -i PATH="$PATH" HOME="$T_TMP/home" USER=itester \
 		"$MIGRATORE" upgrade --inventory fleet.yaml --jobs 1 \
-		--report report.json --log-dir logs >"$W/out" 2>"$W/err") &
+		--report report.json --log-dir logs "$@" >"$W/out" 2>"$W/err") &
 	P=$!
 	bg_track $P
 }
@@ -80,6 +87,24 @@ is "$(ls "$W/db")" "t-1.db
 t-1.db.lock" "SIGINT: no other database was touched"
 is "$(sqlite3 "$W/db/t-1.db" "SELECT operation, result FROM migratore")" "Run|success" \
 	"SIGINT: the finished migration is recorded"
+
+# ---- SIGINT between two migrations: the worker stops at the boundary --------
+inventory two
+run_bg --jobs 2
+wait_for started || bail_out "the first worker never started"
+kill -INT "$P"
+finish
+is "$RC" 130 "SIGINT mid-target: exit 130"
+ok "$([ "$TOOK" -lt 6 ]; echo $?)" "SIGINT mid-target: the workers stopped without the grace period running out (${TOOK}s)"
+like "$OUT" "^t-1 +sqlite +interrupted +1 +- +0 .*stopped before 1700000200_m2.sql: the run was interrupted" \
+	"SIGINT mid-target: it finished the running migration and stopped before the next"
+like "$OUT" "^t-2 +sqlite +interrupted " "SIGINT mid-target: the other running target too"
+like "$OUT" "^t-3 +sqlite +not-reached " "SIGINT mid-target: the rest not reached"
+is "$(sqlite3 "$W/db/t-1.db" "SELECT uuid, operation, result FROM migratore")" "$(uid 1)|Run|success" \
+	"SIGINT mid-target: the finished migration is recorded, the next never began"
+is "$(sqlite3 "$W/db/t-1.db" "SELECT count(*) FROM sqlite_master WHERE name = 't2'")" 0 \
+	"SIGINT mid-target: the next migration did not run"
+like "$(cat "$W/logs/t-1.log")" "== stopped before 1700000200_m2.sql" "SIGINT mid-target: the log says where it stopped"
 
 # ---- SIGTERM: the same, exit 143 -------------------------------------------
 run_bg

@@ -159,6 +159,7 @@ Test(proto, finished_round_trip)
 	m.u.finished.exit_code = 1;
 	m.u.finished.err_code = ERR_FAILED;
 	m.u.finished.error = errline;
+	m.u.finished.stopped = true;
 	round_trip(&m, &back);
 	cr_assert_eq(back.u.finished.applied, 3);
 	cr_assert_eq(back.u.finished.failed, 1);
@@ -167,6 +168,7 @@ Test(proto, finished_round_trip)
 	cr_assert_eq(back.u.finished.exit_code, 1);
 	cr_assert_eq(back.u.finished.err_code, ERR_FAILED);
 	cr_assert_str_eq(back.u.finished.error, errline);
+	cr_assert(back.u.finished.stopped);
 	proto_msg_release(&back);
 }
 
@@ -399,7 +401,7 @@ Test(proto, trailing_bytes_are_refused)
 
 Test(proto, missing_fields_are_refused)
 {
-	/* FINISHED needs six integers and a string; give two integers */
+	/* FINISHED needs six integers, a string and a flag; give two */
 	unsigned char p[16] = { 0 };
 	struct err e = ERR_INIT;
 

@@ -126,6 +126,7 @@ enum scenario {
 	SC_PROTOCOL,
 	SC_INTERRUPTED,
 	SC_STOPPED_WITH_US,
+	SC_STOP_REQUEST,
 	SC_SIGINT_ALONE,
 	SC_NOT_REACHED,
 	SC_SETUP,
@@ -224,6 +225,14 @@ build(struct outcome *o, enum scenario sc)
 		o->interrupted = true; /* systemd's SIGTERM to the cgroup */
 		f_killed(o, SIGTERM);
 		break;
+	case SC_STOP_REQUEST: /* obeyed SIGUSR1 between two migrations */
+		f_step(o, "Run", "1_a.sql", true, false, NULL);
+		f_finished(o, 1, 0, 0, -1, 1, ERR_STATE,
+			   "stopped before 2_b.sql: the run was interrupted");
+		o->fin.stopped = true;
+		o->interrupted = true;
+		f_exit(o, 1);
+		break;
 	case SC_SIGINT_ALONE:
 		f_killed(o, SIGINT); /* not an interruption of the run */
 		break;
@@ -268,6 +277,8 @@ static const struct class_case class_cases[] = {
 	  SIGKILL, 0, -1 },
 	{ SC_STOPPED_WITH_US, CMD_UPGRADE, OUT_INTERRUPTED,
 	  "run interrupted: worker killed by SIGTERM", 143, SIGTERM, 0, -1 },
+	{ SC_STOP_REQUEST, CMD_UPGRADE, OUT_INTERRUPTED,
+	  "stopped before 2_b.sql", 1, 0, 1, -1 },
 	{ SC_SIGINT_ALONE, CMD_UPGRADE, OUT_CRASHED,
 	  "killed by signal 2 (SIGINT)", 130, SIGINT, 0, -1 },
 	{ SC_NOT_REACHED, CMD_UPGRADE, OUT_NOT_REACHED, "not started",
