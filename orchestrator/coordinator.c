@@ -4,9 +4,9 @@
 #include "orchestrator/coordinator.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -134,7 +134,9 @@ protocol_error(struct slot *s, const struct err *e)
 {
 	if (s->out->protocol_error == NULL)
 		s->out->protocol_error = xstrdup(e->msg);
-	log_warn("[%s] worker %ld: %s", s->t->name, (long)s->pid, e->msg);
+	progress_note(s->co->cfg->progress, ev_now(s->co->loop),
+		      "warning: [%s] worker %ld: %s", s->t->name, (long)s->pid,
+		      e->msg);
 }
 
 /* Dispatch every whole frame in s->in; false on a bad frame. */
