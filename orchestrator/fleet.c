@@ -378,9 +378,7 @@ fleet_report(struct fleet *f, const struct report *r)
 	}
 	fflush(stdout);
 	if (fo->report) {
-		buf_reset(&out);
-		report_json(r, &out);
-		if (report_file_commit(&f->rf, &out, &e) < 0) {
+		if (report_file_write(&f->rf, r, &e) < 0) {
 			print_err("", &e);
 			if (code == EXIT_OK)
 				code = EXIT_FAILED;

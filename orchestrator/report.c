@@ -318,8 +318,15 @@ json_target(struct json *j, const struct report_row *row)
 	buf_release(&desc);
 }
 
-void
-report_json(const struct report *r, struct buf *out)
+/* Rendered text is handed to flush (when given) target by target, so that
+ * a report of 10,000 targets never sits in memory whole. */
+typedef int (*flush_fn)(void *ctx, struct buf *b);
+
+#define FLUSH_AT 65536
+
+static int
+render_json(const struct report *r, struct buf *out, flush_fn flush,
+	    void *ctx)
 {
 	struct json j;
 	size_t i;
@@ -343,11 +350,22 @@ report_json(const struct report *r, struct buf *out)
 	json_options(&j, r);
 	json_totals(&j, r);
 	json_array_begin(&j, "targets");
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		json_target(&j, &r->rows[i]);
+		/* the writer keeps its state apart from the text */
+		if (flush && out->len >= FLUSH_AT && flush(ctx, out) < 0)
+			return -1;
+	}
 	json_array_end(&j);
 	json_object_end(&j);
 	buf_addc(out, '\n');
+	return flush ? flush(ctx, out) : 0;
+}
+
+void
+report_json(const struct report *r, struct buf *out)
+{
+	render_json(r, out, NULL, NULL);
 }
 
 /* ---- the file ------------------------------------------------------------- */
@@ -399,13 +417,13 @@ sync_dir(const char *path)
 	free(copy);
 }
 
-int
-report_file_commit(struct report_file *f, const struct buf *data,
-		   struct err *e)
+/* fsync, close, rename: after this the report is there, whole, or not. */
+static int
+file_finish(struct report_file *f, bool written, struct err *e)
 {
 	int r = 0;
 
-	if (write_all(f->fd, data->ptr, data->len) < 0 || fsync(f->fd) < 0)
+	if (!written || fsync(f->fd) < 0)
 		r = err_set(e, ERR_IO, "writing the report %s: %s", f->tmp,
 			    strerror(errno));
 	if (close(f->fd) < 0 && r == 0)
@@ -421,6 +439,34 @@ report_file_commit(struct report_file *f, const struct buf *data,
 		sync_dir(f->path);
 	}
 	return r;
+}
+
+int
+report_file_commit(struct report_file *f, const struct buf *data,
+		   struct err *e)
+{
+	return file_finish(f, write_all(f->fd, data->ptr, data->len) == 0, e);
+}
+
+static int
+flush_to_file(void *ctx, struct buf *b)
+{
+	struct report_file *f = ctx;
+	int r = write_all(f->fd, b->ptr, b->len);
+
+	buf_reset(b);
+	return r;
+}
+
+int
+report_file_write(struct report_file *f, const struct report *r,
+		  struct err *e)
+{
+	struct buf b = BUF_INIT;
+	int rc = render_json(r, &b, flush_to_file, f);
+
+	buf_release(&b);
+	return file_finish(f, rc == 0, e);
 }
 
 void

@@ -99,6 +99,11 @@ struct report_file {
 #define REPORT_FILE_INIT { NULL, NULL, -1 }
 
 int report_file_open(struct report_file *f, const char *path, struct err *e);
+/* Write r's JSON report (rendered and written target by target) and
+ * rename it into place. */
+int report_file_write(struct report_file *f, const struct report *r,
+		      struct err *e);
+/* The same with text already rendered. */
 int report_file_commit(struct report_file *f, const struct buf *data,
 		       struct err *e);
 /* Remove the temporary file if it is still there; free the names. */

@@ -636,6 +636,40 @@ Test(report, file_is_written_atomically_with_mode_0600)
 	buf_release(&back);
 }
 
+Test(report, file_written_in_pieces_equals_the_rendered_report)
+{
+	char dir[] = "/tmp/test_report.XXXXXX";
+	struct report_file rf = REPORT_FILE_INIT;
+	struct buf want = BUF_INIT, got = BUF_INIT;
+	struct report_row rows[800];
+	struct err e = ERR_INIT;
+	struct fixture f;
+	char *path = NULL;
+	size_t i;
+
+	fixture_build(&f);
+	for (i = 0; i < 800; i++)
+		rows[i] = f.rows[i % 4];
+	f.r.rows = rows;
+	f.r.n = 800;
+	report_json(&f.r, &want);
+	cr_assert_gt(want.len, 4 * 65536, "big enough to be flushed often");
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert(asprintf(&path, "%s/r.json", dir) > 0);
+	cr_assert_eq(report_file_open(&rf, path, &e), 0, "%s", e.msg);
+	cr_assert_eq(report_file_write(&rf, &f.r, &e), 0, "%s", e.msg);
+	report_file_release(&rf);
+	cr_assert_eq(buf_read_file(&got, path), 0);
+	cr_assert_eq(got.len, want.len);
+	cr_assert(memcmp(got.ptr, want.ptr, want.len) == 0);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	buf_release(&want);
+	buf_release(&got);
+	fixture_release(&f);
+}
+
 Test(report, unwritable_report_path_is_a_usage_error)
 {
 	struct report_file rf = REPORT_FILE_INIT;
