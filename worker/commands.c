@@ -160,6 +160,18 @@ check_runnable(struct cmdctx *c)
 	return 0;
 }
 
+/* A stop request between two migrations: leave before m. */
+static bool
+stop_before(struct cmdctx *c, const struct migration *m)
+{
+	if (c->o->stop == NULL || *c->o->stop == 0)
+		return false;
+	c->sum.stopped = true;
+	err_set(&c->e, ERR_STATE, "stopped before %s: the run was interrupted",
+		m->filename);
+	return true;
+}
+
 /*
  * Called once every check has passed and just before the first write:
  * creates the bookkeeping table or adds missing columns, so a refused
@@ -192,6 +204,10 @@ cmd_upgrade(struct cmdctx *c)
 	if (c->plan.npending > 0 && (r = writable(c)) < 0)
 		return r;
 	for (i = 0; i < c->plan.npending; i++) {
+		if (stop_before(c, mig(c, c->plan.pending[i]))) {
+			c->sum.pending = (int)(c->plan.npending - i);
+			return c->e.code;
+		}
 		r = runner_run(&c->runner, mig(c, c->plan.pending[i]), OP_RUN,
 			       0, false, &c->e);
 		if (r < 0) {
@@ -265,6 +281,8 @@ cmd_mark(struct cmdctx *c)
 	if (c->plan.npending > 0 && (r = writable(c)) < 0)
 		return r;
 	for (i = 0; i < c->plan.npending; i++) {
+		if (stop_before(c, mig(c, c->plan.pending[i])))
+			return c->e.code;
 		r = runner_run(&c->runner, mig(c, c->plan.pending[i]),
 			       OP_RUN_SKIP, 0, false, &c->e);
 		if (r < 0)

@@ -9,6 +9,7 @@
 #ifndef MIG_COMMANDS_H
 #define MIG_COMMANDS_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "config/target.h"
@@ -34,6 +35,12 @@ struct cmd_opts {
 	bool allow_out_of_order;
 	const char *run_id;      /* written to every row */
 	const char *host;        /* written to every row */
+	/*
+	 * Set (by a signal handler) to ask the command to stop before its
+	 * next migration: the one in progress finishes and is recorded, the
+	 * lock is released and the connection closed. NULL = never.
+	 */
+	const volatile sig_atomic_t *stop;
 };
 
 /* Parse a command name ("dry_upgrade"); false when it is not one. */

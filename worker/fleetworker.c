@@ -20,8 +20,9 @@
 
 /*
  * The coordinator's stop request (SIGUSR1, sent when the run is
- * interrupted): finish the migration in progress, then leave before the
- * next one. A signal handler can only talk through a global flag.
+ * interrupted): the command finishes the migration in progress and stops
+ * before the next one (cmd_opts.stop), releasing its lock and closing its
+ * connection. A signal handler can only talk through a global flag.
  */
 static volatile sig_atomic_t stop_requested;
 
@@ -38,36 +39,7 @@ struct tee {
 	struct sink b;
 	struct framesink *fs;
 	FILE *log;
-	int applied; /* counted as the runner counts, for an early stop */
-	int failed;
-	int rollbacks;
 };
-
-/*
- * Stop between two migrations: the previous one is committed and
- * recorded, the next has not begun, so leaving now loses nothing. The
- * connection and the migration lock go with the process.
- */
-static void __attribute__((noreturn))
-stop_now(struct tee *t, const struct migration *next)
-{
-	struct run_summary sum;
-	char *why = xasprintf("stopped before %s: the run was interrupted",
-			      next->filename);
-
-	memset(&sum, 0, sizeof(sum));
-	sum.applied = t->applied;
-	sum.failed = t->failed;
-	sum.rollbacks = t->rollbacks;
-	sum.pending = -1; /* the plan is not known here */
-	sum.exit_code = EXIT_FAILED;
-	sum.error = why;
-	sum.err_code = ERR_STATE;
-	framesink_finished(t->fs, &sum, true);
-	fprintf(t->log, "== %s\n== exit %d\n", why, EXIT_FAILED);
-	fflush(t->log);
-	_exit(EXIT_FAILED);
-}
 
 static void
 tee_banner(void *ctx, const char *desc)
@@ -84,9 +56,6 @@ tee_step_begin(void *ctx, const struct migration *m, const char *operation,
 {
 	struct tee *t = ctx;
 
-	/* A recovery Rollback repairs a failure: it always runs. */
-	if (stop_requested && !recovery)
-		stop_now(t, m);
 	sink_step_begin(&t->a, m, operation, recovery);
 	sink_step_begin(&t->b, m, operation, recovery);
 }
@@ -105,12 +74,6 @@ tee_step_end(void *ctx, const struct step_result *r)
 {
 	struct tee *t = ctx;
 
-	if (r->ok)
-		t->applied++;
-	else
-		t->failed++;
-	if (r->ok && strcmp(r->operation, "Rollback") == 0)
-		t->rollbacks++;
 	sink_step_end(&t->a, r);
 	sink_step_end(&t->b, r);
 }
@@ -157,6 +120,7 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 		 enum command_id cmd, const struct cmd_opts *o, int frame_fd,
 		 int log_fd)
 {
+	struct cmd_opts opts;
 	struct framesink fs;
 	struct textsink ts;
 	struct tee tee;
@@ -203,7 +167,9 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 	framesink_started(&fs, desc.ptr);
 	buf_release(&desc);
 
-	code = command_run(cmd, t, ms, o, &sink);
+	opts = *o;
+	opts.stop = &stop_requested;
+	code = command_run(cmd, t, ms, &opts, &sink);
 
 	fprintf(logfp, "== exit %d\n", code);
 	if (logfp != stderr)

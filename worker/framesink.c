@@ -175,7 +175,7 @@ framesink_finished(struct framesink *fs, const struct run_summary *s,
 static void
 fs_finished(void *ctx, const struct run_summary *s)
 {
-	framesink_finished(ctx, s, false);
+	framesink_finished(ctx, s, s->stopped);
 }
 
 static const struct sink_ops framesink_ops = {

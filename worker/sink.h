@@ -41,6 +41,7 @@ struct run_summary {
 	int exit_code;
 	const char *error; /* why the command stopped, if it failed */
 	int err_code;      /* ERR_* of that error, 0 if none */
+	bool stopped;      /* obeyed a stop request between two migrations */
 };
 
 struct sink_ops {
