@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "common/runinfo.h"
 #include "common/strv.h"
 #include "common/xmalloc.h"
 #include "config/settings.h"
@@ -324,19 +324,6 @@ parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-static const char *
-login_name(void)
-{
-	struct passwd *pw;
-	const char *s;
-
-	if ((s = getenv("USER")) != NULL && *s)
-		return s;
-	if ((pw = getpwuid(getuid())) != NULL)
-		return pw->pw_name;
-	return "unknown";
-}
-
 /* Resolve the single target; prints the error itself. */
 static int
 load_target(const struct options *o, struct target **out)
@@ -356,7 +343,7 @@ load_target(const struct options *o, struct target **out)
 	in.envp = environ;
 	in.flags = &o->flags;
 	in.cwd = cwd;
-	in.login = login_name();
+	in.login = runinfo_login();
 	in.dotenv_name = ".env";
 	if ((r = buf_read_file(&dotenv, ".env")) == 0)
 		in.dotenv_text = dotenv.ptr;
@@ -395,25 +382,6 @@ load_migrations(const char *dir, struct migset **out)
 	return 0;
 }
 
-static void
-make_run_id(char *out, size_t size)
-{
-	unsigned char rnd[4] = { 0 };
-	struct tm tm;
-	time_t now = time(NULL);
-	int fd;
-
-	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) >= 0) {
-		if (read(fd, rnd, sizeof(rnd)) != (ssize_t)sizeof(rnd))
-			memset(rnd, 0, sizeof(rnd));
-		close(fd);
-	}
-	gmtime_r(&now, &tm);
-	xsnprintf(out, size, "%04d%02d%02dT%02d%02d%02dZ-%02x%02x%02x%02x",
-		  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		  tm.tm_min, tm.tm_sec, rnd[0], rnd[1], rnd[2], rnd[3]);
-}
-
 static int
 run_db(const struct options *o, const struct target *t)
 {
@@ -422,7 +390,7 @@ run_db(const struct options *o, const struct target *t)
 	struct sink sink;
 	struct cmd_opts co;
 	enum command_id id;
-	char run_id[64], host[256];
+	char run_id[RUNINFO_ID_MAX], host[RUNINFO_HOST_MAX];
 	const char *path = ".";
 	int r;
 
@@ -437,11 +405,9 @@ run_db(const struct options *o, const struct target *t)
 		path = o->args.v[0];
 	co.json = o->json;
 	co.allow_out_of_order = o->allow_out_of_order;
-	make_run_id(run_id, sizeof(run_id));
+	runinfo_run_id(time(NULL), run_id, sizeof(run_id));
 	co.run_id = run_id;
-	if (gethostname(host, sizeof(host)) != 0)
-		xsnprintf(host, sizeof(host), "unknown");
-	host[sizeof(host) - 1] = '\0';
+	runinfo_host(host, sizeof(host));
 	co.host = host;
 	if (command_needs_migrations(id) &&
 	    (r = load_migrations(path, &ms)) != 0)

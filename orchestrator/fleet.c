@@ -7,13 +7,11 @@
 
 #include "orchestrator/fleet.h"
 
-#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +24,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "common/runinfo.h"
 #include "common/xmalloc.h"
 #include "config/inventory.h"
 #include "config/settings.h"
@@ -59,8 +58,8 @@ struct fleet {
 	struct outcome *outs;
 	char **logs;
 	struct report_file rf;
-	char run_id[64];
-	char host[256];
+	char run_id[RUNINFO_ID_MAX];
+	char host[RUNINFO_HOST_MAX];
 };
 
 static void
@@ -70,19 +69,6 @@ print_err(const char *prefix, const struct err *e)
 
 	err_text(e, text, sizeof(text));
 	fprintf(stderr, "migratore: error: %s%s\n", prefix, text);
-}
-
-static const char *
-login_name(void)
-{
-	struct passwd *pw;
-	const char *s;
-
-	if ((s = getenv("USER")) != NULL && *s)
-		return s;
-	if ((pw = getpwuid(getuid())) != NULL)
-		return pw->pw_name;
-	return "unknown";
 }
 
 /* Inventory and --select; every problem printed. */
@@ -119,7 +105,7 @@ fleet_load(struct fleet *f)
 	}
 	for (i = 0; i < f->n; i++)
 		if (f->sel[i]->operator_name == NULL) {
-			f->sel[i]->operator_name = xstrdup(login_name());
+			f->sel[i]->operator_name = xstrdup(runinfo_login());
 			f->sel[i]->source[CFG_OPERATOR] = SRC_DEFAULT;
 		}
 	return 0;
@@ -251,22 +237,8 @@ fleet_outputs(struct fleet *f)
 static void
 make_run_id(struct fleet *f, time_t now)
 {
-	unsigned char rnd[4] = { 0 };
-	struct tm tm;
-	char ts[32];
-
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
-		/* Time and pid still make a collision unlikely. */
-		uint32_t x = (uint32_t)getpid() * 2654435761u;
-
-		memcpy(rnd, &x, sizeof(rnd));
-	}
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm);
-	xsnprintf(f->run_id, sizeof(f->run_id), "%s-%02x%02x%02x%02x", ts,
-		  rnd[0], rnd[1], rnd[2], rnd[3]);
-	if (gethostname(f->host, sizeof(f->host) - 1) < 0)
-		xsnprintf(f->host, sizeof(f->host), "unknown");
+	runinfo_run_id(now, f->run_id, sizeof(f->run_id));
+	runinfo_host(f->host, sizeof(f->host));
 }
 
 static size_t
