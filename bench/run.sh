@@ -377,6 +377,14 @@ memory() {
 	# RSSHOOK_WORKERS: each worker reports its private memory as it exits.
 	RSSHOOK_WORKERS=1 measure 1 - "memory: dry_upgrade, new targets" migratore "${n}x$M" "$jobs" "$n" -- \
 		"$bin" dry_upgrade --inventory "$work/mem/inv.yaml" --jobs "$jobs" -q
+	# The nightly case: every target up to date. One database upgraded by
+	# migratore, copied to every path (tee writes many copies at once).
+	DB=$work/mem/src.db "$bin" -q upgrade "$work/mig-$M/migratore" >/dev/null
+	seq -f "$work/mem/t%0${w}g.db" 1 "$n" |
+		xargs -n 500 sh -c 'tee "$@" <"$0" >/dev/null' "$work/mem/src.db"
+	RSSHOOK_WORKERS=1 measure 1 - "memory: upgrade, nothing pending" migratore "${n}x$M" "$jobs" "$n" -- \
+		"$bin" upgrade --inventory "$work/mem/inv.yaml" --jobs "$jobs" -q
+	verify sqlite migratore "$M" "$work/mem/t$last.db"
 }
 
 # ---- the table ---------------------------------------------------------------
@@ -386,16 +394,18 @@ print_table() {
 	function mb(kb) { return kb <= 0 ? "-" : sprintf("%.1f", kb / 1024) }
 	{ row[NR] = $0; if ($2 == "floor") floor[$1] = $5 / $6; if ($2 == "migratore") mig[$1] = $5 / $6 }
 	END {
-		printf "%-36s %-18s %-9s %3s %8s %9s %6s %7s %8s %8s %6s\n", "scenario", "tool",
-			"targets×m", "par", "wall s", "ms/target", "×floor", "coordMB", "workerMB", "wPrivMB", "÷migr"
+		printf "%-36s %-16s %-9s %3s %8s %9s %8s %6s %7s %8s %7s %6s\n", "scenario", "tool",
+			"targets×m", "par", "wall s", "ms/target", "ovh ms/t", "×floor", "coordMB", "workerMB",
+			"wPrivMB", "÷migr"
 		for (i = 1; i <= NR; i++) {
 			split(row[i], f, "\t")
 			ratio = (f[1] in floor && floor[f[1]] > 0) ? sprintf("%.2f", (f[5] / f[6]) / floor[f[1]]) : "-"
+			ovh = (f[1] in floor) ? sprintf("%.3f", (f[5] / f[6] - floor[f[1]]) * 1000) : "-"
 			# no report from the hook (a static binary): the whole tree, starred
 			coord = f[7] < 0 ? mb(f[9]) "*" : mb(f[7])
 			vs = (f[1] in mig && f[2] != "migratore" && mig[f[1]] > 0) ? sprintf("%.1f", (f[5] / f[6]) / mig[f[1]]) : "-"
-			printf "%-36s %-18s %-9s %3s %8.3f %9.3f %6s %7s %8s %8s %6s\n", f[1], f[2], f[3], f[4],
-				f[5], f[5] * 1000 / f[6], ratio, coord, mb(f[8]), mb(f[10]), vs
+			printf "%-36s %-16s %-9s %3s %8.3f %9.3f %8s %6s %7s %8s %7s %6s\n", f[1], f[2], f[3], f[4],
+				f[5], f[5] * 1000 / f[6], ovh, ratio, coord, mb(f[8]), mb(f[10]), vs
 		}
 	}' "$results"
 }
