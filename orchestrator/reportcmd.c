@@ -1,0 +1,292 @@
+/* `migratore report merge|render`: merge fleet reports and render them as
+ * JUnit XML and HTML, from the command line. */
+#include "config.h"
+
+#include "orchestrator/reportcmd.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/strv.h"
+#include "common/xmalloc.h"
+#include "orchestrator/html.h"
+#include "orchestrator/junit.h"
+#include "orchestrator/reportdoc.h"
+#include "common/banned.h"
+
+const char reportcmd_usage[] =
+	"Usage: migratore report merge OUT.json REPORT.json... "
+	"[--junit FILE] [--html FILE]\n"
+	"       migratore report render REPORT.json [--junit FILE] "
+	"[--html FILE]\n"
+	"\n"
+	"merge   combine the JSON reports of several fleet runs (shards, a run\n"
+	"        and its --resume) into OUT.json; exit 0 when every target is\n"
+	"        ok or nothing-to-do, else 1\n"
+	"render  write a report as JUnit XML (--junit) and/or one\n"
+	"        self-contained HTML page (--html)\n"
+	"A FILE of '-' is standard output. See docs/reports.md.\n";
+
+struct reportcmd {
+	const char *verb;
+	struct strv files; /* positional: OUT.json then inputs, or the input */
+	const char *junit;
+	const char *html;
+	bool help;
+};
+
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "migratore report: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", reportcmd_usage);
+	return EXIT_USAGE;
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Options anywhere after the verb; "--" ends them. */
+static int
+parse(struct reportcmd *c, int argc, char **argv)
+{
+	bool opts = true;
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i], **dst = NULL;
+
+		if (opts && strcmp(a, "--") == 0) {
+			opts = false;
+			continue;
+		}
+		if (!opts || a[0] != '-' || strcmp(a, "-") == 0) {
+			strv_push(&c->files, a);
+			continue;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			c->help = true;
+			continue;
+		}
+		if (strncmp(a, "--junit", 7) == 0 && (a[7] == '\0' || a[7] == '='))
+			dst = &c->junit;
+		else if (strncmp(a, "--html", 6) == 0 &&
+			 (a[6] == '\0' || a[6] == '='))
+			dst = &c->html;
+		else
+			return usage("unknown option '%s'", a);
+		if (strchr(a, '='))
+			*dst = strchr(a, '=') + 1;
+		else if (i + 1 < argc)
+			*dst = argv[++i];
+		else
+			return usage("%s needs a file", a);
+		if (**dst == '\0')
+			return usage("%s needs a file", a);
+	}
+	return 0;
+}
+
+/* Write data to path ("-": stdout) atomically; 0 or an exit code. */
+static int
+write_output(const char *path, const struct buf *data)
+{
+	char *tmp = NULL;
+	int fd = -1, r = 0;
+
+	if (strcmp(path, "-") == 0) {
+		if (fwrite(data->ptr, 1, data->len, stdout) != data->len ||
+		    fflush(stdout) != 0)
+			r = -1;
+		goto out;
+	}
+	tmp = xasprintf("%s.tmp.XXXXXX", path);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		free(tmp);
+		tmp = NULL;
+		r = -1;
+		goto out;
+	}
+	if (fchmod(fd, 0600) < 0 || write_all(fd, data->ptr, data->len) < 0 ||
+	    fsync(fd) < 0)
+		r = -1;
+	if (close(fd) < 0)
+		r = -1;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -1;
+out:
+	if (r < 0) {
+		fprintf(stderr, "migratore report: cannot write %s: %s\n",
+			path, strerror(errno));
+		if (tmp)
+			unlink(tmp);
+	}
+	free(tmp);
+	return r < 0 ? EXIT_FAILED : 0;
+}
+
+/* The JUnit and HTML renderings asked for; 0 or an exit code. */
+static int
+render(const struct reportcmd *c, const struct json_value *report)
+{
+	struct buf out = BUF_INIT;
+	int r = 0;
+
+	if (c->junit) {
+		junit_render(report, &out);
+		r = write_output(c->junit, &out);
+		buf_reset(&out);
+	}
+	if (c->html && r == 0) {
+		html_render(report, &out);
+		r = write_output(c->html, &out);
+	}
+	buf_release(&out);
+	return r;
+}
+
+static int
+load_error(const struct err *e)
+{
+	char text[ERR_TEXT_MAX];
+
+	err_text(e, text, sizeof(text));
+	fprintf(stderr, "migratore report: error: %s\n", text);
+	return e->code == ERR_USAGE ? EXIT_USAGE : EXIT_CONFIG;
+}
+
+static int
+run_render(const struct reportcmd *c)
+{
+	struct reportdoc *doc = NULL;
+	struct err e = ERR_INIT;
+	int r;
+
+	if (c->files.n != 1)
+		return usage("render takes one report%s",
+			     c->files.n ? ", not several" : "");
+	if (c->junit == NULL && c->html == NULL)
+		return usage("nothing to render: give --junit FILE and/or "
+			     "--html FILE");
+	if (reportdoc_load(c->files.v[0], &doc, &e) < 0)
+		return load_error(&e);
+	r = render(c, doc->root);
+	reportdoc_free(doc);
+	return r;
+}
+
+static int
+merge_and_write(const struct reportcmd *c, struct reportdoc **docs,
+		size_t n, int *exit_code)
+{
+	struct reportdoc *merged = NULL;
+	struct strv notes = STRV_INIT;
+	struct buf json = BUF_INIT;
+	struct err e = ERR_INIT;
+	size_t i;
+	int r;
+
+	if (reportdoc_merge(docs, n, &json, exit_code, &notes, &e) < 0) {
+		r = load_error(&e);
+		goto out;
+	}
+	for (i = 0; i < notes.n; i++)
+		fprintf(stderr, "migratore report: %s\n", notes.v[i]);
+	if ((r = write_output(c->files.v[0], &json)) != 0)
+		goto out;
+	/* Render what was written: the merged document is the one model. */
+	if (reportdoc_parse(json.ptr, json.len, c->files.v[0], &merged,
+			    &e) < 0) {
+		r = load_error(&e);
+		goto out;
+	}
+	r = render(c, merged->root);
+out:
+	reportdoc_free(merged);
+	strv_release(&notes);
+	buf_release(&json);
+	return r;
+}
+
+static int
+run_merge(const struct reportcmd *c)
+{
+	struct reportdoc **docs;
+	struct err e = ERR_INIT;
+	size_t i, n;
+	int r = 0, exit_code = 0;
+
+	if (c->files.n < 2)
+		return usage("merge takes OUT.json and at least one report");
+	n = c->files.n - 1;
+	docs = xcalloc(n, sizeof(*docs));
+	for (i = 0; i < n && r == 0; i++)
+		if (reportdoc_load(c->files.v[i + 1], &docs[i], &e) < 0)
+			r = load_error(&e);
+	if (r == 0)
+		r = merge_and_write(c, docs, n, &exit_code);
+	for (i = 0; i < n; i++)
+		reportdoc_free(docs[i]);
+	free(docs);
+	return r != 0 ? r : exit_code;
+}
+
+int
+reportcmd_main(int argc, char **argv)
+{
+	struct reportcmd c = { 0 };
+	int r;
+
+	if (argc < 2)
+		return usage("a subcommand is needed: merge or render");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(reportcmd_usage, stdout);
+		return EXIT_OK;
+	}
+	c.verb = argv[1];
+	strv_init(&c.files);
+	if ((r = parse(&c, argc, argv)) == 0 && c.help) {
+		fputs(reportcmd_usage, stdout);
+	} else if (r == 0) {
+		if (strcmp(c.verb, "merge") == 0)
+			r = run_merge(&c);
+		else if (strcmp(c.verb, "render") == 0)
+			r = run_render(&c);
+		else
+			r = usage("unknown subcommand '%s' (merge or render)",
+				  c.verb);
+	}
+	strv_release(&c.files);
+	return r;
+}

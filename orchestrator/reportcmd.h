@@ -1,0 +1,31 @@
+/*
+ * `migratore report`: work on fleet reports after the run (docs/reports.md).
+ *
+ *   migratore report merge OUT.json A.json B.json ... [--junit FILE] [--html FILE]
+ *   migratore report render REPORT.json [--junit FILE] [--html FILE]
+ *
+ * merge writes the merged JSON report (reportdoc_merge) to OUT.json and,
+ * when asked, its JUnit and HTML renderings; render writes the renderings
+ * of one report. A FILE of "-" is stdout. Files are written atomically
+ * (a temporary file in the same directory, fsync'ed, renamed), mode 0600
+ * like the fleet's report: they hold the same information.
+ *
+ * Exit codes: merge exits like a fleet run over the merged targets, 0 when
+ * every target is ok or nothing-to-do, else 1; render exits 0 once
+ * rendered. Either: 1 when an output could not be written, 2 for a usage
+ * error, 3 when an input is missing, unreadable or not a valid report
+ * (the message names the file, line and column).
+ *
+ * This is a command's main: it prints (results to the files, diagnostics
+ * and notes to stderr, help to stdout) and is called by migratore.c with
+ * argv[0] = "report".
+ */
+#ifndef MIG_REPORTCMD_H
+#define MIG_REPORTCMD_H
+
+int reportcmd_main(int argc, char **argv);
+
+/* The usage lines, for `migratore help report`. */
+extern const char reportcmd_usage[];
+
+#endif
