@@ -117,12 +117,12 @@ parse(struct reportcmd *c, int argc, char **argv)
 	return 0;
 }
 
-/* Write data to path ("-": stdout) atomically; 0 or an exit code. */
+/* Write data to path ("-": stdout) atomically, mode 0600. */
 static int
-write_output(const char *path, const struct buf *data)
+write_output(const char *path, const struct buf *data, struct err *e)
 {
 	char *tmp = NULL;
-	int fd = -1, r = 0;
+	int fd, r = 0, saved;
 
 	if (strcmp(path, "-") == 0) {
 		if (fwrite(data->ptr, 1, data->len, stdout) != data->len ||
@@ -146,43 +146,65 @@ write_output(const char *path, const struct buf *data)
 		r = -1;
 out:
 	if (r < 0) {
-		fprintf(stderr, "migratore report: cannot write %s: %s\n",
-			path, strerror(errno));
+		saved = errno;
 		if (tmp)
 			unlink(tmp);
+		err_set(e, ERR_IO, "cannot write %s: %s", path,
+			strerror(saved));
 	}
 	free(tmp);
-	return r < 0 ? EXIT_FAILED : 0;
+	return r < 0 ? ERR_IO : 0;
 }
 
-/* The JUnit and HTML renderings asked for; 0 or an exit code. */
-static int
-render(const struct reportcmd *c, const struct json_value *report)
+int
+reportcmd_render(const struct json_value *report, const char *junit_path,
+		 const char *html_path, struct err *e)
 {
 	struct buf out = BUF_INIT;
 	int r = 0;
 
-	if (c->junit) {
+	if (junit_path) {
 		junit_render(report, &out);
-		r = write_output(c->junit, &out);
+		r = write_output(junit_path, &out, e);
 		buf_reset(&out);
 	}
-	if (c->html && r == 0) {
+	if (html_path && r == 0) {
 		html_render(report, &out);
-		r = write_output(c->html, &out);
+		r = write_output(html_path, &out, e);
 	}
 	buf_release(&out);
 	return r;
 }
 
+int
+reportcmd_render_json(const char *json, size_t len, const char *name,
+		      const char *junit_path, const char *html_path,
+		      struct err *e)
+{
+	struct reportdoc *doc = NULL;
+	int r;
+
+	if (junit_path == NULL && html_path == NULL)
+		return 0;
+	if ((r = reportdoc_parse(json, len, name, &doc, e)) < 0)
+		return r;
+	r = reportcmd_render(doc->root, junit_path, html_path, e);
+	reportdoc_free(doc);
+	return r;
+}
+
+/* Print e; the exit code of docs/reports.md: an input that cannot be
+ * used is 3, a usage error 2, anything else (an output) 1. */
 static int
-load_error(const struct err *e)
+fail(const struct err *e, bool input)
 {
 	char text[ERR_TEXT_MAX];
 
 	err_text(e, text, sizeof(text));
 	fprintf(stderr, "migratore report: error: %s\n", text);
-	return e->code == ERR_USAGE ? EXIT_USAGE : EXIT_CONFIG;
+	if (e->code == ERR_USAGE)
+		return EXIT_USAGE;
+	return input ? EXIT_CONFIG : EXIT_FAILED;
 }
 
 static int
@@ -199,8 +221,9 @@ run_render(const struct reportcmd *c)
 		return usage("nothing to render: give --junit FILE and/or "
 			     "--html FILE");
 	if (reportdoc_load(c->files.v[0], &doc, &e) < 0)
-		return load_error(&e);
-	r = render(c, doc->root);
+		return fail(&e, true);
+	r = reportcmd_render(doc->root, c->junit, c->html, &e) < 0
+		? fail(&e, false) : 0;
 	reportdoc_free(doc);
 	return r;
 }
@@ -209,7 +232,6 @@ static int
 merge_and_write(const struct reportcmd *c, struct reportdoc **docs,
 		size_t n, int *exit_code)
 {
-	struct reportdoc *merged = NULL;
 	struct strv notes = STRV_INIT;
 	struct buf json = BUF_INIT;
 	struct err e = ERR_INIT;
@@ -217,22 +239,19 @@ merge_and_write(const struct reportcmd *c, struct reportdoc **docs,
 	int r;
 
 	if (reportdoc_merge(docs, n, &json, exit_code, &notes, &e) < 0) {
-		r = load_error(&e);
+		r = fail(&e, true);
 		goto out;
 	}
 	for (i = 0; i < notes.n; i++)
 		fprintf(stderr, "migratore report: %s\n", notes.v[i]);
-	if ((r = write_output(c->files.v[0], &json)) != 0)
-		goto out;
-	/* Render what was written: the merged document is the one model. */
-	if (reportdoc_parse(json.ptr, json.len, c->files.v[0], &merged,
-			    &e) < 0) {
-		r = load_error(&e);
-		goto out;
-	}
-	r = render(c, merged->root);
+	/* Render what is written: the merged document is the one model. */
+	if (write_output(c->files.v[0], &json, &e) < 0 ||
+	    reportcmd_render_json(json.ptr, json.len, c->files.v[0], c->junit,
+				  c->html, &e) < 0)
+		r = fail(&e, false);
+	else
+		r = 0;
 out:
-	reportdoc_free(merged);
 	strv_release(&notes);
 	buf_release(&json);
 	return r;
@@ -252,7 +271,7 @@ run_merge(const struct reportcmd *c)
 	docs = xcalloc(n, sizeof(*docs));
 	for (i = 0; i < n && r == 0; i++)
 		if (reportdoc_load(c->files.v[i + 1], &docs[i], &e) < 0)
-			r = load_error(&e);
+			r = fail(&e, true);
 	if (r == 0)
 		r = merge_and_write(c, docs, n, &exit_code);
 	for (i = 0; i < n; i++)

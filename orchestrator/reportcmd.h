@@ -16,14 +16,33 @@
  * error, 3 when an input is missing, unreadable or not a valid report
  * (the message names the file, line and column).
  *
- * This is a command's main: it prints (results to the files, diagnostics
- * and notes to stderr, help to stdout) and is called by migratore.c with
- * argv[0] = "report".
+ * reportcmd_main is a command's main: it prints (results to the files,
+ * diagnostics and notes to stderr, help to stdout) and is called by
+ * migratore.c with argv[0] = "report". The two render functions below do
+ * not print; they write files and fill an err.
  */
 #ifndef MIG_REPORTCMD_H
 #define MIG_REPORTCMD_H
 
+#include <stddef.h>
+
+#include "common/err.h"
+#include "common/jsonparse.h"
+
 int reportcmd_main(int argc, char **argv);
+
+/*
+ * For the fleet's --junit FILE and --html FILE: render a report (the root
+ * of a checked report) to those files (NULL: not wanted; "-": stdout),
+ * written like the JSON report. ERR_IO names the file that failed.
+ */
+int reportcmd_render(const struct json_value *report, const char *junit_path,
+		     const char *html_path, struct err *e);
+/* The same from the JSON text of a report (what report_json wrote);
+ * name is used in messages. Nothing to do when both paths are NULL. */
+int reportcmd_render_json(const char *json, size_t len, const char *name,
+			  const char *junit_path, const char *html_path,
+			  struct err *e);
 
 /* The usage lines, for `migratore help report`. */
 extern const char reportcmd_usage[];
