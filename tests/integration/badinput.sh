@@ -144,8 +144,8 @@ mig upgrade --no-such-option
 is_rc 2 "an unknown option exits 2"
 mig trace
 is_rc 2 "trace without an id exits 2"
-mig list extra
-is_rc 2 "list with an argument exits 2"
+mig errors extra
+is_rc 2 "errors with an argument exits 2"
 
 for e in $(engine_list); do
 	case_config "$e"

@@ -13,6 +13,8 @@
 #include <time.h>
 
 #include <criterion/criterion.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <criterion/parameterized.h>
 
 #include "common/buf.h"
@@ -92,17 +94,25 @@ load_fixture(struct loaded *l, const char *file, char *const *envp)
 	buf_release(&text);
 }
 
-/* The problems as one text, the fixture directory written as @DIR@. */
+/*
+ * The problems as one text, the fixture directory written as @DIR@. The
+ * loader normalises paths, so a build directory beside the sources
+ * (INVENTORY_DATA = ".../build/../tests/...") is matched by its real path.
+ */
 static char *
 problems_text(const struct loaded *l)
 {
 	struct buf b = BUF_INIT;
-	size_t i, dl = strlen(INVENTORY_DATA);
-	const char *s, *hit;
+	char real[PATH_MAX];
+	const char *dir = INVENTORY_DATA, *s, *hit;
+	size_t i, dl;
 
+	if (realpath(INVENTORY_DATA, real) != NULL)
+		dir = real;
+	dl = strlen(dir);
 	for (i = 0; i < l->problems.n; i++) {
-		for (s = l->problems.v[i];
-		     (hit = strstr(s, INVENTORY_DATA)) != NULL; s = hit + dl) {
+		for (s = l->problems.v[i]; (hit = strstr(s, dir)) != NULL;
+		     s = hit + dl) {
 			buf_add(&b, s, (size_t)(hit - s));
 			buf_adds(&b, "@DIR@");
 		}
