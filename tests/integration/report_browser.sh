@@ -80,7 +80,7 @@ is "$(sed -n 3p <<<"$r")" "filter: hidden, showing 7" "and the filter buttons st
 CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser ||
 	command -v google-chrome || true)}
 if [ -z "$CHROMIUM" ] || [ ! -x "$CHROMIUM" ]; then
-	skip "chromium is not installed" 10
+	skip "chromium is not installed" 14
 	done_testing
 fi
 
@@ -122,5 +122,93 @@ is "$(sed -n 2p <<<"$(rows "$W/problems.dom")")" "hidden: ok-1 ok-2 ok-3 done" \
 dump "$url#status=ok,unreachable" >"$W/two.dom"
 is "$(sed -n 2p <<<"$(rows "$W/two.dom")")" "hidden: done failed rolled" \
 	"#status=ok,unreachable shows both statuses"
+
+# Clicking the buttons, through the DevTools protocol (over a pipe: no
+# port, no network), and every request the page makes, recorded.
+cdp() { # URL
+	timeout -k 5 90 python3 - "$CHROMIUM" "$1" "$T_TMP" <<'PY'
+import json, os, subprocess, sys, tempfile, time
+
+chromium, url, tmp = sys.argv[1:4]
+r3, w3 = os.pipe()  # commands, read by chromium on fd 3
+r4, w4 = os.pipe()  # replies and events, written by chromium on fd 4
+
+def child():
+    a, b = os.dup(r3), os.dup(w4)  # out of the way of 3 and 4 first
+    os.dup2(a, 3)
+    os.dup2(b, 4)
+
+p = subprocess.Popen([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+    "--no-first-run", "--disable-background-networking", "--disable-sync",
+    "--disable-component-update", "--proxy-server=http://127.0.0.1:9",
+    "--user-data-dir=" + tempfile.mkdtemp(dir=tmp), "--remote-debugging-pipe",
+    "about:blank"], preexec_fn=child, close_fds=False,
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+os.close(r3)
+os.close(w4)
+out = os.fdopen(w3, "wb", buffering=0)
+inp = os.fdopen(r4, "rb", buffering=0)
+pending, n, requests = b"", 0, []
+
+def call(method, params=None, session=None):
+    global n, pending
+    n += 1
+    msg = {"id": n, "method": method, "params": params or {}}
+    if session:
+        msg["sessionId"] = session
+    out.write(json.dumps(msg).encode() + b"\0")
+    while True:
+        while b"\0" not in pending:
+            chunk = inp.read(65536)
+            if not chunk:
+                sys.exit("chromium closed the pipe")
+            pending += chunk
+        raw, pending = pending.split(b"\0", 1)
+        m = json.loads(raw)
+        if m.get("method") == "Network.requestWillBeSent":
+            requests.append(m["params"]["request"]["url"])
+        if m.get("id") == n:
+            if "error" in m:
+                sys.exit("%s: %s" % (method, m["error"]))
+            return m["result"]
+
+tid = call("Target.createTarget", {"url": "about:blank"})["targetId"]
+sid = call("Target.attachToTarget", {"targetId": tid, "flatten": True})["sessionId"]
+call("Network.enable", {}, sid)
+call("Page.navigate", {"url": url}, sid)
+
+def ev(expr):
+    r = call("Runtime.evaluate", {"expression": expr, "returnByValue": True}, sid)
+    return r["result"].get("value")
+
+def settle(expr, want):
+    for _ in range(100):
+        if ev(expr) == want:
+            return
+        time.sleep(0.05)
+
+settle("document.readyState", "complete")
+hidden = ("Array.from(document.querySelectorAll('tr.target'))"
+          ".filter(r => r.hidden).map(r => r.dataset.name).join(' ')")
+print("requests: " + " ".join(requests))
+print("loaded: hidden [%s]" % ev(hidden))
+for f in ("failed", "all"):
+    ev("document.querySelector('#filter button[data-filter=\"%s\"]').click()" % f)
+    settle("location.hash", "#status=" + f)
+    time.sleep(0.2)
+    print("%s: hidden [%s] %s, showing %s" % (f, ev(hidden), ev("location.hash"),
+          ev("document.getElementById('shown').textContent")))
+call("Browser.close")
+p.wait(timeout=10)
+PY
+}
+
+r=$(cdp "$url" 2>&1)
+is "$(sed -n 1p <<<"$r")" "requests: $url" "the page requests nothing but itself"
+is "$(sed -n 2p <<<"$r")" "loaded: hidden []" "loaded, it shows every row"
+is "$(sed -n 3p <<<"$r")" "failed: hidden [ok-1 ok-2 ok-3 done rolled unreachable] #status=failed, showing 1" \
+	"clicking 'failed' shows only the failed row and puts it in the URL"
+is "$(sed -n 4p <<<"$r")" "all: hidden [] #status=all, showing 7" \
+	"clicking 'all' shows every row again"
 
 done_testing
