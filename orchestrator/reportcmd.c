@@ -121,12 +121,23 @@ parse(struct reportcmd *c, int argc, char **argv)
 static int
 write_output(const char *path, const struct buf *data, struct err *e)
 {
+	struct stat st;
 	char *tmp = NULL;
 	int fd, r = 0, saved;
 
 	if (strcmp(path, "-") == 0) {
 		if (fwrite(data->ptr, 1, data->len, stdout) != data->len ||
 		    fflush(stdout) != 0)
+			r = -1;
+		goto out;
+	}
+	/* A device or a FIFO (/dev/null, a pipe) is written to, never
+	 * renamed over: as root, that would replace /dev/null. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 ||
+		    write_all(fd, data->ptr, data->len) < 0)
+			r = -1;
+		if (fd >= 0 && close(fd) < 0)
 			r = -1;
 		goto out;
 	}
