@@ -4,8 +4,9 @@
 # the real binary, its report rendered by `migratore report render --html`
 # and opened in headless Chromium, offline. Every target is in the page,
 # the script ran, the status filter (driven by the URL fragment, as a
-# link to "the failures" would be) hides exactly the other rows, and
-# without JavaScript every row stays visible.
+# link to "the failures" would be, and by clicking its buttons through the
+# DevTools protocol) hides exactly the other rows, the page requests
+# nothing but itself, and without JavaScript every row stays visible.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$TESTS_SRCDIR/lib/tap.sh"
 . "$TESTS_SRCDIR/lib/engines.sh"
