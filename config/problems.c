@@ -110,7 +110,8 @@ problems_render(struct problems *pr, const char *file, struct strv *out)
 {
 	size_t i;
 
-	qsort(pr->v, pr->n, sizeof(*pr->v), problem_cmp);
+	if (pr->n > 1)
+		qsort(pr->v, pr->n, sizeof(*pr->v), problem_cmp);
 	for (i = 0; i < pr->n; i++) {
 		if (pr->v[i].line > 0)
 			strv_pushf(out, "%s:%d:%d: %s", file, pr->v[i].line,
