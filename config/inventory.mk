@@ -9,7 +9,6 @@ libmigratore_a_SOURCES += \
 	config/inventory.c config/inventory.h \
 	config/rollout.c config/rollout.h
 
-dist_man_MANS += docs/migratore-inventory.5
 EXTRA_DIST += tests/data/inventory tests/fuzz/fuzz_inventory.c \
 	tests/fuzz/corpus/inventory
 
