@@ -1,0 +1,278 @@
+/* The fleet-wide plan of a dry run: counts per outcome and per migration. */
+#include "config.h"
+
+#include "orchestrator/dryplan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/xmalloc.h"
+#include "orchestrator/shard.h"
+#include "common/banned.h"
+
+/* The worker's drift warning (worker/commands.c, warn_drift). */
+#define DRIFT_TEXT "was changed after it was applied"
+#define EMPTY ((size_t)-1)
+
+void
+dryplan_init(struct dryplan *p, bool downgrade)
+{
+	memset(p, 0, sizeof(*p));
+	p->downgrade = downgrade;
+}
+
+void
+dryplan_release(struct dryplan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->v[i].line);
+		free(p->v[i].uuid);
+		free(p->v[i].description);
+	}
+	free(p->v);
+	free(p->index);
+	dryplan_init(p, p->downgrade);
+}
+
+/* "<Migration uuid timestamp description>" into m; else m->uuid NULL. */
+static void
+parse_line(struct dryplan_mig *m)
+{
+	const char *s = m->line, *sp;
+	char *end;
+	size_t len = strlen(s);
+
+	m->timestamp = -1;
+	if (strncmp(s, "<Migration ", 11) != 0 || len < 12 || s[len - 1] != '>' ||
+	    (sp = strchr(s + 11, ' ')) == NULL)
+		return;
+	m->timestamp = strtoll(sp + 1, &end, 10);
+	if (end == sp + 1 || (*end != ' ' && *end != '>')) {
+		m->timestamp = -1;
+		return;
+	}
+	m->uuid = xstrndup(s + 11, (size_t)(sp - (s + 11)));
+	m->description = *end == ' ' ? xstrndup(end + 1, (size_t)(s + len - 1 -
+								(end + 1)))
+				     : xstrdup("");
+}
+
+static void
+rehash(struct dryplan *p)
+{
+	size_t i, h;
+
+	free(p->index);
+	p->nindex = p->nindex ? p->nindex * 2 : 64;
+	p->index = xmalloc(p->nindex * sizeof(*p->index));
+	for (i = 0; i < p->nindex; i++)
+		p->index[i] = EMPTY;
+	for (i = 0; i < p->n; i++) {
+		h = (size_t)shard_hash(p->v[i].line) & (p->nindex - 1);
+		while (p->index[h] != EMPTY)
+			h = (h + 1) & (p->nindex - 1);
+		p->index[h] = i;
+	}
+}
+
+/* The migration of this RESULT line, added when new. */
+static struct dryplan_mig *
+mig_get(struct dryplan *p, const char *line)
+{
+	size_t h;
+
+	if ((p->n + 1) * 2 > p->nindex)
+		rehash(p);
+	h = (size_t)shard_hash(line) & (p->nindex - 1);
+	while (p->index[h] != EMPTY) {
+		if (strcmp(p->v[p->index[h]].line, line) == 0)
+			return &p->v[p->index[h]];
+		h = (h + 1) & (p->nindex - 1);
+	}
+	XGROW(p->v, p->n + 1, p->cap);
+	memset(&p->v[p->n], 0, sizeof(p->v[p->n]));
+	p->v[p->n].line = xstrdup(line);
+	parse_line(&p->v[p->n]);
+	p->index[h] = p->n;
+	return &p->v[p->n++];
+}
+
+static bool
+drifted(const struct outcome *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->warnings.n; i++)
+		if (strstr(o->warnings.v[i], DRIFT_TEXT))
+			return true;
+	return false;
+}
+
+void
+dryplan_add(struct dryplan *p, const struct outcome *o)
+{
+	size_t i;
+
+	p->targets++;
+	if (drifted(o))
+		p->drifted++;
+	switch (o->status) {
+	case OUT_OK:
+		if (o->results.n == 0) {
+			p->up_to_date++;
+			break;
+		}
+		p->changing++;
+		p->steps += o->results.n;
+		for (i = 0; i < o->results.n; i++)
+			mig_get(p, o->results.v[i])->targets++;
+		break;
+	case OUT_NOTHING_TO_DO:
+		p->up_to_date++;
+		break;
+	case OUT_UNREACHABLE:
+		p->unreachable++;
+		break;
+	case OUT_LOCKED:
+		p->locked++;
+		break;
+	default:
+		/* dry_upgrade refuses with ERR_STATE only when out of order */
+		if (!p->downgrade && o->status == OUT_FAILED && o->finished &&
+		    o->fin.err_code == ERR_STATE)
+			p->out_of_order++;
+		else
+			p->other++;
+		break;
+	}
+}
+
+static int
+mig_cmp(const void *a, const void *b)
+{
+	const struct dryplan_mig *x = a, *y = b;
+
+	if (x->timestamp != y->timestamp)
+		return x->timestamp < y->timestamp ? -1 : 1;
+	return strcmp(x->line, y->line);
+}
+
+void
+dryplan_finish(struct dryplan *p)
+{
+	free(p->index);
+	p->index = NULL;
+	p->nindex = 0;
+	qsort(p->v, p->n, sizeof(*p->v), mig_cmp);
+}
+
+bool
+dryplan_clear(const struct dryplan *p)
+{
+	return p->unreachable == 0 && p->locked == 0 && p->out_of_order == 0 &&
+	       p->other == 0;
+}
+
+void
+dryplan_count(struct buf *out, size_t n)
+{
+	char digits[32];
+	size_t len, i;
+
+	len = (size_t)xsnprintf(digits, sizeof(digits), "%zu", n);
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf_addc(out, ',');
+		buf_addc(out, digits[i]);
+	}
+}
+
+/* "3 migrations", "1 target". */
+static void
+counted(struct buf *out, size_t n, const char *one, const char *many)
+{
+	dryplan_count(out, n);
+	buf_addf(out, " %s", n == 1 ? one : many);
+}
+
+void
+dryplan_text(const struct dryplan *p, struct buf *out)
+{
+	const char *verb = p->downgrade ? "roll back" : "apply";
+	char digits[32];
+	size_t i, most = 0;
+	int w;
+
+	buf_adds(out, "Plan: ");
+	counted(out, p->changing, "target", "targets");
+	buf_addf(out, " will %s ", verb);
+	counted(out, p->n, "migration", "migrations");
+	buf_adds(out, " (");
+	counted(out, p->steps, "step", "steps");
+	buf_adds(out, ")");
+	if (p->up_to_date > 0) {
+		buf_adds(out, ", ");
+		dryplan_count(out, p->up_to_date);
+		buf_adds(out, " up to date");
+	}
+	buf_adds(out, "; ");
+	dryplan_count(out, p->unreachable);
+	buf_adds(out, " unreachable; ");
+	dryplan_count(out, p->locked);
+	buf_adds(out, " locked; ");
+	dryplan_count(out, p->drifted);
+	buf_adds(out, " drifted");
+	if (!p->downgrade) {
+		buf_adds(out, "; ");
+		dryplan_count(out, p->out_of_order);
+		buf_adds(out, " out of order");
+	}
+	if (p->other > 0) {
+		buf_adds(out, "; ");
+		counted(out, p->other, "other failure", "other failures");
+	}
+	buf_addc(out, '\n');
+	for (i = 0; i < p->n; i++)
+		if (p->v[i].targets > most)
+			most = p->v[i].targets;
+	w = xsnprintf(digits, sizeof(digits), "%zu", most);
+	for (i = 0; i < p->n; i++)
+		buf_addf(out, "  %*zu  %s\n", w, p->v[i].targets, p->v[i].line);
+}
+
+void
+dryplan_json(const struct dryplan *p, struct json *j)
+{
+	size_t i;
+
+	json_object_begin(j, "plan");
+	json_string(j, "operation", p->downgrade ? "rollback" : "run");
+	json_int(j, "targets", (int64_t)p->targets);
+	json_int(j, "changing", (int64_t)p->changing);
+	json_int(j, "up_to_date", (int64_t)p->up_to_date);
+	json_int(j, "unreachable", (int64_t)p->unreachable);
+	json_int(j, "locked", (int64_t)p->locked);
+	json_int(j, "drifted", (int64_t)p->drifted);
+	json_int(j, "out_of_order", (int64_t)p->out_of_order);
+	json_int(j, "other", (int64_t)p->other);
+	json_int(j, "steps", (int64_t)p->steps);
+	json_bool(j, "clear", dryplan_clear(p));
+	json_array_begin(j, "migrations");
+	for (i = 0; i < p->n; i++) {
+		json_object_begin(j, NULL);
+		json_string(j, "uuid", p->v[i].uuid);
+		if (p->v[i].timestamp >= 0)
+			json_int(j, "timestamp", p->v[i].timestamp);
+		else
+			json_null(j, "timestamp");
+		json_string(j, "description", p->v[i].description);
+		json_string(j, "result", p->v[i].line);
+		json_int(j, "targets", (int64_t)p->v[i].targets);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}

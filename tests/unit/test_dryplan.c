@@ -1,0 +1,186 @@
+/* Unit tests for orchestrator/dryplan: the fleet-wide plan of a dry run. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/json.h"
+#include "orchestrator/dryplan.h"
+#include "orchestrator/outcome.h"
+
+#define M1 "<Migration 00000001-0000-4000-8000-000000000001 1700000100 first table>"
+#define M2 "<Migration 00000002-0000-4000-8000-000000000002 1700000200 second, with > in it>"
+#define M3 "<Migration 00000003-0000-4000-8000-000000000003 1700000300 third>"
+#define DRIFT "0001_a.sql (x) was changed after it was applied (its run " \
+	      "section's checksum differs)"
+
+static void
+add(struct dryplan *p, enum outcome_status st, const char *r1,
+    const char *r2, const char *warning, int err_code)
+{
+	struct outcome o;
+
+	outcome_init(&o);
+	o.status = st;
+	o.started = true;
+	o.finished = st != OUT_CRASHED;
+	o.fin.err_code = err_code;
+	if (r1)
+		strv_push(&o.results, r1);
+	if (r2)
+		strv_push(&o.results, r2);
+	if (warning)
+		strv_push(&o.warnings, warning);
+	dryplan_add(p, &o);
+	outcome_release(&o);
+}
+
+Test(dryplan, counts_and_text)
+{
+	struct dryplan p;
+	struct buf b = BUF_INIT;
+
+	dryplan_init(&p, false);
+	add(&p, OUT_OK, M2, M3, NULL, 0);
+	add(&p, OUT_OK, M2, M3, DRIFT, 0);
+	add(&p, OUT_OK, M1, M2, NULL, 0);
+	add(&p, OUT_NOTHING_TO_DO, NULL, NULL, DRIFT, 0);
+	add(&p, OUT_UNREACHABLE, NULL, NULL, NULL, ERR_CONNECT);
+	add(&p, OUT_UNREACHABLE, NULL, NULL, NULL, ERR_CONNECT);
+	add(&p, OUT_LOCKED, NULL, NULL, NULL, ERR_LOCK);
+	/* out of order: listed its pending migrations, then refused */
+	add(&p, OUT_FAILED, M1, NULL, NULL, ERR_STATE);
+	add(&p, OUT_FAILED, NULL, NULL, NULL, ERR_MIGFILE);
+	dryplan_finish(&p);
+	cr_assert_eq(p.targets, 9);
+	cr_assert_eq(p.changing, 3);
+	cr_assert_eq(p.steps, 6);
+	cr_assert_eq(p.up_to_date, 1);
+	cr_assert_eq(p.drifted, 2);
+	cr_assert_eq(p.out_of_order, 1);
+	cr_assert_eq(p.other, 1);
+	cr_assert_eq(p.n, 3, "M1 from the out-of-order target is listed");
+	cr_assert(!dryplan_clear(&p));
+	dryplan_text(&p, &b);
+	cr_assert_str_eq(b.ptr,
+			 "Plan: 3 targets will apply 3 migrations (6 steps), "
+			 "1 up to date; 2 unreachable; 1 locked; 2 drifted; "
+			 "1 out of order; 1 other failure\n"
+			 "  1  " M1 "\n"
+			 "  3  " M2 "\n"
+			 "  2  " M3 "\n");
+	cr_assert_str_eq(p.v[1].uuid, "00000002-0000-4000-8000-000000000002");
+	cr_assert_eq(p.v[1].timestamp, 1700000200);
+	cr_assert_str_eq(p.v[1].description, "second, with > in it");
+	buf_release(&b);
+	dryplan_release(&p);
+}
+
+/* Drift alone leaves the plan clear: the real run proceeds there. */
+Test(dryplan, clear_with_drift)
+{
+	struct dryplan p;
+	struct buf b = BUF_INIT;
+
+	dryplan_init(&p, false);
+	add(&p, OUT_OK, M1, NULL, DRIFT, 0);
+	add(&p, OUT_NOTHING_TO_DO, NULL, NULL, NULL, 0);
+	dryplan_finish(&p);
+	cr_assert(dryplan_clear(&p));
+	dryplan_text(&p, &b);
+	cr_assert_str_eq(b.ptr,
+			 "Plan: 1 target will apply 1 migration (1 step), 1 up "
+			 "to date; 0 unreachable; 0 locked; 1 drifted; 0 out "
+			 "of order\n"
+			 "  1  " M1 "\n");
+	buf_release(&b);
+	dryplan_release(&p);
+}
+
+Test(dryplan, downgrade)
+{
+	struct dryplan p;
+	struct buf b = BUF_INIT;
+
+	dryplan_init(&p, true);
+	add(&p, OUT_OK, M3, NULL, NULL, 0);
+	add(&p, OUT_OK, M3, NULL, NULL, 0);
+	/* nothing applied: dry_downgrade refuses with ERR_STATE */
+	add(&p, OUT_FAILED, NULL, NULL, NULL, ERR_STATE);
+	dryplan_finish(&p);
+	dryplan_text(&p, &b);
+	cr_assert_str_eq(b.ptr,
+			 "Plan: 2 targets will roll back 1 migration (2 steps); "
+			 "0 unreachable; 0 locked; 0 drifted; 1 other failure\n"
+			 "  2  " M3 "\n");
+	buf_release(&b);
+	dryplan_release(&p);
+}
+
+/* Many targets: the index and the separators. */
+Test(dryplan, large)
+{
+	struct dryplan p;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	dryplan_init(&p, false);
+	for (i = 0; i < 1412; i++)
+		add(&p, OUT_OK, M1, i % 2 ? M2 : M3, NULL, 0);
+	dryplan_finish(&p);
+	dryplan_text(&p, &b);
+	cr_assert_str_eq(b.ptr,
+			 "Plan: 1,412 targets will apply 3 migrations (2,824 "
+			 "steps); 0 unreachable; 0 locked; 0 drifted; 0 out of "
+			 "order\n"
+			 "  1412  " M1 "\n"
+			 "   706  " M2 "\n"
+			 "   706  " M3 "\n");
+	buf_release(&b);
+	dryplan_release(&p);
+}
+
+Test(dryplan, count)
+{
+	static const struct {
+		size_t n;
+		const char *s;
+	} c[] = { { 0, "0" },         { 7, "7" },         { 999, "999" },
+		  { 1000, "1,000" },  { 1236, "1,236" },  { 999999, "999,999" },
+		  { 1234567, "1,234,567" } };
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		buf_reset(&b);
+		dryplan_count(&b, c[i].n);
+		cr_assert_str_eq(b.ptr, c[i].s);
+	}
+	buf_release(&b);
+}
+
+Test(dryplan, json)
+{
+	struct dryplan p;
+	struct buf b = BUF_INIT;
+	struct json j;
+
+	dryplan_init(&p, false);
+	add(&p, OUT_OK, M1, NULL, NULL, 0);
+	add(&p, OUT_LOCKED, NULL, NULL, NULL, ERR_LOCK);
+	dryplan_finish(&p);
+	json_init(&j, &b, false);
+	json_object_begin(&j, NULL);
+	dryplan_json(&p, &j);
+	json_object_end(&j);
+	cr_assert(strstr(b.ptr, "\"locked\":1"), "%s", b.ptr);
+	cr_assert(strstr(b.ptr, "\"clear\":false"), "%s", b.ptr);
+	cr_assert(strstr(b.ptr, "\"timestamp\":1700000100"), "%s", b.ptr);
+	cr_assert(strstr(b.ptr, "\"description\":\"first table\""), "%s",
+		  b.ptr);
+	buf_release(&b);
+	dryplan_release(&p);
+}
