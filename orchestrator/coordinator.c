@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ev.h>
@@ -30,17 +31,21 @@ struct coordinator {
 	struct ev_loop *loop;
 	const struct coordinator_config *cfg;
 	const struct coordinator_job *jobs;
+	struct sched *sched;
 	struct slot *slots;
 	size_t n;
-	size_t next;      /* first job not yet started */
 	size_t running;   /* slots RUNNING, EXITED or CLOSED */
 	int interrupted;  /* the first SIGINT/SIGTERM; 0 = none */
 	bool starting;    /* inside start_more: no recursion through it */
 	bool throttled;   /* out of processes or descriptors: wait for one */
+	bool halt_seen;   /* the schedule's halt was acted upon */
+	size_t wave_shown; /* 1 + the last wave announced; 0 = none */
+	unsigned short jitter[3]; /* erand48 state for the backoff */
 	ev_signal sigint;
 	ev_signal sigterm;
 	ev_timer stop;    /* the interruption's grace periods */
 	ev_timer tick;    /* progress redraw */
+	ev_timer deadline;
 };
 
 static void start_more(struct coordinator *co);
@@ -55,10 +60,16 @@ worker_entry(void *arg, int frame_fd, int log_fd)
 				log_fd);
 }
 
+static size_t
+job_index(const struct slot *s)
+{
+	return (size_t)(s - s->co->slots);
+}
+
 static const struct coordinator_job *
 job_of(const struct slot *s)
 {
-	return &s->co->jobs[s - s->co->slots];
+	return &s->co->jobs[job_index(s)];
 }
 
 /* ---- ending a worker ----------------------------------------------- */
@@ -73,25 +84,100 @@ close_pipe(struct slot *s)
 	s->fd = -1;
 }
 
-/* The slot reached DONE: classify, report, make room for the next. */
+/*
+ * The run halted (interrupted, deadline, budget, failed wave): targets
+ * waiting to retry are given up with their last outcome. Once.
+ */
+static void
+on_halt(struct coordinator *co)
+{
+	ev_tstamp now = ev_now(co->loop);
+	char *note;
+	size_t i;
+
+	if (co->halt_seen || !sched_halted(co->sched))
+		return;
+	co->halt_seen = true;
+	if (sched_halted(co->sched) != SCHED_INTERRUPTED)
+		progress_note(co->cfg->progress, now,
+			      "%s: starting no more targets (%zu running "
+			      "finish)",
+			      sched_halt_text(co->sched), co->running);
+	note = xasprintf("not retried: %s", sched_halt_text(co->sched));
+	for (i = 0; i < co->n; i++) {
+		struct slot *s = &co->slots[i];
+
+		if (s->state != SLOT_WAITING)
+			continue;
+		ev_timer_stop(co->loop, &s->backoff);
+		slot_set_state(s, SLOT_DONE);
+		outcome_note(s->out, note);
+		sched_cancel(co->sched, i, s->out->status, now);
+		progress_done(co->cfg->progress, s->t->name, s->out, now);
+	}
+	free(note);
+}
+
+/* Something ended: act on a halt, fill the free places. */
+static void
+after_change(struct coordinator *co)
+{
+	on_halt(co);
+	start_more(co);
+	if (co->running == 0)
+		ev_timer_stop(co->loop, &co->stop);
+}
+
+static void
+backoff_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct slot *s = SLOT_OF(w, backoff);
+
+	(void)loop;
+	(void)revents;
+	sched_ready(s->co->sched, job_index(s));
+	start_more(s->co);
+}
+
+/* Unreachable or locked, with an attempt left: wait, holding no place. */
+static void
+wait_retry(struct slot *s, double delay, ev_tstamp now)
+{
+	struct coordinator *co = s->co;
+
+	log_debug("[%s] %s: attempt %u, next in %.2fs", s->t->name,
+		  outcome_status_name(s->out->status), s->out->attempts, delay);
+	progress_retry(co->cfg->progress, s->t->name, s->out,
+		       s->out->attempts, co->cfg->retries + 1, delay, now);
+	slot_set_state(s, SLOT_WAITING);
+	ev_timer_init(&s->backoff, backoff_cb, delay, 0.);
+	ev_timer_start(co->loop, &s->backoff);
+}
+
+/* The slot reached DONE: classify, tell the schedule, make room. */
 static void
 slot_finish(struct slot *s)
 {
 	struct coordinator *co = s->co;
 	ev_tstamp now = ev_now(co->loop);
+	double delay = 0;
 
 	close_pipe(s);
 	ev_timer_stop(co->loop, &s->timer);
 	s->out->seconds = s->out->started ? now - s->started_at : 0;
+	s->out->last_end = now;
+	s->out->attempts = sched_attempts(co->sched, job_index(s));
 	outcome_classify(s->out, co->cfg->cmd);
 	if (s->out->started)
 		co->running--;
-	progress_done(co->cfg->progress, s->t->name, s->out, now);
-	slot_release(s);
+	slot_release(s); /* the input buffer: 64 KiB kept per target else */
+	if (sched_end(co->sched, job_index(s), s->out->status, now,
+		      erand48(co->jitter), &delay))
+		wait_retry(s, delay, now);
+	else
+		progress_done(co->cfg->progress, s->t->name, s->out, now);
 	co->throttled = false;
-	start_more(co);
-	if (co->running == 0 && (co->interrupted || co->next == co->n))
-		ev_timer_stop(co->loop, &co->stop);
+	after_change(co);
 }
 
 static void
@@ -262,9 +348,21 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 /* ---- starting workers ------------------------------------------------- */
 
+/* A new attempt begins: a retried target forgets the last one's facts. */
+static void
+attempt_begins(struct slot *s, ev_tstamp now)
+{
+	if (s->state == SLOT_WAITING)
+		outcome_retry(s->out);
+	sched_start(s->co->sched, job_index(s), now);
+	if (s->out->first_start == 0)
+		s->out->first_start = now;
+}
+
 static void
 start_failed(struct slot *s, char *why)
 {
+	attempt_begins(s, ev_now(s->co->loop));
 	s->out->setup_error = why;
 	slot_set_state(s, SLOT_DONE);
 	slot_finish(s);
@@ -272,7 +370,7 @@ start_failed(struct slot *s, char *why)
 
 /*
  * Out of processes or descriptors while other workers run: not this
- * target's fault. It goes back in the queue and starts when one ends.
+ * target's fault. It stays in the queue and starts when one ends.
  */
 static bool
 start_later(struct coordinator *co, int errnum)
@@ -284,7 +382,6 @@ start_later(struct coordinator *co, int errnum)
 		log_debug("at %zu workers: %s; waiting for one to end",
 			  co->running, strerror(errnum));
 	co->throttled = true;
-	co->next--;
 	return true;
 }
 
@@ -296,9 +393,12 @@ start_slot(struct coordinator *co, struct slot *s)
 	struct err e = ERR_INIT;
 	int log_fd = -1, errnum;
 
+	/* A retry appends to the log of the attempts before it. */
 	if (job->log_path != NULL &&
 	    (log_fd = open(job->log_path,
-			   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+			   O_WRONLY | O_CREAT | O_CLOEXEC |
+			       (s->state == SLOT_WAITING ? O_APPEND : O_TRUNC),
+			   0600)) < 0) {
 		errnum = errno;
 		if (start_later(co, errnum))
 			return false;
@@ -307,6 +407,7 @@ start_slot(struct coordinator *co, struct slot *s)
 		return true;
 	}
 	s->timeout = job->timeout;
+	slot_reset(s);
 	if (spawn_worker(log_fd, worker_entry, s, &s->pid, &s->fd, &e) < 0) {
 		errnum = errno;
 		if (log_fd >= 0)
@@ -321,6 +422,7 @@ start_slot(struct coordinator *co, struct slot *s)
 	ev_child_start(co->loop, &s->child);
 	if (log_fd >= 0)
 		close(log_fd);
+	attempt_begins(s, ev_now(co->loop));
 	s->out->started = true;
 	s->started_at = ev_now(co->loop);
 	slot_set_state(s, SLOT_RUNNING);
@@ -334,21 +436,52 @@ start_slot(struct coordinator *co, struct slot *s)
 	return true;
 }
 
+/* "wave 'eu' (2 of 3): 40 targets, 16 at a time", once per wave. */
+static void
+wave_news(struct coordinator *co, size_t job)
+{
+	size_t w = sched_wave_of(co->sched, job), nw = sched_nwaves(co->sched);
+	const struct sched_wave *sw = sched_wave(co->sched, w);
+
+	if (nw < 2 || co->wave_shown == w + 1)
+		return;
+	co->wave_shown = w + 1;
+	progress_info(co->cfg->progress, ev_now(co->loop),
+		      "wave '%s' (%zu of %zu): %zu target%s, %zu at a time",
+		      sw->name, w + 1, nw, sw->size, sw->size == 1 ? "" : "s",
+		      sw->jobs);
+}
+
+/* Past the deadline (the timer may not have run yet): halt. */
+static void
+check_deadline(struct coordinator *co)
+{
+	if (co->cfg->deadline > 0 && ev_now(co->loop) >= co->cfg->deadline &&
+	    !sched_halted(co->sched)) {
+		sched_halt(co->sched, SCHED_DEADLINE);
+		on_halt(co);
+	}
+}
+
 /*
- * Fill the free places. A target that cannot start finishes at once and
- * calls back here; the flag turns that call into a no-op so that a run of
- * such targets loops instead of recursing.
+ * Fill the free places, as the schedule says. A target that cannot start
+ * finishes at once and calls back here; the flag turns that call into a
+ * no-op so that a run of such targets loops instead of recursing.
  */
 static void
 start_more(struct coordinator *co)
 {
+	size_t i;
+
 	if (co->starting)
 		return;
 	co->starting = true;
-	while (!co->interrupted && !co->throttled &&
-	       co->running < co->cfg->jobs && co->next < co->n)
-		if (!start_slot(co, &co->slots[co->next++]))
+	check_deadline(co);
+	while (!co->throttled && sched_next(co->sched, &i)) {
+		wave_news(co, i);
+		if (!start_slot(co, &co->slots[i]))
 			break;
+	}
 	co->starting = false;
 }
 
@@ -411,6 +544,8 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		return;
 	}
 	co->interrupted = w->signum;
+	sched_halt(co->sched, SCHED_INTERRUPTED);
+	on_halt(co);
 	for (i = 0; i < co->n; i++)
 		if (slot_alive(&co->slots[i])) {
 			co->slots[i].out->interrupted = true;
@@ -425,6 +560,16 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		ev_timer_set(&co->stop, co->cfg->grace_term, 0.);
 		ev_timer_start(loop, &co->stop);
 	}
+}
+
+static void
+deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct coordinator *co = w->data;
+
+	(void)loop;
+	(void)revents;
+	check_deadline(co);
 }
 
 static void
@@ -457,6 +602,16 @@ start_background(struct coordinator *co)
 	}
 	ev_timer_init(&co->stop, stop_cb, 0., 0.);
 	co->stop.data = co;
+	ev_timer_init(&co->deadline, deadline_cb,
+		      co->cfg->deadline > ev_now(co->loop)
+			  ? co->cfg->deadline - ev_now(co->loop)
+			  : 0.,
+		      0.);
+	co->deadline.data = co;
+	if (co->cfg->deadline > 0) {
+		ev_timer_start(co->loop, &co->deadline);
+		ev_unref(co->loop);
+	}
 }
 
 static void
@@ -471,6 +626,26 @@ stop_background(struct coordinator *co)
 		ev_timer_stop(co->loop, &co->tick);
 	}
 	ev_timer_stop(co->loop, &co->stop);
+	if (ev_is_active(&co->deadline)) {
+		ev_ref(co->loop);
+		ev_timer_stop(co->loop, &co->deadline);
+	}
+}
+
+/* Whatever never started was not reached: say why. */
+static void
+unreached(struct coordinator *co)
+{
+	const char *why = sched_halted(co->sched) ? sched_halt_text(co->sched)
+						  : "the run ended first";
+	size_t i;
+
+	for (i = 0; i < co->n; i++)
+		if (co->slots[i].state == SLOT_PENDING) {
+			slot_set_state(&co->slots[i], SLOT_DONE);
+			co->slots[i].out->unreached = xstrdup(why);
+			outcome_classify(co->slots[i].out, co->cfg->cmd);
+		}
 }
 
 int
@@ -488,6 +663,10 @@ coordinator_run(const struct coordinator_config *cfg,
 	co.cfg = cfg;
 	co.jobs = jobs;
 	co.n = n;
+	co.sched = cfg->sched;
+	co.jitter[0] = (unsigned short)getpid();
+	co.jitter[1] = (unsigned short)time(NULL);
+	co.jitter[2] = (unsigned short)((unsigned long)time(NULL) >> 16);
 	co.slots = xcalloc(n ? n : 1, sizeof(*co.slots));
 	for (i = 0; i < n; i++)
 		slot_init(&co.slots[i], &co, jobs[i].t, jobs[i].ms,
@@ -496,12 +675,7 @@ coordinator_run(const struct coordinator_config *cfg,
 	start_more(&co);
 	ev_run(co.loop, 0);
 	stop_background(&co);
-	/* Whatever never started was not reached. */
-	for (i = 0; i < n; i++)
-		if (co.slots[i].state == SLOT_PENDING) {
-			slot_set_state(&co.slots[i], SLOT_DONE);
-			outcome_classify(co.slots[i].out, cfg->cmd);
-		}
+	unreached(&co);
 	for (i = 0; i < n; i++)
 		slot_release(&co.slots[i]);
 	free(co.slots);

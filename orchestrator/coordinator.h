@@ -1,10 +1,14 @@
 /*
  * The fleet coordinator: the only event loop of the program (libev's
- * default loop). It forks one worker per target, at most jobs at a time,
- * in the order given, and for each one watches its frame pipe (ev_io), its
- * exit (ev_child, started right after fork; nothing else waits for a
- * child) and its timeout (ev_timer: SIGTERM, then SIGKILL after
- * grace_kill seconds). What it learns goes into each target's outcome.
+ * default loop). It forks one worker per target when the schedule
+ * (orchestrator/sched.h: waves, jobs, per-host caps, failure budgets)
+ * says so, and for each one watches its frame pipe (ev_io), its exit
+ * (ev_child, started right after fork; nothing else waits for a child)
+ * and its timeout (ev_timer: SIGTERM, then SIGKILL after grace_kill
+ * seconds). What it learns goes into each target's outcome, and each
+ * outcome back into the schedule. A target to be retried waits on its own
+ * ev_timer (the backoff), holding no place. The deadline is an ev_timer
+ * too: when it fires, no target starts any more; running ones finish.
  *
  * SIGINT and SIGTERM (ev_signal, not keeping the loop alive): no new target
  * starts; running workers are asked (SIGUSR1) to stop after the migration
@@ -20,13 +24,16 @@
 #include "config/target.h"
 #include "orchestrator/outcome.h"
 #include "orchestrator/progress.h"
+#include "orchestrator/sched.h"
 #include "worker/commands.h"
 #include "worker/migset.h"
 
 struct coordinator_config {
 	enum command_id cmd;
 	struct cmd_opts opts;   /* run_id and host are set */
-	size_t jobs;            /* at least 1 */
+	struct sched *sched;    /* the schedule of the jobs, in their order */
+	unsigned retries;       /* as the schedule's, for progress lines */
+	double deadline;        /* as the schedule's; 0 = none */
 	double grace_term;      /* interrupted: seconds before SIGTERM */
 	double grace_kill;      /* seconds from SIGTERM to SIGKILL */
 	struct progress *progress;
@@ -42,9 +49,11 @@ struct coordinator_job {
 };
 
 /*
- * Run every job; returns when all are done, with each outcome classified.
- * Returns 0, or the signal number that interrupted the run. A failure to
- * start the event loop is ERR_INTERNAL (nothing started).
+ * Run the jobs as the schedule says; returns when all are done, with each
+ * outcome classified (not started: not-reached, with the schedule's halt
+ * as the reason) and its attempts and times recorded. Returns 0, or the
+ * signal number that interrupted the run. A failure to start the event
+ * loop is ERR_INTERNAL (nothing started).
  */
 int coordinator_run(const struct coordinator_config *cfg,
 		    const struct coordinator_job *jobs, size_t n);

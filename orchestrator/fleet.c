@@ -33,6 +33,7 @@
 #include "orchestrator/outcome.h"
 #include "orchestrator/progress.h"
 #include "orchestrator/report.h"
+#include "orchestrator/sched.h"
 #include "orchestrator/select.h"
 #include "common/banned.h"
 
@@ -60,6 +61,7 @@ struct fleet {
 	struct report_file rf;
 	char run_id[RUNINFO_ID_MAX];
 	char host[RUNINFO_HOST_MAX];
+	struct sched *sched;
 };
 
 static void
@@ -400,7 +402,9 @@ fleet_execute(struct fleet *f)
 	struct progress prog;
 	struct report rep;
 	struct report_row *rows;
+	struct sched_config sc;
 	time_t start = time(NULL);
+	size_t jobs;
 	int sig, code;
 
 	make_run_id(f, start);
@@ -411,7 +415,12 @@ fleet_execute(struct fleet *f)
 	cfg.opts.allow_out_of_order = fo->allow_out_of_order;
 	cfg.opts.run_id = f->run_id;
 	cfg.opts.host = f->host;
-	cfg.jobs = fit_jobs(fo->jobs > 0 ? (size_t)fo->jobs : default_jobs());
+	jobs = fit_jobs(fo->jobs > 0 ? (size_t)fo->jobs : default_jobs());
+	memset(&sc, 0, sizeof(sc));
+	sc.jobs = jobs;
+	sc.max_jobs = jobs;
+	f->sched = sched_new(&sc, f->sel, f->n);
+	cfg.sched = f->sched;
 	cfg.grace_term = GRACE_TERM;
 	cfg.grace_kill = GRACE_KILL;
 	cfg.progress = &prog;
@@ -420,13 +429,13 @@ fleet_execute(struct fleet *f)
 		      progress_want_color(STDERR_FILENO), fo->quiet,
 		      ev_time());
 	log_info("run %s: %s on %zu targets, %zu at a time", f->run_id,
-		 command_name(fo->cmd), f->n, cfg.jobs);
+		 command_name(fo->cmd), f->n, jobs);
 	sig = coordinator_run(&cfg, f->jobs, f->n);
 	progress_end(&prog);
 	if (sig < 0)
 		return EXIT_FAILED;
 	rows = xcalloc(f->n, sizeof(*rows));
-	report_fill(f, &rep, rows, cfg.jobs, start, sig);
+	report_fill(f, &rep, rows, jobs, start, sig);
 	code = fleet_report(f, &rep);
 	free(rows);
 	return code;
@@ -451,6 +460,7 @@ fleet_release(struct fleet *f)
 	free(f->jobs);
 	free(f->sel);
 	report_file_release(&f->rf);
+	sched_free(f->sched);
 	inventory_free(f->inv);
 }
 

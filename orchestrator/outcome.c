@@ -44,6 +44,7 @@ outcome_init(struct outcome *o)
 	memset(o, 0, sizeof(*o));
 	strv_init(&o->warnings);
 	strv_init(&o->results);
+	strv_init(&o->earlier);
 	buf_init(&o->tail);
 	o->exit_code = -1;
 	o->pending = -1;
@@ -77,7 +78,49 @@ outcome_release(struct outcome *o)
 	strv_release(&o->results);
 	buf_release(&o->tail);
 	free(o->reason);
+	free(o->unreached);
+	strv_release(&o->earlier);
+	free(o->note);
 	outcome_init(o);
+}
+
+void
+outcome_retry(struct outcome *o)
+{
+	struct strv earlier = o->earlier;
+	unsigned attempts = o->attempts;
+	double first = o->first_start;
+	struct buf line = BUF_INIT;
+
+	buf_addf(&line, "%s: ", outcome_status_name(o->status));
+	outcome_first_line(o, 0, &line);
+	strv_init(&o->earlier); /* handed over to the copy */
+	strv_push(&earlier, line.ptr);
+	outcome_release(o);
+	o->earlier = earlier;
+	o->attempts = attempts;
+	o->first_start = first;
+	buf_release(&line);
+}
+
+static void
+add_note(struct outcome *o)
+{
+	char *r;
+
+	if (o->note == NULL)
+		return;
+	r = xasprintf("%s (%s)", o->reason ? o->reason : "", o->note);
+	free(o->reason);
+	o->reason = r;
+}
+
+void
+outcome_note(struct outcome *o, const char *note)
+{
+	free(o->note);
+	o->note = xstrdup(note);
+	add_note(o);
 }
 
 static struct outcome_step *
@@ -362,16 +405,19 @@ outcome_classify(struct outcome *o, enum command_id cmd)
 		o->exit_code = WEXITSTATUS(o->wait_status);
 	if (!o->started) {
 		o->status = o->setup_error ? OUT_FAILED : OUT_NOT_REACHED;
-		o->reason = xstrdup(o->setup_error
-					    ? o->setup_error
-					    : "not started: the run was "
-					      "interrupted");
-		return;
-	}
-	if (o->finished)
+		if (o->setup_error)
+			o->reason = xstrdup(o->setup_error);
+		else
+			o->reason = xasprintf("not started: %s",
+					      o->unreached
+						  ? o->unreached
+						  : "the run was interrupted");
+	} else if (o->finished) {
 		classify_finished(o, cmd);
-	else
+	} else {
 		classify_dead(o);
+	}
+	add_note(o);
 }
 
 void

@@ -23,7 +23,15 @@
  *                  migrations when asked to, or was terminated (by the
  *                  coordinator, or by the same signal sent to every
  *                  process, as a service manager does)
- *   not-reached    the run was interrupted before this target started
+ *   not-reached    the run stopped starting targets before this one:
+ *                  interrupted, the deadline passed, a failure budget
+ *                  was exceeded or an earlier wave failed (the reason
+ *                  says which)
+ *
+ * A target may take several attempts (--retries, for unreachable and
+ * locked): outcome_retry keeps what the next attempt must not forget (the
+ * attempts, the first start, one line per earlier attempt) and clears the
+ * rest.
  */
 #ifndef MIG_OUTCOME_H
 #define MIG_OUTCOME_H
@@ -94,6 +102,14 @@ struct outcome {
 	struct strv results;   /* RESULT texts, in order */
 	struct buf tail;       /* last OUTCOME_TAIL_MAX bytes of OUTPUT */
 	double seconds;        /* wall time of the worker */
+	char *unreached;       /* not started: why (the run's halt) */
+
+	/* across attempts */
+	unsigned attempts;     /* workers started for it (0: not reached) */
+	double first_start;    /* epoch seconds of the first; 0 = never */
+	double last_end;       /* epoch seconds the last one ended */
+	struct strv earlier;   /* "unreachable: <reason>" per earlier one */
+	char *note;            /* appended to the reason ("not retried: ...") */
 
 	/* derived by outcome_classify */
 	enum outcome_status status;
@@ -112,6 +128,13 @@ void outcome_apply(struct outcome *o, const struct proto_msg *m);
 
 /* Derive status, reason, counts and exit code from the facts. */
 void outcome_classify(struct outcome *o, enum command_id cmd);
+
+/* Another attempt follows: remember this one in earlier, forget its facts. */
+void outcome_retry(struct outcome *o);
+
+/* Add a note to the reason, "reason (note)", now and after any later
+ * outcome_classify. */
+void outcome_note(struct outcome *o, const char *note);
 
 /* "ok", "nothing-to-do", ... */
 const char *outcome_status_name(enum outcome_status st);

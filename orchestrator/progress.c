@@ -146,6 +146,34 @@ progress_done(struct progress *p, const char *name, const struct outcome *o,
 }
 
 void
+progress_retry(struct progress *p, const char *name, const struct outcome *o,
+	       unsigned attempt, unsigned attempts, double delay, double now)
+{
+	struct buf why = BUF_INIT;
+
+	if (o->started && p->running > 0)
+		p->running--;
+	if (p->quiet) {
+		if (p->live)
+			draw(p, now);
+		return;
+	}
+	clear_line(p);
+	outcome_first_line(o, 160, &why);
+	fprintf(p->fp, "[%*zu/%zu] %s %s%s%s (attempt %u of %u, again in "
+		       "%.2fs): %s\n",
+		p->total >= 1000 ? 5 : 3, p->done, p->total, name,
+		progress_color(o->status, p->color),
+		outcome_status_name(o->status), progress_color_reset(p->color),
+		attempt, attempts, delay, why.ptr);
+	buf_release(&why);
+	if (p->live)
+		draw(p, now);
+	else
+		fflush(p->fp);
+}
+
+void
 progress_tick(struct progress *p, double now)
 {
 	if (p->live)
@@ -157,6 +185,24 @@ progress_note(struct progress *p, double now, const char *fmt, ...)
 {
 	va_list ap;
 
+	clear_line(p);
+	fputs("migratore: ", p->fp);
+	va_start(ap, fmt);
+	vfprintf(p->fp, fmt, ap);
+	va_end(ap);
+	fputc('\n', p->fp);
+	if (p->live)
+		draw(p, now);
+	fflush(p->fp);
+}
+
+void
+progress_info(struct progress *p, double now, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->quiet)
+		return;
 	clear_line(p);
 	fputs("migratore: ", p->fp);
 	va_start(ap, fmt);

@@ -43,10 +43,18 @@ const char *progress_color_reset(bool color);
 void progress_started(struct progress *p, double now);
 void progress_done(struct progress *p, const char *name,
 		   const struct outcome *o, double now);
+/* An attempt ended unreachable or locked and will be retried after delay
+ * seconds: not done yet, but no longer running; a line says so. */
+void progress_retry(struct progress *p, const char *name,
+		    const struct outcome *o, unsigned attempt,
+		    unsigned attempts, double delay, double now);
 /* Redraw the live line (elapsed time moves on). */
 void progress_tick(struct progress *p, double now);
 /* A message from the coordinator (interruption): above the live line. */
 void progress_note(struct progress *p, double now, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same for news that --quiet silences (a wave starts). */
+void progress_info(struct progress *p, double now, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Clear the live line for good. */
 void progress_end(struct progress *p);

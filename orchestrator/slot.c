@@ -14,6 +14,7 @@ static const char *const state_names[] = {
 	[SLOT_EXITED] = "exited",
 	[SLOT_CLOSED] = "closed",
 	[SLOT_DONE] = "done",
+	[SLOT_WAITING] = "waiting",
 };
 
 /* allowed[old] is the set of states old may move to (bit per state). */
@@ -23,7 +24,8 @@ static const unsigned allowed[] = {
 	[SLOT_RUNNING] = BIT(SLOT_EXITED) | BIT(SLOT_CLOSED),
 	[SLOT_EXITED] = BIT(SLOT_DONE),
 	[SLOT_CLOSED] = BIT(SLOT_DONE),
-	[SLOT_DONE] = 0,
+	[SLOT_DONE] = BIT(SLOT_WAITING),
+	[SLOT_WAITING] = BIT(SLOT_RUNNING) | BIT(SLOT_DONE),
 };
 
 const char *
@@ -52,6 +54,15 @@ void
 slot_release(struct slot *s)
 {
 	buf_release(&s->in);
+}
+
+void
+slot_reset(struct slot *s)
+{
+	buf_reset(&s->in);
+	s->pid = -1;
+	s->fd = -1;
+	s->stop_sent = false;
 }
 
 void

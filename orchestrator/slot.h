@@ -6,9 +6,14 @@
  *        │                 └────pipe EOF──> CLOSED ──reaped────> DONE
  *        └──(not started: interrupted, setup error)────────────> DONE
  *
+ *     DONE ──retry──> WAITING ──backoff over, fork──> RUNNING ...
+ *                        └──(the run halted: given up)──> DONE
+ *
  * A worker is done only when its process has been reaped AND its pipe has
  * reached EOF, whichever comes second: before that, frames may still be
- * in the pipe, or the process may still be running. Every change of state
+ * in the pipe, or the process may still be running. A target that ended
+ * unreachable or locked with retries left (--retries) waits in WAITING,
+ * holding no place, until its backoff timer fires. Every change of state
  * goes through slot_set_state, which logs old -> new (at debug level).
  *
  * The libev watchers live inside the slot; callbacks get the slot back
@@ -35,6 +40,7 @@ enum slot_state {
 	SLOT_EXITED, /* reaped, pipe still open */
 	SLOT_CLOSED, /* pipe at EOF, process not yet reaped */
 	SLOT_DONE,
+	SLOT_WAITING, /* to be retried once its backoff timer fires */
 };
 
 struct coordinator;
@@ -55,6 +61,7 @@ struct slot {
 	ev_io io;
 	ev_child child;
 	ev_timer timer;          /* timeout, then the SIGKILL grace */
+	ev_timer backoff;        /* WAITING: until the next attempt */
 };
 
 #define SLOT_OF(ptr, member)                                                   \
@@ -62,8 +69,10 @@ struct slot {
 
 void slot_init(struct slot *s, struct coordinator *co, const struct target *t,
 	       const struct migset *ms, struct outcome *out);
-/* Frees the input buffer; the slot must be PENDING or DONE. */
+/* Frees the input buffer; the slot must be PENDING or DONE. slot_reset
+ * empties it for another attempt. */
 void slot_release(struct slot *s);
+void slot_reset(struct slot *s);
 
 void slot_set_state(struct slot *s, enum slot_state st);
 const char *slot_state_name(enum slot_state st);
