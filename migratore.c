@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,10 @@
 #include "common/xmalloc.h"
 #include "config/settings.h"
 #include "config/target.h"
+#include "orchestrator/deadline.h"
 #include "orchestrator/fleet.h"
+#include "orchestrator/reportcmd.h"
+#include "orchestrator/sched.h"
 #include "worker/commands.h"
 #include "worker/fileops.h"
 #include "worker/migset.h"
@@ -34,7 +38,7 @@
 extern char **environ;
 
 enum kind { K_HELP, K_VERSION, K_ENVIRON, K_DB, K_GENERATE, K_TOUCH,
-	    K_SQUASH };
+	    K_SQUASH, K_REPORT };
 
 /* The command table: usage and help come from here and nowhere else. */
 static const struct command {
@@ -61,6 +65,7 @@ static const struct command {
 	{ "downgrade", "[path]", K_DB, 0, 1, "Rolls back the last applied migration using the directory" },
 	{ "dry_downgrade", "[path]", K_DB, 0, 1, "Prints the last applied migration without rolling it back" },
 	{ "generate", "[path]", K_GENERATE, 0, 1, "Generates a new migration file into the directory or file given" },
+	{ "report", "merge|render ...", K_REPORT, 0, 0, "Merges fleet reports (shards, resumed runs), renders JUnit XML and HTML" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -78,6 +83,16 @@ struct options {
 	double timeout;
 	const char *report;
 	const char *log_dir;
+	/* rollout controls (fleet mode only) */
+	const char *canary;
+	const char *max_failures;
+	int per_host;
+	int retries;
+	const char *deadline;
+	const char *resume;
+	const char *shard;
+	const char *junit;
+	const char *html;
 	struct strv flags; /* KEY=VALUE configuration overrides */
 	struct strv args;  /* positional arguments after the command */
 	const struct command *cmd;
@@ -113,7 +128,26 @@ static const char options_text[] =
     "                           (repeatable; or'ed)\n"
     "      --timeout DURATION   per-target limit: 90, 90s, 10m, 1h30m\n"
     "      --report FILE        write the JSON report (mode 0600, atomic)\n"
-    "      --log-dir DIR        one log file per target\n";
+    "      --junit FILE         write the report as JUnit XML (CI systems)\n"
+    "      --html FILE          write the report as one HTML page\n"
+    "      --log-dir DIR        one log file per target\n"
+    "  -q, --quiet              no progress; print the report only when a\n"
+    "                           target did not end ok or nothing-to-do\n"
+    "\n"
+    "Rollouts (fleet mode; see the inventory's rollout section):\n"
+    "      --canary EXPR        first a wave of the targets EXPR selects; the\n"
+    "                           rest only if none of them failed\n"
+    "      --max-failures N|P%  start no target once more than N (or P% of\n"
+    "                           the targets) failed; default: stop after the\n"
+    "                           first wave with a failure\n"
+    "      --per-host N         at most N targets of one server at once\n"
+    "      --retries N          retry unreachable and locked targets N times\n"
+    "                           (backoff 0.5s doubling, capped at 30s)\n"
+    "      --deadline WHEN      start no target after WHEN: 2h (from now),\n"
+    "                           06:00 (next), 2026-11-28T06:00Z\n"
+    "      --resume REPORT      only the targets REPORT says did not finish\n"
+    "      --shard K/N          only slice K (0 to N-1) of N: FNV-1a 64 of\n"
+    "                           the target's name, mod N\n";
 
 static const struct command *
 command_find(const char *name)
@@ -158,6 +192,10 @@ usage_all(FILE *fp)
 static void
 usage_command(const struct command *c, FILE *fp)
 {
+	if (c->kind == K_REPORT) {
+		fputs(reportcmd_usage, fp);
+		return;
+	}
 	fprintf(fp, "Usage: migratore %s %s [options]\n\n%s.\n\n", c->name,
 		c->args, c->summary);
 	fputs(options_text, fp);
@@ -181,43 +219,6 @@ usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* "90", "90s", "10m", "1h30m": seconds. */
-static int
-parse_duration(const char *s, double *out)
-{
-	double total = 0, v;
-	char *end;
-
-	if (*s == '\0')
-		return -1;
-	while (*s) {
-		v = strtod(s, &end);
-		if (end == s || v < 0)
-			return -1;
-		switch (*end) {
-		case 'h':
-			v *= 3600;
-			end++;
-			break;
-		case 'm':
-			v *= 60;
-			end++;
-			break;
-		case 's':
-			end++;
-			break;
-		case '\0':
-			break;
-		default:
-			return -1;
-		}
-		total += v;
-		s = end;
-	}
-	*out = total;
-	return 0;
-}
-
 /* The value of an option: "--x=v" or "--x v". */
 static const char *
 opt_value(int argc, char **argv, int *i, const char *eq)
@@ -229,12 +230,103 @@ opt_value(int argc, char **argv, int *i, const char *eq)
 	return NULL;
 }
 
+#define OPT(field) offsetof(struct options, field)
+
+/* Options with a text value, kept as given: where it goes. */
+static const struct str_opt {
+	const char *name;
+	const char *alt;
+	size_t off;
+	const char *needs;
+} str_opts[] = {
+	{ "--message", "-m", OPT(message), "a value" },
+	{ "--inventory", "-i", OPT(inventory), "a file" },
+	{ "--report", NULL, OPT(report), "a file" },
+	{ "--log-dir", NULL, OPT(log_dir), "a directory" },
+	{ "--junit", NULL, OPT(junit), "a file" },
+	{ "--html", NULL, OPT(html), "a file" },
+	{ "--canary", NULL, OPT(canary), "an expression" },
+	{ "--max-failures", NULL, OPT(max_failures),
+	  "a number or a percentage" },
+	{ "--deadline", NULL, OPT(deadline), "a time" },
+	{ "--resume", NULL, OPT(resume), "a report" },
+	{ "--shard", NULL, OPT(shard), "K/N" },
+};
+
+/* Options with a whole number value, and its range. */
+static const struct int_opt {
+	const char *name;
+	const char *alt;
+	size_t off;
+	int min, max;
+} int_opts[] = {
+	{ "--jobs", "-j", OPT(jobs), 1, 10000 },
+	{ "--per-host", NULL, OPT(per_host), 1, 10000 },
+	{ "--retries", NULL, OPT(retries), 0, SCHED_RETRIES_MAX },
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool
+named(const char *name, const char *opt, const char *alt)
+{
+	return strcmp(name, opt) == 0 || (alt && strcmp(name, alt) == 0);
+}
+
+/* A table option; 1 when name is none of them, else 0 or an exit code. */
+static int
+table_option(const char *name, const char *v, struct options *o)
+{
+	char *end;
+	long n;
+	size_t k;
+
+	for (k = 0; k < NELEM(str_opts); k++) {
+		if (!named(name, str_opts[k].name, str_opts[k].alt))
+			continue;
+		if (v == NULL)
+			return usage_error("%s needs %s", name,
+					   str_opts[k].needs);
+		*(const char **)(void *)((char *)o + str_opts[k].off) = v;
+		return 0;
+	}
+	for (k = 0; k < NELEM(int_opts); k++) {
+		if (!named(name, int_opts[k].name, int_opts[k].alt))
+			continue;
+		n = v ? strtol(v, &end, 10) : -1;
+		if (v == NULL || *v == '\0' || *end != '\0' ||
+		    n < int_opts[k].min || n > int_opts[k].max)
+			return usage_error("%s takes a number from %d to %d",
+					   name, int_opts[k].min,
+					   int_opts[k].max);
+		*(int *)(void *)((char *)o + int_opts[k].off) = (int)n;
+		return 0;
+	}
+	return 1;
+}
+
+static bool
+takes_value(const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < NELEM(str_opts); k++)
+		if (named(name, str_opts[k].name, str_opts[k].alt))
+			return true;
+	for (k = 0; k < NELEM(int_opts); k++)
+		if (named(name, int_opts[k].name, int_opts[k].alt))
+			return true;
+	return false;
+}
+
 static int
 parse_option(int argc, char **argv, int *i, struct options *o)
 {
 	const char *a = argv[*i], *eq = strchr(a, '='), *v, *key;
+	struct err e = ERR_INIT;
 	char name[64];
 	size_t n = eq ? (size_t)(eq - a) : strlen(a);
+	int r;
 
 	if (n >= sizeof(name))
 		return usage_error("unknown option '%s'", a);
@@ -248,37 +340,24 @@ parse_option(int argc, char **argv, int *i, struct options *o)
 		o->verbose = true;
 	else if (!strcmp(name, "--allow-out-of-order"))
 		o->allow_out_of_order = true;
-	else if (!strcmp(name, "--format")) {
+	else if (takes_value(name)) {
+		v = opt_value(argc, argv, i, eq);
+		if ((r = table_option(name, v, o)) != 0)
+			return r;
+	} else if (!strcmp(name, "--format")) {
 		if ((v = opt_value(argc, argv, i, eq)) == NULL ||
 		    (strcmp(v, "json") != 0 && strcmp(v, "text") != 0))
 			return usage_error("--format takes 'text' or 'json'");
 		o->json = strcmp(v, "json") == 0;
-	} else if (!strcmp(name, "-m") || !strcmp(name, "--message")) {
-		if ((o->message = opt_value(argc, argv, i, eq)) == NULL)
-			return usage_error("%s needs a value", name);
-	} else if (!strcmp(name, "--inventory") || !strcmp(name, "-i")) {
-		if ((o->inventory = opt_value(argc, argv, i, eq)) == NULL)
-			return usage_error("%s needs a file", name);
-	} else if (!strcmp(name, "--jobs") || !strcmp(name, "-j")) {
-		if ((v = opt_value(argc, argv, i, eq)) == NULL ||
-		    (o->jobs = atoi(v)) < 1 || o->jobs > 10000)
-			return usage_error("%s takes a number from 1 to 10000",
-					   name);
 	} else if (!strcmp(name, "--select")) {
 		if ((v = opt_value(argc, argv, i, eq)) == NULL)
 			return usage_error("%s needs an expression", name);
 		strv_push(&o->select, v);
 	} else if (!strcmp(name, "--timeout")) {
 		if ((v = opt_value(argc, argv, i, eq)) == NULL ||
-		    parse_duration(v, &o->timeout) < 0)
+		    deadline_duration(v, &o->timeout, &e) < 0)
 			return usage_error("%s takes a duration such as 90, "
 					   "90s, 10m or 1h30m", name);
-	} else if (!strcmp(name, "--report")) {
-		if ((o->report = opt_value(argc, argv, i, eq)) == NULL)
-			return usage_error("%s needs a file", name);
-	} else if (!strcmp(name, "--log-dir")) {
-		if ((o->log_dir = opt_value(argc, argv, i, eq)) == NULL)
-			return usage_error("%s needs a directory", name);
 	} else if ((key = settings_flag_key(name)) != NULL) {
 		if ((v = opt_value(argc, argv, i, eq)) == NULL)
 			return usage_error("%s needs a value", name);
@@ -559,10 +638,45 @@ run_fleet(const struct options *o, const char *inventory)
 	fo.timeout = o->timeout;
 	fo.report = o->report;
 	fo.log_dir = o->log_dir;
+	fo.canary = o->canary;
+	fo.max_failures = o->max_failures;
+	fo.per_host = o->per_host;
+	fo.retries = o->retries;
+	fo.deadline = o->deadline;
+	fo.resume = o->resume;
+	fo.shard = o->shard;
+	fo.junit = o->junit;
+	fo.html = o->html;
 	fo.quiet = o->quiet;
 	fo.progress = isatty(STDOUT_FILENO) && !o->quiet;
 	fo.envp = environ;
 	return fleet_run(&fo);
+}
+
+/* The first option given that only fleet mode knows, or NULL. */
+static const char *
+fleet_only_option(const struct options *o)
+{
+	const struct {
+		const char *name;
+		bool given;
+	} v[] = {
+		{ "--canary", o->canary != NULL },
+		{ "--max-failures", o->max_failures != NULL },
+		{ "--per-host", o->per_host > 0 },
+		{ "--retries", o->retries > 0 },
+		{ "--deadline", o->deadline != NULL },
+		{ "--resume", o->resume != NULL },
+		{ "--shard", o->shard != NULL },
+		{ "--junit", o->junit != NULL },
+		{ "--html", o->html != NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(v); i++)
+		if (v[i].given)
+			return v[i].name;
+	return NULL;
 }
 
 /* --inventory, else INVENTORY from the environment. */
@@ -606,12 +720,19 @@ dispatch(const struct options *o)
 		return run_touch(o);
 	case K_SQUASH:
 		return run_squash(o);
+	case K_REPORT: /* main hands `report ...` over before parsing */
+		return usage_error("write report first: migratore report "
+				   "merge|render ...");
 	case K_ENVIRON:
 	case K_DB:
 		break;
 	}
 	if ((inventory = fleet_inventory(o)) != NULL)
 		return run_fleet(o, inventory);
+	if (fleet_only_option(o) != NULL)
+		return usage_error("%s is for fleet mode: give --inventory FILE "
+				   "(or INVENTORY)",
+				   fleet_only_option(o));
 	if ((r = load_target(o, &t)) != 0)
 		return r;
 	if (t->debug)
@@ -621,12 +742,32 @@ dispatch(const struct options *o)
 	return r;
 }
 
+/*
+ * `migratore report ...` has its own options (--junit, --html with other
+ * meanings): everything after the word goes to reportcmd_main. Only
+ * options before it (--quiet ...) are skipped over. -1: not a report.
+ */
+static int
+report_command(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--");
+	     i++)
+		;
+	if (i < argc && strcmp(argv[i], "report") == 0)
+		return i;
+	return -1;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
 	int r;
 
+	if ((r = report_command(argc, argv)) > 0)
+		return reportcmd_main(argc - r, argv + r);
 	memset(&o, 0, sizeof(o));
 	strv_init(&o.flags);
 	strv_init(&o.args);

@@ -98,11 +98,15 @@ on_halt(struct coordinator *co)
 	if (co->halt_seen || !sched_halted(co->sched))
 		return;
 	co->halt_seen = true;
-	if (sched_halted(co->sched) != SCHED_INTERRUPTED)
+	if (sched_halted(co->sched) != SCHED_INTERRUPTED && co->running > 0)
 		progress_note(co->cfg->progress, now,
-			      "%s: starting no more targets (%zu running "
-			      "finish)",
+			      "%s: starting no more targets; the %zu running "
+			      "finish",
 			      sched_halt_text(co->sched), co->running);
+	else if (sched_halted(co->sched) != SCHED_INTERRUPTED)
+		progress_note(co->cfg->progress, now,
+			      "%s: starting no more targets",
+			      sched_halt_text(co->sched));
 	note = xasprintf("not retried: %s", sched_halt_text(co->sched));
 	for (i = 0; i < co->n; i++) {
 		struct slot *s = &co->slots[i];

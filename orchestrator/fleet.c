@@ -30,7 +30,11 @@
 #include "config/settings.h"
 #include "drivers/driver.h"
 #include "orchestrator/coordinator.h"
+#include "orchestrator/deadline.h"
+#include "orchestrator/dryplan.h"
+#include "orchestrator/lineup.h"
 #include "orchestrator/outcome.h"
+#include "orchestrator/outputs.h"
 #include "orchestrator/progress.h"
 #include "orchestrator/report.h"
 #include "orchestrator/sched.h"
@@ -58,10 +62,14 @@ struct fleet {
 	struct coordinator_job *jobs;
 	struct outcome *outs;
 	char **logs;
-	struct report_file rf;
+	struct outputs outputs;
 	char run_id[RUNINFO_ID_MAX];
 	char host[RUNINFO_HOST_MAX];
+	time_t start;
+	double deadline;     /* epoch seconds; 0 = none */
+	struct lineup lu;    /* --select, --resume, --shard, the rollout */
 	struct sched *sched;
+	size_t parallel;     /* the run's parallelism, fitted */
 };
 
 static void
@@ -73,19 +81,49 @@ print_err(const char *prefix, const struct err *e)
 	fprintf(stderr, "migratore: error: %s%s\n", prefix, text);
 }
 
-/* Inventory and --select; every problem printed. */
+static void
+print_warnings(struct strv *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		fprintf(stderr, "migratore: warning: %s\n", w->v[i]);
+	strv_release(w);
+}
+
+/* The options that need no inventory; a bad one is a usage error. */
+static int
+fleet_options(struct fleet *f)
+{
+	const struct fleet_opts *fo = f->fo;
+	struct lineup_opts lo = { &fo->select, fo->resume, fo->shard,
+				  fo->canary, fo->max_failures,
+				  command_name(fo->cmd) };
+	struct err e = ERR_INIT;
+	int r;
+
+	if (select_check(&fo->select, &e) < 0 ||
+	    (fo->deadline &&
+	     deadline_parse(fo->deadline, f->start, &f->deadline, &e) < 0)) {
+		print_err("", &e);
+		return EXIT_USAGE;
+	}
+	if ((r = lineup_init(&f->lu, &lo, &e)) < 0) {
+		print_err("", &e);
+		return r == ERR_USAGE ? EXIT_USAGE : EXIT_CONFIG;
+	}
+	return 0;
+}
+
+/* Inventory, selection and rollout; every problem printed. */
 static int
 fleet_load(struct fleet *f)
 {
 	const struct fleet_opts *fo = f->fo;
 	struct strv problems = STRV_INIT;
 	struct err e = ERR_INIT;
-	size_t i;
+	size_t i, selected;
 
-	if (select_check(&fo->select, &e) < 0) {
-		print_err("", &e);
-		return EXIT_USAGE;
-	}
 	if (inventory_load(fo->inventory, fo->envp, &f->inv, &problems,
 			   &e) < 0) {
 		for (i = 0; i < problems.n; i++)
@@ -96,15 +134,23 @@ fleet_load(struct fleet *f)
 	}
 	strv_release(&problems);
 	f->sel = xcalloc(f->inv->n ? f->inv->n : 1, sizeof(*f->sel));
-	for (i = 0; i < f->inv->n; i++)
-		if (select_match(&fo->select, f->inv->v[i]))
-			f->sel[f->n++] = f->inv->v[i];
-	if (f->n == 0) {
+	lineup_select(&f->lu, f->inv, &fo->select, f->sel, &f->n, &selected);
+	print_warnings(&f->lu.warnings);
+	if (selected == 0) {
 		fprintf(stderr, "migratore: error: %s: %s\n", fo->inventory,
 			f->inv->n ? "--select matches no target"
 				  : "the inventory has no target");
 		return EXIT_USAGE;
 	}
+	if (lineup_rollout(&f->lu, f->inv, fo->canary, &e) < 0) {
+		print_err("", &e);
+		return EXIT_USAGE;
+	}
+	if (f->n == 0 && !fo->quiet)
+		fprintf(stderr, "migratore: no target to run: %s\n",
+			fo->resume ? "every target of the --resume report "
+				     "finished"
+				   : "the shard has none");
 	for (i = 0; i < f->n; i++)
 		if (f->sel[i]->operator_name == NULL) {
 			f->sel[i]->operator_name = xstrdup(runinfo_login());
@@ -198,12 +244,11 @@ log_path(const char *dir, const char *name)
 	return buf_detach(&b);
 }
 
-/* --log-dir (created if missing) and --report, before anything starts. */
+/* --log-dir (created if missing) and the reports, before anything starts. */
 static int
 fleet_outputs(struct fleet *f)
 {
 	const struct fleet_opts *fo = f->fo;
-	struct err e = ERR_INIT;
 	char real[PATH_MAX];
 	struct stat st;
 	size_t i;
@@ -229,11 +274,10 @@ fleet_outputs(struct fleet *f)
 			f->jobs[i].log_path = f->logs[i] =
 			    log_path(real, f->sel[i]->name);
 	}
-	if (fo->report && report_file_open(&f->rf, fo->report, &e) < 0) {
-		print_err("", &e);
-		return EXIT_USAGE;
-	}
-	return 0;
+	f->outputs.quiet = fo->quiet;
+	f->outputs.json_results = fo->json && (fo->cmd == CMD_LIST ||
+					       fo->cmd == CMD_ERRORS);
+	return outputs_open(&f->outputs, fo->report, fo->junit, fo->html);
 }
 
 static void
@@ -326,45 +370,86 @@ fleet_environ(const struct fleet *f)
 	return EXIT_OK;
 }
 
-/* Text on stdout (list/errors --format json: JSON there, text on stderr),
- * the JSON report into its file. */
-static int
-fleet_report(struct fleet *f, const struct report *r)
+/* "3", "10%": a budget as the user wrote it. NULL when not set. */
+static char *
+budget_text(const struct rollout_budget *b)
+{
+	if (!b->set)
+		return NULL;
+	return xasprintf("%g%s", b->value, b->percent ? "%" : "");
+}
+
+static const char *
+wave_status(const struct sched_wave *w)
+{
+	if (w->started == 0)
+		return w->size == 0 ? "completed" : "not-started";
+	return w->over && w->done == w->size ? "completed" : "stopped";
+}
+
+/* The schedule's waves as the report shows them; free with waves_free. */
+static struct report_wave *
+waves_fill(const struct fleet *f, size_t *n)
+{
+	const struct rollout *r = f->lu.rollout;
+	struct report_wave *v;
+	size_t i;
+
+	*n = sched_nwaves(f->sched);
+	v = xcalloc(*n ? *n : 1, sizeof(*v));
+	for (i = 0; i < *n; i++) {
+		const struct sched_wave *w = sched_wave(f->sched, i);
+
+		v[i].name = w->name;
+		v[i].targets = w->size;
+		v[i].started = w->started;
+		v[i].failed = w->failed;
+		v[i].jobs = w->jobs;
+		v[i].start = w->start;
+		v[i].end = w->end;
+		v[i].status = wave_status(w);
+		if (r && i < r->n)
+			v[i].max_failures = budget_text(&r->v[i].max_failures);
+	}
+	return v;
+}
+
+static void
+waves_free(struct report_wave *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free((char *)v[i].max_failures);
+	free(v);
+}
+
+/* The rollout's part of the report. */
+static void
+report_rollout(const struct fleet *f, struct report *r, char *deadline,
+	       size_t size)
 {
 	const struct fleet_opts *fo = f->fo;
-	bool json_results = fo->json &&
-			    (fo->cmd == CMD_LIST || fo->cmd == CMD_ERRORS);
-	struct buf out = BUF_INIT;
-	struct err e = ERR_INIT;
-	int code = report_exit_code(r);
 
-	if (json_results) {
-		report_results_json(r, &out);
-		fwrite(out.ptr, 1, out.len, stdout);
-		fflush(stdout);
-		buf_reset(&out);
-		report_text(r, false, progress_want_color(STDERR_FILENO),
-			    &out);
-		fwrite(out.ptr, 1, out.len, stderr);
-	} else {
-		report_text(r, true, progress_want_color(STDOUT_FILENO), &out);
-		fwrite(out.ptr, 1, out.len, stdout);
+	r->canary = fo->canary;
+	r->max_failures = fo->max_failures;
+	r->per_host = fo->per_host > 0 ? (size_t)fo->per_host : 0;
+	r->retries = fo->retries > 0 ? (unsigned)fo->retries : 0;
+	if (f->deadline > 0) {
+		deadline_iso(f->deadline, deadline, size);
+		r->deadline = deadline;
 	}
-	fflush(stdout);
-	if (fo->report) {
-		if (report_file_write(&f->rf, r, &e) < 0) {
-			print_err("", &e);
-			if (code == EXIT_OK)
-				code = EXIT_FAILED;
-		}
-	}
-	buf_release(&out);
-	return code;
+	r->shard = fo->shard;
+	r->resume = fo->resume;
+	r->junit = fo->junit;
+	r->html = fo->html;
+	r->show_waves = f->lu.rollout && f->lu.rollout->n > 0;
+	r->stopped = sched_halted(f->sched) ? sched_halt_text(f->sched) : NULL;
 }
 
 static void
 report_fill(const struct fleet *f, struct report *r, struct report_row *rows,
-	    size_t jobs, time_t start, int interrupted)
+	    time_t start, int interrupted)
 {
 	const struct fleet_opts *fo = f->fo;
 	size_t i;
@@ -373,6 +458,7 @@ report_fill(const struct fleet *f, struct report *r, struct report_row *rows,
 		rows[i].t = f->sel[i];
 		rows[i].log = f->logs[i];
 		rows[i].o = &f->outs[i];
+		rows[i].wave = sched_wave_of(f->sched, i);
 	}
 	memset(r, 0, sizeof(*r));
 	r->tool_version = PACKAGE_VERSION;
@@ -386,12 +472,71 @@ report_fill(const struct fleet *f, struct report *r, struct report_row *rows,
 	r->path = fo->path;
 	r->id = fo->id;
 	r->select = &fo->select;
-	r->jobs = jobs;
+	r->jobs = f->parallel;
 	r->timeout = fo->timeout;
 	r->log_dir = fo->log_dir;
 	r->allow_out_of_order = fo->allow_out_of_order;
 	r->rows = rows;
 	r->n = f->n;
+}
+
+/* The schedule: waves, jobs, per-host cap, retries, deadline. */
+static void
+fleet_schedule(struct fleet *f)
+{
+	const struct fleet_opts *fo = f->fo;
+	struct sched_config sc;
+	size_t want = fo->jobs > 0 ? (size_t)fo->jobs : default_jobs();
+	size_t w;
+
+	/* a wave's jobs may ask for more than --jobs: fit the most */
+	for (w = 0; f->lu.rollout && w < f->lu.rollout->n; w++)
+		if (f->lu.rollout->v[w].jobs > 0 &&
+		    (size_t)f->lu.rollout->v[w].jobs > want)
+			want = (size_t)f->lu.rollout->v[w].jobs;
+	memset(&sc, 0, sizeof(sc));
+	sc.rollout = f->lu.rollout;
+	sc.max_jobs = fit_jobs(want);
+	f->parallel = fo->jobs > 0 ? (size_t)fo->jobs : default_jobs();
+	if (f->parallel > sc.max_jobs)
+		f->parallel = sc.max_jobs;
+	sc.jobs = f->parallel;
+	sc.per_host = fo->per_host > 0 ? (size_t)fo->per_host : 0;
+	sc.retries = fo->retries > 0 ? (unsigned)fo->retries : 0;
+	sc.deadline = f->deadline;
+	f->sched = sched_new(&sc, f->sel, f->n);
+}
+
+/* Report the run: waves, a dry run's plan, the outputs. */
+static int
+fleet_finish(struct fleet *f, int sig)
+{
+	bool dry = f->fo->cmd == CMD_DRY_UPGRADE ||
+		   f->fo->cmd == CMD_DRY_DOWNGRADE;
+	struct report_row *rows = xcalloc(f->n ? f->n : 1, sizeof(*rows));
+	struct report_wave *waves;
+	struct dryplan plan;
+	struct report rep;
+	char deadline[32];
+	size_t i, nwaves;
+	int code;
+
+	report_fill(f, &rep, rows, f->start, sig);
+	report_rollout(f, &rep, deadline, sizeof(deadline));
+	rep.waves = waves = waves_fill(f, &nwaves);
+	rep.nwaves = nwaves;
+	dryplan_init(&plan, f->fo->cmd == CMD_DRY_DOWNGRADE);
+	if (dry) {
+		for (i = 0; i < f->n; i++)
+			dryplan_add(&plan, &f->outs[i]);
+		dryplan_finish(&plan);
+		rep.plan = &plan;
+	}
+	code = outputs_write(&f->outputs, &rep);
+	dryplan_release(&plan);
+	waves_free(waves, nwaves);
+	free(rows);
+	return code;
 }
 
 static int
@@ -400,14 +545,10 @@ fleet_execute(struct fleet *f)
 	const struct fleet_opts *fo = f->fo;
 	struct coordinator_config cfg;
 	struct progress prog;
-	struct report rep;
-	struct report_row *rows;
-	struct sched_config sc;
-	time_t start = time(NULL);
-	size_t jobs;
-	int sig, code;
+	int sig;
 
-	make_run_id(f, start);
+	make_run_id(f, f->start);
+	fleet_schedule(f);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.cmd = fo->cmd;
 	cfg.opts.id = fo->id;
@@ -415,12 +556,9 @@ fleet_execute(struct fleet *f)
 	cfg.opts.allow_out_of_order = fo->allow_out_of_order;
 	cfg.opts.run_id = f->run_id;
 	cfg.opts.host = f->host;
-	jobs = fit_jobs(fo->jobs > 0 ? (size_t)fo->jobs : default_jobs());
-	memset(&sc, 0, sizeof(sc));
-	sc.jobs = jobs;
-	sc.max_jobs = jobs;
-	f->sched = sched_new(&sc, f->sel, f->n);
 	cfg.sched = f->sched;
+	cfg.retries = fo->retries > 0 ? (unsigned)fo->retries : 0;
+	cfg.deadline = f->deadline;
 	cfg.grace_term = GRACE_TERM;
 	cfg.grace_kill = GRACE_KILL;
 	cfg.progress = &prog;
@@ -429,16 +567,12 @@ fleet_execute(struct fleet *f)
 		      progress_want_color(STDERR_FILENO), fo->quiet,
 		      ev_time());
 	log_info("run %s: %s on %zu targets, %zu at a time", f->run_id,
-		 command_name(fo->cmd), f->n, jobs);
+		 command_name(fo->cmd), f->n, f->parallel);
 	sig = coordinator_run(&cfg, f->jobs, f->n);
 	progress_end(&prog);
 	if (sig < 0)
 		return EXIT_FAILED;
-	rows = xcalloc(f->n, sizeof(*rows));
-	report_fill(f, &rep, rows, jobs, start, sig);
-	code = fleet_report(f, &rep);
-	free(rows);
-	return code;
+	return fleet_finish(f, sig);
 }
 
 static void
@@ -459,8 +593,9 @@ fleet_release(struct fleet *f)
 	free(f->logs);
 	free(f->jobs);
 	free(f->sel);
-	report_file_release(&f->rf);
+	outputs_release(&f->outputs);
 	sched_free(f->sched);
+	lineup_release(&f->lu);
 	inventory_free(f->inv);
 }
 
@@ -473,10 +608,11 @@ fleet_run(const struct fleet_opts *fo)
 
 	memset(&f, 0, sizeof(f));
 	f.fo = fo;
-	f.rf = (struct report_file)REPORT_FILE_INIT;
+	f.outputs = (struct outputs)OUTPUTS_INIT;
+	f.start = time(NULL);
 	/* A closed report pipe must not kill the coordinator mid-run. */
 	signal(SIGPIPE, SIG_IGN);
-	if ((r = fleet_load(&f)) != 0)
+	if ((r = fleet_options(&f)) != 0 || (r = fleet_load(&f)) != 0)
 		goto out;
 	if (fo->show_environ) {
 		r = fleet_environ(&f);

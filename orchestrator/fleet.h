@@ -4,8 +4,10 @@
  * migrations directory before it forks, then runs one worker process per
  * target (at most jobs at once) under a libev loop; each worker runs the
  * same command code as the single-target mode (worker/commands.h) and
- * reports over the frame protocol (common/proto.h). The consolidated report
- * goes to stdout (text) and, when asked, to a JSON file.
+ * reports over the frame protocol (common/proto.h), in the order and with
+ * the limits of the rollout (orchestrator/sched.h, lineup.h). The
+ * consolidated report goes to stdout (text) and, when asked, to a JSON
+ * file, a JUnit XML file and an HTML page.
  */
 #ifndef MIG_FLEET_H
 #define MIG_FLEET_H
@@ -29,7 +31,17 @@ struct fleet_opts {
 	double timeout;          /* per target, seconds; 0 = inventory's or none */
 	const char *report;      /* JSON report file, or NULL */
 	const char *log_dir;     /* per-target logs, or NULL */
-	bool quiet;
+	/* rollout controls (docs/fleet.md, Rollouts); NULL/0: not given */
+	const char *canary;      /* --canary EXPR: a first wave */
+	const char *max_failures; /* --max-failures N or P% */
+	int per_host;            /* --per-host N: per server at once */
+	int retries;             /* --retries N: unreachable, locked */
+	const char *deadline;    /* --deadline 2h, 06:00, 2026-11-28T06:00Z */
+	const char *resume;      /* --resume REPORT.json */
+	const char *shard;       /* --shard K/N */
+	const char *junit;       /* --junit FILE */
+	const char *html;        /* --html FILE */
+	bool quiet;              /* no progress; the report only on failure */
 	bool progress;           /* live progress display (stdout is a tty) */
 	char *const *envp;       /* for ${VAR} in the inventory */
 };

@@ -112,6 +112,42 @@ text_warnings(const struct report *r, struct buf *out)
 	}
 }
 
+/* "# wave canary: 2 targets, 2 started, 1 failed (stopped)" */
+static void
+text_wave(struct buf *out, const struct report_wave *w)
+{
+	buf_addf(out, "# wave %s: %zu target%s", w->name, w->targets,
+		 w->targets == 1 ? "" : "s");
+	if (w->started == 0) {
+		buf_adds(out, ", not started\n");
+		return;
+	}
+	buf_addf(out, ", %zu started, %zu failed", w->started, w->failed);
+	if (strcmp(w->status, "completed") != 0)
+		buf_addf(out, " (%s)", w->status);
+	buf_addc(out, '\n');
+}
+
+static void
+text_rows(const struct report *r, int wname, int wengine, bool color,
+	  struct buf *out)
+{
+	size_t i, w;
+
+	if (!r->show_waves) {
+		for (i = 0; i < r->n; i++)
+			text_row(out, &r->rows[i], wname, wengine, color);
+		return;
+	}
+	for (w = 0; w < r->nwaves; w++) {
+		text_wave(out, &r->waves[w]);
+		for (i = 0; i < r->n; i++)
+			if (r->rows[i].wave == w)
+				text_row(out, &r->rows[i], wname, wengine,
+					 color);
+	}
+}
+
 static void
 text_totals(const struct report *r, struct buf *out)
 {
@@ -136,6 +172,10 @@ text_totals(const struct report *r, struct buf *out)
 						     : "a signal",
 			 counts[OUT_NOT_REACHED],
 			 counts[OUT_NOT_REACHED] == 1 ? "" : "s");
+	else if (r->stopped)
+		buf_addf(out, "stopped: %s; %zu target%s not reached\n",
+			 r->stopped, counts[OUT_NOT_REACHED],
+			 counts[OUT_NOT_REACHED] == 1 ? "" : "s");
 }
 
 void
@@ -157,10 +197,13 @@ report_text(const struct report *r, bool with_results, bool color,
 	buf_addf(out, "%-*s  %-*s  %-13s  %7s  %7s  %9s  %8s  %s\n", wname,
 		 "TARGET", wengine, "ENGINE", "STATUS", "APPLIED", "PENDING",
 		 "ROLLBACKS", "DURATION", "ERROR");
-	for (i = 0; i < r->n; i++)
-		text_row(out, &r->rows[i], wname, wengine, color);
+	text_rows(r, wname, wengine, color, out);
 	text_warnings(r, out);
 	text_totals(r, out);
+	if (r->plan) {
+		buf_addc(out, '\n');
+		dryplan_text(r->plan, out);
+	}
 }
 
 void
@@ -227,7 +270,56 @@ json_options(struct json *j, const struct report *r)
 		json_null(j, "timeout");
 	json_string(j, "log_dir", r->log_dir);
 	json_bool(j, "allow_out_of_order", r->allow_out_of_order);
+	json_string(j, "canary", r->canary);
+	json_string(j, "max_failures", r->max_failures);
+	json_int_or_null(j, "per_host", (int64_t)r->per_host, r->per_host > 0);
+	json_int(j, "retries", r->retries);
+	json_string(j, "deadline", r->deadline);
+	json_string(j, "shard", r->shard);
+	json_string(j, "resume", r->resume);
+	json_string(j, "junit", r->junit);
+	json_string(j, "html", r->html);
 	json_object_end(j);
+}
+
+/* Epoch seconds, null for 0 (never). */
+static void
+json_epoch(struct json *j, const char *key, double t)
+{
+	if (t > 0)
+		json_double(j, key, t);
+	else
+		json_null(j, key);
+}
+
+static void
+json_waves(struct json *j, const struct report *r)
+{
+	size_t i;
+
+	json_array_begin(j, "waves");
+	for (i = 0; i < r->nwaves; i++) {
+		const struct report_wave *w = &r->waves[i];
+
+		json_object_begin(j, NULL);
+		json_string(j, "name", w->name);
+		json_string(j, "status", w->status);
+		json_int(j, "targets", (int64_t)w->targets);
+		json_int(j, "started", (int64_t)w->started);
+		json_int(j, "failed", (int64_t)w->failed);
+		json_int(j, "jobs", (int64_t)w->jobs);
+		json_string(j, "max_failures", w->max_failures);
+		if (w->start > 0)
+			json_time(j, "start", (time_t)w->start);
+		else
+			json_null(j, "start");
+		if (w->end > 0)
+			json_time(j, "end", (time_t)w->end);
+		else
+			json_null(j, "end");
+		json_object_end(j);
+	}
+	json_array_end(j);
 }
 
 static void
@@ -284,7 +376,8 @@ json_strings(struct json *j, const char *key, const struct strv *sv)
 }
 
 static void
-json_target(struct json *j, const struct report_row *row)
+json_target(struct json *j, const struct report *r,
+	    const struct report_row *row)
 {
 	const struct outcome *o = row->o;
 	struct buf desc = BUF_INIT;
@@ -296,6 +389,8 @@ json_target(struct json *j, const struct report_row *row)
 	json_string(j, "engine", row->t->engine);
 	json_string(j, "target", desc.ptr);
 	json_strings(j, "tags", &row->t->tags);
+	json_string(j, "wave", row->wave < r->nwaves ? r->waves[row->wave].name
+						    : NULL);
 	json_string(j, "status", outcome_status_name(o->status));
 	json_string(j, "reason", o->reason);
 	json_int_or_null(j, "exit_code", o->exit_code, o->exit_code >= 0);
@@ -305,6 +400,10 @@ json_target(struct json *j, const struct report_row *row)
 	json_int_or_null(j, "rollbacks", o->rollbacks, o->started);
 	json_int_or_null(j, "pending", o->pending, o->pending >= 0);
 	json_double(j, "seconds", o->seconds);
+	json_int(j, "attempts", o->attempts);
+	json_strings(j, "earlier_attempts", &o->earlier);
+	json_epoch(j, "start", o->first_start);
+	json_epoch(j, "end", o->attempts > 0 ? o->last_end : 0);
 	json_string(j, "log", row->log);
 	json_array_begin(j, "steps");
 	for (i = 0; i < o->nsteps; i++)
@@ -347,11 +446,17 @@ render_json(const struct report *r, struct buf *out, flush_fn flush,
 		    : r->interrupted            ? "signal"
 						: NULL);
 	json_int(&j, "exit_code", report_exit_code(r));
+	json_string(&j, "stopped", r->stopped);
 	json_options(&j, r);
 	json_totals(&j, r);
+	json_waves(&j, r);
+	if (r->plan)
+		dryplan_json(r->plan, &j);
+	else
+		json_null(&j, "plan");
 	json_array_begin(&j, "targets");
 	for (i = 0; i < r->n; i++) {
-		json_target(&j, &r->rows[i]);
+		json_target(&j, r, &r->rows[i]);
 		/* the writer keeps its state apart from the text */
 		if (flush && out->len >= FLUSH_AT && flush(ctx, out) < 0)
 			return -1;
@@ -376,8 +481,8 @@ report_file_open(struct report_file *f, const char *path, struct err *e)
 	f->path = xstrdup(path);
 	f->tmp = xasprintf("%s.tmp.XXXXXX", path);
 	if ((f->fd = mkostemp(f->tmp, O_CLOEXEC)) < 0) {
-		int r = err_set(e, ERR_USAGE, "--report %s: cannot create %s: %s",
-				path, f->tmp, strerror(errno));
+		int r = err_set(e, ERR_USAGE, "%s: cannot create %s: %s", path,
+				f->tmp, strerror(errno));
 
 		free(f->tmp);
 		f->tmp = NULL;

@@ -25,6 +25,7 @@
 #include "common/err.h"
 #include "common/strv.h"
 #include "config/target.h"
+#include "orchestrator/dryplan.h"
 #include "orchestrator/outcome.h"
 
 #define REPORT_SCHEMA "migratore-fleet-report"
@@ -35,6 +36,19 @@ struct report_row {
 	const struct target *t;
 	const char *log;        /* its log file, NULL = none */
 	const struct outcome *o;
+	size_t wave;            /* index into report.waves */
+};
+
+/* A wave of the run: a rollout's, or the one implicit wave "rest". */
+struct report_wave {
+	const char *name;
+	size_t targets;
+	size_t started;         /* targets started at least once */
+	size_t failed;          /* failures, in the budgets' sense */
+	size_t jobs;            /* at most this many at once */
+	double start, end;      /* first start, last end (epoch); 0 = never */
+	const char *status;     /* "completed", "stopped", "not-started" */
+	const char *max_failures; /* its budget as written; NULL = none */
 };
 
 struct report {
@@ -54,9 +68,26 @@ struct report {
 	double timeout;
 	const char *log_dir;
 	bool allow_out_of_order;
+	/* rollout options as given (NULL or 0: not given) */
+	const char *canary;
+	const char *max_failures;
+	size_t per_host;
+	unsigned retries;
+	const char *deadline;   /* the absolute deadline, report time */
+	const char *shard;
+	const char *resume;
+	const char *junit;
+	const char *html;
 	/* the targets, in inventory order */
 	const struct report_row *rows;
 	size_t n;
+	/* the waves, in order; show_waves: mark them in the text (a run
+	 * with a rollout) */
+	const struct report_wave *waves;
+	size_t nwaves;
+	bool show_waves;
+	const char *stopped;    /* why targets stopped being started, or NULL */
+	const struct dryplan *plan; /* dry runs: the fleet-wide plan */
 };
 
 /* How many targets ended with each status. */
@@ -65,9 +96,11 @@ void report_count(const struct report *r, size_t counts[OUT_NSTATUS]);
 /*
  * The text summary: per-target result sections ("== name ==", then its
  * result lines) when the command printed results (list, errors, dry runs)
- * and with_results is set, one table row per target, warnings, and the
- * totals line "12 targets: 10 ok, 1 failed, 1 unreachable". color adds
- * ANSI colours to the status column.
+ * and with_results is set, one table row per target (grouped under a
+ * "# wave NAME: ..." line per wave when show_waves), warnings, the totals
+ * line "12 targets: 10 ok, 1 failed, 1 unreachable", why the run stopped
+ * starting targets, and a dry run's plan (dryplan.h). color adds ANSI
+ * colours to the status column.
  */
 void report_text(const struct report *r, bool with_results, bool color,
 		 struct buf *out);
@@ -98,6 +131,8 @@ struct report_file {
 
 #define REPORT_FILE_INIT { NULL, NULL, -1 }
 
+/* ERR_USAGE "PATH: cannot create PATH.tmp.XXXXXX: why" (the caller names
+ * its option). */
 int report_file_open(struct report_file *f, const char *path, struct err *e);
 /* Write r's JSON report (rendered and written target by target) and
  * rename it into place. */

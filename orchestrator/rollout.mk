@@ -4,6 +4,8 @@
 libmigratore_a_SOURCES += \
 	orchestrator/deadline.c orchestrator/deadline.h \
 	orchestrator/dryplan.c orchestrator/dryplan.h \
+	orchestrator/lineup.c orchestrator/lineup.h \
+	orchestrator/outputs.c orchestrator/outputs.h \
 	orchestrator/sched.c orchestrator/sched.h \
 	orchestrator/shard.c orchestrator/shard.h
 

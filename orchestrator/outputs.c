@@ -1,0 +1,133 @@
+/* A fleet run's report: the text on stdout (or not, --quiet), the JSON,
+ * JUnit and HTML files; see outputs.h. */
+#include "config.h"
+
+#include "orchestrator/outputs.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "orchestrator/html.h"
+#include "orchestrator/junit.h"
+#include "orchestrator/progress.h"
+#include "orchestrator/reportdoc.h"
+#include "common/banned.h"
+
+static int
+open_one(struct report_file *rf, const char *option, const char *path)
+{
+	struct err e = ERR_INIT;
+
+	if (path == NULL || report_file_open(rf, path, &e) == 0)
+		return 0;
+	fprintf(stderr, "migratore: error: %s %s\n", option, e.msg);
+	return EXIT_USAGE;
+}
+
+int
+outputs_open(struct outputs *o, const char *report, const char *junit,
+	     const char *html)
+{
+	if (open_one(&o->json, "--report", report) != 0 ||
+	    open_one(&o->junit, "--junit", junit) != 0 ||
+	    open_one(&o->html, "--html", html) != 0)
+		return EXIT_USAGE;
+	return 0;
+}
+
+static void
+print_text(const struct outputs *o, const struct report *r)
+{
+	struct buf out = BUF_INIT;
+
+	if (o->json_results) {
+		report_results_json(r, &out);
+		fwrite(out.ptr, 1, out.len, stdout);
+		fflush(stdout);
+		buf_reset(&out);
+		if (!o->quiet || report_exit_code(r) != EXIT_OK) {
+			report_text(r, false,
+				    progress_want_color(STDERR_FILENO), &out);
+			fwrite(out.ptr, 1, out.len, stderr);
+		}
+	} else if (!o->quiet || report_exit_code(r) != EXIT_OK) {
+		report_text(r, true, progress_want_color(STDOUT_FILENO), &out);
+		fwrite(out.ptr, 1, out.len, stdout);
+	}
+	fflush(stdout);
+	buf_release(&out);
+}
+
+static void
+write_error(const char *option, const struct err *e)
+{
+	char text[ERR_TEXT_MAX];
+
+	err_text(e, text, sizeof(text));
+	fprintf(stderr, "migratore: error: %s: %s\n", option, text);
+}
+
+/* --junit and --html, from the JSON report read back as a document. */
+static int
+write_renderings(struct outputs *o, const struct report *r)
+{
+	struct buf json = BUF_INIT, out = BUF_INIT;
+	struct reportdoc *doc = NULL;
+	struct err e = ERR_INIT;
+	int rc = 0;
+
+	report_json(r, &json);
+	if (reportdoc_parse(json.ptr, json.len, "the run's report", &doc,
+			    &e) < 0) {
+		write_error(o->junit.path ? "--junit" : "--html", &e);
+		rc = -1;
+		goto out;
+	}
+	if (o->junit.path) {
+		junit_render(doc->root, &out);
+		if (report_file_commit(&o->junit, &out, &e) < 0) {
+			write_error("--junit", &e);
+			rc = -1;
+		}
+		buf_reset(&out);
+	}
+	if (o->html.path) {
+		html_render(doc->root, &out);
+		if (report_file_commit(&o->html, &out, &e) < 0) {
+			write_error("--html", &e);
+			rc = -1;
+		}
+	}
+out:
+	reportdoc_free(doc);
+	buf_release(&json);
+	buf_release(&out);
+	return rc;
+}
+
+int
+outputs_write(struct outputs *o, const struct report *r)
+{
+	struct err e = ERR_INIT;
+	int code = report_exit_code(r);
+	bool failed = false;
+
+	print_text(o, r);
+	if (o->json.path && report_file_write(&o->json, r, &e) < 0) {
+		write_error("--report", &e);
+		failed = true;
+	}
+	if ((o->junit.path || o->html.path) && write_renderings(o, r) < 0)
+		failed = true;
+	return failed && code == EXIT_OK ? EXIT_FAILED : code;
+}
+
+void
+outputs_release(struct outputs *o)
+{
+	report_file_release(&o->json);
+	report_file_release(&o->junit);
+	report_file_release(&o->html);
+}
