@@ -34,7 +34,7 @@ read_resume(struct lineup *l, const struct lineup_opts *o, struct err *e)
 	int r;
 
 	if ((r = reportdoc_load(o->resume, &doc, e)) < 0)
-		return err_prefix(e, "--resume: ");
+		return err_prefix(e, "--resume");
 	cmd = json_as_string(json_get(doc->root, "command"));
 	if (cmd && o->command && strcmp(cmd, o->command) != 0)
 		strv_pushf(&l->warnings,
@@ -62,7 +62,7 @@ lineup_init(struct lineup *l, const struct lineup_opts *o, struct err *e)
 	l->sharded = o->shard != NULL;
 	if (o->max_failures &&
 	    (r = rollout_budget_parse(o->max_failures, &l->budget, e)) < 0)
-		return err_prefix(e, "--max-failures: ");
+		return err_prefix(e, "--max-failures");
 	if (o->canary && (r = rollout_canary(o->canary, &l->own, e)) < 0)
 		return r;
 	if (o->resume && (r = read_resume(l, o, e)) < 0)

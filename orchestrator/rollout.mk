@@ -27,3 +27,11 @@ tests_unit_test_dryplan_SOURCES = tests/unit/test_dryplan.c
 tests_unit_test_dryplan_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_dryplan_LDADD = $(TEST_LDADD)
 endif
+
+ROLLOUT_TESTS = \
+	tests/integration/rollout_canary.sh \
+	tests/integration/rollout_budget.sh \
+	tests/integration/rollout_perhost.sh \
+	tests/integration/rollout_retries.sh
+TESTS += $(ROLLOUT_TESTS)
+EXTRA_DIST += $(ROLLOUT_TESTS) tests/lib/rollout.sh
