@@ -100,8 +100,8 @@ on_halt(struct coordinator *co)
 	co->halt_seen = true;
 	if (sched_halted(co->sched) != SCHED_INTERRUPTED && co->running > 0)
 		progress_note(co->cfg->progress, now,
-			      "%s: starting no more targets; the %zu running "
-			      "finish",
+			      "%s: starting no more targets; %zu still "
+			      "running will finish",
 			      sched_halt_text(co->sched), co->running);
 	else if (sched_halted(co->sched) != SCHED_INTERRUPTED)
 		progress_note(co->cfg->progress, now,
@@ -571,8 +571,10 @@ deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct coordinator *co = w->data;
 
-	(void)loop;
 	(void)revents;
+	/* It was unref'd and has stopped by itself: give the reference back,
+	 * or the loop would end with workers still running. */
+	ev_ref(loop);
 	check_deadline(co);
 }
 

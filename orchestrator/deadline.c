@@ -178,7 +178,7 @@ parse_date(const char *s, double *at)
 }
 
 int
-deadline_parse(const char *s, time_t now, double *at, struct err *e)
+deadline_parse(const char *s, double now, double *at, struct err *e)
 {
 	char iso[32];
 	double d, t;
@@ -190,11 +190,11 @@ deadline_parse(const char *s, time_t now, double *at, struct err *e)
 				       "90m), a clock time (06:00) or a date "
 				       "and time (2026-11-28T06:00Z)",
 				       s);
-		*at = (double)now + d;
+		*at = now + d;
 		return 0;
 	}
 	if (strlen(s) <= 8) {
-		if (!parse_clock(s, now, at))
+		if (!parse_clock(s, (time_t)now, at))
 			return err_set(e, ERR_USAGE,
 				       "--deadline '%s': not a clock time such "
 				       "as 06:00 or 23:30:00",
@@ -207,7 +207,7 @@ deadline_parse(const char *s, time_t now, double *at, struct err *e)
 			       "2026-11-28T06:00Z, 2026-11-28T06:00+01:00 or "
 			       "2026-11-28 06:00 (local)",
 			       s);
-	if (t <= (double)now) {
+	if (t <= now) {
 		deadline_iso(t, iso, sizeof(iso));
 		return err_set(e, ERR_USAGE, "--deadline '%s' (%s) has passed",
 			       s, iso);

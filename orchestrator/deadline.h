@@ -32,10 +32,10 @@
 int deadline_duration(const char *s, double *out, struct err *e);
 
 /*
- * The deadline s given at now (the start of the run): *at in epoch
- * seconds. ERR_USAGE with a message naming --deadline.
+ * The deadline s given at now (the start of the run, epoch seconds):
+ * *at in epoch seconds. ERR_USAGE with a message naming --deadline.
  */
-int deadline_parse(const char *s, time_t now, double *at, struct err *e);
+int deadline_parse(const char *s, double now, double *at, struct err *e);
 
 /* at as "YYYY-MM-DDTHH:MM:SSZ" (UTC), for reports and messages. */
 void deadline_iso(double at, char *out, size_t size);

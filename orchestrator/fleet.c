@@ -104,7 +104,7 @@ fleet_options(struct fleet *f)
 
 	if (select_check(&fo->select, &e) < 0 ||
 	    (fo->deadline &&
-	     deadline_parse(fo->deadline, f->start, &f->deadline, &e) < 0)) {
+	     deadline_parse(fo->deadline, ev_time(), &f->deadline, &e) < 0)) {
 		print_err("", &e);
 		return EXIT_USAGE;
 	}

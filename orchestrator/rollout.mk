@@ -32,6 +32,10 @@ ROLLOUT_TESTS = \
 	tests/integration/rollout_canary.sh \
 	tests/integration/rollout_budget.sh \
 	tests/integration/rollout_perhost.sh \
-	tests/integration/rollout_retries.sh
+	tests/integration/rollout_retries.sh \
+	tests/integration/rollout_resume.sh \
+	tests/integration/rollout_shard.sh \
+	tests/integration/rollout_dryrun.sh \
+	tests/integration/rollout_quiet.sh
 TESTS += $(ROLLOUT_TESTS)
 EXTRA_DIST += $(ROLLOUT_TESTS) tests/lib/rollout.sh
