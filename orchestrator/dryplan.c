@@ -166,7 +166,8 @@ dryplan_finish(struct dryplan *p)
 	free(p->index);
 	p->index = NULL;
 	p->nindex = 0;
-	qsort(p->v, p->n, sizeof(*p->v), mig_cmp);
+	if (p->n > 0)
+		qsort(p->v, p->n, sizeof(*p->v), mig_cmp);
 }
 
 bool

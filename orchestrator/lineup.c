@@ -21,7 +21,8 @@ str_cmp(const void *a, const void *b)
 static bool
 unfinished(const struct lineup *l, const char *name)
 {
-	return bsearch(&name, l->unfinished.v, l->unfinished.n,
+	return l->unfinished.n > 0 &&
+	       bsearch(&name, l->unfinished.v, l->unfinished.n,
 		       sizeof(char *), str_cmp) != NULL;
 }
 
@@ -91,7 +92,8 @@ warn_gone(struct lineup *l, const struct inventory *inv)
 	if (names.n > 0)
 		qsort(names.v, names.n, sizeof(char *), str_cmp);
 	for (i = 0; i < l->unfinished.n; i++)
-		if (bsearch(&l->unfinished.v[i], names.v, names.n,
+		if (names.n == 0 ||
+		    bsearch(&l->unfinished.v[i], names.v, names.n,
 			    sizeof(char *), str_cmp) == NULL)
 			strv_pushf(&l->warnings,
 				   "--resume: target '%s' is no longer in the "
