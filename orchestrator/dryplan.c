@@ -111,6 +111,25 @@ drifted(const struct outcome *o)
 	return false;
 }
 
+/* One RESULT text: a migration per line (one per frame, as a rule). */
+static void
+add_lines(struct dryplan *p, const char *text)
+{
+	struct buf line = BUF_INIT;
+	size_t n;
+
+	for (; *text; text += n + (text[n] == '\n')) {
+		n = strcspn(text, "\n");
+		if (n == 0)
+			continue;
+		buf_reset(&line);
+		buf_add(&line, text, n);
+		mig_get(p, line.ptr)->targets++;
+		p->steps++;
+	}
+	buf_release(&line);
+}
+
 void
 dryplan_add(struct dryplan *p, const struct outcome *o)
 {
@@ -126,9 +145,8 @@ dryplan_add(struct dryplan *p, const struct outcome *o)
 			break;
 		}
 		p->changing++;
-		p->steps += o->results.n;
 		for (i = 0; i < o->results.n; i++)
-			mig_get(p, o->results.v[i])->targets++;
+			add_lines(p, o->results.v[i]);
 		break;
 	case OUT_NOTHING_TO_DO:
 		p->up_to_date++;

@@ -680,3 +680,195 @@ Test(report, unwritable_report_path_is_a_usage_error)
 	cr_assert(strstr(e.msg, "/nonexistent-dir/r.json"), "%s", e.msg);
 	report_file_release(&rf);
 }
+
+/* ---- rollouts: waves, attempts, the plan -------------------------------- */
+
+static void
+fixture_waves(struct fixture *f, struct report_wave w[2])
+{
+	memset(w, 0, 2 * sizeof(*w));
+	w[0].name = "canary";
+	w[0].targets = 2;
+	w[0].started = 2;
+	w[0].failed = 1;
+	w[0].jobs = 1;
+	w[0].start = 1795770001;
+	w[0].end = 1795770003;
+	w[0].status = "completed";
+	w[0].max_failures = "0";
+	w[1].name = "rest";
+	w[1].targets = 2;
+	w[1].status = "not-started";
+	/* eu-002 and eu-003 are the canaries: rows by wave, not by order */
+	f->rows[0].wave = 1;
+	f->rows[1].wave = 0;
+	f->rows[2].wave = 0;
+	f->rows[3].wave = 1;
+	f->r.waves = w;
+	f->r.nwaves = 2;
+	f->r.show_waves = true;
+	f->r.stopped = "wave 'canary' ended with 2 failed targets";
+}
+
+Test(report, text_marks_waves)
+{
+	struct report_wave w[2];
+	struct fixture f;
+	struct buf out = BUF_INIT;
+	const char *a, *b, *c, *d;
+
+	fixture_build(&f);
+	fixture_waves(&f, w);
+	report_text(&f.r, false, false, &out);
+	a = strstr(out.ptr, "# wave canary: 2 targets, 2 started, 1 failed\n");
+	b = strstr(out.ptr, "eu-002-long-name ");
+	c = strstr(out.ptr, "# wave rest: 2 targets, not started\n");
+	d = strstr(out.ptr, "eu-001 ");
+	cr_assert(a && b && c && d, "%s", out.ptr);
+	cr_assert(a < b && b < c && c < d, "waves in order, each with its "
+					   "targets:\n%s", out.ptr);
+	cr_assert(strstr(out.ptr, "\nstopped: wave 'canary' ended with 2 "
+				  "failed targets; 1 target not reached\n"),
+		  "%s", out.ptr);
+	buf_release(&out);
+	fixture_release(&f);
+}
+
+Test(report, text_without_a_rollout_has_no_wave_lines)
+{
+	struct report_wave w[2];
+	struct fixture f;
+	struct buf out = BUF_INIT;
+
+	fixture_build(&f);
+	fixture_waves(&f, w);
+	f.r.show_waves = false;
+	report_text(&f.r, false, false, &out);
+	cr_assert_null(strstr(out.ptr, "# wave"), "%s", out.ptr);
+	cr_assert(strstr(out.ptr, "eu-001 ") < strstr(out.ptr, "eu-002"),
+		  "inventory order");
+	buf_release(&out);
+	fixture_release(&f);
+}
+
+Test(report, json_has_waves_attempts_and_options)
+{
+	struct report_wave w[2];
+	struct fixture f;
+	struct buf out = BUF_INIT;
+	const char *want[] = {
+		"\"stopped\": \"wave 'canary' ended with 2 failed targets\"",
+		"\"waves\": [\n    {\n      \"name\": \"canary\",\n      "
+		"\"status\": \"completed\",\n      \"targets\": 2,",
+		"\"max_failures\": \"0\"",
+		"\"start\": \"2026-11-27T",
+		"\"name\": \"rest\",\n      \"status\": \"not-started\"",
+		"\"start\": null,\n      \"end\": null",
+		"\"wave\": \"canary\"",
+		"\"attempts\": 3",
+		"\"earlier_attempts\": [\n        \"unreachable: refused\",",
+		"\"start\": 1795770001.5",
+		"\"canary\": \"tag:canary\"",
+		"\"per_host\": 2",
+		"\"retries\": 2",
+		"\"shard\": \"0/3\"",
+		"\"deadline\": \"2026-11-28T05:00:00Z\"",
+		"\"plan\": null",
+	};
+	size_t i;
+
+	fixture_build(&f);
+	fixture_waves(&f, w);
+	f.o[2].attempts = 3;
+	strv_push(&f.o[2].earlier, "unreachable: refused");
+	strv_push(&f.o[2].earlier, "unreachable: refused again");
+	f.o[2].first_start = 1795770001.5;
+	f.o[2].last_end = 1795770003;
+	f.r.canary = "tag:canary";
+	f.r.per_host = 2;
+	f.r.retries = 2;
+	f.r.shard = "0/3";
+	f.r.deadline = "2026-11-28T05:00:00Z";
+	report_json(&f.r, &out);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		cr_assert(strstr(out.ptr, want[i]), "JSON holds %s:\n%s",
+			  want[i], out.ptr);
+	buf_release(&out);
+	fixture_release(&f);
+}
+
+Test(report, dry_runs_end_with_the_plan)
+{
+	struct fixture f;
+	struct dryplan plan;
+	struct buf out = BUF_INIT;
+	size_t i;
+
+	fixture_build(&f);
+	dryplan_init(&plan, false);
+	for (i = 0; i < 4; i++)
+		dryplan_add(&plan, &f.o[i]);
+	dryplan_finish(&plan);
+	f.r.plan = &plan;
+	report_text(&f.r, false, false, &out);
+	cr_assert(strstr(out.ptr, "\n\nPlan: 1 target will apply 2 migrations "
+				  "(2 steps); 1 unreachable; 0 locked; 1 "
+				  "drifted; 0 out of order; 2 other failures\n"),
+		  "%s", out.ptr);
+	buf_reset(&out);
+	report_json(&f.r, &out);
+	cr_assert(strstr(out.ptr, "\"plan\": {\n    \"operation\": \"run\""),
+		  "%s", out.ptr);
+	buf_release(&out);
+	dryplan_release(&plan);
+	fixture_release(&f);
+}
+
+/* A retry keeps the attempts, the first start and the earlier reasons. */
+Test(outcome, retry_keeps_what_the_next_attempt_needs)
+{
+	struct outcome o;
+
+	outcome_init(&o);
+	f_started(&o);
+	f_finished(&o, 0, 0, 0, 0, 4, ERR_CONNECT, "connection refused");
+	f_exit(&o, 4);
+	o.attempts = 1;
+	o.first_start = 100.5;
+	outcome_classify(&o, CMD_UPGRADE);
+	cr_assert_eq(o.status, OUT_UNREACHABLE);
+	outcome_retry(&o);
+	cr_assert_eq(o.attempts, 1);
+	cr_assert_float_eq(o.first_start, 100.5, 1e-9);
+	cr_assert_eq(o.earlier.n, 1);
+	cr_assert_str_eq(o.earlier.v[0], "unreachable: connection refused");
+	cr_assert(!o.started && !o.finished && o.banner == NULL,
+		  "the attempt's facts are gone");
+	f_started(&o);
+	f_finished(&o, 0, 0, 0, 0, 4, ERR_LOCK, "lock held");
+	f_exit(&o, 4);
+	outcome_classify(&o, CMD_UPGRADE);
+	outcome_note(&o, "not retried: deadline passed");
+	cr_assert_eq(o.status, OUT_LOCKED);
+	cr_assert_str_eq(o.reason, "lock held (not retried: deadline passed)");
+	outcome_classify(&o, CMD_UPGRADE);
+	cr_assert_str_eq(o.reason, "lock held (not retried: deadline passed)",
+			 "the note survives a new classification");
+	outcome_release(&o);
+}
+
+Test(outcome, not_reached_says_why)
+{
+	struct outcome o;
+
+	outcome_init(&o);
+	outcome_classify(&o, CMD_UPGRADE);
+	cr_assert_str_eq(o.reason, "not started: the run was interrupted");
+	outcome_release(&o);
+	o.unreached = strdup("deadline passed (2026-11-28T05:00:00Z)");
+	outcome_classify(&o, CMD_UPGRADE);
+	cr_assert_eq(o.status, OUT_NOT_REACHED);
+	cr_assert_str_eq(o.reason, "not started: deadline passed "
+				   "(2026-11-28T05:00:00Z)");
+	outcome_release(&o);
+}
