@@ -549,7 +549,6 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	}
 	co->interrupted = w->signum;
 	sched_halt(co->sched, SCHED_INTERRUPTED);
-	on_halt(co);
 	for (i = 0; i < co->n; i++)
 		if (slot_alive(&co->slots[i])) {
 			co->slots[i].out->interrupted = true;
@@ -560,6 +559,7 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		      "their current migration, within %gs (send it again to "
 		      "stop them now)",
 		      sig_name(w->signum), co->running, co->cfg->grace_term);
+	on_halt(co); /* targets waiting to retry: given up */
 	if (co->running > 0) {
 		ev_timer_set(&co->stop, co->cfg->grace_term, 0.);
 		ev_timer_start(loop, &co->stop);
