@@ -1,6 +1,8 @@
 # Rollout controls of fleet mode: the schedule (waves, per-host caps,
-# failure budgets, retries), --deadline, --shard, the dry-run plan; their
-# unit tests and the rollout integration tests.
+# failure budgets, retries), the run's targets and rollout (--select,
+# --resume, --shard, --canary, --max-failures), --deadline, the dry-run
+# plan and the run's outputs (--quiet, --junit, --html); their unit tests
+# and the rollout integration tests.
 libmigratore_a_SOURCES += \
 	orchestrator/deadline.c orchestrator/deadline.h \
 	orchestrator/dryplan.c orchestrator/dryplan.h \

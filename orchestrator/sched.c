@@ -4,7 +4,6 @@
 
 #include "orchestrator/sched.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,12 +52,11 @@ sched_retryable(enum outcome_status st)
 double
 sched_backoff(unsigned retry, double u)
 {
-	double d = SCHED_BACKOFF_CAP;
+	double d = SCHED_BACKOFF_BASE;
+	unsigned i;
 
-	if (retry < 1)
-		retry = 1;
-	if (retry < 32)
-		d = ldexp(SCHED_BACKOFF_BASE, (int)retry - 1);
+	for (i = 1; i < retry && d < SCHED_BACKOFF_CAP; i++)
+		d *= 2;
 	if (d > SCHED_BACKOFF_CAP)
 		d = SCHED_BACKOFF_CAP;
 	if (u < 0 || u >= 1)
