@@ -18,6 +18,10 @@ tests_unit_test_report_LDADD = $(TEST_LDADD)
 endif
 
 FLEET_TESTS = \
-	tests/integration/fleet_statuses.sh
+	tests/integration/fleet_statuses.sh \
+	tests/integration/fleet_interrupt.sh \
+	tests/integration/fleet_config.sh \
+	tests/integration/fleet_concurrent.sh \
+	tests/integration/fleet_servers.sh
 TESTS += $(FLEET_TESTS)
 EXTRA_DIST += $(FLEET_TESTS)

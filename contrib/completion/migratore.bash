@@ -19,7 +19,7 @@ report"
 # command.
 _migratore_value_opts="-m --message --format -i --inventory -j --jobs
 --select --timeout --report --log-dir --shard --resume --junit --html
---max-failures --deadline --retries --engine --db-url --host --port
+--max-failures --deadline --retries --canary --per-host --engine --db-url --host --port
 --unix-socket --db --username --fs --safe --debug --lock-timeout --operator"
 
 _migratore_flag_opts="-h --help -q --quiet -v --verbose --allow-out-of-order"

@@ -120,6 +120,22 @@ sq_probe(struct sqlite_db *s, const char *sql)
 	return sqlite3_exec(s->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* Could a file be created at path? (Its directory exists and is writable.) */
+static bool
+parent_writable(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	bool ok;
+
+	if (slash == NULL)
+		return access(".", W_OK | X_OK) == 0;
+	dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+	ok = access(dir, W_OK | X_OK) == 0;
+	free(dir);
+	return ok;
+}
+
 static int
 sq_open(struct sqlite_db *s, bool readonly, int busy_ms, struct err *e)
 {
@@ -128,6 +144,13 @@ sq_open(struct sqlite_db *s, bool readonly, int busy_ms, struct err *e)
 	int flags;
 
 	if (readonly && stat(s->path, &st) < 0 && errno == ENOENT) {
+		/* A dry run must fail where the real run would: the file
+		 * can be created only in a directory that exists. */
+		if (!parent_writable(s->path))
+			return err_set(e, ERR_CONNECT,
+				       "cannot open database file %s: its "
+				       "directory does not exist or is not "
+				       "writable", s->path);
 		name = ":memory:";
 		s->in_memory = true;
 	}

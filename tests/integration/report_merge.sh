@@ -40,7 +40,7 @@ mixed_fleet "$W"
 mig help upgrade
 if [[ "$M_OUT" == *--shard* ]]; then
 	note "three runs with --shard K/3"
-	parts=("--shard 1/3" "--shard 2/3" "--shard 3/3")
+	parts=("--shard 0/3" "--shard 1/3" "--shard 2/3")
 else
 	note "no --shard in this migratore: three --select partitions"
 	parts=("--select ok-1,done,rolled" "--select ok-2,failed"
