@@ -8,7 +8,7 @@
 #
 # Usage: bench/run.sh [--quick] [--only LIST] [--jobs P] [--bin MIGRATORE]
 #                     [--keep]
-#   --quick        smaller fleets, for a run of a minute or two
+#   --quick        smaller fleets and fewer rounds, for a run of two minutes
 #   --only LIST    comma-separated sections: single,sqlite,postgres,mysql,memory
 #   --jobs P       parallelism of every fleet run (default 8)
 #   --bin PATH     the migratore binary (default $MIGRATORE, else build/migratore)
@@ -42,6 +42,7 @@ else
 	SQ_N=1000 NET_N=100 MEM_N=10000 SERIAL_N=1000
 fi
 M=20          # migrations per fleet target
+if [ "$quick" = 1 ]; then UP_REPS=${UP_REPS:-1} NP_REPS=${NP_REPS:-2}; fi
 UP_REPS=${UP_REPS:-3} NP_REPS=${NP_REPS:-5} # rounds of the fleet runs
 SINGLE_M=100  # migrations of the single-target upgrade
 DRY_M=1000    # files of the single-target nothing-pending runs
