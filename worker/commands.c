@@ -180,16 +180,7 @@ stop_before(struct cmdctx *c, const struct migration *m)
 static int
 writable(struct cmdctx *c)
 {
-	int r;
-
-	if ((r = ledger_ensure(c->db, &c->e)) < 0)
-		return r;
-	strv_release(&c->ledger.columns);
-	if ((r = db_columns(c->db, LEDGER_TABLE, &c->ledger.columns,
-			    &c->e)) < 0)
-		return r;
-	c->ledger.exists = true;
-	return 0;
+	return ledger_ensure(c->db, &c->ledger, &c->e);
 }
 
 static int
@@ -527,8 +518,10 @@ command_run(enum command_id cmd, const struct target *t,
 		goto out;
 	c.runner.db = c.db;
 	r = d->fn(&c);
-	if (ms)
+	if (ms && d->writes)
 		count_pending(&c);
+	else if (ms)
+		c.sum.pending = (int)c.plan.npending;
 out:
 	if (c.db) {
 		struct err ue = ERR_INIT;

@@ -117,22 +117,40 @@ has_column(const struct strv *cols, const char *name)
 	return false;
 }
 
-int
-ledger_ensure(struct db *db, struct err *e)
+static void
+all_columns(struct strv *cols)
 {
-	struct strv cols = STRV_INIT;
-	struct buf sql = BUF_INIT;
 	size_t i;
-	int r;
 
-	if ((r = db_columns(db, LEDGER_TABLE, &cols, e)) < 0)
+	strv_release(cols);
+	for (i = 0; i < NCOLS; i++)
+		strv_push(cols, ledger_cols[i].name);
+}
+
+int
+ledger_ensure(struct db *db, struct ledger *l, struct err *e)
+{
+	struct buf sql = BUF_INIT;
+	bool txn = false;
+	size_t i;
+	int r = 0;
+
+	/* One transaction for the table, its indexes and new columns: one
+	 * commit (one fsync) instead of one per statement. */
+	for (i = 0; i < NCOLS && l->exists; i++)
+		if (!has_column(&l->columns, ledger_cols[i].name))
+			break;
+	if (l->exists && i == NCOLS)
+		return 0;
+	if ((r = db_begin(db, e)) < 0)
 		goto out;
-	if (cols.n == 0) {
-		r = ledger_create(db, e);
-		goto out;
+	txn = true;
+	if (!l->exists) {
+		if ((r = ledger_create(db, e)) < 0)
+			goto out;
 	}
-	for (i = 0; i < NCOLS; i++) {
-		if (has_column(&cols, ledger_cols[i].name))
+	for (i = 0; i < NCOLS && l->exists; i++) {
+		if (has_column(&l->columns, ledger_cols[i].name))
 			continue;
 		buf_reset(&sql);
 		buf_adds(&sql, "ALTER TABLE ");
@@ -143,10 +161,22 @@ ledger_ensure(struct db *db, struct err *e)
 		if ((r = db_exec(db, sql.ptr, e)) < 0)
 			goto out;
 	}
+	if ((r = db_commit(db, e)) < 0)
+		goto out;
+	txn = false;
+	if (!l->exists) {
+		all_columns(&l->columns);
+		l->exists = true;
+	} else {
+		for (i = 0; i < NCOLS; i++)
+			if (!has_column(&l->columns, ledger_cols[i].name))
+				strv_push(&l->columns, ledger_cols[i].name);
+	}
 out:
+	if (txn)
+		db_rollback(db, &(struct err){ 0 });
 	if (r < 0)
 		err_prefix(e, "bookkeeping table '%s'", LEDGER_TABLE);
-	strv_release(&cols);
 	buf_release(&sql);
 	return r;
 }

@@ -55,8 +55,12 @@ struct ledger {
 
 #define LEDGER_INIT { NULL, 0, 0, false, STRV_INIT }
 
-/* Create the table if missing and add any missing column. */
-int ledger_ensure(struct db *db, struct err *e);
+/*
+ * Create the table if l says it is missing, and add the columns l lacks,
+ * in one transaction; afterwards l->columns lists every column. l must
+ * come from ledger_load on the same connection (no other query is made).
+ */
+int ledger_ensure(struct db *db, struct ledger *l, struct err *e);
 
 /*
  * Read every row, ascending object_id. With full false the long text

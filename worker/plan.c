@@ -3,6 +3,7 @@
 
 #include "worker/plan.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,43 +36,95 @@ plan_uuid_applied(const struct ledger *l, const char *uuid)
 	return r != NULL && !is_rollback(r);
 }
 
+/*
+ * The latest successful row and the latest successful Run of every uuid
+ * in the ledger, found in one pass: planning is O(rows + migrations), not
+ * their product (a long-lived database has thousands of rows).
+ */
+struct uuid_slot {
+	const char *uuid;
+	const struct ledger_row *success;
+	const struct ledger_row *run;
+};
+
+struct uuid_index {
+	struct uuid_slot *v;
+	size_t mask; /* capacity - 1, a power of two minus one */
+};
+
+static uint64_t
+fnv1a(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static struct uuid_slot *
+index_slot(const struct uuid_index *ix, const char *uuid)
+{
+	size_t i = (size_t)fnv1a(uuid) & ix->mask;
+
+	while (ix->v[i].uuid && strcmp(ix->v[i].uuid, uuid) != 0)
+		i = (i + 1) & ix->mask;
+	return &ix->v[i];
+}
+
+static void
+index_build(struct uuid_index *ix, const struct ledger *l)
+{
+	size_t cap = 16, i;
+
+	while (cap < 2 * l->n)
+		cap *= 2;
+	ix->v = xcalloc(cap, sizeof(*ix->v));
+	ix->mask = cap - 1;
+	for (i = 0; i < l->n; i++) {
+		const struct ledger_row *r = &l->v[i];
+		struct uuid_slot *slot;
+
+		if (r->uuid == NULL || !ledger_row_success(r))
+			continue;
+		slot = index_slot(ix, r->uuid);
+		slot->uuid = r->uuid;
+		slot->success = r;
+		if (r->operation && strcmp(r->operation, "Run") == 0)
+			slot->run = r;
+	}
+}
+
 static bool
-migration_applied(const struct ledger *l, const struct migration *m)
+index_applied(const struct uuid_index *ix, const char *uuid)
+{
+	const struct uuid_slot *slot = index_slot(ix, uuid);
+
+	return slot->success != NULL && !is_rollback(slot->success);
+}
+
+static bool
+migration_applied(const struct uuid_index *ix, const struct migration *m)
 {
 	size_t i;
 
-	if (plan_latest_success(l, m->uuid) != NULL ||
-	    m->replaces.n == 0)
-		return plan_uuid_applied(l, m->uuid);
+	if (index_slot(ix, m->uuid)->success != NULL || m->replaces.n == 0)
+		return index_applied(ix, m->uuid);
 	for (i = 0; i < m->replaces.n; i++)
-		if (!plan_uuid_applied(l, m->replaces.v[i]))
+		if (!index_applied(ix, m->replaces.v[i]))
 			return false;
 	return true;
 }
 
-/* The checksum recorded by the latest successful Run of uuid, if any. */
-static const char *
-run_checksum(const struct ledger *l, const char *uuid)
-{
-	size_t i;
-
-	for (i = l->n; i-- > 0;) {
-		const struct ledger_row *r = &l->v[i];
-
-		if (r->uuid && strcmp(r->uuid, uuid) == 0 &&
-		    ledger_row_success(r) && r->operation &&
-		    strcmp(r->operation, "Run") == 0)
-			return r->checksum;
-	}
-	return NULL;
-}
-
 static bool
-migration_drifted(const struct ledger *l, const struct migration *m,
+migration_drifted(const struct uuid_index *ix, const struct migration *m,
 		  const char *engine)
 {
 	const struct section *s = migration_section(m, SEC_RUN, engine);
-	const char *sum = run_checksum(l, m->uuid);
+	const struct ledger_row *run = index_slot(ix, m->uuid)->run;
+	const char *sum = run ? run->checksum : NULL;
 	const char *now = s ? s->checksum : m->checksum;
 
 	/* Rows written by the Python tool carry no checksum: not drift. */
@@ -82,9 +135,11 @@ void
 plan_compute(const struct migset *ms, const struct ledger *l,
 	     const char *engine, struct plan *p)
 {
+	struct uuid_index ix;
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
+	index_build(&ix, l);
 	p->n = ms->n;
 	p->applied = xcalloc(ms->n + 1, sizeof(*p->applied));
 	p->drifted = xcalloc(ms->n + 1, sizeof(*p->drifted));
@@ -92,10 +147,10 @@ plan_compute(const struct migset *ms, const struct ledger *l,
 	p->out_of_order = xcalloc(ms->n + 1, sizeof(*p->out_of_order));
 	p->newest_applied = -1;
 	for (i = 0; i < ms->n; i++) {
-		p->applied[i] = migration_applied(l, ms->v[i]);
+		p->applied[i] = migration_applied(&ix, ms->v[i]);
 		if (p->applied[i]) {
 			p->newest_applied = (long)i;
-			p->drifted[i] = migration_drifted(l, ms->v[i], engine);
+			p->drifted[i] = migration_drifted(&ix, ms->v[i], engine);
 			p->ndrifted += p->drifted[i];
 		}
 	}
@@ -106,6 +161,7 @@ plan_compute(const struct migset *ms, const struct ledger *l,
 		if ((long)i < p->newest_applied)
 			p->out_of_order[p->nout_of_order++] = i;
 	}
+	free(ix.v);
 }
 
 void

@@ -616,10 +616,15 @@ pg_unlock(struct db *db, struct err *e)
 static int
 pg_columns(struct db *db, const char *table, struct strv *out, struct err *e)
 {
+	/* The catalogue itself: information_schema.columns costs 10 ms
+	 * and more on a fresh connection, this a fraction of one. */
 	const char *sql =
-	    "SELECT column_name FROM information_schema.columns"
-	    " WHERE table_schema = current_schema()"
-	    " AND table_name = ? ORDER BY ordinal_position";
+	    "SELECT a.attname FROM pg_catalog.pg_attribute a"
+	    " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+	    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	    " WHERE n.nspname = current_schema() AND c.relname = ?"
+	    " AND c.relkind IN ('r', 'p') AND a.attnum > 0"
+	    " AND NOT a.attisdropped ORDER BY a.attnum";
 	struct db_param p = DBP_TEXTV(table);
 	struct db_rows *r;
 	size_t i;
