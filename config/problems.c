@@ -121,15 +121,27 @@ problems_render(struct problems *pr, const char *file, struct strv *out)
 	}
 }
 
-const char *
-problems_quote(struct buf *b, const char *s)
+static const char *
+quote_max(struct buf *b, const char *s, size_t max)
 {
 	size_t i;
 
 	buf_reset(b);
-	for (i = 0; s[i] && i < 60; i++)
+	for (i = 0; s[i] && i < max; i++)
 		buf_addc(b, iscntrl((unsigned char)s[i]) ? '?' : s[i]);
 	if (s[i])
 		buf_adds(b, "...");
 	return b->ptr;
+}
+
+const char *
+problems_quote(struct buf *b, const char *s)
+{
+	return quote_max(b, s, 60);
+}
+
+const char *
+problems_quote_path(struct buf *b, const char *s)
+{
+	return quote_max(b, s, 4096);
 }

@@ -55,5 +55,8 @@ void problems_render(struct problems *pr, const char *file,
  * as '?', "..." when cut. Returns b->ptr. Never use it on a secret.
  */
 const char *problems_quote(struct buf *b, const char *s);
+/* The same for a file path, which is shown whole: the user must see which
+ * file was meant (control characters still become '?'). */
+const char *problems_quote_path(struct buf *b, const char *s);
 
 #endif

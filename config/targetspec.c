@@ -283,7 +283,7 @@ conv_secret_file(struct targetspec_ctx *c, struct layer *l, struct value *v)
 		return;
 	if ((rc = read_secret(c, v->s, &secret)) < 0)
 		bad(c, v, "password_file: cannot read '%s': %s",
-		    problems_quote(&b, v->s), strerror(-rc));
+		    problems_quote_path(&b, v->s), strerror(-rc));
 	free(v->s);
 	v->s = secret;
 	buf_release(&b);
