@@ -55,6 +55,16 @@ driver_find(const char *engine)
 	return NULL;
 }
 
+void
+drivers_init(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(registry); i++)
+		if (registry[i]->init)
+			registry[i]->init();
+}
+
 const char *const *
 driver_names(void)
 {

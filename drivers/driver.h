@@ -103,9 +103,17 @@ struct driver {
 	int (*server_version)(struct db *db, struct buf *out, struct err *e);
 	/* True when running stmt commits the open transaction (MySQL DDL). */
 	bool (*commits_implicitly)(const char *stmt);
+	/* One-time library set-up; may be NULL. */
+	void (*init)(void);
 };
 
 const struct driver *driver_find(const char *engine);
+/*
+ * Initialise every driver's client library. Optional (each library sets
+ * itself up on first use), but a process about to fork many workers calls
+ * it once so that no worker repeats the work.
+ */
+void drivers_init(void);
 /* Names of all compiled-in drivers, for help and messages. */
 const char *const *driver_names(void);
 

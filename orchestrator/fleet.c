@@ -122,6 +122,7 @@ fleet_load(struct fleet *f)
 	const struct fleet_opts *fo = f->fo;
 	struct strv problems = STRV_INIT;
 	struct err e = ERR_INIT;
+	const char *login;
 	size_t i, selected;
 
 	if (inventory_load(fo->inventory, fo->envp, &f->inv, &problems,
@@ -151,9 +152,10 @@ fleet_load(struct fleet *f)
 			fo->resume ? "every target of the --resume report "
 				     "finished"
 				   : "the shard has none");
+	login = runinfo_login(); /* once: it may read the password file */
 	for (i = 0; i < f->n; i++)
 		if (f->sel[i]->operator_name == NULL) {
-			f->sel[i]->operator_name = xstrdup(runinfo_login());
+			f->sel[i]->operator_name = xstrdup(login);
 			f->sel[i]->source[CFG_OPERATOR] = SRC_DEFAULT;
 		}
 	return 0;
@@ -568,6 +570,8 @@ fleet_execute(struct fleet *f)
 		      ev_time());
 	log_info("run %s: %s on %zu targets, %zu at a time", f->run_id,
 		 command_name(fo->cmd), f->n, f->parallel);
+	/* Library set-up once here, not again in every forked worker. */
+	drivers_init();
 	sig = coordinator_run(&cfg, f->jobs, f->n);
 	progress_end(&prog);
 	if (sig < 0)

@@ -743,6 +743,13 @@ my_server_version(struct db *db, struct buf *out, struct err *e)
 	return 0;
 }
 
+/* mysql_init would do it in every worker; it is not thread-safe either. */
+static void
+my_init(void)
+{
+	mysql_library_init(0, NULL, NULL);
+}
+
 const struct driver driver_mysql = {
 	.name = "mysql",
 	.url_params = my_url_params,
@@ -763,4 +770,5 @@ const struct driver driver_mysql = {
 	.quote_ident = my_quote_ident,
 	.server_version = my_server_version,
 	.commits_implicitly = mystmt_commits_implicitly,
+	.init = my_init,
 };

@@ -575,6 +575,12 @@ sqlite_commits_implicitly(const char *stmt)
 	return false;
 }
 
+static void
+sqlite_init(void)
+{
+	sqlite3_initialize();
+}
+
 const struct driver driver_sqlite = {
 	.name = "sqlite",
 	.url_params = sqlite_url_params,
@@ -595,4 +601,5 @@ const struct driver driver_sqlite = {
 	.quote_ident = sqlite_quote_ident,
 	.server_version = sqlite_server_version,
 	.commits_implicitly = sqlite_commits_implicitly,
+	.init = sqlite_init,
 };
