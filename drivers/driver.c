@@ -7,9 +7,11 @@
 
 #include "drivers/driver.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/xmalloc.h"
 #include "common/banned.h"
@@ -53,6 +55,42 @@ driver_find(const char *engine)
 		if (strcmp(registry[i]->name, engine) == 0)
 			return registry[i];
 	return NULL;
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int
+driver_poll(int timeout, int (*try)(void *arg), void *arg)
+{
+	double deadline = now_seconds() + (timeout > 0 ? timeout : 0), left;
+	long pause = 5;
+	int rc;
+
+	for (;;) {
+		if ((rc = try(arg)) != 0)
+			return rc > 0 ? 0 : rc;
+		left = deadline - now_seconds();
+		if (left <= 0)
+			return ERR_LOCK;
+		sleep_ms(left * 1000 < pause ? (long)(left * 1000) + 1 : pause);
+		pause = pause * 2 > 100 ? 100 : pause * 2;
+	}
 }
 
 void

@@ -123,6 +123,15 @@ const char *const *driver_names(void);
  */
 int driver_validate(const struct target *t, struct err *e);
 
+/*
+ * For drivers whose lock can only be tried: call try(arg) until it returns
+ * > 0 (acquired: 0 is returned) or < 0 (an error, returned as it is), for
+ * at most timeout seconds (then ERR_LOCK, with e untouched: the driver
+ * words the message). Pauses start at 5 ms and double up to 100 ms, so a
+ * short wait stays short and a long one costs little.
+ */
+int driver_poll(int timeout, int (*try)(void *arg), void *arg);
+
 /* Wrappers: dispatch through db->drv and trace SQL when debug is on. */
 int db_connect(const struct target *t, bool readonly, struct db **out,
 	       struct err *e);

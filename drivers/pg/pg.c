@@ -515,24 +515,6 @@ pg_lock_key(const char *dbname)
 	return (int64_t)(h >> 1);
 }
 
-static double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
 /* ", pid N" of the session holding key, for the operator; "" if unknown. */
 static void
 pg_lock_holder(struct pgdb *pg, int64_t key, struct buf *out)
@@ -554,40 +536,47 @@ pg_lock_holder(struct pgdb *pg, int64_t key, struct buf *out)
 	free(pid);
 }
 
+struct pg_try {
+	struct pgdb *pg;
+	struct db_param key;
+	struct err *e;
+};
+
+/* One pg_try_advisory_lock: 1 ours, 0 held by another session, < 0. */
+static int
+pg_lock_try(void *arg)
+{
+	struct pg_try *t = arg;
+	char *got;
+	int rc;
+
+	rc = pg_query_one(t->pg, "SELECT pg_try_advisory_lock(?::bigint)",
+			  &t->key, 1, &got, t->e);
+	if (rc < 0)
+		return rc;
+	rc = got && strcmp(got, "t") == 0;
+	free(got);
+	return rc;
+}
+
 /* Polled, not blocking: a blocked pg_advisory_lock could not time out
  * without a statement_timeout that would outlive the call. */
 static int
 pg_lock(struct db *db, int timeout, struct err *e)
 {
 	struct pgdb *pg = pg_of(db);
-	struct db_param key = DBP_INTV(pg_lock_key(PQdb(pg->conn)));
+	struct pg_try t = { pg, DBP_INTV(pg_lock_key(PQdb(pg->conn))), e };
 	struct buf holder = BUF_INIT;
-	double deadline = now_seconds() + (timeout > 0 ? timeout : 0), left;
-	long pause = 5;
-	char *got;
 	int rc;
 
-	for (;;) {
-		rc = pg_query_one(pg, "SELECT pg_try_advisory_lock(?::bigint)",
-				  &key, 1, &got, e);
-		if (rc < 0)
-			return rc;
-		rc = got && strcmp(got, "t") == 0;
-		free(got);
-		if (rc)
-			return 0;
-		left = deadline - now_seconds();
-		if (left <= 0)
-			break;
-		sleep_ms(left * 1000 < pause ? (long)(left * 1000) + 1 : pause);
-		pause = pause * 2 > 100 ? 100 : pause * 2;
-	}
-	pg_lock_holder(pg, key.i, &holder);
+	if ((rc = driver_poll(timeout, pg_lock_try, &t)) != ERR_LOCK)
+		return rc;
+	pg_lock_holder(pg, t.key.i, &holder);
 	err_clear(e);
 	err_set(e, ERR_LOCK,
 		"advisory lock %" PRId64 " on postgres database %s is held by "
 		"another session (%swaited %d s)",
-		key.i, pg->where, holder.ptr, timeout);
+		t.key.i, pg->where, holder.ptr, timeout);
 	buf_release(&holder);
 	return ERR_LOCK;
 }

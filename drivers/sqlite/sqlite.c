@@ -221,48 +221,19 @@ sqlite_close(struct db *db)
 	free(s);
 }
 
-static double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-/*
- * Poll a non-blocking exclusive flock until it is ours or the deadline has
- * passed, sleeping 5 ms at first and up to 50 ms between tries: short waits
- * stay short, long ones cost little.
- */
+/* One try of the exclusive flock: 1 ours, 0 held elsewhere, -errno. */
 static int
-flock_wait(int fd, int timeout)
+flock_try(void *arg)
 {
-	double deadline = now_seconds() + (timeout > 0 ? timeout : 0);
-	long pause = 5;
+	int fd = *(int *)arg;
 
-	for (;;) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
 			return 0;
-		if (errno == EINTR)
-			continue;
-		if (errno != EWOULDBLOCK)
+		if (errno != EINTR)
 			return -errno;
-		if (now_seconds() >= deadline)
-			return -EWOULDBLOCK;
-		sleep_ms(pause);
-		if (pause < 50)
-			pause = pause * 2 > 50 ? 50 : pause * 2;
 	}
+	return 1;
 }
 
 /*
@@ -297,8 +268,8 @@ sqlite_lock(struct db *db, int timeout, struct err *e)
 			     lockpath.ptr, strerror(errno));
 		goto out;
 	}
-	rc = flock_wait(fd, timeout);
-	if (rc == -EWOULDBLOCK) {
+	rc = driver_poll(timeout, flock_try, &fd);
+	if (rc == ERR_LOCK) {
 		rc = err_set(e, ERR_LOCK,
 			     "lock on %s held by another process (waited %d s)",
 			     lockpath.ptr, timeout > 0 ? timeout : 0);
