@@ -10,7 +10,8 @@ INTEGRATION_TESTS = \
 	tests/integration/bytes.sh \
 	tests/integration/connect.sh \
 	tests/integration/cli.sh \
-	tests/integration/pytable.sh
+	tests/integration/pytable.sh \
+	tests/integration/killed.sh
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS)

@@ -183,6 +183,20 @@ writable(struct cmdctx *c)
 	return ledger_ensure(c->db, &c->ledger, &c->e);
 }
 
+/* Run m, resuming after the statements an interrupted run committed. */
+static int
+upgrade_one(struct cmdctx *c, const struct migration *m)
+{
+	int from = ledger_progress_of(&c->ledger, m->uuid);
+
+	if (from > 0)
+		sink_warning(c->sink,
+			     "%s: resuming at statement %d: an interrupted run "
+			     "committed the first %d",
+			     m->filename, from + 1, from);
+	return runner_run(&c->runner, m, OP_RUN, from, false, &c->e);
+}
+
 static int
 cmd_upgrade(struct cmdctx *c)
 {
@@ -199,8 +213,7 @@ cmd_upgrade(struct cmdctx *c)
 			c->sum.pending = (int)(c->plan.npending - i);
 			return c->e.code;
 		}
-		r = runner_run(&c->runner, mig(c, c->plan.pending[i]), OP_RUN,
-			       0, false, &c->e);
+		r = upgrade_one(c, mig(c, c->plan.pending[i]));
 		if (r < 0) {
 			c->sum.pending = (int)(c->plan.npending - i);
 			return r;
@@ -307,17 +320,20 @@ cmd_rebuild(struct cmdctx *c)
 		return err_set(&c->e, ERR_NOTFOUND,
 			       "migration '%s' not found in %s", c->o->id,
 			       c->ms->dir);
+	/* Before the resume point: it loads the progress rows too. */
+	if (writable(c) < 0)
+		return c->e.code;
 	if (!m->executable &&
 	    migration_section(m, SEC_RUN_PARTIAL, c->t->engine) == NULL) {
 		from = plan_resume_point(&c->ledger, m->uuid);
+		if (ledger_progress_of(&c->ledger, m->uuid) > from)
+			from = ledger_progress_of(&c->ledger, m->uuid);
 		if (from > 0)
 			sink_warning(c->sink,
 				     "%s: resuming at statement %d: the first "
 				     "%d were committed by the failed run",
 				     m->filename, from + 1, from);
 	}
-	if (writable(c) < 0)
-		return c->e.code;
 	return runner_run(&c->runner, m, OP_RUN_PARTIAL, from, false, &c->e);
 }
 

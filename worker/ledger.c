@@ -117,39 +117,71 @@ has_column(const struct strv *cols, const char *name)
 	return false;
 }
 
-static void
-all_columns(struct strv *cols)
-{
-	size_t i;
-
-	strv_release(cols);
-	for (i = 0; i < NCOLS; i++)
-		strv_push(cols, ledger_cols[i].name);
-}
-
-int
-ledger_ensure(struct db *db, struct ledger *l, struct err *e)
+static int
+progress_create(struct db *db, struct err *e)
 {
 	struct buf sql = BUF_INIT;
-	bool txn = false;
+	int r;
+
+	buf_adds(&sql, "CREATE TABLE ");
+	db_quote_ident(db, LEDGER_PROGRESS_TABLE, &sql);
+	buf_adds(&sql, " (");
+	db_quote_ident(db, "uuid", &sql);
+	buf_addf(&sql, " %s NOT NULL PRIMARY KEY, ", db->drv->type_string);
+	db_quote_ident(db, "committed", &sql);
+	buf_addf(&sql, " %s NOT NULL, ", db->drv->type_int64);
+	db_quote_ident(db, "run_id", &sql);
+	buf_addf(&sql, " %s, ", db->drv->type_string);
+	db_quote_ident(db, "updated", &sql);
+	buf_addf(&sql, " %s)", db->drv->type_int64);
+	r = db_exec(db, sql.ptr, e);
+	buf_release(&sql);
+	return r;
+}
+
+static int
+progress_load(struct db *db, struct ledger *l, struct err *e)
+{
+	struct db_rows *rows = NULL;
+	struct buf sql = BUF_INIT;
+	size_t i;
+	int r;
+
+	buf_adds(&sql, "SELECT ");
+	db_quote_ident(db, "uuid", &sql);
+	buf_adds(&sql, ", ");
+	db_quote_ident(db, "committed", &sql);
+	buf_adds(&sql, " FROM ");
+	db_quote_ident(db, LEDGER_PROGRESS_TABLE, &sql);
+	if ((r = db_query(db, sql.ptr, NULL, 0, &rows, e)) == 0) {
+		l->progress = xcalloc(rows->nrows + 1, sizeof(*l->progress));
+		for (i = 0; i < rows->nrows; i++) {
+			const char *u = db_rows_get(rows, i, 0);
+			const char *c = db_rows_get(rows, i, 1);
+
+			if (u == NULL)
+				continue;
+			l->progress[l->nprogress].uuid = xstrdup(u);
+			l->progress[l->nprogress++].committed =
+			    c ? strtoll(c, NULL, 10) : 0;
+		}
+	}
+	db_rows_free(rows);
+	buf_release(&sql);
+	return r;
+}
+
+/* Add to the open transaction what the bookkeeping table lacks. */
+static int
+ensure_main(struct db *db, struct ledger *l, struct err *e)
+{
+	struct buf sql = BUF_INIT;
 	size_t i;
 	int r = 0;
 
-	/* One transaction for the table, its indexes and new columns: one
-	 * commit (one fsync) instead of one per statement. */
-	for (i = 0; i < NCOLS && l->exists; i++)
-		if (!has_column(&l->columns, ledger_cols[i].name))
-			break;
-	if (l->exists && i == NCOLS)
-		return 0;
-	if ((r = db_begin(db, e)) < 0)
-		goto out;
-	txn = true;
-	if (!l->exists) {
-		if ((r = ledger_create(db, e)) < 0)
-			goto out;
-	}
-	for (i = 0; i < NCOLS && l->exists; i++) {
+	if (!l->exists)
+		return ledger_create(db, e);
+	for (i = 0; i < NCOLS && r == 0; i++) {
 		if (has_column(&l->columns, ledger_cols[i].name))
 			continue;
 		buf_reset(&sql);
@@ -158,27 +190,101 @@ ledger_ensure(struct db *db, struct ledger *l, struct err *e)
 		buf_adds(&sql, " ADD COLUMN ");
 		db_quote_ident(db, ledger_cols[i].name, &sql);
 		buf_addf(&sql, " %s", col_sql_type(db, ledger_cols[i].type));
-		if ((r = db_exec(db, sql.ptr, e)) < 0)
-			goto out;
+		r = db_exec(db, sql.ptr, e);
 	}
+	buf_release(&sql);
+	return r;
+}
+
+int
+ledger_ensure(struct db *db, struct ledger *l, struct err *e)
+{
+	struct strv pcols = STRV_INIT;
+	bool txn = false, complete = l->exists;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < NCOLS && complete; i++)
+		complete = has_column(&l->columns, ledger_cols[i].name);
+	if (l->exists && (r = db_columns(db, LEDGER_PROGRESS_TABLE, &pcols,
+					 e)) < 0)
+		goto out;
+	l->progress_exists = pcols.n > 0;
+	if (complete && l->progress_exists) {
+		r = progress_load(db, l, e);
+		goto out;
+	}
+	/* One transaction for the tables, indexes and new columns: one
+	 * commit (one fsync) instead of one per statement. */
+	if ((r = db_begin(db, e)) < 0)
+		goto out;
+	txn = true;
+	if ((r = ensure_main(db, l, e)) < 0)
+		goto out;
+	if (!l->progress_exists && (r = progress_create(db, e)) < 0)
+		goto out;
 	if ((r = db_commit(db, e)) < 0)
 		goto out;
 	txn = false;
-	if (!l->exists) {
-		all_columns(&l->columns);
-		l->exists = true;
-	} else {
-		for (i = 0; i < NCOLS; i++)
-			if (!has_column(&l->columns, ledger_cols[i].name))
-				strv_push(&l->columns, ledger_cols[i].name);
-	}
+	if (l->progress_exists && (r = progress_load(db, l, e)) < 0)
+		goto out;
+	l->progress_exists = true;
+	for (i = 0; i < NCOLS; i++)
+		if (!has_column(&l->columns, ledger_cols[i].name))
+			strv_push(&l->columns, ledger_cols[i].name);
+	l->exists = true;
 out:
 	if (txn)
 		db_rollback(db, &(struct err){ 0 });
 	if (r < 0)
 		err_prefix(e, "bookkeeping table '%s'", LEDGER_TABLE);
+	strv_release(&pcols);
+	return r;
+}
+
+int
+ledger_set_progress(struct db *db, struct ledger *l, const char *uuid,
+		    int committed, const char *run_id, struct err *e)
+{
+	struct db_param p[4] = { DBP_TEXTV(uuid), DBP_INTV(committed),
+				 DBP_TEXTV(run_id),
+				 DBP_INTV((int64_t)time(NULL)) };
+	struct buf sql = BUF_INIT;
+	size_t i;
+	int r;
+
+	buf_adds(&sql, "DELETE FROM ");
+	db_quote_ident(db, LEDGER_PROGRESS_TABLE, &sql);
+	buf_adds(&sql, " WHERE ");
+	db_quote_ident(db, "uuid", &sql);
+	buf_adds(&sql, " = ?");
+	if ((r = db_query(db, sql.ptr, p, 1, NULL, e)) < 0 || committed < 0)
+		goto out;
+	buf_reset(&sql);
+	buf_adds(&sql, "INSERT INTO ");
+	db_quote_ident(db, LEDGER_PROGRESS_TABLE, &sql);
+	buf_adds(&sql, " VALUES (?, ?, ?, ?)");
+	r = db_query(db, sql.ptr, p, 4, NULL, e);
+out:
+	for (i = 0; r == 0 && i < l->nprogress; i++)
+		if (strcmp(l->progress[i].uuid, uuid) == 0)
+			l->progress[i].committed = committed < 0 ? 0 : committed;
+	if (r < 0)
+		err_prefix(e, "recording progress in '%s'",
+			   LEDGER_PROGRESS_TABLE);
 	buf_release(&sql);
 	return r;
+}
+
+int
+ledger_progress_of(const struct ledger *l, const char *uuid)
+{
+	size_t i;
+
+	for (i = 0; i < l->nprogress; i++)
+		if (strcmp(l->progress[i].uuid, uuid) == 0)
+			return (int)l->progress[i].committed;
+	return 0;
 }
 
 static void
@@ -282,6 +388,11 @@ ledger_release(struct ledger *l)
 		row_release(&l->v[i]);
 	free(l->v);
 	strv_release(&l->columns);
+	for (i = 0; i < l->nprogress; i++)
+		free(l->progress[i].uuid);
+	free(l->progress);
+	l->progress = NULL;
+	l->nprogress = 0;
 	l->v = NULL;
 	l->n = l->cap = 0;
 	l->exists = false;

@@ -21,6 +21,20 @@
 #include "drivers/driver.h"
 
 #define LEDGER_TABLE "migratore"
+/*
+ * Progress of a migration whose statements commit one by one (MySQL DDL,
+ * `transaction = off`): after each commit the number of statements
+ * committed so far is recorded here, durably, so that a run killed in the
+ * middle (SIGKILL, a lost machine) leaves behind where the next run must
+ * resume. A row lives only while its migration is unfinished. The Python
+ * tool does not know this table and does not need to.
+ */
+#define LEDGER_PROGRESS_TABLE "migratore_progress"
+
+struct ledger_progress {
+	char *uuid;
+	int64_t committed;
+};
 
 struct ledger_row {
 	int64_t object_id;
@@ -51,9 +65,12 @@ struct ledger {
 	size_t cap;
 	bool exists;          /* the table was there */
 	struct strv columns;  /* the table's columns, as found */
+	struct ledger_progress *progress; /* unfinished migrations */
+	size_t nprogress;
+	bool progress_exists; /* the progress table was there */
 };
 
-#define LEDGER_INIT { NULL, 0, 0, false, STRV_INIT }
+#define LEDGER_INIT { NULL, 0, 0, false, STRV_INIT, NULL, 0, false }
 
 /*
  * Create the table if l says it is missing, and add the columns l lacks,
@@ -78,6 +95,15 @@ void ledger_release(struct ledger *l);
 int ledger_append(struct db *db, struct ledger *l,
 		  const struct ledger_row *row, int64_t *id_out,
 		  struct err *e);
+
+/*
+ * Record (committed >= 0) or clear (committed < 0) the progress of uuid.
+ * Must be called outside a transaction: it commits on its own.
+ */
+int ledger_set_progress(struct db *db, struct ledger *l, const char *uuid,
+			int committed, const char *run_id, struct err *e);
+/* Statements of uuid an interrupted run committed; 0 when none. */
+int ledger_progress_of(const struct ledger *l, const char *uuid);
 
 /* The row with this object_id, or NULL. */
 const struct ledger_row *ledger_find(const struct ledger *l, int64_t id);

@@ -21,6 +21,7 @@ struct attempt {
 	int committed;     /* statements committed, -1 unknown */
 	int total;         /* statements in the section, -1 unknown */
 	const char *checksum;
+	bool progress;     /* a progress row was written for this migration */
 	struct err err;
 	struct buf tail;   /* an executable's output */
 };
@@ -62,7 +63,9 @@ op_section(const struct runner *r, const struct migration *m, enum op op,
 	s = migration_section(m, op_table[op].kind, r->t->engine);
 	if (s == NULL && op == OP_RUN_PARTIAL)
 		return migration_section(m, SEC_RUN, r->t->engine);
-	*from = 0;
+	/* A resume point counts in the run section only. */
+	if (op != OP_RUN)
+		*from = 0;
 	return s;
 }
 
@@ -75,28 +78,58 @@ attempt_fail(struct attempt *a, int i, const struct err *e)
 }
 
 /*
+ * After statement i committed while more follow: record how far the
+ * migration got, durably, so a run killed now is resumed, not repeated.
+ * Inside a transaction (MySQL after an implicit commit) the open one is
+ * empty at this point: commit it, record, and open the next.
+ */
+static int
+record_progress(struct runner *r, const struct migration *m, int committed,
+		bool transactional, struct err *e)
+{
+	int rc;
+
+	if (transactional && (rc = db_commit(r->db, e)) < 0)
+		return rc;
+	rc = ledger_set_progress(r->db, r->ledger, m->uuid, committed,
+				 r->run_id, e);
+	if (rc == 0 && transactional)
+		rc = db_begin(r->db, e);
+	return rc;
+}
+
+/*
  * Execute statements from..n-1. Inside a transaction only statements the
  * engine commits implicitly (and everything before them) count as
  * committed; outside one every statement commits on its own.
  */
 static int
-exec_section(struct runner *r, const struct section *s, int from,
-	     bool transactional, struct attempt *a)
+exec_section(struct runner *r, const struct migration *m,
+	     const struct section *s, int from, bool transactional,
+	     struct attempt *a)
 {
 	struct err e = ERR_INIT;
-	int i, rc;
+	int i, n = (int)s->stmts.n, rc;
 
-	a->total = (int)s->stmts.n;
+	a->total = n;
 	a->committed = from;
-	for (i = from; i < (int)s->stmts.n; i++) {
+	for (i = from; i < n; i++) {
 		const char *sql = s->stmts.v[i].sql;
 
 		if ((rc = db_exec(r->db, sql, &e)) < 0) {
 			attempt_fail(a, i, &e);
 			return rc;
 		}
-		if (!transactional || db_commits_implicitly(r->db, sql))
-			a->committed = i + 1;
+		if (transactional && !db_commits_implicitly(r->db, sql))
+			continue;
+		a->committed = i + 1;
+		if (i + 1 == n)
+			continue;
+		if ((rc = record_progress(r, m, i + 1, transactional, &e)) < 0) {
+			attempt_fail(a, -1, &e);
+			return rc;
+		}
+		a->progress = true;
 	}
 	return 0;
 }
@@ -263,7 +296,7 @@ attempt_run(struct runner *r, const struct migration *m, enum op op,
 		a->ok = false;
 		return;
 	}
-	rc = exec_section(r, s, from, transactional, a);
+	rc = exec_section(r, m, s, from, transactional, a);
 	if (rc < 0 && transactional)
 		db_rollback(r->db, &(struct err){ 0 });
 	*in_txn = transactional && rc == 0;
@@ -338,6 +371,10 @@ runner_op(struct runner *r, const struct migration *m, enum op op, int from,
 			a.committed = 0;
 		rc = record(r, m, op, s, &a, false, &id, &rec);
 	}
+	/* Finished, either way: the row says it all now. */
+	if (rc == 0 && (a.progress || ledger_progress_of(r->ledger, m->uuid)))
+		ledger_set_progress(r->db, r->ledger, m->uuid, -1, NULL,
+				    &(struct err){ 0 });
 	report(r, m, op, s, &a, op == OP_ROLLBACK && !force, rc < 0 ? 0 : id);
 	if (rc < 0) {
 		err_set(e, rec.code == ERR_CONNECT ? ERR_CONNECT : rc,
