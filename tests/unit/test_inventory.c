@@ -94,31 +94,44 @@ load_fixture(struct loaded *l, const char *file, char *const *envp)
 	buf_release(&text);
 }
 
+/* s with every dir replaced by @DIR@, appended to b. */
+static void
+add_replaced(struct buf *b, const char *s, const char *dir)
+{
+	size_t dl = strlen(dir);
+	const char *hit;
+
+	for (; (hit = strstr(s, dir)) != NULL; s = hit + dl) {
+		buf_add(b, s, (size_t)(hit - s));
+		buf_adds(b, "@DIR@");
+	}
+	buf_adds(b, s);
+}
+
 /*
- * The problems as one text, the fixture directory written as @DIR@. The
- * loader normalises paths, so a build directory beside the sources
- * (INVENTORY_DATA = ".../build/../tests/...") is matched by its real path.
+ * The problems as one text, the fixture directory written as @DIR@, as
+ * given (".../build/../tests/...", an out-of-tree build) or as its real
+ * path, whichever the loader printed.
  */
 static char *
 problems_text(const struct loaded *l)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, one = BUF_INIT;
 	char real[PATH_MAX];
-	const char *dir = INVENTORY_DATA, *s, *hit;
-	size_t i, dl;
+	size_t i;
 
-	if (realpath(INVENTORY_DATA, real) != NULL)
-		dir = real;
-	dl = strlen(dir);
+	if (realpath(INVENTORY_DATA, real) == NULL)
+		real[0] = '\0';
 	for (i = 0; i < l->problems.n; i++) {
-		for (s = l->problems.v[i]; (hit = strstr(s, dir)) != NULL;
-		     s = hit + dl) {
-			buf_add(&b, s, (size_t)(hit - s));
-			buf_adds(&b, "@DIR@");
-		}
-		buf_adds(&b, s);
+		buf_reset(&one);
+		add_replaced(&one, l->problems.v[i], INVENTORY_DATA);
+		if (real[0] != '\0')
+			add_replaced(&b, one.ptr, real);
+		else
+			buf_adds(&b, one.ptr);
 		buf_addc(&b, '\n');
 	}
+	buf_release(&one);
 	return buf_detach(&b);
 }
 
