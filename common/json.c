@@ -3,6 +3,7 @@
 
 #include "common/json.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "common/banned.h"
@@ -16,12 +17,13 @@ json_init(struct json *j, struct buf *out, bool pretty)
 	j->first[0] = true;
 }
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
-static int
-utf8_len(const unsigned char *s)
+int
+json_utf8_len(const unsigned char *s, size_t avail)
 {
 	int n, i;
 
+	if (avail == 0)
+		return 0;
 	if (s[0] < 0x80)
 		return 1;
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
@@ -32,16 +34,15 @@ utf8_len(const unsigned char *s)
 		n = 4;
 	else
 		return 0;
+	if ((size_t)n > avail)
+		return 0;
 	for (i = 1; i < n; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
-	if (n == 3 && s[0] == 0xe0 && s[1] < 0xa0)
-		return 0;
-	if (n == 3 && s[0] == 0xed && s[1] >= 0xa0)
-		return 0;
-	if (n == 4 && s[0] == 0xf0 && s[1] < 0x90)
-		return 0;
-	if (n == 4 && s[0] == 0xf4 && s[1] >= 0x90)
+	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) ||
+	    (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+	    (n == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
+	    (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
 		return 0;
 	return n;
 }
@@ -72,7 +73,7 @@ json_quote(struct buf *out, const char *s)
 			p++;
 		} else if (*p < 0x20) {
 			buf_addf(out, "\\u%04x", *p++);
-		} else if ((n = utf8_len(p)) > 0) {
+		} else if ((n = json_utf8_len(p, SIZE_MAX)) > 0) {
 			buf_add(out, p, (size_t)n);
 			p += n;
 		} else {

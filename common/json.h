@@ -8,6 +8,7 @@
 #define MIG_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/buf.h"
@@ -32,6 +33,13 @@ void json_int(struct json *j, const char *key, int64_t value);
 void json_double(struct json *j, const char *key, double value);
 void json_bool(struct json *j, const char *key, bool value);
 void json_null(struct json *j, const char *key);
+
+/*
+ * Length of the valid UTF-8 sequence at s (at most avail bytes, or up to
+ * a NUL: pass SIZE_MAX for a C string), 0 when it is not one: overlong,
+ * surrogate, beyond U+10FFFF or cut short. Shared by writer and parser.
+ */
+int json_utf8_len(const unsigned char *s, size_t avail);
 
 /* Append s as a quoted JSON string (null for NULL). */
 void json_quote(struct buf *out, const char *s);

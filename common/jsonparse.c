@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "common/xmalloc.h"
 #include "common/banned.h"
 
@@ -109,35 +110,6 @@ value_new(struct parser *ps, enum json_type type, const char *at)
 	v->type = type;
 	parser_pos(ps, at, &v->line, &v->col);
 	return v;
-}
-
-/* Length of a valid UTF-8 sequence at s (n bytes available), or 0. */
-static int
-utf8_valid(const unsigned char *s, size_t avail)
-{
-	int n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if ((size_t)n > avail)
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) ||
-	    (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
-	    (n == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
-	    (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return n;
 }
 
 static void
@@ -256,7 +228,7 @@ parse_string_into(struct parser *ps, struct buf *b)
 		if (c < 0x20)
 			return parser_fail(ps, ps->p, "control character "
 					   "U+%04X in a string (escape it)", c);
-		n = utf8_valid((const unsigned char *)ps->p,
+		n = json_utf8_len((const unsigned char *)ps->p,
 			       (size_t)(ps->end - ps->p));
 		if (n == 0)
 			return parser_fail(ps, ps->p, "invalid UTF-8 "
