@@ -180,20 +180,26 @@ progress_tick(struct progress *p, double now)
 		draw(p, now);
 }
 
+static void
+vnote(struct progress *p, double now, const char *fmt, va_list ap)
+{
+	clear_line(p);
+	fputs("migratore: ", p->fp);
+	vfprintf(p->fp, fmt, ap);
+	fputc('\n', p->fp);
+	if (p->live)
+		draw(p, now);
+	fflush(p->fp);
+}
+
 void
 progress_note(struct progress *p, double now, const char *fmt, ...)
 {
 	va_list ap;
 
-	clear_line(p);
-	fputs("migratore: ", p->fp);
 	va_start(ap, fmt);
-	vfprintf(p->fp, fmt, ap);
+	vnote(p, now, fmt, ap);
 	va_end(ap);
-	fputc('\n', p->fp);
-	if (p->live)
-		draw(p, now);
-	fflush(p->fp);
 }
 
 void
@@ -203,15 +209,9 @@ progress_info(struct progress *p, double now, const char *fmt, ...)
 
 	if (p->quiet)
 		return;
-	clear_line(p);
-	fputs("migratore: ", p->fp);
 	va_start(ap, fmt);
-	vfprintf(p->fp, fmt, ap);
+	vnote(p, now, fmt, ap);
 	va_end(ap);
-	fputc('\n', p->fp);
-	if (p->live)
-		draw(p, now);
-	fflush(p->fp);
 }
 
 void
