@@ -93,6 +93,38 @@ driver_poll(int timeout, int (*try)(void *arg), void *arg)
 	}
 }
 
+int
+driver_column_names(struct db *db, const char *sql, const char *table,
+		    struct strv *out, struct err *e)
+{
+	struct db_param p = DBP_TEXTV(table);
+	struct db_rows *r = NULL;
+	const char *name;
+	size_t i;
+	int rc;
+
+	db_trace(db, sql);
+	if ((rc = db->drv->query(db, sql, &p, 1, &r, e)) < 0)
+		return rc;
+	for (i = 0; i < r->nrows; i++)
+		if ((name = db_rows_get(r, i, 0)) != NULL)
+			strv_push(out, name);
+	db_rows_free(r);
+	return 0;
+}
+
+void
+driver_quote_ident(const char *ident, char q, struct buf *out)
+{
+	buf_addc(out, q);
+	for (; *ident; ident++) {
+		if (*ident == q)
+			buf_addc(out, q);
+		buf_addc(out, *ident);
+	}
+	buf_addc(out, q);
+}
+
 void
 drivers_init(void)
 {

@@ -132,6 +132,16 @@ int driver_validate(const struct target *t, struct err *e);
  */
 int driver_poll(int timeout, int (*try)(void *arg), void *arg);
 
+/*
+ * Helpers for drivers whose differences are only data. driver_column_names
+ * runs sql (one '?' bound to table, the names in the first column) and
+ * appends the names to out; driver_quote_ident doubles every q inside
+ * ident and wraps it in q.
+ */
+int driver_column_names(struct db *db, const char *sql, const char *table,
+			struct strv *out, struct err *e);
+void driver_quote_ident(const char *ident, char q, struct buf *out);
+
 /* Wrappers: dispatch through db->drv and trace SQL when debug is on. */
 int db_connect(const struct target *t, bool readonly, struct db **out,
 	       struct err *e);

@@ -701,34 +701,18 @@ my_unlock(struct db *db, struct err *e)
 static int
 my_columns(struct db *db, const char *table, struct strv *out, struct err *e)
 {
-	const char *sql = "SELECT column_name FROM information_schema.columns"
-			  " WHERE table_schema = DATABASE()"
-			  " AND table_name = ? ORDER BY ordinal_position";
-	struct db_param p = DBP_TEXTV(table);
-	struct db_rows *r;
-	size_t i;
-	int rc;
-
-	db_trace(db, sql);
-	if ((rc = my_query(db, sql, &p, 1, &r, e)) < 0)
-		return rc;
-	for (i = 0; i < r->nrows; i++)
-		if (r->cells[i * r->ncols])
-			strv_push(out, r->cells[i * r->ncols]);
-	db_rows_free(r);
-	return 0;
+	return driver_column_names(db,
+				   "SELECT column_name FROM "
+				   "information_schema.columns"
+				   " WHERE table_schema = DATABASE()"
+				   " AND table_name = ? ORDER BY ordinal_position",
+				   table, out, e);
 }
 
 static void
 my_quote_ident(const char *ident, struct buf *out)
 {
-	buf_addc(out, '`');
-	for (; *ident; ident++) {
-		if (*ident == '`')
-			buf_addc(out, '`');
-		buf_addc(out, *ident);
-	}
-	buf_addc(out, '`');
+	driver_quote_ident(ident, '`', out);
 }
 
 /* As the server spells it: "10.11.19-MariaDB-0+deb12u1" says which one. */

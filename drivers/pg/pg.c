@@ -607,39 +607,20 @@ pg_columns(struct db *db, const char *table, struct strv *out, struct err *e)
 {
 	/* The catalogue itself: information_schema.columns costs 10 ms
 	 * and more on a fresh connection, this a fraction of one. */
-	const char *sql =
+	return driver_column_names(db,
 	    "SELECT a.attname FROM pg_catalog.pg_attribute a"
 	    " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
 	    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 	    " WHERE n.nspname = current_schema() AND c.relname = ?"
 	    " AND c.relkind IN ('r', 'p') AND a.attnum > 0"
-	    " AND NOT a.attisdropped ORDER BY a.attnum";
-	struct db_param p = DBP_TEXTV(table);
-	struct db_rows *r;
-	size_t i;
-	int rc;
-
-	db_trace(db, sql);
-	rc = pg_query(db, sql, &p, 1, &r, e);
-	if (rc < 0)
-		return rc;
-	for (i = 0; i < r->nrows; i++)
-		if (r->cells[i * r->ncols])
-			strv_push(out, r->cells[i * r->ncols]);
-	db_rows_free(r);
-	return 0;
+	    " AND NOT a.attisdropped ORDER BY a.attnum",
+				   table, out, e);
 }
 
 static void
 pg_quote_ident(const char *ident, struct buf *out)
 {
-	buf_addc(out, '"');
-	for (; *ident; ident++) {
-		if (*ident == '"')
-			buf_addc(out, '"');
-		buf_addc(out, *ident);
-	}
-	buf_addc(out, '"');
+	driver_quote_ident(ident, '"', out);
 }
 
 static int

@@ -498,36 +498,17 @@ static int
 sqlite_columns(struct db *db, const char *table, struct strv *out,
 	       struct err *e)
 {
-	static const char sql[] =
-	    "SELECT name FROM pragma_table_info(?) ORDER BY cid";
-	struct db_param p = DBP_TEXTV(table);
-	struct db_rows *rows = NULL;
-	size_t i;
-	int rc;
-
 	/* Bound, not spliced: no quoting to get wrong. */
-	db_trace(db, sql);
-	rc = sqlite_query(db, sql, &p, 1, &rows, e);
-	if (rc < 0)
-		return rc;
-	for (i = 0; i < rows->nrows; i++)
-		strv_push(out, db_rows_get(rows, i, 0));
-	db_rows_free(rows);
-	return 0;
+	return driver_column_names(db,
+				   "SELECT name FROM pragma_table_info(?) "
+				   "ORDER BY cid",
+				   table, out, e);
 }
 
 static void
 sqlite_quote_ident(const char *ident, struct buf *out)
 {
-	const char *p;
-
-	buf_addc(out, '"');
-	for (p = ident; *p != '\0'; p++) {
-		if (*p == '"')
-			buf_addc(out, '"');
-		buf_addc(out, *p);
-	}
-	buf_addc(out, '"');
+	driver_quote_ident(ident, '"', out);
 }
 
 static int
