@@ -8,39 +8,12 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$TESTS_SRCDIR/lib/tap.sh"
 . "$TESTS_SRCDIR/lib/engines.sh"
+. "$TESTS_SRCDIR/lib/rollout.sh" # two_good, write_exec
 
 command -v flock >/dev/null || { skip "flock (util-linux) not installed" 1; done_testing; }
 
 W=$T_TMP/fleet
 mkdir -p "$W/db" "$W/good" "$W/bad" "$W/slow" "$W/kill"
-
-two_good() { # DIR
-	write_mig "$1" 1700000100 1 "first table" <<'EOF'
--- migratore: run
-CREATE TABLE t1 (id INTEGER PRIMARY KEY, name TEXT);
--- migratore: rollback
-DROP TABLE t1;
-EOF
-	write_mig "$1" 1700000200 2 "second table" <<'EOF'
--- migratore: run
-CREATE TABLE t2 (id INTEGER PRIMARY KEY);
--- migratore: rollback
-DROP TABLE t2;
-EOF
-}
-
-# write_exec DIR TS N BODY: an executable migration (SPEC 4.3)
-write_exec() {
-	local f=$1/${2}_x$3
-	{
-		printf '#!/bin/sh\n'
-		printf '# migratore: uuid = %s\n' "$(uid "$3")"
-		printf '# migratore: timestamp = %s\n' "$2"
-		printf '# migratore: description = exec %s\n' "$3"
-		printf '%s\n' "$4"
-	} >"$f"
-	chmod 755 "$f"
-}
 
 two_good "$W/good"
 two_good "$W/bad"

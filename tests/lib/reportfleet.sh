@@ -10,26 +10,13 @@
 
 MIXED_STATUSES="ok-1=ok ok-2=ok ok-3=ok done=nothing-to-do failed=failed rolled=rolled-back unreachable=unreachable"
 
-_mixed_good() { # DIR
-	write_mig "$1" 1700000100 1 "first table" <<'SQL'
--- migratore: run
-CREATE TABLE t1 (id INTEGER PRIMARY KEY, name TEXT);
--- migratore: rollback
-DROP TABLE t1;
-SQL
-	write_mig "$1" 1700000200 2 "second table" <<'SQL'
--- migratore: run
-CREATE TABLE t2 (id INTEGER PRIMARY KEY);
--- migratore: rollback
-DROP TABLE t2;
-SQL
-}
+. "$TESTS_SRCDIR/lib/rollout.sh" # two_good
 
 mixed_fleet() { # DIR
 	local w=$1
 	mkdir -p "$w/db"
-	_mixed_good "$w/good"
-	_mixed_good "$w/bad"
+	two_good "$w/good"
+	two_good "$w/bad"
 	# A failing statement whose text needs escaping in XML and HTML.
 	write_mig "$w/bad" 1700000300 3 "breaks <on purpose> & loudly" <<'SQL'
 -- migratore: run
