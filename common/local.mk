@@ -1,11 +1,14 @@
-# common/: primitives shared by every layer.
+# common/: primitives shared by every layer, and the frame protocol between
+# a fleet worker and its coordinator.
 libmigratore_a_SOURCES += \
 	common/banned.h \
 	common/buf.c common/buf.h \
 	common/err.c common/err.h \
 	common/json.c common/json.h \
+	common/jsonparse.c common/jsonparse.h \
 	common/log.c common/log.h \
+	common/proto.c common/proto.h \
 	common/runinfo.c common/runinfo.h \
+	common/sha256.c common/sha256.h \
 	common/strv.c common/strv.h \
 	common/xmalloc.c common/xmalloc.h
-libmigratore_a_SOURCES += common/sha256.c common/sha256.h

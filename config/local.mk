@@ -1,7 +1,15 @@
-# config/: the single-target configuration (environment, .env, DB_URL) and
-# the target it produces.
+# config/: the single-target configuration (environment, .env, DB_URL), the
+# target it produces, and the fleet inventory (SPEC 8.1) with its rollout
+# section. yamltree.c is the only user of <yaml.h>.
 libmigratore_a_SOURCES += \
 	config/dburl.c config/dburl.h \
 	config/dotenv.c config/dotenv.h \
+	config/expansion.c config/expansion.h \
+	config/inventory.c config/inventory.h \
+	config/keytable.c config/keytable.h \
+	config/problems.c config/problems.h \
+	config/rollout.c config/rollout.h \
 	config/settings.c config/settings.h \
-	config/target.c config/target.h
+	config/target.c config/target.h \
+	config/targetspec.c config/targetspec.h \
+	config/yamltree.c config/yamltree.h

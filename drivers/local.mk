@@ -1,4 +1,4 @@
 # drivers/: the driver interface and registry. Each engine's directory adds
-# its own source through drivers/<engine>/local.mk.
+# its own sources through drivers/<engine>/local.mk.
 libmigratore_a_SOURCES += \
 	drivers/driver.c drivers/driver.h

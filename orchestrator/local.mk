@@ -1,18 +1,24 @@
-# orchestrator/: fleet mode. The coordinator (libev loop, slots, spawn,
-# select, outcome, report, progress) plus the pieces of the worker protocol
-# it owns: common/proto (the frames) and the worker side of fleet mode
-# (worker/framesink, worker/fleetworker), listed here so the protocol and
-# both of its ends are built from one fragment.
+# orchestrator/: fleet mode. The coordinator (libev loop, slots, spawn),
+# the run's targets and rollout (select, lineup, shard, sched, deadline),
+# what happened to each target (outcome), and the outputs: progress, the
+# text and JSON report, the dry-run plan, JUnit XML, HTML and the
+# `migratore report` command.
 libmigratore_a_SOURCES += \
-	common/proto.c common/proto.h \
-	worker/framesink.c worker/framesink.h \
-	worker/fleetworker.c worker/fleetworker.h \
 	orchestrator/coordinator.c orchestrator/coordinator.h \
+	orchestrator/deadline.c orchestrator/deadline.h \
+	orchestrator/dryplan.c orchestrator/dryplan.h \
 	orchestrator/fleet.c orchestrator/fleet.h \
+	orchestrator/html.c orchestrator/html.h \
+	orchestrator/junit.c orchestrator/junit.h \
+	orchestrator/lineup.c orchestrator/lineup.h \
 	orchestrator/outcome.c orchestrator/outcome.h \
+	orchestrator/outputs.c orchestrator/outputs.h \
 	orchestrator/progress.c orchestrator/progress.h \
 	orchestrator/report.c orchestrator/report.h \
+	orchestrator/reportcmd.c orchestrator/reportcmd.h \
+	orchestrator/reportdoc.c orchestrator/reportdoc.h \
+	orchestrator/sched.c orchestrator/sched.h \
 	orchestrator/select.c orchestrator/select.h \
+	orchestrator/shard.c orchestrator/shard.h \
 	orchestrator/slot.c orchestrator/slot.h \
 	orchestrator/spawn.c orchestrator/spawn.h
-EXTRA_DIST += docs/fleet.md docs/report-schema.md

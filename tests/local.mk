@@ -1,7 +1,8 @@
 # tests/: Criterion unit tests (tests/unit, one per module) and TAP shell
-# integration tests (tests/integration) that run the real binary against real
-# SQLite files and, when tests/servers.sh started them, PostgreSQL and MariaDB.
-# Every test speaks TAP so that the log shows one line per case.
+# integration tests (tests/integration) that run the real binary against
+# real SQLite files and, when tests/servers.sh started them, PostgreSQL and
+# MariaDB (each such case skips itself when TEST_PG_URL / TEST_MY_URL are
+# unset). Every test speaks TAP, so the log shows one line per case.
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 TEST_EXTENSIONS = .sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
@@ -11,7 +12,88 @@ AM_TESTS_ENVIRONMENT = \
 	MIGRATORE='$(abs_top_builddir)/migratore'; export MIGRATORE; \
 	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; export TESTS_SRCDIR;
 
-TEST_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
-TEST_LDADD = $(LIBMIGRATORE_LIBS) $(CRITERION_LIBS)
+# Unit tests: program tests/unit/test_X is built from tests/unit/test_X.c
+# (automake's default source) with the flags and libraries below, which
+# every program without its own _LDADD takes (the binary has its own).
+# Fixtures are found under TESTS_DATADIR.
+if HAVE_CRITERION
+UNIT_TESTS = \
+	tests/unit/test_buf \
+	tests/unit/test_json \
+	tests/unit/test_jsonparse \
+	tests/unit/test_proto \
+	tests/unit/test_sha256 \
+	tests/unit/test_dotenv \
+	tests/unit/test_dburl \
+	tests/unit/test_settings \
+	tests/unit/test_target \
+	tests/unit/test_yamltree \
+	tests/unit/test_problems \
+	tests/unit/test_keytable \
+	tests/unit/test_expansion \
+	tests/unit/test_inventory \
+	tests/unit/test_rollout \
+	tests/unit/test_driver \
+	tests/unit/test_driver_sqlite \
+	tests/unit/test_driver_pg \
+	tests/unit/test_driver_mysql \
+	tests/unit/test_lexer \
+	tests/unit/test_migration \
+	tests/unit/test_migset \
+	tests/unit/test_plan \
+	tests/unit/test_fileops \
+	tests/unit/test_select \
+	tests/unit/test_sched \
+	tests/unit/test_shard \
+	tests/unit/test_deadline \
+	tests/unit/test_dryplan \
+	tests/unit/test_report \
+	tests/unit/test_reportdoc \
+	tests/unit/test_junit \
+	tests/unit/test_html
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+AM_CFLAGS += $(CRITERION_CFLAGS)
+AM_CPPFLAGS += -DTESTS_DATADIR='"$(abs_top_srcdir)/tests/data"'
+LDADD = $(LIBMIGRATORE_LIBS) $(CRITERION_LIBS)
+endif
 
-EXTRA_DIST += tests/lib/tap.sh tests/lib/engines.sh tests/servers.sh
+# Integration tests: one scenario suite, each script looping over the
+# engines; fleet mode, rollouts, reports, contrib/.
+INTEGRATION_TESTS = \
+	tests/integration/upgrade.sh \
+	tests/integration/failure.sh \
+	tests/integration/dryrun.sh \
+	tests/integration/badinput.sh \
+	tests/integration/locking.sh \
+	tests/integration/bytes.sh \
+	tests/integration/connect.sh \
+	tests/integration/cli.sh \
+	tests/integration/pytable.sh \
+	tests/integration/killed.sh \
+	tests/integration/fleet_statuses.sh \
+	tests/integration/fleet_interrupt.sh \
+	tests/integration/fleet_config.sh \
+	tests/integration/fleet_concurrent.sh \
+	tests/integration/fleet_servers.sh \
+	tests/integration/rollout_canary.sh \
+	tests/integration/rollout_budget.sh \
+	tests/integration/rollout_perhost.sh \
+	tests/integration/rollout_retries.sh \
+	tests/integration/rollout_resume.sh \
+	tests/integration/rollout_shard.sh \
+	tests/integration/rollout_dryrun.sh \
+	tests/integration/rollout_quiet.sh \
+	tests/integration/report_junit.sh \
+	tests/integration/report_merge.sh \
+	tests/integration/report_browser.sh \
+	tests/integration/contrib.sh
+TESTS += $(INTEGRATION_TESTS)
+
+# The libFuzzer harnesses are built and run by tests/fuzz/run.sh (CI), not
+# by make; they and their seed corpora are shipped.
+EXTRA_DIST += $(INTEGRATION_TESTS) tests/lib tests/data tests/servers.sh \
+	tests/packages.sh tests/run-all.sh tests/lsan.supp \
+	tests/fuzz/run.sh tests/fuzz/corpus \
+	tests/fuzz/fuzz_dburl.c tests/fuzz/fuzz_dotenv.c tests/fuzz/fuzz_inventory.c \
+	tests/fuzz/fuzz_jsonparse.c tests/fuzz/fuzz_migration.c

@@ -1,5 +1,21 @@
-# worker: sources of this layer
+# worker/: everything that runs a command against one database: the file
+# format and lexer, discovery, the bookkeeping table, the plan, the runner,
+# the commands (single-target mode and fleet workers alike), the fleet
+# worker's side of the protocol, and the commands that write migration
+# files (generate, touch, squash).
 libmigratore_a_SOURCES += \
+	worker/commands.c worker/commands.h \
+	worker/fileops.c worker/fileops.h \
+	worker/fleetworker.c worker/fleetworker.h \
+	worker/framesink.c worker/framesink.h \
+	worker/ledger.c worker/ledger.h \
 	worker/lexer.c worker/lexer.h \
+	worker/merge.c worker/merge.h \
+	worker/migfile.c worker/migfile.h \
 	worker/migration.c worker/migration.h \
-	worker/migset.c worker/migset.h
+	worker/migset.c worker/migset.h \
+	worker/plan.c worker/plan.h \
+	worker/program.c worker/program.h \
+	worker/runner.c worker/runner.h \
+	worker/sink.c worker/sink.h \
+	worker/textsink.c worker/textsink.h

@@ -138,9 +138,9 @@ check_nightly() { # NAME REPORTS PREFIX
 
 check_dist() {
 	local listed present
-	listed=$(grep -o 'contrib/[A-Za-z0-9_./-]*[A-Za-z0-9]' "$CONTRIB/contrib.mk" | sort -u)
+	listed=$(grep -o 'contrib/[A-Za-z0-9_./-]*[A-Za-z0-9]' "$CONTRIB/local.mk" | sort -u)
 	present=$(cd "$CONTRIB/.." && find contrib -type f | sort -u)
-	is "$listed" "$present" "contrib.mk lists exactly the files of contrib/"
+	is "$listed" "$present" "local.mk lists exactly the files of contrib/"
 }
 
 # ---- systemd -----------------------------------------------------------------

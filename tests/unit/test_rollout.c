@@ -28,9 +28,7 @@
 		return cr_make_param_array(size_t, idx_, NCASES(table));       \
 	} while (0)
 
-#ifndef INVENTORY_DATA
-#error "INVENTORY_DATA must name tests/data/inventory"
-#endif
+#define INVENTORY_DATA TESTS_DATADIR "/inventory"
 
 struct loaded {
 	int rc;

@@ -20,9 +20,5 @@ CONTRIB_FILES = \
 bashcompletiondir = $(datadir)/bash-completion/completions
 dist_bashcompletion_DATA = contrib/completion/migratore.bash
 
-EXTRA_DIST += $(CONTRIB_FILES) contrib/contrib.mk
+EXTRA_DIST += $(CONTRIB_FILES) contrib/local.mk
 
-# Every file above checked with the tool that will read it (skipped when
-# that tool is missing), and run where migratore can run it.
-TESTS += tests/integration/contrib.sh
-EXTRA_DIST += tests/integration/contrib.sh
