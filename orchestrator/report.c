@@ -30,14 +30,17 @@ report_count(const struct report *r, size_t counts[OUT_NSTATUS])
 int
 report_exit_code(const struct report *r)
 {
+	int code = EXIT_OK;
 	size_t i;
 
 	if (r->interrupted)
 		return 128 + r->interrupted;
-	for (i = 0; i < r->n; i++)
-		if (!outcome_status_good(r->rows[i].o->status))
-			return EXIT_FAILED;
-	return EXIT_OK;
+	for (i = 0; i < r->n; i++) {
+		int c = outcome_status_info(r->rows[i].o->status)->exit_code;
+
+		code = c > code ? c : code;
+	}
+	return code;
 }
 
 /* ---- text ------------------------------------------------------------- */
@@ -151,13 +154,15 @@ text_rows(const struct report *r, int wname, int wengine, bool color,
 static void
 text_totals(const struct report *r, struct buf *out)
 {
-	size_t counts[OUT_NSTATUS];
+	size_t counts[OUT_NSTATUS], unreached = 0;
 	bool first = true;
 	int st;
 
 	report_count(r, counts);
 	buf_addf(out, "\n%zu target%s", r->n, r->n == 1 ? "" : "s");
 	for (st = 0; st < OUT_NSTATUS; st++) {
+		if (!outcome_status_info((enum outcome_status)st)->reached)
+			unreached += counts[st];
 		if (counts[st] == 0)
 			continue;
 		buf_addf(out, "%s %zu %s", first ? ":" : ",", counts[st],
@@ -170,12 +175,10 @@ text_totals(const struct report *r, struct buf *out)
 			 r->interrupted == SIGINT ? "SIGINT"
 			 : r->interrupted == SIGTERM ? "SIGTERM"
 						     : "a signal",
-			 counts[OUT_NOT_REACHED],
-			 counts[OUT_NOT_REACHED] == 1 ? "" : "s");
+			 unreached, unreached == 1 ? "" : "s");
 	else if (r->stopped)
 		buf_addf(out, "stopped: %s; %zu target%s not reached\n",
-			 r->stopped, counts[OUT_NOT_REACHED],
-			 counts[OUT_NOT_REACHED] == 1 ? "" : "s");
+			 r->stopped, unreached, unreached == 1 ? "" : "s");
 }
 
 void
