@@ -47,6 +47,7 @@ UNIT_TESTS = \
 	tests/unit/test_shard \
 	tests/unit/test_deadline \
 	tests/unit/test_dryplan \
+	tests/unit/test_outcome \
 	tests/unit/test_report \
 	tests/unit/test_reportdoc \
 	tests/unit/test_junit \
