@@ -19,6 +19,7 @@ AM_TESTS_ENVIRONMENT = \
 if HAVE_CRITERION
 UNIT_TESTS = \
 	tests/unit/test_buf \
+	tests/unit/test_err \
 	tests/unit/test_json \
 	tests/unit/test_jsonparse \
 	tests/unit/test_proto \
