@@ -27,6 +27,7 @@ UNIT_TESTS = \
 	tests/unit/test_dotenv \
 	tests/unit/test_dburl \
 	tests/unit/test_settings \
+	tests/unit/test_options \
 	tests/unit/test_target \
 	tests/unit/test_yamltree \
 	tests/unit/test_problems \
