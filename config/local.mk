@@ -6,6 +6,7 @@ libmigratore_a_SOURCES += \
 	config/dotenv.c config/dotenv.h \
 	config/expansion.c config/expansion.h \
 	config/inventory.c config/inventory.h \
+	config/options.c config/options.h \
 	config/keytable.c config/keytable.h \
 	config/problems.c config/problems.h \
 	config/rollout.c config/rollout.h \

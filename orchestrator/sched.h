@@ -42,7 +42,6 @@
 /* Backoff between attempts: base, factor 2, cap (seconds). */
 #define SCHED_BACKOFF_BASE 0.5
 #define SCHED_BACKOFF_CAP 30.0
-#define SCHED_RETRIES_MAX 100
 
 enum sched_halt {
 	SCHED_GOING = 0,   /* not halted */

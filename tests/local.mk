@@ -19,6 +19,7 @@ AM_TESTS_ENVIRONMENT = \
 if HAVE_CRITERION
 UNIT_TESTS = \
 	tests/unit/test_buf \
+	tests/unit/test_err \
 	tests/unit/test_json \
 	tests/unit/test_jsonparse \
 	tests/unit/test_proto \
@@ -26,6 +27,7 @@ UNIT_TESTS = \
 	tests/unit/test_dotenv \
 	tests/unit/test_dburl \
 	tests/unit/test_settings \
+	tests/unit/test_options \
 	tests/unit/test_target \
 	tests/unit/test_yamltree \
 	tests/unit/test_problems \
