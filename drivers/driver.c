@@ -348,3 +348,59 @@ db_server_version(struct db *db, struct buf *out, struct err *e)
 {
 	return db->drv->server_version(db, out, e);
 }
+
+/* ---- helpers the drivers share ---- */
+
+#define REDACT_MASK "****"
+
+static bool
+redact_delim(char c)
+{
+	return c != '\0' && strchr(" \t\r\n\v\f'\"`=:@&", c) != NULL;
+}
+
+/* Would masking pw hide anything? (See driver.h.) */
+static bool
+redact_worth_it(const struct target *t, const char *pw)
+{
+	const char *p;
+
+	if (pw == NULL || *pw == '\0')
+		return false;
+	for (p = pw; redact_delim(*p); p++)
+		;
+	if (*p == '\0')
+		return false; /* no word in it: it cannot stand as a token */
+	return !((t->username && strcmp(t->username, pw) == 0) ||
+		 (t->db && strcmp(t->db, pw) == 0) ||
+		 (t->host && strcmp(t->host, pw) == 0));
+}
+
+/*
+ * One pass over the original text into a new buffer: what is written is
+ * never searched again, so a mask that contains the password (a password
+ * of '*') cannot make it loop or grow.
+ */
+void
+driver_redact(struct buf *text, const struct target *t)
+{
+	const char *pw = t->password, *s = text->ptr;
+	struct buf out = BUF_INIT;
+	size_t i = 0, n = text->len, plen;
+
+	if (!redact_worth_it(t, pw))
+		return;
+	plen = strlen(pw);
+	while (i < n) {
+		if ((i == 0 || redact_delim(s[i - 1])) && n - i >= plen &&
+		    memcmp(s + i, pw, plen) == 0 &&
+		    (i + plen == n || redact_delim(s[i + plen]))) {
+			buf_adds(&out, REDACT_MASK);
+			i += plen;
+		} else {
+			buf_addc(&out, s[i++]);
+		}
+	}
+	buf_release(text);
+	*text = out;
+}

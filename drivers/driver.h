@@ -169,4 +169,24 @@ bool db_commits_implicitly(const struct db *db, const char *stmt);
  */
 void db_trace(const struct db *db, const char *sql);
 
+/*
+ * Helpers that the drivers share (engine differences stay in the drivers).
+ *
+ * driver_redact: the client libraries build their messages from host, port,
+ * socket, user and database, never from the password (PQconnectdbParams
+ * with keyword arrays parses no conninfo; MariaDB names user@host), and our
+ * own messages name the same fields. This is the one guard left on library
+ * text: every occurrence of t->password that stands as a whole token, i.e.
+ * starts at the beginning of text or after a delimiter and ends at the end
+ * or before one, becomes "****"; an occurrence inside a word is left alone
+ * (masking it would reveal the password and garble the word). Delimiters
+ * are whitespace, the quotes ' " `, and = : @ & (the characters around a
+ * password in a conninfo, a URL or a quoted value). Nothing is masked when
+ * the password is empty, made of delimiters only, or equal to the user,
+ * database or host name (those are printed as they are: masking them would
+ * hide nothing). One pass: at most strlen(text) * strlen(password)
+ * comparisons, and the text at most 4 times as long.
+ */
+void driver_redact(struct buf *text, const struct target *t);
+
 #endif

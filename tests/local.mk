@@ -37,6 +37,7 @@ UNIT_TESTS = \
 	tests/unit/test_driver_sqlite \
 	tests/unit/test_driver_pg \
 	tests/unit/test_driver_mysql \
+	tests/unit/test_driver_redact \
 	tests/unit/test_lexer \
 	tests/unit/test_migration \
 	tests/unit/test_migset \

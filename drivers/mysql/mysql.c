@@ -58,33 +58,6 @@ my_of(struct db *db)
 	return (struct mydb *)db;
 }
 
-/*
- * Overwrite every occurrence of the password: neither library quotes it,
- * but a message that might must not be the one place it leaks. A password
- * found inside the user, database or host name (a test setup such as
- * migtest/migtest) hides nothing there and would only garble the message.
- */
-static void
-redact(struct buf *b, const struct target *t)
-{
-	const char *pw = t->password;
-	size_t plen = pw ? strlen(pw) : 0;
-	char *p;
-
-	if (plen == 0 || (t->username && strstr(t->username, pw)) ||
-	    (t->db && strstr(t->db, pw)) || (t->host && strstr(t->host, pw)))
-		return;
-	while ((p = strstr(b->ptr, pw)) != NULL) {
-		struct buf tmp = BUF_INIT;
-
-		buf_add(&tmp, b->ptr, (size_t)(p - b->ptr));
-		buf_adds(&tmp, "****");
-		buf_adds(&tmp, p + plen);
-		buf_release(b);
-		*b = tmp;
-	}
-}
-
 static void
 my_where(const struct target *t, struct buf *out)
 {
@@ -120,7 +93,7 @@ my_fail_with(struct mydb *my, unsigned int no, const char *state,
 	int code = is_connection_lost(no) ? ERR_CONNECT : ERR_SQL;
 
 	buf_adds(&text, msg && *msg ? msg : "unknown error");
-	redact(&text, my->base.target);
+	driver_redact(&text, my->base.target);
 	err_clear(e);
 	if (code == ERR_CONNECT)
 		err_set(e, code, "connection to mysql at %s lost: %s",
@@ -272,7 +245,7 @@ my_connect_error(const struct target *t, const char *where, MYSQL *conn,
 	struct buf reason = BUF_INIT;
 
 	buf_adds(&reason, conn ? mysql_error(conn) : "out of memory");
-	redact(&reason, t);
+	driver_redact(&reason, t);
 	err_clear(e);
 	err_set(e, ERR_CONNECT, "cannot connect to mysql at %s: %s", where,
 		reason.ptr);

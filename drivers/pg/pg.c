@@ -54,33 +54,6 @@ in_list(const char *const *list, const char *s)
 	return false;
 }
 
-/*
- * Overwrite every occurrence of the password: neither library quotes it,
- * but a message that might must not be the one place it leaks. A password
- * found inside the user, database or host name (a test setup such as
- * migtest/migtest) hides nothing there and would only garble the message.
- */
-static void
-redact(struct buf *b, const struct target *t)
-{
-	const char *pw = t->password;
-	size_t plen = pw ? strlen(pw) : 0;
-	char *p;
-
-	if (plen == 0 || (t->username && strstr(t->username, pw)) ||
-	    (t->db && strstr(t->db, pw)) || (t->host && strstr(t->host, pw)))
-		return;
-	while ((p = strstr(b->ptr, pw)) != NULL) {
-		struct buf tmp = BUF_INIT;
-
-		buf_add(&tmp, b->ptr, (size_t)(p - b->ptr));
-		buf_adds(&tmp, "****");
-		buf_adds(&tmp, p + plen);
-		buf_release(b);
-		*b = tmp;
-	}
-}
-
 /* Without host or socket libpq picks its default socket directory; say
  * which, or "localhost:5432" would hide where it really looked. */
 static void
@@ -119,7 +92,7 @@ pg_reason(const char *raw, const struct target *t, struct buf *out)
 		out->ptr[0] = (char)tolower((unsigned char)out->ptr[0]);
 	if (out->len == 0)
 		buf_adds(out, "unknown error");
-	redact(out, t);
+	driver_redact(out, t);
 }
 
 static int

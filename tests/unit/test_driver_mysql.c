@@ -713,3 +713,42 @@ Test(driver_mysql, lock_dies_with_a_killed_holder, .timeout = 30)
 	drop_db(t);
 	target_free(t);
 }
+
+/* No server needed: the socket does not exist. */
+static struct target *
+socket_target(const char *path, const char *password)
+{
+	struct target *t = target_new();
+
+	set(&t->engine, "mysql");
+	set(&t->unix_socket, path);
+	set(&t->db, "app");
+	set(&t->username, "app");
+	set(&t->password, password);
+	return t;
+}
+
+Test(driver_mysql, a_password_of_stars_ends, .timeout = 10)
+{
+	struct target *t = socket_target("/x/no*sock", "*");
+	struct err e = ERR_INIT;
+	struct db *db = NULL;
+
+	cr_assert_eq(drv->connect(t, false, &db, &e), ERR_CONNECT);
+	cr_assert(strstr(e.msg, "'/x/no*sock'"), "message: %s", e.msg);
+	target_free(t);
+}
+
+Test(driver_mysql, a_one_letter_password_leaves_the_words_whole,
+     .timeout = 10)
+{
+	struct target *t = socket_target("/x/nosock", "o");
+	struct err e = ERR_INIT;
+	struct db *db = NULL;
+
+	cr_assert_eq(drv->connect(t, false, &db, &e), ERR_CONNECT);
+	cr_assert(strstr(e.msg, "Can't connect to local server through "
+				"socket '/x/nosock'"),
+		  "message: %s", e.msg);
+	target_free(t);
+}
