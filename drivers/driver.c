@@ -404,3 +404,57 @@ driver_redact(struct buf *text, const struct target *t)
 	buf_release(text);
 	*text = out;
 }
+
+int
+driver_query_one(struct db *db, const char *sql,
+		 const struct db_param *params, size_t nparams, char **val,
+		 struct err *e)
+{
+	struct db_rows *r;
+	int rc;
+
+	*val = NULL;
+	db_trace(db, sql);
+	if ((rc = db->drv->query(db, sql, params, nparams, &r, e)) < 0)
+		return rc;
+	if (r->nrows > 0 && r->ncols > 0 && r->cells[0]) {
+		*val = r->cells[0];
+		r->cells[0] = NULL;
+	}
+	db_rows_free(r);
+	return 0;
+}
+
+int
+driver_param_seconds(const struct target *t, const char *key,
+		     unsigned int def, unsigned int *out, struct err *e)
+{
+	const char *v = target_param(t, key);
+	char *end;
+	long n;
+
+	*out = def;
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 0 || n > 86400)
+		return err_set(e, ERR_CONFIG,
+			       "invalid %s '%s' (expected seconds, 0-86400)",
+			       key, v);
+	*out = (unsigned int)n;
+	return 0;
+}
+
+void
+driver_copy_field(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+bool
+driver_never_commits(const char *stmt)
+{
+	(void)stmt;
+	return false;
+}

@@ -189,4 +189,26 @@ void db_trace(const struct db *db, const char *sql);
  */
 void driver_redact(struct buf *text, const struct target *t);
 
+/*
+ * A query of one cell, traced like the SQL a driver sends on its own: *val
+ * is that cell (the caller frees it), NULL for SQL NULL or no row.
+ */
+int driver_query_one(struct db *db, const char *sql,
+		     const struct db_param *params, size_t nparams, char **val,
+		     struct err *e);
+
+/*
+ * The DB_URL parameter key as seconds, 0-86400: *out is def when absent;
+ * anything else is ERR_CONFIG "invalid key 'value' (expected seconds,
+ * 0-86400)".
+ */
+int driver_param_seconds(const struct target *t, const char *key,
+			 unsigned int def, unsigned int *out, struct err *e);
+
+/* Copy a library's error field (NULL: none) into a struct err field. */
+void driver_copy_field(char *dst, size_t size, const char *src);
+
+/* commits_implicitly of an engine whose DDL is transactional. */
+bool driver_never_commits(const char *stmt);
+
 #endif
