@@ -452,6 +452,16 @@ driver_copy_field(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
+int
+driver_count_mismatch(size_t placeholders, size_t nparams, const char *sql,
+		      struct err *e)
+{
+	return err_set(e, ERR_INTERNAL,
+		       "statement has %zu placeholders but %zu parameters "
+		       "were given: %s",
+		       placeholders, nparams, sql);
+}
+
 bool
 driver_never_commits(const char *stmt)
 {

@@ -208,6 +208,13 @@ int driver_param_seconds(const struct target *t, const char *key,
 /* Copy a library's error field (NULL: none) into a struct err field. */
 void driver_copy_field(char *dst, size_t size, const char *src);
 
+/*
+ * The caller's bug of a placeholder count that differs from the number of
+ * parameters given: ERR_INTERNAL, the same words on every engine.
+ */
+int driver_count_mismatch(size_t placeholders, size_t nparams,
+			  const char *sql, struct err *e);
+
 /* commits_implicitly of an engine whose DDL is transactional. */
 bool driver_never_commits(const char *stmt);
 

@@ -150,7 +150,8 @@ my_options(MYSQL *conn, const struct target *t, struct err *e)
 	int rc;
 
 	if ((rc = driver_param_seconds(t, "connect_timeout",
-				       MY_DEFAULT_CONNECT_TIMEOUT, &ct, e)) < 0 ||
+				       MY_DEFAULT_CONNECT_TIMEOUT, &ct,
+				       e)) < 0 ||
 	    (rc = driver_param_seconds(t, "read_timeout", 0, &rt, e)) < 0 ||
 	    (rc = driver_param_seconds(t, "write_timeout",
 				       MY_DEFAULT_WRITE_TIMEOUT, &wt, e)) < 0)
@@ -530,10 +531,8 @@ my_query(struct db *db, const char *sql, const struct db_param *params,
 		goto out;
 	}
 	if (mysql_stmt_param_count(st) != nparams) {
-		rc = err_set(e, ERR_INTERNAL,
-			     "statement has %lu placeholders but %zu "
-			     "parameters were given: %s",
-			     mysql_stmt_param_count(st), nparams, sql);
+		rc = driver_count_mismatch(mysql_stmt_param_count(st),
+					   nparams, sql, e);
 		goto out;
 	}
 	my_bind_params(params, nparams, b, slot);
@@ -567,7 +566,8 @@ my_lock(struct db *db, int timeout, struct err *e)
 	char *got, *holder = NULL;
 	int rc;
 
-	rc = driver_query_one(&my->base, "SELECT GET_LOCK(?, ?)", p, 2, &got, e);
+	rc = driver_query_one(&my->base, "SELECT GET_LOCK(?, ?)", p, 2, &got,
+			      e);
 	if (rc < 0)
 		return rc;
 	if (got && strcmp(got, "1") == 0) {
@@ -600,7 +600,8 @@ my_unlock(struct db *db, struct err *e)
 	char *ok;
 	int rc;
 
-	rc = driver_query_one(&my->base, "SELECT RELEASE_LOCK(?)", &p, 1, &ok, e);
+	rc = driver_query_one(&my->base, "SELECT RELEASE_LOCK(?)", &p, 1, &ok,
+			      e);
 	if (rc < 0)
 		return rc;
 	if (!ok || strcmp(ok, "1") != 0)

@@ -388,16 +388,14 @@ sqlite_exec(struct db *db, const char *sql, struct err *e)
 }
 
 static int
-sq_bind(struct sqlite_db *s, sqlite3_stmt *st, const struct db_param *params,
-	size_t nparams, struct err *e)
+sq_bind(struct sqlite_db *s, sqlite3_stmt *st, const char *sql,
+	const struct db_param *params, size_t nparams, struct err *e)
 {
-	size_t i;
-	int rc, n = sqlite3_bind_parameter_count(st);
+	size_t i, n = (size_t)sqlite3_bind_parameter_count(st);
+	int rc;
 
-	if (n < 0 || (size_t)n != nparams)
-		return err_set(e, ERR_INTERNAL,
-			       "query has %d placeholders but %zu parameters",
-			       n, nparams);
+	if (n != nparams)
+		return driver_count_mismatch(n, nparams, sql, e);
 	for (i = 0; i < nparams; i++) {
 		const struct db_param *p = &params[i];
 		int col = (int)i + 1;
@@ -461,7 +459,7 @@ sqlite_query(struct db *db, const char *sql, const struct db_param *params,
 		rc = err_set(e, ERR_INTERNAL, "query without a statement");
 		goto out;
 	}
-	rc = sq_bind(s, st, params, nparams, e);
+	rc = sq_bind(s, st, sql, params, nparams, e);
 	if (rc < 0)
 		goto out;
 	rows = xcalloc(1, sizeof(*rows));

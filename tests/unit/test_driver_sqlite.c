@@ -465,7 +465,8 @@ Test(sqlite, query_with_the_wrong_number_of_parameters_is_a_bug)
 
 	cr_assert_eq(db_query(db, "SELECT ?, ?", &p, 1, NULL, &e),
 		     ERR_INTERNAL);
-	cr_assert_str_eq(e.msg, "query has 2 placeholders but 1 parameters");
+	cr_assert_str_eq(e.msg, "statement has 2 placeholders but 1 "
+				"parameters were given: SELECT ?, ?");
 	db_close(db);
 }
 
