@@ -12,9 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "common/xmalloc.h"
 #include "config/target.h"
 #include "drivers/mysql/mysql.h"
 #include "drivers/mysql/mystmt.h"

@@ -8,12 +8,9 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "common/xmalloc.h"
 #include "config/target.h"
 #include "drivers/pg/pg.h"
 #include "drivers/pg/pgstmt.h"

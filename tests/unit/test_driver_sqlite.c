@@ -7,24 +7,20 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
-#include <criterion/parameterized.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "common/buf.h"
-#include "common/strv.h"
 #include "common/xmalloc.h"
 #include "drivers/driver.h"
 #include "drivers/sqlite/sqlite.h"
