@@ -39,6 +39,7 @@ UNIT_TESTS = \
 	tests/unit/test_driver_sqlite \
 	tests/unit/test_driver_pg \
 	tests/unit/test_driver_mysql \
+	tests/unit/test_driver_redact \
 	tests/unit/test_lexer \
 	tests/unit/test_migration \
 	tests/unit/test_migset \
@@ -54,6 +55,14 @@ UNIT_TESTS = \
 	tests/unit/test_reportdoc \
 	tests/unit/test_junit \
 	tests/unit/test_html
+# The driver suite, written once, runs in each engine's program.
+DRIVER_SUITE = tests/unit/driver_suite.c tests/unit/driver_suite.h
+tests_unit_test_driver_sqlite_SOURCES = tests/unit/test_driver_sqlite.c \
+	$(DRIVER_SUITE)
+tests_unit_test_driver_pg_SOURCES = tests/unit/test_driver_pg.c \
+	$(DRIVER_SUITE) tests/unit/driver_suite_server.c
+tests_unit_test_driver_mysql_SOURCES = tests/unit/test_driver_mysql.c \
+	$(DRIVER_SUITE) tests/unit/driver_suite_server.c
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 AM_CFLAGS += $(CRITERION_CFLAGS)
