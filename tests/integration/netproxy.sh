@@ -307,7 +307,7 @@ case_turn_definition() {
 # server and counts what it got.
 case_match_span() {
 	proxy_start SINK --blackhole || { fail "proxy started"; return; }
-	proxy_start SP --to "$SINK_PORT" --cut-before "INSERT INTO" ||
+	proxy_start SP --to "$SINK_PORT" --cut-before 'INSERT\x20INTO' ||
 		{ fail "proxy started"; return; }
 	exec 3<>"/dev/tcp/127.0.0.1/$SP_PORT"
 	printf 'INSE' >&3
@@ -316,7 +316,7 @@ case_match_span() {
 	timeout 10 cat <&3 >/dev/null 2>&1
 	exec 3>&-
 	proxy_wait SP 1
-	is "$(proxy_stat SP 1 end)" cut-before "--cut-before: a MATCH split over two reads is found"
+	is "$(proxy_stat SP 1 end)" cut-before "--cut-before: a MATCH (with an escape) split over two reads is found"
 	proxy_wait SINK 1
 	like "$(proxy_stat SINK 1 c2s_bytes)" '^[04]$' "--cut-before: the read that completes it is not forwarded"
 	proxy_stop SP

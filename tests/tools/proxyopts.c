@@ -3,6 +3,7 @@
 
 #include "tests/tools/proxyopts.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -82,15 +83,25 @@ parse_delay(const char *arg, double *out)
 	return 0;
 }
 
+/* One escape of MATCH at p (after the backslash): the byte it stands for,
+ * -1 if none; *used is how many characters of p it took. */
 static int
-hexval(char ch)
+unescape(const char *p, size_t *used)
 {
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
+	/* to[4] is the terminating NUL: "\\0" stands for it. */
+	static const char from[] = "\\nrt0", to[] = "\\\n\r\t";
+	const char *hit = *p ? strchr(from, *p) : NULL;
+	char hex[3] = {0};
+
+	*used = 1;
+	if (hit)
+		return (unsigned char)to[hit - from];
+	if (*p == 'x' && isxdigit((unsigned char)p[1]) &&
+	    isxdigit((unsigned char)p[2])) {
+		memcpy(hex, p + 1, 2);
+		*used = 3;
+		return (int)strtol(hex, NULL, 16);
+	}
 	return -1;
 }
 
@@ -100,41 +111,20 @@ parse_match(const char *arg, char **out, size_t *len)
 {
 	char *m = xmalloc(strlen(arg) + 1);
 	const char *p;
-	size_t n = 0;
+	size_t n = 0, used;
+	int ch;
 
 	for (p = arg; *p; p++) {
 		if (*p != '\\') {
 			m[n++] = *p;
 			continue;
 		}
-		switch (*++p) {
-		case '\\':
-			m[n++] = '\\';
-			break;
-		case 'n':
-			m[n++] = '\n';
-			break;
-		case 'r':
-			m[n++] = '\r';
-			break;
-		case 't':
-			m[n++] = '\t';
-			break;
-		case '0':
-			m[n++] = '\0';
-			break;
-		case 'x':
-			if (hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-				m[n++] =
-				    (char)(hexval(p[1]) * 16 + hexval(p[2]));
-				p += 2;
-				break;
-			}
-			/* fall through */
-		default:
+		if ((ch = unescape(p + 1, &used)) < 0) {
 			free(m);
 			return bad("bad escape in MATCH", arg);
 		}
+		m[n++] = (char)ch;
+		p += used;
 	}
 	if (n == 0 || n > 256) {
 		free(m);
