@@ -10,7 +10,8 @@ SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = \
 	CRITERION_ENABLE_TAP=1; export CRITERION_ENABLE_TAP; \
 	MIGRATORE='$(abs_top_builddir)/migratore'; export MIGRATORE; \
-	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; export TESTS_SRCDIR;
+	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; export TESTS_SRCDIR; \
+	NETPROXY='$(abs_top_builddir)/tests/tools/netproxy'; export NETPROXY;
 
 # Unit tests: program tests/unit/test_X is built from tests/unit/test_X.c
 # (automake's default source) with the flags and libraries below, which
@@ -70,6 +71,14 @@ AM_CPPFLAGS += -DTESTS_DATADIR='"$(abs_top_srcdir)/tests/data"'
 LDADD = $(LIBMIGRATORE_LIBS) $(CRITERION_LIBS)
 endif
 
+# tests/tools/netproxy: a TCP proxy on 127.0.0.1 that delays, counts round
+# trips and cuts connections (tests/tools/README.md), for the integration
+# tests and bench/. Built by make, so the bench finds it after a build.
+noinst_PROGRAMS = tests/tools/netproxy
+tests_tools_netproxy_SOURCES = tests/tools/netproxy.c tests/tools/proxyopts.c \
+	tests/tools/proxyopts.h
+tests_tools_netproxy_LDADD = libmigratore.a $(EV_LIBS)
+
 # Integration tests: one scenario suite, each script looping over the
 # engines; fleet mode, rollouts, reports, contrib/.
 INTEGRATION_TESTS = \
@@ -99,13 +108,15 @@ INTEGRATION_TESTS = \
 	tests/integration/report_junit.sh \
 	tests/integration/report_merge.sh \
 	tests/integration/report_browser.sh \
-	tests/integration/contrib.sh
+	tests/integration/contrib.sh \
+	tests/integration/netproxy.sh
 TESTS += $(INTEGRATION_TESTS)
 
 # The libFuzzer harnesses are built and run by tests/fuzz/run.sh (CI), not
 # by make; they and their seed corpora are shipped.
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/lib tests/data tests/servers.sh \
 	tests/packages.sh tests/run-all.sh tests/lsan.supp \
+	tests/tools/README.md tests/tools/proxylib.sh \
 	tests/fuzz/run.sh tests/fuzz/corpus \
 	tests/fuzz/fuzz_dburl.c tests/fuzz/fuzz_dotenv.c tests/fuzz/fuzz_inventory.c \
 	tests/fuzz/fuzz_jsonparse.c tests/fuzz/fuzz_migration.c
