@@ -475,6 +475,9 @@ command_prepare(struct cmdctx *c, const struct cmd_def *d)
 	target_describe(c->t, &desc);
 	sink_banner(c->sink, desc.ptr);
 	buf_release(&desc);
+	/* every file splits for this engine, or nothing is touched */
+	if (d->migrations && (r = migset_check(c->ms, c->t->engine, &c->e)) < 0)
+		return r;
 	if ((r = db_connect(c->t, !d->writes, &c->db, &c->e)) < 0)
 		return r;
 	if (d->writes) {
