@@ -202,8 +202,11 @@ fleet_check(struct fleet *f, struct err *e)
 			r = ERR_CONFIG;
 			continue;
 		}
-		if (migs && (f->jobs[i].ms = migdir_get(
-				     f, migrations_path(f, t), e)) == NULL) {
+		/* a file that splits for some engines only stops the run
+		 * too, before any fork: fleets mix engines */
+		if (migs && ((f->jobs[i].ms = migdir_get(
+				      f, migrations_path(f, t), e)) == NULL ||
+			     migset_check(f->jobs[i].ms, t->engine, e) < 0)) {
 			prefix = xasprintf("target %s: ", t->name);
 			print_err(prefix, e);
 			free(prefix);

@@ -85,6 +85,7 @@ INTEGRATION_TESTS = \
 	tests/integration/upgrade.sh \
 	tests/integration/failure.sh \
 	tests/integration/dryrun.sh \
+	tests/integration/dumps.sh \
 	tests/integration/badinput.sh \
 	tests/integration/locking.sh \
 	tests/integration/bytes.sh \

@@ -142,7 +142,32 @@ check_out_of_order(struct cmdctx *c)
 	return r;
 }
 
-/* Every pending migration must have something to run on this engine. */
+/*
+ * What running kind of m would meet (its section, cleanup, and the
+ * recovery rollback when SAFE is off) must hold no statement migratore
+ * refuses on this engine (lexer.h: mysql USE, LOCK TABLES). Checked
+ * before the first write, by the dry run and the real run alike.
+ */
+static int
+check_refused(struct cmdctx *c, const struct migration *m,
+	      enum section_kind kind)
+{
+	const enum section_kind kinds[] = { kind, SEC_CLEANUP, SEC_ROLLBACK };
+	const struct section *s;
+	size_t i, n = c->t->safe ? 2 : 3;
+
+	for (i = 0; i < n; i++) {
+		s = migration_section(m, kinds[i], c->t->engine);
+		if (s == NULL && kinds[i] == SEC_RUN_PARTIAL)
+			s = migration_section(m, SEC_RUN, c->t->engine);
+		if (s && section_refusal(m, s, c->t->engine, &c->e) < 0)
+			return c->e.code;
+	}
+	return 0;
+}
+
+/* Every pending migration must have something to run on this engine,
+ * and nothing it will run refused. */
 static int
 check_runnable(struct cmdctx *c)
 {
@@ -156,6 +181,8 @@ check_runnable(struct cmdctx *c)
 			return err_set_at(&c->e, ERR_MIGFILE, m->path, 0, 0,
 					  "no 'run' section for engine %s",
 					  c->t->engine);
+		if (check_refused(c, m, SEC_RUN) < 0)
+			return c->e.code;
 	}
 	return 0;
 }
@@ -260,7 +287,7 @@ cmd_downgrade(struct cmdctx *c)
 			       "%s (%s) does not implement rollback: it has "
 			       "no 'rollback' section for engine %s",
 			       m->filename, m->uuid, c->t->engine);
-	if (writable(c) < 0)
+	if (check_refused(c, m, SEC_ROLLBACK) < 0 || writable(c) < 0)
 		return c->e.code;
 	return runner_run(&c->runner, m, OP_ROLLBACK, 0, true, &c->e);
 }
@@ -282,6 +309,10 @@ cmd_mark(struct cmdctx *c)
 	size_t i;
 	int r;
 
+	for (i = 0; i < c->plan.npending; i++)
+		if ((r = check_refused(c, mig(c, c->plan.pending[i]),
+				       SEC_RUN_SKIP)) < 0)
+			return r;
 	if (c->plan.npending > 0 && (r = writable(c)) < 0)
 		return r;
 	for (i = 0; i < c->plan.npending; i++) {
@@ -302,7 +333,8 @@ cmd_skip(struct cmdctx *c)
 		return err_set(&c->e, ERR_STATE,
 			       "no pending migration to skip in %s",
 			       c->ms->dir);
-	if (writable(c) < 0)
+	if (check_refused(c, mig(c, c->plan.pending[0]), SEC_RUN_SKIP) < 0 ||
+	    writable(c) < 0)
 		return c->e.code;
 	return runner_run(&c->runner, mig(c, c->plan.pending[0]), OP_RUN_SKIP,
 			  0, false, &c->e);
@@ -321,7 +353,7 @@ cmd_rebuild(struct cmdctx *c)
 			       "migration '%s' not found in %s", c->o->id,
 			       c->ms->dir);
 	/* Before the resume point: it loads the progress rows too. */
-	if (writable(c) < 0)
+	if (check_refused(c, m, SEC_RUN_PARTIAL) < 0 || writable(c) < 0)
 		return c->e.code;
 	if (!m->executable &&
 	    migration_section(m, SEC_RUN_PARTIAL, c->t->engine) == NULL) {
@@ -475,6 +507,9 @@ command_prepare(struct cmdctx *c, const struct cmd_def *d)
 	target_describe(c->t, &desc);
 	sink_banner(c->sink, desc.ptr);
 	buf_release(&desc);
+	/* every file splits for this engine, or nothing is touched */
+	if (d->migrations && (r = migset_check(c->ms, c->t->engine, &c->e)) < 0)
+		return r;
 	if ((r = db_connect(c->t, !d->writes, &c->db, &c->e)) < 0)
 		return r;
 	if (d->writes) {

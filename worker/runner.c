@@ -69,6 +69,15 @@ op_section(const struct runner *r, const struct migration *m, enum op op,
 	return s;
 }
 
+/* Statement i of s as this target's engine splits it, NULL if none. */
+static const struct stmt *
+stmt_at(const struct runner *r, const struct section *s, int i)
+{
+	const struct stmt_list *l = s ? section_stmts(s, r->t->engine) : NULL;
+
+	return l && i >= 0 && (size_t)i < l->n ? &l->v[i] : NULL;
+}
+
 static void
 attempt_fail(struct attempt *a, int i, const struct err *e)
 {
@@ -108,13 +117,14 @@ exec_section(struct runner *r, const struct migration *m,
 	     const struct section *s, int from, bool transactional,
 	     struct attempt *a)
 {
+	const struct stmt_list *l = section_stmts(s, r->t->engine);
 	struct err e = ERR_INIT;
-	int i, n = (int)s->stmts.n, rc;
+	int i, n = (int)l->n, rc;
 
 	a->total = n;
 	a->committed = from;
 	for (i = from; i < n; i++) {
-		const char *sql = s->stmts.v[i].sql;
+		const char *sql = l->v[i].sql;
 
 		if ((rc = db_exec(r->db, sql, &e)) < 0) {
 			attempt_fail(a, i, &e);
@@ -140,10 +150,8 @@ build_error(const struct runner *r, const struct migration *m,
 	    struct buf *error, struct buf *tb)
 {
 	char text[ERR_TEXT_MAX];
-	const struct stmt *st = NULL;
+	const struct stmt *st = stmt_at(r, s, a->failed_at);
 
-	if (s && a->failed_at >= 0 && a->failed_at < (int)s->stmts.n)
-		st = &s->stmts.v[a->failed_at];
 	if (st)
 		buf_addf(error, "statement %d of %d (%s:%d) failed: %s",
 			 a->failed_at + 1, a->total, m->filename, st->line,
@@ -211,8 +219,8 @@ record(struct runner *r, const struct migration *m, enum op op,
 		build_error(r, m, s, a, &error, &tb);
 		row.error = error.ptr;
 		row.traceback = tb.ptr;
-		if (s && a->failed_at >= 0)
-			row.statement = s->stmts.v[a->failed_at].sql;
+		if (stmt_at(r, s, a->failed_at))
+			row.statement = stmt_at(r, s, a->failed_at)->sql;
 	}
 	if (!in_txn && (rc = db_begin(r->db, e)) < 0)
 		goto out;
@@ -249,8 +257,8 @@ report(struct runner *r, const struct migration *m, enum op op,
 		build_error(r, m, s, a, &error, &tb);
 		res.error = error.ptr;
 		res.traceback = tb.ptr;
-		if (s && a->failed_at >= 0) {
-			res.statement = s->stmts.v[a->failed_at].sql;
+		if (stmt_at(r, s, a->failed_at)) {
+			res.statement = stmt_at(r, s, a->failed_at)->sql;
 			res.statement_no = a->failed_at + 1;
 		}
 	}
@@ -292,6 +300,11 @@ attempt_run(struct runner *r, const struct migration *m, enum op op,
 		a->total = 0;
 		return; /* nothing to execute: a run_skip without section */
 	}
+	/* commands check every file before connecting: this never fails */
+	if (section_check(s, r->t->engine, &a->err) < 0) {
+		a->ok = false;
+		return;
+	}
 	if (transactional && (rc = db_begin(r->db, &a->err)) < 0) {
 		a->ok = false;
 		return;
@@ -313,6 +326,7 @@ static void
 run_cleanup(struct runner *r, const struct migration *m)
 {
 	const struct section *s;
+	const struct stmt_list *l;
 	struct buf tail = BUF_INIT;
 	struct err e = ERR_INIT;
 	size_t i;
@@ -327,13 +341,13 @@ run_cleanup(struct runner *r, const struct migration *m)
 	s = migration_section(m, SEC_CLEANUP, r->t->engine);
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->stmts.n; i++) {
-		if (db_exec(r->db, s->stmts.v[i].sql, &e) < 0) {
+	l = section_stmts(s, r->t->engine);
+	for (i = 0; i < l->n; i++) {
+		if (db_exec(r->db, l->v[i].sql, &e) < 0) {
 			sink_warning(r->sink,
 				     "cleanup of %s failed at statement %zu "
 				     "(line %d): %s",
-				     m->filename, i + 1, s->stmts.v[i].line,
-				     e.msg);
+				     m->filename, i + 1, l->v[i].line, e.msg);
 			return;
 		}
 	}
