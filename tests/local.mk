@@ -51,7 +51,8 @@ UNIT_TESTS = \
 	tests/unit/test_report \
 	tests/unit/test_reportdoc \
 	tests/unit/test_junit \
-	tests/unit/test_html
+	tests/unit/test_html \
+	tests/unit/test_failgroup
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 AM_CFLAGS += $(CRITERION_CFLAGS)
