@@ -334,6 +334,22 @@ stop_reason(struct buf *out, const struct json_value *r, const char *who)
 	return true;
 }
 
+/* Table cells: text escaped, a count right-aligned. */
+static void
+text_cell(struct buf *out, const char *s)
+{
+	buf_adds(out, "<td>");
+	html_escape(out, s);
+	buf_adds(out, "</td>");
+}
+
+static void
+count_cell(struct buf *out, const struct json_value *obj, const char *key)
+{
+	buf_addf(out, "<td class=\"num\">%lld</td>",
+		 (long long)json_as_int(json_get(obj, key), 0));
+}
+
 /* The runs a merged report comes from, numbered as run_ids. */
 static void
 render_runs(struct buf *out, const struct json_value *report)
@@ -351,18 +367,14 @@ render_runs(struct buf *out, const struct json_value *report)
 		const struct json_value *e = json_index(m, i);
 		const char *why = str(e, "stopped");
 
-		buf_adds(out, "<tr><td><code>");
-		html_escape(out, str(e, "run_id"));
-		buf_adds(out, "</code></td><td>");
-		html_escape(out, str(e, "file"));
-		buf_adds(out, "</td><td>");
-		html_escape(out, str(e, "start"));
-		buf_adds(out, "</td><td>");
-		html_escape(out, str(e, "end"));
-		buf_addf(out, "</td><td class=\"num\">%lld</td><td class=\"num"
-			 "\">%lld</td><td>", (long long)json_as_int(
-			 json_get(e, "targets"), 0), (long long)json_as_int(
-			 json_get(e, "exit_code"), 0));
+		buf_adds(out, "<tr>");
+		text_cell(out, str(e, "run_id"));
+		text_cell(out, str(e, "file"));
+		text_cell(out, str(e, "start"));
+		text_cell(out, str(e, "end"));
+		count_cell(out, e, "targets");
+		count_cell(out, e, "exit_code");
+		buf_adds(out, "<td>");
 		if (str(e, "interrupted")) {
 			buf_adds(out, "interrupted by ");
 			html_escape(out, str(e, "interrupted"));
@@ -412,17 +424,14 @@ render_waves(struct buf *out, const struct json_value *report)
 	for (i = 0; i < json_count(ws); i++) {
 		const struct json_value *w = json_index(ws, i);
 
-		buf_adds(out, "<tr><td>");
-		html_escape(out, str(w, "name"));
-		buf_adds(out, "</td><td>");
-		html_escape(out, str(w, "status"));
-		buf_addf(out, "</td><td class=\"num\">%lld</td><td class=\"num"
-			 "\">%lld</td><td class=\"num\">%lld</td><td>",
-			 (long long)json_as_int(json_get(w, "targets"), 0),
-			 (long long)json_as_int(json_get(w, "started"), 0),
-			 (long long)json_as_int(json_get(w, "failed"), 0));
-		html_escape(out, str(w, "max_failures"));
-		buf_adds(out, "</td></tr>\n");
+		buf_adds(out, "<tr>");
+		text_cell(out, str(w, "name"));
+		text_cell(out, str(w, "status"));
+		count_cell(out, w, "targets");
+		count_cell(out, w, "started");
+		count_cell(out, w, "failed");
+		text_cell(out, str(w, "max_failures"));
+		buf_adds(out, "</tr>\n");
 	}
 	buf_adds(out, "</tbody></table>\n");
 }
