@@ -50,7 +50,7 @@ const char htmlassets_css[] =
 	"#filter button{margin:0 .3rem .3rem 0}\n"
 	"#filter button[aria-pressed=true]{font-weight:bold;"
 	"outline:2px solid #333}\n"
-	"#targets-table{width:100%;table-layout:fixed}\n"
+	"#targets-table{width:100%;min-width:66rem;table-layout:fixed}\n"
 	"#targets-table th{position:sticky;top:0;z-index:2;"
 	"background:#fff;cursor:pointer;white-space:nowrap;"
 	"overflow:hidden;text-overflow:ellipsis;box-shadow:inset 0 "

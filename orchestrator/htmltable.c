@@ -24,10 +24,10 @@ struct column {
 };
 
 static const struct column columns[] = {
-	{ "name", "Target", "16rem", NULL },
+	{ "name", "Target", "14rem", NULL },
 	{ "wave", "Wave", "8rem", NULL },
 	{ "engine", "Engine", "6rem", NULL },
-	{ "tags", "Tags", "8rem", NULL },
+	{ "tags", "Tags", "7rem", NULL },
 	{ "status", "Status", "8.5rem", NULL },
 	{ "applied", "Applied", "5rem", "num" },
 	{ "pending", "Pending", "5rem", "num" },
