@@ -7,8 +7,11 @@ libmigratore_a_SOURCES += \
 	orchestrator/coordinator.c orchestrator/coordinator.h \
 	orchestrator/deadline.c orchestrator/deadline.h \
 	orchestrator/dryplan.c orchestrator/dryplan.h \
+	orchestrator/failgroup.c orchestrator/failgroup.h \
 	orchestrator/fleet.c orchestrator/fleet.h \
 	orchestrator/html.c orchestrator/html.h \
+	orchestrator/htmlassets.c orchestrator/htmlassets.h \
+	orchestrator/htmltable.c orchestrator/htmltable.h \
 	orchestrator/junit.c orchestrator/junit.h \
 	orchestrator/lineup.c orchestrator/lineup.h \
 	orchestrator/outcome.c orchestrator/outcome.h \
@@ -21,4 +24,5 @@ libmigratore_a_SOURCES += \
 	orchestrator/select.c orchestrator/select.h \
 	orchestrator/shard.c orchestrator/shard.h \
 	orchestrator/slot.c orchestrator/slot.h \
-	orchestrator/spawn.c orchestrator/spawn.h
+	orchestrator/spawn.c orchestrator/spawn.h \
+	orchestrator/timeline.c orchestrator/timeline.h
