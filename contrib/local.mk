@@ -15,6 +15,7 @@ CONTRIB_FILES = \
 	contrib/kubernetes/indexed-job.yaml \
 	contrib/kubernetes/merge-job.yaml \
 	contrib/slurm/migratore-fleet.sbatch \
+	contrib/slurm/migratore-merge.sbatch \
 	contrib/completion/migratore.zsh
 
 bashcompletiondir = $(datadir)/bash-completion/completions

@@ -442,9 +442,10 @@ check_k8s_shards_run() { # N
 # ---- Slurm -------------------------------------------------------------------
 
 check_slurm() {
-	local f=$CONTRIB/slurm/migratore-fleet.sbatch dir=$TMP/slurm fleet=$TMP/slurmfleet k wrap
-	sh -n "$f"
-	ok $? "the Slurm batch script is valid sh"
+	local f=$CONTRIB/slurm/migratore-fleet.sbatch m=$CONTRIB/slurm/migratore-merge.sbatch
+	local dir=$TMP/slurm fleet=$TMP/slurmfleet k
+	sh -n "$f" && sh -n "$m"
+	ok $? "the Slurm batch scripts are valid sh"
 	like "$(grep '^#SBATCH --array=' "$f")" '^#SBATCH --array=0-' "the Slurm array counts from 0, as --shard does"
 	mkdir -p "$dir"
 	make_fleet "$fleet"
@@ -456,11 +457,21 @@ check_slurm() {
 	done
 	is "$(report_targets "$dir"/shard-*-of-3.json 2>&1)" "$(printf 't-%02d\n' $(seq 1 12))" \
 		"slurm: the 3 tasks took every target exactly once"
-	wrap=$(sed -n "s/.*--wrap '\\(.*\\)'\$/\\1/p" "$f")
-	run_in "$TMP" "$wrap" REPORTS="$dir"
-	cli_lacks "slurm: the dependent job merges the reports" || return 0
-	is "$J_RC" 0 "slurm: the merge of the header exits 0"
+	run_in "$TMP" "sh '$m'" REPORTS="$dir"
+	cli_lacks "slurm: the merge job merges the reports" || return 0
+	is "$J_RC" 0 "slurm: the merge job exits 0"
 	is "$(report_targets "$dir/fleet.json" 2>&1 | grep -c .)" 12 "slurm: the merged report lists every target"
+	# A task killed before it wrote its report: the merge says so, exit 1.
+	rm "$dir/shard-1-of-3.json"
+	run_in "$TMP" "sh '$m'" REPORTS="$dir"
+	is "$J_RC" 1 "slurm: the merge job exits 1 when a shard left no report"
+	contains "$J_OUT" "shard 1 of 3 left no report" "slurm: and names that shard"
+	run_in "$TMP" "sh '$m'" REPORTS="$TMP"
+	is "$J_RC:$J_OUT" "2:migratore-merge: no shard-K-of-N.json in $TMP" \
+		"slurm: the merge job exits 2 when there is no shard report at all"
+	run_in "$TMP" "sh '$f'" SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_COUNT=1 \
+		SLURM_ARRAY_TASK_MIN=2 SLURM_ARRAY_TASK_MAX=2 REPORTS="$dir" INVENTORY="$fleet/fleet.yaml"
+	is "$J_RC" 2 "slurm: an array that is not 0 to N-1, without SHARDS: exit 2"
 }
 
 # ---- completion --------------------------------------------------------------
