@@ -375,6 +375,7 @@ check_k8s_notices() {
 		IFS='|' read -r file from to want what <<<"$m"
 		rm -rf "$d"
 		cp -r "$CONTRIB/kubernetes" "$d"
+		chmod -R u+w "$d" # read-only under make distcheck
 		python3 -c '
 import sys
 p, old, new = sys.argv[1:]
