@@ -111,7 +111,8 @@ INTEGRATION_TESTS = \
 	tests/integration/report_merge.sh \
 	tests/integration/report_browser.sh \
 	tests/integration/contrib.sh \
-	tests/integration/netproxy.sh
+	tests/integration/netproxy.sh \
+	tests/integration/slurm.sh
 TESTS += $(INTEGRATION_TESTS)
 
 # The libFuzzer harnesses are built and run by tests/fuzz/run.sh (CI), not
