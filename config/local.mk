@@ -4,6 +4,7 @@
 libmigratore_a_SOURCES += \
 	config/dburl.c config/dburl.h \
 	config/dotenv.c config/dotenv.h \
+	config/engine.c config/engine.h \
 	config/expansion.c config/expansion.h \
 	config/inventory.c config/inventory.h \
 	config/keytable.c config/keytable.h \

@@ -15,6 +15,7 @@
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "config/dburl.h"
+#include "config/engine.h"
 #include "config/expansion.h"
 #include "config/keytable.h"
 #include "common/banned.h"
@@ -187,23 +188,19 @@ conv_name(struct targetspec_ctx *c, struct layer *l, struct value *v)
 static void
 conv_engine(struct targetspec_ctx *c, struct layer *l, struct value *v)
 {
-	const char *engine;
-	struct buf b = BUF_INIT;
-	char *p;
+	const struct engine *engine = engine_find(v->s, strlen(v->s));
+	struct buf b = BUF_INIT, why = BUF_INIT;
 
 	(void)l;
-	for (p = v->s; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if ((engine = dburl_scheme_engine(v->s)) != NULL) {
-		free(v->s);
-		v->s = xstrdup(engine);
+	if (engine == NULL) {
+		engine_expected(&why);
+		bad(c, v, "engine: '%s' %s", problems_quote(&b, v->s), why.ptr);
 	} else {
-		bad(c, v,
-		    "engine: '%s' is not one of sqlite, postgres (postgresql), "
-		    "mysql (mariadb)",
-		    problems_quote(&b, v->s));
+		free(v->s);
+		v->s = xstrdup(engine->name);
 	}
 	buf_release(&b);
+	buf_release(&why);
 }
 
 static void
@@ -744,17 +741,18 @@ take_url(struct target *tg, const struct layer *t, const struct layer *d)
 		strv_push(&tg->params, l->url.params.v[i]);
 }
 
-/* SQLite needs a file, relative to the inventory like every other path. */
+/* A file engine (SQLite) needs its file, relative to the inventory like
+ * every other path. */
 static void
-sqlite_db(struct targetspec_ctx *c, struct target *tg, const struct ynode *at)
+file_db(struct targetspec_ctx *c, struct target *tg, const struct ynode *at)
 {
 	char *abs;
 
-	if (strcmp(tg->engine, "sqlite") != 0)
+	if (!engine_is_file(tg->engine))
 		return;
 	if (!tg->db) {
-		PROBLEM(c, at, "no db: a sqlite target needs the database file "
-			       "(db or url)");
+		PROBLEM(c, at, "no db: a %s target needs the database file "
+			       "(db or url)", tg->engine);
 	} else if (strcmp(tg->db, ":memory:") != 0) {
 		abs = path_resolve(c->dir, tg->db);
 		free(tg->db);
@@ -801,7 +799,7 @@ target_build(struct targetspec_ctx *c, const struct layer *t,
 	tg->timeout = p.dur;
 	take_tags(tg, t, d);
 	if (tg->source[CFG_ENGINE] != SRC_UNSET)
-		sqlite_db(c, tg, at);
+		file_db(c, tg, at);
 	return tg;
 }
 

@@ -10,7 +10,8 @@ SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = \
 	CRITERION_ENABLE_TAP=1; export CRITERION_ENABLE_TAP; \
 	MIGRATORE='$(abs_top_builddir)/migratore'; export MIGRATORE; \
-	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; export TESTS_SRCDIR;
+	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; export TESTS_SRCDIR; \
+	TEST_ENGINES_BUILT='$(BUILT_ENGINES)'; export TEST_ENGINES_BUILT;
 
 # Unit tests: program tests/unit/test_X is built from tests/unit/test_X.c
 # (automake's default source) with the flags and libraries below, which
@@ -24,6 +25,7 @@ UNIT_TESTS = \
 	tests/unit/test_proto \
 	tests/unit/test_sha256 \
 	tests/unit/test_dotenv \
+	tests/unit/test_engine \
 	tests/unit/test_dburl \
 	tests/unit/test_settings \
 	tests/unit/test_target \
@@ -35,8 +37,6 @@ UNIT_TESTS = \
 	tests/unit/test_rollout \
 	tests/unit/test_driver \
 	tests/unit/test_driver_sqlite \
-	tests/unit/test_driver_pg \
-	tests/unit/test_driver_mysql \
 	tests/unit/test_lexer \
 	tests/unit/test_migration \
 	tests/unit/test_migset \
@@ -51,6 +51,13 @@ UNIT_TESTS = \
 	tests/unit/test_reportdoc \
 	tests/unit/test_junit \
 	tests/unit/test_html
+# a driver's own tests only when configure built it
+if WITH_POSTGRES
+UNIT_TESTS += tests/unit/test_driver_pg
+endif
+if WITH_MYSQL
+UNIT_TESTS += tests/unit/test_driver_mysql
+endif
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 AM_CFLAGS += $(CRITERION_CFLAGS)
