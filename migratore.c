@@ -25,7 +25,7 @@
 #include "common/xmalloc.h"
 #include "config/settings.h"
 #include "config/target.h"
-#include "orchestrator/deadline.h"
+#include "config/duration.h"
 #include "orchestrator/fleet.h"
 #include "orchestrator/reportcmd.h"
 #include "orchestrator/sched.h"
@@ -355,7 +355,7 @@ parse_option(int argc, char **argv, int *i, struct options *o)
 		strv_push(&o->select, v);
 	} else if (!strcmp(name, "--timeout")) {
 		if ((v = opt_value(argc, argv, i, eq)) == NULL ||
-		    deadline_duration(v, &o->timeout, &e) < 0)
+		    duration_parse(v, &o->timeout, &e) < 0)
 			return usage_error("%s takes a duration such as 90, "
 					   "90s, 10m or 1h30m", name);
 	} else if ((key = settings_flag_key(name)) != NULL) {

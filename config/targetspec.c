@@ -15,6 +15,7 @@
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "config/dburl.h"
+#include "config/duration.h"
 #include "config/engine.h"
 #include "config/expansion.h"
 #include "config/keytable.h"
@@ -347,58 +348,13 @@ conv_seconds(struct targetspec_ctx *c, struct layer *l, struct value *v)
 	buf_release(&b);
 }
 
-/* "90", "90s", "10m", "1h30m", "1h30m15s"; "0" and "none": no timeout.
- * At most 10^9 seconds. */
-static bool
-parse_duration(const char *s, double *out)
-{
-	static const char units[] = "hms";
-	static const long mult[] = { 3600, 60, 1 };
-	long total = 0, n;
-	size_t next = 0, len, u;
-	char digits[16];
-
-	if (strcmp(s, "none") == 0) {
-		*out = 0;
-		return true;
-	}
-	do {
-		len = strspn(s, "0123456789");
-		if (len == 0 || len >= sizeof(digits))
-			return false;
-		memcpy(digits, s, len);
-		digits[len] = '\0';
-		parse_uint(digits, LONG_MAX, &n);
-		s += len;
-		if (*s == '\0' && next == 0)
-			u = 2; /* a bare number: seconds */
-		else if (*s && strchr(units + next, *s))
-			u = (size_t)(strchr(units + next, *s++) - units);
-		else
-			return false;
-		next = u + 1;
-		if (n > 1000000000L / mult[u])
-			return false;
-		total += n * mult[u];
-	} while (*s);
-	if (total > 1000000000L)
-		return false;
-	*out = (double)total;
-	return true;
-}
-
 static void
 conv_duration(struct targetspec_ctx *c, struct layer *l, struct value *v)
 {
-	struct buf b = BUF_INIT;
+	struct err e = ERR_INIT;
 
-	(void)l;
-	if (!parse_duration(v->s, &v->dur))
-		bad(c, v,
-		    "timeout: '%s' is not a duration such as 90, 90s, 10m, "
-		    "1h30m or none",
-		    problems_quote(&b, v->s));
-	buf_release(&b);
+	if (duration_parse(v->s, &v->dur, &e) < 0)
+		bad(c, v, "%s: %s", key_of(v - l->v), e.msg);
 }
 
 /* ---- expansion --------------------------------------------------------- */

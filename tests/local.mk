@@ -25,6 +25,7 @@ UNIT_TESTS = \
 	tests/unit/test_proto \
 	tests/unit/test_sha256 \
 	tests/unit/test_dotenv \
+	tests/unit/test_duration \
 	tests/unit/test_engine \
 	tests/unit/test_dburl \
 	tests/unit/test_settings \
@@ -35,6 +36,7 @@ UNIT_TESTS = \
 	tests/unit/test_expansion \
 	tests/unit/test_inventory \
 	tests/unit/test_rollout \
+	tests/unit/test_selection \
 	tests/unit/test_driver \
 	tests/unit/test_driver_sqlite \
 	tests/unit/test_lexer \
@@ -42,7 +44,6 @@ UNIT_TESTS = \
 	tests/unit/test_migset \
 	tests/unit/test_plan \
 	tests/unit/test_fileops \
-	tests/unit/test_select \
 	tests/unit/test_sched \
 	tests/unit/test_shard \
 	tests/unit/test_deadline \
