@@ -45,15 +45,6 @@ pg_of(struct db *db)
 	return (struct pgdb *)db;
 }
 
-static bool
-in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (strcmp(*list, s) == 0)
-			return true;
-	return false;
-}
-
 /*
  * Overwrite every occurrence of the password: neither library quotes it,
  * but a message that might must not be the one place it leaks. A password
@@ -145,7 +136,7 @@ pg_check_params(const struct target *t, struct err *e)
 	long n;
 
 	v = target_param(t, "sslmode");
-	if (v && !in_list(pg_sslmodes, v))
+	if (v && !strv_list_contains(pg_sslmodes, v))
 		return err_set(e, ERR_CONFIG,
 			       "invalid sslmode '%s' (expected disable, allow, "
 			       "prefer, require, verify-ca or verify-full)",
