@@ -13,9 +13,11 @@
  * "sqlite:path" or "sqlite:///abs/path", a server engine
  * "scheme://user:password@host:port/db" (config/dburl.h).
  *
- * Adding an engine: a row here (and its enum value), its driver in
- * drivers/<engine>/ with one line in drivers/driver.c's registry, and a
- * build switch in configure.ac. Nothing else names engines.
+ * Adding an engine: a row here (and its enum value); its driver in
+ * drivers/<engine>/ (sources, and a local.mk that Makefile.am includes)
+ * with its line in drivers/driver.c's registry; a build switch in
+ * configure.ac (AC_ARG_WITH, AM_CONDITIONAL and WITH_<ENGINE>, as for
+ * mysql). Nothing else in the program names engines.
  */
 #ifndef MIG_ENGINE_H
 #define MIG_ENGINE_H
