@@ -26,6 +26,7 @@ static const struct {
 	{ ERR_NOTFOUND, "not found", EXIT_FAILED },
 	{ ERR_FAILED, "migration failed", EXIT_FAILED },
 	{ ERR_STATE, "refused", EXIT_FAILED },
+	{ ERR_INTERRUPTED, "interrupted", 128 + 2 }, /* + SIGINT, see below */
 };
 
 void
@@ -65,6 +66,18 @@ err_set_at(struct err *e, int code, const char *file, int line, int col,
 	err_vset(e, code, fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+int
+err_usage(struct err *e, const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vset(e, ERR_USAGE, fmt, ap);
+	va_end(ap);
+	e->usage = usage;
+	return ERR_USAGE;
 }
 
 int
@@ -144,4 +157,12 @@ err_exit_code(int code)
 		if (err_table[i].code == code)
 			return err_table[i].exit_code;
 	return EXIT_FAILED;
+}
+
+int
+err_exit_status(const struct err *e)
+{
+	if (e->code == ERR_INTERRUPTED && e->signal > 0)
+		return 128 + e->signal;
+	return err_exit_code(e->code);
 }

@@ -6,7 +6,10 @@
  * engine errors. Fixed buffers: the error path never allocates.
  *
  * The exit code of the program is derived from the code alone, through the
- * single table in err.c (err_exit_code), documented in migratore(1).
+ * single table in err.c (err_exit_code), documented in migratore(1) and,
+ * for a fleet run, docs/fleet.md; err_exit_status adds the one rule that
+ * needs more than the code: a run stopped by a signal exits 128 + it.
+ * main() calls it once; below main, functions speak ERR_* only.
  */
 #ifndef MIG_ERR_H
 #define MIG_ERR_H
@@ -26,6 +29,8 @@ enum err_code {
 	ERR_NOTFOUND = -9, /* an id, row or migration does not exist */
 	ERR_FAILED = -10,  /* a migration failed and was recorded */
 	ERR_STATE = -11,   /* refused: out of order, nothing to do, ... */
+	ERR_INTERRUPTED = -12, /* a fleet run stopped by SIGINT or SIGTERM
+				  (e->signal) */
 };
 
 /* Exit codes of the single-target command (SPEC 6.2). */
@@ -50,6 +55,11 @@ struct err {
 	char detail[1024];
 	char hint[512];
 	int position; /* 1-based character offset in the statement; 0 = none */
+	int signal;   /* ERR_INTERRUPTED: the signal */
+	/* a usage error of the command line: how to get it right, printed
+	 * after the message (a static or longer-lived string); NULL = an
+	 * error like any other */
+	const char *usage;
 };
 
 #define ERR_INIT { 0 }
@@ -61,6 +71,10 @@ int err_set(struct err *e, int code, const char *fmt, ...)
 /* The same with an input position (col 0 = unknown). */
 int err_set_at(struct err *e, int code, const char *file, int line, int col,
 	       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* ERR_USAGE with the message and how to get it right (e->usage); returns
+ * ERR_USAGE. */
+int err_usage(struct err *e, const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Put "context: " in front of the message; returns e->code. */
 int err_prefix(struct err *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -75,6 +89,10 @@ bool err_is_set(const struct err *e);
 void err_text(const struct err *e, char *out, unsigned long size);
 
 const char *err_code_name(int code);
+/* The exit code of the table for code (1 for a code it lacks). */
 int err_exit_code(int code);
+/* The exit status for e: err_exit_code(e->code), but 128 + e->signal for
+ * ERR_INTERRUPTED (130 SIGINT, 143 SIGTERM). */
+int err_exit_status(const struct err *e);
 
 #endif

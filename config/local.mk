@@ -8,6 +8,7 @@ libmigratore_a_SOURCES += \
 	config/engine.c config/engine.h \
 	config/expansion.c config/expansion.h \
 	config/inventory.c config/inventory.h \
+	config/options.c config/options.h \
 	config/keytable.c config/keytable.h \
 	config/problems.c config/problems.h \
 	config/rollout.c config/rollout.h \

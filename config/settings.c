@@ -545,6 +545,17 @@ settings_environ(const struct target *t, struct buf *out)
 }
 
 const char *
+settings_flag(size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < NSETTINGS; k++)
+		if (settings_table[k].flag && i-- == 0)
+			return settings_table[k].name;
+	return NULL;
+}
+
+const char *
 settings_flag_key(const char *flag)
 {
 	char name[32];

@@ -75,6 +75,10 @@ int settings_resolve(const struct settings_input *in, struct target **out,
  */
 void settings_environ(const struct target *t, struct buf *out);
 
+/* The i-th key that may be given as a flag, canonical name
+ * ("LOCK_TIMEOUT"), in `environ` order; NULL past the last. */
+const char *settings_flag(size_t i);
+
 /* Canonical variable name for a flag "--lock-timeout" → "LOCK_TIMEOUT";
  * returns NULL for a flag that is not a configuration key. */
 const char *settings_flag_key(const char *flag);

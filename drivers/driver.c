@@ -357,3 +357,123 @@ db_server_version(struct db *db, struct buf *out, struct err *e)
 {
 	return db->drv->server_version(db, out, e);
 }
+
+/* ---- helpers the drivers share ---- */
+
+#define REDACT_MASK "****"
+
+static bool
+redact_delim(char c)
+{
+	return c != '\0' && strchr(" \t\r\n\v\f'\"`=:@&", c) != NULL;
+}
+
+/* Would masking pw hide anything? (See driver.h.) */
+static bool
+redact_worth_it(const struct target *t, const char *pw)
+{
+	const char *p;
+
+	if (pw == NULL || *pw == '\0')
+		return false;
+	for (p = pw; redact_delim(*p); p++)
+		;
+	if (*p == '\0')
+		return false; /* no word in it: it cannot stand as a token */
+	return !((t->username && strcmp(t->username, pw) == 0) ||
+		 (t->db && strcmp(t->db, pw) == 0) ||
+		 (t->host && strcmp(t->host, pw) == 0));
+}
+
+/*
+ * One pass over the original text into a new buffer: what is written is
+ * never searched again, so a mask that contains the password (a password
+ * of '*') cannot make it loop or grow.
+ */
+void
+driver_redact(struct buf *text, const struct target *t)
+{
+	const char *pw = t->password, *s = text->ptr;
+	struct buf out = BUF_INIT;
+	size_t i = 0, n = text->len, plen;
+
+	if (!redact_worth_it(t, pw))
+		return;
+	plen = strlen(pw);
+	while (i < n) {
+		if ((i == 0 || redact_delim(s[i - 1])) && n - i >= plen &&
+		    memcmp(s + i, pw, plen) == 0 &&
+		    (i + plen == n || redact_delim(s[i + plen]))) {
+			buf_adds(&out, REDACT_MASK);
+			i += plen;
+		} else {
+			buf_addc(&out, s[i++]);
+		}
+	}
+	buf_release(text);
+	*text = out;
+}
+
+int
+driver_query_one(struct db *db, const char *sql,
+		 const struct db_param *params, size_t nparams, char **val,
+		 struct err *e)
+{
+	struct db_rows *r;
+	int rc;
+
+	*val = NULL;
+	db_trace(db, sql);
+	if ((rc = db->drv->query(db, sql, params, nparams, &r, e)) < 0)
+		return rc;
+	if (r->nrows > 0 && r->ncols > 0 && r->cells[0]) {
+		*val = r->cells[0];
+		r->cells[0] = NULL;
+	}
+	db_rows_free(r);
+	return 0;
+}
+
+int
+driver_param_seconds(const struct target *t, const char *key,
+		     unsigned int def, unsigned int *out, struct err *e)
+{
+	const char *v = target_param(t, key);
+	char *end;
+	long n;
+
+	*out = def;
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 0 || n > 86400)
+		return err_set(e, ERR_CONFIG,
+			       "invalid %s '%s' (expected seconds, 0-86400)",
+			       key, v);
+	*out = (unsigned int)n;
+	return 0;
+}
+
+void
+driver_copy_field(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+int
+driver_count_mismatch(size_t placeholders, size_t nparams, const char *sql,
+		      struct err *e)
+{
+	return err_set(e, ERR_INTERNAL,
+		       "statement has %zu placeholders but %zu parameters "
+		       "were given: %s",
+		       placeholders, nparams, sql);
+}
+
+bool
+driver_never_commits(const char *stmt)
+{
+	(void)stmt;
+	return false;
+}

@@ -176,4 +176,53 @@ bool db_commits_implicitly(const struct db *db, const char *stmt);
  */
 void db_trace(const struct db *db, const char *sql);
 
+/*
+ * Helpers that the drivers share (engine differences stay in the drivers).
+ *
+ * driver_redact: the client libraries build their messages from host, port,
+ * socket, user and database, never from the password (PQconnectdbParams
+ * with keyword arrays parses no conninfo; MariaDB names user@host), and our
+ * own messages name the same fields. This is the one guard left on library
+ * text: every occurrence of t->password that stands as a whole token, i.e.
+ * starts at the beginning of text or after a delimiter and ends at the end
+ * or before one, becomes "****"; an occurrence inside a word is left alone
+ * (masking it would reveal the password and garble the word). Delimiters
+ * are whitespace, the quotes ' " `, and = : @ & (the characters around a
+ * password in a conninfo, a URL or a quoted value). Nothing is masked when
+ * the password is empty, made of delimiters only, or equal to the user,
+ * database or host name (those are printed as they are: masking them would
+ * hide nothing). One pass: at most strlen(text) * strlen(password)
+ * comparisons, and the text at most 4 times as long.
+ */
+void driver_redact(struct buf *text, const struct target *t);
+
+/*
+ * A query of one cell, traced like the SQL a driver sends on its own: *val
+ * is that cell (the caller frees it), NULL for SQL NULL or no row.
+ */
+int driver_query_one(struct db *db, const char *sql,
+		     const struct db_param *params, size_t nparams, char **val,
+		     struct err *e);
+
+/*
+ * The DB_URL parameter key as seconds, 0-86400: *out is def when absent;
+ * anything else is ERR_CONFIG "invalid key 'value' (expected seconds,
+ * 0-86400)".
+ */
+int driver_param_seconds(const struct target *t, const char *key,
+			 unsigned int def, unsigned int *out, struct err *e);
+
+/* Copy a library's error field (NULL: none) into a struct err field. */
+void driver_copy_field(char *dst, size_t size, const char *src);
+
+/*
+ * The caller's bug of a placeholder count that differs from the number of
+ * parameters given: ERR_INTERNAL, the same words on every engine.
+ */
+int driver_count_mismatch(size_t placeholders, size_t nparams,
+			  const char *sql, struct err *e);
+
+/* commits_implicitly of an engine whose DDL is transactional. */
+bool driver_never_commits(const char *stmt);
+
 #endif

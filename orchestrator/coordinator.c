@@ -152,7 +152,7 @@ wait_retry(struct slot *s, double delay, ev_tstamp now)
 	log_debug("[%s] %s: attempt %u, next in %.2fs", s->t->name,
 		  outcome_status_name(s->out->status), s->out->attempts, delay);
 	progress_retry(co->cfg->progress, s->t->name, s->out,
-		       s->out->attempts, co->cfg->retries + 1, delay, now);
+		       s->out->attempts, co->cfg->limits->retries + 1, delay, now);
 	slot_set_state(s, SLOT_WAITING);
 	ev_timer_init(&s->backoff, backoff_cb, delay, 0.);
 	ev_timer_start(co->loop, &s->backoff);
@@ -460,7 +460,7 @@ wave_news(struct coordinator *co, size_t job)
 static void
 check_deadline(struct coordinator *co)
 {
-	if (co->cfg->deadline > 0 && ev_now(co->loop) >= co->cfg->deadline &&
+	if (co->cfg->limits->deadline > 0 && ev_now(co->loop) >= co->cfg->limits->deadline &&
 	    !sched_halted(co->sched)) {
 		sched_halt(co->sched, SCHED_DEADLINE);
 		on_halt(co);
@@ -609,12 +609,12 @@ start_background(struct coordinator *co)
 	ev_timer_init(&co->stop, stop_cb, 0., 0.);
 	co->stop.data = co;
 	ev_timer_init(&co->deadline, deadline_cb,
-		      co->cfg->deadline > ev_now(co->loop)
-			  ? co->cfg->deadline - ev_now(co->loop)
+		      co->cfg->limits->deadline > ev_now(co->loop)
+			  ? co->cfg->limits->deadline - ev_now(co->loop)
 			  : 0.,
 		      0.);
 	co->deadline.data = co;
-	if (co->cfg->deadline > 0) {
+	if (co->cfg->limits->deadline > 0) {
 		ev_timer_start(co->loop, &co->deadline);
 		ev_unref(co->loop);
 	}
@@ -656,16 +656,15 @@ unreached(struct coordinator *co)
 
 int
 coordinator_run(const struct coordinator_config *cfg,
-		const struct coordinator_job *jobs, size_t n)
+		const struct coordinator_job *jobs, size_t n, struct err *e)
 {
 	struct coordinator co;
 	size_t i;
 
 	memset(&co, 0, sizeof(co));
-	if ((co.loop = ev_default_loop(0)) == NULL) {
-		log_error("cannot start the event loop (libev)");
-		return ERR_INTERNAL;
-	}
+	if ((co.loop = ev_default_loop(0)) == NULL)
+		return err_set(e, ERR_INTERNAL,
+			       "cannot start the event loop (libev)");
 	co.cfg = cfg;
 	co.jobs = jobs;
 	co.n = n;
@@ -686,5 +685,8 @@ coordinator_run(const struct coordinator_config *cfg,
 		slot_release(&co.slots[i]);
 	free(co.slots);
 	ev_loop_destroy(co.loop);
-	return co.interrupted;
+	if (co.interrupted == 0)
+		return 0;
+	e->signal = co.interrupted;
+	return e->code = ERR_INTERRUPTED;
 }

@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 
+#include "common/err.h"
 #include "config/target.h"
 #include "orchestrator/outcome.h"
 #include "orchestrator/progress.h"
@@ -32,8 +33,7 @@ struct coordinator_config {
 	enum command_id cmd;
 	struct cmd_opts opts;   /* run_id and host are set */
 	struct sched *sched;    /* the schedule of the jobs, in their order */
-	unsigned retries;       /* as the schedule's, for progress lines */
-	double deadline;        /* as the schedule's; 0 = none */
+	const struct sched_config *limits; /* its retries and deadline */
 	double grace_term;      /* interrupted: seconds before SIGTERM */
 	double grace_kill;      /* seconds from SIGTERM to SIGKILL */
 	struct progress *progress;
@@ -51,11 +51,12 @@ struct coordinator_job {
 /*
  * Run the jobs as the schedule says; returns when all are done, with each
  * outcome classified (not started: not-reached, with the schedule's halt
- * as the reason) and its attempts and times recorded. Returns 0, or the
- * signal number that interrupted the run. A failure to start the event
- * loop is ERR_INTERNAL (nothing started).
+ * as the reason) and its attempts and times recorded. Returns 0, or
+ * ERR_INTERRUPTED with e->signal the signal that interrupted the run. A
+ * failure to start the event loop is ERR_INTERNAL (nothing started).
  */
 int coordinator_run(const struct coordinator_config *cfg,
-		    const struct coordinator_job *jobs, size_t n);
+		    const struct coordinator_job *jobs, size_t n,
+		    struct err *e);
 
 #endif

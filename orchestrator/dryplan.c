@@ -138,8 +138,8 @@ dryplan_add(struct dryplan *p, const struct outcome *o)
 	p->targets++;
 	if (drifted(o))
 		p->drifted++;
-	switch (o->status) {
-	case OUT_OK:
+	switch (outcome_status_info(o->status)->plan) {
+	case OUTCOME_PLAN_CHANGES:
 		if (o->results.n == 0) {
 			p->up_to_date++;
 			break;
@@ -148,16 +148,16 @@ dryplan_add(struct dryplan *p, const struct outcome *o)
 		for (i = 0; i < o->results.n; i++)
 			add_lines(p, o->results.v[i]);
 		break;
-	case OUT_NOTHING_TO_DO:
+	case OUTCOME_PLAN_UP_TO_DATE:
 		p->up_to_date++;
 		break;
-	case OUT_UNREACHABLE:
+	case OUTCOME_PLAN_UNREACHABLE:
 		p->unreachable++;
 		break;
-	case OUT_LOCKED:
+	case OUTCOME_PLAN_LOCKED:
 		p->locked++;
 		break;
-	default:
+	case OUTCOME_PLAN_OTHER:
 		/* dry_upgrade refuses with ERR_STATE only when out of order */
 		if (!p->downgrade && o->status == OUT_FAILED && o->finished &&
 		    o->fin.err_code == ERR_STATE)

@@ -52,7 +52,8 @@ struct migdir {
 };
 
 struct fleet {
-	const struct fleet_opts *fo;
+	const struct fleet_args *fa;
+	const struct options *o; /* fa->opts */
 	struct inventory *inv;
 	struct target **sel; /* selected targets, inventory order */
 	size_t n;
@@ -68,6 +69,7 @@ struct fleet {
 	time_t start;
 	double deadline;     /* epoch seconds; 0 = none */
 	struct lineup lu;    /* --select, --resume, --shard, the rollout */
+	struct sched_config sc;
 	struct sched *sched;
 	size_t parallel;     /* the run's parallelism, fitted */
 };
@@ -93,65 +95,52 @@ print_warnings(struct strv *w)
 
 /* The options that need no inventory; a bad one is a usage error. */
 static int
-fleet_options(struct fleet *f)
+fleet_options(struct fleet *f, struct err *e)
 {
-	const struct fleet_opts *fo = f->fo;
-	struct lineup_opts lo = { &fo->select, fo->resume, fo->shard,
-				  fo->canary, fo->max_failures,
-				  command_name(fo->cmd) };
-	struct err e = ERR_INIT;
+	const struct options *o = f->o;
 	int r;
 
-	if (selection_check_each(&fo->select, "--select", &e) < 0 ||
-	    (fo->deadline &&
-	     deadline_parse(fo->deadline, ev_time(), &f->deadline, &e) < 0)) {
-		print_err("", &e);
-		return EXIT_USAGE;
-	}
-	if ((r = lineup_init(&f->lu, &lo, &e)) < 0) {
-		print_err("", &e);
-		return r == ERR_USAGE ? EXIT_USAGE : EXIT_CONFIG;
-	}
+	if (selection_check_each(&o->select, "--select", e) < 0 ||
+	    (o->deadline &&
+	     deadline_parse(o->deadline, ev_time(), &f->deadline, e) < 0))
+		return e->code = ERR_USAGE;
+	/* a --resume report that cannot be read is a configuration error */
+	if ((r = lineup_init(&f->lu, o, command_name(f->fa->cmd), e)) < 0)
+		return e->code = r == ERR_USAGE ? ERR_USAGE : ERR_CONFIG;
 	return 0;
 }
 
-/* Inventory, selection and rollout; every problem printed. */
+/* Inventory, selection and rollout. */
 static int
-fleet_load(struct fleet *f)
+fleet_load(struct fleet *f, struct err *e)
 {
-	const struct fleet_opts *fo = f->fo;
 	struct strv problems = STRV_INIT;
-	struct err e = ERR_INIT;
 	const char *login;
 	size_t i, selected;
+	int r;
 
-	if (inventory_load(fo->inventory, fo->envp, &f->inv, &problems,
-			   &e) < 0) {
+	if (inventory_load(f->fa->inventory, f->fa->envp, &f->inv, &problems,
+			   e) < 0) {
 		for (i = 0; i < problems.n; i++)
 			fprintf(stderr, "%s\n", problems.v[i]);
-		print_err("", &e);
 		strv_release(&problems);
-		return EXIT_CONFIG;
+		return e->code = ERR_CONFIG;
 	}
 	strv_release(&problems);
 	f->sel = xcalloc(f->inv->n ? f->inv->n : 1, sizeof(*f->sel));
-	lineup_select(&f->lu, f->inv, &fo->select, f->sel, &f->n, &selected);
+	lineup_select(&f->lu, f->inv, f->sel, &f->n, &selected);
 	print_warnings(&f->lu.warnings);
-	if (selected == 0) {
-		fprintf(stderr, "migratore: error: %s: %s\n", fo->inventory,
-			f->inv->n ? "--select matches no target"
-				  : "the inventory has no target");
-		return EXIT_USAGE;
-	}
-	if (lineup_rollout(&f->lu, f->inv, fo->canary, &e) < 0) {
-		print_err("", &e);
-		return EXIT_USAGE;
-	}
-	if (f->n == 0 && !fo->quiet)
+	if (selected == 0)
+		return err_set(e, ERR_USAGE, "%s: %s", f->fa->inventory,
+			       f->inv->n ? "--select matches no target"
+					 : "the inventory has no target");
+	if ((r = lineup_rollout(&f->lu, f->inv, e)) < 0)
+		return r;
+	if (f->n == 0 && !f->o->quiet)
 		fprintf(stderr, "migratore: no target to run: %s\n",
-			fo->resume ? "every target of the --resume report "
-				     "finished"
-				   : "the shard has none");
+			f->o->resume ? "every target of the --resume report "
+				       "finished"
+				     : "the shard has none");
 	login = runinfo_login(); /* once: it may read the password file */
 	for (i = 0; i < f->n; i++)
 		if (f->sel[i]->operator_name == NULL) {
@@ -165,8 +154,8 @@ fleet_load(struct fleet *f)
 static const char *
 migrations_path(const struct fleet *f, const struct target *t)
 {
-	if (f->fo->path)
-		return f->fo->path;
+	if (f->fa->path)
+		return f->fa->path;
 	return t->path ? t->path : ".";
 }
 
@@ -190,12 +179,12 @@ migdir_get(struct fleet *f, const char *path, struct err *e)
 	return d->ms;
 }
 
-/* Load every migrations directory once and check every target. */
+/* Load every migrations directory once and check every target; each
+ * problem printed. */
 static int
-fleet_check(struct fleet *f)
+fleet_check(struct fleet *f, struct err *e)
 {
-	bool migs = command_needs_migrations(f->fo->cmd);
-	struct err e = ERR_INIT;
+	bool migs = command_needs_migrations(f->fa->cmd);
 	char *prefix;
 	size_t i;
 	int r = 0;
@@ -205,24 +194,26 @@ fleet_check(struct fleet *f)
 
 		f->jobs[i].t = t;
 		f->jobs[i].out = &f->outs[i];
-		err_clear(&e);
-		if (driver_validate(t, &e) < 0) {
+		err_clear(e);
+		if (driver_validate(t, e) < 0) {
 			prefix = xasprintf("target %s: ", t->name);
-			print_err(prefix, &e);
+			print_err(prefix, e);
 			free(prefix);
-			r = EXIT_CONFIG;
+			r = ERR_CONFIG;
 			continue;
 		}
 		if (migs && (f->jobs[i].ms = migdir_get(
-				     f, migrations_path(f, t), &e)) == NULL) {
+				     f, migrations_path(f, t), e)) == NULL) {
 			prefix = xasprintf("target %s: ", t->name);
-			print_err(prefix, &e);
+			print_err(prefix, e);
 			free(prefix);
-			return EXIT_CONFIG; /* one broken directory is enough */
+			r = ERR_CONFIG;
+			break; /* one broken directory is enough */
 		}
-		f->jobs[i].timeout = f->fo->timeout > 0 ? f->fo->timeout
-							: t->timeout;
+		f->jobs[i].timeout = f->o->timeout > 0 ? f->o->timeout
+						       : t->timeout;
 	}
+	err_clear(e); /* printed */
 	return r;
 }
 
@@ -248,38 +239,30 @@ log_path(const char *dir, const char *name)
 
 /* --log-dir (created if missing) and the reports, before anything starts. */
 static int
-fleet_outputs(struct fleet *f)
+fleet_outputs(struct fleet *f, struct err *e)
 {
-	const struct fleet_opts *fo = f->fo;
+	const char *dir = f->o->log_dir;
 	char real[PATH_MAX];
 	struct stat st;
 	size_t i;
 
-	if (fo->log_dir) {
-		if (mkdir(fo->log_dir, 0700) < 0 && errno != EEXIST) {
-			fprintf(stderr, "migratore: error: --log-dir %s: %s\n",
-				fo->log_dir, strerror(errno));
-			return EXIT_USAGE;
-		}
-		if (stat(fo->log_dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
-		    access(fo->log_dir, W_OK | X_OK) < 0) {
-			fprintf(stderr,
-				"migratore: error: --log-dir %s: not a "
-				"writable directory\n",
-				fo->log_dir);
-			return EXIT_USAGE;
-		}
-		/* Absolute, so that the report still finds them later. */
-		if (realpath(fo->log_dir, real) == NULL)
-			xsnprintf(real, sizeof(real), "%s", fo->log_dir);
-		for (i = 0; i < f->n; i++)
-			f->jobs[i].log_path = f->logs[i] =
-			    log_path(real, f->sel[i]->name);
-	}
-	f->outputs.quiet = fo->quiet;
-	f->outputs.json_results = fo->json && (fo->cmd == CMD_LIST ||
-					       fo->cmd == CMD_ERRORS);
-	return outputs_open(&f->outputs, fo->report, fo->junit, fo->html);
+	if (dir && mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return err_set(e, ERR_USAGE, "--log-dir %s: %s", dir,
+			       strerror(errno));
+	if (dir && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    access(dir, W_OK | X_OK) < 0))
+		return err_set(e, ERR_USAGE,
+			       "--log-dir %s: not a writable directory", dir);
+	/* Absolute, so that the report still finds them later. */
+	if (dir && realpath(dir, real) == NULL)
+		xsnprintf(real, sizeof(real), "%s", dir);
+	for (i = 0; dir && i < f->n; i++)
+		f->jobs[i].log_path = f->logs[i] =
+		    log_path(real, f->sel[i]->name);
+	f->outputs.json_results = f->o->format == OPTIONS_JSON &&
+				  (f->fa->cmd == CMD_LIST ||
+				   f->fa->cmd == CMD_ERRORS);
+	return outputs_open(&f->outputs, f->o, e);
 }
 
 static void
@@ -338,7 +321,7 @@ environ_fleet_keys(const struct fleet *f, const struct target *t,
 	size_t i;
 
 	buf_addf(out, "%-*s : %s (%s)\n", w, "path", migrations_path(f, t),
-		 f->fo->path ? "command line"
+		 f->fa->path ? "command line"
 		 : t->path   ? "inventory"
 			     : "default");
 	if (t->tags.n > 0) {
@@ -347,10 +330,10 @@ environ_fleet_keys(const struct fleet *f, const struct target *t,
 			buf_addf(out, "%s%s", i ? ", " : "", t->tags.v[i]);
 		buf_adds(out, " (inventory)\n");
 	}
-	if (f->fo->timeout > 0 || t->timeout > 0)
+	if (f->o->timeout > 0 || t->timeout > 0)
 		buf_addf(out, "%-*s : %gs (%s)\n", w, "timeout",
-			 f->fo->timeout > 0 ? f->fo->timeout : t->timeout,
-			 f->fo->timeout > 0 ? "command line" : "inventory");
+			 f->o->timeout > 0 ? f->o->timeout : t->timeout,
+			 f->o->timeout > 0 ? "command line" : "inventory");
 }
 
 static int
@@ -369,7 +352,7 @@ fleet_environ(const struct fleet *f)
 	fwrite(out.ptr, 1, out.len, stdout);
 	buf_release(&out);
 	buf_release(&lines);
-	return EXIT_OK;
+	return 0;
 }
 
 /* "3", "10%": a budget as the user wrote it. NULL when not set. */
@@ -426,34 +409,10 @@ waves_free(struct report_wave *v, size_t n)
 	free(v);
 }
 
-/* The rollout's part of the report. */
-static void
-report_rollout(const struct fleet *f, struct report *r, char *deadline,
-	       size_t size)
-{
-	const struct fleet_opts *fo = f->fo;
-
-	r->canary = fo->canary;
-	r->max_failures = fo->max_failures;
-	r->per_host = fo->per_host > 0 ? (size_t)fo->per_host : 0;
-	r->retries = fo->retries > 0 ? (unsigned)fo->retries : 0;
-	if (f->deadline > 0) {
-		deadline_iso(f->deadline, deadline, size);
-		r->deadline = deadline;
-	}
-	r->shard = fo->shard;
-	r->resume = fo->resume;
-	r->junit = fo->junit;
-	r->html = fo->html;
-	r->show_waves = f->lu.rollout && f->lu.rollout->n > 0;
-	r->stopped = sched_halted(f->sched) ? sched_halt_text(f->sched) : NULL;
-}
-
 static void
 report_fill(const struct fleet *f, struct report *r, struct report_row *rows,
-	    time_t start, int interrupted)
+	    int interrupted, char *deadline, size_t size)
 {
-	const struct fleet_opts *fo = f->fo;
 	size_t i;
 
 	for (i = 0; i < f->n; i++) {
@@ -465,30 +424,33 @@ report_fill(const struct fleet *f, struct report *r, struct report_row *rows,
 	memset(r, 0, sizeof(*r));
 	r->tool_version = PACKAGE_VERSION;
 	r->run_id = f->run_id;
-	r->command = fo->show_environ ? "environ" : command_name(fo->cmd);
+	r->command = f->fa->show_environ ? "environ" : command_name(f->fa->cmd);
 	r->host = f->host;
-	r->start = start;
+	r->start = f->start;
 	r->end = time(NULL);
 	r->interrupted = interrupted;
-	r->inventory = fo->inventory;
-	r->path = fo->path;
-	r->id = fo->id;
-	r->select = &fo->select;
+	r->opts = f->o;
+	r->inventory = f->fa->inventory;
+	r->path = f->fa->path;
+	r->id = f->fa->id;
 	r->jobs = f->parallel;
-	r->timeout = fo->timeout;
-	r->log_dir = fo->log_dir;
-	r->allow_out_of_order = fo->allow_out_of_order;
+	if (f->deadline > 0) {
+		deadline_iso(f->deadline, deadline, size);
+		r->deadline = deadline;
+	}
 	r->rows = rows;
 	r->n = f->n;
+	r->show_waves = f->lu.rollout && f->lu.rollout->n > 0;
+	r->stopped = sched_halted(f->sched) ? sched_halt_text(f->sched) : NULL;
 }
 
 /* The schedule: waves, jobs, per-host cap, retries, deadline. */
 static void
 fleet_schedule(struct fleet *f)
 {
-	const struct fleet_opts *fo = f->fo;
-	struct sched_config sc;
-	size_t want = fo->jobs > 0 ? (size_t)fo->jobs : default_jobs();
+	const struct options *o = f->o;
+	struct sched_config *sc = &f->sc;
+	size_t want = o->jobs > 0 ? (size_t)o->jobs : default_jobs();
 	size_t w;
 
 	/* a wave's jobs may ask for more than --jobs: fit the most */
@@ -496,25 +458,25 @@ fleet_schedule(struct fleet *f)
 		if (f->lu.rollout->v[w].jobs > 0 &&
 		    (size_t)f->lu.rollout->v[w].jobs > want)
 			want = (size_t)f->lu.rollout->v[w].jobs;
-	memset(&sc, 0, sizeof(sc));
-	sc.rollout = f->lu.rollout;
-	sc.max_jobs = fit_jobs(want);
-	f->parallel = fo->jobs > 0 ? (size_t)fo->jobs : default_jobs();
-	if (f->parallel > sc.max_jobs)
-		f->parallel = sc.max_jobs;
-	sc.jobs = f->parallel;
-	sc.per_host = fo->per_host > 0 ? (size_t)fo->per_host : 0;
-	sc.retries = fo->retries > 0 ? (unsigned)fo->retries : 0;
-	sc.deadline = f->deadline;
-	f->sched = sched_new(&sc, f->sel, f->n);
+	memset(sc, 0, sizeof(*sc));
+	sc->rollout = f->lu.rollout;
+	sc->max_jobs = fit_jobs(want);
+	f->parallel = o->jobs > 0 ? (size_t)o->jobs : default_jobs();
+	if (f->parallel > sc->max_jobs)
+		f->parallel = sc->max_jobs;
+	sc->jobs = f->parallel;
+	sc->per_host = o->per_host > 0 ? (size_t)o->per_host : 0;
+	sc->retries = o->retries > 0 ? (unsigned)o->retries : 0;
+	sc->deadline = f->deadline;
+	f->sched = sched_new(sc, f->sel, f->n);
 }
 
 /* Report the run: waves, a dry run's plan, the outputs. */
 static int
-fleet_finish(struct fleet *f, int sig)
+fleet_finish(struct fleet *f, int sig, struct err *e)
 {
-	bool dry = f->fo->cmd == CMD_DRY_UPGRADE ||
-		   f->fo->cmd == CMD_DRY_DOWNGRADE;
+	bool dry = f->fa->cmd == CMD_DRY_UPGRADE ||
+		   f->fa->cmd == CMD_DRY_DOWNGRADE;
 	struct report_row *rows = xcalloc(f->n ? f->n : 1, sizeof(*rows));
 	struct report_wave *waves;
 	struct dryplan plan;
@@ -523,18 +485,17 @@ fleet_finish(struct fleet *f, int sig)
 	size_t i, nwaves;
 	int code;
 
-	report_fill(f, &rep, rows, f->start, sig);
-	report_rollout(f, &rep, deadline, sizeof(deadline));
+	report_fill(f, &rep, rows, sig, deadline, sizeof(deadline));
 	rep.waves = waves = waves_fill(f, &nwaves);
 	rep.nwaves = nwaves;
-	dryplan_init(&plan, f->fo->cmd == CMD_DRY_DOWNGRADE);
+	dryplan_init(&plan, f->fa->cmd == CMD_DRY_DOWNGRADE);
 	if (dry) {
 		for (i = 0; i < f->n; i++)
 			dryplan_add(&plan, &f->outs[i]);
 		dryplan_finish(&plan);
 		rep.plan = &plan;
 	}
-	code = outputs_write(&f->outputs, &rep);
+	code = outputs_write(&f->outputs, &rep, e);
 	dryplan_release(&plan);
 	waves_free(waves, nwaves);
 	free(rows);
@@ -542,41 +503,42 @@ fleet_finish(struct fleet *f, int sig)
 }
 
 static int
-fleet_execute(struct fleet *f)
+fleet_execute(struct fleet *f, struct err *e)
 {
-	const struct fleet_opts *fo = f->fo;
+	const struct options *o = f->o;
+	bool live = !o->quiet && isatty(STDOUT_FILENO) == 1 &&
+		    isatty(STDERR_FILENO) == 1;
 	struct coordinator_config cfg;
 	struct progress prog;
-	int sig;
+	int r, sig;
 
 	make_run_id(f, f->start);
 	fleet_schedule(f);
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.cmd = fo->cmd;
-	cfg.opts.id = fo->id;
-	cfg.opts.json = fo->json;
-	cfg.opts.allow_out_of_order = fo->allow_out_of_order;
+	cfg.cmd = f->fa->cmd;
+	cfg.opts.id = f->fa->id;
+	cfg.opts.json = o->format == OPTIONS_JSON;
+	cfg.opts.allow_out_of_order = o->allow_out_of_order;
 	cfg.opts.run_id = f->run_id;
 	cfg.opts.host = f->host;
 	cfg.sched = f->sched;
-	cfg.retries = fo->retries > 0 ? (unsigned)fo->retries : 0;
-	cfg.deadline = f->deadline;
+	cfg.limits = &f->sc;
 	cfg.grace_term = GRACE_TERM;
 	cfg.grace_kill = GRACE_KILL;
 	cfg.progress = &prog;
-	progress_init(&prog, stderr, f->n,
-		      fo->progress && isatty(STDERR_FILENO) == 1,
-		      progress_want_color(STDERR_FILENO), fo->quiet,
-		      ev_time());
+	progress_init(&prog, stderr, f->n, live,
+		      progress_want_color(STDERR_FILENO), o->quiet, ev_time());
 	log_info("run %s: %s on %zu targets, %zu at a time", f->run_id,
-		 command_name(fo->cmd), f->n, f->parallel);
+		 command_name(f->fa->cmd), f->n, f->parallel);
 	/* Library set-up once here, not again in every forked worker. */
 	drivers_init();
-	sig = coordinator_run(&cfg, f->jobs, f->n);
+	r = coordinator_run(&cfg, f->jobs, f->n, e);
 	progress_end(&prog);
-	if (sig < 0)
-		return EXIT_FAILED;
-	return fleet_finish(f, sig);
+	if (r < 0 && r != ERR_INTERRUPTED)
+		return r;
+	sig = r == ERR_INTERRUPTED ? e->signal : 0;
+	err_clear(e); /* the report says it */
+	return fleet_finish(f, sig, e);
 }
 
 static void
@@ -604,21 +566,22 @@ fleet_release(struct fleet *f)
 }
 
 int
-fleet_run(const struct fleet_opts *fo)
+fleet_run(const struct fleet_args *fa, struct err *e)
 {
 	struct fleet f;
 	size_t i;
 	int r;
 
 	memset(&f, 0, sizeof(f));
-	f.fo = fo;
+	f.fa = fa;
+	f.o = fa->opts;
 	f.outputs = (struct outputs)OUTPUTS_INIT;
 	f.start = time(NULL);
 	/* A closed report pipe must not kill the coordinator mid-run. */
 	signal(SIGPIPE, SIG_IGN);
-	if ((r = fleet_options(&f)) != 0 || (r = fleet_load(&f)) != 0)
+	if ((r = fleet_options(&f, e)) != 0 || (r = fleet_load(&f, e)) != 0)
 		goto out;
-	if (fo->show_environ) {
+	if (fa->show_environ) {
 		r = fleet_environ(&f);
 		goto out;
 	}
@@ -627,9 +590,9 @@ fleet_run(const struct fleet_opts *fo)
 	f.logs = xcalloc(f.n, sizeof(*f.logs));
 	for (i = 0; i < f.n; i++)
 		outcome_init(&f.outs[i]);
-	if ((r = fleet_check(&f)) != 0 || (r = fleet_outputs(&f)) != 0)
+	if ((r = fleet_check(&f, e)) != 0 || (r = fleet_outputs(&f, e)) != 0)
 		goto out;
-	r = fleet_execute(&f);
+	r = fleet_execute(&f, e);
 out:
 	fleet_release(&f);
 	return r;

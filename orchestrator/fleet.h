@@ -14,39 +14,32 @@
 
 #include <stdbool.h>
 
-#include "common/strv.h"
+#include "common/err.h"
+#include "config/options.h"
 #include "worker/commands.h"
 
-struct fleet_opts {
-	const char *inventory;   /* the YAML file */
+/* What main derived from the command line; the options themselves, as
+ * given, are read from opts. */
+struct fleet_args {
+	const struct options *opts;
+	const char *inventory;   /* --inventory, or INVENTORY */
 	enum command_id cmd;
 	bool show_environ;       /* the environ command: print each target's
 				    settings, no worker */
 	const char *path;        /* [path] argument; NULL = per-target path or "." */
 	const char *id;          /* rebuild */
-	bool allow_out_of_order;
-	bool json;               /* list/errors --format json */
-	int jobs;                /* 0 = default (number of CPUs x 4, at most 64) */
-	struct strv select;      /* --select expressions; empty = all */
-	double timeout;          /* per target, seconds; 0 = inventory's or none */
-	const char *report;      /* JSON report file, or NULL */
-	const char *log_dir;     /* per-target logs, or NULL */
-	/* rollout controls (docs/fleet.md, Rollouts); NULL/0: not given */
-	const char *canary;      /* --canary EXPR: a first wave */
-	const char *max_failures; /* --max-failures N or P% */
-	int per_host;            /* --per-host N: per server at once */
-	int retries;             /* --retries N: unreachable, locked */
-	const char *deadline;    /* --deadline 2h, 06:00, 2026-11-28T06:00Z */
-	const char *resume;      /* --resume REPORT.json */
-	const char *shard;       /* --shard K/N */
-	const char *junit;       /* --junit FILE */
-	const char *html;        /* --html FILE */
-	bool quiet;              /* no progress; the report only on failure */
-	bool progress;           /* live progress display (stdout is a tty) */
 	char *const *envp;       /* for ${VAR} in the inventory */
 };
 
-/* Run the fleet command; returns the fleet exit code of SPEC 8.3. */
-int fleet_run(const struct fleet_opts *fo);
+/*
+ * Run the fleet command. Returns 0 when every target ended ok or
+ * nothing-to-do; ERR_FAILED when one did not (or a report file could not
+ * be written); ERR_INTERRUPTED with e->signal when SIGINT or SIGTERM
+ * stopped the run; ERR_USAGE (a bad option, --select, report or log path)
+ * or ERR_CONFIG (the inventory, a migrations directory, a target's
+ * settings) before anything started. The message is in e, or empty when
+ * it was printed where it happened (several problems, the report).
+ */
+int fleet_run(const struct fleet_args *fa, struct err *e);
 
 #endif

@@ -52,21 +52,31 @@ static const char html_css[] =
 	"#filter button[aria-pressed=true]{font-weight:bold;"
 	"outline:2px solid #333}\n"
 	"[hidden]{display:none!important}\n"
-	"pre{white-space:pre-wrap;margin:.3rem 0}\n"
-	".st-ok{background:#2e7d32}.st-nothing-to-do{background:#78909c}\n"
-	".st-failed{background:#c62828}.st-rolled-back{background:#ef6c00}\n"
-	".st-timeout{background:#6a1b9a}.st-crashed{background:#4e0000}\n"
-	".st-unreachable{background:#5d4037}.st-locked{background:#f9a825;"
-	"color:#000}\n"
-	".st-interrupted{background:#1565c0}.st-not-reached{background:"
-	"#bdbdbd;color:#000}\n";
+	"pre{white-space:pre-wrap;margin:.3rem 0}\n";
+
+/* The class of each status, from the status table: two to a line. */
+static void
+render_status_css(struct buf *out)
+{
+	int s;
+
+	for (s = 0; s < OUT_NSTATUS; s++) {
+		const struct outcome_status_info *st =
+		    outcome_status_info((enum outcome_status)s);
+
+		buf_addf(out, ".st-%s{%s}", st->name, st->css);
+		if (s % 2 == 1 || s == OUT_NSTATUS - 1)
+			buf_addc(out, '\n');
+	}
+}
 
 /* The filter: reads the URL fragment on load and on change, hides the
- * rows and bars that do not match; everything is visible without it. */
-static const char html_js[] =
+ * rows and bars that do not match; everything is visible without it.
+ * "problems" are the statuses that are not good, in render_script. */
+static const char html_js_head[] =
 	"(function () {\n"
-	"  'use strict';\n"
-	"  var good = ['ok', 'nothing-to-do'];\n"
+	"  'use strict';\n";
+static const char html_js[] =
 	"  var items = document.querySelectorAll('.target[data-status]');\n"
 	"  var bar = document.getElementById('filter');\n"
 	"  var buttons = bar.querySelectorAll('button');\n"
@@ -138,9 +148,7 @@ str(const struct json_value *obj, const char *key)
 static const char *
 status_of(const struct json_value *t)
 {
-	const char *st = str(t, "status");
-
-	return reportdoc_status(st) >= 0 ? st : "unknown";
+	return outcome_status_named(str(t, "status"))->name;
 }
 
 /* ---- the timeline's geometry ------------------------------------------ */
@@ -199,7 +207,7 @@ place_bar(const struct json_value *t, double run_start, struct bar *b)
 	double secs = json_as_double(json_get(t, "seconds"), 0);
 
 	memset(b, 0, sizeof(*b));
-	if (reportdoc_status(str(t, "status")) == OUT_NOT_REACHED)
+	if (!outcome_status_named(str(t, "status"))->reached)
 		return;
 	b->has = true;
 	if (!time_of(json_get(t, "start"), &b->start)) {
@@ -392,7 +400,8 @@ count_statuses(const struct json_value *ts, size_t counts[OUT_NSTATUS])
 
 	memset(counts, 0, OUT_NSTATUS * sizeof(counts[0]));
 	for (i = 0; i < json_count(ts); i++)
-		if ((s = reportdoc_status(str(json_index(ts, i), "status"))) >= 0)
+		if ((s = outcome_status_by_name(str(json_index(ts, i),
+						    "status"))) >= 0)
 			counts[s]++;
 }
 
@@ -454,7 +463,7 @@ render_filter(struct buf *out, const size_t counts[OUT_NSTATUS], size_t n)
 	int s;
 
 	for (s = 0; s < OUT_NSTATUS; s++)
-		if (!outcome_status_good((enum outcome_status)s))
+		if (!outcome_status_info((enum outcome_status)s)->good)
 			problems += counts[s];
 	buf_addf(out, "<div id=\"filter\" role=\"group\" aria-label=\"filter "
 		 "by status\" hidden>\n<button type=\"button\" "
@@ -573,6 +582,30 @@ render_table(struct buf *out, const struct json_value *ts,
 	buf_adds(out, "</tbody></table></section>\n");
 }
 
+/* The filter's script, with the good statuses from the status table. */
+static void
+render_script(struct buf *out)
+{
+	const char *sep = "";
+	int s;
+
+	buf_adds(out, "<script>\n");
+	buf_adds(out, html_js_head);
+	buf_adds(out, "  var good = [");
+	for (s = 0; s < OUT_NSTATUS; s++) {
+		const struct outcome_status_info *st =
+		    outcome_status_info((enum outcome_status)s);
+
+		if (st->good) {
+			buf_addf(out, "%s'%s'", sep, st->name);
+			sep = ", ";
+		}
+	}
+	buf_adds(out, "];\n");
+	buf_adds(out, html_js);
+	buf_adds(out, "</script>\n");
+}
+
 void
 html_render(const struct json_value *report, struct buf *out)
 {
@@ -590,12 +623,12 @@ html_render(const struct json_value *report, struct buf *out)
 	html_escape(out, str(report, "command"));
 	buf_adds(out, " report</title>\n<style>\n");
 	buf_adds(out, html_css);
+	render_status_css(out);
 	buf_adds(out, "</style></head>\n<body>\n");
 	render_header(out, report);
 	render_summary(out, counts, json_count(ts));
 	render_timeline(out, report);
 	render_table(out, ts, counts);
-	buf_adds(out, "<script>\n");
-	buf_adds(out, html_js);
-	buf_adds(out, "</script>\n</body></html>\n");
+	render_script(out);
+	buf_adds(out, "</body></html>\n");
 }

@@ -12,24 +12,11 @@
 #include "orchestrator/reportdoc.h"
 #include "common/banned.h"
 
-/* What a target's status becomes in JUnit. */
-enum verdict { V_PASS, V_FAILURE, V_ERROR, V_SKIPPED };
-
-static enum verdict
+/* What a target's status becomes in JUnit (an unknown one: an error). */
+static enum outcome_junit
 verdict_of(const char *status)
 {
-	switch (reportdoc_status(status)) {
-	case OUT_OK:
-	case OUT_NOTHING_TO_DO:
-		return V_PASS;
-	case OUT_FAILED:
-	case OUT_ROLLED_BACK:
-		return V_FAILURE;
-	case OUT_NOT_REACHED:
-		return V_SKIPPED;
-	default: /* timeout, crashed, unreachable, locked, interrupted */
-		return V_ERROR;
-	}
+	return outcome_status_named(status)->junit;
 }
 
 static void
@@ -177,15 +164,20 @@ add_list(struct buf *out, const char *label, const struct json_value *arr)
 }
 
 static void
-render_problem(struct buf *out, const struct json_value *t, enum verdict v)
+render_problem(struct buf *out, const struct json_value *t,
+	       enum outcome_junit v)
 {
-	static const char *const tags[] = { "", "failure", "error", "skipped" };
+	static const char *const tags[OUTCOME_NJUNIT] = {
+		[OUTCOME_JUNIT_FAILURE] = "failure",
+		[OUTCOME_JUNIT_ERROR] = "error",
+		[OUTCOME_JUNIT_SKIPPED] = "skipped",
+	};
 	const char *status = str(t, "status"), *reason = str(t, "reason");
 	struct buf body = BUF_INIT;
 
 	buf_addf(out, "      <%s", tags[v]);
 	attr(out, "message", reason ? reason : status);
-	if (v == V_SKIPPED) {
+	if (v == OUTCOME_JUNIT_SKIPPED) {
 		buf_adds(out, "/>\n");
 		return;
 	}
@@ -204,7 +196,7 @@ render_problem(struct buf *out, const struct json_value *t, enum verdict v)
 static void
 render_case(struct buf *out, const char *command, const struct json_value *t)
 {
-	enum verdict v = verdict_of(str(t, "status"));
+	enum outcome_junit v = verdict_of(str(t, "status"));
 	struct buf sysout = BUF_INIT;
 
 	buf_adds(out, "    <testcase");
@@ -213,7 +205,7 @@ render_case(struct buf *out, const char *command, const struct json_value *t)
 	junit_escape(out, command, true);
 	buf_addf(out, "\" time=\"%.3f\">\n",
 		 json_as_double(json_get(t, "seconds"), 0));
-	if (v != V_PASS)
+	if (v != OUTCOME_JUNIT_PASSED)
 		render_problem(out, t, v);
 	add_line(&sysout, "target", str(t, "target"));
 	add_line(&sysout, "status", str(t, "status"));
@@ -278,7 +270,7 @@ junit_render(const struct json_value *report, struct buf *out)
 {
 	const struct json_value *ts = json_get(report, "targets");
 	const char *command = str(report, "command");
-	size_t n[4] = { 0 }, i;
+	size_t n[OUTCOME_NJUNIT] = { 0 }, i;
 	char stamp[32] = "";
 	struct buf name = BUF_INIT;
 	struct tm tm;
@@ -293,13 +285,13 @@ junit_render(const struct json_value *report, struct buf *out)
 	buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
 	attr(out, "name", name.ptr);
 	buf_addf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-		 "time=\"%.3f\">\n  <testsuite", json_count(ts), n[V_FAILURE],
-		 n[V_ERROR], secs);
+		 "time=\"%.3f\">\n  <testsuite", json_count(ts),
+		 n[OUTCOME_JUNIT_FAILURE], n[OUTCOME_JUNIT_ERROR], secs);
 	attr(out, "name", name.ptr);
 	buf_addf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
 		 "skipped=\"%zu\" time=\"%.3f\" timestamp=\"%s\"",
-		 json_count(ts), n[V_FAILURE], n[V_ERROR], n[V_SKIPPED], secs,
-		 stamp);
+		 json_count(ts), n[OUTCOME_JUNIT_FAILURE],
+		 n[OUTCOME_JUNIT_ERROR], n[OUTCOME_JUNIT_SKIPPED], secs, stamp);
 	attr(out, "hostname", str(report, "host") ? str(report, "host")
 						  : "localhost");
 	buf_adds(out, " id=\"0\" package=\"migratore\">\n");

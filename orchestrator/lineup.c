@@ -28,19 +28,19 @@ unfinished(const struct lineup *l, const char *name)
 
 /* The report's unfinished targets, sorted for bsearch. */
 static int
-read_resume(struct lineup *l, const struct lineup_opts *o, struct err *e)
+read_resume(struct lineup *l, const char *command, struct err *e)
 {
+	const char *resume = l->opts->resume, *cmd;
 	struct reportdoc *doc = NULL;
-	const char *cmd;
 	int r;
 
-	if ((r = reportdoc_load(o->resume, &doc, e)) < 0)
+	if ((r = reportdoc_load(resume, &doc, e)) < 0)
 		return err_prefix(e, "--resume");
 	cmd = json_as_string(json_get(doc->root, "command"));
-	if (cmd && o->command && strcmp(cmd, o->command) != 0)
+	if (cmd && command && strcmp(cmd, command) != 0)
 		strv_pushf(&l->warnings,
 			   "--resume %s: that run was '%s', this one is '%s'",
-			   o->resume, cmd, o->command);
+			   resume, cmd, command);
 	reportdoc_unfinished(doc, &l->unfinished);
 	if (l->unfinished.n > 0)
 		qsort(l->unfinished.v, l->unfinished.n, sizeof(char *),
@@ -51,11 +51,13 @@ read_resume(struct lineup *l, const struct lineup_opts *o, struct err *e)
 }
 
 int
-lineup_init(struct lineup *l, const struct lineup_opts *o, struct err *e)
+lineup_init(struct lineup *l, const struct options *o, const char *command,
+	    struct err *e)
 {
 	int r;
 
 	memset(l, 0, sizeof(*l));
+	l->opts = o;
 	strv_init(&l->unfinished);
 	strv_init(&l->warnings);
 	if (o->shard && (r = shard_parse(o->shard, &l->shard, e)) < 0)
@@ -66,7 +68,7 @@ lineup_init(struct lineup *l, const struct lineup_opts *o, struct err *e)
 		return err_prefix(e, "--max-failures");
 	if (o->canary && (r = rollout_canary(o->canary, &l->own, e)) < 0)
 		return r;
-	if (o->resume && (r = read_resume(l, o, e)) < 0)
+	if (o->resume && (r = read_resume(l, command, e)) < 0)
 		return r;
 	return 0;
 }
@@ -104,9 +106,9 @@ warn_gone(struct lineup *l, const struct inventory *inv)
 
 void
 lineup_select(struct lineup *l, const struct inventory *inv,
-	      const struct strv *select, struct target **sel, size_t *n,
-	      size_t *selected)
+	      struct target **sel, size_t *n, size_t *selected)
 {
+	const struct strv *select = &l->opts->select;
 	size_t i;
 
 	*n = *selected = 0;
@@ -127,10 +129,9 @@ lineup_select(struct lineup *l, const struct inventory *inv,
 }
 
 int
-lineup_rollout(struct lineup *l, struct inventory *inv, const char *canary,
-	       struct err *e)
+lineup_rollout(struct lineup *l, struct inventory *inv, struct err *e)
 {
-	const char *none;
+	const char *canary = l->opts->canary, *none;
 	struct rollout *r;
 
 	if (l->own && (none = rollout_unmatched(l->own, inv->v, inv->n)))

@@ -22,19 +22,13 @@
 #include "common/err.h"
 #include "common/strv.h"
 #include "config/inventory.h"
+#include "config/options.h"
 #include "config/rollout.h"
 #include "orchestrator/shard.h"
 
-struct lineup_opts {
-	const struct strv *select;
-	const char *resume;       /* a fleet report, or NULL */
-	const char *shard;        /* "K/N", or NULL */
-	const char *canary;       /* --canary EXPR, or NULL */
-	const char *max_failures; /* "3", "10%", or NULL */
-	const char *command;      /* this run's, to compare with the report's */
-};
-
 struct lineup {
+	const struct options *opts;    /* --select, --resume, --shard,
+					  --canary, --max-failures */
 	struct shard shard;
 	bool sharded;
 	struct rollout *own;           /* --canary's, or one for the budget */
@@ -46,11 +40,13 @@ struct lineup {
 };
 
 /*
- * Check the options that need no inventory and read the --resume report.
- * ERR_USAGE (a bad --shard, --canary or --max-failures) or ERR_CONFIG /
- * ERR_IO (a report that cannot be read) with the message in e.
+ * Check the options of o that need no inventory and read the --resume
+ * report; o must outlive l. command: this run's, to compare with the
+ * report's. ERR_USAGE (a bad --shard, --canary or --max-failures) or
+ * ERR_CONFIG / ERR_IO (a report that cannot be read) with the message in e.
  */
-int lineup_init(struct lineup *l, const struct lineup_opts *o, struct err *e);
+int lineup_init(struct lineup *l, const struct options *o,
+		const char *command, struct err *e);
 void lineup_release(struct lineup *l);
 
 /*
@@ -59,14 +55,12 @@ void lineup_release(struct lineup *l);
  * --select that matches nothing, an error for the caller).
  */
 void lineup_select(struct lineup *l, const struct inventory *inv,
-		   const struct strv *select, struct target **sel, size_t *n,
-		   size_t *selected);
+		   struct target **sel, size_t *n, size_t *selected);
 
 /*
  * The run's rollout, into l->rollout: ERR_USAGE when --canary matches no
  * target of the inventory. May change inv's rollout (its budget).
  */
-int lineup_rollout(struct lineup *l, struct inventory *inv, const char *canary,
-		   struct err *e);
+int lineup_rollout(struct lineup *l, struct inventory *inv, struct err *e);
 
 #endif

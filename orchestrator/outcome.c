@@ -13,29 +13,117 @@
 #include "common/xmalloc.h"
 #include "common/banned.h"
 
-static const char *const status_names[OUT_NSTATUS] = {
-	[OUT_OK] = "ok",
-	[OUT_NOTHING_TO_DO] = "nothing-to-do",
-	[OUT_FAILED] = "failed",
-	[OUT_ROLLED_BACK] = "rolled-back",
-	[OUT_TIMEOUT] = "timeout",
-	[OUT_CRASHED] = "crashed",
-	[OUT_UNREACHABLE] = "unreachable",
-	[OUT_LOCKED] = "locked",
-	[OUT_INTERRUPTED] = "interrupted",
-	[OUT_NOT_REACHED] = "not-reached",
+/*
+ * The status table: each status's properties, one row per status, indexed
+ * by the enum, whose order is the order summaries list statuses in (text
+ * and JSON totals, the HTML counts and filter). Everything that depends on
+ * a status alone reads its row here; nothing else switches on a status.
+ *
+ * How to add a status: put its value in enum outcome_status where it
+ * should appear in summaries, describe it in outcome.h's list, add its row
+ * here, and produce it (a rule in outcome_classify, or its caller). The
+ * reports, progress lines, HTML colours and filter, JUnit verdict,
+ * dry-run plan, retries, budgets and exit code follow from the row. Then
+ * the documents that list statuses (README.md, docs/fleet.md,
+ * docs/reports.md, docs/report-schema.md) and the expected rows in
+ * tests/unit/test_outcome.c.
+ */
+#define GREEN "\033[32m"
+#define DIM "\033[2m"
+#define YELLOW "\033[33m"
+#define RED "\033[31m"
+
+static const struct outcome_status_info statuses[OUT_NSTATUS] = {
+	[OUT_OK] = { .name = "ok",
+		.good = true, .failure = false, .retriable = false,
+		.reached = true, .exit_code = EXIT_OK, .ansi = GREEN,
+		.css = "background:#2e7d32",
+		.junit = OUTCOME_JUNIT_PASSED, .plan = OUTCOME_PLAN_CHANGES },
+	[OUT_NOTHING_TO_DO] = { .name = "nothing-to-do",
+		.good = true, .failure = false, .retriable = false,
+		.reached = true, .exit_code = EXIT_OK, .ansi = DIM,
+		.css = "background:#78909c",
+		.junit = OUTCOME_JUNIT_PASSED,
+		.plan = OUTCOME_PLAN_UP_TO_DATE },
+	[OUT_FAILED] = { .name = "failed",
+		.good = false, .failure = true, .retriable = false,
+		.reached = true, .exit_code = EXIT_FAILED, .ansi = RED,
+		.css = "background:#c62828",
+		.junit = OUTCOME_JUNIT_FAILURE, .plan = OUTCOME_PLAN_OTHER },
+	[OUT_ROLLED_BACK] = { .name = "rolled-back",
+		.good = false, .failure = true, .retriable = false,
+		.reached = true, .exit_code = EXIT_FAILED, .ansi = YELLOW,
+		.css = "background:#ef6c00",
+		.junit = OUTCOME_JUNIT_FAILURE, .plan = OUTCOME_PLAN_OTHER },
+	[OUT_TIMEOUT] = { .name = "timeout",
+		.good = false, .failure = true, .retriable = false,
+		.reached = true, .exit_code = EXIT_FAILED, .ansi = RED,
+		.css = "background:#6a1b9a",
+		.junit = OUTCOME_JUNIT_ERROR, .plan = OUTCOME_PLAN_OTHER },
+	[OUT_CRASHED] = { .name = "crashed",
+		.good = false, .failure = true, .retriable = false,
+		.reached = true, .exit_code = EXIT_FAILED, .ansi = RED,
+		.css = "background:#4e0000",
+		.junit = OUTCOME_JUNIT_ERROR, .plan = OUTCOME_PLAN_OTHER },
+	[OUT_UNREACHABLE] = { .name = "unreachable",
+		.good = false, .failure = true, .retriable = true,
+		.reached = true, .exit_code = EXIT_FAILED, .ansi = RED,
+		.css = "background:#5d4037",
+		.junit = OUTCOME_JUNIT_ERROR,
+		.plan = OUTCOME_PLAN_UNREACHABLE },
+	[OUT_LOCKED] = { .name = "locked",
+		.good = false, .failure = true, .retriable = true,
+		.reached = true, .exit_code = EXIT_FAILED, .ansi = YELLOW,
+		.css = "background:#f9a825;color:#000",
+		.junit = OUTCOME_JUNIT_ERROR, .plan = OUTCOME_PLAN_LOCKED },
+	[OUT_INTERRUPTED] = { .name = "interrupted",
+		.good = false, .failure = true, .retriable = false,
+		.reached = true, .exit_code = EXIT_FAILED, .ansi = YELLOW,
+		.css = "background:#1565c0",
+		.junit = OUTCOME_JUNIT_ERROR, .plan = OUTCOME_PLAN_OTHER },
+	[OUT_NOT_REACHED] = { .name = "not-reached",
+		.good = false, .failure = false, .retriable = false,
+		.reached = false, .exit_code = EXIT_FAILED, .ansi = YELLOW,
+		.css = "background:#bdbdbd;color:#000",
+		.junit = OUTCOME_JUNIT_SKIPPED, .plan = OUTCOME_PLAN_OTHER },
 };
+
+/* A status no row describes: a newer report's, or a corrupt one. */
+static const struct outcome_status_info unknown_status = {
+	.name = "unknown", .good = false, .failure = true, .retriable = false,
+	.reached = true, .exit_code = EXIT_FAILED, .ansi = RED, .css = "",
+	.junit = OUTCOME_JUNIT_ERROR, .plan = OUTCOME_PLAN_OTHER,
+};
+
+const struct outcome_status_info *
+outcome_status_info(enum outcome_status st)
+{
+	return (unsigned)st < OUT_NSTATUS ? &statuses[st] : &unknown_status;
+}
 
 const char *
 outcome_status_name(enum outcome_status st)
 {
-	return st < OUT_NSTATUS ? status_names[st] : "unknown";
+	return outcome_status_info(st)->name;
 }
 
-bool
-outcome_status_good(enum outcome_status st)
+int
+outcome_status_by_name(const char *name)
 {
-	return st == OUT_OK || st == OUT_NOTHING_TO_DO;
+	int i;
+
+	for (i = 0; name != NULL && i < OUT_NSTATUS; i++)
+		if (strcmp(statuses[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const struct outcome_status_info *
+outcome_status_named(const char *name)
+{
+	int i = outcome_status_by_name(name);
+
+	return i < 0 ? &unknown_status : &statuses[i];
 }
 
 void

@@ -28,6 +28,10 @@
  *                  was exceeded or an earlier wave failed (the reason
  *                  says which)
  *
+ * What follows from a status alone (a success or not, retried or not, its
+ * colours, JUnit verdict, exit code, ...) is one row of the status table
+ * in outcome.c, read through outcome_status_info.
+ *
  * A target may take several attempts (--retries, for unreachable and
  * locked): outcome_retry keeps what the next attempt must not forget (the
  * attempts, the first start, one line per earlier attempt) and clears the
@@ -57,6 +61,48 @@ enum outcome_status {
 	OUT_INTERRUPTED,
 	OUT_NOT_REACHED,
 	OUT_NSTATUS
+};
+
+/* What a status becomes in a JUnit test case (junit.h). */
+enum outcome_junit {
+	OUTCOME_JUNIT_PASSED,  /* no child element */
+	OUTCOME_JUNIT_FAILURE, /* <failure> */
+	OUTCOME_JUNIT_ERROR,   /* <error> */
+	OUTCOME_JUNIT_SKIPPED, /* <skipped/> */
+	OUTCOME_NJUNIT
+};
+
+/* Where the fleet plan of a dry run counts a status (dryplan.h). */
+enum outcome_plan {
+	OUTCOME_PLAN_CHANGES,     /* "will apply" when it listed migrations,
+				   * else "up to date" */
+	OUTCOME_PLAN_UP_TO_DATE,
+	OUTCOME_PLAN_UNREACHABLE,
+	OUTCOME_PLAN_LOCKED,
+	OUTCOME_PLAN_OTHER,       /* "out of order" or "other failures" */
+};
+
+/*
+ * Everything the program decides from a status alone: one row per status
+ * in outcome.c, which every report, progress line and rule reads instead
+ * of switching on the status (how to add a status is written there).
+ */
+struct outcome_status_info {
+	const char *name;      /* in every report; the HTML class st-<name> */
+	bool good;             /* a success: not a problem in progress lines
+				* and the HTML filter, not redone by --resume */
+	bool failure;          /* counted against failure budgets and a
+				* wave's success (config/rollout.h) */
+	bool retriable;        /* another attempt may help (--retries) */
+	bool reached;          /* false: the run never got to the target (no
+				* timeline bar; "N targets not reached") */
+	int exit_code;         /* the fleet exit code it asks for; the run's
+				* is the highest (0 or 1) */
+	const char *ansi;      /* its colour in progress lines and the text
+				* report (an SGR sequence) */
+	const char *css;       /* the declarations of HTML class st-<name> */
+	enum outcome_junit junit;
+	enum outcome_plan plan;
 };
 
 /* One operation on one migration, from STEP_BEGIN and STEP_END. */
@@ -136,10 +182,15 @@ void outcome_retry(struct outcome *o);
  * outcome_classify. */
 void outcome_note(struct outcome *o, const char *note);
 
-/* "ok", "nothing-to-do", ... */
+/* The row of st; a value out of range gets the row of an unknown status
+ * (named "unknown": reached, a failure, a JUnit error, exit code 1). */
+const struct outcome_status_info *outcome_status_info(enum outcome_status st);
+/* "ok", "nothing-to-do", ...: outcome_status_info(st)->name. */
 const char *outcome_status_name(enum outcome_status st);
-/* Counts as a success for the exit code (ok, nothing-to-do). */
-bool outcome_status_good(enum outcome_status st);
+/* The status called name (in a report file), or -1 (NULL, unknown). */
+int outcome_status_by_name(const char *name);
+/* The row of the status called name, or the unknown status's. */
+const struct outcome_status_info *outcome_status_named(const char *name);
 
 /* The first line of the reason, cut to max bytes ("..." included) unless
  * max is 0. */

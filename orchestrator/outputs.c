@@ -16,24 +16,26 @@
 #include "common/banned.h"
 
 static int
-open_one(struct report_file *rf, const char *option, const char *path)
+open_one(struct report_file *rf, const char *option, const char *path,
+	 struct err *e)
 {
-	struct err e = ERR_INIT;
+	struct err why = ERR_INIT;
 
-	if (path == NULL || report_file_open(rf, path, &e) == 0)
+	if (path == NULL || report_file_open(rf, path, &why) == 0)
 		return 0;
-	fprintf(stderr, "migratore: error: %s %s\n", option, e.msg);
-	return EXIT_USAGE;
+	return err_set(e, ERR_USAGE, "%s %s", option, why.msg);
 }
 
 int
-outputs_open(struct outputs *o, const char *report, const char *junit,
-	     const char *html)
+outputs_open(struct outputs *o, const struct options *opts, struct err *e)
 {
-	if (open_one(&o->json, "--report", report) != 0 ||
-	    open_one(&o->junit, "--junit", junit) != 0 ||
-	    open_one(&o->html, "--html", html) != 0)
-		return EXIT_USAGE;
+	int r;
+
+	o->opts = opts;
+	if ((r = open_one(&o->json, "--report", opts->report, e)) < 0 ||
+	    (r = open_one(&o->junit, "--junit", opts->junit, e)) < 0 ||
+	    (r = open_one(&o->html, "--html", opts->html, e)) < 0)
+		return r;
 	return 0;
 }
 
@@ -47,12 +49,12 @@ print_text(const struct outputs *o, const struct report *r)
 		fwrite(out.ptr, 1, out.len, stdout);
 		fflush(stdout);
 		buf_reset(&out);
-		if (!o->quiet || report_exit_code(r) != EXIT_OK) {
+		if (!o->opts->quiet || report_exit_code(r) != EXIT_OK) {
 			report_text(r, false,
 				    progress_want_color(STDERR_FILENO), &out);
 			fwrite(out.ptr, 1, out.len, stderr);
 		}
-	} else if (!o->quiet || report_exit_code(r) != EXIT_OK) {
+	} else if (!o->opts->quiet || report_exit_code(r) != EXIT_OK) {
 		report_text(r, true, progress_want_color(STDOUT_FILENO), &out);
 		fwrite(out.ptr, 1, out.len, stdout);
 	}
@@ -108,20 +110,21 @@ out:
 }
 
 int
-outputs_write(struct outputs *o, const struct report *r)
+outputs_write(struct outputs *o, const struct report *r, struct err *e)
 {
-	struct err e = ERR_INIT;
-	int code = report_exit_code(r);
+	struct err why = ERR_INIT;
 	bool failed = false;
 
 	print_text(o, r);
-	if (o->json.path && report_file_write(&o->json, r, &e) < 0) {
-		write_error("--report", &e);
+	if (o->json.path && report_file_write(&o->json, r, &why) < 0) {
+		write_error("--report", &why);
 		failed = true;
 	}
 	if ((o->junit.path || o->html.path) && write_renderings(o, r) < 0)
 		failed = true;
-	return failed && code == EXIT_OK ? EXIT_FAILED : code;
+	if (report_result(r, e) == 0 && failed)
+		return e->code = ERR_IO;
+	return e->code;
 }
 
 void

@@ -26,21 +26,21 @@ struct outputs {
 	struct report_file json;
 	struct report_file junit;
 	struct report_file html;
-	bool quiet;
+	const struct options *opts; /* --report, --junit, --html, --quiet */
 	bool json_results; /* list/errors --format json */
 };
 
 #define OUTPUTS_INIT                                                           \
-	{ REPORT_FILE_INIT, REPORT_FILE_INIT, REPORT_FILE_INIT, false, false }
+	{ REPORT_FILE_INIT, REPORT_FILE_INIT, REPORT_FILE_INIT, NULL, false }
 
-/* Create the files asked for (NULL: not asked). Prints what went wrong;
- * returns 0 or EXIT_USAGE. */
-int outputs_open(struct outputs *o, const char *report, const char *junit,
-		 const char *html);
+/* Create the files opts asks for. ERR_USAGE naming the option and the
+ * path: "--report PATH: cannot create ...". */
+int outputs_open(struct outputs *o, const struct options *opts,
+		 struct err *e);
 
-/* Print and write r; returns the fleet exit code (report_exit_code, or 1
- * when a file could not be written). Prints what went wrong. */
-int outputs_write(struct outputs *o, const struct report *r);
+/* Print and write r; returns the run's result (report_result), or
+ * ERR_IO when it was 0 and a file could not be written (printed). */
+int outputs_write(struct outputs *o, const struct report *r, struct err *e);
 
 /* Remove temporary files left behind; free. */
 void outputs_release(struct outputs *o);

@@ -42,21 +42,7 @@ progress_want_color(int fd)
 const char *
 progress_color(enum outcome_status st, bool color)
 {
-	if (!color)
-		return "";
-	switch (st) {
-	case OUT_OK:
-		return "\033[32m"; /* green */
-	case OUT_NOTHING_TO_DO:
-		return "\033[2m"; /* dim */
-	case OUT_ROLLED_BACK:
-	case OUT_LOCKED:
-	case OUT_NOT_REACHED:
-	case OUT_INTERRUPTED:
-		return "\033[33m"; /* yellow */
-	default:
-		return "\033[31m"; /* red */
-	}
+	return color ? outcome_status_info(st)->ansi : "";
 }
 
 const char *
@@ -117,7 +103,7 @@ void
 progress_done(struct progress *p, const char *name, const struct outcome *o,
 	      double now)
 {
-	bool good = outcome_status_good(o->status);
+	bool good = outcome_status_info(o->status)->good;
 	struct buf why = BUF_INIT;
 
 	if (o->started && p->running > 0)

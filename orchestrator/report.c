@@ -28,16 +28,27 @@ report_count(const struct report *r, size_t counts[OUT_NSTATUS])
 }
 
 int
-report_exit_code(const struct report *r)
+report_result(const struct report *r, struct err *e)
 {
 	size_t i;
 
-	if (r->interrupted)
-		return 128 + r->interrupted;
+	if (r->interrupted) {
+		e->signal = r->interrupted;
+		return e->code = ERR_INTERRUPTED;
+	}
 	for (i = 0; i < r->n; i++)
-		if (!outcome_status_good(r->rows[i].o->status))
-			return EXIT_FAILED;
-	return EXIT_OK;
+		if (!outcome_status_info(r->rows[i].o->status)->good)
+			return e->code = ERR_FAILED;
+	return 0;
+}
+
+int
+report_exit_code(const struct report *r)
+{
+	struct err e = ERR_INIT;
+
+	report_result(r, &e);
+	return err_exit_status(&e);
 }
 
 /* ---- text ------------------------------------------------------------- */
@@ -151,13 +162,15 @@ text_rows(const struct report *r, int wname, int wengine, bool color,
 static void
 text_totals(const struct report *r, struct buf *out)
 {
-	size_t counts[OUT_NSTATUS];
+	size_t counts[OUT_NSTATUS], unreached = 0;
 	bool first = true;
 	int st;
 
 	report_count(r, counts);
 	buf_addf(out, "\n%zu target%s", r->n, r->n == 1 ? "" : "s");
 	for (st = 0; st < OUT_NSTATUS; st++) {
+		if (!outcome_status_info((enum outcome_status)st)->reached)
+			unreached += counts[st];
 		if (counts[st] == 0)
 			continue;
 		buf_addf(out, "%s %zu %s", first ? ":" : ",", counts[st],
@@ -170,12 +183,10 @@ text_totals(const struct report *r, struct buf *out)
 			 r->interrupted == SIGINT ? "SIGINT"
 			 : r->interrupted == SIGTERM ? "SIGTERM"
 						     : "a signal",
-			 counts[OUT_NOT_REACHED],
-			 counts[OUT_NOT_REACHED] == 1 ? "" : "s");
+			 unreached, unreached == 1 ? "" : "s");
 	else if (r->stopped)
 		buf_addf(out, "stopped: %s; %zu target%s not reached\n",
-			 r->stopped, counts[OUT_NOT_REACHED],
-			 counts[OUT_NOT_REACHED] == 1 ? "" : "s");
+			 r->stopped, unreached, unreached == 1 ? "" : "s");
 }
 
 void
@@ -255,30 +266,32 @@ json_options(struct json *j, const struct report *r)
 	size_t i;
 
 	json_object_begin(j, "options");
+	const struct options *o = r->opts;
+
 	json_string(j, "inventory", r->inventory);
 	json_string(j, "path", r->path);
 	if (r->id)
 		json_string(j, "id", r->id);
 	json_array_begin(j, "select");
-	for (i = 0; r->select && i < r->select->n; i++)
-		json_string(j, NULL, r->select->v[i]);
+	for (i = 0; i < o->select.n; i++)
+		json_string(j, NULL, o->select.v[i]);
 	json_array_end(j);
 	json_int(j, "jobs", (int64_t)r->jobs);
-	if (r->timeout > 0)
-		json_double(j, "timeout", r->timeout);
+	if (o->timeout > 0)
+		json_double(j, "timeout", o->timeout);
 	else
 		json_null(j, "timeout");
-	json_string(j, "log_dir", r->log_dir);
-	json_bool(j, "allow_out_of_order", r->allow_out_of_order);
-	json_string(j, "canary", r->canary);
-	json_string(j, "max_failures", r->max_failures);
-	json_int_or_null(j, "per_host", (int64_t)r->per_host, r->per_host > 0);
-	json_int(j, "retries", r->retries);
+	json_string(j, "log_dir", o->log_dir);
+	json_bool(j, "allow_out_of_order", o->allow_out_of_order);
+	json_string(j, "canary", o->canary);
+	json_string(j, "max_failures", o->max_failures);
+	json_int_or_null(j, "per_host", o->per_host, o->per_host > 0);
+	json_int(j, "retries", o->retries);
 	json_string(j, "deadline", r->deadline);
-	json_string(j, "shard", r->shard);
-	json_string(j, "resume", r->resume);
-	json_string(j, "junit", r->junit);
-	json_string(j, "html", r->html);
+	json_string(j, "shard", o->shard);
+	json_string(j, "resume", o->resume);
+	json_string(j, "junit", o->junit);
+	json_string(j, "html", o->html);
 	json_object_end(j);
 }
 

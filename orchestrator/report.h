@@ -6,13 +6,15 @@
  * never print; the caller decides where it goes. No password appears: a
  * target is shown by its masked description (target_describe).
  *
- * Fleet exit codes (one table, documented in docs/fleet.md):
+ * Fleet exit codes (documented in docs/fleet.md), from the run's result
+ * (report_result) through common/err.c's table:
  *   0    every target ok or nothing-to-do
- *   1    at least one target ended otherwise
+ *   1    at least one target ended otherwise (ERR_FAILED)
  *   2    usage error (bad option, --select, report or log path)
  *   3    inventory, migration-file or target configuration error:
  *        nothing was started
- *   130  interrupted by SIGINT, 143 by SIGTERM (128 + the signal)
+ *   130  interrupted by SIGINT, 143 by SIGTERM (ERR_INTERRUPTED: 128 +
+ *        the signal)
  */
 #ifndef MIG_REPORT_H
 #define MIG_REPORT_H
@@ -24,6 +26,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/strv.h"
+#include "config/options.h"
 #include "config/target.h"
 #include "orchestrator/dryplan.h"
 #include "orchestrator/outcome.h"
@@ -59,25 +62,14 @@ struct report {
 	time_t start;
 	time_t end;
 	int interrupted;        /* the signal that stopped the run; 0 none */
-	/* the options, as given */
-	const char *inventory;
+	/* the options as given (never NULL), and what the run made of
+	 * those it had to interpret */
+	const struct options *opts;
+	const char *inventory;  /* --inventory, or INVENTORY */
 	const char *path;       /* [path]; NULL = per target */
 	const char *id;         /* rebuild's id */
-	const struct strv *select;
-	size_t jobs;
-	double timeout;
-	const char *log_dir;
-	bool allow_out_of_order;
-	/* rollout options as given (NULL or 0: not given) */
-	const char *canary;
-	const char *max_failures;
-	size_t per_host;
-	unsigned retries;
-	const char *deadline;   /* the absolute deadline, report time */
-	const char *shard;
-	const char *resume;
-	const char *junit;
-	const char *html;
+	size_t jobs;            /* at once: --jobs or the default, fitted */
+	const char *deadline;   /* --deadline as an absolute time; NULL */
 	/* the targets, in inventory order */
 	const struct report_row *rows;
 	size_t n;
@@ -114,7 +106,10 @@ void report_results_json(const struct report *r, struct buf *out);
 /* The JSON report (pretty-printed, newline-terminated). */
 void report_json(const struct report *r, struct buf *out);
 
-/* The fleet exit code of the table above (0, 1, 130, 143). */
+/* The run's result: 0, ERR_FAILED, or ERR_INTERRUPTED with e->signal;
+ * e gets the code, no message (the report says it all). */
+int report_result(const struct report *r, struct err *e);
+/* Its exit code, of the table above (0, 1, 130, 143). */
 int report_exit_code(const struct report *r);
 
 /*

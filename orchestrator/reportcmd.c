@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,21 +44,6 @@ struct reportcmd {
 	bool help;
 };
 
-static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "migratore report: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n%s", reportcmd_usage);
-	return EXIT_USAGE;
-}
-
 static int
 write_all(int fd, const char *p, size_t len)
 {
@@ -78,7 +62,7 @@ write_all(int fd, const char *p, size_t len)
 
 /* Options anywhere after the verb; "--" ends them. */
 static int
-parse(struct reportcmd *c, int argc, char **argv)
+parse(struct reportcmd *c, int argc, char **argv, struct err *e)
 {
 	bool opts = true;
 	int i;
@@ -104,15 +88,15 @@ parse(struct reportcmd *c, int argc, char **argv)
 			 (a[6] == '\0' || a[6] == '='))
 			dst = &c->html;
 		else
-			return usage("unknown option '%s'", a);
+			return err_usage(e, reportcmd_usage, "unknown option '%s'", a);
 		if (strchr(a, '='))
 			*dst = strchr(a, '=') + 1;
 		else if (i + 1 < argc)
 			*dst = argv[++i];
 		else
-			return usage("%s needs a file", a);
+			return err_usage(e, reportcmd_usage, "%s needs a file", a);
 		if (**dst == '\0')
-			return usage("%s needs a file", a);
+			return err_usage(e, reportcmd_usage, "%s needs a file", a);
 	}
 	return 0;
 }
@@ -204,62 +188,58 @@ reportcmd_render_json(const char *json, size_t len, const char *name,
 	return r;
 }
 
-/* Print e; the exit code of docs/reports.md: an input that cannot be
- * used is 3, a usage error 2, anything else (an output) 1. */
+/* The exit codes of docs/reports.md: an input that cannot be used is 3
+ * (ERR_CONFIG), a usage error 2, anything else (an output) 1 (ERR_IO). */
 static int
-fail(const struct err *e, bool input)
+fail(struct err *e, bool input)
 {
-	char text[ERR_TEXT_MAX];
-
-	err_text(e, text, sizeof(text));
-	fprintf(stderr, "migratore report: error: %s\n", text);
-	if (e->code == ERR_USAGE)
-		return EXIT_USAGE;
-	return input ? EXIT_CONFIG : EXIT_FAILED;
+	if (e->code != ERR_USAGE)
+		e->code = input ? ERR_CONFIG : ERR_IO;
+	return e->code;
 }
 
 static int
-run_render(const struct reportcmd *c)
+run_render(const struct reportcmd *c, struct err *e)
 {
 	struct reportdoc *doc = NULL;
-	struct err e = ERR_INIT;
 	int r;
 
 	if (c->files.n != 1)
-		return usage("render takes one report%s",
-			     c->files.n ? ", not several" : "");
+		return err_usage(e, reportcmd_usage,
+				 "render takes one report%s",
+				 c->files.n ? ", not several" : "");
 	if (c->junit == NULL && c->html == NULL)
-		return usage("nothing to render: give --junit FILE and/or "
-			     "--html FILE");
-	if (reportdoc_load(c->files.v[0], &doc, &e) < 0)
-		return fail(&e, true);
-	r = reportcmd_render(doc->root, c->junit, c->html, &e) < 0
-		? fail(&e, false) : 0;
+		return err_usage(e, reportcmd_usage,
+				 "nothing to render: give --junit FILE and/or "
+				 "--html FILE");
+	if (reportdoc_load(c->files.v[0], &doc, e) < 0)
+		return fail(e, true);
+	r = reportcmd_render(doc->root, c->junit, c->html, e) < 0
+		? fail(e, false) : 0;
 	reportdoc_free(doc);
 	return r;
 }
 
 static int
 merge_and_write(const struct reportcmd *c, struct reportdoc **docs,
-		size_t n, int *exit_code)
+		size_t n, int *exit_code, struct err *e)
 {
 	struct strv notes = STRV_INIT;
 	struct buf json = BUF_INIT;
-	struct err e = ERR_INIT;
 	size_t i;
 	int r;
 
-	if (reportdoc_merge(docs, n, &json, exit_code, &notes, &e) < 0) {
-		r = fail(&e, true);
+	if (reportdoc_merge(docs, n, &json, exit_code, &notes, e) < 0) {
+		r = fail(e, true);
 		goto out;
 	}
 	for (i = 0; i < notes.n; i++)
 		fprintf(stderr, "migratore report: %s\n", notes.v[i]);
 	/* Render what is written: the merged document is the one model. */
-	if (write_output(c->files.v[0], &json, &e) < 0 ||
+	if (write_output(c->files.v[0], &json, e) < 0 ||
 	    reportcmd_render_json(json.ptr, json.len, c->files.v[0], c->junit,
-				  c->html, &e) < 0)
-		r = fail(&e, false);
+				  c->html, e) < 0)
+		r = fail(e, false);
 	else
 		r = 0;
 out:
@@ -268,54 +248,60 @@ out:
 	return r;
 }
 
+/* The merged report's exit code (1: a target failed) is ERR_FAILED. */
 static int
-run_merge(const struct reportcmd *c)
+run_merge(const struct reportcmd *c, struct err *e)
 {
 	struct reportdoc **docs;
-	struct err e = ERR_INIT;
 	size_t i, n;
 	int r = 0, exit_code = 0;
 
 	if (c->files.n < 2)
-		return usage("merge takes OUT.json and at least one report");
+		return err_usage(e, reportcmd_usage,
+				 "merge takes OUT.json and at least one report");
 	n = c->files.n - 1;
 	docs = xcalloc(n, sizeof(*docs));
 	for (i = 0; i < n && r == 0; i++)
-		if (reportdoc_load(c->files.v[i + 1], &docs[i], &e) < 0)
-			r = fail(&e, true);
+		if (reportdoc_load(c->files.v[i + 1], &docs[i], e) < 0)
+			r = fail(e, true);
 	if (r == 0)
-		r = merge_and_write(c, docs, n, &exit_code);
+		r = merge_and_write(c, docs, n, &exit_code, e);
 	for (i = 0; i < n; i++)
 		reportdoc_free(docs[i]);
 	free(docs);
-	return r != 0 ? r : exit_code;
+	if (r == 0 && exit_code != 0)
+		r = e->code = ERR_FAILED;
+	return r;
 }
 
 int
-reportcmd_main(int argc, char **argv)
+reportcmd_main(int argc, char **argv, struct err *e)
 {
 	struct reportcmd c = { 0 };
 	int r;
 
 	if (argc < 2)
-		return usage("a subcommand is needed: merge or render");
+		return err_usage(e, reportcmd_usage,
+				 "a subcommand is needed: merge or render");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		fputs(reportcmd_usage, stdout);
-		return EXIT_OK;
+		return 0;
 	}
 	c.verb = argv[1];
 	strv_init(&c.files);
-	if ((r = parse(&c, argc, argv)) == 0 && c.help) {
+	if ((r = parse(&c, argc, argv, e)) == 0 && c.help) {
 		fputs(reportcmd_usage, stdout);
 	} else if (r == 0) {
 		if (strcmp(c.verb, "merge") == 0)
-			r = run_merge(&c);
+			r = run_merge(&c, e);
 		else if (strcmp(c.verb, "render") == 0)
-			r = run_render(&c);
+			r = run_render(&c, e);
 		else
-			r = usage("unknown subcommand '%s' (merge or render)",
-				  c.verb);
+			r = err_usage(e, reportcmd_usage,
+				      "unknown subcommand '%s' (merge or "
+				      "render)",
+				      c.verb);
 	}
 	strv_release(&c.files);
 	return r;

@@ -16,10 +16,13 @@
  * error, 3 when an input is missing, unreadable or not a valid report
  * (the message names the file, line and column).
  *
- * reportcmd_main is a command's main: it prints (results to the files,
- * diagnostics and notes to stderr, help to stdout) and is called by
- * migratore.c with argv[0] = "report". The two render functions below do
- * not print; they write files and fill an err.
+ * reportcmd_main runs the command, called by migratore.c with argv[0] =
+ * "report": results to the files, notes to stderr, help to stdout. It
+ * returns 0 or the ERR_* code (e filled) whose exit code is the one above:
+ * ERR_USAGE, ERR_CONFIG for an input, ERR_IO for an output, ERR_FAILED
+ * for a merged report with a failed target (no message). main prints the
+ * message, a usage error followed by reportcmd_usage. The two render
+ * functions below do not print; they write files and fill an err.
  */
 #ifndef MIG_REPORTCMD_H
 #define MIG_REPORTCMD_H
@@ -29,7 +32,7 @@
 #include "common/err.h"
 #include "common/jsonparse.h"
 
-int reportcmd_main(int argc, char **argv);
+int reportcmd_main(int argc, char **argv, struct err *e);
 
 /*
  * For the fleet's --junit FILE and --html FILE: render a report (the root

@@ -14,26 +14,10 @@
 #include "orchestrator/outcome.h"
 #include "common/banned.h"
 
-int
-reportdoc_status(const char *status)
-{
-	int i;
-
-	if (status == NULL)
-		return -1;
-	for (i = 0; i < OUT_NSTATUS; i++)
-		if (strcmp(outcome_status_name((enum outcome_status)i),
-			   status) == 0)
-			return i;
-	return -1;
-}
-
 bool
 reportdoc_status_good(const char *status)
 {
-	int i = reportdoc_status(status);
-
-	return i >= 0 && outcome_status_good((enum outcome_status)i);
+	return outcome_status_named(status)->good;
 }
 
 bool
@@ -122,7 +106,7 @@ check_target(const struct reportdoc *d, const struct json_value *t,
 	if (s == NULL)
 		return doc_fail(d, v ? v : t, e, "a target needs a "
 			       "\"status\"");
-	if (reportdoc_status(s) < 0) {
+	if (outcome_status_by_name(s) < 0) {
 		char msg[256];
 
 		xsnprintf(msg, sizeof(msg), "unknown status \"%.100s\"", s);
@@ -405,13 +389,16 @@ write_totals(struct buf *out, const struct merge *m, int *exit_code)
 
 	*exit_code = 0;
 	for (i = 0; i < m->nkept; i++) {
-		const char *st = json_as_string(json_get(m->kept[i].target,
-							 "status"));
+		const char *name = json_as_string(json_get(m->kept[i].target,
+							   "status"));
+		const struct outcome_status_info *st =
+		    outcome_status_named(name);
 
-		if ((s = reportdoc_status(st)) >= 0) /* checked when loaded */
+		/* known: checked when loaded */
+		if ((s = outcome_status_by_name(name)) >= 0)
 			counts[s]++;
-		if (!reportdoc_status_good(st))
-			*exit_code = 1;
+		if (st->exit_code > *exit_code)
+			*exit_code = st->exit_code;
 	}
 	buf_addf(out, "{\n    \"targets\": %zu", m->nkept);
 	for (s = 0; s < OUT_NSTATUS; s++)

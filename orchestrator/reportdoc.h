@@ -79,8 +79,6 @@ int reportdoc_merge(struct reportdoc *const docs[], size_t n,
  */
 void reportdoc_unfinished(const struct reportdoc *doc, struct strv *names);
 
-/* The outcome status (enum outcome_status) named status, or -1. */
-int reportdoc_status(const char *status);
 /* Is status one of ok and nothing-to-do? (Unknown statuses are not.) */
 bool reportdoc_status_good(const char *status);
 

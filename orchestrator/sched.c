@@ -43,12 +43,6 @@ struct sched {
 
 /* ---- pure helpers ------------------------------------------------------- */
 
-bool
-sched_retryable(enum outcome_status st)
-{
-	return st == OUT_UNREACHABLE || st == OUT_LOCKED;
-}
-
 double
 sched_backoff(unsigned retry, double u)
 {
@@ -82,13 +76,6 @@ sched_host_key(const struct target *t, struct buf *out)
 		/* nothing says which server: never grouped with another */
 		buf_addf(out, "%s %s", t->engine, t->db ? t->db : "");
 	}
-}
-
-/* A failure in rollout.h's sense: counted against the budgets. */
-static bool
-failure(enum outcome_status st)
-{
-	return !outcome_status_good(st) && st != OUT_NOT_REACHED;
 }
 
 /* ---- building ------------------------------------------------------------ */
@@ -417,7 +404,7 @@ finish(struct sched *s, size_t i, enum outcome_status st, double now)
 	j->st = J_DONE;
 	w->done++;
 	w->end = now;
-	if (failure(st)) {
+	if (outcome_status_info(st)->failure) {
 		w->failed++;
 		s->failed++;
 	}
@@ -438,7 +425,8 @@ sched_end(struct sched *s, size_t i, enum outcome_status st, double now,
 	w->running--;
 	if (j->host != NO_HOST)
 		s->host_running[j->host]--;
-	if (!s->halt && sched_retryable(st) && j->attempts <= s->cfg.retries) {
+	if (!s->halt && outcome_status_info(st)->retriable &&
+	    j->attempts <= s->cfg.retries) {
 		d = sched_backoff(j->attempts, u);
 		if (s->cfg.deadline <= 0 || now + d < s->cfg.deadline) {
 			j->st = J_WAITING;

@@ -16,10 +16,11 @@
  *    (sched_host_key); a target whose server is full is passed over for
  *    the next one of the wave, so one busy server does not hold up others.
  *  - Failure budgets (rollout_may_start): once exceeded, nothing starts.
- *  - Retries: a target that ended unreachable or locked, with retries
- *    left, waits sched_backoff() seconds (the coordinator's timer), then
- *    becomes ready (sched_ready) and starts before any new target. It
- *    holds no place while it waits. Its failure counts only once final.
+ *  - Retries: a target that ended with a retriable status (outcome.h:
+ *    unreachable, locked), with retries left, waits sched_backoff()
+ *    seconds (the coordinator's timer), then becomes ready (sched_ready)
+ *    and starts before any new target. It holds no place while it waits.
+ *    Its failure counts only once final.
  *  - Halts: an interruption, the deadline, an exceeded budget or a failed
  *    wave stop every start; waiting targets are then given up
  *    (sched_cancel) with their last outcome.
@@ -41,7 +42,6 @@
 /* Backoff between attempts: base, factor 2, cap (seconds). */
 #define SCHED_BACKOFF_BASE 0.5
 #define SCHED_BACKOFF_CAP 30.0
-#define SCHED_RETRIES_MAX 100
 
 enum sched_halt {
 	SCHED_GOING = 0,   /* not halted */
@@ -124,9 +124,6 @@ size_t sched_nwaves(const struct sched *s);
 const struct sched_wave *sched_wave(const struct sched *s, size_t w);
 size_t sched_wave_of(const struct sched *s, size_t i);
 unsigned sched_attempts(const struct sched *s, size_t i);
-
-/* Whether a status is worth another attempt: unreachable, locked. */
-bool sched_retryable(enum outcome_status st);
 
 /*
  * The wait before retry number retry (1 for the first): with

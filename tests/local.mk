@@ -11,6 +11,7 @@ AM_TESTS_ENVIRONMENT = \
 	CRITERION_ENABLE_TAP=1; export CRITERION_ENABLE_TAP; \
 	MIGRATORE='$(abs_top_builddir)/migratore'; export MIGRATORE; \
 	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; export TESTS_SRCDIR; \
+	NETPROXY='$(abs_top_builddir)/tests/tools/netproxy'; export NETPROXY; \
 	TEST_ENGINES_BUILT='$(BUILT_ENGINES)'; export TEST_ENGINES_BUILT;
 
 # Unit tests: program tests/unit/test_X is built from tests/unit/test_X.c
@@ -20,6 +21,7 @@ AM_TESTS_ENVIRONMENT = \
 if HAVE_CRITERION
 UNIT_TESTS = \
 	tests/unit/test_buf \
+	tests/unit/test_err \
 	tests/unit/test_json \
 	tests/unit/test_jsonparse \
 	tests/unit/test_proto \
@@ -29,6 +31,7 @@ UNIT_TESTS = \
 	tests/unit/test_engine \
 	tests/unit/test_dburl \
 	tests/unit/test_settings \
+	tests/unit/test_options \
 	tests/unit/test_target \
 	tests/unit/test_yamltree \
 	tests/unit/test_problems \
@@ -39,6 +42,7 @@ UNIT_TESTS = \
 	tests/unit/test_selection \
 	tests/unit/test_driver \
 	tests/unit/test_driver_sqlite \
+	tests/unit/test_driver_redact \
 	tests/unit/test_lexer \
 	tests/unit/test_migration \
 	tests/unit/test_migset \
@@ -48,23 +52,40 @@ UNIT_TESTS = \
 	tests/unit/test_shard \
 	tests/unit/test_deadline \
 	tests/unit/test_dryplan \
+	tests/unit/test_outcome \
 	tests/unit/test_report \
 	tests/unit/test_reportdoc \
 	tests/unit/test_junit \
 	tests/unit/test_html
-# a driver's own tests only when configure built it
+# The driver suite, written once, runs in each engine's program; a server
+# engine's program only when configure built its driver.
 if WITH_POSTGRES
 UNIT_TESTS += tests/unit/test_driver_pg
 endif
 if WITH_MYSQL
 UNIT_TESTS += tests/unit/test_driver_mysql
 endif
+DRIVER_SUITE = tests/unit/driver_suite.c tests/unit/driver_suite.h
+tests_unit_test_driver_sqlite_SOURCES = tests/unit/test_driver_sqlite.c \
+	$(DRIVER_SUITE)
+tests_unit_test_driver_pg_SOURCES = tests/unit/test_driver_pg.c \
+	$(DRIVER_SUITE) tests/unit/driver_suite_server.c
+tests_unit_test_driver_mysql_SOURCES = tests/unit/test_driver_mysql.c \
+	$(DRIVER_SUITE) tests/unit/driver_suite_server.c
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 AM_CFLAGS += $(CRITERION_CFLAGS)
 AM_CPPFLAGS += -DTESTS_DATADIR='"$(abs_top_srcdir)/tests/data"'
 LDADD = $(LIBMIGRATORE_LIBS) $(CRITERION_LIBS)
 endif
+
+# tests/tools/netproxy: a TCP proxy on 127.0.0.1 that delays, counts round
+# trips and cuts connections (tests/tools/README.md), for the integration
+# tests and bench/. Built by make, so the bench finds it after a build.
+noinst_PROGRAMS = tests/tools/netproxy
+tests_tools_netproxy_SOURCES = tests/tools/netproxy.c tests/tools/proxyopts.c \
+	tests/tools/proxyopts.h
+tests_tools_netproxy_LDADD = libmigratore.a $(EV_LIBS)
 
 # Integration tests: one scenario suite, each script looping over the
 # engines; fleet mode, rollouts, reports, contrib/.
@@ -95,13 +116,15 @@ INTEGRATION_TESTS = \
 	tests/integration/report_junit.sh \
 	tests/integration/report_merge.sh \
 	tests/integration/report_browser.sh \
-	tests/integration/contrib.sh
+	tests/integration/contrib.sh \
+	tests/integration/netproxy.sh
 TESTS += $(INTEGRATION_TESTS)
 
 # The libFuzzer harnesses are built and run by tests/fuzz/run.sh (CI), not
 # by make; they and their seed corpora are shipped.
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/lib tests/data tests/servers.sh \
 	tests/packages.sh tests/run-all.sh tests/lsan.supp \
+	tests/tools/README.md tests/tools/proxylib.sh \
 	tests/fuzz/run.sh tests/fuzz/corpus \
 	tests/fuzz/fuzz_dburl.c tests/fuzz/fuzz_dotenv.c tests/fuzz/fuzz_inventory.c \
 	tests/fuzz/fuzz_jsonparse.c tests/fuzz/fuzz_migration.c

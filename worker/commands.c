@@ -559,5 +559,5 @@ out:
 	sink_finished(sink, &c.sum);
 	plan_release(&c.plan);
 	ledger_release(&c.ledger);
-	return c.sum.exit_code;
+	return c.sum.err_code;
 }

@@ -51,7 +51,8 @@ bool command_needs_migrations(enum command_id cmd);
 
 /*
  * Run cmd against t with the migrations ms (NULL when not needed).
- * Returns the exit code of SPEC 6.2; the sink has been told why.
+ * Returns 0 or the ERR_* code of the failure; the sink has been told why
+ * (and the exit code of SPEC 6.2, in the run summary).
  */
 int command_run(enum command_id cmd, const struct target *t,
 		const struct migset *ms, const struct cmd_opts *o,

@@ -169,7 +169,7 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 
 	opts = *o;
 	opts.stop = &stop_requested;
-	code = command_run(cmd, t, ms, &opts, &sink);
+	code = err_exit_code(command_run(cmd, t, ms, &opts, &sink));
 
 	fprintf(logfp, "== exit %d\n", code);
 	if (logfp != stderr)

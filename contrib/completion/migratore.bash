@@ -10,19 +10,24 @@
 # --unix-socket, directories for --log-dir, --fs and the [path] argument,
 # migration ids (file name prefixes) for rebuild, touch and squash, and
 # "report merge" followed by JSON reports.
+#
+# The options come from the binary being completed (`migratore help
+# --options [COMMAND]`, one a line, "=" after those that take a value):
+# after a command, only the options that command takes.
 
 _migratore_commands="help version environ list errors trace mark skip
 rebuild touch squash upgrade dry_upgrade downgrade dry_downgrade generate
 report"
 
-# Options that take a value; the word after them is that value, never the
-# command.
-_migratore_value_opts="-m --message --format -i --inventory -j --jobs
---select --timeout --report --log-dir --shard --resume --junit --html
---max-failures --deadline --retries --canary --per-host --engine --db-url --host --port
---unix-socket --db --username --fs --safe --debug --lock-timeout --operator"
-
-_migratore_flag_opts="-h --help -q --quiet -v --verbose --allow-out-of-order"
+# The options of command $2 (every option without one) of the binary $1,
+# one a line: NAME, or NAME= for one that takes a value.
+_migratore_options()
+{
+	command "$1" help --options ${2:+"$2"} 2>/dev/null |
+		while IFS=$'\t' read -r name _; do
+			printf '%s\n' "$name"
+		done
+}
 
 # Files (or, with -d, directories) matching cur; with bash-completion's
 # _filedir when it is there, else compgen. $1: "-d" or a glob extension
@@ -78,8 +83,11 @@ _migratore_value()
 
 _migratore()
 {
-	local cur prev cword i w cmd="" sub="" nargs=0
+	local cur prev cword i w cmd="" sub="" nargs=0 bin o
 	local -a words=("${COMP_WORDS[@]}")
+	# Options that take a value: the word after one is its value, never
+	# the command.
+	local value_opts=" "
 
 	cword=$COMP_CWORD
 	cur=${words[cword]}
@@ -95,6 +103,10 @@ _migratore()
 		cur=${cur#*=}
 	fi
 	COMPREPLY=()
+	bin=${words[0]/#\~/$HOME}
+	for o in $(_migratore_options "$bin"); do
+		[[ $o == *= ]] && value_opts+="${o%=} "
+	done
 
 	# The command, its sub-command (report merge) and how many positional
 	# arguments come before the cursor.
@@ -104,7 +116,7 @@ _migratore()
 			continue # "--opt = value": skipped word by word
 		elif [[ ${words[i - 1]:-} == = ]]; then
 			continue
-		elif [[ " $_migratore_value_opts " == *" $w "* ]]; then
+		elif [[ $value_opts == *" $w "* ]]; then
 			((i++))
 		elif [[ $w == -* ]]; then
 			continue
@@ -117,12 +129,16 @@ _migratore()
 		fi
 	done
 
-	if [[ " $_migratore_value_opts " == *" $prev "* ]]; then
+	if [[ $value_opts == *" $prev "* ]]; then
 		_migratore_value "$prev"
 		return 0
 	fi
 	if [[ $cur == -* ]]; then
-		_migratore_words "$_migratore_flag_opts $_migratore_value_opts"
+		w=""
+		for o in $(_migratore_options "$bin" "$cmd"); do
+			w+="${o%=} "
+		done
+		_migratore_words "$w"
 		return 0
 	fi
 

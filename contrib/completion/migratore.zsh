@@ -6,8 +6,9 @@
 # then start a new shell (or run: autoload -U compinit && compinit).
 # The same completions as contrib/completion/migratore.bash.
 
-local curcontext=$curcontext state line ret=1
-local -a commands opts ids expl
+local curcontext=$curcontext state line ret=1 bin cmd o w name desc
+local -a commands opts ids expl value_opts
+integer i
 
 commands=(
   'help:print the help, or the help of one command'
@@ -29,41 +30,52 @@ commands=(
   'report:work on fleet reports (merge)'
 )
 
-opts=(
-  '(- *)'{-h,--help}'[show help]'
-  '(-q --quiet)'{-q,--quiet}'[print only what went wrong]'
-  '(-v --verbose)'{-v,--verbose}'[print the traceback of a failed migration]'
-  '--format=[output format of list and errors]:format:(text json)'
-  '--allow-out-of-order[apply migrations older than the newest applied one]'
-  '(-m --message)'{-m+,--message=}'[description of the new migration]:text: '
-  '(-i --inventory)'{-i+,--inventory=}'[fleet inventory]:inventory:_files -g "*.(yaml|yml)(-.)"'
-  '(-j --jobs)'{-j+,--jobs=}'[targets run at once]:number: '
-  '*--select=[targets by name glob or tag]:expression: '
-  '--timeout=[time limit per target]:duration (90s, 10m, 1h30m): '
-  '--report=[write the JSON report]:report:_files'
-  '--log-dir=[one log per target]:directory:_files -/'
-  '--shard=[take slice K of N of the inventory]:K/N: '
-  '--resume=[skip the targets a report says are done]:report:_files -g "*.json(-.)"'
-  '--junit=[write a JUnit XML report]:file:_files'
-  '--html=[write an HTML report]:file:_files'
-  '--max-failures=[stop starting targets after N or P% failures]:N or P%: '
-  '--deadline=[start no target after this time]:duration: '
-  '--retries=[retries of an unreachable or locked target]:number: '
-  '--canary=[a first wave of the targets matching this selection]:selection: '
-  '--per-host=[targets at once on one server]:number: '
-  '--engine=[database engine]:engine:(sqlite postgres mysql)'
-  '--db-url=[database URL]:url: '
-  '--host=[server host]:host:_hosts'
-  '--port=[server port]:port: '
-  '--unix-socket=[server socket]:socket:_files'
-  '--db=[database name, or the SQLite file]:database:_files'
-  '--username=[login name]:user:_users'
-  '--fs=[directory given to executable migrations]:directory:_files -/'
-  '--safe=[transactions and rollback on failure]:boolean:(true false)'
-  '--debug=[debug logging]:boolean:(true false)'
-  '--lock-timeout=[seconds to wait for the migration lock]:seconds: '
-  '--operator=[name written to the bookkeeping table]:name: '
-)
+# The options come from the binary being completed: `migratore help
+# --options [COMMAND]` prints them one a line, NAME ("=" after one that
+# takes a value), a tab, the help. After a command, only its own.
+bin=${words[1]/#\~/$HOME}
+for o in ${(f)"$(command $bin help --options 2>/dev/null)"}; do
+  o=${o%%$'\t'*}
+  [[ $o == *= ]] && value_opts+=( ${o%=} )
+done
+for (( i = 2; i < CURRENT; i++ )); do
+  w=$words[i]
+  if (( ${value_opts[(Ie)$w]} )); then
+    (( i++ ))
+  elif [[ $w != -* ]]; then
+    cmd=$w
+    break
+  fi
+done
+
+# What completes the value of option $1.
+_migratore_value() {
+  case $1 in
+    --format) print -r -- '(text json)' ;;
+    -i|--inventory) print -r -- '_files -g "*.(yaml|yml)(-.)"' ;;
+    --resume) print -r -- '_files -g "*.json(-.)"' ;;
+    --report|--junit|--html|--db|--unix-socket) print -r -- _files ;;
+    --log-dir|--fs) print -r -- '_files -/' ;;
+    --engine) print -r -- '(sqlite postgres mysql)' ;;
+    --safe|--debug) print -r -- '(true false)' ;;
+    --host) print -r -- _hosts ;;
+    --username) print -r -- _users ;;
+    *) print -r -- ' ' ;; # free text: numbers, durations, names, K/N
+  esac
+}
+
+# Every option may be given again (the last one counts, --select adds).
+for o in ${(f)"$(command $bin help --options $cmd 2>/dev/null)"}; do
+  name=${o%%$'\t'*}
+  desc=${${o#*$'\t'}//[][:\\]/}
+  if [[ $name == --*= ]]; then
+    opts+=( "*${name}[$desc]:${${name#--}%=}:$(_migratore_value ${name%=})" )
+  elif [[ $name == *= ]]; then
+    opts+=( "*${name%=}+[$desc]:value:$(_migratore_value ${name%=})" )
+  else
+    opts+=( "*${name}[$desc]" )
+  fi
+done
 
 # One level: options are offered before and after the command; $line holds
 # the command and the arguments before the cursor.

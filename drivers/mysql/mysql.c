@@ -8,7 +8,6 @@
 #include "drivers/mysql/mysql.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,33 +57,6 @@ my_of(struct db *db)
 	return (struct mydb *)db;
 }
 
-/*
- * Overwrite every occurrence of the password: neither library quotes it,
- * but a message that might must not be the one place it leaks. A password
- * found inside the user, database or host name (a test setup such as
- * migtest/migtest) hides nothing there and would only garble the message.
- */
-static void
-redact(struct buf *b, const struct target *t)
-{
-	const char *pw = t->password;
-	size_t plen = pw ? strlen(pw) : 0;
-	char *p;
-
-	if (plen == 0 || (t->username && strstr(t->username, pw)) ||
-	    (t->db && strstr(t->db, pw)) || (t->host && strstr(t->host, pw)))
-		return;
-	while ((p = strstr(b->ptr, pw)) != NULL) {
-		struct buf tmp = BUF_INIT;
-
-		buf_add(&tmp, b->ptr, (size_t)(p - b->ptr));
-		buf_adds(&tmp, "****");
-		buf_adds(&tmp, p + plen);
-		buf_release(b);
-		*b = tmp;
-	}
-}
-
 static void
 my_where(const struct target *t, struct buf *out)
 {
@@ -94,12 +66,6 @@ my_where(const struct target *t, struct buf *out)
 		buf_addf(out, "%s:%d", t->host ? t->host : "localhost",
 			 t->port ? t->port : MY_DEFAULT_PORT);
 	buf_addf(out, "/%s", t->db ? t->db : "");
-}
-
-static void
-copy_field(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
 }
 
 /* Errors after which the session is gone, and with it lock and transaction. */
@@ -120,7 +86,7 @@ my_fail_with(struct mydb *my, unsigned int no, const char *state,
 	int code = is_connection_lost(no) ? ERR_CONNECT : ERR_SQL;
 
 	buf_adds(&text, msg && *msg ? msg : "unknown error");
-	redact(&text, my->base.target);
+	driver_redact(&text, my->base.target);
 	err_clear(e);
 	if (code == ERR_CONNECT)
 		err_set(e, code, "connection to mysql at %s lost: %s",
@@ -128,7 +94,7 @@ my_fail_with(struct mydb *my, unsigned int no, const char *state,
 	else
 		err_set(e, code, "%s", text.ptr);
 	e->native = (long)no;
-	copy_field(e->sqlstate, sizeof(e->sqlstate), state);
+	driver_copy_field(e->sqlstate, sizeof(e->sqlstate), state);
 	buf_release(&text);
 	return code;
 }
@@ -148,27 +114,6 @@ my_stmt_fail(struct mydb *my, MYSQL_STMT *st, struct err *e)
 }
 
 /* ---- connecting ---- */
-
-static int
-my_seconds(const struct target *t, const char *key, unsigned int def,
-	   unsigned int *out, struct err *e)
-{
-	const char *v = target_param(t, key);
-	char *end;
-	long n;
-
-	*out = def;
-	if (!v)
-		return 0;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < 0 || n > 86400)
-		return err_set(e, ERR_CONFIG,
-			       "invalid %s '%s' (expected seconds, 0-86400)",
-			       key, v);
-	*out = (unsigned int)n;
-	return 0;
-}
 
 /* ssl_mode: the subset Connector/C can honour exactly. */
 static int
@@ -204,11 +149,12 @@ my_options(MYSQL *conn, const struct target *t, struct err *e)
 	my_bool no = 0;
 	int rc;
 
-	if ((rc = my_seconds(t, "connect_timeout", MY_DEFAULT_CONNECT_TIMEOUT,
-			     &ct, e)) < 0 ||
-	    (rc = my_seconds(t, "read_timeout", 0, &rt, e)) < 0 ||
-	    (rc = my_seconds(t, "write_timeout", MY_DEFAULT_WRITE_TIMEOUT, &wt,
-			     e)) < 0)
+	if ((rc = driver_param_seconds(t, "connect_timeout",
+				       MY_DEFAULT_CONNECT_TIMEOUT, &ct,
+				       e)) < 0 ||
+	    (rc = driver_param_seconds(t, "read_timeout", 0, &rt, e)) < 0 ||
+	    (rc = driver_param_seconds(t, "write_timeout",
+				       MY_DEFAULT_WRITE_TIMEOUT, &wt, e)) < 0)
 		return rc;
 	if ((rc = my_ssl_options(conn, t, e)) < 0)
 		return rc;
@@ -249,20 +195,18 @@ mysql_lock_name(const char *dbname, struct buf *out)
 	buf_addf(out, "%s%.*s.%016" PRIx64, prefix, (int)keep, dbname, h);
 }
 
-static int my_run(struct mydb *my, const char *sql, struct err *e);
-
 /* Session settings every connection starts with. */
 static int
 my_session(struct mydb *my, bool readonly, struct err *e)
 {
 	if (mysql_autocommit(my->conn, 1))
 		return my_fail(my, e);
-	return my_run(my,
-		      readonly ? "SET SESSION TRANSACTION ISOLATION LEVEL READ "
-				 "COMMITTED, READ ONLY"
-			       : "SET SESSION TRANSACTION ISOLATION LEVEL READ "
-				 "COMMITTED",
-		      e);
+	return db_exec(&my->base,
+		       readonly ? "SET SESSION TRANSACTION ISOLATION LEVEL "
+				  "READ COMMITTED, READ ONLY"
+				: "SET SESSION TRANSACTION ISOLATION LEVEL "
+				  "READ COMMITTED",
+		       e);
 }
 
 static int
@@ -272,13 +216,13 @@ my_connect_error(const struct target *t, const char *where, MYSQL *conn,
 	struct buf reason = BUF_INIT;
 
 	buf_adds(&reason, conn ? mysql_error(conn) : "out of memory");
-	redact(&reason, t);
+	driver_redact(&reason, t);
 	err_clear(e);
 	err_set(e, ERR_CONNECT, "cannot connect to mysql at %s: %s", where,
 		reason.ptr);
 	if (conn) {
 		e->native = (long)mysql_errno(conn);
-		copy_field(e->sqlstate, sizeof(e->sqlstate),
+		driver_copy_field(e->sqlstate, sizeof(e->sqlstate),
 			   mysql_sqlstate(conn));
 	}
 	buf_release(&reason);
@@ -393,15 +337,6 @@ my_exec(struct db *db, const char *sql, struct err *e)
 	return 0;
 }
 
-/* SQL the driver sends on its own is traced here; db_exec and db_query
- * trace what their callers give them. */
-static int
-my_run(struct mydb *my, const char *sql, struct err *e)
-{
-	db_trace(&my->base, sql);
-	return my_exec(&my->base, sql, e);
-}
-
 static int
 my_begin(struct db *db, struct err *e)
 {
@@ -409,9 +344,9 @@ my_begin(struct db *db, struct err *e)
 
 	/* Off until commit or rollback: after an implicit commit the next
 	 * statements must still wait for commit (see mysql.h). */
-	if ((rc = my_run(my_of(db), "SET autocommit = 0", e)) < 0)
+	if ((rc = db_exec(db, "SET autocommit = 0", e)) < 0)
 		return rc;
-	return my_run(my_of(db), "START TRANSACTION", e);
+	return db_exec(db, "START TRANSACTION", e);
 }
 
 /* The transaction ends first: switching autocommit back on would commit. */
@@ -420,9 +355,9 @@ my_end(struct db *db, const char *how, struct err *e)
 {
 	int rc;
 
-	if ((rc = my_run(my_of(db), how, e)) < 0)
+	if ((rc = db_exec(db, how, e)) < 0)
 		return rc;
-	return my_run(my_of(db), "SET autocommit = 1", e);
+	return db_exec(db, "SET autocommit = 1", e);
 }
 
 static int
@@ -596,10 +531,8 @@ my_query(struct db *db, const char *sql, const struct db_param *params,
 		goto out;
 	}
 	if (mysql_stmt_param_count(st) != nparams) {
-		rc = err_set(e, ERR_INTERNAL,
-			     "statement has %lu placeholders but %zu "
-			     "parameters were given: %s",
-			     mysql_stmt_param_count(st), nparams, sql);
+		rc = driver_count_mismatch(mysql_stmt_param_count(st),
+					   nparams, sql, e);
 		goto out;
 	}
 	my_bind_params(params, nparams, b, slot);
@@ -621,26 +554,6 @@ out:
 	return rc;
 }
 
-/* A one-cell query: *val is the cell (owned by the caller), NULL if none. */
-static int
-my_query_one(struct mydb *my, const char *sql, const struct db_param *params,
-	     size_t nparams, char **val, struct err *e)
-{
-	struct db_rows *r;
-	int rc;
-
-	*val = NULL;
-	db_trace(&my->base, sql);
-	if ((rc = my_query(&my->base, sql, params, nparams, &r, e)) < 0)
-		return rc;
-	if (r->nrows > 0 && r->ncols > 0 && r->cells[0]) {
-		*val = r->cells[0];
-		r->cells[0] = NULL;
-	}
-	db_rows_free(r);
-	return 0;
-}
-
 /* ---- the migration lock ---- */
 
 /* GET_LOCK waits on the server side, so no polling here. */
@@ -653,7 +566,8 @@ my_lock(struct db *db, int timeout, struct err *e)
 	char *got, *holder = NULL;
 	int rc;
 
-	rc = my_query_one(my, "SELECT GET_LOCK(?, ?)", p, 2, &got, e);
+	rc = driver_query_one(&my->base, "SELECT GET_LOCK(?, ?)", p, 2, &got,
+			      e);
 	if (rc < 0)
 		return rc;
 	if (got && strcmp(got, "1") == 0) {
@@ -667,7 +581,7 @@ my_lock(struct db *db, int timeout, struct err *e)
 			       my->lockname, my->where);
 	}
 	free(got);
-	my_query_one(my, "SELECT IS_USED_LOCK(?)", p, 1, &holder, e);
+	driver_query_one(&my->base, "SELECT IS_USED_LOCK(?)", p, 1, &holder, e);
 	err_clear(e);
 	err_set(e, ERR_LOCK,
 		"lock '%s' on mysql database %s is held by another session "
@@ -686,7 +600,8 @@ my_unlock(struct db *db, struct err *e)
 	char *ok;
 	int rc;
 
-	rc = my_query_one(my, "SELECT RELEASE_LOCK(?)", &p, 1, &ok, e);
+	rc = driver_query_one(&my->base, "SELECT RELEASE_LOCK(?)", &p, 1, &ok,
+			      e);
 	if (rc < 0)
 		return rc;
 	if (!ok || strcmp(ok, "1") != 0)

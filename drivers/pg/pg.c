@@ -8,7 +8,6 @@
 #include "drivers/pg/pg.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,33 +42,6 @@ static struct pgdb *
 pg_of(struct db *db)
 {
 	return (struct pgdb *)db;
-}
-
-/*
- * Overwrite every occurrence of the password: neither library quotes it,
- * but a message that might must not be the one place it leaks. A password
- * found inside the user, database or host name (a test setup such as
- * migtest/migtest) hides nothing there and would only garble the message.
- */
-static void
-redact(struct buf *b, const struct target *t)
-{
-	const char *pw = t->password;
-	size_t plen = pw ? strlen(pw) : 0;
-	char *p;
-
-	if (plen == 0 || (t->username && strstr(t->username, pw)) ||
-	    (t->db && strstr(t->db, pw)) || (t->host && strstr(t->host, pw)))
-		return;
-	while ((p = strstr(b->ptr, pw)) != NULL) {
-		struct buf tmp = BUF_INIT;
-
-		buf_add(&tmp, b->ptr, (size_t)(p - b->ptr));
-		buf_adds(&tmp, "****");
-		buf_adds(&tmp, p + plen);
-		buf_release(b);
-		*b = tmp;
-	}
 }
 
 /* Without host or socket libpq picks its default socket directory; say
@@ -110,7 +82,7 @@ pg_reason(const char *raw, const struct target *t, struct buf *out)
 		out->ptr[0] = (char)tolower((unsigned char)out->ptr[0]);
 	if (out->len == 0)
 		buf_adds(out, "unknown error");
-	redact(out, t);
+	driver_redact(out, t);
 }
 
 static int
@@ -132,8 +104,7 @@ static int
 pg_check_params(const struct target *t, struct err *e)
 {
 	const char *v;
-	char *end;
-	long n;
+	unsigned int secs;
 
 	v = target_param(t, "sslmode");
 	if (v && !strv_list_contains(pg_sslmodes, v))
@@ -141,17 +112,8 @@ pg_check_params(const struct target *t, struct err *e)
 			       "invalid sslmode '%s' (expected disable, allow, "
 			       "prefer, require, verify-ca or verify-full)",
 			       v);
-	v = target_param(t, "connect_timeout");
-	if (v) {
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (errno || end == v || *end || n < 0 || n > 86400)
-			return err_set(e, ERR_CONFIG,
-				       "invalid connect_timeout '%s' (expected "
-				       "seconds, 0-86400)",
-				       v);
-	}
-	return 0;
+	/* libpq takes the text itself; only its range is checked here */
+	return driver_param_seconds(t, "connect_timeout", 0, &secs, e);
 }
 
 struct kv {
@@ -259,12 +221,6 @@ pg_close(struct db *db)
 	free(pg);
 }
 
-static void
-copy_field(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
 /*
  * A failed result into struct err. A connection that went bad is ERR_CONNECT
  * whatever the statement was: the caller must not go on with this session
@@ -292,11 +248,11 @@ pg_fail(struct pgdb *pg, const PGresult *res, struct err *e)
 		return ERR_SQL;
 	}
 	err_set(e, ERR_SQL, "%s", msg);
-	copy_field(e->sqlstate, sizeof(e->sqlstate),
+	driver_copy_field(e->sqlstate, sizeof(e->sqlstate),
 		   PQresultErrorField(res, PG_DIAG_SQLSTATE));
-	copy_field(e->detail, sizeof(e->detail),
+	driver_copy_field(e->detail, sizeof(e->detail),
 		   PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
-	copy_field(e->hint, sizeof(e->hint),
+	driver_copy_field(e->hint, sizeof(e->hint),
 		   PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
 	pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
 	e->position = pos ? atoi(pos) : 0;
@@ -353,19 +309,10 @@ pg_exec(struct db *db, const char *sql, struct err *e)
 	return rc;
 }
 
-/* SQL the driver sends on its own is traced here; db_exec and db_query
- * trace what their callers give them. */
-static int
-pg_run(struct db *db, const char *sql, struct err *e)
-{
-	db_trace(db, sql);
-	return pg_exec(db, sql, e);
-}
-
 static int
 pg_begin(struct db *db, struct err *e)
 {
-	return pg_run(db, "BEGIN", e);
+	return db_exec(db, "BEGIN", e);
 }
 
 /* COMMIT of a transaction that already failed succeeds as a ROLLBACK. */
@@ -390,7 +337,7 @@ pg_commit(struct db *db, struct err *e)
 static int
 pg_rollback(struct db *db, struct err *e)
 {
-	return pg_run(db, "ROLLBACK", e);
+	return db_exec(db, "ROLLBACK", e);
 }
 
 /* ---- statements ---- */
@@ -465,26 +412,6 @@ out:
 	return rc;
 }
 
-/* A one-cell query: *val is the cell (owned by the caller), NULL if none. */
-static int
-pg_query_one(struct pgdb *pg, const char *sql, const struct db_param *params,
-	     size_t nparams, char **val, struct err *e)
-{
-	struct db_rows *r;
-	int rc;
-
-	*val = NULL;
-	db_trace(&pg->base, sql);
-	if ((rc = pg_query(&pg->base, sql, params, nparams, &r, e)) < 0)
-		return rc;
-	if (r->nrows > 0 && r->ncols > 0 && r->cells[0]) {
-		*val = r->cells[0];
-		r->cells[0] = NULL;
-	}
-	db_rows_free(r);
-	return 0;
-}
-
 /* ---- the migration lock ---- */
 
 int64_t
@@ -515,13 +442,13 @@ pg_lock_holder(struct pgdb *pg, int64_t key, struct buf *out)
 	struct err ignored = ERR_INIT;
 	char *pid = NULL;
 
-	pg_query_one(pg,
-		     "SELECT l.pid FROM pg_locks l JOIN pg_database d"
-		     " ON d.oid = l.database WHERE l.locktype = 'advisory'"
-		     " AND l.granted AND d.datname = current_database()"
-		     " AND l.classid::bigint = ? AND l.objid::bigint = ?"
-		     " AND l.objsubid = 1 LIMIT 1",
-		     p, 2, &pid, &ignored);
+	driver_query_one(&pg->base,
+			 "SELECT l.pid FROM pg_locks l JOIN pg_database d"
+			 " ON d.oid = l.database WHERE l.locktype = 'advisory'"
+			 " AND l.granted AND d.datname = current_database()"
+			 " AND l.classid::bigint = ? AND l.objid::bigint = ?"
+			 " AND l.objsubid = 1 LIMIT 1",
+			 p, 2, &pid, &ignored);
 	if (pid)
 		buf_addf(out, "pid %s, ", pid);
 	free(pid);
@@ -541,8 +468,9 @@ pg_lock_try(void *arg)
 	char *got;
 	int rc;
 
-	rc = pg_query_one(t->pg, "SELECT pg_try_advisory_lock(?::bigint)",
-			  &t->key, 1, &got, t->e);
+	rc = driver_query_one(&t->pg->base,
+			      "SELECT pg_try_advisory_lock(?::bigint)", &t->key,
+			      1, &got, t->e);
 	if (rc < 0)
 		return rc;
 	rc = got && strcmp(got, "t") == 0;
@@ -580,8 +508,8 @@ pg_unlock(struct db *db, struct err *e)
 	char *ok;
 	int rc;
 
-	rc = pg_query_one(pg, "SELECT pg_advisory_unlock(?::bigint)", &key, 1,
-			  &ok, e);
+	rc = driver_query_one(&pg->base, "SELECT pg_advisory_unlock(?::bigint)",
+			      &key, 1, &ok, e);
 	if (rc < 0)
 		return rc;
 	if (!ok || strcmp(ok, "t") != 0)
@@ -631,13 +559,6 @@ pg_server_version(struct db *db, struct buf *out, struct err *e)
 	return 0;
 }
 
-static bool
-pg_commits_implicitly(const char *stmt)
-{
-	(void)stmt;
-	return false;
-}
-
 const struct driver driver_postgres = {
 	.name = "postgres",
 	.url_params = pg_url_params,
@@ -657,5 +578,5 @@ const struct driver driver_postgres = {
 	.columns = pg_columns,
 	.quote_ident = pg_quote_ident,
 	.server_version = pg_server_version,
-	.commits_implicitly = pg_commits_implicitly,
+	.commits_implicitly = driver_never_commits,
 };

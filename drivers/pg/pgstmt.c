@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "drivers/driver.h"
+
 #include "common/banned.h"
 
 static bool
@@ -111,9 +113,6 @@ pgstmt_placeholders(const char *sql, size_t nparams, struct buf *out,
 		p++;
 	}
 	if (n != nparams)
-		return err_set(e, ERR_INTERNAL,
-			       "statement has %zu placeholders but %zu "
-			       "parameters were given: %s",
-			       n, nparams, sql);
+		return driver_count_mismatch(n, nparams, sql, e);
 	return 0;
 }

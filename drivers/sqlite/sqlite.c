@@ -89,16 +89,6 @@ sq_error(struct sqlite_db *s, struct err *e)
 	return ERR_SQL;
 }
 
-/* One statement the driver sends on its own; traced, no rows wanted. */
-static int
-sq_run(struct sqlite_db *s, const char *sql, struct err *e)
-{
-	db_trace(&s->base, sql);
-	if (sqlite3_exec(s->h, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return sq_error(s, e);
-	return 0;
-}
-
 static int
 sq_connect_error(struct sqlite_db *s, const char *path, struct err *e)
 {
@@ -309,13 +299,13 @@ sqlite_begin(struct db *db, struct err *e)
 	 * timeout), so a migration never fails half-way because another
 	 * writer got in first. A readonly connection only reads: DEFERRED.
 	 */
-	return sq_run(sq(db), db->readonly ? "BEGIN" : "BEGIN IMMEDIATE", e);
+	return db_exec(db, db->readonly ? "BEGIN" : "BEGIN IMMEDIATE", e);
 }
 
 static int
 sqlite_commit(struct db *db, struct err *e)
 {
-	return sq_run(sq(db), "COMMIT", e);
+	return db_exec(db, "COMMIT", e);
 }
 
 static int
@@ -327,7 +317,7 @@ sqlite_rollback(struct db *db, struct err *e)
 	 * NOMEM; a second ROLLBACK would then fail for nothing. */
 	if (sqlite3_get_autocommit(s->h))
 		return 0;
-	return sq_run(s, "ROLLBACK", e);
+	return db_exec(db, "ROLLBACK", e);
 }
 
 #if SQLITE_VERSION_NUMBER >= 3038000
@@ -398,16 +388,14 @@ sqlite_exec(struct db *db, const char *sql, struct err *e)
 }
 
 static int
-sq_bind(struct sqlite_db *s, sqlite3_stmt *st, const struct db_param *params,
-	size_t nparams, struct err *e)
+sq_bind(struct sqlite_db *s, sqlite3_stmt *st, const char *sql,
+	const struct db_param *params, size_t nparams, struct err *e)
 {
-	size_t i;
-	int rc, n = sqlite3_bind_parameter_count(st);
+	size_t i, n = (size_t)sqlite3_bind_parameter_count(st);
+	int rc;
 
-	if (n < 0 || (size_t)n != nparams)
-		return err_set(e, ERR_INTERNAL,
-			       "query has %d placeholders but %zu parameters",
-			       n, nparams);
+	if (n != nparams)
+		return driver_count_mismatch(n, nparams, sql, e);
 	for (i = 0; i < nparams; i++) {
 		const struct db_param *p = &params[i];
 		int col = (int)i + 1;
@@ -471,7 +459,7 @@ sqlite_query(struct db *db, const char *sql, const struct db_param *params,
 		rc = err_set(e, ERR_INTERNAL, "query without a statement");
 		goto out;
 	}
-	rc = sq_bind(s, st, params, nparams, e);
+	rc = sq_bind(s, st, sql, params, nparams, e);
 	if (rc < 0)
 		goto out;
 	rows = xcalloc(1, sizeof(*rows));
@@ -520,13 +508,6 @@ sqlite_server_version(struct db *db, struct buf *out, struct err *e)
 	return 0;
 }
 
-static bool
-sqlite_commits_implicitly(const char *stmt)
-{
-	(void)stmt;
-	return false;
-}
-
 static void
 sqlite_init(void)
 {
@@ -552,6 +533,6 @@ const struct driver driver_sqlite = {
 	.columns = sqlite_columns,
 	.quote_ident = sqlite_quote_ident,
 	.server_version = sqlite_server_version,
-	.commits_implicitly = sqlite_commits_implicitly,
+	.commits_implicitly = driver_never_commits,
 	.init = sqlite_init,
 };

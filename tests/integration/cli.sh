@@ -36,6 +36,50 @@ for c in $COMMANDS; do
 	is_rc 0 "help $c exits 0"
 done
 
+# The help of one command lists only the options that command takes; the
+# whole table is in the general help.
+mig DB_URL= version --help
+is "$M_OUT" "Usage: migratore version  [options]
+
+Prints the current version of migratore.
+
+Options:
+  -h, --help               show help (of a command: migratore CMD --help)
+
+$(printf '%s\n' "$help_all" | sed -n '/^Exit codes:/,$p')" "version --help: the usage, --help and the exit codes"
+mig DB_URL= generate --help
+contains "$M_OUT" "  -m, --message TEXT       description of the migration (generate)" "generate --help: --message"
+lacks "$M_OUT" "--host" "generate --help: no database options"
+lacks "$M_OUT" "Fleet mode" "generate --help: no fleet options"
+mig DB_URL= upgrade --help
+contains "$M_OUT" "--allow-out-of-order" "upgrade --help: --allow-out-of-order"
+contains "$M_OUT" "--lock-timeout" "upgrade --help: the configuration overrides"
+contains "$M_OUT" "  -i, --inventory FILE" "upgrade --help: the fleet options"
+contains "$M_OUT" "      --canary EXPR" "upgrade --help: the rollout options"
+lacks "$M_OUT" "--format" "upgrade --help: no --format (list and errors only)"
+lacks "$M_OUT" "--message" "upgrade --help: no --message (generate only)"
+mig DB_URL= list --help
+contains "$M_OUT" "      --format text|json" "list --help: --format"
+lacks "$M_OUT" "--allow-out-of-order" "list --help: no --allow-out-of-order"
+mig DB_URL= trace --help
+contains "$M_OUT" "  -v, --verbose" "trace --help: --verbose"
+lacks "$M_OUT" "Fleet mode" "trace --help: no fleet options (trace does not run in fleet mode)"
+trace_help=$M_OUT
+mig DB_URL= help trace
+is "$M_OUT" "$trace_help" "help trace is trace --help"
+mig DB_URL= help --options
+missing=""
+for o in $(printf '%s\n' "$help_all" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+	grep -q -- "^$o=\?	" <<<"$M_OUT" || missing="$missing $o"
+done
+is "$missing" "" "help --options lists every option of --help"
+mig DB_URL= help --options version
+is "$M_OUT" "--help	show help (of a command: migratore CMD --help)
+-h	show help (of a command: migratore CMD --help)" "help --options version: --help only, tab and help after the name"
+mig DB_URL= upgrade --options
+contains "$M_OUT" "--shard=	only slice K" "upgrade --options: an option that takes a value ends with ="
+lacks "$M_OUT" "--options" "--options is hidden"
+
 mig DB_URL= version
 is_rc 0 "version exits 0"
 like "$M_OUT" "^migratore [0-9]+\.[0-9]+" "version prints the version"
@@ -48,10 +92,29 @@ mig DB_URL= help frobnicate
 is_rc 2 "help of an unknown command exits 2"
 mig DB_URL= list --frobnicate
 is_rc 2 "an unknown option exits 2"
+is "$M_ERR" "migratore: unknown option '--frobnicate'
+Try 'migratore help' for the list of commands." "an unknown option: the message and where to look"
+mig DB_URL= frobnicate --format xml
+is "$M_ERR" "migratore: unknown command 'frobnicate'
+Try 'migratore help' for the list of commands." "an unknown command is reported before a bad option after it"
+mig DB_URL= upgrade --jobs 0
+is_rc 2 "--jobs 0 exits 2"
+is "$M_ERR" "migratore: --jobs takes a number from 1 to 10000
+Try 'migratore help' for the list of commands." "--jobs 0: the range"
+mig DB_URL= upgrade --retries 3
+is_rc 2 "a rollout option without an inventory exits 2"
+is "$M_ERR" "migratore: --retries is for fleet mode: give --inventory FILE (or INVENTORY)
+Try 'migratore help' for the list of commands." "... and says so"
+mig DB_URL= trace 1 --inventory fleet.yaml
+is_rc 2 "trace in fleet mode exits 2"
+is "$M_ERR" "migratore: trace does not run in fleet mode (--inventory)
+Try 'migratore help' for the list of commands." "... and says so"
 mig DB_URL= list --format xml
 is_rc 2 "--format xml exits 2"
 mig DB_URL= rebuild
 is_rc 2 "rebuild without an id exits 2"
+is "$M_ERR" "migratore: rebuild takes arguments <id> [path]
+Usage: migratore rebuild <id> [path]" "rebuild without an id: the message and its usage"
 mig DB_URL= squash onlyone
 is_rc 2 "squash with one argument exits 2"
 mig DB_URL= upgrade a b

@@ -466,10 +466,12 @@ check_slurm() {
 # ---- completion --------------------------------------------------------------
 
 # What the bash completion offers for LINE (the cursor at its end), one
-# word a line, sorted; run in DIR. COMP_WORDBREAKS' "=" split is imitated.
+# word a line, sorted; run in DIR with the migratore of $COMP_BIN (default
+# the one tested) on PATH. COMP_WORDBREAKS' "=" split is imitated.
 complete_bash() { # DIR LINE
 	(
 		cd "$1" || exit 1
+		PATH="${COMP_BIN:-$TMP/bin}:$PATH"
 		. "$CONTRIB/completion/migratore.bash"
 		line=${2//=/ = }
 		read -ra COMP_WORDS <<<"$line"
@@ -513,6 +515,7 @@ check_completion() {
 	is "$(complete_bash "$d" "migratore report ")" "merge" "report<TAB> offers merge"
 	is "$(complete_bash "$d" "migratore report merge out.json r")" "report.json" "report merge completes reports"
 	is "$(complete_bash "$d" "migratore help dry_u")" "dry_upgrade" "help completes a command"
+	check_completion_options "$d"
 
 	# No drift from the binary: every command and option of --help.
 	help=$("$MIGRATORE" --help 2>&1)
@@ -527,8 +530,6 @@ check_completion() {
 	done
 	is "$missing" "" "the bash completion knows every option of migratore --help"
 
-	is "$(grep -o -- '--[a-z][a-z-]*' "$c/migratore.zsh" | sort -u)" \
-		"$(complete_bash "$d" "migratore --" | sort -u)" "zsh and bash complete the same long options"
 	if have zsh; then
 		zsh -n "$c/migratore.zsh"
 		ok $? "the zsh completion is valid zsh"
@@ -536,6 +537,40 @@ check_completion() {
 	else
 		skip "no zsh" 1
 	fi
+}
+
+# The options come from the binary's table (`migratore help --options
+# [COMMAND]`): a binary with another table gets other completions, and a
+# command gets only its own options.
+check_completion_options() { # DIR
+	local d=$1 stub=$TMP/stub
+	is "$(complete_bash "$d" "migratore version --")" "--help" "version takes --help only"
+	is "$(complete_bash "$d" "migratore report merge out.json --")" "$(printf -- '--help\n--html\n--junit')" \
+		"report merge takes --help, --html and --junit"
+	is "$(complete_bash "$d" "migratore generate --")" "$(printf -- '--help\n--message')" \
+		"generate takes --help and --message"
+	complete_bash "$d" "migratore upgrade --" | grep -qx -- --canary
+	ok $? "upgrade takes the rollout options"
+	complete_bash "$d" "migratore trace --" | grep -qx -- --inventory
+	ok $((!$?)) "trace (no fleet mode) is not offered --inventory"
+	is "$(complete_bash "$d" "migratore --" | wc -l)" "$("$MIGRATORE" help --options | grep -c '^--')" \
+		"before the command: every long option of the table"
+	mkdir -p "$stub"
+	printf '%s\n' '#!/bin/sh' '# A migratore whose table has one option more: --frobnicate VALUE.' \
+		'[ "$1 $2" = "help --options" ] || exit 2' \
+		"printf -- '--frobnicate=\\tan option of this binary only\\n--help\\tshow help\\n'" \
+		>"$stub/migratore"
+	chmod +x "$stub/migratore"
+	is "$(COMP_BIN=$stub complete_bash "$d" "migratore --fro")" "--frobnicate" \
+		"an option of the binary's table is completed"
+	is "$(COMP_BIN=$stub complete_bash "$d" "migratore --frobnicate up")" "" \
+		"the word after an option that takes a value is its value"
+	is "$(COMP_BIN=$stub complete_bash "$d" "migratore --frobnicate x up")" "upgrade" \
+		"... and the command comes after it"
+	is "$(COMP_BIN=$stub complete_bash "$d" "migratore --inv")" "" \
+		"an option the binary lacks is not offered"
+	is "$(COMP_BIN=$TMP/nothing complete_bash "$d" "migratore up")" "upgrade" \
+		"without a binary the commands are still completed"
 }
 
 # zsh: an interactive zsh on a pseudo-terminal (zpty) with the completion
@@ -578,6 +613,14 @@ check_completion_zsh() { # DIR
 		'migratore upgrade --inventory fleet.yaml ' 'migratore rebuild 1700000001 ' \
 		'migratore report merge ' 'migratore list --format text ' 'migratore --quiet dry_upgrade ')
 	is "$got" "$want" "zsh completes commands, options, files, ids and report merge after TAB"
+	got=$(cd "$1" && PATH="$TMP/stub:$PATH" timeout 60 zsh -f "$TMP/zcomplete.zsh" "$TMP/zfunc" "$TMP/zout" \
+		'migratore --fro' 'migratore --frobnicate x dry_u' >/dev/null 2>&1; cat "$TMP/zout" 2>/dev/null)
+	is "$got" "$(printf '[%s]\n' 'migratore --frobnicate=' 'migratore --frobnicate x dry_upgrade ')" \
+		"zsh takes the options from the binary's table"
+	got=$(cd "$1" && PATH="$TMP/bin:$PATH" timeout 60 zsh -f "$TMP/zcomplete.zsh" "$TMP/zfunc" "$TMP/zout" \
+		'migratore version --he' 'migratore generate --me' >/dev/null 2>&1; cat "$TMP/zout" 2>/dev/null)
+	is "$got" "$(printf '[%s]\n' 'migratore version --help ' 'migratore generate --message=')" \
+		"zsh offers a command's own options"
 }
 
 check_dist

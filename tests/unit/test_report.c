@@ -369,7 +369,7 @@ struct fixture {
 	struct outcome o[4];
 	struct report_row rows[4];
 	struct report r;
-	struct strv select;
+	struct options opts;
 };
 
 static struct target *
@@ -398,8 +398,8 @@ fixture_build(struct fixture *f)
 	size_t i;
 
 	memset(f, 0, sizeof(*f));
-	strv_init(&f->select);
-	strv_push(&f->select, "tag:eu");
+	options_init(&f->opts);
+	strv_push(&f->opts.select, "tag:eu");
 	f->t[0] = mk_target("eu-001", "sqlite", NULL);
 	f->t[1] = mk_target("eu-002-long-name", "postgres", "hunter2-secret");
 	f->t[2] = mk_target("eu-003", "postgres", "hunter2-secret");
@@ -431,8 +431,8 @@ fixture_build(struct fixture *f)
 	f->r.host = "ci-7";
 	f->r.start = 1795770000;
 	f->r.end = 1795770012;
+	f->r.opts = &f->opts;
 	f->r.inventory = "fleet.yaml";
-	f->r.select = &f->select;
 	f->r.jobs = 8;
 	f->r.rows = f->rows;
 	f->r.n = 4;
@@ -447,7 +447,7 @@ fixture_release(struct fixture *f)
 		outcome_release(&f->o[i]);
 		target_free(f->t[i]);
 	}
-	strv_release(&f->select);
+	options_release(&f->opts);
 }
 
 /* The line of out that starts with prefix. */
@@ -784,10 +784,10 @@ Test(report, json_has_waves_attempts_and_options)
 	strv_push(&f.o[2].earlier, "unreachable: refused again");
 	f.o[2].first_start = 1795770001.5;
 	f.o[2].last_end = 1795770003;
-	f.r.canary = "tag:canary";
-	f.r.per_host = 2;
-	f.r.retries = 2;
-	f.r.shard = "0/3";
+	f.opts.canary = "tag:canary";
+	f.opts.per_host = 2;
+	f.opts.retries = 2;
+	f.opts.shard = "0/3";
 	f.r.deadline = "2026-11-28T05:00:00Z";
 	report_json(&f.r, &out);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
