@@ -27,6 +27,7 @@
 #include "common/runinfo.h"
 #include "common/xmalloc.h"
 #include "config/inventory.h"
+#include "config/selection.h"
 #include "config/settings.h"
 #include "drivers/driver.h"
 #include "orchestrator/coordinator.h"
@@ -38,7 +39,6 @@
 #include "orchestrator/progress.h"
 #include "orchestrator/report.h"
 #include "orchestrator/sched.h"
-#include "orchestrator/select.h"
 #include "common/banned.h"
 
 #define GRACE_TERM 10.0 /* interrupted: time to finish the current work */
@@ -100,7 +100,7 @@ fleet_options(struct fleet *f, struct err *e)
 	const struct options *o = f->o;
 	int r;
 
-	if (select_check(&o->select, e) < 0 ||
+	if (selection_check_each(&o->select, "--select", e) < 0 ||
 	    (o->deadline &&
 	     deadline_parse(o->deadline, ev_time(), &f->deadline, e) < 0))
 		return e->code = ERR_USAGE;

@@ -1,5 +1,5 @@
 # orchestrator/: fleet mode. The coordinator (libev loop, slots, spawn),
-# the run's targets and rollout (select, lineup, shard, sched, deadline),
+# the run's targets and rollout (lineup, shard, sched, deadline),
 # what happened to each target (outcome), and the outputs: progress, the
 # text and JSON report, the dry-run plan, JUnit XML, HTML and the
 # `migratore report` command.
@@ -21,7 +21,6 @@ libmigratore_a_SOURCES += \
 	orchestrator/reportcmd.c orchestrator/reportcmd.h \
 	orchestrator/reportdoc.c orchestrator/reportdoc.h \
 	orchestrator/sched.c orchestrator/sched.h \
-	orchestrator/select.c orchestrator/select.h \
 	orchestrator/shard.c orchestrator/shard.h \
 	orchestrator/slot.c orchestrator/slot.h \
 	orchestrator/spawn.c orchestrator/spawn.h \
