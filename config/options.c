@@ -87,7 +87,8 @@ static const struct row rows[] = {
 	  "(repeatable; or'ed)" },
 	{ "--timeout", 0, K_DURATION, F(timeout), 0, 0, "a duration",
 	  OPTIONS_FLEET, false, S_FLEET, "DURATION",
-	  "per-target limit: 90, 90s, 10m, 1h30m" },
+	  "per-target limit: 90, 10m, 1.5h, 1h30m,\n"
+	  "none (overrides the inventory's)" },
 	{ "--report", 0, K_STRING, F(report), 0, 0, "a file", OPTIONS_FLEET,
 	  false, S_FLEET, "FILE", "write the JSON report (mode 0600, atomic)" },
 	{ "--junit", 0, K_STRING, F(junit), 0, 0, "a file", FLEET_REPORT, true,
@@ -151,6 +152,7 @@ void
 options_init(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->timeout = -1;
 	strv_init(&o->args);
 	strv_init(&o->select);
 	strv_init(&o->flags);

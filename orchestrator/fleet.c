@@ -213,8 +213,8 @@ fleet_check(struct fleet *f, struct err *e)
 			r = ERR_CONFIG;
 			break; /* one broken directory is enough */
 		}
-		f->jobs[i].timeout = f->o->timeout > 0 ? f->o->timeout
-						       : t->timeout;
+		f->jobs[i].timeout = f->o->timeout >= 0 ? f->o->timeout
+							: t->timeout;
 	}
 	err_clear(e); /* printed */
 	return r;
@@ -333,7 +333,7 @@ environ_fleet_keys(const struct fleet *f, const struct target *t,
 			buf_addf(out, "%s%s", i ? ", " : "", t->tags.v[i]);
 		buf_adds(out, " (inventory)\n");
 	}
-	if (f->o->timeout > 0 || t->timeout > 0)
+	if (f->o->timeout > 0 || (f->o->timeout < 0 && t->timeout > 0))
 		buf_addf(out, "%-*s : %gs (%s)\n", w, "timeout",
 			 f->o->timeout > 0 ? f->o->timeout : t->timeout,
 			 f->o->timeout > 0 ? "command line" : "inventory");

@@ -92,10 +92,10 @@ static const struct parse_case parse_cases[] = {
 		{ { "-q", "--verbose" }, "bools", "help=0 options=0 quiet=1 verbose=1 order=0" },
 		{ { "--quiet=yes", "-v" }, "bools", "help=0 options=0 quiet=1 verbose=1 order=0" },
 		{ { "--allow-out-of-order" }, "bools", "help=0 options=0 quiet=0 verbose=0 order=1" },
-		{ { "--format", "json" }, "numbers", "format=1 jobs=0 per_host=0 retries=0 timeout=0" },
-		{ { "--format=json", "--format=text" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=0" },
-		{ { "-j", "8", "--per-host=2", "--retries", "100" }, "numbers", "format=0 jobs=8 per_host=2 retries=100 timeout=0" },
-		{ { "--jobs=10000", "--retries=0" }, "numbers", "format=0 jobs=10000 per_host=0 retries=0 timeout=0" },
+		{ { "--format", "json" }, "numbers", "format=1 jobs=0 per_host=0 retries=0 timeout=-1" },
+		{ { "--format=json", "--format=text" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=-1" },
+		{ { "-j", "8", "--per-host=2", "--retries", "100" }, "numbers", "format=0 jobs=8 per_host=2 retries=100 timeout=-1" },
+		{ { "--jobs=10000", "--retries=0" }, "numbers", "format=0 jobs=10000 per_host=0 retries=0 timeout=-1" },
 		{ { "--timeout", "1h30m" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=5400" },
 		{ { "--timeout=1.5h" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=5400" },
 		{ { "--timeout", "90" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=90" },
@@ -278,7 +278,8 @@ static const char all_options[] =
     "  -j, --jobs N             targets at once (default: 4 per CPU, at most 64)\n"
     "      --select EXPR        only targets matching a name glob or tag:NAME\n"
     "                           (repeatable; or'ed)\n"
-    "      --timeout DURATION   per-target limit: 90, 90s, 10m, 1h30m\n"
+    "      --timeout DURATION   per-target limit: 90, 10m, 1.5h, 1h30m,\n"
+    "                           none (overrides the inventory's)\n"
     "      --report FILE        write the JSON report (mode 0600, atomic)\n"
     "      --junit FILE         write the report as JUnit XML (CI systems)\n"
     "      --html FILE          write the report as one HTML page\n"
