@@ -18,6 +18,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/runinfo.h"
+#include "common/spelling.h"
 #include "common/xmalloc.h"
 #include "config/options.h"
 #include "config/settings.h"
@@ -99,6 +100,57 @@ command_find(const char *name)
 	return NULL;
 }
 
+/* "unknown command 'upgarde'; did you mean 'upgrade'?" */
+static int
+unknown_command(const char *name, struct err *e)
+{
+	struct spelling sp;
+	size_t i;
+
+	spelling_init(&sp, name);
+	for (i = 0; i < NCOMMANDS; i++)
+		spelling_offer(&sp, commands[i].name);
+	if (sp.best)
+		return err_usage(e, TRY_HELP,
+				 "unknown command '%s'; did you mean '%s'?",
+				 name, sp.best);
+	return err_usage(e, TRY_HELP, "unknown command '%s'", name);
+}
+
+/*
+ * An unknown option that is a command in other tools' clothes: "--version"
+ * is the command version, "--dry-run" the commands dry_upgrade and
+ * dry_downgrade (those whose first word it shares). The hint replaces the
+ * option parser's; nothing to say leaves it.
+ */
+static void
+option_as_command(const char *given, struct err *e)
+{
+	struct buf word = BUF_INIT, hint = BUF_INIT;
+	const char *p = given + strspn(given, "-");
+	size_t i, n = 0, first;
+
+	for (; *p && *p != '='; p++)
+		buf_addc(&word, *p == '-' ? '_' : *p);
+	first = strcspn(word.ptr, "_");
+	for (i = 0; i < NCOMMANDS; i++) {
+		const char *c = commands[i].name;
+
+		if (strcmp(c, word.ptr) != 0 &&
+		    (word.ptr[first] == '\0' || strncmp(c, word.ptr, first) != 0 ||
+		     c[first] != '_'))
+			continue;
+		buf_addf(&hint, "%s'%s'", n++ ? " or " : "", c);
+	}
+	if (n > 0)
+		err_usage(e, TRY_HELP,
+			  "unknown option '%.*s'; did you mean the command%s %s?",
+			  (int)strcspn(given, "="), given, n > 1 ? "s" : "",
+			  hint.ptr);
+	buf_release(&word);
+	buf_release(&hint);
+}
+
 static void
 usage_all(struct buf *out)
 {
@@ -154,8 +206,7 @@ help(const struct cli *c, struct err *e)
 
 	if (c->cmd->kind == K_HELP && c->o.args.n > 0 && !c->o.help &&
 	    (of = command_find(c->o.args.v[0])) == NULL)
-		return err_usage(e, TRY_HELP, "unknown command '%s'",
-				 c->o.args.v[0]);
+		return unknown_command(c->o.args.v[0], e);
 	if (c->o.list_options)
 		options_list(of ? of->scopes
 			     : c->cmd->kind == K_HELP ? OPTIONS_ALL
@@ -182,10 +233,12 @@ parse_args(struct cli *c, int argc, char **argv, struct err *e)
 
 	if ((r = options_parse(&c->o, argc, argv, e)) < 0)
 		e->usage = TRY_HELP;
+	if (r < 0 && c->o.unknown)
+		option_as_command(c->o.unknown, e);
 	name = c->o.command ? c->o.command : "help";
 	/* an unknown command first, as it came before a bad option */
 	if ((c->cmd = command_find(name)) == NULL)
-		return err_usage(e, TRY_HELP, "unknown command '%s'", name);
+		return unknown_command(name, e);
 	if (r < 0 || c->o.help || c->o.list_options)
 		return r;
 	n = c->o.args.n;

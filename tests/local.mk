@@ -26,6 +26,7 @@ UNIT_TESTS = \
 	tests/unit/test_jsonparse \
 	tests/unit/test_proto \
 	tests/unit/test_sha256 \
+	tests/unit/test_spelling \
 	tests/unit/test_dotenv \
 	tests/unit/test_duration \
 	tests/unit/test_engine \

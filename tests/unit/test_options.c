@@ -167,6 +167,12 @@ static const struct bad_case bad_cases[] = {
 		{ { "--password=x" }, "unknown option '--password'" },
 		{ { "--HOST=x" }, "unknown option '--HOST'" },
 		{ { "--KEY=x" }, "unknown option '--KEY'" },
+		{ { "--jbos", "3" }, "unknown option '--jbos'; did you mean '--jobs'?" },
+		{ { "--invetnory=f" }, "unknown option '--invetnory'; did you mean '--inventory'?" },
+		{ { "--lock-timout" }, "unknown option '--lock-timout'; did you mean '--lock-timeout'?" },
+		{ { "-select" }, "unknown option '-select'; did you mean '--select'?" },
+		{ { "--option" }, "unknown option '--option'" }, /* hidden */
+		{ { "-y" }, "unknown option '-y'" },
 		{ { "list", "--jobs" }, "--jobs takes a number from 1 to 10000" },
 		{ { "-j", "0" }, "-j takes a number from 1 to 10000" },
 		{ { "--jobs=4x" }, "--jobs takes a number from 1 to 10000" },
