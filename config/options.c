@@ -96,6 +96,10 @@ static const struct row rows[] = {
 	  S_FLEET, "FILE", "write the report as JUnit XML (CI systems)" },
 	{ "--html", 0, K_STRING, F(html), 0, 0, "a file", FLEET_REPORT, true,
 	  S_FLEET, "FILE", "write the report as one HTML page" },
+	{ "--metrics", 0, K_STRING, F(metrics), 0, 0, "a file", OPTIONS_FLEET,
+	  true, S_FLEET, "FILE",
+	  "write Prometheus metrics (node_exporter's\n"
+	  "textfile collector; mode 0644, atomic)" },
 	{ "--log-dir", 0, K_STRING, F(log_dir), 0, 0, "a directory",
 	  OPTIONS_FLEET, false, S_FLEET, "DIR", "one log file per target" },
 	{ "--quiet", 'q', K_AGAIN, F(quiet), 0, 0, NULL, OPTIONS_FLEET, false,

@@ -84,6 +84,7 @@ struct options {
 	const char *report;
 	const char *junit;
 	const char *html;
+	const char *metrics;    /* --metrics: Prometheus text format */
 	const char *log_dir;
 	/* rollout controls */
 	const char *canary;

@@ -4,13 +4,18 @@
 
 #include "orchestrator/outputs.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "common/buf.h"
 #include "common/err.h"
 #include "orchestrator/html.h"
 #include "orchestrator/junit.h"
+#include "orchestrator/metrics.h"
 #include "orchestrator/progress.h"
 #include "orchestrator/reportdoc.h"
 #include "common/banned.h"
@@ -34,8 +39,13 @@ outputs_open(struct outputs *o, const struct options *opts, struct err *e)
 	o->opts = opts;
 	if ((r = open_one(&o->json, "--report", opts->report, e)) < 0 ||
 	    (r = open_one(&o->junit, "--junit", opts->junit, e)) < 0 ||
-	    (r = open_one(&o->html, "--html", opts->html, e)) < 0)
+	    (r = open_one(&o->html, "--html", opts->html, e)) < 0 ||
+	    (r = open_one(&o->metrics, "--metrics", opts->metrics, e)) < 0)
 		return r;
+	/* node_exporter reads it as another user; it holds no secret */
+	if (o->metrics.fd >= 0 && fchmod(o->metrics.fd, 0644) < 0)
+		return err_set(e, ERR_USAGE, "--metrics %s: %s", opts->metrics,
+			       strerror(errno));
 	return 0;
 }
 
@@ -109,6 +119,26 @@ out:
 	return rc;
 }
 
+/* --metrics, keeping the last-success times of the file it replaces. */
+static int
+write_metrics(struct outputs *o, const struct report *r)
+{
+	struct buf previous = BUF_INIT, out = BUF_INIT;
+	struct err e = ERR_INIT;
+	int rc = 0;
+
+	if (buf_read_file(&previous, o->metrics.path) < 0)
+		buf_reset(&previous);
+	metrics_render(r, previous.ptr, &out);
+	if (report_file_commit(&o->metrics, &out, &e) < 0) {
+		write_error("--metrics", &e);
+		rc = -1;
+	}
+	buf_release(&previous);
+	buf_release(&out);
+	return rc;
+}
+
 int
 outputs_write(struct outputs *o, const struct report *r, struct err *e)
 {
@@ -122,6 +152,8 @@ outputs_write(struct outputs *o, const struct report *r, struct err *e)
 	}
 	if ((o->junit.path || o->html.path) && write_renderings(o, r) < 0)
 		failed = true;
+	if (o->metrics.path && write_metrics(o, r) < 0)
+		failed = true;
 	if (report_result(r, e) == 0 && failed)
 		return e->code = ERR_IO;
 	return e->code;
@@ -133,4 +165,5 @@ outputs_release(struct outputs *o)
 	report_file_release(&o->json);
 	report_file_release(&o->junit);
 	report_file_release(&o->html);
+	report_file_release(&o->metrics);
 }

@@ -8,12 +8,15 @@
  *   - --report FILE: the JSON report;
  *   - --junit FILE, --html FILE: the JSON report rendered in memory, read
  *     back as a document (reportdoc_parse) and rendered by junit_render
- *     and html_render, the same renderers as `migratore report render`.
+ *     and html_render, the same renderers as `migratore report render`;
+ *   - --metrics FILE: Prometheus metrics (metrics.h), with the last
+ *     success times of the file it replaces.
  *
  * Every file is created before the run (outputs_open: a path that cannot
  * be written stops the run before anything starts) as a temporary file in
- * its directory, mode 0600, and renamed into place once written and
- * fsync'ed (report.h, report_file).
+ * its directory, mode 0600 (the metrics 0644: node_exporter reads them as
+ * another user, and they hold nothing secret), and renamed into place once
+ * written and fsync'ed (report.h, report_file).
  */
 #ifndef MIG_OUTPUTS_H
 #define MIG_OUTPUTS_H
@@ -26,12 +29,15 @@ struct outputs {
 	struct report_file json;
 	struct report_file junit;
 	struct report_file html;
-	const struct options *opts; /* --report, --junit, --html, --quiet */
+	struct report_file metrics;
+	const struct options *opts; /* --report, --junit, --html, --metrics,
+				       --quiet */
 	bool json_results; /* list/errors --format json */
 };
 
 #define OUTPUTS_INIT                                                           \
-	{ REPORT_FILE_INIT, REPORT_FILE_INIT, REPORT_FILE_INIT, NULL, false }
+	{ REPORT_FILE_INIT, REPORT_FILE_INIT, REPORT_FILE_INIT,               \
+	  REPORT_FILE_INIT, NULL, false }
 
 /* Create the files opts asks for. ERR_USAGE naming the option and the
  * path: "--report PATH: cannot create ...". */

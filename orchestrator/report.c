@@ -292,6 +292,7 @@ json_options(struct json *j, const struct report *r)
 	json_string(j, "resume", o->resume);
 	json_string(j, "junit", o->junit);
 	json_string(j, "html", o->html);
+	json_string(j, "metrics", o->metrics);
 	json_object_end(j);
 }
 

@@ -57,6 +57,7 @@ UNIT_TESTS = \
 	tests/unit/test_report \
 	tests/unit/test_reportdoc \
 	tests/unit/test_junit \
+	tests/unit/test_metrics \
 	tests/unit/test_html \
 	tests/unit/test_failgroup
 # The driver suite, written once, runs in each engine's program; a server
@@ -119,6 +120,7 @@ INTEGRATION_TESTS = \
 	tests/integration/report_junit.sh \
 	tests/integration/report_merge.sh \
 	tests/integration/report_browser.sh \
+	tests/integration/metrics.sh \
 	tests/integration/contrib.sh \
 	tests/integration/netproxy.sh \
 	tests/integration/slurm.sh

@@ -12,8 +12,9 @@ PKGS="autoconf automake libtool pkg-config make gcc clang libclang-rt-14-dev
  mariadb-client valgrind iproute2 util-linux python3 chromium
  libxml2-utils python3-yaml"
 # Installed without their recommends (which would add 33 packages):
-# the one-node Slurm cluster of tests/integration/slurm.sh.
-BARE_PKGS="slurmctld slurmd slurm-client munge"
+# the one-node Slurm cluster of tests/integration/slurm.sh; prometheus
+# for its promtool (tests/integration/metrics.sh), not its server.
+BARE_PKGS="slurmctld slurmd slurm-client munge prometheus"
 [ "${1:-}" = --build ] && PKGS=$BUILD_PKGS BARE_PKGS=
 missing=
 for p in $PKGS $BARE_PKGS; do

@@ -289,6 +289,8 @@ static const char all_options[] =
     "      --report FILE        write the JSON report (mode 0600, atomic)\n"
     "      --junit FILE         write the report as JUnit XML (CI systems)\n"
     "      --html FILE          write the report as one HTML page\n"
+    "      --metrics FILE       write Prometheus metrics (node_exporter's\n"
+    "                           textfile collector; mode 0644, atomic)\n"
     "      --log-dir DIR        one log file per target\n"
     "  -q, --quiet              no progress; print the report only when a\n"
     "                           target did not end ok or nothing-to-do\n"
