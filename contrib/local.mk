@@ -6,6 +6,7 @@ CONTRIB_FILES = \
 	contrib/systemd/README.md \
 	contrib/systemd/migratore-fleet.service \
 	contrib/systemd/migratore-fleet.timer \
+	contrib/systemd/migratore-notify@.service \
 	contrib/systemd/migratore.sysusers \
 	contrib/systemd/migratore.tmpfiles \
 	contrib/cron/README.md \

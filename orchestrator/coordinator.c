@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/proto.h"
 #include "common/xmalloc.h"
+#include "orchestrator/notify.h"
 #include "orchestrator/slot.h"
 #include "orchestrator/spawn.h"
 #include "worker/fleetworker.h"
@@ -46,6 +47,7 @@ struct coordinator {
 	ev_timer stop;    /* the interruption's grace periods */
 	ev_timer tick;    /* progress redraw */
 	ev_timer deadline;
+	ev_timer notify;  /* systemd's STATUS= line (notify.h) */
 };
 
 static void start_more(struct coordinator *co);
@@ -527,6 +529,53 @@ stop_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	escalate(co);
 }
 
+/* "[prefix: ]12/60 done, 3 running, 1 failed" for the service manager. */
+static void
+notify_text(const struct coordinator *co, const char *prefix,
+	    struct buf *out)
+{
+	size_t i, done = 0, failed = 0;
+
+	for (i = 0; i < co->n; i++) {
+		if (co->slots[i].state != SLOT_DONE)
+			continue;
+		done++;
+		failed += !outcome_status_info(co->slots[i].out->status)->good;
+	}
+	if (prefix)
+		buf_addf(out, "%s: ", prefix);
+	notify_progress_text(done, co->n, co->running, failed, out);
+}
+
+/* NOTIFY_READY, or a STATUS= line (the timer's, and the last one). */
+enum notify_what { NOTIFY_READY, NOTIFY_STATUS, NOTIFY_STOPPING };
+
+static void
+notify_now(const struct coordinator *co, enum notify_what what,
+	   const char *prefix)
+{
+	struct buf text = BUF_INIT;
+
+	if (!notify_enabled())
+		return;
+	notify_text(co, prefix, &text);
+	if (what == NOTIFY_READY)
+		notify_ready(text.ptr);
+	else if (what == NOTIFY_STOPPING)
+		notify_stopping(text.ptr);
+	else
+		notify_status(text.ptr);
+	buf_release(&text);
+}
+
+static void
+notify_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	notify_now(w->data, NOTIFY_STATUS, NULL);
+}
+
 static const char *
 sig_name(int sig)
 {
@@ -548,6 +597,13 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		return;
 	}
 	co->interrupted = w->signum;
+	if (notify_enabled()) {
+		char why[32];
+
+		xsnprintf(why, sizeof(why), "stopping on %s",
+			  sig_name(w->signum));
+		notify_now(co, NOTIFY_STOPPING, why);
+	}
 	sched_halt(co->sched, SCHED_INTERRUPTED);
 	for (i = 0; i < co->n; i++)
 		if (slot_alive(&co->slots[i])) {
@@ -618,6 +674,12 @@ start_background(struct coordinator *co)
 		ev_timer_start(co->loop, &co->deadline);
 		ev_unref(co->loop);
 	}
+	ev_timer_init(&co->notify, notify_cb, NOTIFY_INTERVAL, NOTIFY_INTERVAL);
+	co->notify.data = co;
+	if (notify_enabled()) {
+		ev_timer_start(co->loop, &co->notify);
+		ev_unref(co->loop);
+	}
 }
 
 static void
@@ -635,6 +697,10 @@ stop_background(struct coordinator *co)
 	if (ev_is_active(&co->deadline)) {
 		ev_ref(co->loop);
 		ev_timer_stop(co->loop, &co->deadline);
+	}
+	if (ev_is_active(&co->notify)) {
+		ev_ref(co->loop);
+		ev_timer_stop(co->loop, &co->notify);
 	}
 }
 
@@ -677,10 +743,16 @@ coordinator_run(const struct coordinator_config *cfg,
 		slot_init(&co.slots[i], &co, jobs[i].t, jobs[i].ms,
 			  jobs[i].out);
 	start_background(&co);
+	notify_now(&co, NOTIFY_READY, NULL);
 	start_more(&co);
 	ev_run(co.loop, 0);
 	stop_background(&co);
 	unreached(&co);
+	notify_now(&co, NOTIFY_STATUS,
+		   co.interrupted == SIGINT    ? "interrupted by SIGINT"
+		   : co.interrupted == SIGTERM ? "interrupted by SIGTERM"
+		   : co.interrupted            ? "interrupted"
+					       : "finished");
 	for (i = 0; i < n; i++)
 		slot_release(&co.slots[i]);
 	free(co.slots);

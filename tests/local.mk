@@ -12,7 +12,8 @@ AM_TESTS_ENVIRONMENT = \
 	MIGRATORE='$(abs_top_builddir)/migratore'; export MIGRATORE; \
 	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; export TESTS_SRCDIR; \
 	NETPROXY='$(abs_top_builddir)/tests/tools/netproxy'; export NETPROXY; \
-	TEST_ENGINES_BUILT='$(BUILT_ENGINES)'; export TEST_ENGINES_BUILT;
+	TEST_ENGINES_BUILT='$(BUILT_ENGINES)'; export TEST_ENGINES_BUILT; \
+	TEST_SYSTEMD_BUILT='$(BUILT_SYSTEMD)'; export TEST_SYSTEMD_BUILT;
 
 # Unit tests: program tests/unit/test_X is built from tests/unit/test_X.c
 # (automake's default source) with the flags and libraries below, which
@@ -121,6 +122,7 @@ INTEGRATION_TESTS = \
 	tests/integration/report_merge.sh \
 	tests/integration/report_browser.sh \
 	tests/integration/metrics.sh \
+	tests/integration/sdnotify.sh \
 	tests/integration/contrib.sh \
 	tests/integration/netproxy.sh \
 	tests/integration/slurm.sh

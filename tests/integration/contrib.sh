@@ -140,7 +140,7 @@ check_nightly() { # NAME REPORTS PREFIX
 
 check_dist() {
 	local listed present
-	listed=$(grep -o 'contrib/[A-Za-z0-9_./-]*[A-Za-z0-9]' "$CONTRIB/local.mk" | sort -u)
+	listed=$(grep -o 'contrib/[A-Za-z0-9_./@-]*[A-Za-z0-9]' "$CONTRIB/local.mk" | sort -u)
 	present=$(cd "$CONTRIB/.." && find contrib -type f | sort -u)
 	is "$listed" "$present" "local.mk lists exactly the files of contrib/"
 }
@@ -150,16 +150,22 @@ check_dist() {
 check_systemd() {
 	local sd=$CONTRIB/systemd u=$TMP/units root out cal
 	mkdir -p "$u"
+	# the fleet's OnFailure= on, as a user who wants to be told would
 	for f in migratore-fleet.service migratore-fleet.timer; do
-		sed "s|/usr/bin/migratore|$MIGRATORE|g" "$sd/$f" >"$u/$f"
+		sed "s|/usr/bin/migratore|$MIGRATORE|g; s|^#OnFailure=|OnFailure=|" "$sd/$f" >"$u/$f"
 	done
+	cp "$sd/migratore-notify@.service" "$u/migratore-notify@migratore-fleet.service.service"
 	if ! have systemd-analyze; then
-		skip "no systemd-analyze" 4
+		skip "no systemd-analyze" 6
 	else
 		out=$(cd "$u" && systemd-analyze verify --man=no \
 			./migratore-fleet.service ./migratore-fleet.timer 2>&1)
 		ok $? "systemd-analyze verify accepts the service and the timer"
 		is "$out" "" "systemd-analyze verify has no warning"
+		out=$(cd "$u" && systemd-analyze verify --man=no \
+			./migratore-notify@migratore-fleet.service.service 2>&1)
+		ok $? "systemd-analyze verify accepts migratore-notify@ (an instance of it)"
+		is "$out" "" "... with no warning"
 		if systemd-analyze security --help 2>&1 | grep -q -- --offline; then
 			out=$(cd "$u" && systemd-analyze security --offline=true \
 				--threshold=25 ./migratore-fleet.service 2>&1)
@@ -171,11 +177,19 @@ check_systemd() {
 		systemd-analyze calendar "$cal" >/dev/null 2>&1
 		ok $? "the timer's OnCalendar=$cal is a valid calendar event"
 	fi
-	for kv in Type=oneshot User=migratore UMask=0077 KillMode=mixed \
-		NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes \
-		EnvironmentFile=-/etc/migratore/env; do
+	for kv in Type=notify NotifyAccess=main RuntimeMaxSec=6h User=migratore \
+		UMask=0077 KillMode=mixed NoNewPrivileges=yes ProtectSystem=strict \
+		PrivateTmp=yes EnvironmentFile=-/etc/migratore/env; do
 		grep -qx "$kv" "$sd/migratore-fleet.service"
 		ok $? "the service sets $kv"
+	done
+	out=$(sed -n 's/^#\{0,1\}OnFailure=\([a-z-]*\)@%n\.service$/\1@.service/p' "$sd/migratore-fleet.service")
+	ok "$([ -n "$out" ] && [ -f "$sd/$out" ]; echo $?)" \
+		"the service's OnFailure= names a unit contrib/systemd ships ($out)"
+	for kv in Type=oneshot User=migratore EnvironmentFile=/etc/migratore/notify \
+		NoNewPrivileges=yes ProtectSystem=strict; do
+		grep -qx "$kv" "$sd/migratore-notify@.service"
+		ok $? "migratore-notify@ sets $kv"
 	done
 	for kv in Persistent=true RandomizedDelaySec=30min; do
 		grep -qx "$kv" "$sd/migratore-fleet.timer"
@@ -194,6 +208,44 @@ check_systemd() {
 		skip "no systemd-sysusers/systemd-tmpfiles" 2
 	fi
 	check_systemd_run
+	check_notify_run
+}
+
+# migratore-notify@'s ExecStart= for a failed run: systemctl and journalctl
+# are stand-ins that answer for one invocation (the journal: what a --quiet
+# run with a broken target printed); MIGRATORE_NOTIFY gets it on stdin.
+check_notify_run() {
+	local sd=$CONTRIB/systemd d=$TMP/notify cmd fleet=$TMP/notify/fleet told
+	mkdir -p "$d/bin" "$d/state"
+	make_fleet "$fleet" bad
+	(cd "$fleet" && "$MIGRATORE" upgrade --inventory fleet.yaml --quiet >"$d/journal" 2>&1)
+	printf '%s\n' '#!/bin/sh' 'case "$*" in' \
+		'"show --property=InvocationID --value migratore-fleet.service") echo 0123abcd ;;' \
+		'"status --no-pager --lines=0 migratore-fleet.service")' \
+		'	echo "x migratore-fleet.service - migratore: nightly fleet upgrade"' \
+		'	echo "   Active: failed (Result: exit-code)"' \
+		"	echo '   Status: \"finished: 13/13 done, 0 running, 1 failed\"'" \
+		'	exit 3 ;;' \
+		'*) echo "systemctl: unexpected $*" >&2; exit 1 ;;' 'esac' >"$d/bin/systemctl"
+	printf '%s\n' '#!/bin/sh' \
+		'[ "$*" = "--no-pager --output=cat _SYSTEMD_INVOCATION_ID=0123abcd" ] || { echo "journalctl: unexpected $*" >&2; exit 1; }' \
+		"cat '$d/journal'" >"$d/bin/journalctl"
+	chmod +x "$d/bin/systemctl" "$d/bin/journalctl"
+	cmd=$(sed -n 's/^ExecStart=//p' "$sd/migratore-notify@.service")
+	unlike "${cmd//%%/}" '%[A-Za-hj-z]' "migratore-notify@'s ExecStart= uses no specifier but %i"
+	cmd=${cmd//\$\$/\$}
+	cmd=${cmd//%i/migratore-fleet.service}
+	J_OUT=$(cd "$d/state" && env -i PATH="$d/bin:/usr/bin:/bin" \
+		MIGRATORE_NOTIFY="cat >'$d/told'; echo \"unit: \$1\" >>'$d/told'" \
+		timeout 60 /bin/sh -c "$cmd" 2>&1)
+	is "$?:$J_OUT" "0:" "migratore-notify@: the command runs and succeeds"
+	told=$(cat "$d/told" 2>/dev/null)
+	contains "$told" 'Status: "finished: 13/13 done, 0 running, 1 failed"' \
+		"migratore-notify@: MIGRATORE_NOTIFY reads the unit's state and last STATUS="
+	contains "$told" "broken" "migratore-notify@: ... and the run's journal, naming the failed target"
+	contains "$told" "13 targets" "migratore-notify@: ... with the run's totals"
+	is "$(printf '%s\n' "$told" | tail -n 1)" "unit: migratore-fleet.service" \
+		"migratore-notify@: ... and gets the failed unit's name as \$1"
 }
 
 # ExecStart= as the shell runs it: systemd's $$ and %% undone, the paths
