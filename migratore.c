@@ -20,6 +20,7 @@
 #include "common/runinfo.h"
 #include "common/spelling.h"
 #include "common/xmalloc.h"
+#include "config/inventory.h"
 #include "config/options.h"
 #include "config/settings.h"
 #include "config/target.h"
@@ -239,7 +240,7 @@ parse_args(struct cli *c, int argc, char **argv, struct err *e)
 	/* an unknown command first, as it came before a bad option */
 	if ((c->cmd = command_find(name)) == NULL)
 		return unknown_command(name, e);
-	if (r < 0 || c->o.help || c->o.list_options)
+	if (r < 0 || c->o.help || c->o.list_options || c->o.list_tags)
 		return r;
 	n = c->o.args.n;
 	if ((int)n >= c->cmd->min_args && (int)n <= c->cmd->max_args)
@@ -505,9 +506,40 @@ run_target(const struct cli *c, struct err *e)
 	return r;
 }
 
+/*
+ * --tags (hidden; `migratore help --tags --inventory FILE`): the tags of
+ * the inventory (--inventory or INVENTORY), one a line, sorted, as the
+ * loader reads them, for shell completion of --select tag:.
+ */
+static int
+list_tags(const struct options *o, struct err *e)
+{
+	const char *path = fleet_inventory(o);
+	struct strv problems = STRV_INIT, tags = STRV_INIT;
+	struct inventory *inv = NULL;
+	size_t i;
+	int r;
+
+	if (path == NULL)
+		return err_usage(e, TRY_HELP,
+				 "--tags lists the tags of an inventory: give "
+				 "--inventory FILE (or INVENTORY)");
+	if ((r = inventory_load(path, environ, &inv, &problems, e)) == 0) {
+		inventory_tags(inv, &tags);
+		for (i = 0; i < tags.n; i++)
+			puts(tags.v[i]);
+	}
+	inventory_free(inv);
+	strv_release(&tags);
+	strv_release(&problems);
+	return r;
+}
+
 static int
 dispatch(const struct cli *c, struct err *e)
 {
+	if (c->o.list_tags)
+		return list_tags(&c->o, e);
 	if (c->o.help || c->o.list_options)
 		return help(c, e);
 	switch (c->cmd->kind) {

@@ -100,6 +100,8 @@ static const struct row rows[] = {
 	  true, S_FLEET, "FILE",
 	  "write Prometheus metrics (node_exporter's\n"
 	  "textfile collector; mode 0644, atomic)" },
+	{ "--tags", 0, K_FLAG, F(list_tags), 0, 0, NULL, OPTIONS_ANY, false,
+	  S_FLEET, NULL, NULL },
 	{ "--log-dir", 0, K_STRING, F(log_dir), 0, 0, "a directory",
 	  OPTIONS_FLEET, false, S_FLEET, "DIR", "one log file per target" },
 	{ "--quiet", 'q', K_AGAIN, F(quiet), 0, 0, NULL, OPTIONS_FLEET, false,

@@ -71,6 +71,8 @@ struct options {
 	struct strv args;       /* the words after it */
 	bool help;
 	bool list_options;      /* --options (hidden): for shell completion */
+	bool list_tags;         /* --tags (hidden): the inventory's tags, for
+				   completing --select tag: */
 	bool quiet;
 	bool verbose;
 	bool allow_out_of_order;

@@ -11,6 +11,7 @@ AM_TESTS_ENVIRONMENT = \
 	CRITERION_ENABLE_TAP=1; export CRITERION_ENABLE_TAP; \
 	MIGRATORE='$(abs_top_builddir)/migratore'; export MIGRATORE; \
 	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; export TESTS_SRCDIR; \
+	TOP_BUILDDIR='$(abs_top_builddir)'; export TOP_BUILDDIR; \
 	NETPROXY='$(abs_top_builddir)/tests/tools/netproxy'; export NETPROXY; \
 	TEST_ENGINES_BUILT='$(BUILT_ENGINES)'; export TEST_ENGINES_BUILT; \
 	TEST_SYSTEMD_BUILT='$(BUILT_SYSTEMD)'; export TEST_SYSTEMD_BUILT;
@@ -123,6 +124,7 @@ INTEGRATION_TESTS = \
 	tests/integration/report_browser.sh \
 	tests/integration/metrics.sh \
 	tests/integration/sdnotify.sh \
+	tests/integration/install.sh \
 	tests/integration/contrib.sh \
 	tests/integration/netproxy.sh \
 	tests/integration/slurm.sh

@@ -535,15 +535,17 @@ check_slurm() {
 
 # What the bash completion offers for LINE (the cursor at its end), one
 # word a line, sorted; run in DIR with the migratore of $COMP_BIN (default
-# the one tested) on PATH. COMP_WORDBREAKS' "=" split is imitated.
+# the one tested) on PATH. COMP_WORDBREAKS' "=" and ":" splits are
+# imitated (bash then replaces only what follows the last ":").
 complete_bash() { # DIR LINE
 	(
 		cd "$1" || exit 1
 		PATH="${COMP_BIN:-$TMP/bin}:$PATH"
 		. "$CONTRIB/completion/migratore.bash"
 		line=${2//=/ = }
+		line=${line//:/ : }
 		read -ra COMP_WORDS <<<"$line"
-		[[ $2 == *" " || $2 == *= ]] && COMP_WORDS+=("")
+		[[ $2 == *" " || $2 == *= || $2 == *: ]] && COMP_WORDS+=("")
 		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
 		COMP_LINE=$2
 		COMP_POINT=${#2}
@@ -580,8 +582,14 @@ check_completion() {
 	is "$(complete_bash "$d" "migratore upgrade --engine ")" "$(printf 'mysql\npostgres\nsqlite')" \
 		"--engine offers the three engines"
 	is "$(complete_bash "$d" "migratore rebuild ")" "1700000001" "rebuild completes migration ids"
-	is "$(complete_bash "$d" "migratore report ")" "merge" "report<TAB> offers merge"
+	is "$(complete_bash "$d" "migratore report ")" "$(printf 'merge\nrender')" "report<TAB> offers merge and render"
 	is "$(complete_bash "$d" "migratore report merge out.json r")" "report.json" "report merge completes reports"
+	is "$(complete_bash "$d" "migratore report render r")" "report.json" "report render completes a report"
+	is "$(complete_bash "$d" "migratore report render report.json ")" "" "report render takes one report"
+	is "$(complete_bash "$d" "migratore report render report.json --html r")" "report.json" \
+		"report render --html completes a file"
+	is "$(complete_bash "$d" "migratore upgrade --metrics r")" "report.json" "--metrics completes a file"
+	check_completion_tags "$d"
 	is "$(complete_bash "$d" "migratore help dry_u")" "dry_upgrade" "help completes a command"
 	check_completion_options "$d"
 
@@ -607,6 +615,31 @@ check_completion() {
 	fi
 }
 
+# --select and --canary: "tag:NAME" for the tags of the inventory given
+# (--inventory, -i, --inventory=, or INVENTORY), as the binary loads it.
+check_completion_tags() { # DIR
+	local d=$1 all
+	printf '%s\n' 'version: 1' 'defaults: { engine: sqlite }' 'targets:' \
+		"  - { name: 'a-{1..3}', db: 'a{1..3}.db', tags: [eu, canary] }" \
+		'  - { name: b, db: b.db, tags: [us, eu] }' '  - { name: c, db: c.db }' >"$d/tags.yaml"
+	all=$(printf 'tag:canary\ntag:eu\ntag:us')
+	is "$(complete_bash "$d" "migratore upgrade --inventory tags.yaml --select ")" "$all" \
+		"--select offers tag:NAME for every tag of the inventory"
+	is "$(complete_bash "$d" "migratore upgrade --inventory tags.yaml --select tag:")" "$(printf 'canary\neu\nus')" \
+		"--select tag:<TAB> offers the tags (bash keeps the tag: before the ':')"
+	is "$(complete_bash "$d" "migratore upgrade --inventory tags.yaml --select tag:e")" "eu" \
+		"--select tag:e<TAB> completes to tag:eu"
+	is "$(complete_bash "$d" "migratore upgrade -i tags.yaml --select=tag:c")" "canary" \
+		"-i and --select=tag: work too"
+	is "$(INVENTORY=tags.yaml complete_bash "$d" "migratore dry_upgrade --canary tag:u")" "us" \
+		"--canary, with INVENTORY from the environment"
+	is "$(complete_bash "$d" "migratore upgrade --select tag:eu up")" "" \
+		"the word after --select tag:eu is upgrade's path, not a command"
+	is "$(complete_bash "$d" "migratore upgrade --inventory fleet.yaml --select ")" "" \
+		"an inventory that does not load offers nothing"
+	is "$(complete_bash "$d" "migratore upgrade --select ")" "" "no inventory, no tags"
+}
+
 # The options come from the binary's table (`migratore help --options
 # [COMMAND]`): a binary with another table gets other completions, and a
 # command gets only its own options.
@@ -615,6 +648,8 @@ check_completion_options() { # DIR
 	is "$(complete_bash "$d" "migratore version --")" "--help" "version takes --help only"
 	is "$(complete_bash "$d" "migratore report merge out.json --")" "$(printf -- '--help\n--html\n--junit')" \
 		"report merge takes --help, --html and --junit"
+	is "$(complete_bash "$d" "migratore report render r.json --")" "$(printf -- '--help\n--html\n--junit')" \
+		"report render takes --help, --html and --junit"
 	is "$(complete_bash "$d" "migratore generate --")" "$(printf -- '--help\n--message')" \
 		"generate takes --help and --message"
 	complete_bash "$d" "migratore upgrade --" | grep -qx -- --canary
@@ -671,7 +706,7 @@ check_completion_zsh() { # DIR
 	cp "$CONTRIB/completion/migratore.zsh" "$TMP/zfunc/_migratore"
 	got=$(cd "$1" && PATH="$TMP/bin:$PATH" timeout 60 zsh -f "$TMP/zcomplete.zsh" "$TMP/zfunc" "$TMP/zout" \
 		'migratore up' 'migratore upgrade --rep' 'migratore upgrade --inventory f' \
-		'migratore rebuild ' 'migratore report ' 'migratore list --format t' \
+		'migratore rebuild ' 'migratore report m' 'migratore list --format t' \
 		'migratore --quiet dry_u' >/dev/null 2>&1; cat "$TMP/zout" 2>/dev/null)
 	if [ -z "$got" ]; then
 		skip "zsh has no zpty here" 1
@@ -689,6 +724,14 @@ check_completion_zsh() { # DIR
 		'migratore version --he' 'migratore generate --me' >/dev/null 2>&1; cat "$TMP/zout" 2>/dev/null)
 	is "$got" "$(printf '[%s]\n' 'migratore version --help ' 'migratore generate --message=')" \
 		"zsh offers a command's own options"
+	got=$(cd "$1" && PATH="$TMP/bin:$PATH" timeout 60 zsh -f "$TMP/zcomplete.zsh" "$TMP/zfunc" "$TMP/zout" \
+		'migratore report r' 'migratore report render r' \
+		'migratore upgrade --inventory tags.yaml --select tag:c' 'migratore upgrade -i tags.yaml --canary tag:u' \
+		>/dev/null 2>&1; cat "$TMP/zout" 2>/dev/null)
+	is "$got" "$(printf '[%s]\n' 'migratore report render ' 'migratore report render report.json ' \
+		'migratore upgrade --inventory tags.yaml --select tag:canary ' \
+		'migratore upgrade -i tags.yaml --canary tag:us ')" \
+		"zsh completes report render and the inventory's tags after --select and --canary"
 }
 
 check_dist
