@@ -130,6 +130,11 @@ INTEGRATION_TESTS = \
 	tests/integration/slurm.sh
 TESTS += $(INTEGRATION_TESTS)
 
+# What the tests keep for a person to look at (report_browser.sh's
+# screenshot) is gone after distclean, as distcheck requires.
+distclean-local:
+	rm -rf tests/artifacts
+
 # The libFuzzer harnesses are built and run by tests/fuzz/run.sh (CI), not
 # by make; they and their seed corpora are shipped.
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/lib tests/data tests/servers.sh \
