@@ -55,7 +55,8 @@ UNIT_TESTS = \
 	tests/unit/test_report \
 	tests/unit/test_reportdoc \
 	tests/unit/test_junit \
-	tests/unit/test_html
+	tests/unit/test_html \
+	tests/unit/test_failgroup
 # The driver suite, written once, runs in each engine's program.
 DRIVER_SUITE = tests/unit/driver_suite.c tests/unit/driver_suite.h
 tests_unit_test_driver_sqlite_SOURCES = tests/unit/test_driver_sqlite.c \
