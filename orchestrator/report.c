@@ -14,6 +14,7 @@
 
 #include "common/json.h"
 #include "common/xmalloc.h"
+#include "orchestrator/failgroup.h"
 #include "orchestrator/progress.h"
 #include "common/banned.h"
 
@@ -108,19 +109,156 @@ text_row(struct buf *out, const struct report_row *row, int wname,
 	buf_release(&num);
 }
 
-static void
-text_warnings(const struct report *r, struct buf *out)
-{
-	size_t i, j, n = 0;
+/* ---- failures and warnings, grouped (failgroup.h) ------------------------ */
 
+/* Names shown per group; the rest are counted. */
+#define TEXT_GROUP_NAMES 20
+
+/* The step that failed, and whether a recovery Rollback ran after it. */
+static void
+failing_step(const struct outcome *o, struct failgroup_item *it)
+{
+	size_t i;
+
+	for (i = 0; i < o->nsteps; i++) {
+		const struct outcome_step *s = &o->steps[i];
+
+		if (s->recovery && s->ended && s->ok)
+			it->recovered = true;
+		if (!s->ended || s->ok || s->recovery || it->uuid)
+			continue;
+		it->uuid = s->uuid;
+		it->file = s->file;
+		it->traceback = s->traceback;
+		it->committed = s->committed > 0 ? (long)s->committed : 0;
+	}
+}
+
+/* One item per target (failures) or per warning; descs keeps the
+ * targets' descriptions the items point to. */
+static struct failgroup_item *
+group_items(const struct report *r, bool warnings, struct strv *descs,
+	    size_t *n)
+{
+	struct failgroup_item *v;
+	struct buf desc = BUF_INIT;
+	size_t i, j, cap = 0;
+
+	for (i = 0; i < r->n; i++)
+		cap += warnings ? r->rows[i].o->warnings.n : 1;
+	v = xcalloc(cap ? cap : 1, sizeof(*v));
+	*n = 0;
 	for (i = 0; i < r->n; i++) {
 		const struct outcome *o = r->rows[i].o;
 
-		for (j = 0; j < o->warnings.n; j++, n++)
-			buf_addf(out, "%s%s: warning: %s\n",
-				 n == 0 ? "\n" : "", r->rows[i].t->name,
-				 o->warnings.v[j]);
+		buf_reset(&desc);
+		target_describe(r->rows[i].t, &desc);
+		strv_push(descs, desc.ptr);
+		for (j = 0; j < (warnings ? o->warnings.n : 1); j++) {
+			struct failgroup_item *it = &v[(*n)++];
+
+			it->name = r->rows[i].t->name;
+			it->desc = descs->v[descs->n - 1];
+			if (warnings) {
+				it->text = o->warnings.v[j];
+				continue;
+			}
+			it->status = outcome_status_name(o->status);
+			it->text = o->reason;
+			failing_step(o, it);
+		}
 	}
+	buf_release(&desc);
+	return v;
+}
+
+/* "[a b c ... and 17 more]" */
+static void
+group_names(const struct failgroup *g, const struct failgroup_item *it,
+	    struct buf *out)
+{
+	size_t i;
+
+	buf_adds(out, "  [");
+	for (i = 0; i < g->n && i < TEXT_GROUP_NAMES; i++)
+		buf_addf(out, "%s%s", i ? " " : "", it[g->members[i]].name);
+	if (g->n > TEXT_GROUP_NAMES)
+		buf_addf(out, " ... and %zu more", g->n - TEXT_GROUP_NAMES);
+	buf_adds(out, "]\n");
+}
+
+/* The advice and the command(s), indented. */
+static void
+group_next(const struct report *r, const struct failgroup *g,
+	   const struct failgroup_item *it, size_t unfinished,
+	   struct buf *out)
+{
+	const char *report = r->opts->report;
+	struct failgroup_run run = {
+		.command = r->command, .id = r->id, .inventory = r->inventory,
+		.report = report,
+		.no_report = report == NULL || strcmp(report, "-") == 0,
+		.unfinished = unfinished,
+	};
+	struct buf b = BUF_INIT;
+	const char *p, *nl;
+
+	failgroup_advice(g, &b);
+	if (b.len == 0)
+		goto out;
+	buf_addf(out, "  %s\n", b.ptr);
+	buf_reset(&b);
+	failgroup_command(g, it, &run, &b);
+	for (p = b.ptr; *p; p = *nl ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		buf_addf(out, "    %.*s\n", (int)(nl - p), p);
+	}
+out:
+	buf_release(&b);
+}
+
+static void
+text_group(const struct report *r, const struct failgroup *g,
+	   const struct failgroup_item *it, size_t unfinished,
+	   struct buf *out)
+{
+	buf_addf(out, "\n%zu target%s", g->n, g->n == 1 ? "" : "s");
+	if (g->status)
+		buf_addf(out, " %s", g->status);
+	buf_addf(out, ": %s\n", g->line);
+	if (g->detail)
+		buf_addf(out, "  DETAIL: %s\n", g->detail);
+	if (g->hint)
+		buf_addf(out, "  HINT: %s\n", g->hint);
+	if (g->notes_differ)
+		buf_addf(out, "  (%s of %s; other targets' differ)\n",
+			 g->detail && g->hint ? "DETAIL and HINT"
+			 : g->hint	      ? "HINT"
+					      : "DETAIL",
+			 it[g->members[0]].name);
+	group_names(g, it, out);
+	group_next(r, g, it, unfinished, out);
+}
+
+/* "Warnings:" or "Failures by error:", one block per group. */
+static void
+text_groups(const struct report *r, bool warnings, struct buf *out)
+{
+	struct strv descs = STRV_INIT;
+	struct failgroup_item *it;
+	struct failgroups g;
+	size_t n, i;
+
+	it = group_items(r, warnings, &descs, &n);
+	failgroups_build(&g, it, n);
+	if (g.n > 0)
+		buf_addf(out, "\n%s\n", warnings ? "Warnings:"
+						   : "Failures by error:");
+	for (i = 0; i < g.n; i++)
+		text_group(r, &g.v[i], it, g.items, out);
+	failgroups_release(&g);
+	strv_release(&descs);
+	free(it);
 }
 
 /* "# wave canary: 2 targets, 2 started, 1 failed (stopped)" */
@@ -209,8 +347,9 @@ report_text(const struct report *r, bool with_results, bool color,
 		 "TARGET", wengine, "ENGINE", "STATUS", "APPLIED", "PENDING",
 		 "ROLLBACKS", "DURATION", "ERROR");
 	text_rows(r, wname, wengine, color, out);
-	text_warnings(r, out);
 	text_totals(r, out);
+	text_groups(r, true, out);
+	text_groups(r, false, out);
 	if (r->plan) {
 		buf_addc(out, '\n');
 		dryplan_text(r->plan, out);
