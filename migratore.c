@@ -62,9 +62,9 @@ static const struct command {
 	{ "touch", "<id> [path]", K_TOUCH, 1, 2, OPTIONS_ANY, "Touches a migration file updating its timestamp to the current time" },
 	{ "squash", "<start> <end> [output]", K_SQUASH, 2, 3, OPTIONS_ANY, "Combines the migrations from start to end into a single file" },
 	{ "upgrade", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_APPLY, "Executes the pending migrations using the directory (default: current)" },
-	{ "dry_upgrade", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_APPLY, "Prints the pending migrations without executing them" },
+	{ "dry_upgrade", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_APPLY | OPTIONS_DRY, "Prints the pending migrations without executing them" },
 	{ "downgrade", "[path]", K_DB, 0, 1, FLEET_OPTS, "Rolls back the last applied migration using the directory" },
-	{ "dry_downgrade", "[path]", K_DB, 0, 1, FLEET_OPTS, "Prints the last applied migration without rolling it back" },
+	{ "dry_downgrade", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_DRY, "Prints the last applied migration without rolling it back" },
 	{ "generate", "[path]", K_GENERATE, 0, 1, OPTIONS_ANY | OPTIONS_GENERATE, "Generates a new migration file into the directory or file given" },
 	{ "report", "merge|render ...", K_REPORT, 0, 0, OPTIONS_ANY | OPTIONS_REPORT, "Merges fleet reports (shards, resumed runs), renders JUnit XML and HTML" },
 };

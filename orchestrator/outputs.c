@@ -5,6 +5,7 @@
 #include "orchestrator/outputs.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -29,37 +30,64 @@ open_one(struct report_file *rf, const char *option, const char *path,
 int
 outputs_open(struct outputs *o, const struct options *opts, struct err *e)
 {
+	bool to_stdout = opts->report && strcmp(opts->report, "-") == 0;
 	int r;
 
 	o->opts = opts;
-	if ((r = open_one(&o->json, "--report", opts->report, e)) < 0 ||
+	if (to_stdout && o->json_results)
+		return err_set(e, ERR_USAGE,
+			       "--report -: stdout already gets the targets' "
+			       "rows (--format json); give --report a file");
+	o->json_stdout = to_stdout || (opts->format == OPTIONS_JSON &&
+				       !o->json_results);
+	if ((r = open_one(&o->json, "--report",
+			  to_stdout ? NULL : opts->report, e)) < 0 ||
 	    (r = open_one(&o->junit, "--junit", opts->junit, e)) < 0 ||
 	    (r = open_one(&o->html, "--html", opts->html, e)) < 0)
 		return r;
 	return 0;
 }
 
+/* The text summary on fp, unless --quiet and every target succeeded. */
 static void
-print_text(const struct outputs *o, const struct report *r)
+print_summary(const struct outputs *o, const struct report *r, FILE *fp,
+	      bool with_results)
 {
 	struct buf out = BUF_INIT;
 
-	if (o->json_results) {
-		report_results_json(r, &out);
-		fwrite(out.ptr, 1, out.len, stdout);
-		fflush(stdout);
-		buf_reset(&out);
-		if (!o->opts->quiet || report_exit_code(r) != EXIT_OK) {
-			report_text(r, false,
-				    progress_want_color(STDERR_FILENO), &out);
-			fwrite(out.ptr, 1, out.len, stderr);
-		}
-	} else if (!o->opts->quiet || report_exit_code(r) != EXIT_OK) {
-		report_text(r, true, progress_want_color(STDOUT_FILENO), &out);
-		fwrite(out.ptr, 1, out.len, stdout);
-	}
-	fflush(stdout);
+	if (o->opts->quiet && report_exit_code(r) == EXIT_OK)
+		return;
+	report_text(r, with_results, progress_want_color(fileno(fp)), &out);
+	fwrite(out.ptr, 1, out.len, fp);
+	fflush(fp);
 	buf_release(&out);
+}
+
+/*
+ * stdout holds one thing: the targets' JSON rows (list/errors --format
+ * json), the JSON report (--format json, --report -), or the text
+ * summary. With either JSON the summary goes to stderr.
+ */
+static int
+print_stdout(const struct outputs *o, const struct report *r)
+{
+	struct buf out = BUF_INIT;
+	int rc = 0;
+
+	if (o->json_results)
+		report_results_json(r, &out);
+	else if (o->json_stdout)
+		report_json(r, &out);
+	if (out.len > 0) {
+		fwrite(out.ptr, 1, out.len, stdout);
+		if (fflush(stdout) != 0 || ferror(stdout))
+			rc = -1;
+		print_summary(o, r, stderr, false);
+	} else {
+		print_summary(o, r, stdout, true);
+	}
+	buf_release(&out);
+	return rc;
 }
 
 static void
@@ -115,7 +143,11 @@ outputs_write(struct outputs *o, const struct report *r, struct err *e)
 	struct err why = ERR_INIT;
 	bool failed = false;
 
-	print_text(o, r);
+	if (print_stdout(o, r) < 0 && o->json_stdout) {
+		fprintf(stderr, "migratore: error: --report -: writing the "
+				"report to stdout failed\n");
+		failed = true;
+	}
 	if (o->json.path && report_file_write(&o->json, r, &why) < 0) {
 		write_error("--report", &why);
 		failed = true;

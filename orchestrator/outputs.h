@@ -1,11 +1,15 @@
 /*
  * Where a fleet run's report goes once the run is over:
  *
- *   - the text summary (report_text) on stdout; with list/errors
- *     --format json, the targets' JSON results on stdout and the summary
- *     on stderr. With --quiet, the summary only when some target did not
- *     end ok or nothing-to-do (so that cron mails only then);
- *   - --report FILE: the JSON report;
+ *   - stdout holds one document: the text summary (report_text); or,
+ *     with list/errors --format json, the targets' JSON results; or, with
+ *     --format json for any other command or with --report -, the JSON
+ *     report. The summary goes to stderr then. With --quiet, the summary
+ *     only when some target did not end ok or nothing-to-do (so that cron
+ *     mails only then); the JSON always;
+ *   - --report FILE: the JSON report (--report - is stdout, above; with
+ *     list/errors --format json, which has stdout already, a usage
+ *     error);
  *   - --junit FILE, --html FILE: the JSON report rendered in memory, read
  *     back as a document (reportdoc_parse) and rendered by junit_render
  *     and html_render, the same renderers as `migratore report render`.
@@ -27,11 +31,13 @@ struct outputs {
 	struct report_file junit;
 	struct report_file html;
 	const struct options *opts; /* --report, --junit, --html, --quiet */
-	bool json_results; /* list/errors --format json */
+	bool json_results; /* list/errors --format json (set by the caller) */
+	bool json_stdout;  /* the JSON report on stdout (outputs_open) */
 };
 
 #define OUTPUTS_INIT                                                           \
-	{ REPORT_FILE_INIT, REPORT_FILE_INIT, REPORT_FILE_INIT, NULL, false }
+	{ REPORT_FILE_INIT, REPORT_FILE_INIT, REPORT_FILE_INIT, NULL, false,   \
+	  false }
 
 /* Create the files opts asks for. ERR_USAGE naming the option and the
  * path: "--report PATH: cannot create ...". */

@@ -95,14 +95,6 @@ mig(const struct cmdctx *c, size_t i)
 	return c->ms->v[i];
 }
 
-/* Python's repr, kept so scripts reading dry_upgrade keep working. */
-static void
-result_migration(struct cmdctx *c, const struct migration *m)
-{
-	sink_resultf(c->sink, "<Migration %s %lld %s>", m->uuid,
-		     (long long)m->timestamp, m->description);
-}
-
 static void
 warn_drift(struct cmdctx *c)
 {
@@ -256,7 +248,7 @@ cmd_dry_upgrade(struct cmdctx *c)
 
 	warn_drift(c);
 	for (i = 0; i < c->plan.npending; i++)
-		result_migration(c, mig(c, c->plan.pending[i]));
+		sink_planned(c->sink, mig(c, c->plan.pending[i]));
 	c->sum.pending = (int)c->plan.npending;
 	if (check_out_of_order(c) < 0)
 		return c->e.code;
@@ -299,7 +291,7 @@ cmd_dry_downgrade(struct cmdctx *c)
 
 	if ((m = last_applied(c)) == NULL)
 		return c->e.code;
-	result_migration(c, m);
+	sink_planned(c->sink, m);
 	return 0;
 }
 

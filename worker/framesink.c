@@ -103,21 +103,7 @@ fs_step_end(void *ctx, const struct step_result *r)
 
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_STEP_END;
-	m.u.step.operation = (char *)r->operation;
-	m.u.step.uuid = r->m ? r->m->uuid : NULL;
-	m.u.step.file = r->m ? r->m->filename : NULL;
-	m.u.step.description = r->m ? r->m->description : NULL;
-	m.u.step.recovery = r->recovery;
-	m.u.step.ok = r->ok;
-	m.u.step.object_id = r->object_id;
-	m.u.step.start = r->start;
-	m.u.step.seconds = r->seconds;
-	m.u.step.error = (char *)r->error;
-	m.u.step.statement = (char *)r->statement;
-	m.u.step.statement_no = r->statement_no;
-	m.u.step.committed = r->committed;
-	m.u.step.total = r->total;
-	m.u.step.traceback = (char *)r->traceback;
+	sink_step_proto(r, &m.u.step);
 	fs_send(ctx, &m);
 }
 
