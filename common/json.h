@@ -44,4 +44,9 @@ int json_utf8_len(const unsigned char *s, size_t avail);
 /* Append s as a quoted JSON string (null for NULL). */
 void json_quote(struct buf *out, const char *s);
 
+/* Epoch seconds t as "2026-11-27T10:15:00.123Z": UTC, milliseconds. */
+void json_utc_time(double t, struct buf *out);
+/* The time now, in epoch seconds with microseconds. */
+double json_now(void);
+
 #endif

@@ -57,6 +57,9 @@ print_summary(const struct outputs *o, const struct report *r, FILE *fp,
 
 	if (o->opts->quiet && report_exit_code(r) == EXIT_OK)
 		return;
+	/* --log-format json: stderr holds JSON Lines only */
+	if (fp == stderr && o->opts->log_format == OPTIONS_JSON)
+		return;
 	report_text(r, with_results, progress_want_color(fileno(fp)), &out);
 	fwrite(out.ptr, 1, out.len, fp);
 	fflush(fp);

@@ -4,7 +4,8 @@
  *   - stdout holds one document: the text summary (report_text); or,
  *     with list/errors --format json, the targets' JSON results; or, with
  *     --format json for any other command or with --report -, the JSON
- *     report. The summary goes to stderr then. With --quiet, the summary
+ *     report. The summary goes to stderr then (not with --log-format
+ *     json: stderr holds JSON Lines only). With --quiet, the summary
  *     only when some target did not end ok or nothing-to-do (so that cron
  *     mails only then); the JSON always;
  *   - --report FILE: the JSON report (--report - is stdout, above; with

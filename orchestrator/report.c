@@ -16,6 +16,7 @@
 #include "common/xmalloc.h"
 #include "orchestrator/failgroup.h"
 #include "orchestrator/progress.h"
+#include "worker/jsonsink.h"
 #include "common/banned.h"
 
 void
@@ -489,31 +490,29 @@ json_totals(struct json *j, const struct report *r)
 	json_object_end(j);
 }
 
+/* The step's fields as the frame carried them (one writer for every
+ * "steps" array: worker/jsonsink.h). */
 static void
 json_step(struct json *j, const struct outcome_step *s)
 {
-	json_object_begin(j, NULL);
-	json_string(j, "operation", s->operation);
-	json_string(j, "uuid", s->uuid);
-	json_string(j, "file", s->file);
-	json_string(j, "result",
-		    !s->ended ? "unfinished" : s->ok ? "success" : "error");
-	json_bool(j, "recovery", s->recovery);
-	json_int_or_null(j, "object_id", s->object_id, s->object_id > 0);
-	json_int_or_null(j, "start", s->start, s->ended);
-	if (s->ended)
-		json_double(j, "seconds", s->seconds);
-	else
-		json_null(j, "seconds");
-	json_string(j, "error", s->error);
-	json_string(j, "statement", s->statement);
-	json_int_or_null(j, "statement_no", s->statement_no,
-			 s->statement_no > 0);
-	json_int_or_null(j, "committed", s->committed,
-			 s->ended && !s->ok && s->committed >= 0);
-	json_int_or_null(j, "total", s->total, s->ended && s->total >= 0);
-	json_string(j, "traceback", s->traceback);
-	json_object_end(j);
+	struct proto_step p;
+
+	memset(&p, 0, sizeof(p));
+	p.operation = s->operation;
+	p.uuid = s->uuid;
+	p.file = s->file;
+	p.recovery = s->recovery;
+	p.ok = s->ok;
+	p.object_id = s->object_id;
+	p.start = s->start;
+	p.seconds = s->seconds;
+	p.error = s->error;
+	p.statement = s->statement;
+	p.statement_no = s->statement_no;
+	p.committed = s->committed;
+	p.total = s->total;
+	p.traceback = s->traceback;
+	jsonsink_step(j, &p, s->ended);
 }
 
 static void
@@ -569,6 +568,26 @@ json_target(struct json *j, const struct report *r,
 	buf_release(&desc);
 }
 
+static const char *
+signal_text(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM"
+			   : sig ? "signal" : NULL;
+}
+
+void
+report_event_end(const struct report *r, struct eventlog *ev, double seconds)
+{
+	struct json *j = eventlog_begin(ev, "run_end", NULL);
+
+	json_int(j, "exit_code", report_exit_code(r));
+	json_double(j, "seconds", seconds);
+	json_string(j, "stopped", r->stopped);
+	json_string(j, "interrupted", signal_text(r->interrupted));
+	json_totals(j, r);
+	eventlog_end(ev);
+}
+
 /* Rendered text is handed to flush (when given) target by target, so that
  * a report of 10,000 targets never sits in memory whole. */
 typedef int (*flush_fn)(void *ctx, struct buf *b);
@@ -592,11 +611,7 @@ render_json(const struct report *r, struct buf *out, flush_fn flush,
 	json_string(&j, "host", r->host);
 	json_time(&j, "start", r->start);
 	json_time(&j, "end", r->end);
-	json_string(&j, "interrupted",
-		    r->interrupted == SIGINT    ? "SIGINT"
-		    : r->interrupted == SIGTERM ? "SIGTERM"
-		    : r->interrupted            ? "signal"
-						: NULL);
+	json_string(&j, "interrupted", signal_text(r->interrupted));
 	json_int(&j, "exit_code", report_exit_code(r));
 	json_string(&j, "stopped", r->stopped);
 	json_options(&j, r);

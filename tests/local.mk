@@ -56,7 +56,8 @@ UNIT_TESTS = \
 	tests/unit/test_reportdoc \
 	tests/unit/test_junit \
 	tests/unit/test_html \
-	tests/unit/test_failgroup
+	tests/unit/test_failgroup \
+	tests/unit/test_progress
 # The driver suite, written once, runs in each engine's program.
 DRIVER_SUITE = tests/unit/driver_suite.c tests/unit/driver_suite.h
 tests_unit_test_driver_sqlite_SOURCES = tests/unit/test_driver_sqlite.c \
@@ -99,6 +100,7 @@ INTEGRATION_TESTS = \
 	tests/integration/fleet_config.sh \
 	tests/integration/fleet_concurrent.sh \
 	tests/integration/fleet_servers.sh \
+	tests/integration/progress_tty.sh \
 	tests/integration/rollout_canary.sh \
 	tests/integration/rollout_budget.sh \
 	tests/integration/rollout_perhost.sh \

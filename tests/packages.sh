@@ -10,7 +10,7 @@ PKGS="autoconf automake libtool pkg-config make gcc clang libclang-rt-14-dev
  libpq-dev libmariadb-dev default-libmysqlclient-dev libyaml-dev libev-dev
  libcriterion-dev libsqlite3-dev sqlite3 postgresql mariadb-server
  mariadb-client valgrind iproute2 util-linux python3 chromium
- libxml2-utils"
+ libxml2-utils tmux"
 [ "${1:-}" = --build ] && PKGS=$BUILD_PKGS
 missing=
 for p in $PKGS; do
