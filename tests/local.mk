@@ -101,6 +101,7 @@ INTEGRATION_TESTS = \
 	tests/integration/fleet_concurrent.sh \
 	tests/integration/fleet_servers.sh \
 	tests/integration/progress_tty.sh \
+	tests/integration/output_json.sh \
 	tests/integration/rollout_canary.sh \
 	tests/integration/rollout_budget.sh \
 	tests/integration/rollout_perhost.sh \

@@ -1,0 +1,187 @@
+#!/bin/bash
+# Output for programs (docs/reports.md, docs/report-schema.md): --format
+# json for every database command, one target (a "migratore-run" document)
+# and a fleet (the JSON report on stdout); --report - (the report on
+# stdout, the table on stderr); --log-format json (JSON Lines events on
+# stderr, one target and a fleet). Every document and line is read with
+# python3's json module, and checked against the databases' rows.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "$TESTS_SRCDIR/lib/tap.sh"
+. "$TESTS_SRCDIR/lib/engines.sh"
+. "$TESTS_SRCDIR/lib/rollout.sh" # two_good, one_bad, py, fleet
+
+# What python3 makes of a JSON document on stdin, or the error.
+jq_py() { # EXPRESSION (d is the document) < JSON
+	python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(eval(sys.argv[1]))' "$1" 2>&1
+}
+
+# Every stderr line must be one JSON object; prints "event target" lines.
+events_of() { # < STDERR
+	python3 -c 'import json, sys
+for line in sys.stdin:
+    e = json.loads(line)
+    assert isinstance(e, dict), line
+    for k in ("ts", "event", "run_id", "target"):
+        assert k in e, (k, line)
+    print(e["event"], e["target"] if e["target"] is not None else "-")' 2>&1
+}
+
+# ---- one target, every engine --------------------------------------------------
+case_single() { # ENGINE
+	local e=$1 d id
+	new_db "$e"
+	d=$(new_dir)
+	two_good "$d"
+	one_bad "$d"
+
+	mig dry_upgrade "$d" --format json
+	is_rc 0 "$e: dry_upgrade --format json exits 0"
+	is "$(jq_py '[d["schema"], d["schema_version"], d["command"], d["exit_code"], d["pending"], [(m["uuid"][:8], m["timestamp"], m["file"], m["description"]) for m in d["migrations"]], d["steps"], d["sql"]]' <<<"$M_OUT")" \
+		"['migratore-run', 1, 'dry_upgrade', 0, 3, [('00000001', 1700000100, '1700000100_m1.sql', 'first table'), ('00000002', 1700000200, '1700000200_m2.sql', 'second table'), ('00000003', 1700000300, '1700000300_m3.sql', 'breaks')], [], None]" \
+		"$e: dry_upgrade: one document with the pending migrations"
+
+	mig upgrade "$d" --format json
+	is_rc 1 "$e: upgrade --format json with a failing migration exits 1"
+	is "$(jq_py '[d["command"], d["exit_code"], d["error_kind"], d["applied"], d["failed"], d["pending"], [(s["operation"], s["file"], s["result"], s["statement_no"]) for s in d["steps"]]]' <<<"$M_OUT")" \
+		"['upgrade', 1, 'migration failed', 2, 1, 1, [('Run', '1700000100_m1.sql', 'success', None), ('Run', '1700000200_m2.sql', 'success', None), ('Run', '1700000300_m3.sql', 'error', 2)]]" \
+		"$e: upgrade: the steps and the summary"
+	is "$(jq_py '[s["object_id"] for s in d["steps"]]' <<<"$M_OUT")" \
+		"[$(ledger "$e" object_id | paste -sd, | sed 's/,/, /g')]" \
+		"$e: each step names its bookkeeping row"
+	is "$(jq_py 'd["run_id"]' <<<"$M_OUT")" "$(ledger "$e" run_id | sort -u)" \
+		"$e: the document's run id is the rows' run_id"
+	like "$(jq_py 'd["steps"][2]["error"]' <<<"$M_OUT")" \
+		"^statement 2 of 2 \(1700000300_m3.sql:[0-9]+\) failed: " \
+		"$e: the failed step's error names the statement"
+	lacks "$M_OUT" "$TEST_DB_PASS@" "$e: no password in the document"
+	id=$(jq_py 'd["steps"][2]["object_id"]' <<<"$M_OUT")
+
+	mig trace "$id" --format json
+	is_rc 0 "$e: trace --format json exits 0"
+	like "$(jq_py 'd["results"][0]' <<<"$M_OUT")" "^migration: 1700000300_m3.sql" \
+		"$e: trace: the traceback in results"
+
+	rm "$d/1700000300_m3.sql"
+	mig downgrade "$d" --format json --log-format json
+	is_rc 0 "$e: downgrade --format json exits 0"
+	is "$(jq_py '[(s["operation"], s["file"], s["result"]) for s in d["steps"]] + [d["rollbacks"]]' <<<"$M_OUT")" \
+		"[('Rollback', '1700000200_m2.sql', 'success'), 1]" \
+		"$e: downgrade: the Rollback step"
+	is "$(events_of <<<"$M_ERR" | tr '\n' ' ')" \
+		"run_start - target_start - step_begin - step_end - run_end - " \
+		"$e: --log-format json: every stderr line an event, in order"
+	is "$(python3 3<<<"$M_OUT" <<<"$M_ERR" -c 'import json, sys
+doc = json.load(open("/dev/fd/3"))
+ev = [json.loads(l) for l in sys.stdin]
+print(all(e["run_id"] == doc["run_id"] for e in ev),
+      ev[1]["database"] == doc["target"],
+      ev[3]["object_id"] == doc["steps"][0]["object_id"],
+      ev[4]["exit_code"], ev[4]["rollbacks"])' 2>&1)" "True True True 0 1" \
+		"$e: the events agree with the document"
+	drop_db
+}
+
+for e in $(engine_list); do
+	case_single "$e"
+done
+
+# A target that cannot be reached still gets its document.
+mig DB_URL="sqlite://$T_TMP/no/such/dir/x.db" upgrade "$(new_dir)" --format json
+is_rc 4 "unreachable: exit 4"
+is "$(jq_py '[d["exit_code"], d["error_kind"], d["steps"], d["target"] is not None]' <<<"$M_OUT")" \
+	"[4, 'connection failed', [], True]" "unreachable: the document says why"
+
+# ---- a fleet --------------------------------------------------------------------
+W=$T_TMP/fleet
+mkdir -p "$W/db"
+two_good "$W/good"
+two_good "$W/bad"
+one_bad "$W/bad"
+cat >"$W/fleet.yaml" <<EOF
+version: 1
+defaults:
+  engine: sqlite
+  path: good
+targets:
+  - name: a-{1..3}
+    db: db/a-{1..3}.db
+  - name: broken
+    db: db/broken.db
+    path: bad
+  - name: gone
+    db: $W/no/such/dir/x.db
+EOF
+
+fleet upgrade --inventory fleet.yaml --format json
+is_rc 1 "fleet --format json: exit 1"
+is "$(jq_py '[d["schema"], d["command"], d["exit_code"], d["totals"]["ok"], d["totals"]["failed"], d["totals"]["unreachable"], [t["name"] for t in d["targets"]]]' <<<"$M_OUT")" \
+	"['migratore-fleet-report', 'upgrade', 1, 3, 1, 1, ['a-1', 'a-2', 'a-3', 'broken', 'gone']]" \
+	"fleet --format json: stdout is the JSON report"
+like "$M_ERR" "^broken +sqlite +failed " "fleet --format json: the table on stderr"
+like "$M_ERR" "^Failures by error:" "... with the failures grouped"
+
+rm -f "$W"/db/*.db
+fleet upgrade --inventory fleet.yaml --report - --jobs 2
+is_rc 1 "--report -: exit 1"
+is "$(jq_py '[d["schema"], d["totals"]["targets"]]' <<<"$M_OUT")" "['migratore-fleet-report', 5]" \
+	"--report -: the JSON report on stdout"
+like "$M_ERR" "^a-1 +sqlite +ok " "--report -: the table on stderr"
+ok "$([ ! -e "$W/-" ]; echo $?)" "--report -: no file named '-'"
+
+fleet list --inventory fleet.yaml --format json --report -
+is_rc 2 "list --format json --report -: a usage error"
+contains "$M_ERR" "--report -: stdout already gets the targets' rows (--format json)" \
+	"... saying why"
+
+rm -f "$W"/db/*.db
+fleet upgrade --inventory fleet.yaml --format json --log-format json --jobs 2
+is_rc 1 "fleet --log-format json: exit 1"
+evs=$(events_of <<<"$M_ERR")
+unlike "$evs" "Error|Traceback" "fleet: every stderr line is a JSON event (no table, no progress)"
+is "$(head -1 <<<"$evs")/$(tail -1 <<<"$evs")" "run_start -/run_end -" \
+	"fleet: run_start first, run_end last"
+for t in a-1 a-2 a-3 broken gone; do
+	is "$(grep -E " $t\$" <<<"$evs" | grep -Ev '^step_' | cut -d' ' -f1 | tr '\n' ' ')" \
+		"target_start target_end " "fleet: $t starts and ends once"
+done
+is "$(grep -c '^step_begin a-1$' <<<"$evs")/$(grep -c '^step_end a-1$' <<<"$evs")" "2/2" \
+	"fleet: a-1's two steps, begun and ended"
+is "$(python3 3<<<"$M_OUT" <<<"$M_ERR" -c 'import json, sys
+rep = json.load(open("/dev/fd/3"))
+ev = [json.loads(l) for l in sys.stdin]
+ends = {e["target"]: e for e in ev if e["event"] == "target_end"}
+fails = [e for e in ev if e["event"] == "step_end" and e["result"] == "error"]
+st = {t["name"]: t["status"] for t in rep["targets"]}
+print(all(e["run_id"] == rep["run_id"] for e in ev),
+      {n: e["status"] for n, e in ends.items()} == st,
+      ev[-1]["totals"] == rep["totals"], ev[-1]["exit_code"],
+      [(e["target"], e["file"], e["statement_no"]) for e in fails])' 2>&1)" \
+	"True True True 1 [('broken', '1700000300_m3.sql', 2)]" \
+	"fleet: the events agree with the report"
+
+# A mixed fleet on the servers: events name each target, the report each
+# engine.
+M=$T_TMP/mixed
+mkdir -p "$M/db"
+two_good "$M/m"
+printf 'version: 1\ndefaults:\n  path: m\ntargets:\n  - name: lite\n    engine: sqlite\n    db: db/lite.db\n' >"$M/fleet.yaml"
+names=lite
+for e in $(engine_list); do
+	[ "$e" = sqlite ] && continue
+	new_db "$e"
+	printf '  - name: %s\n    url: %s\n' "$e-1" "$DB_URL" >>"$M/fleet.yaml"
+	names="$names $e-1"
+done
+unset DB_URL
+MIG_CWD=$M mig upgrade --inventory fleet.yaml --format json --log-format json
+is_rc 0 "mixed fleet: exit 0"
+is "$(jq_py '" ".join("%s:%s:%s" % (t["name"], t["engine"], t["applied"]) for t in d["targets"])' <<<"$M_OUT")" \
+	"$(for n in $names; do printf '%s:%s:2 ' "$n" "$(case $n in lite) echo sqlite ;; *) echo "${n%-1}" ;; esac)"; done | sed 's/ $//')" \
+	"mixed fleet: every engine in the JSON report, 2 applied each"
+is "$(events_of <<<"$M_ERR" | grep -c '^step_end ')" "$((2 * $(wc -w <<<"$names")))" \
+	"mixed fleet: a step_end event per step"
+lacks "$M_ERR$M_OUT" "$TEST_DB_PASS@" "mixed fleet: no password in the report or the events"
+
+done_testing
