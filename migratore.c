@@ -311,7 +311,8 @@ outs_init(struct outs *u, const struct options *o, enum command_id id,
 	}
 	u->ts.out = stdout;
 	u->ts.err = u->events ? NULL : stderr;
-	u->ts.quiet = o->quiet || co->json;
+	/* --sql: nothing but SQL and comments on stdout */
+	u->ts.quiet = o->quiet || co->json || o->sql;
 	u->ts.verbose_errors = o->verbose;
 	u->ts.sql = o->sql;
 	textsink_init(out, &u->ts);

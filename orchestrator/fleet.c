@@ -498,7 +498,7 @@ fleet_finish(struct fleet *f, int sig, struct err *e)
 	dryplan_init(&plan, f->fa->cmd == CMD_DRY_DOWNGRADE);
 	if (dry) {
 		for (i = 0; i < f->n; i++)
-			dryplan_add(&plan, &f->outs[i]);
+			dryplan_add(&plan, f->sel[i]->name, &f->outs[i]);
 		dryplan_finish(&plan);
 		rep.plan = &plan;
 	}

@@ -335,8 +335,13 @@ report_text(const struct report *r, bool with_results, bool color,
 	int wname = 6, wengine = 6;
 	size_t i;
 
-	if (with_results)
+	/* --sql: each distinct plan once, instead of a section per target */
+	if (r->plan && r->plan->nsql > 0) {
+		dryplan_sql_text(r->plan, out);
+		buf_addc(out, '\n');
+	} else if (with_results) {
 		text_results(r, out);
+	}
 	for (i = 0; i < r->n; i++) {
 		int a = (int)strlen(r->rows[i].t->name);
 		int b = (int)strlen(r->rows[i].t->engine);

@@ -102,6 +102,7 @@ INTEGRATION_TESTS = \
 	tests/integration/fleet_servers.sh \
 	tests/integration/progress_tty.sh \
 	tests/integration/output_json.sh \
+	tests/integration/dryrun_sql.sh \
 	tests/integration/rollout_canary.sh \
 	tests/integration/rollout_budget.sh \
 	tests/integration/rollout_perhost.sh \

@@ -82,18 +82,26 @@ fs_step_begin(void *ctx, const struct migration *mg, const char *operation,
 	fs_send(ctx, &m);
 }
 
-/* Output is cut into frames of at most the cap: nothing is truncated. */
+/* Text cut into frames of at most the cap, which the coordinator puts
+ * back together: nothing is truncated. */
 static void
-fs_output(void *ctx, const char *text, size_t len)
+fs_send_chunks(struct framesink *fs, enum proto_type type, const char *text,
+	       size_t len)
 {
 	size_t n;
 
 	while (len > 0) {
 		n = len < PROTO_CAP_TEXT ? len : PROTO_CAP_TEXT;
-		fs_send_text(ctx, PROTO_OUTPUT, text, n);
+		fs_send_text(fs, type, text, n);
 		text += n;
 		len -= n;
 	}
+}
+
+static void
+fs_output(void *ctx, const char *text, size_t len)
+{
+	fs_send_chunks(ctx, PROTO_OUTPUT, text, len);
 }
 
 static void
@@ -134,6 +142,12 @@ fs_result(void *ctx, const char *line)
 }
 
 static void
+fs_sql(void *ctx, const char *text)
+{
+	fs_send_chunks(ctx, PROTO_SQL, text, strlen(text));
+}
+
+static void
 fs_warning(void *ctx, const char *msg)
 {
 	fs_send_text(ctx, PROTO_WARNING, msg, strlen(msg));
@@ -170,6 +184,7 @@ static const struct sink_ops framesink_ops = {
 	.output = fs_output,
 	.step_end = fs_step_end,
 	.result = fs_result,
+	.sql = fs_sql,
 	.warning = fs_warning,
 	.finished = fs_finished,
 };

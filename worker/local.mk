@@ -21,4 +21,5 @@ libmigratore_a_SOURCES += \
 	worker/program.c worker/program.h \
 	worker/runner.c worker/runner.h \
 	worker/sink.c worker/sink.h \
+	worker/sqlplan.c worker/sqlplan.h \
 	worker/textsink.c worker/textsink.h

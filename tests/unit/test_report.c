@@ -808,7 +808,7 @@ Test(report, dry_runs_end_with_the_plan)
 	fixture_build(&f);
 	dryplan_init(&plan, false);
 	for (i = 0; i < 4; i++)
-		dryplan_add(&plan, &f.o[i]);
+		dryplan_add(&plan, f.t[i]->name, &f.o[i]);
 	dryplan_finish(&plan);
 	f.r.plan = &plan;
 	report_text(&f.r, false, false, &out);
