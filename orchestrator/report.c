@@ -437,6 +437,11 @@ json_options(struct json *j, const struct report *r)
 	json_string(j, "resume", o->resume);
 	json_string(j, "junit", o->junit);
 	json_string(j, "html", o->html);
+	json_string(j, "report", o->report);
+	json_string(j, "format", o->format == OPTIONS_JSON ? "json" : "text");
+	json_string(j, "log_format",
+		    o->log_format == OPTIONS_JSON ? "json" : "text");
+	json_bool(j, "sql", o->sql);
 	json_object_end(j);
 }
 
