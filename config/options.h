@@ -81,7 +81,7 @@ struct options {
 	const char *inventory;
 	int jobs;               /* 0 = not given */
 	struct strv select;
-	double timeout;         /* seconds; 0 = not given */
+	double timeout;         /* seconds; -1 = not given, 0 = none */
 	const char *report;
 	const char *junit;
 	const char *html;

@@ -27,6 +27,7 @@
 #include "common/runinfo.h"
 #include "common/xmalloc.h"
 #include "config/inventory.h"
+#include "config/selection.h"
 #include "config/settings.h"
 #include "drivers/driver.h"
 #include "orchestrator/coordinator.h"
@@ -38,7 +39,6 @@
 #include "orchestrator/progress.h"
 #include "orchestrator/report.h"
 #include "orchestrator/sched.h"
-#include "orchestrator/select.h"
 #include "common/banned.h"
 
 #define GRACE_TERM 10.0 /* interrupted: time to finish the current work */
@@ -104,7 +104,7 @@ fleet_options(struct fleet *f, struct err *e)
 	const struct options *o = f->o;
 	int r;
 
-	if (select_check(&o->select, e) < 0 ||
+	if (selection_check_each(&o->select, "--select", e) < 0 ||
 	    (o->deadline &&
 	     deadline_parse(o->deadline, ev_time(), &f->deadline, e) < 0))
 		return e->code = ERR_USAGE;
@@ -217,8 +217,8 @@ fleet_check(struct fleet *f, struct err *e)
 			r = ERR_CONFIG;
 			break; /* one broken directory is enough */
 		}
-		f->jobs[i].timeout = f->o->timeout > 0 ? f->o->timeout
-						       : t->timeout;
+		f->jobs[i].timeout = f->o->timeout >= 0 ? f->o->timeout
+							: t->timeout;
 	}
 	err_clear(e); /* printed */
 	return r;
@@ -337,7 +337,7 @@ environ_fleet_keys(const struct fleet *f, const struct target *t,
 			buf_addf(out, "%s%s", i ? ", " : "", t->tags.v[i]);
 		buf_adds(out, " (inventory)\n");
 	}
-	if (f->o->timeout > 0 || t->timeout > 0)
+	if (f->o->timeout > 0 || (f->o->timeout < 0 && t->timeout > 0))
 		buf_addf(out, "%-*s : %gs (%s)\n", w, "timeout",
 			 f->o->timeout > 0 ? f->o->timeout : t->timeout,
 			 f->o->timeout > 0 ? "command line" : "inventory");

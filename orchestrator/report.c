@@ -422,7 +422,7 @@ json_options(struct json *j, const struct report *r)
 		json_string(j, NULL, o->select.v[i]);
 	json_array_end(j);
 	json_int(j, "jobs", (int64_t)r->jobs);
-	if (o->timeout > 0)
+	if (o->timeout >= 0)
 		json_double(j, "timeout", o->timeout);
 	else
 		json_null(j, "timeout");

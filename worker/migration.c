@@ -17,6 +17,7 @@
 #include "common/buf.h"
 #include "common/sha256.h"
 #include "common/xmalloc.h"
+#include "config/engine.h"
 #include "common/banned.h"
 
 #define SECTION_LIST "run, rollback, run_partial, run_skip, cleanup"
@@ -55,15 +56,6 @@ static const char *const kind_operations[SEC_NKINDS] = {
 	"Run", "Rollback", "Run Partial", "Run Skip", "Cleanup",
 };
 
-static const struct {
-	const char *name;
-	const char *engine;
-} engine_names[] = {
-	{ "sqlite", "sqlite" },     { "postgres", "postgres" },
-	{ "postgresql", "postgres" }, { "mysql", "mysql" },
-	{ "mariadb", "mysql" },
-};
-
 const char *
 section_kind_name(enum section_kind kind)
 {
@@ -80,13 +72,9 @@ section_operation(enum section_kind kind)
 static const char *
 engine_canonical(const char *s, size_t n)
 {
-	size_t i;
+	const struct engine *eng = engine_find(s, n);
 
-	for (i = 0; i < sizeof(engine_names) / sizeof(engine_names[0]); i++)
-		if (strlen(engine_names[i].name) == n &&
-		    strncasecmp(engine_names[i].name, s, n) == 0)
-			return engine_names[i].engine;
-	return NULL;
+	return eng ? eng->name : NULL;
 }
 
 static bool
@@ -315,6 +303,18 @@ section_close(struct parser *ps, size_t end)
 	ps->bodies[n - 1].line = ps->body_line;
 }
 
+/* The error for an unknown engine in a section marker. */
+static int
+unknown_engine(struct parser *ps, int line, const char *eng, size_t n)
+{
+	struct buf why = BUF_INIT;
+
+	engine_expected(&why);
+	fail(ps, line, "section marker: '%.*s' %s", (int)n, eng, why.ptr);
+	buf_release(&why);
+	return ERR_MIGFILE;
+}
+
 /* A marker `-- migratore: <kind> [engine]` at offset off of line line. */
 static int
 section_open(struct parser *ps, int kind, const char *eng, size_t englen,
@@ -326,10 +326,7 @@ section_open(struct parser *ps, int kind, const char *eng, size_t englen,
 	size_t i;
 
 	if (englen > 0 && (engine = engine_canonical(eng, englen)) == NULL)
-		return fail(ps, line,
-			    "unknown engine '%.*s' in section marker (expected "
-			    "sqlite, postgres or mysql)",
-			    (int)englen, eng);
+		return unknown_engine(ps, line, eng, englen);
 	for (i = 0; i < m->nsections; i++) {
 		s = &m->sections[i];
 		if ((int)s->kind == kind &&

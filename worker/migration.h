@@ -23,8 +23,8 @@
  *   positive decimal int64), description, transaction (on|off), replaces
  *   (comma-separated uuids). Each at most once.
  * - Section markers: run, rollback, run_partial, run_skip, cleanup, then
- *   optionally an engine: sqlite, postgres (alias postgresql), mysql (alias
- *   mariadb), in any case, stored in canonical form. `delimiter` lines
+ *   optionally an engine: a name or alias of config/engine.h (sqlite,
+ *   postgres, postgresql, ...), in any case, stored in canonical form. `delimiter` lines
  *   inside a section belong to the lexer. The same kind and engine twice is
  *   an error naming both lines. At least one run section is required.
  * - A section's body is the bytes after its marker line up to the next

@@ -163,5 +163,19 @@ like "$M_OUT" "^engine +: mysql " "HOST alone selects mysql (the Python tool's i
 mig DB_URL= environ
 like "$M_OUT" "^engine +: sqlite " "nothing set selects sqlite"
 
+# An engine configure left out (--without-mysql) is named, before any
+# connection; one that is built tries the closed port and is unreachable.
+for e in postgres mysql; do
+	mig DB_URL= ENGINE="$e" HOST=127.0.0.1 PORT=1 list
+	if engine_built "$e"; then
+		is_rc 4 "$e is built: a closed port is unreachable"
+		lacks "$M_ERR" "not compiled" "$e is built: not called missing"
+	else
+		is_rc 3 "$e is not built: a configuration error"
+		like "$M_ERR" "engine '$e' is not compiled into this migratore" \
+			"$e is not built: the message says so"
+	fi
+done
+
 check_no_password
 done_testing

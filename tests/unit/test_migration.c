@@ -271,8 +271,8 @@ static const struct bad_case bad_cases[] = {
 	       "run postgresql\n",
 	  false, 5, 0, "duplicate section 'run postgres' (first at line 3)" },
 	{ HEAD "-- migratore: run oracle\n", false, 3, 0,
-	  "unknown engine 'oracle' in section marker (expected sqlite, "
-	  "postgres or mysql)" },
+	  "section marker: 'oracle' is not one of sqlite, postgres "
+	  "(postgresql), mysql (mariadb)" },
 	{ HEAD "-- migratore: run mysql now\n", false, 3, 0,
 	  "unexpected 'now' after the section marker (expected at most an "
 	  "engine)" },

@@ -95,16 +95,17 @@ static const struct parse_case parse_cases[] = {
 		{ { "-q", "--verbose" }, "bools", "help=0 options=0 quiet=1 verbose=1 order=0" },
 		{ { "--quiet=yes", "-v" }, "bools", "help=0 options=0 quiet=1 verbose=1 order=0" },
 		{ { "--allow-out-of-order" }, "bools", "help=0 options=0 quiet=0 verbose=0 order=1" },
-		{ { "--format", "json" }, "numbers", "format=1 jobs=0 per_host=0 retries=0 timeout=0" },
-		{ { "--format=json", "--format=text" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=0" },
+		{ { "--format", "json" }, "numbers", "format=1 jobs=0 per_host=0 retries=0 timeout=-1" },
+		{ { "--format=json", "--format=text" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=-1" },
+		{ { "-j", "8", "--per-host=2", "--retries", "100" }, "numbers", "format=0 jobs=8 per_host=2 retries=100 timeout=-1" },
+		{ { "--jobs=10000", "--retries=0" }, "numbers", "format=0 jobs=10000 per_host=0 retries=0 timeout=-1" },
 		{ { "--log-format", "json", "--sql" }, "output", "format=0 log_format=1 sql=1" },
 		{ { "--format=json", "--log-format=text" }, "output", "format=1 log_format=0 sql=0" },
 		{ { "--report", "-" }, "report", "-" },
-		{ { "-j", "8", "--per-host=2", "--retries", "100" }, "numbers", "format=0 jobs=8 per_host=2 retries=100 timeout=0" },
-		{ { "--jobs=10000", "--retries=0" }, "numbers", "format=0 jobs=10000 per_host=0 retries=0 timeout=0" },
 		{ { "--timeout", "1h30m" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=5400" },
 		{ { "--timeout=1.5h" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=5400" },
 		{ { "--timeout", "90" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=90" },
+		{ { "--timeout", "none" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=0" },
 		{ { "-m", "add users" }, "message", "add users" },
 		{ { "--message=a=b" }, "message", "a=b" },
 		{ { "-i", "fleet.yaml" }, "inventory", "fleet.yaml" },
@@ -180,8 +181,9 @@ static const struct bad_case bad_cases[] = {
 		{ { "--format", "xml" }, "--format takes 'text' or 'json'" },
 		{ { "--format" }, "--format takes 'text' or 'json'" },
 		{ { "--log-format", "yaml" }, "--log-format takes 'text' or 'json'" },
-		{ { "--timeout", "soon" }, "--timeout takes a duration such as 90, 90s, 10m or 1h30m" },
-		{ { "--timeout" }, "--timeout takes a duration such as 90, 90s, 10m or 1h30m" },
+		{ { "--timeout", "soon" }, "--timeout: 'soon' is not a duration such as 90, 90s, 1.5h, 10m, 1h30m or none" },
+		{ { "--timeout=30m1h" }, "--timeout: '30m1h': write the units in the order h, m, s, each at most once" },
+		{ { "--timeout" }, "--timeout needs a duration" },
 		{ { "--report" }, "--report needs a file" },
 		{ { "-m" }, "-m needs a value" },
 		{ { "-i" }, "-i needs a file" },
@@ -289,7 +291,8 @@ static const char all_options[] =
     "  -j, --jobs N             targets at once (default: 4 per CPU, at most 64)\n"
     "      --select EXPR        only targets matching a name glob or tag:NAME\n"
     "                           (repeatable; or'ed)\n"
-    "      --timeout DURATION   per-target limit: 90, 90s, 10m, 1h30m\n"
+    "      --timeout DURATION   per-target limit: 90, 10m, 1.5h, 1h30m,\n"
+    "                           none (overrides the inventory's)\n"
     "      --report FILE        write the JSON report (mode 0600, atomic)\n"
     "      --junit FILE         write the report as JUnit XML (CI systems)\n"
     "      --html FILE          write the report as one HTML page\n"
