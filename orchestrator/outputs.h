@@ -1,16 +1,16 @@
 /*
  * Where a fleet run's report goes once the run is over:
  *
- *   - stdout holds one document: the text summary (report_text); or,
- *     with list/errors --format json, the targets' JSON results; or, with
- *     --format json for any other command or with --report -, the JSON
- *     report. The summary goes to stderr then (not with --log-format
- *     json: stderr holds JSON Lines only). With --quiet, the summary
- *     only when some target did not end ok or nothing-to-do (so that cron
- *     mails only then); the JSON always;
- *   - --report FILE: the JSON report (--report - is stdout, above; with
- *     list/errors --format json, which has stdout already, a usage
- *     error);
+ *   - stdout holds one thing: the text summary (report_text); or one
+ *     document, and then the summary goes to stderr (not with
+ *     --log-format json: stderr holds JSON Lines only): with list/errors
+ *     --format json, the targets' JSON results; with --format json for
+ *     any other command, or --report -, the JSON report; with --junit -
+ *     or --html -, that rendering. Two that want stdout are a usage
+ *     error. With --quiet, the summary only when some target did not end
+ *     ok or nothing-to-do (so that cron mails only then); a document
+ *     always;
+ *   - --report FILE: the JSON report;
  *   - --junit FILE, --html FILE: the JSON report rendered in memory, read
  *     back as a document (reportdoc_parse) and rendered by junit_render
  *     and html_render, the same renderers as `migratore report render`.
@@ -27,21 +27,31 @@
 
 #include "orchestrator/report.h"
 
+/* What stdout gets. */
+enum outputs_stdout {
+	OUTPUTS_SUMMARY, /* the text summary */
+	OUTPUTS_ROWS,    /* list/errors --format json: the targets' rows */
+	OUTPUTS_REPORT,  /* --format json, --report -: the JSON report */
+	OUTPUTS_JUNIT,   /* --junit - */
+	OUTPUTS_HTML,    /* --html - */
+};
+
 struct outputs {
 	struct report_file json;
 	struct report_file junit;
 	struct report_file html;
 	const struct options *opts; /* --report, --junit, --html, --quiet */
 	bool json_results; /* list/errors --format json (set by the caller) */
-	bool json_stdout;  /* the JSON report on stdout (outputs_open) */
+	enum outputs_stdout to_stdout; /* set by outputs_open */
 };
 
 #define OUTPUTS_INIT                                                           \
 	{ REPORT_FILE_INIT, REPORT_FILE_INIT, REPORT_FILE_INIT, NULL, false,   \
-	  false }
+	  OUTPUTS_SUMMARY }
 
 /* Create the files opts asks for. ERR_USAGE naming the option and the
- * path: "--report PATH: cannot create ...". */
+ * path: "--report PATH: cannot create ..."; or the two options that
+ * both want stdout. */
 int outputs_open(struct outputs *o, const struct options *opts,
 		 struct err *e);
 

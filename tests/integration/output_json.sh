@@ -132,8 +132,21 @@ ok "$([ ! -e "$W/-" ]; echo $?)" "--report -: no file named '-'"
 
 fleet list --inventory fleet.yaml --format json --report -
 is_rc 2 "list --format json --report -: a usage error"
-contains "$M_ERR" "--report -: stdout already gets the targets' rows (--format json)" \
+contains "$M_ERR" "--format json (the targets' rows) and --report - both write to stdout; give one of them a file" \
 	"... saying why"
+fleet upgrade --inventory fleet.yaml --report - --junit -
+is_rc 2 "--report - --junit -: a usage error"
+contains "$M_ERR" "--report - and --junit - both write to stdout" "... naming both"
+
+rm -f "$W"/db/*.db
+fleet upgrade --inventory fleet.yaml --junit - --report r.json
+is_rc 1 "--junit -: exit 1"
+is "$(python3 -c 'import sys, xml.etree.ElementTree as E
+s = E.fromstring(sys.stdin.read()).find("testsuite")
+print(s.get("tests"), s.get("failures"), s.get("errors"))' <<<"$M_OUT" 2>&1)" "5 1 1" \
+	"--junit -: the JUnit XML on stdout"
+like "$M_ERR" "^gone +sqlite +unreachable " "--junit -: the table on stderr"
+ok "$([ -s "$W/r.json" ] && [ ! -e "$W/-" ]; echo $?)" "--junit -: the report file still written, no file named '-'"
 
 rm -f "$W"/db/*.db
 fleet upgrade --inventory fleet.yaml --format json --log-format json --jobs 2
