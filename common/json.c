@@ -207,3 +207,15 @@ json_now(void)
 	gettimeofday(&tv, NULL);
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
+
+void
+json_string_array(struct json *j, const char *key, const char *const *v,
+		  size_t n)
+{
+	size_t i;
+
+	json_array_begin(j, key);
+	for (i = 0; i < n; i++)
+		json_string(j, NULL, v[i]);
+	json_array_end(j);
+}

@@ -528,12 +528,7 @@ json_step(struct json *j, const struct outcome_step *s)
 static void
 json_strings(struct json *j, const char *key, const struct strv *sv)
 {
-	size_t i;
-
-	json_array_begin(j, key);
-	for (i = 0; i < sv->n; i++)
-		json_string(j, NULL, sv->v[i]);
-	json_array_end(j);
+	json_string_array(j, key, (const char *const *)sv->v, sv->n);
 }
 
 static void

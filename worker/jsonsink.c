@@ -143,17 +143,6 @@ doc_time(struct json *j, const char *key, double t)
 }
 
 static void
-doc_strings(struct json *j, const char *key, const struct strv *sv)
-{
-	size_t i;
-
-	json_array_begin(j, key);
-	for (i = 0; i < sv->n; i++)
-		json_string(j, NULL, sv->v[i]);
-	json_array_end(j);
-}
-
-static void
 doc_planned(struct json *j, const struct jsonsink *js)
 {
 	size_t i;
@@ -213,8 +202,10 @@ js_finished(void *ctx, const struct run_summary *s)
 	json_array_end(&j);
 	doc_planned(&j, js);
 	json_string(&j, "sql", js->has_sql ? js->sql.ptr : NULL);
-	doc_strings(&j, "warnings", &js->warnings);
-	doc_strings(&j, "results", &js->results);
+	json_string_array(&j, "warnings", (const char *const *)js->warnings.v,
+			  js->warnings.n);
+	json_string_array(&j, "results", (const char *const *)js->results.v,
+			  js->results.n);
 	json_string(&j, "output", js->output.len ? js->output.ptr : NULL);
 	json_object_end(&j);
 	buf_addc(&out, '\n');

@@ -8,7 +8,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$TESTS_SRCDIR/lib/tap.sh"
 . "$TESTS_SRCDIR/lib/engines.sh"
-. "$TESTS_SRCDIR/lib/rollout.sh" # two_good, one_bad, py, fleet
+. "$TESTS_SRCDIR/lib/reportfleet.sh" # mixed_fleet; two_good, one_bad, fleet
 
 # What python3 makes of a JSON document on stdin, or the error.
 jq_py() { # EXPRESSION (d is the document) < JSON
@@ -94,40 +94,27 @@ is "$(jq_py '[d["exit_code"], d["error_kind"], d["steps"], d["target"] is not No
 	"[4, 'connection failed', [], True]" "unreachable: the document says why"
 
 # ---- a fleet --------------------------------------------------------------------
-W=$T_TMP/fleet
-mkdir -p "$W/db"
-two_good "$W/good"
-two_good "$W/bad"
-one_bad "$W/bad"
-cat >"$W/fleet.yaml" <<EOF
-version: 1
-defaults:
-  engine: sqlite
-  path: good
-targets:
-  - name: a-{1..3}
-    db: db/a-{1..3}.db
-  - name: broken
-    db: db/broken.db
-    path: bad
-  - name: gone
-    db: $W/no/such/dir/x.db
-EOF
+# tests/lib/reportfleet.sh: ok-1..3 ok, done nothing-to-do, failed failed,
+# rolled rolled-back, unreachable unreachable; a fresh copy per run.
+NAMES="['ok-1', 'ok-2', 'ok-3', 'done', 'failed', 'rolled', 'unreachable']"
+n=0
+fresh() { n=$((n + 1)); W=$T_TMP/fleet$n; mixed_fleet "$W"; }
 
+fresh
 fleet upgrade --inventory fleet.yaml --format json
 is_rc 1 "fleet --format json: exit 1"
-is "$(jq_py '[d["schema"], d["command"], d["exit_code"], d["totals"]["ok"], d["totals"]["failed"], d["totals"]["unreachable"], [t["name"] for t in d["targets"]]]' <<<"$M_OUT")" \
-	"['migratore-fleet-report', 'upgrade', 1, 3, 1, 1, ['a-1', 'a-2', 'a-3', 'broken', 'gone']]" \
+is "$(jq_py '[d["schema"], d["command"], d["exit_code"], [d["totals"][s] for s in ("ok", "nothing-to-do", "failed", "rolled-back", "unreachable")], [t["name"] for t in d["targets"]]]' <<<"$M_OUT")" \
+	"['migratore-fleet-report', 'upgrade', 1, [3, 1, 1, 1, 1], $NAMES]" \
 	"fleet --format json: stdout is the JSON report"
-like "$M_ERR" "^broken +sqlite +failed " "fleet --format json: the table on stderr"
+like "$M_ERR" "^failed +sqlite +failed " "fleet --format json: the table on stderr"
 like "$M_ERR" "^Failures by error:" "... with the failures grouped"
 
-rm -f "$W"/db/*.db
+fresh
 fleet upgrade --inventory fleet.yaml --report - --jobs 2
 is_rc 1 "--report -: exit 1"
-is "$(jq_py '[d["schema"], d["totals"]["targets"]]' <<<"$M_OUT")" "['migratore-fleet-report', 5]" \
+is "$(jq_py '[d["schema"], d["totals"]["targets"]]' <<<"$M_OUT")" "['migratore-fleet-report', 7]" \
 	"--report -: the JSON report on stdout"
-like "$M_ERR" "^a-1 +sqlite +ok " "--report -: the table on stderr"
+like "$M_ERR" "^ok-1 +sqlite +ok " "--report -: the table on stderr"
 ok "$([ ! -e "$W/-" ]; echo $?)" "--report -: no file named '-'"
 
 fleet list --inventory fleet.yaml --format json --report -
@@ -138,29 +125,29 @@ fleet upgrade --inventory fleet.yaml --report - --junit -
 is_rc 2 "--report - --junit -: a usage error"
 contains "$M_ERR" "--report - and --junit - both write to stdout" "... naming both"
 
-rm -f "$W"/db/*.db
+fresh
 fleet upgrade --inventory fleet.yaml --junit - --report r.json
 is_rc 1 "--junit -: exit 1"
 is "$(python3 -c 'import sys, xml.etree.ElementTree as E
 s = E.fromstring(sys.stdin.read()).find("testsuite")
-print(s.get("tests"), s.get("failures"), s.get("errors"))' <<<"$M_OUT" 2>&1)" "5 1 1" \
+print(s.get("tests"), s.get("failures"), s.get("errors"))' <<<"$M_OUT" 2>&1)" "7 2 1" \
 	"--junit -: the JUnit XML on stdout"
-like "$M_ERR" "^gone +sqlite +unreachable " "--junit -: the table on stderr"
+like "$M_ERR" "^unreachable +sqlite +unreachable " "--junit -: the table on stderr"
 ok "$([ -s "$W/r.json" ] && [ ! -e "$W/-" ]; echo $?)" "--junit -: the report file still written, no file named '-'"
 
-rm -f "$W"/db/*.db
+fresh
 fleet upgrade --inventory fleet.yaml --format json --log-format json --jobs 2
 is_rc 1 "fleet --log-format json: exit 1"
 evs=$(events_of <<<"$M_ERR")
 unlike "$evs" "Error|Traceback" "fleet: every stderr line is a JSON event (no table, no progress)"
 is "$(head -1 <<<"$evs")/$(tail -1 <<<"$evs")" "run_start -/run_end -" \
 	"fleet: run_start first, run_end last"
-for t in a-1 a-2 a-3 broken gone; do
+for t in ok-1 ok-2 ok-3 done failed rolled unreachable; do
 	is "$(grep -E " $t\$" <<<"$evs" | grep -Ev '^step_' | cut -d' ' -f1 | tr '\n' ' ')" \
 		"target_start target_end " "fleet: $t starts and ends once"
 done
-is "$(grep -c '^step_begin a-1$' <<<"$evs")/$(grep -c '^step_end a-1$' <<<"$evs")" "2/2" \
-	"fleet: a-1's two steps, begun and ended"
+is "$(grep -c '^step_begin ok-1$' <<<"$evs")/$(grep -c '^step_end ok-1$' <<<"$evs")" "2/2" \
+	"fleet: ok-1's two steps, begun and ended"
 is "$(python3 3<<<"$M_OUT" <<<"$M_ERR" -c 'import json, sys
 rep = json.load(open("/dev/fd/3"))
 ev = [json.loads(l) for l in sys.stdin]
@@ -170,8 +157,8 @@ st = {t["name"]: t["status"] for t in rep["targets"]}
 print(all(e["run_id"] == rep["run_id"] for e in ev),
       {n: e["status"] for n, e in ends.items()} == st,
       ev[-1]["totals"] == rep["totals"], ev[-1]["exit_code"],
-      [(e["target"], e["file"], e["statement_no"]) for e in fails])' 2>&1)" \
-	"True True True 1 [('broken', '1700000300_m3.sql', 2)]" \
+      sorted((e["target"], e["file"], e["statement_no"]) for e in fails))' 2>&1)" \
+	"True True True 1 [('failed', '1700000300_m3.sql', 2), ('rolled', '1700000300_m3.sql', 2)]" \
 	"fleet: the events agree with the report"
 
 # A mixed fleet on the servers: events name each target, the report each

@@ -162,20 +162,28 @@ Test(dryplan, count)
 	buf_release(&b);
 }
 
+/* The plan's JSON object, compact, in b. */
+static void
+plan_json(const struct dryplan *p, struct buf *b)
+{
+	struct json j;
+
+	json_init(&j, b, false);
+	json_object_begin(&j, NULL);
+	dryplan_json(p, &j);
+	json_object_end(&j);
+}
+
 Test(dryplan, json)
 {
 	struct dryplan p;
 	struct buf b = BUF_INIT;
-	struct json j;
 
 	dryplan_init(&p, false);
 	add(&p, OUT_OK, M1, NULL, NULL, 0);
 	add(&p, OUT_LOCKED, NULL, NULL, NULL, ERR_LOCK);
 	dryplan_finish(&p);
-	json_init(&j, &b, false);
-	json_object_begin(&j, NULL);
-	dryplan_json(&p, &j);
-	json_object_end(&j);
+	plan_json(&p, &b);
 	cr_assert(strstr(b.ptr, "\"locked\":1"), "%s", b.ptr);
 	cr_assert(strstr(b.ptr, "\"clear\":false"), "%s", b.ptr);
 	cr_assert(strstr(b.ptr, "\"timestamp\":1700000100"), "%s", b.ptr);
@@ -205,7 +213,6 @@ Test(dryplan, sql_is_grouped_by_identical_text)
 {
 	struct dryplan p;
 	struct buf b = BUF_INIT;
-	struct json j;
 
 	dryplan_init(&p, false);
 	add_sql(&p, "pg-1", "-- postgres\nBEGIN;\n");
@@ -225,10 +232,7 @@ Test(dryplan, sql_is_grouped_by_identical_text)
 				"\n== 1 target: odd ==\n"
 				"-- sqlite\nBEGIN;\n\n");
 	buf_reset(&b);
-	json_init(&j, &b, false);
-	json_object_begin(&j, NULL);
-	dryplan_json(&p, &j);
-	json_object_end(&j);
+	plan_json(&p, &b);
 	cr_assert(strstr(b.ptr, "\"sql\":[{\"targets\":[\"sq-1\",\"sq-2\","
 				"\"sq-3\"],\"sql\":\"-- sqlite\\nBEGIN;\\n\"},"),
 		  "%s", b.ptr);
@@ -240,10 +244,7 @@ Test(dryplan, sql_is_grouped_by_identical_text)
 	dryplan_finish(&p);
 	dryplan_sql_text(&p, &b);
 	cr_assert_eq(b.len, 0);
-	json_init(&j, &b, false);
-	json_object_begin(&j, NULL);
-	dryplan_json(&p, &j);
-	json_object_end(&j);
+	plan_json(&p, &b);
 	cr_assert(strstr(b.ptr, "\"sql\":null"), "%s", b.ptr);
 	buf_release(&b);
 	dryplan_release(&p);

@@ -124,6 +124,17 @@ Test(progress, done_and_retried_targets_leave_the_block)
 	progress_release(&p);
 }
 
+/* A target that failed, as the coordinator classified it. */
+static void
+failed(struct outcome *o, double seconds, const char *reason)
+{
+	outcome_init(o);
+	o->started = true;
+	o->status = OUT_FAILED;
+	o->seconds = seconds;
+	o->reason = strdup(reason);
+}
+
 /* Read what was written to fp. */
 static char *
 written(FILE *fp)
@@ -162,10 +173,7 @@ Test(progress, a_failure_is_printed_when_it_happens)
 			    "[  0/2] running 1, failed 0, elapsed 0:01"),
 		  "%s", s);
 	free(s);
-	outcome_init(&o);
-	o.started = true;
-	o.status = OUT_FAILED;
-	o.reason = strdup("statement 2 of 3 (0002_idx.sql:6) failed: dup");
+	failed(&o, 2.0, "statement 2 of 3 (0002_idx.sql:6) failed: dup");
 	progress_done(&p, 0, &targets[0], &o, 12.0);
 	progress_end(&p);
 	s = written(fp);
@@ -191,11 +199,7 @@ Test(progress, not_a_terminal_gets_a_line_per_target)
 	progress_init(&p, fp, 2, false, false, false, 10.0);
 	progress_started(&p, 0, &targets[0], 1, 10.0);
 	step(&p, 0, PROTO_STEP_END, "0002_idx.sql", false, "boom", 11.0);
-	outcome_init(&o);
-	o.started = true;
-	o.status = OUT_FAILED;
-	o.seconds = 1.5;
-	o.reason = strdup("statement 1 of 1 (0002_idx.sql:3) failed: boom");
+	failed(&o, 1.5, "statement 1 of 1 (0002_idx.sql:3) failed: boom");
 	progress_done(&p, 0, &targets[0], &o, 12.0);
 	progress_end(&p);
 	s = written(fp);
