@@ -16,6 +16,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/runinfo.h"
 #include "common/xmalloc.h"
@@ -363,13 +364,24 @@ run_db(const struct cli *c, const struct target *t, struct err *e)
 }
 
 static int
-run_environ(const struct target *t)
+run_environ(const struct target *t, const struct options *o)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, js = BUF_INIT;
+	struct json j;
 
 	settings_environ(t, &b);
-	fputs(b.ptr, stdout);
+	if (o->format == OPTIONS_JSON) {
+		json_init(&j, &js, true);
+		json_object_begin(&j, NULL);
+		settings_environ_json(b.ptr, &j);
+		json_object_end(&j);
+		buf_addc(&js, '\n');
+		fputs(js.ptr, stdout);
+	} else {
+		fputs(b.ptr, stdout);
+	}
 	buf_release(&b);
+	buf_release(&js);
 	return 0;
 }
 
@@ -506,7 +518,7 @@ run_target(const struct cli *c, struct err *e)
 		return r;
 	if (t->debug)
 		log_set_level(LOG_DEBUG);
-	r = c->cmd->kind == K_ENVIRON ? run_environ(t) : run_db(c, t, e);
+	r = c->cmd->kind == K_ENVIRON ? run_environ(t, &c->o) : run_db(c, t, e);
 	target_free(t);
 	return r;
 }

@@ -343,18 +343,35 @@ environ_fleet_keys(const struct fleet *f, const struct target *t,
 			 f->o->timeout > 0 ? "command line" : "inventory");
 }
 
+/* --format json: each target's name mapped to its keys. */
 static int
 fleet_environ(const struct fleet *f)
 {
 	struct buf out = BUF_INIT, lines = BUF_INIT;
+	bool json = f->o->format == OPTIONS_JSON;
+	struct json j;
 	size_t i;
 
+	json_init(&j, &out, true);
+	if (json)
+		json_object_begin(&j, NULL);
 	for (i = 0; i < f->n; i++) {
 		buf_reset(&lines);
 		settings_environ(f->sel[i], &lines);
-		buf_addf(&out, "%s== %s ==\n%s", i ? "\n" : "",
-			 f->sel[i]->name, lines.ptr);
-		environ_fleet_keys(f, f->sel[i], lines.ptr, &out);
+		if (!json)
+			buf_addf(&out, "%s== %s ==\n%s", i ? "\n" : "",
+				 f->sel[i]->name, lines.ptr);
+		environ_fleet_keys(f, f->sel[i], lines.ptr,
+				   json ? &lines : &out);
+		if (!json)
+			continue;
+		json_object_begin(&j, f->sel[i]->name);
+		settings_environ_json(lines.ptr, &j);
+		json_object_end(&j);
+	}
+	if (json) {
+		json_object_end(&j);
+		buf_addc(&out, '\n');
 	}
 	fwrite(out.ptr, 1, out.len, stdout);
 	buf_release(&out);

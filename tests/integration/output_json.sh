@@ -93,6 +93,14 @@ is_rc 4 "unreachable: exit 4"
 is "$(jq_py '[d["exit_code"], d["error_kind"], d["steps"], d["target"] is not None]' <<<"$M_OUT")" \
 	"[4, 'connection failed', [], True]" "unreachable: the document says why"
 
+# environ: each key's value and source
+mig DB_URL="postgres://app:$T_SECRET@db1.example:5433/shop" environ --format json
+is_rc 0 "environ --format json exits 0"
+is "$(jq_py '[(k, d[k]["value"], d[k]["source"]) for k in ("engine", "host", "port", "db", "password")]' <<<"$M_OUT")" \
+	"[('engine', 'postgres', 'DB_URL'), ('host', 'db1.example', 'DB_URL'), ('port', '5433', 'DB_URL'), ('db', 'shop', 'DB_URL'), ('password', '****', 'DB_URL')]" \
+	"environ --format json: value and source per key, the password masked"
+lacks "$M_OUT" "$T_SECRET" "environ --format json: no password"
+
 # ---- a fleet --------------------------------------------------------------------
 # tests/lib/reportfleet.sh: ok-1..3 ok, done nothing-to-do, failed failed,
 # rolled rolled-back, unreachable unreachable; a fresh copy per run.
@@ -134,6 +142,11 @@ print(s.get("tests"), s.get("failures"), s.get("errors"))' <<<"$M_OUT" 2>&1)" "7
 	"--junit -: the JUnit XML on stdout"
 like "$M_ERR" "^unreachable +sqlite +unreachable " "--junit -: the table on stderr"
 ok "$([ -s "$W/r.json" ] && [ ! -e "$W/-" ]; echo $?)" "--junit -: the report file still written, no file named '-'"
+
+fleet environ --inventory fleet.yaml --format json
+is "$(jq_py '[list(d), d["failed"]["path"], d["ok-1"]["tags"]]' <<<"$M_OUT")" \
+	"[$NAMES, {'value': '$W/bad', 'source': 'inventory'}, {'value': 'plain', 'source': 'inventory'}]" \
+	"fleet environ --format json: each target's keys, path and tags too"
 
 fresh
 fleet upgrade --inventory fleet.yaml --format json --log-format json --jobs 2
