@@ -66,6 +66,8 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 		logfp = stderr;
 	log_set_stream(logfp);
 	log_set_context(t->name);
+	/* the log is for people: --log-format json is the coordinator's */
+	log_set_json(false);
 
 	/* every event to the coordinator (a) and to the log (b) */
 	memset(&tee, 0, sizeof(tee));
