@@ -61,7 +61,8 @@ UNIT_TESTS = \
 	tests/unit/test_junit \
 	tests/unit/test_metrics \
 	tests/unit/test_html \
-	tests/unit/test_failgroup
+	tests/unit/test_failgroup \
+	tests/unit/test_progress
 # The driver suite, written once, runs in each engine's program; a server
 # engine's program only when configure built its driver.
 if WITH_POSTGRES
@@ -111,6 +112,9 @@ INTEGRATION_TESTS = \
 	tests/integration/fleet_config.sh \
 	tests/integration/fleet_concurrent.sh \
 	tests/integration/fleet_servers.sh \
+	tests/integration/progress_tty.sh \
+	tests/integration/output_json.sh \
+	tests/integration/dryrun_sql.sh \
 	tests/integration/rollout_canary.sh \
 	tests/integration/rollout_budget.sh \
 	tests/integration/rollout_perhost.sh \

@@ -5,11 +5,11 @@
 # bash-completion package; with it, file names are completed by _filedir.
 #
 # Completes the commands, the options (both "--opt value" and
-# "--opt=value"), the values of --format, --engine, --safe and --debug,
-# files for --inventory, --report, --resume, --junit, --html, --metrics,
-# --db, --unix-socket, directories for --log-dir, --fs and the [path]
-# argument, migration ids (file name prefixes) for rebuild, touch and
-# squash, "report merge" followed by JSON reports and "report render"
+# "--opt=value"), the values of --format, --log-format, --engine, --safe
+# and --debug, files for --inventory, --report, --resume, --junit, --html,
+# --metrics, --db, --unix-socket, directories for --log-dir, --fs and the
+# [path] argument, migration ids (file name prefixes) for rebuild, touch
+# and squash, "report merge" followed by JSON reports and "report render"
 # followed by one, and "tag:NAME" for --select and --canary with the tags
 # of the inventory on the command line (or INVENTORY).
 #
@@ -106,7 +106,7 @@ _migratore_tags()
 _migratore_value()
 {
 	case $1 in
-	--format) _migratore_words "text json" ;;
+	--format | --log-format) _migratore_words "text json" ;;
 	--engine) _migratore_words "sqlite postgres mysql" ;;
 	--safe | --debug)
 		_migratore_words "true false yes no on off 1 0"
