@@ -47,8 +47,9 @@ choose_stdout(struct outputs *o, const struct options *opts, struct err *e)
 		[OUTPUTS_REPORT] = "--report -",
 		[OUTPUTS_JUNIT] = "--junit -",
 		[OUTPUTS_HTML] = "--html -",
+		[OUTPUTS_METRICS] = "--metrics -",
 	};
-	enum outputs_stdout want[4];
+	enum outputs_stdout want[5];
 	size_t n = 0;
 
 	if (o->json_results)
@@ -61,6 +62,8 @@ choose_stdout(struct outputs *o, const struct options *opts, struct err *e)
 		want[n++] = OUTPUTS_JUNIT;
 	if (dash(opts->html))
 		want[n++] = OUTPUTS_HTML;
+	if (dash(opts->metrics))
+		want[n++] = OUTPUTS_METRICS;
 	if (n > 1)
 		return err_set(e, ERR_USAGE,
 			       "%s and %s both write to stdout; give one of "
@@ -212,16 +215,14 @@ static int
 write_metrics(struct outputs *o, const struct report *r)
 {
 	struct buf previous = BUF_INIT, out = BUF_INIT;
-	struct err e = ERR_INIT;
-	int rc = 0;
+	int rc;
 
-	if (buf_read_file(&previous, o->metrics.path) < 0)
+	if (o->metrics.path == NULL ||
+	    buf_read_file(&previous, o->metrics.path) < 0)
 		buf_reset(&previous);
 	metrics_render(r, previous.ptr, &out);
-	if (report_file_commit(&o->metrics, &out, &e) < 0) {
-		write_error("--metrics", &e);
-		rc = -1;
-	}
+	rc = commit(&o->metrics, o->to_stdout == OUTPUTS_METRICS, &out,
+		    "--metrics");
 	buf_release(&previous);
 	buf_release(&out);
 	return rc;
@@ -243,7 +244,8 @@ outputs_write(struct outputs *o, const struct report *r, struct err *e)
 	     o->to_stdout == OUTPUTS_HTML) &&
 	    write_renderings(o, r) < 0)
 		failed = true;
-	if (o->metrics.path && write_metrics(o, r) < 0)
+	if ((o->metrics.path || o->to_stdout == OUTPUTS_METRICS) &&
+	    write_metrics(o, r) < 0)
 		failed = true;
 	if (report_result(r, e) == 0 && failed)
 		return e->code = ERR_IO;

@@ -6,7 +6,9 @@
  *     --log-format json: stderr holds JSON Lines only): with list/errors
  *     --format json, the targets' JSON results; with --format json for
  *     any other command, or --report -, the JSON report; with --junit -
- *     or --html -, that rendering. Two that want stdout are a usage
+ *     or --html -, that rendering; with --metrics -, the metrics (for a
+ *     Pushgateway: no earlier file to keep a last success from). Two
+ *     that want stdout are a usage
  *     error. With --quiet, the summary only when some target did not end
  *     ok or nothing-to-do (so that cron mails only then); a document
  *     always;
@@ -37,6 +39,7 @@ enum outputs_stdout {
 	OUTPUTS_REPORT,  /* --format json, --report -: the JSON report */
 	OUTPUTS_JUNIT,   /* --junit - */
 	OUTPUTS_HTML,    /* --html - */
+	OUTPUTS_METRICS, /* --metrics - */
 };
 
 struct outputs {

@@ -212,6 +212,22 @@ check_file "$W/prom/dry.prom" "dry_upgrade"
 cat "$P" "$W/prom/dry.prom" | grep -v '^# ' >"$T_TMP/both.txt"
 is "$(sort "$T_TMP/both.txt" | uniq -d | wc -l)" 0 "an upgrade's and a dry run's files share no series"
 
+# --metrics -: on stdout (for a Pushgateway), the summary on stderr; it
+# shares stdout with no other document.
+fleet upgrade --inventory fleet.yaml --metrics -
+is_rc 1 "--metrics -: exit 1, as before"
+printf '%s\n' "$M_OUT" >"$T_TMP/stdout.prom"
+check_out=$(python3 "$PROMCHECK" "$T_TMP/stdout.prom" 2>&1)
+is "$?:$check_out" "0:" "--metrics -: stdout is the metrics, valid"
+is "$(value_of "$T_TMP/stdout.prom" migratore_target_status "$(tl lite-2 failed)")" 1.0 \
+	"--metrics -: lite-2 failed"
+is "$(samples "$T_TMP/stdout.prom" | grep -c '^migratore_target_last_success_timestamp_seconds .*lite-2')" 0 \
+	"--metrics -: no earlier file, so no last success for lite-2"
+contains "$M_ERR" "failed" "--metrics -: the summary is on stderr"
+fleet upgrade --inventory fleet.yaml --metrics - --report -
+is_rc 2 "--metrics - and --report -: exit 2"
+contains "$M_ERR" "both write to stdout" "... both want stdout"
+
 # Refused before anything starts: a file that cannot be created, and a
 # run without an inventory.
 fleet upgrade --inventory fleet.yaml --metrics no/such/dir/m.prom
