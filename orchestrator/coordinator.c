@@ -553,7 +553,8 @@ notify_text(const struct coordinator *co, const char *prefix,
 	notify_progress_text(done, co->n, co->running, failed, out);
 }
 
-/* NOTIFY_READY, or a STATUS= line (the timer's, and the last one). */
+/* What notify_now says with the status line: READY=1 (once, before the
+ * first worker), nothing more (the timer's and the last), STOPPING=1. */
 enum notify_what { NOTIFY_READY, NOTIFY_STATUS, NOTIFY_STOPPING };
 
 static void
