@@ -41,6 +41,7 @@ UNIT_TESTS = \
 	tests/unit/test_driver_pg \
 	tests/unit/test_driver_mysql \
 	tests/unit/test_driver_redact \
+	tests/unit/test_textfit \
 	tests/unit/test_lexer \
 	tests/unit/test_migration \
 	tests/unit/test_migset \
@@ -109,7 +110,8 @@ INTEGRATION_TESTS = \
 	tests/integration/report_merge.sh \
 	tests/integration/report_browser.sh \
 	tests/integration/contrib.sh \
-	tests/integration/netproxy.sh
+	tests/integration/netproxy.sh \
+	tests/integration/baseline.sh
 TESTS += $(INTEGRATION_TESTS)
 
 # The libFuzzer harnesses are built and run by tests/fuzz/run.sh (CI), not
