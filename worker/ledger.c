@@ -213,18 +213,17 @@ ensure_main(struct db *db, struct ledger *l, struct err *e)
 	return r;
 }
 
-int
-ledger_ensure(struct db *db, struct ledger *l, struct err *e)
+static int
+ensure_once(struct db *db, struct ledger *l, struct err *e)
 {
 	struct strv pcols = STRV_INIT;
 	bool txn = false, complete = l->exists;
 	size_t i;
-	int r = 0;
+	int r;
 
 	for (i = 0; i < NCOLS && complete; i++)
 		complete = has_column(&l->cols, ledger_cols[i].name);
-	if (l->exists && (r = db_columns(db, LEDGER_PROGRESS_TABLE, &pcols,
-					 e)) < 0)
+	if ((r = db_columns(db, LEDGER_PROGRESS_TABLE, &pcols, e)) < 0)
 		goto out;
 	l->progress_exists = pcols.n > 0;
 	if (complete && l->progress_exists) {
@@ -254,9 +253,35 @@ ledger_ensure(struct db *db, struct ledger *l, struct err *e)
 out:
 	if (txn)
 		db_rollback(db, &(struct err){ 0 });
+	strv_release(&pcols);
+	return r;
+}
+
+int
+ledger_ensure(struct db *db, struct ledger *l, struct err *e)
+{
+	struct err again = ERR_INIT;
+	bool existed = l->exists;
+	size_t ncols = l->cols.n;
+	int r;
+
+	r = ensure_once(db, l, e);
+	/*
+	 * A run that did not take the lock may have made what was missing
+	 * meanwhile ("already exists"): look again, and once more if it
+	 * did. The rows stay as loaded: those it wrote are for
+	 * ledger_claim to find.
+	 */
+	if (r < 0 && r != ERR_CONNECT) {
+		db_columns_release(&l->cols);
+		if (db_describe(db, LEDGER_TABLE, &l->cols, &again) == 0) {
+			l->exists = l->cols.n > 0;
+			if (l->exists && (!existed || l->cols.n > ncols))
+				r = ensure_once(db, l, e);
+		}
+	}
 	if (r < 0)
 		err_prefix(e, "bookkeeping table '%s'", LEDGER_TABLE);
-	strv_release(&pcols);
 	return r;
 }
 
