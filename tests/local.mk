@@ -111,7 +111,10 @@ INTEGRATION_TESTS = \
 	tests/integration/report_browser.sh \
 	tests/integration/contrib.sh \
 	tests/integration/netproxy.sh \
-	tests/integration/baseline.sh
+	tests/integration/baseline.sh \
+	tests/integration/exactlyonce.sh \
+	tests/integration/bookkeeping.sh \
+	tests/integration/session.sh
 TESTS += $(INTEGRATION_TESTS)
 
 # The libFuzzer harnesses are built and run by tests/fuzz/run.sh (CI), not

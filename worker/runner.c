@@ -304,17 +304,49 @@ warn_fitted(struct runner *r, const struct migration *m, int64_t id,
 
 	for (i = 0; i < fitted->n; i++)
 		sink_warning(r->sink,
-			     "%s: bookkeeping row %lld: %s; the full text is "
-			     "in this run's output",
+			     "%s: bookkeeping row %lld: %s; this run's output "
+			     "and report have the full text",
 			     m->filename, (long long)id, fitted->v[i]);
 }
 
 /*
- * Write the row of the attempt and, in the same transaction, clear the
- * migration's progress row: the row says it all now, and a progress row
- * left behind would make a later run of the migration (after a
- * downgrade) skip statements. A fresh transaction is serialised first:
- * object_id is max + 1 and must stay unique without the lock too.
+ * The row, and (clear) the end of the migration's progress row, in one
+ * transaction: the open one (fresh false) or a new one, serialised first
+ * because object_id is max + 1 and must stay unique without the lock too.
+ * *clear_failed tells whether the clear was what failed.
+ */
+static int
+write_row(struct runner *r, const struct migration *m,
+	  const struct ledger_row *row, bool fresh, bool clear, int64_t *id,
+	  struct strv *fitted, bool *clear_failed, struct err *e)
+{
+	int rc;
+
+	*clear_failed = false;
+	if (fresh && ((rc = db_begin(r->db, e)) < 0 ||
+		      (rc = ledger_serialise(r->db, e)) < 0))
+		goto fail;
+	if ((rc = ledger_append(r->db, r->ledger, row, id, fitted, e)) < 0)
+		goto fail;
+	if (clear && (rc = ledger_set_progress(r->db, r->ledger, m->uuid, -1,
+					       NULL, e)) < 0) {
+		*clear_failed = true;
+		goto fail;
+	}
+	if ((rc = db_commit(r->db, e)) == 0)
+		return 0;
+fail:
+	db_rollback(r->db, &(struct err){ 0 });
+	return rc;
+}
+
+/*
+ * Write the row of the attempt and clear the migration's progress row in
+ * the same transaction: the row says it all now, and a progress row left
+ * behind would make a later run of the migration (after a downgrade) skip
+ * statements. When only the clear fails (the migration dropped the
+ * progress table), the row is written alone: it must never be lost for
+ * the sake of the progress row.
  */
 static int
 record(struct runner *r, const struct migration *m, enum op op,
@@ -325,6 +357,7 @@ record(struct runner *r, const struct migration *m, enum op op,
 	struct strv fitted = STRV_INIT;
 	struct ledger_row row;
 	char start_s[32], end_s[32];
+	bool clear_failed;
 	int rc;
 
 	fill_row(r, m, op, a, &row, start_s, end_s);
@@ -335,19 +368,17 @@ record(struct runner *r, const struct migration *m, enum op op,
 		if (s && a->failed_at >= 0)
 			row.statement = s->stmts.v[a->failed_at].sql;
 	}
-	if (!in_txn && ((rc = db_begin(r->db, e)) < 0 ||
-			(rc = ledger_serialise(r->db, e)) < 0))
-		goto fail;
-	if ((rc = ledger_append(r->db, r->ledger, &row, id, &fitted, e)) < 0 ||
-	    (rc = ledger_set_progress(r->db, r->ledger, m->uuid, -1, NULL,
-				      e)) < 0 ||
-	    (rc = db_commit(r->db, e)) < 0)
-		goto fail;
-	warn_fitted(r, m, *id, &fitted);
-	goto out;
-fail:
-	db_rollback(r->db, &(struct err){ 0 });
-out:
+	rc = write_row(r, m, &row, !in_txn, true, id, &fitted, &clear_failed,
+		       e);
+	/* Alone, unless the rollback took the migration's statements with
+	 * it (in a transaction, unless they all committed implicitly). */
+	if (rc < 0 && clear_failed && (!in_txn || a->committed >= a->total)) {
+		strv_release(&fitted);
+		rc = write_row(r, m, &row, true, false, id, &fitted,
+			       &clear_failed, e);
+	}
+	if (rc == 0)
+		warn_fitted(r, m, *id, &fitted);
 	strv_release(&fitted);
 	buf_release(&error);
 	buf_release(&tb);
