@@ -114,7 +114,8 @@ INTEGRATION_TESTS = \
 	tests/integration/baseline.sh \
 	tests/integration/exactlyonce.sh \
 	tests/integration/bookkeeping.sh \
-	tests/integration/session.sh
+	tests/integration/session.sh \
+	tests/integration/fulldisk.sh
 TESTS += $(INTEGRATION_TESTS)
 
 # The libFuzzer harnesses are built and run by tests/fuzz/run.sh (CI), not

@@ -3,6 +3,7 @@
 
 #include "worker/fleetworker.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,7 +40,35 @@ struct tee {
 	struct sink b;
 	struct framesink *fs;
 	FILE *log;
+	bool log_failed; /* said once */
 };
+
+#define LOG_WARNING "log file: "
+
+bool
+fleetworker_log_warning(const char *text)
+{
+	return strncmp(text, LOG_WARNING, strlen(LOG_WARNING)) == 0;
+}
+
+/* A log that cannot be written (a full disk) is said, once, to the
+ * coordinator: otherwise it stays empty in silence. */
+static void
+tee_check_log(struct tee *t)
+{
+	int saved;
+
+	if (t->log_failed || t->log == NULL)
+		return;
+	errno = 0;
+	if (fflush(t->log) == 0 && !ferror(t->log))
+		return;
+	saved = errno;
+	t->log_failed = true;
+	sink_warning(&t->a, LOG_WARNING "cannot write: %s; this target's "
+				       "log is incomplete",
+		     saved ? strerror(saved) : "write error");
+}
 
 static void
 tee_banner(void *ctx, const char *desc)
@@ -48,6 +77,7 @@ tee_banner(void *ctx, const char *desc)
 
 	sink_banner(&t->a, desc);
 	sink_banner(&t->b, desc);
+	tee_check_log(t);
 }
 
 static void
@@ -58,6 +88,7 @@ tee_step_begin(void *ctx, const struct migration *m, const char *operation,
 
 	sink_step_begin(&t->a, m, operation, recovery);
 	sink_step_begin(&t->b, m, operation, recovery);
+	tee_check_log(t);
 }
 
 static void
@@ -67,6 +98,7 @@ tee_output(void *ctx, const char *text, size_t len)
 
 	sink_output(&t->a, text, len);
 	sink_output(&t->b, text, len);
+	tee_check_log(t);
 }
 
 static void
@@ -76,6 +108,7 @@ tee_step_end(void *ctx, const struct step_result *r)
 
 	sink_step_end(&t->a, r);
 	sink_step_end(&t->b, r);
+	tee_check_log(t);
 }
 
 static void
@@ -85,6 +118,7 @@ tee_result(void *ctx, const char *line)
 
 	sink_result(&t->a, line);
 	sink_result(&t->b, line);
+	tee_check_log(t);
 }
 
 static void
@@ -94,6 +128,7 @@ tee_warning(void *ctx, const char *msg)
 
 	sink_warning(&t->a, "%s", msg);
 	sink_warning(&t->b, "%s", msg);
+	tee_check_log(t);
 }
 
 static void
@@ -101,8 +136,10 @@ tee_finished(void *ctx, const struct run_summary *s)
 {
 	struct tee *t = ctx;
 
-	sink_finished(&t->a, s);
+	/* The log first: what it fails to hold goes in before FINISHED. */
 	sink_finished(&t->b, s);
+	tee_check_log(t);
+	sink_finished(&t->a, s);
 }
 
 static const struct sink_ops tee_ops = {
@@ -166,6 +203,7 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 	/* STARTED tells the coordinator the stop request is understood. */
 	framesink_started(&fs, desc.ptr);
 	buf_release(&desc);
+	tee_check_log(&tee);
 
 	opts = *o;
 	opts.stop = &stop_requested;
