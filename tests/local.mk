@@ -115,7 +115,8 @@ INTEGRATION_TESTS = \
 	tests/integration/exactlyonce.sh \
 	tests/integration/bookkeeping.sh \
 	tests/integration/session.sh \
-	tests/integration/fulldisk.sh
+	tests/integration/fulldisk.sh \
+	tests/integration/concurrency.sh
 TESTS += $(INTEGRATION_TESTS)
 
 # The libFuzzer harnesses are built and run by tests/fuzz/run.sh (CI), not
