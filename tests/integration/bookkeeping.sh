@@ -51,6 +51,15 @@ CREATE TABLE u9 (id INTEGER);
 EOF2
 }
 
+# with_tables DIR: the bookkeeping tables made (a first migration applied).
+with_tables() {
+	write_mig "$1" 1700000000 9 "setup" <<'EOF2'
+-- migratore: run
+SELECT 1;
+EOF2
+	mig upgrade "$1"
+}
+
 # ---- character sets --------------------------------------------------------
 
 # MariaDB, latin1 by default: our own tables are utf8mb4 and hold it all.
@@ -137,11 +146,7 @@ case_too_long() { # ENGINE
 	if [ "$e" = mysql ]; then
 		python_table text # error and traceback hold 65,535 bytes
 	else
-		write_mig "$d" 1700000000 9 "setup" <<'EOF2'
--- migratore: run
-SELECT 1;
-EOF2
-		mig upgrade "$d"
+		with_tables "$d"
 		sql "$e" "ALTER TABLE migratore ALTER COLUMN description TYPE varchar(40)"
 		sql "$e" "ALTER TABLE migratore ALTER COLUMN traceback TYPE varchar(300)"
 	fi
@@ -178,11 +183,7 @@ case_dropped() { # ENGINE TRANSACTION
 	local e=$1 txn=$2 d port match
 	new_db "$e"
 	d=$(new_dir)
-	write_mig "$d" 1700000000 9 "setup" <<'EOF2'
--- migratore: run
-SELECT 1;
-EOF2
-	mig upgrade "$d"
+	with_tables "$d"
 	write_mig "$d" 1700000001 1 "two tables" ${txn:+"transaction = $txn"} <<'EOF2'
 -- migratore: run
 CREATE TABLE c1 (id INTEGER);
@@ -255,11 +256,7 @@ case_names_statement() { # ENGINE
 	local e=$1 d f
 	new_db "$e"
 	d=$(new_dir)
-	write_mig "$d" 1700000000 9 "setup" <<'EOF2'
--- migratore: run
-SELECT 1;
-EOF2
-	mig upgrade "$d"
+	with_tables "$d"
 	if [ "$e" = mysql ]; then
 		# DDL commits: the progress write after the DROP fails.
 		write_mig "$d" 1700000001 1 "drops the progress table" <<'EOF2'

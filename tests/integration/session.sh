@@ -42,11 +42,17 @@ EOF2
 	drop_db
 }
 
+# other_db SUFFIX: the name of a second database a migration creates,
+# dropped at exit.
+other_db() {
+	echo "mysql ${T_DBNAME:0:50}_$1" >>"$T_TMP/dbs"
+	echo "${T_DBNAME:0:50}_$1"
+}
+
 case_mysql_use() {
 	local d other
 	new_db mysql
-	other="${T_DBNAME:0:50}_o"
-	echo "mysql $other" >>"$T_TMP/dbs"
+	other=$(other_db o)
 	d=$(new_dir)
 	write_mig "$d" 1700000001 1 "use" <<EOF2
 -- migratore: run
@@ -73,8 +79,7 @@ EOF2
 case_mysql_resume_replays_use() {
 	local d other pid
 	new_db mysql
-	other="${T_DBNAME:0:50}_r"
-	echo "mysql $other" >>"$T_TMP/dbs"
+	other=$(other_db r)
 	d=$(new_dir)
 	write_mig "$d" 1700000001 1 "use then slow" <<EOF2
 -- migratore: run

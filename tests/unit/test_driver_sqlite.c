@@ -432,27 +432,41 @@ Test(sqlite, a_second_process_cannot_take_a_held_lock, .timeout = 10)
 	db_close(db);
 }
 
-/* The descriptor open on path in this process, or -1. */
+/* How many descriptors of this process are open on path; *fd one of them
+ * (-1 when none). */
 static int
-fd_open_on(const char *path)
+fds_open_on(const char *path, int *fd)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *de;
 	char link[600], target[600];
 	ssize_t n;
-	int fd = -1;
+	int count = 0;
 
 	cr_assert_not_null(d);
-	while ((de = readdir(d)) != NULL && fd < 0) {
+	*fd = -1;
+	while ((de = readdir(d)) != NULL) {
 		snprintf(link, sizeof(link), "/proc/self/fd/%s", de->d_name);
 		n = readlink(link, target, sizeof(target) - 1);
 		if (n < 0)
 			continue;
 		target[n] = '\0';
-		if (strcmp(target, path) == 0)
-			fd = atoi(de->d_name);
+		if (strcmp(target, path) == 0) {
+			*fd = atoi(de->d_name);
+			count++;
+		}
 	}
 	closedir(d);
+	return count;
+}
+
+/* The descriptor open on path in this process, or -1. */
+static int
+fd_open_on(const char *path)
+{
+	int fd;
+
+	fds_open_on(path, &fd);
 	return fd;
 }
 
@@ -483,29 +497,6 @@ Test(sqlite, lock_file_is_private_to_the_process_and_released)
 	cr_assert_eq(db_lock(db, 0, &e), 0, "%s", e.msg);
 	db_close(db);
 	cr_assert(exists(lockpath), "the lock file stays for the next run");
-}
-
-/* Descriptors open on path in this process. */
-static int
-fds_open_on(const char *path)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	char link[600], target[600];
-	ssize_t n;
-	int count = 0;
-
-	cr_assert_not_null(d);
-	while ((de = readdir(d)) != NULL) {
-		snprintf(link, sizeof(link), "/proc/self/fd/%s", de->d_name);
-		n = readlink(link, target, sizeof(target) - 1);
-		if (n < 0)
-			continue;
-		target[n] = '\0';
-		count += strcmp(target, path) == 0;
-	}
-	closedir(d);
-	return count;
 }
 
 /* A connection to the same file through another name. */
@@ -572,17 +563,18 @@ Test(sqlite, the_lock_never_drops_sqlites_own_locks, .timeout = 10)
 {
 	struct err e = ERR_INIT;
 	struct db *db = suite_open(&tgt, false);
-	int base = fds_open_on(tgt.db), status;
+	int fd, base = fds_open_on(tgt.db, &fd), status;
 	pid_t pid;
 
 	suite_run(db, "CREATE TABLE t (x)");
 	cr_assert_eq(db_lock(db, 0, &e), 0, "%s", e.msg);
-	cr_assert_eq(fds_open_on(tgt.db), base + 1);
+	cr_assert_eq(fds_open_on(tgt.db, &fd), base + 1);
 	cr_assert_eq(db_begin(db, &e), 0, "%s", e.msg);
 	suite_run(db, "INSERT INTO t VALUES (1)");
 	/* SQLite holds its RESERVED lock now; unlocking ours must keep it */
 	cr_assert_eq(db_unlock(db, &e), 0, "%s", e.msg);
-	cr_assert_eq(fds_open_on(tgt.db), base + 1, "the descriptor was closed");
+	cr_assert_eq(fds_open_on(tgt.db, &fd), base + 1,
+		     "the descriptor was closed");
 	pid = fork();
 	cr_assert_neq(pid, -1);
 	if (pid == 0) {
@@ -598,7 +590,7 @@ Test(sqlite, the_lock_never_drops_sqlites_own_locks, .timeout = 10)
 		  "another process could write while SQLite held its lock");
 	cr_assert_eq(db_commit(db, &e), 0, "%s", e.msg);
 	db_close(db);
-	cr_assert_eq(fds_open_on(tgt.db), 0);
+	cr_assert_eq(fds_open_on(tgt.db, &fd), 0);
 }
 
 /* An older migratore locks <path>.lock only: it still has to wait. */

@@ -201,15 +201,11 @@ baseline_row(struct ledger *l, int64_t timestamp)
 {
 	struct ledger_row *r;
 
-	XGROW(l->v, l->n + 1, l->cap);
-	r = &l->v[l->n];
-	memset(r, 0, sizeof(*r));
-	r->object_id = (int64_t)++l->n;
+	row(l, 0, "success", "Run", NULL, -1);
+	r = &l->v[l->n - 1];
+	free(r->uuid);
 	r->uuid = xstrdup(LEDGER_BASELINE_UUID);
 	r->timestamp = timestamp;
-	r->result = xstrdup("success");
-	r->operation = xstrdup("Run");
-	r->committed = -1;
 }
 
 static void
