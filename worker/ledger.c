@@ -633,8 +633,10 @@ ledger_claim(struct db *db, struct ledger *l, const char *uuid,
 	int r;
 
 	*other = NULL;
-	if (!l->exists || (serialise && (r = ledger_serialise(db, e)) < 0))
-		return l->exists ? r : 0;
+	if (!l->exists)
+		return 0; /* nothing recorded it: there is no table yet */
+	if (serialise && (r = ledger_serialise(db, e)) < 0)
+		return r;
 	buf_adds(&sql, "SELECT ");
 	for (i = 0; i < 4; i++) {
 		if (i > 0)
