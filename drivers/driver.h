@@ -44,11 +44,12 @@ struct db {
 	bool debug;                  /* trace SQL to stderr */
 	bool readonly;
 	/*
-	 * The schema (PostgreSQL), database (MySQL) or attached database
-	 * (SQLite: "main") current at connect, captured by the driver before
-	 * any migration ran: the bookkeeping lives there whatever a migration
-	 * does to the session (SET search_path, USE). NULL when the engine
-	 * had none (then names are left unqualified). Freed by the driver.
+	 * The schema (PostgreSQL) or database (MySQL) current at connect,
+	 * captured by the driver before any migration ran: the bookkeeping
+	 * lives there whatever a migration does to the session (SET
+	 * search_path, USE). NULL when there is none to capture, and for
+	 * SQLite, where no session state moves an unqualified name away from
+	 * "main" (names are then left unqualified). Freed by the driver.
 	 */
 	char *schema;
 };

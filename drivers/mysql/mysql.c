@@ -46,7 +46,7 @@ struct mydb {
 	char *lockname; /* GET_LOCK name of this database */
 	/* What the statements run so far did to the session. */
 	bool used;          /* a USE: the current database may differ */
-	bool set;           /* a SET: the character set may differ */
+	bool set;           /* a SET of the connection's character set */
 	bool tables_locked; /* LOCK TABLES in effect */
 };
 
@@ -333,7 +333,11 @@ my_note_session(struct mydb *my, const char *sql)
 		my->used = true;
 		break;
 	case MYSTMT_SET:
-		my->set = true;
+		/* SET NAMES, CHARACTER SET, character_set_*, collation_*:
+		 * the bookkeeping's text must go as utf8mb4 again. */
+		if (strcasestr(sql, "names") || strcasestr(sql, "char") ||
+		    strcasestr(sql, "collation"))
+			my->set = true;
 		break;
 	case MYSTMT_LOCK:
 		my->tables_locked = true;

@@ -141,19 +141,25 @@ mystmt_commits_implicitly(const char *stmt)
 	return true;
 }
 
+/* Session state worth replaying: not autocommit (transaction control,
+ * whatever its value), not the server's (GLOBAL), not a password. */
 static enum mystmt_session
 set_kind(const char *p)
 {
+	static const char *const autocommit[] = {
+		"AUTOCOMMIT", "@@AUTOCOMMIT", "@@SESSION.AUTOCOMMIT",
+		"@@LOCAL.AUTOCOMMIT", NULL,
+	};
 	char w[32];
 
-	if (set_commits(p))
-		return MYSTMT_OTHER;
-	next_word(p, w, sizeof(w));
+	p = next_word(p, w, sizeof(w));
 	if (strcmp(w, "GLOBAL") == 0 || strcmp(w, "PERSIST") == 0 ||
 	    strcmp(w, "PERSIST_ONLY") == 0 ||
 	    strncmp(w, "@@GLOBAL.", 9) == 0 || strcmp(w, "PASSWORD") == 0)
 		return MYSTMT_OTHER;
-	return MYSTMT_SET;
+	if (strcmp(w, "SESSION") == 0 || strcmp(w, "LOCAL") == 0)
+		next_word(p, w, sizeof(w));
+	return in_list(autocommit, w) ? MYSTMT_OTHER : MYSTMT_SET;
 }
 
 enum mystmt_session
