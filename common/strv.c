@@ -64,6 +64,15 @@ strv_contains(const struct strv *sv, const char *s)
 	return false;
 }
 
+bool
+strv_list_contains(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
 void
 strv_copy(struct strv *dst, const struct strv *src)
 {

@@ -26,6 +26,8 @@ void strv_push_owned(struct strv *sv, char *s);
 void strv_pushf(struct strv *sv, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 bool strv_contains(const struct strv *sv, const char *s);
+/* The same for a constant NULL-terminated list (a table of keywords). */
+bool strv_list_contains(const char *const *list, const char *s);
 /* Deep copy. */
 void strv_copy(struct strv *dst, const struct strv *src);
 

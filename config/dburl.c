@@ -10,21 +10,10 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "common/xmalloc.h"
+#include "config/engine.h"
 #include "common/banned.h"
-
-static const struct {
-	const char *scheme;
-	const char *engine;
-} dburl_schemes[] = {
-	{ "postgres", "postgres" }, { "postgresql", "postgres" },
-	{ "mysql", "mysql" },       { "mariadb", "mysql" },
-	{ "sqlite", "sqlite" },
-};
-
-#define DBURL_SCHEMES "postgres, postgresql, mysql, mariadb, sqlite"
 
 void
 dburl_init(struct dburl *u)
@@ -45,17 +34,6 @@ dburl_release(struct dburl *u)
 	free(u->db);
 	strv_release(&u->params);
 	dburl_init(u);
-}
-
-const char *
-dburl_scheme_engine(const char *scheme)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(dburl_schemes) / sizeof(dburl_schemes[0]); i++)
-		if (strcasecmp(scheme, dburl_schemes[i].scheme) == 0)
-			return dburl_schemes[i].engine;
-	return NULL;
 }
 
 static int
@@ -257,9 +235,12 @@ parse_query(struct dburl *u, const char *q, size_t n, struct err *e)
 	return 0;
 }
 
-/* sqlite:path or sqlite:///abs/path; p[0..n) is what follows "sqlite:". */
+/*
+ * A file engine's scheme:path or scheme:///abs/path; p[0..n) is what
+ * follows "scheme:".
+ */
 static int
-parse_sqlite(struct dburl *u, const char *p, size_t n, struct err *e)
+parse_file(struct dburl *u, const char *p, size_t n, struct err *e)
 {
 	const char *slash;
 
@@ -269,10 +250,10 @@ parse_sqlite(struct dburl *u, const char *p, size_t n, struct err *e)
 			slash = p + n;
 		if (slash != p + 2)
 			return err_set(e, ERR_CONFIG,
-				       "a sqlite URL has no host ('%.*s'); "
-				       "write sqlite:relative.db or "
-				       "sqlite:///absolute/path.db",
-				       (int)(slash - p - 2), p + 2);
+				       "a %s URL has no host ('%.*s'); write "
+				       "%s:relative.db or %s:///absolute/path.db",
+				       u->scheme, (int)(slash - p - 2), p + 2,
+				       u->scheme, u->scheme);
 		n -= (size_t)(slash - p);
 		p = slash;
 	}
@@ -280,13 +261,13 @@ parse_sqlite(struct dburl *u, const char *p, size_t n, struct err *e)
 		return 0;
 	if (p[n - 1] == '/')
 		return err_set(e, ERR_CONFIG,
-			       "sqlite path '%.*s' is a directory, not a "
+			       "%s path '%.*s' is a directory, not a "
 			       "database file",
-			       (int)n, p);
+			       u->scheme, (int)n, p);
 	return decode(p, n, "the path", false, &u->db, e);
 }
 
-/* //authority[/db] for postgres and mysql; r[0..n) follows "scheme:". */
+/* //authority[/db] for a server engine; r[0..n) follows "scheme:". */
 static int
 parse_server(struct dburl *u, const char *r, size_t n, struct err *e)
 {
@@ -315,29 +296,31 @@ parse_server(struct dburl *u, const char *r, size_t n, struct err *e)
 
 static int
 parse_scheme(struct dburl *u, const char *url, const char **rest,
-	     struct err *e)
+	     const struct engine **engine, struct err *e)
 {
-	const char *engine;
+	struct buf schemes = BUF_INIT;
 	size_t i = 0;
 
 	if (isalpha((unsigned char)url[0]))
 		while (isalnum((unsigned char)url[i]) || url[i] == '+' ||
 		       url[i] == '-' || url[i] == '.')
 			i++;
+	engine_schemes(&schemes);
 	if (i == 0 || url[i] != ':')
-		return err_set(e, ERR_CONFIG,
-			       "not a URL (expected scheme://..., with scheme "
-			       "one of " DBURL_SCHEMES ")");
+		err_set(e, ERR_CONFIG,
+			"not a URL (expected scheme://..., with scheme one of "
+			"%s)",
+			schemes.ptr);
+	else if ((*engine = engine_find(url, i)) == NULL)
+		err_set(e, ERR_CONFIG, "unknown scheme '%.*s' (expected %s)",
+			(int)(i > 40 ? 40 : i), url, schemes.ptr);
+	buf_release(&schemes);
+	if (i == 0 || url[i] != ':' || *engine == NULL)
+		return ERR_CONFIG;
 	u->scheme = xstrndup(url, i);
 	for (i = 0; u->scheme[i] != '\0'; i++)
 		u->scheme[i] = (char)tolower((unsigned char)u->scheme[i]);
-	engine = dburl_scheme_engine(u->scheme);
-	if (engine == NULL)
-		return err_set(e, ERR_CONFIG,
-			       "unknown scheme '%.40s' (expected " DBURL_SCHEMES
-			       ")",
-			       u->scheme);
-	u->engine = xstrdup(engine);
+	u->engine = xstrdup((*engine)->name);
 	*rest = url + i + 1;
 	return 0;
 }
@@ -345,12 +328,13 @@ parse_scheme(struct dburl *u, const char *url, const char **rest,
 int
 dburl_parse(struct dburl *u, const char *url, struct err *e)
 {
+	const struct engine *engine = NULL;
 	const char *rest = NULL, *q;
 	size_t n;
 	int rc;
 
 	dburl_release(u);
-	if ((rc = parse_scheme(u, url, &rest, e)) < 0)
+	if ((rc = parse_scheme(u, url, &rest, &engine, e)) < 0)
 		goto out;
 	if (strchr(rest, '#') != NULL) {
 		rc = err_set(e, ERR_CONFIG,
@@ -360,8 +344,8 @@ dburl_parse(struct dburl *u, const char *url, struct err *e)
 	}
 	q = strchr(rest, '?');
 	n = q ? (size_t)(q - rest) : strlen(rest);
-	if (strcmp(u->engine, "sqlite") == 0)
-		rc = parse_sqlite(u, rest, n, e);
+	if (engine->file)
+		rc = parse_file(u, rest, n, e);
 	else
 		rc = parse_server(u, rest, n, e);
 	if (rc == 0 && q != NULL)

@@ -1,13 +1,15 @@
 /*
  * DB_URL parsing (SPEC 3). Pure: a string in, a struct dburl out, no I/O.
  *
- * Accepted forms (the scheme is case-insensitive):
+ * Accepted forms (the scheme is case-insensitive; schemes are the engine
+ * names and aliases of config/engine.h, for example):
  *
  *   postgres://[user[:password]@][host][:port][/db][?k=v&...]
  *   postgresql://...                       same as postgres
  *   mysql://...  mariadb://...             engine "mysql"
- *   sqlite:///absolute/path.db[?k=v...]    absolute file path
- *   sqlite:relative/path.db[?k=v...]       relative to the current directory
+ *   sqlite:///absolute/path.db[?k=v...]    absolute file path (any file
+ *   sqlite:relative/path.db[?k=v...]       engine), or relative to the
+ *                                          current directory
  *
  * Choices, written down because URLs are ambiguous:
  * - `sqlite://name.db` (a non-empty authority) is an error, not a relative
@@ -26,7 +28,7 @@
  * - An empty user ("://:pw@h") and an empty host ("postgres:///db") are
  *   absent; an empty password after ':' ("u:@h") is present and empty.
  * - The port is decimal, 1-65535; "host:" with no digits means no port.
- * - For postgres and mysql the path is one database name: "/db". A second
+ * - For a server engine the path is one database name: "/db". A second
  *   unencoded '/' is an error ("%2F" is allowed and decoded).
  * - A fragment ('#') is an error: it is almost always an unencoded '#' in a
  *   password.
@@ -50,7 +52,7 @@
 
 struct dburl {
 	char *scheme;      /* as written, lower-cased: "postgresql" */
-	char *engine;      /* canonical: "postgres", "mysql" or "sqlite" */
+	char *engine;      /* canonical (config/engine.h): "postgres" */
 	char *user;        /* NULL = absent */
 	char *password;    /* NULL = absent; "" = explicitly empty */
 	char *host;        /* NULL = absent; no brackets for IPv6 */
@@ -76,8 +78,5 @@ int dburl_parse(struct dburl *u, const char *url, struct err *e);
  * string, parseable or not, so it is safe for messages about bad URLs.
  */
 void dburl_redact(const char *url, struct buf *out);
-
-/* Canonical engine for a scheme ("mariadb" → "mysql"), or NULL. */
-const char *dburl_scheme_engine(const char *scheme);
 
 #endif

@@ -4,12 +4,15 @@
 libmigratore_a_SOURCES += \
 	config/dburl.c config/dburl.h \
 	config/dotenv.c config/dotenv.h \
+	config/duration.c config/duration.h \
+	config/engine.c config/engine.h \
 	config/expansion.c config/expansion.h \
 	config/inventory.c config/inventory.h \
 	config/options.c config/options.h \
 	config/keytable.c config/keytable.h \
 	config/problems.c config/problems.h \
 	config/rollout.c config/rollout.h \
+	config/selection.c config/selection.h \
 	config/settings.c config/settings.h \
 	config/target.c config/target.h \
 	config/targetspec.c config/targetspec.h \

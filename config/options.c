@@ -12,10 +12,8 @@
 #include <string.h>
 
 #include "common/xmalloc.h"
+#include "config/duration.h"
 #include "config/settings.h"
-/* XXX(i8-config): the one duration grammar replaces deadline_duration
- * (and this include, which points up a layer) in set_duration below. */
-#include "orchestrator/deadline.h"
 #include "common/banned.h"
 
 enum kind {
@@ -65,8 +63,18 @@ static const struct row rows[] = {
 	  S_OPTIONS, NULL, "no connection line and no step lines" },
 	{ "--verbose", 'v', K_FLAG, F(verbose), 0, 0, NULL, OPTIONS_DB, false,
 	  S_OPTIONS, NULL, "print the traceback of a failed migration" },
-	{ "--format", 0, K_CHOICE, F(format), 0, 0, NULL, OPTIONS_RESULTS,
-	  false, S_OPTIONS, "text|json", "output format of list and errors" },
+	{ "--format", 0, K_CHOICE, F(format), 0, 0, NULL, DB_FLEET, false,
+	  S_OPTIONS, "text|json",
+	  "json: the result as one JSON document on\n"
+	  "stdout (fleet: the JSON report)" },
+	{ "--log-format", 0, K_CHOICE, F(log_format), 0, 0, NULL, DB_FLEET,
+	  false, S_OPTIONS, "text|json",
+	  "json: stderr gets JSON Lines, an object per\n"
+	  "step, target and run, for log shippers" },
+	{ "--sql", 0, K_FLAG, F(sql), 0, 0, NULL, OPTIONS_DRY, false,
+	  S_OPTIONS, NULL,
+	  "dry runs: print the SQL each target would\n"
+	  "run, bookkeeping writes as comments" },
 	{ "--allow-out-of-order", 0, K_FLAG, F(allow_out_of_order), 0, 0, NULL,
 	  OPTIONS_APPLY, false, S_OPTIONS, NULL,
 	  "apply pending migrations older than the\n"
@@ -87,8 +95,10 @@ static const struct row rows[] = {
 	  OPTIONS_FLEET, false, S_FLEET, "EXPR",
 	  "only targets matching a name glob or tag:NAME\n"
 	  "(repeatable; or'ed)" },
-	{ "--timeout", 0, K_DURATION, F(timeout), 0, 0, NULL, OPTIONS_FLEET,
-	  false, S_FLEET, "DURATION", "per-target limit: 90, 90s, 10m, 1h30m" },
+	{ "--timeout", 0, K_DURATION, F(timeout), 0, 0, "a duration",
+	  OPTIONS_FLEET, false, S_FLEET, "DURATION",
+	  "per-target limit: 90, 10m, 1.5h, 1h30m,\n"
+	  "none (overrides the inventory's)" },
 	{ "--report", 0, K_STRING, F(report), 0, 0, "a file", OPTIONS_FLEET,
 	  false, S_FLEET, "FILE", "write the JSON report (mode 0600, atomic)" },
 	{ "--junit", 0, K_STRING, F(junit), 0, 0, "a file", FLEET_REPORT, true,
@@ -152,6 +162,7 @@ void
 options_init(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->timeout = -1;
 	strv_init(&o->args);
 	strv_init(&o->select);
 	strv_init(&o->flags);
@@ -269,14 +280,10 @@ static int
 set_duration(struct options *o, const struct row *r, const struct typed *t,
 	     struct err *e)
 {
-	struct err ignored = ERR_INIT;
-
-	if (t->value == NULL ||
-	    deadline_duration(t->value, FIELD(o, r, double), &ignored) < 0)
-		return err_set(e, ERR_USAGE,
-			       "%.*s takes a duration such as 90, 90s, 10m or "
-			       "1h30m",
-			       t->len, t->name);
+	if (t->value == NULL)
+		return needs(r, t, e);
+	if (duration_parse(t->value, FIELD(o, r, double), e) < 0)
+		return err_prefix(e, "%.*s", t->len, t->name);
 	return 0;
 }
 

@@ -5,18 +5,16 @@
 
 #include "config/rollout.h"
 
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "config/keytable.h"
+#include "config/selection.h"
 #include "config/targetspec.h"
 #include "common/banned.h"
 
-#define TAG_PREFIX "tag:"
-#define TAG_PREFIX_LEN 4
 #define DIGITS "0123456789"
 #define MAX_JOBS 10000 /* as --jobs */
 
@@ -100,58 +98,12 @@ rollout_budget_limit(const struct rollout_budget *b, size_t n)
 /* ---- matching ------------------------------------------------------------ */
 
 static bool
-term_match(const char *term, const struct target *t)
-{
-	size_t i;
-
-	if (strncmp(term, TAG_PREFIX, TAG_PREFIX_LEN) != 0)
-		return fnmatch(term, t->name, 0) == 0;
-	for (i = 0; i < t->tags.n; i++)
-		if (fnmatch(term + TAG_PREFIX_LEN, t->tags.v[i], 0) == 0)
-			return true;
-	return false;
-}
-
-bool
-rollout_match(const char *expr, const struct target *t)
-{
-	char *copy, *p, *term;
-	bool hit = false;
-
-	if (!strchr(expr, ','))
-		return term_match(expr, t); /* the usual case: no copy */
-	copy = p = xstrdup(expr);
-	while (!hit && (term = strsep(&p, ",")) != NULL)
-		hit = term_match(term, t);
-	free(copy);
-	return hit;
-}
-
-bool
-rollout_expr_ok(const char *expr)
-{
-	const char *term = expr, *end;
-	size_t len;
-
-	for (;;) {
-		end = strchr(term, ',');
-		len = end ? (size_t)(end - term) : strlen(term);
-		if (len == 0 || (len == TAG_PREFIX_LEN &&
-				 strncmp(term, TAG_PREFIX, len) == 0))
-			return false;
-		if (!end)
-			return true;
-		term = end + 1;
-	}
-}
-
-static bool
 matches_any(const char *expr, struct target *const *targets, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (rollout_match(expr, targets[i]))
+		if (selection_match(expr, targets[i]))
 			return true;
 	return false;
 }
@@ -196,11 +148,8 @@ rollout_canary(const char *expr, struct rollout **out, struct err *e)
 	struct rollout_wave *w;
 
 	*out = NULL;
-	if (!rollout_expr_ok(expr))
-		return err_set(e, ERR_USAGE,
-			       "--canary '%s': empty term (write NAME-GLOB or "
-			       "tag:TAG-GLOB, several separated by commas)",
-			       expr);
+	if (selection_check(expr, e) < 0)
+		return err_prefix(e, "--canary");
 	*out = rollout_new();
 	w = rollout_add_wave(*out);
 	w->name = xstrdup(ROLLOUT_CANARY);
@@ -226,14 +175,7 @@ rollout_unmatched(const struct rollout *r, struct target *const *targets,
 static bool
 wave_selects(const struct rollout_wave *w, const struct target *t)
 {
-	size_t i;
-
-	if (w->select.n == 0)
-		return true;
-	for (i = 0; i < w->select.n; i++)
-		if (rollout_match(w->select.v[i], t))
-			return true;
-	return false;
+	return selection_match_any(&w->select, t);
 }
 
 /* How many of m matching targets wave w takes. */
@@ -403,6 +345,8 @@ conv_name(struct parse_ctx *c, struct rollout *r, struct rollout_wave *w,
 static bool
 select_item(struct parse_ctx *c, const struct ynode *item)
 {
+	struct err e = ERR_INIT;
+
 	if (item->kind != YNODE_SCALAR || ynode_is_null(item)) {
 		PROBLEM(c, item, "select: an expression must be a string, not %s",
 			ynode_is_null(item) ? "null" : ynode_kind_name(item));
@@ -410,11 +354,8 @@ select_item(struct parse_ctx *c, const struct ynode *item)
 		PROBLEM(c, item,
 			"select: an expression must not be empty (write "
 			"NAME-GLOB or tag:TAG-GLOB)");
-	} else if (!rollout_expr_ok(item->str)) {
-		PROBLEM(c, item,
-			"select: '%s' has an empty term (write NAME-GLOB or "
-			"tag:TAG-GLOB, several separated by commas)",
-			quote(c, item->str));
+	} else if (selection_check(item->str, &e) < 0) {
+		PROBLEM(c, item, "select: %s", e.msg);
 	} else if (c->targets &&
 		   !matches_any(item->str, c->targets, c->n)) {
 		PROBLEM(c, item, "select: '%s' matches no target of the "

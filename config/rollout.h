@@ -6,7 +6,7 @@
  *       max_failures: 3             # the run's budget: a number or "10%"
  *       waves:
  *         - name: canary
- *           select: ["tag:canary"]  # OR of --select expressions
+ *           select: ["tag:canary"]  # OR of selection expressions
  *           count: 2                # or percent: 10%
  *           jobs: 1
  *           max_failures: 0         # the wave's own budget
@@ -58,7 +58,7 @@ struct rollout_budget {
 
 struct rollout_wave {
 	char *name;
-	struct strv select; /* --select expressions, OR'ed; empty = all */
+	struct strv select; /* config/selection.h, OR'ed; empty = all */
 	long count;         /* at most this many; 0 = no limit */
 	double percent;     /* this share, rounded up; 0 = no limit */
 	int jobs;           /* at most this many at once; 0 = the run's */
@@ -93,16 +93,6 @@ int rollout_budget_parse(const char *s, struct rollout_budget *b,
 long rollout_budget_limit(const struct rollout_budget *b, size_t n);
 
 /*
- * Whether expr, a --select expression, matches t: terms separated by
- * commas, OR'ed; a term is a shell pattern (fnmatch: *, ?, [...]) on the
- * name, or "tag:" and a pattern on any one of its tags.
- */
-bool rollout_match(const char *expr, const struct target *t);
-
-/* Whether expr is well formed: not empty, no empty term, no bare "tag:". */
-bool rollout_expr_ok(const char *expr);
-
-/*
  * Check the `rollout` mapping of an inventory (node NULL or YAML null:
  * none, returns NULL). Every problem goes to pr with its position; the
  * result, possibly incomplete then, is still returned for the caller to
@@ -117,7 +107,8 @@ struct rollout *rollout_parse(const struct ynode *node,
 /*
  * --canary EXPR: a wave "canary" of the targets expr selects, then the
  * implicit rest; no budgets, so a failing canary stops the run after it.
- * ERR_USAGE for a malformed expression (message names --canary).
+ * ERR_USAGE for a malformed expression ("--canary: " and
+ * selection_check's message).
  */
 int rollout_canary(const char *expr, struct rollout **out, struct err *e);
 

@@ -18,6 +18,7 @@
 #include "common/xmalloc.h"
 #include "config/dburl.h"
 #include "config/dotenv.h"
+#include "config/engine.h"
 #include "common/banned.h"
 
 /* How a value is stored in struct target and shown by `environ`. */
@@ -30,10 +31,15 @@ enum setting_type {
 	ST_BOOL,   /* bool */
 };
 
-/* A converted value: validators fill num or str. */
+/*
+ * A converted value: validators fill num or str. A validator whose
+ * message is built from another table sets expect instead of relying on
+ * the setting's fixed one.
+ */
 struct setting_value {
 	long num;
 	const char *str;
+	void (*expect)(struct buf *out);
 };
 
 struct setting {
@@ -69,8 +75,7 @@ static const char *default_operator(const struct settings_input *in);
 
 static const struct setting settings_table[] = {
 	{ CFG_ENGINE, "ENGINE", { NULL }, ST_STRING, NULL, NULL, F(engine),
-	  valid_engine, "is not an engine (use sqlite, postgres or mysql)",
-	  false, true },
+	  valid_engine, NULL, false, true },
 	{ CFG_DB_URL, "DB_URL", { NULL }, ST_URL, NULL, NULL, F(db_url), NULL,
 	  NULL, false, true },
 	{ CFG_HOST, "HOST", { "DB_HOST" }, ST_STRING, NULL, NULL, F(host),
@@ -104,9 +109,6 @@ static const struct setting settings_table[] = {
 
 #undef F
 #define NSETTINGS (sizeof(settings_table) / sizeof(settings_table[0]))
-
-/* The engine the SQLite default falls back to, and its default file. */
-#define DEFAULT_SQLITE_DB "migratore.db"
 
 static bool
 valid_digits(const char *raw, long max, struct setting_value *v)
@@ -159,12 +161,15 @@ valid_bool(const char *raw, struct setting_value *v)
 	return false;
 }
 
-/* ENGINE takes the same names as DB_URL schemes (postgresql, mariadb). */
+/* ENGINE takes every name of config/engine.h, in any case. */
 static bool
 valid_engine(const char *raw, struct setting_value *v)
 {
-	v->str = dburl_scheme_engine(raw);
-	return v->str != NULL;
+	const struct engine *eng = engine_find(raw, strlen(raw));
+
+	v->str = eng ? eng->name : NULL;
+	v->expect = engine_expected;
+	return eng != NULL;
 }
 
 static const char *
@@ -293,15 +298,18 @@ static int
 store(struct target *t, const struct setting *s, const char *raw,
       const struct origin *o, const struct settings_input *in, struct err *e)
 {
-	struct setting_value v = { 0, raw };
-	struct buf where = BUF_INIT;
+	struct setting_value v = { .str = raw };
+	struct buf where = BUF_INIT, why = BUF_INIT;
 	char **str = (char **)((char *)t + s->off);
 
 	if (s->valid != NULL && !s->valid(raw, &v)) {
 		origin_text(o, in, &where);
+		if (v.expect)
+			v.expect(&why);
 		err_set(e, ERR_CONFIG, "%s (from %s): '%.200s' %s", o->var,
-			where.ptr, raw, s->expect);
+			where.ptr, raw, v.expect ? why.ptr : s->expect);
 		buf_release(&where);
+		buf_release(&why);
 		return e->code;
 	}
 	switch (s->type) {
@@ -395,19 +403,22 @@ apply_url(struct target *t, const struct settings_input *in,
 	strv_release(&t->params);
 	t->params = u.params;
 	strv_init(&u.params);
-	*url_engine = dburl_scheme_engine(u.engine);
+	*url_engine = engine_of(u.engine)->name;
 	dburl_release(&u);
 	return 0;
 }
 
-/* ENGINE; else the DB_URL scheme; else mysql if a server is named. */
+/*
+ * ENGINE; else the DB_URL scheme; else the server fallback (mysql) if a
+ * server is named; else the fallback (sqlite).
+ */
 static void
 choose_engine(struct target *t, const char *url_engine)
 {
 	static const enum cfg_key server_keys[] = {
 		CFG_HOST, CFG_PORT, CFG_UNIX_SOCKET, CFG_USERNAME, CFG_PASSWORD
 	};
-	const char *engine = "sqlite";
+	const char *engine = engine_fallback(false)->name;
 	enum cfg_source src = SRC_DEFAULT;
 	size_t i;
 
@@ -420,7 +431,7 @@ choose_engine(struct target *t, const char *url_engine)
 		for (i = 0; i < sizeof(server_keys) / sizeof(server_keys[0]);
 		     i++) {
 			if (t->source[server_keys[i]] != SRC_UNSET) {
-				engine = "mysql";
+				engine = engine_fallback(true)->name;
 				src = SRC_DERIVED;
 			}
 		}
@@ -430,16 +441,17 @@ choose_engine(struct target *t, const char *url_engine)
 	t->source[CFG_ENGINE] = src;
 }
 
-/* SQLite's DB is a file: default migratore.db, always absolute. */
+/* A file engine's DB is a file: its default (migratore.db), absolute. */
 static void
-finish_sqlite_db(struct target *t, const struct settings_input *in)
+finish_file_db(struct target *t, const struct settings_input *in)
 {
+	const struct engine *eng = engine_of(t->engine);
 	char *abs;
 
-	if (strcmp(t->engine, "sqlite") != 0)
+	if (!eng || !eng->file)
 		return;
 	if (t->db == NULL) {
-		t->db = xstrdup(DEFAULT_SQLITE_DB);
+		t->db = xstrdup(eng->default_db);
 		t->source[CFG_DB] = SRC_DEFAULT;
 	}
 	abs = make_absolute(in->cwd, t->db);
@@ -471,7 +483,7 @@ settings_resolve(const struct settings_input *in, struct target **out,
 	if ((rc = apply_url(t, in, &origins[CFG_DB_URL], &url_engine, e)) < 0)
 		goto out;
 	choose_engine(t, url_engine);
-	finish_sqlite_db(t, in);
+	finish_file_db(t, in);
 	*out = t;
 	t = NULL;
 out:
@@ -529,6 +541,35 @@ settings_environ(const struct target *t, struct buf *out)
 		buf_addf(out, "%-*s : ", (int)width, cfg_key_name(s->key));
 		environ_value(t, s, out);
 		buf_addf(out, " (%s)\n", cfg_source_name(t->source[s->key]));
+	}
+}
+
+void
+settings_environ_json(const char *lines, struct json *j)
+{
+	const char *p, *nl, *colon, *open;
+	char *key, *value, *source;
+
+	for (p = lines; *p; p = *nl ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		colon = strstr(p, " : ");
+		if (colon == NULL || colon > nl || nl - p < 3 || nl[-1] != ')')
+			continue;
+		/* the source is the last parenthesis: values may hold some */
+		for (open = nl - 1; open > colon && *open != '('; open--)
+			;
+		if (open <= colon + 3)
+			continue;
+		key = xstrndup(p, strcspn(p, " "));
+		value = xstrndup(colon + 3, (size_t)(open - 1 - (colon + 3)));
+		source = xstrndup(open + 1, (size_t)(nl - 1 - (open + 1)));
+		json_object_begin(j, key);
+		json_string(j, "value", value);
+		json_string(j, "source", source);
+		json_object_end(j);
+		free(key);
+		free(value);
+		free(source);
 	}
 }
 

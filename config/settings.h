@@ -25,12 +25,12 @@
  *   than DB_URL itself; the replaced value's source becomes SRC_URL. A part
  *   the URL lacks leaves the separate variable in force. Query parameters
  *   go to target->params unchecked (the driver validates them).
- * - Engine: ENGINE (sqlite, postgres, mysql; postgresql and mariadb are
- *   accepted; any case) if set; else the DB_URL scheme; else mysql
- *   (SRC_DERIVED) when HOST, PORT, UNIX_SOCKET, USERNAME or PASSWORD is
- *   set; else sqlite (SRC_DEFAULT).
- * - SQLite: DB is the file, default "migratore.db", made absolute against
- *   cwd. FS defaults to cwd and is made absolute too.
+ * - Engine: ENGINE (a name or alias of config/engine.h, any case) if set;
+ *   else the DB_URL scheme; else the table's server fallback, mysql
+ *   (SRC_DERIVED), when HOST, PORT, UNIX_SOCKET, USERNAME or PASSWORD is
+ *   set; else its fallback, sqlite (SRC_DEFAULT).
+ * - A file engine (SQLite): DB is the file, default "migratore.db", made
+ *   absolute against cwd. FS defaults to cwd and is made absolute too.
  * - SAFE/DEBUG take 1/0/true/false/yes/no/on/off in any case (defaults on
  *   and off); PORT is 1-65535; LOCK_TIMEOUT is whole seconds >= 0 (default
  *   60); OPERATOR defaults to the login name, or "unknown" without one.
@@ -43,6 +43,7 @@
 #define MIG_SETTINGS_H
 
 #include "common/err.h"
+#include "common/json.h"
 #include "common/strv.h"
 #include "config/target.h"
 
@@ -74,6 +75,12 @@ int settings_resolve(const struct settings_input *in, struct target **out,
  * engine, which is always shown.
  */
 void settings_environ(const struct target *t, struct buf *out);
+/*
+ * environ --format json: lines as settings_environ writes them (the
+ * fleet adds path, tags and timeout in the same form) as members of the
+ * object j is writing: "key": {"value": "...", "source": "..."}.
+ */
+void settings_environ_json(const char *lines, struct json *j);
 
 /* The i-th key that may be given as a flag, canonical name
  * ("LOCK_TIMEOUT"), in `environ` order; NULL past the last. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/xmalloc.h"
+#include "config/engine.h"
 #include "common/banned.h"
 
 static const char *const cfg_key_names[CFG_NKEYS] = {
@@ -40,26 +41,13 @@ static const char *const cfg_source_names[] = {
 	[SRC_DERIVED] = "derived",
 };
 
-/*
- * Engine defaults, for display only: the drivers own the real defaults.
- * Kept here as a table so that describe needs no engine-specific branch.
- */
-static const struct {
-	const char *engine;
-	const char *host;
-	int port;
-} describe_defaults[] = {
-	{ "postgres", "localhost", 5432 },
-	{ "mysql", "localhost", 3306 },
-};
-
 struct target *
 target_new(void)
 {
 	struct target *t = xcalloc(1, sizeof(*t));
 
 	t->name = xstrdup("default");
-	t->engine = xstrdup("sqlite");
+	t->engine = xstrdup(engine_fallback(false)->name);
 	t->safe = true;
 	t->lock_timeout = 60;
 	strv_init(&t->params);
@@ -135,22 +123,21 @@ cfg_source_name(enum cfg_source src)
 	return cfg_source_names[src];
 }
 
+/*
+ * The engine's defaults are for display only: the drivers (their client
+ * libraries) own the real ones.
+ */
 static void
-describe_server(const struct target *t, struct buf *out)
+describe_server(const struct target *t, const struct engine *eng,
+		struct buf *out)
 {
 	const char *host = t->host;
 	int port = t->port;
-	size_t i;
 
-	for (i = 0; i < sizeof(describe_defaults) / sizeof(describe_defaults[0]);
-	     i++) {
-		if (strcmp(t->engine, describe_defaults[i].engine) != 0)
-			continue;
-		if (host == NULL)
-			host = describe_defaults[i].host;
-		if (port == 0)
-			port = describe_defaults[i].port;
-	}
+	if (eng != NULL && host == NULL)
+		host = eng->default_host;
+	if (eng != NULL && port == 0)
+		port = eng->default_port;
 	if (t->username != NULL)
 		buf_adds(out, t->username);
 	if (t->password != NULL)
@@ -172,12 +159,14 @@ describe_server(const struct target *t, struct buf *out)
 void
 target_describe(const struct target *t, struct buf *out)
 {
+	const struct engine *eng = engine_of(t->engine);
+
 	buf_adds(out, t->engine);
 	buf_addc(out, ' ');
-	if (strcmp(t->engine, "sqlite") == 0)
+	if (eng != NULL && eng->file)
 		buf_adds(out, t->db ? t->db : "(no file)");
 	else
-		describe_server(t, out);
+		describe_server(t, eng, out);
 }
 
 const char *

@@ -47,7 +47,7 @@ enum cfg_source {
 
 struct target {
 	char *name;        /* inventory name; "default" in single-target mode */
-	char *engine;      /* "sqlite", "postgres" or "mysql"; never NULL */
+	char *engine;      /* canonical (config/engine.h); never NULL */
 	char *db_url;      /* as given, password included: never print it */
 	char *host;        /* NULL = engine default */
 	int port;          /* 0 = engine default */

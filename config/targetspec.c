@@ -15,6 +15,8 @@
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "config/dburl.h"
+#include "config/duration.h"
+#include "config/engine.h"
 #include "config/expansion.h"
 #include "config/keytable.h"
 #include "common/banned.h"
@@ -187,23 +189,19 @@ conv_name(struct targetspec_ctx *c, struct layer *l, struct value *v)
 static void
 conv_engine(struct targetspec_ctx *c, struct layer *l, struct value *v)
 {
-	const char *engine;
-	struct buf b = BUF_INIT;
-	char *p;
+	const struct engine *engine = engine_find(v->s, strlen(v->s));
+	struct buf b = BUF_INIT, why = BUF_INIT;
 
 	(void)l;
-	for (p = v->s; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if ((engine = dburl_scheme_engine(v->s)) != NULL) {
-		free(v->s);
-		v->s = xstrdup(engine);
+	if (engine == NULL) {
+		engine_expected(&why);
+		bad(c, v, "engine: '%s' %s", problems_quote(&b, v->s), why.ptr);
 	} else {
-		bad(c, v,
-		    "engine: '%s' is not one of sqlite, postgres (postgresql), "
-		    "mysql (mariadb)",
-		    problems_quote(&b, v->s));
+		free(v->s);
+		v->s = xstrdup(engine->name);
 	}
 	buf_release(&b);
+	buf_release(&why);
 }
 
 static void
@@ -350,58 +348,13 @@ conv_seconds(struct targetspec_ctx *c, struct layer *l, struct value *v)
 	buf_release(&b);
 }
 
-/* "90", "90s", "10m", "1h30m", "1h30m15s"; "0" and "none": no timeout.
- * At most 10^9 seconds. */
-static bool
-parse_duration(const char *s, double *out)
-{
-	static const char units[] = "hms";
-	static const long mult[] = { 3600, 60, 1 };
-	long total = 0, n;
-	size_t next = 0, len, u;
-	char digits[16];
-
-	if (strcmp(s, "none") == 0) {
-		*out = 0;
-		return true;
-	}
-	do {
-		len = strspn(s, "0123456789");
-		if (len == 0 || len >= sizeof(digits))
-			return false;
-		memcpy(digits, s, len);
-		digits[len] = '\0';
-		parse_uint(digits, LONG_MAX, &n);
-		s += len;
-		if (*s == '\0' && next == 0)
-			u = 2; /* a bare number: seconds */
-		else if (*s && strchr(units + next, *s))
-			u = (size_t)(strchr(units + next, *s++) - units);
-		else
-			return false;
-		next = u + 1;
-		if (n > 1000000000L / mult[u])
-			return false;
-		total += n * mult[u];
-	} while (*s);
-	if (total > 1000000000L)
-		return false;
-	*out = (double)total;
-	return true;
-}
-
 static void
 conv_duration(struct targetspec_ctx *c, struct layer *l, struct value *v)
 {
-	struct buf b = BUF_INIT;
+	struct err e = ERR_INIT;
 
-	(void)l;
-	if (!parse_duration(v->s, &v->dur))
-		bad(c, v,
-		    "timeout: '%s' is not a duration such as 90, 90s, 10m, "
-		    "1h30m or none",
-		    problems_quote(&b, v->s));
-	buf_release(&b);
+	if (duration_parse(v->s, &v->dur, &e) < 0)
+		bad(c, v, "%s: %s", key_of(v - l->v), e.msg);
 }
 
 /* ---- expansion --------------------------------------------------------- */
@@ -744,17 +697,18 @@ take_url(struct target *tg, const struct layer *t, const struct layer *d)
 		strv_push(&tg->params, l->url.params.v[i]);
 }
 
-/* SQLite needs a file, relative to the inventory like every other path. */
+/* A file engine (SQLite) needs its file, relative to the inventory like
+ * every other path. */
 static void
-sqlite_db(struct targetspec_ctx *c, struct target *tg, const struct ynode *at)
+file_db(struct targetspec_ctx *c, struct target *tg, const struct ynode *at)
 {
 	char *abs;
 
-	if (strcmp(tg->engine, "sqlite") != 0)
+	if (!engine_is_file(tg->engine))
 		return;
 	if (!tg->db) {
-		PROBLEM(c, at, "no db: a sqlite target needs the database file "
-			       "(db or url)");
+		PROBLEM(c, at, "no db: a %s target needs the database file "
+			       "(db or url)", tg->engine);
 	} else if (strcmp(tg->db, ":memory:") != 0) {
 		abs = path_resolve(c->dir, tg->db);
 		free(tg->db);
@@ -801,7 +755,7 @@ target_build(struct targetspec_ctx *c, const struct layer *t,
 	tg->timeout = p.dur;
 	take_tags(tg, t, d);
 	if (tg->source[CFG_ENGINE] != SRC_UNSET)
-		sqlite_db(c, tg, at);
+		file_db(c, tg, at);
 	return tg;
 }
 

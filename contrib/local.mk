@@ -14,7 +14,9 @@ CONTRIB_FILES = \
 	contrib/kubernetes/cronjob.yaml \
 	contrib/kubernetes/indexed-job.yaml \
 	contrib/kubernetes/merge-job.yaml \
+	contrib/kubernetes/Dockerfile \
 	contrib/slurm/migratore-fleet.sbatch \
+	contrib/slurm/migratore-merge.sbatch \
 	contrib/completion/migratore.zsh
 
 bashcompletiondir = $(datadir)/bash-completion/completions

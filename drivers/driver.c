@@ -1,5 +1,5 @@
 /*
- * The driver registry (one static table, found by engine name), the check of
+ * The driver registry (one driver per row of config/engine.h), the check of
  * DB_URL parameters against the chosen driver, and the db_* wrappers that
  * dispatch through the table and trace SQL when DEBUG is on.
  */
@@ -17,45 +17,41 @@
 #include "common/xmalloc.h"
 #include "common/banned.h"
 
-/* Defined by drivers/<engine>/; nothing above drivers/ names them. */
-extern const struct driver driver_sqlite;
-extern const struct driver driver_postgres;
-extern const struct driver driver_mysql;
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* SQLite first: it is the embedded default and the one always testable. */
-static const struct driver *const registry[] = {
-	&driver_sqlite,
-	&driver_postgres,
-	&driver_mysql,
-};
-
 /*
- * The same names again, because C cannot build a constant array from
- * registry[i]->name; test_driver checks that the two lists agree.
+ * Defined by drivers/<engine>/, each compiled in unless configure was told
+ * --without-<engine> (config.h); nothing above drivers/ names them.
  */
-static const char *const registry_names[] = {
-	"sqlite",
-	"postgres",
-	"mysql",
-	NULL,
+extern const struct driver driver_sqlite;
+#if WITH_POSTGRES
+extern const struct driver driver_postgres;
+#endif
+#if WITH_MYSQL
+extern const struct driver driver_mysql;
+#endif
+
+/* One driver per row of the engine table; NULL: not compiled in. */
+static const struct driver *const registry[ENGINE_N] = {
+	[ENGINE_SQLITE] = &driver_sqlite,
+#if WITH_POSTGRES
+	[ENGINE_POSTGRES] = &driver_postgres,
+#endif
+#if WITH_MYSQL
+	[ENGINE_MYSQL] = &driver_mysql,
+#endif
 };
 
-_Static_assert(ARRAY_SIZE(registry) + 1 == ARRAY_SIZE(registry_names),
-	       "registry and registry_names must list the same drivers");
+const struct driver *
+driver_of(enum engine_id id)
+{
+	return (unsigned)id < ENGINE_N ? registry[id] : NULL;
+}
 
 const struct driver *
 driver_find(const char *engine)
 {
-	size_t i;
+	const struct engine *row = engine_of(engine);
 
-	if (engine == NULL)
-		return NULL;
-	for (i = 0; i < ARRAY_SIZE(registry); i++)
-		if (strcmp(registry[i]->name, engine) == 0)
-			return registry[i];
-	return NULL;
+	return row ? registry[engine_id(row)] : NULL;
 }
 
 static double
@@ -176,15 +172,9 @@ drivers_init(void)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(registry); i++)
-		if (registry[i]->init)
+	for (i = 0; i < ENGINE_N; i++)
+		if (registry[i] && registry[i]->init)
 			registry[i]->init();
-}
-
-const char *const *
-driver_names(void)
-{
-	return registry_names;
 }
 
 /* "a, b, c", or "none" for an empty list. */
@@ -217,14 +207,33 @@ driver_accepts_param(const struct driver *drv, const char *key, size_t keylen)
 	return false;
 }
 
+/* "sqlite, postgres, mysql": the engines compiled in. */
+static void
+built_names(struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < ENGINE_N; i++)
+		if (registry[i])
+			buf_addf(out, "%s%s", out->len ? ", " : "",
+				 engine_get(i)->name);
+}
+
+/* An engine with no driver: not one of the table, or not compiled in. */
 static int
 unknown_engine(const char *engine, struct err *e)
 {
 	struct buf list = BUF_INIT;
 
-	join_names(registry_names, &list);
-	err_set(e, ERR_CONFIG, "unknown engine '%s' (supported: %s)",
-		engine ? engine : "", list.ptr);
+	built_names(&list);
+	if (engine_of(engine) != NULL)
+		err_set(e, ERR_CONFIG,
+			"engine '%s' is not compiled into this migratore "
+			"(built with: %s; see ./configure --help)",
+			engine, list.ptr);
+	else
+		err_set(e, ERR_CONFIG, "unknown engine '%s' (supported: %s)",
+			engine ? engine : "", list.ptr);
 	buf_release(&list);
 	return ERR_CONFIG;
 }

@@ -1,6 +1,7 @@
 /*
- * The driver interface: one table of function pointers per engine, found by
- * name in one static registry. Engine differences (SQL types, locking,
+ * The driver interface: one table of function pointers per engine, found in
+ * one static registry indexed by the rows of config/engine.h (a row whose
+ * driver configure left out has none). Engine differences (SQL types, locking,
  * placeholders, transactional DDL, error text) live behind this table and
  * nowhere else: code above it never asks which engine it talks to, it asks
  * the driver.
@@ -33,6 +34,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/strv.h"
+#include "config/engine.h"
 #include "config/target.h"
 #include "drivers/textfit.h"
 
@@ -96,7 +98,7 @@ const char *db_rows_get(const struct db_rows *r, size_t row, size_t col);
 void db_rows_free(struct db_rows *r);
 
 struct driver {
-	const char *name; /* "sqlite", "postgres", "mysql" */
+	const char *name; /* its engine's canonical name: "postgres" */
 	/* DB_URL query parameters this engine accepts; NULL-terminated */
 	const char *const *url_params;
 	/* DDL runs inside a transaction and rolls back with it */
@@ -166,6 +168,12 @@ struct driver {
 	void (*init)(void);
 };
 
+/*
+ * The driver of an engine, by its row or by its canonical name (as struct
+ * target holds it); NULL for an unknown name and for an engine that was
+ * not compiled in (configure --without-<engine>).
+ */
+const struct driver *driver_of(enum engine_id id);
 const struct driver *driver_find(const char *engine);
 /*
  * Initialise every driver's client library. Optional (each library sets
@@ -173,12 +181,11 @@ const struct driver *driver_find(const char *engine);
  * it once so that no worker repeats the work.
  */
 void drivers_init(void);
-/* Names of all compiled-in drivers, for help and messages. */
-const char *const *driver_names(void);
-
 /*
  * Check what can be checked before touching anything: the engine exists
- * and every DB_URL query parameter is one the engine accepts (ERR_CONFIG).
+ * and is compiled in ("engine 'mysql' is not compiled into this
+ * migratore (built with: sqlite, postgres; ...)"), and every DB_URL query
+ * parameter is one the engine accepts (ERR_CONFIG).
  */
 int driver_validate(const struct target *t, struct err *e);
 

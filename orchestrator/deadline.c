@@ -1,4 +1,4 @@
-/* --deadline and durations: "2h", "06:00", "2026-11-28T06:00Z". */
+/* --deadline: "2h", "06:00", "2026-11-28T06:00Z". */
 #include "config.h"
 
 #include "orchestrator/deadline.h"
@@ -7,73 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config/duration.h"
 #include "common/banned.h"
 
 #define DIGITS "0123456789"
 #define DAY (24 * 3600)
-
-/* One number of a duration: digits, then optionally '.' and digits. */
-static bool
-duration_number(const char **s, double *v)
-{
-	size_t n = strspn(*s, DIGITS), f = 0;
-	double x = 0, scale = 1;
-	size_t i;
-
-	if (n == 0 || n > 9)
-		return false;
-	for (i = 0; i < n; i++)
-		x = x * 10 + ((*s)[i] - '0');
-	*s += n;
-	if (**s == '.') {
-		f = strspn(*s + 1, DIGITS);
-		if (f == 0 || f > 6)
-			return false;
-		for (i = 1; i <= f; i++)
-			x += ((*s)[i] - '0') * (scale /= 10);
-		*s += 1 + f;
-	}
-	*v = x;
-	return true;
-}
-
-int
-deadline_duration(const char *s, double *out, struct err *e)
-{
-	const char *p = s;
-	double total = 0, v;
-
-	while (*p) {
-		if (!duration_number(&p, &v))
-			goto bad;
-		switch (*p) {
-		case 'h':
-			v *= 3600;
-			p++;
-			break;
-		case 'm':
-			v *= 60;
-			p++;
-			break;
-		case 's':
-			p++;
-			break;
-		case '\0':
-			break;
-		default:
-			goto bad;
-		}
-		total += v;
-	}
-	if (p == s)
-		goto bad;
-	*out = total;
-	return 0;
-bad:
-	return err_set(e, ERR_USAGE,
-		       "'%s' is not a duration such as 90, 90s, 10m or 1h30m",
-		       s);
-}
 
 /* Exactly n digits into *v; advances *s. */
 static bool
@@ -177,22 +115,33 @@ parse_date(const char *s, double *at)
 	return true;
 }
 
+/* The relative form: a duration from now; "0" and "none": no deadline. */
+static int
+parse_relative(const char *s, double now, double *at, struct err *e)
+{
+	double d;
+
+	if (duration_parse(s, &d, e) == 0) {
+		*at = d > 0 ? now + d : 0;
+		return 0;
+	}
+	/* only a duration's characters: its own message says what is wrong */
+	if (s[0] && strspn(s, DIGITS ".hms") == strlen(s))
+		return err_prefix(e, "--deadline");
+	return err_set(e, ERR_USAGE,
+		       "--deadline '%s': give a duration (2h, 90m), a clock "
+		       "time (06:00) or a date and time (2026-11-28T06:00Z)",
+		       s);
+}
+
 int
 deadline_parse(const char *s, double now, double *at, struct err *e)
 {
 	char iso[32];
-	double d, t;
+	double t;
 
-	if (strchr(s, ':') == NULL) {
-		if (deadline_duration(s, &d, e) < 0)
-			return err_set(e, ERR_USAGE,
-				       "--deadline '%s': give a duration (2h, "
-				       "90m), a clock time (06:00) or a date "
-				       "and time (2026-11-28T06:00Z)",
-				       s);
-		*at = now + d;
-		return 0;
-	}
+	if (strchr(s, ':') == NULL)
+		return parse_relative(s, now, at, e);
 	if (strlen(s) <= 8) {
 		if (!parse_clock(s, (time_t)now, at))
 			return err_set(e, ERR_USAGE,

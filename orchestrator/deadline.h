@@ -4,6 +4,8 @@
  * passed"). Three spellings:
  *
  *   a duration from the start of the run   90, 90s, 10m, 2h, 1h30m, 1.5h
+ *                                          (config/duration.h); 0 and
+ *                                          none: no deadline
  *   a clock time, local                    06:00, 06:00:30: today, or
  *                                          tomorrow when already past
  *   a date and time                        2026-11-28T06:00[:SS] with Z or
@@ -24,16 +26,11 @@
 #include "common/err.h"
 
 /*
- * A duration: numbers (digits, optionally one '.' and more digits), each
- * followed by h, m or s (none: seconds), e.g. "1h30m", "90", "0.5s".
- * Returns 0 and seconds in *out, or ERR_USAGE ("'x' is not a duration such
- * as 90, 90s, 10m or 1h30m"; the caller names the option).
- */
-int deadline_duration(const char *s, double *out, struct err *e);
-
-/*
  * The deadline s given at now (the start of the run, epoch seconds):
- * *at in epoch seconds. ERR_USAGE with a message naming --deadline.
+ * *at in epoch seconds, 0 for none. ERR_USAGE with a message naming
+ * --deadline: a malformed duration ("--deadline: '30m1h': write the units
+ * in the order h, m, s, each at most once") when s holds only digits, '.'
+ * and units, else one that lists the three spellings.
  */
 int deadline_parse(const char *s, double now, double *at, struct err *e);
 

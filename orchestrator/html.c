@@ -1,117 +1,21 @@
-/* The fleet report rendered as one self-contained HTML page: summary,
- * timeline and a table of targets filtered by status in inline JS. */
+/* The fleet report rendered as one self-contained HTML page: the run and
+ * why it stopped, the summary, failures grouped by error, a table drawn
+ * by the inline script from a JSON island, and the timeline. */
 #include "config.h"
 
 #include "orchestrator/html.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "common/strv.h"
 #include "common/xmalloc.h"
+#include "orchestrator/failgroup.h"
+#include "orchestrator/htmlassets.h"
+#include "orchestrator/htmltable.h"
 #include "orchestrator/outcome.h"
-#include "orchestrator/reportdoc.h"
+#include "orchestrator/timeline.h"
 #include "common/banned.h"
-
-static const char html_css[] =
-	":root{font-family:system-ui,sans-serif;color:#1d1d1f;"
-	"background:#fff}\n"
-	"body{margin:1.5rem;max-width:80rem}\n"
-	"h1{font-size:1.4rem;margin:0 0 .3rem}\n"
-	"h2{font-size:1.1rem;margin:1.5rem 0 .5rem}\n"
-	".run{color:#555;margin:0}\n"
-	".counts{display:flex;flex-wrap:wrap;gap:.5rem;padding:0;"
-	"list-style:none}\n"
-	".counts li{padding:.3rem .6rem;border-radius:.3rem;color:#fff}\n"
-	".counts li.zero{display:none}\n"
-	".tl{position:relative;border-left:1px solid #999;"
-	"margin-left:12rem}\n"
-	".tl-row{position:relative;height:1.1rem;margin:2px 0}\n"
-	".tl-name{position:absolute;right:100%;width:11.5rem;"
-	"padding-right:.5rem;text-align:right;font-size:.8rem;"
-	"white-space:nowrap;overflow:hidden;text-overflow:ellipsis}\n"
-	".bar{position:absolute;top:0;bottom:0;min-width:2px;"
-	"border-radius:2px}\n"
-	".bar.approx{opacity:.6;outline:1px dashed #333}\n"
-	".axis{position:relative;height:1.2rem;font-size:.7rem;color:#555}\n"
-	".axis span{position:absolute;transform:translateX(-50%)}\n"
-	".wave{position:absolute;top:0;bottom:0;border-left:2px dashed "
-	"#333;z-index:1}\n"
-	".wave span{position:absolute;top:-1.2rem;font-size:.7rem;"
-	"white-space:nowrap;background:#fff}\n"
-	"table{border-collapse:collapse;width:100%;font-size:.85rem}\n"
-	"th,td{border-bottom:1px solid #ddd;padding:.25rem .5rem;"
-	"text-align:left;vertical-align:top}\n"
-	"td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
-	"td.err{font-family:monospace;white-space:pre-wrap}\n"
-	".pill{padding:0 .4rem;border-radius:.3rem;color:#fff;"
-	"white-space:nowrap}\n"
-	"#filter{margin:.5rem 0}\n"
-	"#filter button{margin:0 .3rem .3rem 0}\n"
-	"#filter button[aria-pressed=true]{font-weight:bold;"
-	"outline:2px solid #333}\n"
-	"[hidden]{display:none!important}\n"
-	"pre{white-space:pre-wrap;margin:.3rem 0}\n";
-
-/* The class of each status, from the status table: two to a line. */
-static void
-render_status_css(struct buf *out)
-{
-	int s;
-
-	for (s = 0; s < OUT_NSTATUS; s++) {
-		const struct outcome_status_info *st =
-		    outcome_status_info((enum outcome_status)s);
-
-		buf_addf(out, ".st-%s{%s}", st->name, st->css);
-		if (s % 2 == 1 || s == OUT_NSTATUS - 1)
-			buf_addc(out, '\n');
-	}
-}
-
-/* The filter: reads the URL fragment on load and on change, hides the
- * rows and bars that do not match; everything is visible without it.
- * "problems" are the statuses that are not good, in render_script. */
-static const char html_js_head[] =
-	"(function () {\n"
-	"  'use strict';\n";
-static const char html_js[] =
-	"  var items = document.querySelectorAll('.target[data-status]');\n"
-	"  var bar = document.getElementById('filter');\n"
-	"  var buttons = bar.querySelectorAll('button');\n"
-	"  function wanted() {\n"
-	"    var m = /(?:^#|&)status=([a-z,-]+)/.exec(location.hash);\n"
-	"    return m ? m[1].split(',') : ['all'];\n"
-	"  }\n"
-	"  function shows(want, st) {\n"
-	"    if (want.indexOf('all') >= 0) return true;\n"
-	"    if (want.indexOf('problems') >= 0 && good.indexOf(st) < 0)\n"
-	"      return true;\n"
-	"    return want.indexOf(st) >= 0;\n"
-	"  }\n"
-	"  function apply() {\n"
-	"    var want = wanted(), shown = 0, i;\n"
-	"    for (i = 0; i < items.length; i++) {\n"
-	"      var on = shows(want, items[i].getAttribute('data-status'));\n"
-	"      items[i].hidden = !on;\n"
-	"      if (on && items[i].tagName === 'TR') shown++;\n"
-	"    }\n"
-	"    for (i = 0; i < buttons.length; i++)\n"
-	"      buttons[i].setAttribute('aria-pressed', String(want.indexOf(\n"
-	"        buttons[i].getAttribute('data-filter')) >= 0));\n"
-	"    bar.setAttribute('data-active', want.join(','));\n"
-	"    document.getElementById('shown').textContent = shown;\n"
-	"  }\n"
-	"  for (var i = 0; i < buttons.length; i++)\n"
-	"    buttons[i].addEventListener('click', function (ev) {\n"
-	"      location.hash = 'status=' +\n"
-	"        ev.currentTarget.getAttribute('data-filter');\n"
-	"    });\n"
-	"  window.addEventListener('hashchange', apply);\n"
-	"  bar.hidden = false;\n"
-	"  apply();\n"
-	"})();\n";
 
 void
 html_escape(struct buf *out, const char *s)
@@ -138,481 +42,189 @@ html_escape(struct buf *out, const char *s)
 	}
 }
 
+/* Inside a JSON text these bytes only occur in strings, where a \u
+ * escape means the same: the script element cannot be closed from data,
+ * and U+2028/U+2029 stay escaped for older JavaScript. */
+void
+html_script_json(struct buf *out, const char *json, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)json[i];
+
+		if (c == '<' || c == '>' || c == '&')
+			buf_addf(out, "\\u%04x", c);
+		else if (c == 0xe2 && i + 2 < len &&
+			 (unsigned char)json[i + 1] == 0x80 &&
+			 ((unsigned char)json[i + 2] == 0xa8 ||
+			  (unsigned char)json[i + 2] == 0xa9)) {
+			buf_addf(out, "\\u%04x",
+				 0x2000 + (unsigned char)json[i + 2] - 0x80);
+			i += 2;
+		} else
+			buf_addc(out, (char)c);
+	}
+}
+
 static const char *
 str(const struct json_value *obj, const char *key)
 {
 	return json_as_string(json_get(obj, key));
 }
 
-/* The status, safe to use as a class name: one of outcome.h's. */
-static const char *
-status_of(const struct json_value *t)
-{
-	return outcome_status_named(str(t, "status"))->name;
-}
+/* ---- what the page is made of ----------------------------------------- */
 
-/* ---- the timeline's geometry ------------------------------------------ */
-
-struct bar {
-	bool has;    /* false: never started, no bar */
-	bool approx; /* placed by a step's or the run's start */
-	double start, end;
-};
-
-struct timeline {
-	double t0, span;
-	struct bar *bars;
+struct page {
+	const struct json_value *report;
+	const struct json_value *ts;     /* the targets */
 	size_t n;
+	size_t counts[OUT_NSTATUS];
+	size_t unreached;                /* targets the run never got to */
+	struct timeline tl;
+	struct failgroup_item *items;    /* one per target */
+	struct failgroups fails;
+	size_t *group_of;                /* per target: its group's number */
+	struct failgroup_item *warns;    /* one per warning */
+	size_t nwarns;
+	struct failgroups warnings;
+	struct failgroup_run run;
 };
 
-/* A time given as epoch seconds or as a report time. */
-static bool
-time_of(const struct json_value *v, double *out)
-{
-	time_t t;
-
-	if (json_is(v, JSON_NUMBER)) {
-		*out = json_as_double(v, 0);
-		return true;
-	}
-	if (reportdoc_time(json_as_string(v), &t)) {
-		*out = (double)t;
-		return true;
-	}
-	return false;
-}
-
-static bool
-first_step_start(const struct json_value *t, double *out)
+/* The step that failed (its uuid, file, traceback, what stayed
+ * committed), and whether a recovery Rollback ran after it. */
+static void
+failing_step(const struct json_value *t, struct failgroup_item *it)
 {
 	const struct json_value *steps = json_get(t, "steps");
-	bool found = false;
 	size_t i;
 
-	for (i = 0; i < json_count(steps); i++) {
-		double s;
-
-		if (time_of(json_get(json_index(steps, i), "start"), &s) &&
-		    (!found || s < *out)) {
-			*out = s;
-			found = true;
-		}
-	}
-	return found;
-}
-
-static void
-place_bar(const struct json_value *t, double run_start, struct bar *b)
-{
-	double secs = json_as_double(json_get(t, "seconds"), 0);
-
-	memset(b, 0, sizeof(*b));
-	if (!outcome_status_named(str(t, "status"))->reached)
-		return;
-	b->has = true;
-	if (!time_of(json_get(t, "start"), &b->start)) {
-		b->approx = true;
-		if (!first_step_start(t, &b->start))
-			b->start = run_start;
-	}
-	if (!time_of(json_get(t, "end"), &b->end) || b->end < b->start)
-		b->end = b->start + (secs > 0 ? secs : 0);
-}
-
-static void
-timeline_init(struct timeline *tl, const struct json_value *report)
-{
-	const struct json_value *ts = json_get(report, "targets");
-	double t1 = 0;
-	size_t i;
-
-	tl->t0 = 0;
-	time_of(json_get(report, "start"), &tl->t0);
-	time_of(json_get(report, "end"), &t1);
-	tl->n = json_count(ts);
-	tl->bars = xcalloc(tl->n ? tl->n : 1, sizeof(*tl->bars));
-	for (i = 0; i < tl->n; i++) {
-		struct bar *b = &tl->bars[i];
-
-		place_bar(json_index(ts, i), tl->t0, b);
-		if (b->has && b->start < tl->t0)
-			b->start = tl->t0; /* a step's second can precede */
-		if (b->has && b->end > t1)
-			t1 = b->end;
-	}
-	tl->span = t1 - tl->t0 > 0.001 ? t1 - tl->t0 : 1;
-}
-
-static double
-pct(const struct timeline *tl, double t)
-{
-	return 100.0 * (t - tl->t0) / tl->span;
-}
-
-/* An axis label: seconds with as many decimals as the step needs, or
- * minutes:seconds from a minute on. */
-static void
-axis_label(struct buf *out, double secs, double step)
-{
-	int decimals = step < 0.01 ? 3 : step < 0.1 ? 2 : step < 1 ? 1 : 0;
-
-	long whole = (long)(secs + 0.5);
-
-	if (secs < 60 || step < 1)
-		buf_addf(out, "%.*fs", decimals, secs);
-	else if (secs < 3600)
-		buf_addf(out, "%ld:%02ld", whole / 60, whole % 60);
-	else
-		buf_addf(out, "%ldh%02ld", whole / 3600, whole / 60 % 60);
-}
-
-static void
-render_axis(struct buf *out, const struct timeline *tl)
-{
-	static const double steps[] = { 0.001, 0.002, 0.005, 0.01, 0.02,
-		0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600,
-		900, 1800, 3600, 7200, 21600, 43200, 86400 };
-	double step = steps[sizeof(steps) / sizeof(steps[0]) - 1];
-	size_t i, k;
-
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
-		if (tl->span / steps[i] <= 10) {
-			step = steps[i];
-			break;
-		}
-	buf_adds(out, "<div class=\"axis\" aria-hidden=\"true\">");
-	/* counting steps, not adding them up: no drift in the labels */
-	for (k = 0; k * step <= tl->span * (1 + 1e-9) && k <= 1000; k++) {
-		buf_addf(out, "<span style=\"left:%.3f%%\">",
-			 100.0 * (double)k * step / tl->span);
-		axis_label(out, (double)k * step, step);
-		buf_adds(out, "</span>");
-	}
-	buf_adds(out, "</div>\n");
-}
-
-/* A wave's label: its name, or its number. */
-static const char *
-wave_of(const struct json_value *t)
-{
-	const struct json_value *w = json_get(t, "wave");
-
-	if (json_is(w, JSON_STRING))
-		return w->u.string.s;
-	if (json_is(w, JSON_NUMBER))
-		return w->u.number.text;
-	return NULL;
-}
-
-/* Each wave's first start, in the order waves appear in the report. */
-static void
-render_waves(struct buf *out, const struct timeline *tl,
-	     const struct json_value *ts)
-{
-	struct strv names = STRV_INIT;
-	double *first = xcalloc(tl->n ? tl->n : 1, sizeof(*first));
-	size_t i, w;
-
-	for (i = 0; i < tl->n; i++) {
-		const char *wave = wave_of(json_index(ts, i));
-
-		if (wave == NULL || !tl->bars[i].has)
-			continue;
-		for (w = 0; w < names.n && strcmp(names.v[w], wave); w++)
-			;
-		if (w == names.n) {
-			strv_push(&names, wave);
-			first[w] = tl->bars[i].start;
-		} else if (tl->bars[i].start < first[w]) {
-			first[w] = tl->bars[i].start;
-		}
-	}
-	for (w = 0; w < names.n; w++) {
-		buf_addf(out, "<div class=\"wave\" style=\"left:%.3f%%\" "
-			 "data-wave=\"", pct(tl, first[w]));
-		html_escape(out, names.v[w]);
-		buf_adds(out, "\"><span>wave ");
-		html_escape(out, names.v[w]);
-		buf_adds(out, "</span></div>\n");
-	}
-	free(first);
-	strv_release(&names);
-}
-
-static void
-render_bar_row(struct buf *out, const struct timeline *tl, size_t i,
-	       const struct json_value *t)
-{
-	const struct bar *b = &tl->bars[i];
-	const char *st = status_of(t);
-
-	buf_adds(out, "<div class=\"tl-row target\" data-status=\"");
-	html_escape(out, st);
-	buf_adds(out, "\"><span class=\"tl-name\">");
-	html_escape(out, str(t, "name"));
-	buf_adds(out, "</span>");
-	if (b->has) {
-		buf_addf(out, "<div class=\"bar st-%s%s\" style=\"left:%.3f%%;"
-			 "width:%.3f%%\" title=\"", st,
-			 b->approx ? " approx" : "", pct(tl, b->start),
-			 100.0 * (b->end - b->start) / tl->span);
-		html_escape(out, str(t, "name"));
-		buf_addf(out, ": %s, %.2fs%s\"></div>", st,
-			 json_as_double(json_get(t, "seconds"), 0),
-			 b->approx ? " (start approximate)" : "");
-	}
-	buf_adds(out, "</div>\n");
-}
-
-static void
-render_timeline(struct buf *out, const struct json_value *report)
-{
-	const struct json_value *ts = json_get(report, "targets");
-	struct timeline tl;
-	bool approx = false;
-	size_t i;
-
-	timeline_init(&tl, report);
-	buf_adds(out, "<section id=\"timeline\"><h2>Timeline</h2>\n"
-		 "<div class=\"tl\">\n");
-	render_axis(out, &tl);
-	render_waves(out, &tl, ts);
-	for (i = 0; i < tl.n; i++) {
-		render_bar_row(out, &tl, i, json_index(ts, i));
-		approx = approx || tl.bars[i].approx;
-	}
-	buf_adds(out, "</div>\n");
-	if (approx)
-		buf_adds(out, "<p class=\"run\">Dashed bars: the report has no "
-			 "start time for the target; the bar starts at its "
-			 "first step's second, or at the run's start.</p>\n");
-	buf_adds(out, "</section>\n");
-	free(tl.bars);
-}
-
-/* ---- summary and table ------------------------------------------------ */
-
-static void
-count_statuses(const struct json_value *ts, size_t counts[OUT_NSTATUS])
-{
-	size_t i;
-	int s;
-
-	memset(counts, 0, OUT_NSTATUS * sizeof(counts[0]));
-	for (i = 0; i < json_count(ts); i++)
-		if ((s = outcome_status_by_name(str(json_index(ts, i),
-						    "status"))) >= 0)
-			counts[s]++;
-}
-
-static void
-render_header(struct buf *out, const struct json_value *report)
-{
-	const struct json_value *code = json_get(report, "exit_code");
-	const char *v;
-
-	buf_adds(out, "<header><h1>migratore ");
-	html_escape(out, str(report, "command"));
-	buf_adds(out, "</h1>\n<p class=\"run\">");
-	if ((v = str(report, "run_id")) != NULL) {
-		buf_adds(out, "run <code>");
-		html_escape(out, v);
-		buf_adds(out, "</code> · ");
-	} else if (json_count(json_get(report, "run_ids")) > 0) {
-		buf_addf(out, "merged from %zu runs · ",
-			 json_count(json_get(report, "run_ids")));
-	}
-	if ((v = str(report, "host")) != NULL) {
-		buf_adds(out, "host ");
-		html_escape(out, v);
-		buf_adds(out, " · ");
-	}
-	html_escape(out, str(report, "start"));
-	buf_adds(out, " → ");
-	html_escape(out, str(report, "end"));
-	if (json_is(code, JSON_NUMBER))
-		buf_addf(out, " · exit code %lld", (long long)json_as_int(code, 0));
-	if ((v = str(report, "interrupted")) != NULL) {
-		buf_adds(out, " · interrupted by ");
-		html_escape(out, v);
-	}
-	buf_adds(out, "</p></header>\n");
-}
-
-static void
-render_summary(struct buf *out, const size_t counts[OUT_NSTATUS], size_t n)
-{
-	int s;
-
-	buf_addf(out, "<section id=\"summary\"><h2>Summary: %zu target%s"
-		 "</h2>\n<ul class=\"counts\">\n", n, n == 1 ? "" : "s");
-	for (s = 0; s < OUT_NSTATUS; s++) {
-		const char *name = outcome_status_name((enum outcome_status)s);
-
-		buf_addf(out, "<li class=\"st-%s%s\" data-count=\"%zu\">"
-			 "%zu %s</li>\n", name, counts[s] ? "" : " zero",
-			 counts[s], counts[s], name);
-	}
-	buf_adds(out, "</ul></section>\n");
-}
-
-static void
-render_filter(struct buf *out, const size_t counts[OUT_NSTATUS], size_t n)
-{
-	size_t problems = 0;
-	int s;
-
-	for (s = 0; s < OUT_NSTATUS; s++)
-		if (!outcome_status_info((enum outcome_status)s)->good)
-			problems += counts[s];
-	buf_addf(out, "<div id=\"filter\" role=\"group\" aria-label=\"filter "
-		 "by status\" hidden>\n<button type=\"button\" "
-		 "data-filter=\"all\">all (%zu)</button>\n<button type=\"button\" "
-		 "data-filter=\"problems\">not ok (%zu)</button>\n", n, problems);
-	for (s = 0; s < OUT_NSTATUS; s++) {
-		const char *name = outcome_status_name((enum outcome_status)s);
-
-		if (counts[s] > 0)
-			buf_addf(out, "<button type=\"button\" data-filter=\"%s\">"
-				 "%s (%zu)</button>\n", name, name, counts[s]);
-	}
-	buf_addf(out, "</div>\n<p class=\"run\">Showing <span id=\"shown\">"
-		 "%zu</span> of %zu.</p>\n", n, n);
-}
-
-/* A count, or "-" when the worker never said. */
-static void
-count_cell(struct buf *out, const struct json_value *t, const char *key)
-{
-	const struct json_value *v = json_get(t, key);
-
-	if (json_is(v, JSON_NUMBER))
-		buf_addf(out, "<td class=\"num\">%lld</td>",
-			 (long long)json_as_int(v, 0));
-	else
-		buf_adds(out, "<td class=\"num\">-</td>");
-}
-
-/* The first error: the reason, and the failing steps' texts to unfold. */
-static void
-error_cell(struct buf *out, const struct json_value *t)
-{
-	const struct json_value *steps = json_get(t, "steps");
-	const char *reason = str(t, "reason"), *nl;
-	size_t i;
-
-	buf_adds(out, "<td class=\"err\">");
-	if (reason) {
-		nl = strchr(reason, '\n');
-		if (nl) {
-			char *line = xstrndup(reason, (size_t)(nl - reason));
-
-			html_escape(out, line);
-			free(line);
-		} else {
-			html_escape(out, reason);
-		}
-	}
 	for (i = 0; i < json_count(steps); i++) {
 		const struct json_value *s = json_index(steps, i);
-		const char *tb = str(s, "traceback");
+		const char *res = str(s, "result");
 
-		if (tb == NULL)
-			tb = str(s, "error");
-		if (tb == NULL)
+		if (res == NULL || strcmp(res, "success") == 0) {
+			if (json_as_bool(json_get(s, "recovery"), false))
+				it->recovered = true;
 			continue;
-		buf_adds(out, "<details><summary>");
-		html_escape(out, str(s, "operation"));
-		buf_adds(out, " ");
-		html_escape(out, str(s, "file"));
-		buf_adds(out, "</summary><pre>");
-		html_escape(out, tb);
-		buf_adds(out, "</pre></details>");
+		}
+		if (json_as_bool(json_get(s, "recovery"), false))
+			continue;
+		it->uuid = str(s, "uuid");
+		it->file = str(s, "file");
+		it->traceback = str(s, "traceback");
+		it->committed = (long)json_as_int(json_get(s, "committed"), 0);
 	}
-	buf_adds(out, "</td>");
 }
 
 static void
-render_row(struct buf *out, const struct json_value *t, bool waves)
+item_init(struct failgroup_item *it, const struct json_value *t)
 {
-	const char *st = status_of(t);
+	memset(it, 0, sizeof(*it));
+	it->name = str(t, "name");
+	it->status = str(t, "status");
+	it->desc = str(t, "target");
+	it->text = str(t, "reason");
+	failing_step(t, it);
+}
 
-	buf_adds(out, "<tr class=\"target\" data-status=\"");
-	html_escape(out, st);
-	buf_adds(out, "\" data-name=\"");
-	html_escape(out, str(t, "name"));
-	buf_adds(out, "\"><td>");
-	html_escape(out, str(t, "name"));
-	if (waves) {
-		buf_adds(out, "</td><td>");
-		html_escape(out, wave_of(t));
+static void
+collect_warnings(struct page *p)
+{
+	size_t i, j, cap = 0;
+
+	for (i = 0; i < p->n; i++)
+		cap += json_count(json_get(json_index(p->ts, i), "warnings"));
+	p->warns = xcalloc(cap ? cap : 1, sizeof(*p->warns));
+	for (i = 0; i < p->n; i++) {
+		const struct json_value *t = json_index(p->ts, i);
+		const struct json_value *w = json_get(t, "warnings");
+
+		for (j = 0; j < json_count(w); j++) {
+			struct failgroup_item *it = &p->warns[p->nwarns];
+
+			if (json_as_string(json_index(w, j)) == NULL)
+				continue;
+			memset(it, 0, sizeof(*it));
+			it->name = str(t, "name");
+			it->desc = str(t, "target");
+			it->text = json_as_string(json_index(w, j));
+			p->nwarns++;
+		}
 	}
-	buf_adds(out, "</td><td>");
-	html_escape(out, str(t, "engine"));
-	buf_addf(out, "</td><td><span class=\"pill st-%s\">", st);
-	html_escape(out, st);
-	buf_adds(out, "</span></td>");
-	count_cell(out, t, "applied");
-	count_cell(out, t, "pending");
-	count_cell(out, t, "rollbacks");
-	buf_addf(out, "<td class=\"num\">%.2fs</td>",
-		 json_as_double(json_get(t, "seconds"), 0));
-	error_cell(out, t);
-	buf_adds(out, "</tr>\n");
+	failgroups_build(&p->warnings, p->warns, p->nwarns);
 }
 
 static void
-render_table(struct buf *out, const struct json_value *ts,
-	     const size_t counts[OUT_NSTATUS])
+page_init(struct page *p, const struct json_value *report)
 {
-	bool waves = false;
-	size_t i;
-
-	for (i = 0; i < json_count(ts); i++)
-		waves = waves || wave_of(json_index(ts, i)) != NULL;
-	buf_adds(out, "<section id=\"targets\"><h2>Targets</h2>\n");
-	render_filter(out, counts, json_count(ts));
-	buf_addf(out, "<table id=\"targets-table\"><thead><tr><th>Target</th>"
-		 "%s<th>Engine</th><th>Status</th><th>Applied</th>"
-		 "<th>Pending</th><th>Rollbacks</th><th>Duration</th>"
-		 "<th>Error</th></tr></thead>\n<tbody>\n",
-		 waves ? "<th>Wave</th>" : "");
-	for (i = 0; i < json_count(ts); i++)
-		render_row(out, json_index(ts, i), waves);
-	buf_adds(out, "</tbody></table></section>\n");
-}
-
-/* The filter's script, with the good statuses from the status table. */
-static void
-render_script(struct buf *out)
-{
-	const char *sep = "";
+	const struct json_value *opts = json_get(report, "options");
+	size_t i, k;
 	int s;
 
-	buf_adds(out, "<script>\n");
-	buf_adds(out, html_js_head);
-	buf_adds(out, "  var good = [");
+	memset(p, 0, sizeof(*p));
+	p->report = report;
+	p->ts = json_get(report, "targets");
+	p->n = json_count(p->ts);
+	timeline_init(&p->tl, report);
+	p->items = xcalloc(p->n ? p->n : 1, sizeof(*p->items));
+	p->group_of = xcalloc(p->n ? p->n : 1, sizeof(*p->group_of));
+	for (i = 0; i < p->n; i++) {
+		const struct json_value *t = json_index(p->ts, i);
+
+		item_init(&p->items[i], t);
+		if ((s = outcome_status_by_name(str(t, "status"))) >= 0)
+			p->counts[s]++;
+		if (!outcome_status_named(str(t, "status"))->reached)
+			p->unreached++;
+	}
+	failgroups_build(&p->fails, p->items, p->n);
+	for (i = 0; i < p->fails.n; i++)
+		for (k = 0; k < p->fails.v[i].n; k++)
+			p->group_of[p->fails.v[i].members[k]] = i + 1;
+	collect_warnings(p);
+	p->run.command = str(report, "command");
+	p->run.id = str(opts, "id");
+	p->run.inventory = str(opts, "inventory");
+	p->run.unfinished = p->fails.items;
+}
+
+static void
+page_release(struct page *p)
+{
+	timeline_release(&p->tl);
+	failgroups_release(&p->fails);
+	failgroups_release(&p->warnings);
+	free(p->items);
+	free(p->group_of);
+	free(p->warns);
+}
+
+/* ---- head and header ---------------------------------------------------- */
+
+/* The status table's colours: .st-<name> for boxes, and as a fill for
+ * the timeline's areas (the background colour of the declarations). */
+static void
+render_status_css(struct buf *out)
+{
+	int s;
+
 	for (s = 0; s < OUT_NSTATUS; s++) {
 		const struct outcome_status_info *st =
 		    outcome_status_info((enum outcome_status)s);
+		const char *bg = strstr(st->css, "background:");
 
-		if (st->good) {
-			buf_addf(out, "%s'%s'", sep, st->name);
-			sep = ", ";
-		}
+		buf_addf(out, ".st-%s{%s}", st->name, st->css);
+		if (bg != NULL)
+			buf_addf(out, "svg .st-%s{fill:%.*s}", st->name,
+				 (int)strcspn(bg + 11, ";"), bg + 11);
+		buf_addc(out, '\n');
 	}
-	buf_adds(out, "];\n");
-	buf_adds(out, html_js);
-	buf_adds(out, "</script>\n");
 }
 
-void
-html_render(const struct json_value *report, struct buf *out)
+static void
+render_head(struct buf *out, const struct page *p)
 {
-	const struct json_value *ts = json_get(report, "targets");
-	size_t counts[OUT_NSTATUS];
-
-	count_statuses(ts, counts);
 	buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
 		 "<meta charset=\"utf-8\">\n"
 		 "<meta http-equiv=\"Content-Security-Policy\" content=\""
@@ -620,15 +232,412 @@ html_render(const struct json_value *report, struct buf *out)
 		 "script-src 'unsafe-inline'\">\n"
 		 "<meta name=\"viewport\" content=\"width=device-width\">\n"
 		 "<title>migratore ");
-	html_escape(out, str(report, "command"));
+	html_escape(out, str(p->report, "command"));
 	buf_adds(out, " report</title>\n<style>\n");
-	buf_adds(out, html_css);
+	buf_adds(out, htmlassets_css);
 	render_status_css(out);
 	buf_adds(out, "</style></head>\n<body>\n");
-	render_header(out, report);
-	render_summary(out, counts, json_count(ts));
-	render_timeline(out, report);
-	render_table(out, ts, counts);
-	render_script(out);
-	buf_adds(out, "</body></html>\n");
+}
+
+static void
+render_run_line(struct buf *out, const struct page *p)
+{
+	const struct json_value *r = p->report, *code = json_get(r, "exit_code");
+	size_t runs = json_count(json_get(r, "run_ids"));
+	const char *v;
+
+	buf_adds(out, "<p class=\"run\">");
+	if ((v = str(r, "run_id")) != NULL) {
+		buf_adds(out, "run <code>");
+		html_escape(out, v);
+		buf_adds(out, "</code> · ");
+	} else if (runs > 0) {
+		buf_addf(out, "merged from %zu run%s · ", runs,
+			 runs == 1 ? "" : "s");
+	}
+	if ((v = str(r, "host")) != NULL) {
+		buf_adds(out, "host ");
+		html_escape(out, v);
+		buf_adds(out, " · ");
+	}
+	html_escape(out, str(r, "start"));
+	buf_adds(out, " → ");
+	html_escape(out, str(r, "end"));
+	buf_adds(out, " · <span id=\"duration\">");
+	timeline_duration(out, p->tl.span);
+	buf_adds(out, "</span>");
+	if (json_is(code, JSON_NUMBER))
+		buf_addf(out, " · exit code %lld",
+			 (long long)json_as_int(code, 0));
+	if ((v = str(r, "tool_version")) != NULL) {
+		buf_adds(out, " · migratore ");
+		html_escape(out, v);
+	}
+	buf_adds(out, "</p>\n");
+}
+
+/* The options that shape what ran, those that were given. */
+static void
+render_options(struct buf *out, const struct json_value *opts)
+{
+	static const char *const keys[][2] = {
+		{ "inventory", "inventory" }, { "path", "path" },
+		{ "canary", "canary" }, { "max_failures", "max failures" },
+		{ "per_host", "per host" }, { "deadline", "deadline" },
+		{ "shard", "shard" }, { "resume", "resume" },
+	};
+	const struct json_value *sel = json_get(opts, "select");
+	size_t i;
+
+	if (!json_is(opts, JSON_OBJECT))
+		return;
+	buf_addf(out, "<p class=\"run\">jobs %lld",
+		 (long long)json_as_int(json_get(opts, "jobs"), 0));
+	for (i = 0; i < json_count(sel); i++) {
+		buf_adds(out, i ? ", " : " · select ");
+		html_escape(out, json_as_string(json_index(sel, i)));
+	}
+	if (json_as_int(json_get(opts, "retries"), 0) > 0)
+		buf_addf(out, " · retries %lld",
+			 (long long)json_as_int(json_get(opts, "retries"), 0));
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct json_value *v = json_get(opts, keys[i][0]);
+
+		if (!json_is(v, JSON_STRING) && !json_is(v, JSON_NUMBER))
+			continue;
+		buf_addf(out, " · %s ", keys[i][1]);
+		html_escape(out, json_is(v, JSON_STRING) ? v->u.string.s
+							  : v->u.number.text);
+	}
+	buf_adds(out, "</p>\n");
+}
+
+/* Why a run stopped early: its "interrupted" and "stopped". */
+static bool
+stop_reason(struct buf *out, const struct json_value *r, const char *who)
+{
+	const char *sig = str(r, "interrupted"), *why = str(r, "stopped");
+
+	if (sig == NULL && why == NULL)
+		return false;
+	buf_adds(out, "<p class=\"stop\"><b>");
+	html_escape(out, who);
+	if (sig != NULL) {
+		buf_adds(out, " was interrupted</b> by ");
+		html_escape(out, sig);
+	}
+	if (why != NULL) {
+		buf_adds(out, sig ? "; stopped: " : " stopped early:</b> ");
+		html_escape(out, why);
+	}
+	buf_adds(out, "</p>\n");
+	return true;
+}
+
+/* Table cells: text escaped, a count right-aligned. */
+static void
+text_cell(struct buf *out, const char *s)
+{
+	buf_adds(out, "<td>");
+	html_escape(out, s);
+	buf_adds(out, "</td>");
+}
+
+static void
+count_cell(struct buf *out, const struct json_value *obj, const char *key)
+{
+	buf_addf(out, "<td class=\"num\">%lld</td>",
+		 (long long)json_as_int(json_get(obj, key), 0));
+}
+
+/* The runs a merged report comes from, numbered as run_ids. */
+static void
+render_runs(struct buf *out, const struct json_value *report)
+{
+	const struct json_value *m = json_get(report, "merged");
+	size_t i;
+
+	if (json_count(m) == 0)
+		return;
+	buf_adds(out, "<table class=\"runs\"><thead><tr><th>Run</th>"
+		 "<th>Report</th><th>Start</th><th>End</th><th class=\"num\">"
+		 "Targets</th><th class=\"num\">Exit</th><th>Stopped</th>"
+		 "</tr></thead><tbody>\n");
+	for (i = 0; i < json_count(m); i++) {
+		const struct json_value *e = json_index(m, i);
+		const char *why = str(e, "stopped");
+
+		buf_adds(out, "<tr>");
+		text_cell(out, str(e, "run_id"));
+		text_cell(out, str(e, "file"));
+		text_cell(out, str(e, "start"));
+		text_cell(out, str(e, "end"));
+		count_cell(out, e, "targets");
+		count_cell(out, e, "exit_code");
+		buf_adds(out, "<td>");
+		if (str(e, "interrupted")) {
+			buf_adds(out, "interrupted by ");
+			html_escape(out, str(e, "interrupted"));
+			buf_adds(out, why ? "; " : "");
+		}
+		html_escape(out, why);
+		buf_adds(out, "</td></tr>\n");
+	}
+	buf_adds(out, "</tbody></table>\n");
+}
+
+static void
+render_header(struct buf *out, const struct page *p)
+{
+	bool stopped;
+
+	buf_adds(out, "<header><h1>migratore ");
+	html_escape(out, str(p->report, "command"));
+	buf_adds(out, "</h1>\n");
+	render_run_line(out, p);
+	render_options(out, json_get(p->report, "options"));
+	stopped = stop_reason(out, p->report, "The run");
+	if (stopped || p->unreached > 0)
+		buf_addf(out, "<p class=\"run\">%zu target%s not reached.</p>\n",
+			 p->unreached, p->unreached == 1 ? " was" : "s were");
+	render_runs(out, p->report);
+	buf_adds(out, "</header>\n");
+}
+
+/* ---- summary ---------------------------------------------------------- */
+
+/* The waves of the run, when it had several or one stopped. */
+static void
+render_waves(struct buf *out, const struct json_value *report)
+{
+	const struct json_value *ws = json_get(report, "waves");
+	const char *first = str(json_index(ws, 0), "status");
+	size_t i;
+
+	if (json_count(ws) == 0 || (json_count(ws) == 1 && first != NULL &&
+				    strcmp(first, "completed") == 0))
+		return;
+	buf_adds(out, "<table class=\"waves\"><thead><tr><th>Wave</th>"
+		 "<th>Status</th><th class=\"num\">Targets</th><th class="
+		 "\"num\">Started</th><th class=\"num\">Failed</th><th>"
+		 "Budget</th></tr></thead><tbody>\n");
+	for (i = 0; i < json_count(ws); i++) {
+		const struct json_value *w = json_index(ws, i);
+
+		buf_adds(out, "<tr>");
+		text_cell(out, str(w, "name"));
+		text_cell(out, str(w, "status"));
+		count_cell(out, w, "targets");
+		count_cell(out, w, "started");
+		count_cell(out, w, "failed");
+		text_cell(out, str(w, "max_failures"));
+		buf_adds(out, "</tr>\n");
+	}
+	buf_adds(out, "</tbody></table>\n");
+}
+
+static void
+render_summary(struct buf *out, const struct page *p)
+{
+	int s;
+
+	buf_addf(out, "<section id=\"summary\"><h2>Summary: %zu target%s"
+		 "</h2>\n<ul class=\"counts\">\n", p->n, p->n == 1 ? "" : "s");
+	for (s = 0; s < OUT_NSTATUS; s++) {
+		const char *name = outcome_status_name((enum outcome_status)s);
+
+		buf_addf(out, "<li class=\"st-%s%s\" data-count=\"%zu\" "
+			 "data-filter=\"%s\" title=\"show them in the table\">"
+			 "%zu %s</li>\n", name, p->counts[s] ? "" : " zero",
+			 p->counts[s], name, p->counts[s], name);
+	}
+	buf_adds(out, "</ul>\n");
+	render_waves(out, p->report);
+	buf_adds(out, "</section>\n");
+}
+
+/* ---- failures and warnings, grouped ------------------------------------ */
+
+/* The first HTML_GROUP_NAMES names, then the rest to unfold. */
+static void
+render_names(struct buf *out, const struct failgroup *g,
+	     const struct failgroup_item *it)
+{
+	size_t i;
+
+	buf_adds(out, "<div class=\"names\">");
+	for (i = 0; i < g->n && i < HTML_GROUP_NAMES; i++) {
+		const char *name = it[g->members[i]].name;
+
+		buf_adds(out, "<span class=\"nm\" title=\"");
+		html_escape(out, name);
+		buf_adds(out, "\">");
+		html_escape(out, name);
+		buf_adds(out, "</span>");
+	}
+	if (g->n > HTML_GROUP_NAMES) {
+		buf_addf(out, "<details><summary>and %zu more</summary><div>",
+			 g->n - HTML_GROUP_NAMES);
+		for (i = HTML_GROUP_NAMES; i < g->n; i++) {
+			buf_adds(out, i > HTML_GROUP_NAMES ? ", " : "");
+			html_escape(out, it[g->members[i]].name);
+		}
+		buf_adds(out, "</div></details>");
+	}
+	buf_adds(out, "</div>\n");
+}
+
+static void
+render_notes(struct buf *out, const struct failgroup *g,
+	     const struct failgroup_item *it)
+{
+	if (g->detail == NULL && g->hint == NULL)
+		return;
+	buf_adds(out, "<p class=\"notes\">");
+	if (g->detail) {
+		buf_adds(out, "DETAIL: ");
+		html_escape(out, g->detail);
+	}
+	if (g->hint) {
+		buf_adds(out, g->detail ? "\nHINT: " : "HINT: ");
+		html_escape(out, g->hint);
+	}
+	if (g->notes_differ) {
+		buf_adds(out, "\n(");
+		html_escape(out, it[g->members[0]].name);
+		buf_adds(out, "'s; other targets of the group differ)");
+	}
+	buf_adds(out, "</p>\n");
+}
+
+static void
+render_next(struct buf *out, const struct failgroup *g,
+	    const struct failgroup_item *it, const struct failgroup_run *run)
+{
+	struct buf b = BUF_INIT;
+	char *line, *save = NULL;
+	bool first = true;
+
+	failgroup_advice(g, &b);
+	buf_adds(out, "<p class=\"next\">");
+	html_escape(out, b.ptr);
+	buf_adds(out, "</p>\n<pre class=\"cmd\">");
+	buf_reset(&b);
+	failgroup_command(g, it, run, &b);
+	/* a command to a box: a long --select scrolls in its own */
+	for (line = strtok_r(b.ptr, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		buf_adds(out, first ? "" : "</pre>\n<pre class=\"cmd\">");
+		html_escape(out, line);
+		first = false;
+	}
+	buf_adds(out, "</pre>\n");
+	buf_release(&b);
+}
+
+static void
+render_group(struct buf *out, const struct page *p, size_t k)
+{
+	const struct failgroup *g = &p->fails.v[k];
+	const char *st = outcome_status_named(g->status)->name;
+
+	buf_addf(out, "<article class=\"group\" id=\"group-%zu\" data-count="
+		 "\"%zu\" data-status=\"%s\"><button type=\"button\" "
+		 "data-group=\"%zu\" hidden>show them in the table</button>"
+		 "<h3><b>%zu target%s</b> <span class=\"pill st-%s\">%s</span> "
+		 "<span class=\"line\">", k + 1, g->n, st, k + 1, g->n,
+		 g->n == 1 ? "" : "s", st, st);
+	html_escape(out, g->line);
+	buf_adds(out, "</span></h3>\n");
+	render_notes(out, g, p->items);
+	render_names(out, g, p->items);
+	render_next(out, g, p->items, &p->run);
+	buf_adds(out, "</article>\n");
+}
+
+static void
+render_failures(struct buf *out, const struct page *p)
+{
+	size_t k, rest = 0;
+
+	buf_adds(out, "<section id=\"failures\"><h2>Failures by error</h2>\n");
+	if (p->fails.n == 0) {
+		buf_adds(out, "<p class=\"note\">Every target succeeded."
+			 "</p></section>\n");
+		return;
+	}
+	buf_addf(out, "<p class=\"note\">%zu target%s did not succeed: %zu "
+		 "different error%s. In the commands, REPORT.json is this "
+		 "run's JSON report (<code>--report</code>).</p>\n",
+		 p->fails.items, p->fails.items == 1 ? "" : "s", p->fails.n,
+		 p->fails.n == 1 ? "" : "s");
+	for (k = 0; k < p->fails.n && k < HTML_GROUPS_MAX; k++)
+		render_group(out, p, k);
+	for (; k < p->fails.n; k++)
+		rest += p->fails.v[k].n;
+	if (p->fails.n > HTML_GROUPS_MAX)
+		buf_addf(out, "<p class=\"note\">%zu more errors, of %zu "
+			 "targets: each is in the table (filter \"not ok\")."
+			 "</p>\n", p->fails.n - HTML_GROUPS_MAX, rest);
+	buf_adds(out, "</section>\n");
+}
+
+/* worker/commands.c's warning for a migration changed after it ran. */
+static bool
+is_drift(const struct failgroup *g)
+{
+	return strstr(g->line, "was changed after it was applied") != NULL;
+}
+
+static void
+render_warnings(struct buf *out, const struct page *p)
+{
+	size_t k;
+
+	if (p->warnings.n == 0)
+		return;
+	buf_addf(out, "<section id=\"warnings\"><h2>Warnings</h2>\n<p class="
+		 "\"note\">%zu warning%s, %zu different.</p>\n",
+		 p->warnings.items, p->warnings.items == 1 ? "" : "s",
+		 p->warnings.n);
+	for (k = 0; k < p->warnings.n && k < HTML_GROUPS_MAX; k++) {
+		const struct failgroup *g = &p->warnings.v[k];
+
+		buf_addf(out, "<article class=\"group warning\" data-count="
+			 "\"%zu\"><h3><b>%zu target%s</b> <span class=\"line"
+			 "\">", g->n, g->n, g->n == 1 ? "" : "s");
+		html_escape(out, g->line);
+		buf_adds(out, "</span></h3>\n");
+		render_names(out, g, p->warns);
+		if (is_drift(g))
+			buf_adds(out, "<p class=\"next\">If the change was "
+				 "intended, restore the file as it was applied "
+				 "and put the change in a new migration; "
+				 "<code>repair</code>, which records the new "
+				 "checksum instead, is a later feature.</p>\n");
+		buf_adds(out, "</article>\n");
+	}
+	buf_adds(out, "</section>\n");
+}
+
+void
+html_render(const struct json_value *report, struct buf *out)
+{
+	struct htmltable table;
+	struct page p;
+
+	page_init(&p, report);
+	htmltable_init(&table, report, p.counts, p.group_of);
+	render_head(out, &p);
+	render_header(out, &p);
+	render_summary(out, &p);
+	render_failures(out, &p);
+	render_warnings(out, &p);
+	htmltable_render(&table, out);
+	timeline_render(&p.tl, out);
+	htmltable_island(&table, out);
+	buf_adds(out, "<script>\n");
+	buf_adds(out, htmlassets_js);
+	buf_adds(out, "</script>\n</body></html>\n");
+	page_release(&p);
 }

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "common/xmalloc.h"
+#include "config/selection.h"
 #include "orchestrator/reportdoc.h"
-#include "orchestrator/select.h"
 #include "common/banned.h"
 
 static int
@@ -115,7 +115,7 @@ lineup_select(struct lineup *l, const struct inventory *inv,
 	for (i = 0; i < inv->n; i++) {
 		const struct target *t = inv->v[i];
 
-		if (!select_match(select, t))
+		if (!selection_match_any(select, t))
 			continue;
 		(*selected)++;
 		if (l->resuming && !unfinished(l, t->name))

@@ -1,7 +1,7 @@
 /*
  * Which targets a fleet run takes, and in which rollout:
  *
- *   1. --select EXPR (select.h) on the inventory's targets;
+ *   1. --select EXPR (config/selection.h) on the inventory's targets;
  *   2. --resume REPORT.json: of those, only the ones REPORT says did not
  *      finish (reportdoc_unfinished: failed, timed out, unreachable, not
  *      reached, ...); a name of REPORT that is no longer in the inventory

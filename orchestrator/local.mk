@@ -1,5 +1,5 @@
 # orchestrator/: fleet mode. The coordinator (libev loop, slots, spawn),
-# the run's targets and rollout (select, lineup, shard, sched, deadline),
+# the run's targets and rollout (lineup, shard, sched, deadline),
 # what happened to each target (outcome), and the outputs: progress, the
 # text and JSON report, the dry-run plan, JUnit XML, HTML and the
 # `migratore report` command.
@@ -7,8 +7,11 @@ libmigratore_a_SOURCES += \
 	orchestrator/coordinator.c orchestrator/coordinator.h \
 	orchestrator/deadline.c orchestrator/deadline.h \
 	orchestrator/dryplan.c orchestrator/dryplan.h \
+	orchestrator/failgroup.c orchestrator/failgroup.h \
 	orchestrator/fleet.c orchestrator/fleet.h \
 	orchestrator/html.c orchestrator/html.h \
+	orchestrator/htmlassets.c orchestrator/htmlassets.h \
+	orchestrator/htmltable.c orchestrator/htmltable.h \
 	orchestrator/junit.c orchestrator/junit.h \
 	orchestrator/lineup.c orchestrator/lineup.h \
 	orchestrator/outcome.c orchestrator/outcome.h \
@@ -18,7 +21,7 @@ libmigratore_a_SOURCES += \
 	orchestrator/reportcmd.c orchestrator/reportcmd.h \
 	orchestrator/reportdoc.c orchestrator/reportdoc.h \
 	orchestrator/sched.c orchestrator/sched.h \
-	orchestrator/select.c orchestrator/select.h \
 	orchestrator/shard.c orchestrator/shard.h \
 	orchestrator/slot.c orchestrator/slot.h \
-	orchestrator/spawn.c orchestrator/spawn.h
+	orchestrator/spawn.c orchestrator/spawn.h \
+	orchestrator/timeline.c orchestrator/timeline.h

@@ -504,6 +504,8 @@ write_sources(struct buf *out, const struct merge *m)
 		json_quote(out, doc_str(doc, "end"));
 		buf_adds(out, ", \"interrupted\": ");
 		json_value_write(out, json_get(doc->root, "interrupted"), 2);
+		buf_adds(out, ", \"stopped\": ");
+		json_value_write(out, json_get(doc->root, "stopped"), 2);
 		buf_adds(out, ", \"exit_code\": ");
 		json_value_write(out, json_get(doc->root, "exit_code"), 2);
 		buf_addf(out, ", \"targets\": %zu}", json_count(doc->targets));

@@ -11,7 +11,8 @@ AM_TESTS_ENVIRONMENT = \
 	CRITERION_ENABLE_TAP=1; export CRITERION_ENABLE_TAP; \
 	MIGRATORE='$(abs_top_builddir)/migratore'; export MIGRATORE; \
 	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; export TESTS_SRCDIR; \
-	NETPROXY='$(abs_top_builddir)/tests/tools/netproxy'; export NETPROXY;
+	NETPROXY='$(abs_top_builddir)/tests/tools/netproxy'; export NETPROXY; \
+	TEST_ENGINES_BUILT='$(BUILT_ENGINES)'; export TEST_ENGINES_BUILT;
 
 # Unit tests: program tests/unit/test_X is built from tests/unit/test_X.c
 # (automake's default source) with the flags and libraries below, which
@@ -26,6 +27,8 @@ UNIT_TESTS = \
 	tests/unit/test_proto \
 	tests/unit/test_sha256 \
 	tests/unit/test_dotenv \
+	tests/unit/test_duration \
+	tests/unit/test_engine \
 	tests/unit/test_dburl \
 	tests/unit/test_settings \
 	tests/unit/test_options \
@@ -36,10 +39,9 @@ UNIT_TESTS = \
 	tests/unit/test_expansion \
 	tests/unit/test_inventory \
 	tests/unit/test_rollout \
+	tests/unit/test_selection \
 	tests/unit/test_driver \
 	tests/unit/test_driver_sqlite \
-	tests/unit/test_driver_pg \
-	tests/unit/test_driver_mysql \
 	tests/unit/test_driver_redact \
 	tests/unit/test_textfit \
 	tests/unit/test_lexer \
@@ -47,7 +49,6 @@ UNIT_TESTS = \
 	tests/unit/test_migset \
 	tests/unit/test_plan \
 	tests/unit/test_fileops \
-	tests/unit/test_select \
 	tests/unit/test_sched \
 	tests/unit/test_shard \
 	tests/unit/test_deadline \
@@ -56,8 +57,17 @@ UNIT_TESTS = \
 	tests/unit/test_report \
 	tests/unit/test_reportdoc \
 	tests/unit/test_junit \
-	tests/unit/test_html
-# The driver suite, written once, runs in each engine's program.
+	tests/unit/test_html \
+	tests/unit/test_failgroup \
+	tests/unit/test_progress
+# The driver suite, written once, runs in each engine's program; a server
+# engine's program only when configure built its driver.
+if WITH_POSTGRES
+UNIT_TESTS += tests/unit/test_driver_pg
+endif
+if WITH_MYSQL
+UNIT_TESTS += tests/unit/test_driver_mysql
+endif
 DRIVER_SUITE = tests/unit/driver_suite.c tests/unit/driver_suite.h
 tests_unit_test_driver_sqlite_SOURCES = tests/unit/test_driver_sqlite.c \
 	$(DRIVER_SUITE)
@@ -86,6 +96,7 @@ INTEGRATION_TESTS = \
 	tests/integration/upgrade.sh \
 	tests/integration/failure.sh \
 	tests/integration/dryrun.sh \
+	tests/integration/dumps.sh \
 	tests/integration/badinput.sh \
 	tests/integration/locking.sh \
 	tests/integration/bytes.sh \
@@ -98,6 +109,9 @@ INTEGRATION_TESTS = \
 	tests/integration/fleet_config.sh \
 	tests/integration/fleet_concurrent.sh \
 	tests/integration/fleet_servers.sh \
+	tests/integration/progress_tty.sh \
+	tests/integration/output_json.sh \
+	tests/integration/dryrun_sql.sh \
 	tests/integration/rollout_canary.sh \
 	tests/integration/rollout_budget.sh \
 	tests/integration/rollout_perhost.sh \
@@ -116,7 +130,8 @@ INTEGRATION_TESTS = \
 	tests/integration/bookkeeping.sh \
 	tests/integration/session.sh \
 	tests/integration/fulldisk.sh \
-	tests/integration/concurrency.sh
+	tests/integration/concurrency.sh \
+	tests/integration/slurm.sh
 TESTS += $(INTEGRATION_TESTS)
 
 # The libFuzzer harnesses are built and run by tests/fuzz/run.sh (CI), not

@@ -14,6 +14,7 @@
 #include "worker/ledger.h"
 #include "worker/plan.h"
 #include "worker/runner.h"
+#include "worker/sqlplan.h"
 #include "common/banned.h"
 
 struct cmdctx {
@@ -94,14 +95,6 @@ static const struct migration *
 mig(const struct cmdctx *c, size_t i)
 {
 	return c->ms->v[i];
-}
-
-/* Python's repr, kept so scripts reading dry_upgrade keep working. */
-static void
-result_migration(struct cmdctx *c, const struct migration *m)
-{
-	sink_resultf(c->sink, "<Migration %s %lld %s>", m->uuid,
-		     (long long)m->timestamp, m->description);
 }
 
 static void
@@ -202,7 +195,8 @@ upgrade_one(struct cmdctx *c, const struct migration *m)
 	const struct section *s = migration_section(m, SEC_RUN, c->t->engine);
 	int from = ledger_progress_of(&c->ledger, m->uuid);
 
-	if (from > 0 && s != NULL && from >= (int)s->stmts.n)
+	if (from > 0 && s != NULL &&
+	    from >= (int)section_stmts(s, c->t->engine)->n)
 		sink_warning(c->sink,
 			     "%s: all %d statements had committed before the "
 			     "previous run ended: recording it",
@@ -240,14 +234,41 @@ cmd_upgrade(struct cmdctx *c)
 	return 0;
 }
 
+/* --sql: the statements the real command would run, one text per
+ * migration (worker/sqlplan.h). */
+static void
+dry_sql(struct cmdctx *c, const char *command, const struct migration *m,
+	enum section_kind kind, size_t n)
+{
+	struct buf b = BUF_INIT;
+
+	if (m == NULL)
+		sqlplan_header(command, c->t->engine, n,
+			       !c->ledger.exists && n > 0, &b);
+	else
+		sqlplan_migration(c->db, c->t, c->o->host, m, kind,
+				  kind == SEC_RUN
+				      ? ledger_progress_of(&c->ledger, m->uuid)
+				      : 0,
+				  &b);
+	sink_sql(c->sink, b.ptr);
+	buf_release(&b);
+}
+
 static int
 cmd_dry_upgrade(struct cmdctx *c)
 {
 	size_t i;
 
 	warn_drift(c);
-	for (i = 0; i < c->plan.npending; i++)
-		result_migration(c, mig(c, c->plan.pending[i]));
+	if (c->o->sql)
+		dry_sql(c, "dry_upgrade", NULL, SEC_RUN, c->plan.npending);
+	for (i = 0; i < c->plan.npending; i++) {
+		sink_planned(c->sink, mig(c, c->plan.pending[i]));
+		if (c->o->sql)
+			dry_sql(c, NULL, mig(c, c->plan.pending[i]), SEC_RUN,
+				0);
+	}
 	c->sum.pending = (int)c->plan.npending;
 	if (check_out_of_order(c) < 0)
 		return c->e.code;
@@ -290,7 +311,11 @@ cmd_dry_downgrade(struct cmdctx *c)
 
 	if ((m = last_applied(c)) == NULL)
 		return c->e.code;
-	result_migration(c, m);
+	if (c->o->sql)
+		dry_sql(c, "dry_downgrade", NULL, SEC_ROLLBACK, 1);
+	sink_planned(c->sink, m);
+	if (c->o->sql)
+		dry_sql(c, NULL, m, SEC_ROLLBACK, 0);
 	return 0;
 }
 
@@ -512,6 +537,9 @@ command_prepare(struct cmdctx *c, const struct cmd_def *d)
 	target_describe(c->t, &desc);
 	sink_banner(c->sink, desc.ptr);
 	buf_release(&desc);
+	/* every file splits for this engine, or nothing is touched */
+	if (d->migrations && (r = migset_check(c->ms, c->t->engine, &c->e)) < 0)
+		return r;
 	if ((r = db_connect(c->t, !d->writes, &c->db, &c->e)) < 0)
 		return r;
 	if (d->writes && !lock_skipped()) {

@@ -716,3 +716,63 @@ ledger_format_time(int64_t t, char out[32])
 		  months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
 		  tm.tm_sec);
 }
+
+/* ---- for people: dry_upgrade --sql -------------------------------------- */
+
+static bool
+is_unknown(const char *name, const char *const *unknown)
+{
+	for (; unknown && *unknown; unknown++)
+		if (strcmp(*unknown, name) == 0)
+			return true;
+	return false;
+}
+
+static void
+literal(const char *s, struct buf *out)
+{
+	if (s == NULL) {
+		buf_adds(out, "NULL");
+		return;
+	}
+	buf_addc(out, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_addc(out, '\'');
+		buf_addc(out, *s);
+	}
+	buf_addc(out, '\'');
+}
+
+void
+ledger_insert_text(struct db *db, const struct ledger_row *row,
+		   const char *const *unknown, struct buf *out)
+{
+	struct buf values = BUF_INIT;
+	size_t i;
+
+	buf_adds(out, "INSERT INTO ");
+	/* unqualified: the same plan text for every database of a fleet */
+	db_quote_ident(db, LEDGER_TABLE, out);
+	buf_adds(out, " (");
+	for (i = 0; i < NCOLS; i++) {
+		const struct ledger_col *c = &ledger_cols[i];
+		const char *p = (const char *)row + c->off;
+
+		buf_adds(out, i ? ", " : "");
+		buf_adds(&values, i ? ", " : "");
+		db_quote_ident(db, c->name, out);
+		if (is_unknown(c->name, unknown))
+			buf_addf(&values, "<%s>", c->name);
+		else if (c->type != COL_INT)
+			literal(*(char *const *)(const void *)p, &values);
+		else if (strcmp(c->name, "committed") == 0 &&
+			 *(const int64_t *)(const void *)p < 0)
+			buf_adds(&values, "NULL");
+		else
+			buf_addf(&values, "%lld",
+				 (long long)*(const int64_t *)(const void *)p);
+	}
+	buf_addf(out, ")\nVALUES (%s)", values.ptr);
+	buf_release(&values);
+}

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/buf.h"
 #include "common/err.h"
 #include "common/strv.h"
 #include "drivers/driver.h"
@@ -147,6 +148,16 @@ const struct ledger_row *ledger_find(const struct ledger *l, int64_t id);
 bool ledger_row_success(const struct ledger_row *r);
 /* The Python tool's `mark` row: success, uuid LEDGER_BASELINE_UUID. */
 bool ledger_row_baseline(const struct ledger_row *r);
+
+/*
+ * The INSERT ledger_append runs for row, as text for people to read
+ * (dry_upgrade --sql): every column, quoted for db, with the values
+ * written in (strings as SQL literals, NULL) instead of bound, and those
+ * only known when the row is written (columns named in unknown, a
+ * NULL-terminated list) as <column>. Never executed.
+ */
+void ledger_insert_text(struct db *db, const struct ledger_row *row,
+			const char *const *unknown, struct buf *out);
 
 /* "27 Nov 2026 09:09:39" (UTC), the Python tool's start_s format. */
 void ledger_format_time(int64_t t, char out[32]);

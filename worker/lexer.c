@@ -1,7 +1,8 @@
 /*
  * The statement lexer: one pass over a section's text that cuts it into
- * statements at the delimiter, stepping over quotes, comments and the
- * BEGIN ... END bodies of routines. The rules are documented in lexer.h.
+ * statements at the delimiter, stepping over quotes and comments as the
+ * dialect's client does; worker/blocks.c says where routine bodies hold a
+ * semicolon. The rules are documented in lexer.h.
  */
 #include "config.h"
 
@@ -13,11 +14,10 @@
 #include <strings.h>
 
 #include "common/xmalloc.h"
+#include "worker/blocks.h"
 #include "common/banned.h"
 
 #define DELIM_MAX 16
-
-enum pending { PEND_NONE, PEND_BEGIN, PEND_END };
 
 struct lexer {
 	const char *p;
@@ -28,24 +28,32 @@ struct lexer {
 	const char *file;
 	struct err *e;
 	struct stmt_list *out;
+	enum dialect d;
 	char delim[DELIM_MAX + 1];
 	size_t dlen;
-	bool dollar;     /* dollar quoting on: off while the delimiter has '$' */
+	bool dollar;     /* postgres dollar quoting: off while the delimiter
+			  * has a '$' */
+	bool cond;       /* inside a mysql executable comment */
+	int cond_line, cond_col;
 
 	/* the statement being read */
 	size_t start;    /* where its text begins */
 	bool sig;        /* it has something besides comments and blanks */
-	int start_line;
-	int nwords;
-	bool object_pending; /* CREATE seen, the kind of object not yet */
-	bool routine;        /* CREATE TRIGGER, FUNCTION, PROCEDURE or EVENT */
-	char prev;           /* last byte of the previous token */
-	int depth;           /* open BEGIN and CASE blocks */
-	int block_line, block_col;
-	const char *block_what;
-	enum pending pending; /* BEGIN or END waiting for the next token */
-	int pend_line, pend_col;
+	int start_line, start_col;
+	struct blocks bl;
 };
+
+static const char *const dialect_engines[DIALECT_N] = {
+	[DIALECT_SQLITE] = "sqlite",
+	[DIALECT_POSTGRES] = "postgres",
+	[DIALECT_MYSQL] = "mysql",
+};
+
+const char *
+lexer_dialect_engine(enum dialect d)
+{
+	return (unsigned)d < DIALECT_N ? dialect_engines[d] : "?";
+}
 
 static bool
 is_blank(char c)
@@ -53,14 +61,14 @@ is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* '$' continues a word (a$b) but never starts one. */
 static bool
-is_word_char(const struct lexer *lx, char c)
+is_word_char(char c)
 {
 	unsigned char u = (unsigned char)c;
 
 	return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-	       (u >= '0' && u <= '9') || u == '_' || u >= 0x80 ||
-	       (c == '$' && lx->dollar);
+	       (u >= '0' && u <= '9') || u == '_' || u >= 0x80 || c == '$';
 }
 
 static bool
@@ -69,19 +77,24 @@ is_word(const char *w, size_t n, const char *kw)
 	return strlen(kw) == n && strncasecmp(w, kw, n) == 0;
 }
 
-static bool
-is_one_of(const char *w, size_t n, const char *const *kws)
-{
-	for (; *kws != NULL; kws++)
-		if (is_word(w, n, *kws))
-			return true;
-	return false;
-}
-
 static int
 col_of(const struct lexer *lx, size_t off)
 {
 	return (int)(off - lx->bol) + 1;
+}
+
+static char
+peek(const struct lexer *lx, size_t off)
+{
+	return off < lx->len ? lx->p[off] : '\0';
+}
+
+static size_t
+end_of_line(const struct lexer *lx, size_t from)
+{
+	const char *nl = memchr(lx->p + from, '\n', lx->len - from);
+
+	return nl ? (size_t)(nl - lx->p) : lx->len;
 }
 
 /* Move to off, counting the newlines on the way. */
@@ -116,52 +129,7 @@ stmt_reset(struct lexer *lx)
 {
 	lx->start = lx->i;
 	lx->sig = false;
-	lx->nwords = 0;
-	lx->object_pending = false;
-	lx->routine = false;
-	lx->prev = '\0';
-	lx->depth = 0;
-	lx->pending = PEND_NONE;
-}
-
-static void
-block_open(struct lexer *lx, const char *what, int line, int col)
-{
-	if (lx->depth == 0) {
-		lx->block_what = what;
-		lx->block_line = line;
-		lx->block_col = col;
-	}
-	lx->depth++;
-}
-
-/*
- * A BEGIN or END is decided by the token after it (w, or NULL for a
- * non-word; at_end for the delimiter or the end of the text). Returns
- * whether that token was used up: END IF, END CASE, BEGIN WORK.
- */
-static bool
-pending_resolve(struct lexer *lx, const char *w, size_t n, bool at_end)
-{
-	static const char *const not_block[] = { "TRANSACTION", "WORK", NULL };
-	static const char *const uncounted[] = { "IF", "LOOP", "WHILE",
-						 "REPEAT", NULL };
-	enum pending p = lx->pending;
-
-	lx->pending = PEND_NONE;
-	if (p == PEND_BEGIN) {
-		if (at_end || (w != NULL && is_one_of(w, n, not_block)))
-			return w != NULL;
-		block_open(lx, "BEGIN", lx->pend_line, lx->pend_col);
-	} else if (p == PEND_END) {
-		/* IF, LOOP, WHILE and REPEAT were never counted as opening */
-		if (w != NULL && is_one_of(w, n, uncounted))
-			return true;
-		if (lx->depth > 0)
-			lx->depth--;
-		return w != NULL && is_word(w, n, "CASE");
-	}
-	return false;
+	blocks_start(&lx->bl, lx->d);
 }
 
 static void
@@ -180,15 +148,14 @@ emit(struct lexer *lx, size_t end)
 	st = &lx->out->v[lx->out->n++];
 	st->sql = xstrndup(lx->p + s, end - s);
 	st->line = lx->start_line;
+	st->col = lx->start_col;
 }
 
 static int
 on_delimiter(struct lexer *lx)
 {
-	pending_resolve(lx, NULL, 0, true);
-	if (default_delim(lx) && lx->depth > 0) {
-		/* a semicolon inside a routine body */
-		lx->prev = ';';
+	/* a semicolon inside a routine body or parentheses */
+	if (default_delim(lx) && lx->sig && !blocks_semicolon(&lx->bl)) {
 		lx->i++;
 		return 0;
 	}
@@ -216,7 +183,7 @@ set_delimiter(struct lexer *lx, const char *d, size_t n, int col)
 	memcpy(lx->delim, d, n);
 	lx->delim[n] = '\0';
 	lx->dlen = n;
-	lx->dollar = memchr(d, '$', n) == NULL;
+	lx->dollar = lx->d == DIALECT_POSTGRES && memchr(d, '$', n) == NULL;
 	return 0;
 }
 
@@ -256,17 +223,23 @@ directive(struct lexer *lx, size_t rest, size_t eol, int col)
 	return set_delimiter(lx, p + a, ae - a, col_of(lx, a));
 }
 
+/* The line from i is a `-- migratore:` directive (lower: in lower case). */
+static size_t
+directive_at(const struct lexer *lx, bool *lower)
+{
+	return lexer_directive(lx->p + lx->i, end_of_line(lx, lx->i) - lx->i,
+			       "--", lower);
+}
+
 static int
 line_comment(struct lexer *lx)
 {
-	const char *nl = memchr(lx->p + lx->i, '\n', lx->len - lx->i);
-	size_t eol = nl ? (size_t)(nl - lx->p) : lx->len;
+	size_t eol = end_of_line(lx, lx->i), off, k;
 	int col = col_of(lx, lx->i);
-	size_t off, k;
 	bool lower;
 	int r;
 
-	off = lexer_directive(lx->p + lx->i, eol - lx->i, "--", &lower);
+	off = directive_at(lx, &lower);
 	if (off > 0) {
 		for (k = lx->bol; k < lx->i && is_blank(lx->p[k]); k++)
 			;
@@ -287,41 +260,103 @@ line_comment(struct lexer *lx)
 	return 0;
 }
 
-static int
-block_comment(struct lexer *lx, bool sig)
+/* `--` starts a comment; in mysql only before a blank or control
+ * character (`5--1` is arithmetic there), or in a directive. */
+static bool
+dashes_comment(const struct lexer *lx)
 {
-	const char *end;
-	int line = lx->line, col = col_of(lx, lx->i);
+	unsigned char after = (unsigned char)peek(lx, lx->i + 2);
 
-	end = memmem(lx->p + lx->i + 2, lx->len - lx->i - 2, "*/", 2);
-	if (end == NULL)
-		return err_set_at(lx->e, ERR_MIGFILE, lx->file, line, col,
-				  "unterminated block comment");
-	advance_to(lx, (size_t)(end - lx->p) + 2);
-	/* a comment on lines of its own is no part of the next statement */
-	if (!sig && !lx->sig && lx->line != line)
-		lx->start = lx->i;
-	if (sig)
-		lx->prev = '/';
+	return lx->d != DIALECT_MYSQL || lx->i + 2 >= lx->len || after <= ' ' ||
+	       after == 0x7f || directive_at(lx, NULL) > 0;
+}
+
+/* `#`: a comment to the end of the line in mysql; in sqlite3 a line that
+ * starts with it while no statement is open. */
+static bool
+hash_comment(const struct lexer *lx)
+{
+	return lx->d == DIALECT_MYSQL ||
+	       (lx->d == DIALECT_SQLITE && lx->i == lx->bol && !lx->sig);
+}
+
+/* slash-star-bang or slash-star-M-bang: mysql runs the comment's text */
+static size_t
+executable_comment(const struct lexer *lx)
+{
+	size_t j = lx->i + 2;
+
+	if (lx->d != DIALECT_MYSQL)
+		return 0;
+	if (peek(lx, j) == 'M')
+		j++;
+	if (peek(lx, j) != '!')
+		return 0;
+	for (j++; peek(lx, j) >= '0' && peek(lx, j) <= '9'; j++)
+		;
+	return j - lx->i;
+}
+
+/* End of the block comment opened at i (just past its close), or 0. */
+static size_t
+comment_end(const struct lexer *lx)
+{
+	const char *p = lx->p;
+	size_t j = lx->i + 2;
+	int depth = 1;
+
+	/* only PostgreSQL nests them */
+	while (j + 1 < lx->len) {
+		if (p[j] == '*' && p[j + 1] == '/') {
+			j += 2;
+			if (--depth == 0)
+				return j;
+		} else if (p[j] == '/' && p[j + 1] == '*' &&
+			   lx->d == DIALECT_POSTGRES) {
+			j += 2;
+			depth++;
+		} else {
+			j++;
+		}
+	}
 	return 0;
 }
 
 static int
-quoted(struct lexer *lx, char q, bool backslash, const char *what)
+block_comment(struct lexer *lx)
+{
+	int line = lx->line, col = col_of(lx, lx->i);
+	size_t end = comment_end(lx);
+
+	if (end == 0)
+		return err_set_at(lx->e, ERR_MIGFILE, lx->file, line, col,
+				  "unterminated block comment");
+	advance_to(lx, end);
+	/* a comment on lines of its own is no part of the next statement */
+	if (!lx->sig && lx->line != line)
+		lx->start = lx->i;
+	return 0;
+}
+
+/* A string or quoted identifier from i to close; doubling close escapes
+ * it, and so does a backslash when backslash is set. */
+static int
+quoted(struct lexer *lx, char close, bool backslash, const char *what)
 {
 	size_t j = lx->i + 1;
 	int line = lx->line, col = col_of(lx, lx->i);
+	bool doubled = close != ']';
 
 	while (j < lx->len) {
 		if (backslash && lx->p[j] == '\\') {
 			j += 2;
-		} else if (lx->p[j] != q) {
+		} else if (lx->p[j] != close) {
 			j++;
-		} else if (j + 1 < lx->len && lx->p[j + 1] == q) {
+		} else if (doubled && j + 1 < lx->len && lx->p[j + 1] == close) {
 			j += 2;
 		} else {
+			blocks_other(&lx->bl, 'q', close, line, col);
 			advance_to(lx, j + 1);
-			lx->prev = q;
 			return 0;
 		}
 	}
@@ -336,15 +371,15 @@ dollar_tag(const struct lexer *lx)
 	size_t i = lx->i, j = i + 1;
 	unsigned char u;
 
-	if (!lx->dollar || (i > 0 && is_word_char(lx, p[i - 1])))
+	if (!lx->dollar || (i > 0 && is_word_char(p[i - 1])))
 		return 0;
 	if (j < lx->len && p[j] == '$')
 		return 2;
-	u = j < lx->len ? (unsigned char)p[j] : 0;
+	u = (unsigned char)peek(lx, j);
 	/* $1 is a parameter, not a quote */
 	if (!((u | 0x20) >= 'a' && (u | 0x20) <= 'z') && u != '_' && u < 0x80)
 		return 0;
-	while (j < lx->len && p[j] != '$' && is_word_char(lx, p[j]))
+	while (j < lx->len && p[j] != '$' && is_word_char(p[j]))
 		j++;
 	return j < lx->len && p[j] == '$' ? j - i + 1 : 0;
 }
@@ -362,64 +397,170 @@ dollar_quoted(struct lexer *lx, size_t tlen)
 				  "unterminated dollar-quoted string (no "
 				  "closing %.*s)",
 				  (int)tlen, tag);
+	blocks_other(&lx->bl, 'q', '$', line, col);
 	advance_to(lx, (size_t)(end - lx->p) + tlen);
-	lx->prev = '$';
 	return 0;
 }
 
 /*
- * Words matter only to find routine bodies: CREATE, then the kind of object
- * (skipping OR REPLACE, TEMP, DEFINER = user@host and the like), then
- * inside a routine BEGIN, CASE and END.
+ * A psql meta-command: a backslash outside quotes, to the end of its line.
+ * pg_dump writes \restrict and \unrestrict around a dump: they only
+ * matter to psql, so between statements they are skipped; any other is
+ * something migratore cannot do.
  */
+static int
+meta_command(struct lexer *lx)
+{
+	size_t eol = end_of_line(lx, lx->i), s = lx->i + 1, j = s;
+	int col = col_of(lx, lx->i);
+
+	while (j < eol && ((lx->p[j] | 0x20) >= 'a' && (lx->p[j] | 0x20) <= 'z'))
+		j++;
+	if (j == s && j < eol)
+		j++;
+	if (!lx->sig && (j == eol || is_blank(lx->p[j])) &&
+	    (is_word(lx->p + s, j - s, "restrict") ||
+	     is_word(lx->p + s, j - s, "unrestrict"))) {
+		lx->i = eol;
+		return 0;
+	}
+	return err_set_at(lx->e, ERR_MIGFILE, lx->file, lx->line, col,
+			  "psql meta-command '\\%.*s'%s is not SQL: migratore "
+			  "sends statements to the server, not to psql (only "
+			  "pg_dump's \\restrict and \\unrestrict lines are "
+			  "skipped)",
+			  (int)(j - s), lx->p + s,
+			  lx->sig ? " inside a statement" : "");
+}
+
+/* A backslash outside quotes in mysql: `\N` is NULL and mariadb-dump's
+ * sandbox line `\-` is harmless text; anything else is a client command. */
+static int
+client_command(struct lexer *lx)
+{
+	char c = peek(lx, lx->i + 1);
+
+	if (c == 'N' || c == '-')
+		return 1;
+	if (c > ' ' && c < 0x7f)
+		return err_set_at(lx->e, ERR_MIGFILE, lx->file, lx->line,
+				  col_of(lx, lx->i),
+				  "'\\%c' is a command of the mysql client, not "
+				  "SQL: migratore sends statements to the server",
+				  c);
+	return err_set_at(lx->e, ERR_MIGFILE, lx->file, lx->line,
+			  col_of(lx, lx->i),
+			  "a backslash outside quotes starts a command of the "
+			  "mysql client, not SQL");
+}
+
+/* The mysql client's DELIMITER command; i is just past the word. */
+static int
+delimiter_command(struct lexer *lx, int col)
+{
+	size_t eol = end_of_line(lx, lx->i), a = lx->i, ae;
+	char q;
+	int r;
+
+	while (a < eol && is_blank(lx->p[a]))
+		a++;
+	if (a == eol)
+		return err_set_at(lx->e, ERR_MIGFILE, lx->file, lx->line, col,
+				  "DELIMITER needs a delimiter, as in "
+				  "'DELIMITER //'");
+	q = lx->p[a];
+	if (q == '\'' || q == '"' || q == '`') {
+		for (ae = a + 1; ae < eol && lx->p[ae] != q; ae++)
+			;
+		r = set_delimiter(lx, lx->p + a + 1, ae - a - 1, col_of(lx, a));
+	} else {
+		for (ae = a; ae < eol && !is_blank(lx->p[ae]); ae++)
+			;
+		r = set_delimiter(lx, lx->p + a, ae - a, col_of(lx, a));
+	}
+	/* like the client, the rest of the line is the command's */
+	lx->i = eol;
+	stmt_reset(lx);
+	return r;
+}
+
+/* COPY ... FROM STDIN (TO STDOUT): the data would come from psql. */
+static bool
+copy_stdio(const struct lexer *lx, const char *w, size_t n)
+{
+	return lx->d == DIALECT_POSTGRES &&
+	       blocks_starts_with(&lx->bl, "COPY", NULL) &&
+	       lx->bl.prevk == 'w' &&
+	       ((is_word(w, n, "STDIN") && strcmp(lx->bl.prevw, "FROM") == 0) ||
+		(is_word(w, n, "STDOUT") && strcmp(lx->bl.prevw, "TO") == 0));
+}
+
 static int
 word(struct lexer *lx, const char *w, size_t n, int col)
 {
-	static const char *const modifiers[] = {
-		"OR", "REPLACE", "TEMP", "TEMPORARY", "CONSTRAINT", "DEFINER",
-		"AGGREGATE", NULL
-	};
-	static const char *const routines[] = { "TRIGGER", "FUNCTION",
-						"PROCEDURE", "EVENT", NULL };
-	char before = lx->prev;
+	bool first = lx->start_line == lx->line && lx->start_col == col;
 
-	lx->prev = w[n - 1];
-	if (pending_resolve(lx, w, n, false))
-		return 0;
-	if (++lx->nwords == 1) {
-		if (is_word(w, n, "DELIMITER"))
-			return err_set_at(lx->e, ERR_MIGFILE, lx->file, lx->line,
-					  col,
-					  "DELIMITER is a command of the mysql "
-					  "client, not SQL: write '-- "
-					  "migratore: delimiter XX' on a line "
-					  "of its own");
-		lx->object_pending = is_word(w, n, "CREATE");
-		return 0;
-	}
-	/* a.begin is a column, DEFINER=root@localhost a user */
-	if (before == '.' || (lx->object_pending &&
-			      (before == '=' || before == '@')))
-		return 0;
-	if (lx->object_pending) {
-		if (!is_one_of(w, n, modifiers)) {
-			lx->object_pending = false;
-			lx->routine = is_one_of(w, n, routines);
-		}
-		return 0;
-	}
-	if (!lx->routine)
-		return 0;
-	if (is_word(w, n, "BEGIN")) {
-		lx->pending = PEND_BEGIN;
-		lx->pend_line = lx->line;
-		lx->pend_col = col;
-	} else if (is_word(w, n, "CASE")) {
-		block_open(lx, "CASE", lx->line, col);
-	} else if (is_word(w, n, "END")) {
-		lx->pending = PEND_END;
-	}
+	if (first && is_word(w, n, "DELIMITER") && lx->d == DIALECT_MYSQL)
+		return delimiter_command(lx, col);
+	if (first && is_word(w, n, "DELIMITER"))
+		return err_set_at(lx->e, ERR_MIGFILE, lx->file, lx->line, col,
+				  "DELIMITER is a command of the mysql client, "
+				  "not SQL: write '-- migratore: delimiter "
+				  "XX' on a line of its own");
+	if (copy_stdio(lx, w, n))
+		return err_set_at(lx->e, ERR_MIGFILE, lx->file, lx->start_line,
+				  lx->start_col,
+				  "COPY ... %s exchanges its data with psql, "
+				  "which migratore is not: load rows with "
+				  "INSERT (pg_dump --inserts) or COPY a file on "
+				  "the server",
+				  is_word(w, n, "STDIN") ? "FROM STDIN"
+							 : "TO STDOUT");
+	blocks_word(&lx->bl, w, n, lx->line, col);
 	return 0;
+}
+
+/* Characters with a meaning of their own in the dialect; 1 when c is an
+ * ordinary character after all. */
+static int
+special(struct lexer *lx, char c, bool first)
+{
+	size_t tlen;
+
+	switch (c) {
+	case '\'':
+		return quoted(lx, '\'', lx->d == DIALECT_MYSQL,
+			      "unterminated single-quoted string");
+	case '"':
+		if (lx->d == DIALECT_MYSQL)
+			return quoted(lx, '"', true,
+				      "unterminated double-quoted string");
+		return quoted(lx, '"', false,
+			      "unterminated double-quoted identifier");
+	case '`':
+		if (lx->d == DIALECT_POSTGRES)
+			return 1;
+		return quoted(lx, '`', false,
+			      "unterminated backquoted identifier");
+	case '[':
+		if (lx->d != DIALECT_SQLITE)
+			return 1;
+		return quoted(lx, ']', false,
+			      "unterminated bracketed identifier");
+	case '$':
+		tlen = dollar_tag(lx);
+		return tlen > 0 ? dollar_quoted(lx, tlen) : 1;
+	case '\\':
+		return lx->d == DIALECT_MYSQL ? client_command(lx) : 1;
+	case '.':
+		if (lx->d == DIALECT_SQLITE && first && lx->i == lx->bol)
+			return err_set_at(lx->e, ERR_MIGFILE, lx->file,
+					  lx->line, 1,
+					  "a line starting with '.' is a "
+					  "sqlite3 dot-command, not SQL");
+		return 1;
+	}
+	return 1;
 }
 
 /* Something that is not blank, a comment or the delimiter. */
@@ -428,45 +569,61 @@ token(struct lexer *lx)
 {
 	const char *p = lx->p;
 	char c = p[lx->i];
-	size_t s, j, tlen;
-	int col = col_of(lx, lx->i);
+	size_t s, j;
+	int col = col_of(lx, lx->i), r;
+	bool first = !lx->sig;
 
+	if (c == '\\' && lx->d == DIALECT_POSTGRES)
+		return meta_command(lx);
 	if (!lx->sig) {
 		lx->sig = true;
 		lx->start_line = lx->line;
+		lx->start_col = col;
 	}
-	/* a word may contain '$' but never starts with one */
-	if (c != '$' && is_word_char(lx, c)) {
+	/* E'...' takes backslash escapes in PostgreSQL */
+	if (lx->d == DIALECT_POSTGRES && (c | 0x20) == 'e' &&
+	    peek(lx, lx->i + 1) == '\'') {
+		lx->i++;
+		return quoted(lx, '\'', true, "unterminated single-quoted string");
+	}
+	if (c != '$' && is_word_char(c)) {
 		s = lx->i;
-		for (j = s + 1; j < lx->len && is_word_char(lx, p[j]); j++)
+		for (j = s + 1; j < lx->len && is_word_char(p[j]); j++)
 			if (!default_delim(lx) && delim_at(lx, j))
 				break;
 		lx->i = j;
 		return word(lx, p + s, j - s, col);
 	}
-	pending_resolve(lx, NULL, 0, false);
-	switch (c) {
-	case '\'':
-		return quoted(lx, '\'', true, "unterminated single-quoted string");
-	case '"':
-		return quoted(lx, '"', false,
-			      "unterminated double-quoted identifier");
-	case '`':
-		return quoted(lx, '`', false,
-			      "unterminated backquoted identifier");
-	case '$':
-		if ((tlen = dollar_tag(lx)) > 0)
-			return dollar_quoted(lx, tlen);
-		break;
-	case '/':
-		/* MySQL runs the text of a comment opened by slash-star-bang */
-		if (lx->i + 1 < lx->len && p[lx->i + 1] == '*')
-			return block_comment(lx, true);
-		break;
-	}
-	lx->prev = c;
+	if ((r = special(lx, c, first)) <= 0)
+		return r;
+	blocks_other(&lx->bl, 'c', c, lx->line, col);
 	lx->i++;
 	return 0;
+}
+
+/* A mysql executable comment: its markers are no tokens, its text is. */
+static bool
+cond_marker(struct lexer *lx, char c, char n)
+{
+	size_t k;
+
+	if (lx->cond && c == '*' && n == '/') {
+		lx->cond = false;
+		lx->i += 2;
+		return true;
+	}
+	if (c != '/' || n != '*' || (k = executable_comment(lx)) == 0)
+		return false;
+	if (!lx->sig) {
+		lx->sig = true;
+		lx->start_line = lx->line;
+		lx->start_col = col_of(lx, lx->i);
+	}
+	lx->cond = true;
+	lx->cond_line = lx->line;
+	lx->cond_col = col_of(lx, lx->i);
+	lx->i += k;
+	return true;
 }
 
 static int
@@ -474,7 +631,7 @@ step(struct lexer *lx)
 {
 	const char *p = lx->p;
 	size_t i = lx->i;
-	char c = p[i], n = i + 1 < lx->len ? p[i + 1] : '\0';
+	char c = p[i], n = peek(lx, i + 1);
 
 	if (c == '\n') {
 		lx->line++;
@@ -492,30 +649,39 @@ step(struct lexer *lx)
 	 * comment when it is the delimiter */
 	if (delim_at(lx, i))
 		return on_delimiter(lx);
-	if (c == '-' && n == '-')
+	if (c == '-' && n == '-' && dashes_comment(lx))
 		return line_comment(lx);
-	if (c == '/' && n == '*' && !(i + 2 < lx->len && p[i + 2] == '!'))
-		return block_comment(lx, false);
+	if (c == '#' && hash_comment(lx)) {
+		lx->i = end_of_line(lx, i);
+		return 0;
+	}
+	if (cond_marker(lx, c, n))
+		return 0;
+	if (c == '/' && n == '*')
+		return block_comment(lx);
 	return token(lx);
 }
 
 static int
 finish(struct lexer *lx)
 {
-	pending_resolve(lx, NULL, 0, true);
-	if (lx->sig && lx->depth > 0 && default_delim(lx))
-		return err_set_at(lx->e, ERR_MIGFILE, lx->file, lx->block_line,
-				  lx->block_col,
-				  "unterminated %s block: no END closes it "
-				  "before the end of the section",
-				  lx->block_what);
+	const char *open;
+	int line, col;
+
+	if (lx->cond)
+		return err_set_at(lx->e, ERR_MIGFILE, lx->file, lx->cond_line,
+				  lx->cond_col, "unterminated block comment");
+	if (lx->sig && default_delim(lx) &&
+	    (open = blocks_open(&lx->bl, &line, &col)) != NULL)
+		return err_set_at(lx->e, ERR_MIGFILE, lx->file, line, col, "%s",
+				  open);
 	emit(lx, lx->len);
 	return 0;
 }
 
 int
-lexer_split(const char *text, size_t len, const char *file, int first_line,
-	    struct stmt_list *out, struct err *e)
+lexer_split(const char *text, size_t len, enum dialect d, const char *file,
+	    int first_line, struct stmt_list *out, struct err *e)
 {
 	struct lexer lx;
 	size_t n0 = out->n;
@@ -529,9 +695,10 @@ lexer_split(const char *text, size_t len, const char *file, int first_line,
 	lx.file = file;
 	lx.e = e;
 	lx.out = out;
+	lx.d = d;
 	lx.delim[0] = ';';
 	lx.dlen = 1;
-	lx.dollar = true;
+	lx.dollar = d == DIALECT_POSTGRES;
 	stmt_reset(&lx);
 	if (len > 0 && (nul = memchr(text, '\0', len)) != NULL) {
 		advance_to(&lx, (size_t)(nul - text));

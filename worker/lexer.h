@@ -1,43 +1,52 @@
 /*
  * The statement lexer: splits the text of one migration section into
- * statements. It understands single and double quotes (with doubled-quote
- * and backslash escapes inside single quotes), backticks, PostgreSQL dollar
- * quoting ($$ and $tag$), `--` and `/ * * /` comments (a `#` comment is not
- * recognised: it is MySQL-only), and BEGIN ... END bodies of triggers,
- * functions and procedures, in which a semicolon does not end the statement.
- * A line `-- migratore: delimiter XX` at a statement boundary changes the
- * delimiter for the rest of the section (`delimiter ;` restores it).
+ * statements the way the engine's own client does (psql for postgres, the
+ * mysql/mariadb client for mysql, sqlite3 for sqlite), so a file that
+ * client loads, a dump included, loads as a migration. The dialect is a
+ * parameter: one section may be split once per engine that uses it.
  *
- * The rules in detail (docs and tests follow them):
- * - Single quotes: '' and a backslash both escape, so a PostgreSQL string
- *   that ends in a backslash ('C:\') needs E'C:\\' or a dollar quote.
- *   Double quotes and backticks escape only by doubling.
- * - A dollar quote opens at `$$` or `$tag$` (tag: a letter or _ then
- *   letters, digits, _), not after a word character (a$b$) and never for a
- *   parameter ($1). It closes at the same `$tag$`.
- * - Block comments do not nest (MySQL and SQLite semantics; in PostgreSQL
- *   a nested comment is rare). A comment opened by slash-star-bang is a
- *   MySQL executable comment: it counts as statement text, so
- *   `/ *!40101 SET NAMES utf8 * /;` is kept as a statement.
- * - BEGIN ... END: only in a statement that starts with CREATE and whose
- *   object is a TRIGGER, FUNCTION, PROCEDURE or EVENT (after OR REPLACE,
- *   TEMP, CONSTRAINT, AGGREGATE, DEFINER = user@host). There, BEGIN opens a
- *   block unless followed by TRANSACTION, WORK or the delimiter; CASE opens
- *   one; END closes one, except END IF / END LOOP / END WHILE / END REPEAT
- *   (whose openers are not counted) and END CASE closes the CASE. A
- *   semicolon ends the statement only outside every block. A section that
- *   ends inside a block is an error.
- * - The delimiter directive must be on a line of its own, outside any
- *   statement. A delimiter other than `;` ends a statement wherever it
- *   appears outside quotes and comments, block or not, as in the mysql
- *   client; it is matched before anything else (so `//` is no comment). A
- *   delimiter containing `$` (the MySQL habit `$$`) turns dollar quoting
- *   off until the delimiter changes again. A statement that starts with
- *   the word DELIMITER (the mysql client's command) is an error that
- *   points at the directive.
- * - Statement text is kept byte for byte, inner comments included, minus
- *   surrounding blanks and minus comment-only lines before the first
- *   token; its line is the line of that first token.
+ * Common to every dialect: `--` comments (in mysql only when a blank or
+ * control character follows the dashes: `5--1` is arithmetic there),
+ * block comments, single and double quotes, and migratore's own
+ * directive: a line `-- migratore: delimiter XX` at a statement boundary
+ * changes the delimiter for the rest of the section (`delimiter ;`
+ * restores it). It must be on a line of its own, outside any statement.
+ * A delimiter other than `;` ends a statement wherever it appears outside
+ * quotes and comments, body or not, as in the mysql client; it is matched
+ * before anything else (so `//` is no comment).
+ *
+ * Per dialect:
+ * - postgres (psql, standard_conforming_strings on): '...' with '' only,
+ *   a backslash is a plain character ('C:\' is a whole string); E'...'
+ *   also takes backslash escapes; "..." with ""; dollar quotes `$$` and
+ *   `$tag$` (not after a word character, never `$1`); block comments nest;
+ *   a semicolon inside parentheses or inside the BEGIN ... END of a
+ *   `CREATE FUNCTION|PROCEDURE` does not end a statement (worker/blocks.h).
+ *   A backslash outside quotes starts a psql meta-command, which runs to
+ *   the end of its line: `\restrict` and `\unrestrict` (written by
+ *   pg_dump) between statements are skipped, any other is an error, as is
+ *   `COPY ... FROM STDIN` or `TO STDOUT` (its data belongs to psql). A
+ *   delimiter containing `$` turns dollar quoting off until it changes.
+ * - mysql: '...' and "..." strings with '' or "" and backslash escapes;
+ *   `...` identifiers with ``; `#` comments to the end of the line; a
+ *   comment opened by slash-star-bang (or slash-star-M-bang) is executable:
+ *   its text is statement text, lexed like the rest, as the client does;
+ *   `DELIMITER xx` at the start of a statement changes the delimiter like
+ *   the client's command (the rest of its line is ignored); a backslash
+ *   outside quotes starts a client command (`\G`, `\c`, `\.`...), an
+ *   error, except `\N` (NULL) and `\-` (mariadb-dump's sandbox line),
+ *   which stay statement text. Routine bodies: worker/blocks.h.
+ * - sqlite (sqlite3): '...', "..." and `...` with doubling only, [...]
+ *   identifiers; a line starting with `#` between statements is a comment
+ *   and one starting with `.` (a dot-command) an error, as in the shell;
+ *   triggers as sqlite3_complete() (worker/blocks.h).
+ * Elsewhere than mysql, `DELIMITER` starting a statement is an error that
+ * points at the directive.
+ *
+ * Statement text is kept byte for byte, inner comments included, minus
+ * surrounding blanks and minus comment-only lines before the first token;
+ * its line and column are those of that first token. A section that ends
+ * inside a body (or, in postgres, inside parentheses) is an error.
  *
  * Pure: no I/O. Errors (ERR_MIGFILE) carry file:line:col of the construct
  * that was left open (an unterminated quote names where the quote began).
@@ -50,9 +59,12 @@
 
 #include "common/err.h"
 
+enum dialect { DIALECT_SQLITE, DIALECT_POSTGRES, DIALECT_MYSQL, DIALECT_N };
+
 struct stmt {
 	char *sql; /* the statement without its delimiter, trimmed; owned */
 	int line;  /* line of its first character in the file */
+	int col;   /* and its column */
 };
 
 struct stmt_list {
@@ -65,12 +77,15 @@ struct stmt_list {
 
 /*
  * Split text (len bytes, not necessarily NUL-terminated) whose first line is
- * line first_line of file. Appends to out. Empty statements (only comments
- * and whitespace) are dropped. A final statement without a delimiter counts.
- * On error nothing is appended.
+ * line first_line of file, as dialect d's client would. Appends to out.
+ * Empty statements (only comments and whitespace) are dropped. A final
+ * statement without a delimiter counts. On error nothing is appended.
  */
-int lexer_split(const char *text, size_t len, const char *file,
-		int first_line, struct stmt_list *out, struct err *e);
+int lexer_split(const char *text, size_t len, enum dialect d,
+		const char *file, int first_line, struct stmt_list *out,
+		struct err *e);
+/* "sqlite", "postgres", "mysql": the engine whose client d follows. */
+const char *lexer_dialect_engine(enum dialect d);
 void stmt_list_release(struct stmt_list *l);
 
 /*

@@ -83,23 +83,34 @@ end_delimiter(const char *s, size_t len, struct buf *out)
 }
 
 /* Whether a body ends at a statement boundary: a word put after it must
- * stay a statement of its own instead of joining the body's last one. */
+ * stay a statement of its own instead of joining the body's last one, for
+ * every dialect that reads the section and splits it. */
 static bool
-ends_at_boundary(const char *s, size_t len)
+ends_at_boundary(const char *s, size_t len, const struct section *sec)
 {
-	struct stmt_list a = STMT_LIST_INIT, b = STMT_LIST_INIT;
 	struct buf t = BUF_INIT;
 	struct err e = ERR_INIT;
-	bool ok;
+	int d, splits = 0, fits = 0;
 
 	buf_add(&t, s, len);
 	buf_adds(&t, "\nmigratore_probe\n");
-	ok = lexer_split(s, len, "", 1, &a, &e) == 0 &&
-	     lexer_split(t.ptr, t.len, "", 1, &b, &e) == 0 && b.n == a.n + 1;
-	stmt_list_release(&a);
-	stmt_list_release(&b);
+	for (d = 0; d < DIALECT_N; d++) {
+		struct stmt_list a = STMT_LIST_INIT, b = STMT_LIST_INIT;
+
+		if (sec->engine != NULL &&
+		    strcmp(sec->engine, lexer_dialect_engine(d)) != 0)
+			continue;
+		if (lexer_split(s, len, (enum dialect)d, "", 1, &a, &e) == 0) {
+			splits++;
+			fits += lexer_split(t.ptr, t.len, (enum dialect)d, "", 1,
+					    &b, &e) == 0 &&
+				b.n == a.n + 1;
+		}
+		stmt_list_release(&a);
+		stmt_list_release(&b);
+	}
 	buf_release(&t);
-	return ok;
+	return splits > 0 && fits == splits;
 }
 
 /*
@@ -119,7 +130,7 @@ append_body(struct buf *out, const struct merge_src *src,
 	if (len > 0 && s[len - 1] != '\n')
 		buf_addc(out, '\n');
 	end_delimiter(s, len, &delim);
-	if (!ends_at_boundary(s, len))
+	if (!ends_at_boundary(s, len, sec))
 		buf_addf(out, "%s\n", delim.ptr);
 	if (strcmp(delim.ptr, ";") != 0)
 		buf_adds(out, "-- migratore: delimiter ;\n");
@@ -249,32 +260,69 @@ merge_body(const struct merge_src *src, size_t n, struct buf *out)
 	strv_release(&engines);
 }
 
-/* The (k, engine) section of merged against the originals'. */
+/* Whether every original's contribution to (k, engine) splits for d. */
+static bool
+splits_for(const struct merge_src *src, size_t n, enum section_kind k,
+	   const char *engine, enum dialect d)
+{
+	const struct section *want;
+	size_t i;
+
+	if (engine != NULL && strcmp(engine, lexer_dialect_engine(d)) != 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((want = contribution(src[i].m, k, engine)) != NULL &&
+		    want->bad[d] != NULL)
+			return false;
+	return true;
+}
+
+/* Where got, as d reads it, first differs from the originals; 0 when it
+ * is their statements in order, else 1 + the 0-based index. */
+static size_t
+first_difference(const struct merge_src *src, size_t n,
+		 const struct section *got, enum section_kind k,
+		 const char *engine, enum dialect d)
+{
+	const char *de = lexer_dialect_engine(d);
+	const struct stmt_list *g = got ? section_stmts(got, de) : NULL, *w;
+	const struct section *want;
+	size_t step, j, at = 0;
+
+	for (step = 0; step < n; step++) {
+		want = contribution(src[nth(k, n, step)].m, k, engine);
+		w = want ? section_stmts(want, de) : NULL;
+		for (j = 0; w != NULL && j < w->n; j++, at++)
+			if (g == NULL || at >= g->n ||
+			    strcmp(g->v[at].sql, w->v[j].sql) != 0)
+				return at + 1;
+	}
+	return g == NULL || at == g->n ? 0 : at + 1;
+}
+
+/* The (k, engine) section of merged against the originals', as each
+ * dialect that splits them all reads it. */
 static int
 same_statements(const struct merge_src *src, size_t n,
 		const struct migration *merged, enum section_kind k,
 		const char *engine, struct err *e)
 {
-	const struct section *got, *want;
-	size_t step, j, at = 0;
+	const struct section *got;
+	size_t at = 0;
+	int d;
 
 	got = engine ? migration_section(merged, k, engine)
 		     : plain_section(merged, k);
-	for (step = 0; step < n; step++) {
-		want = contribution(src[nth(k, n, step)].m, k, engine);
-		for (j = 0; want != NULL && j < want->stmts.n; j++, at++)
-			if (got == NULL || at >= got->stmts.n ||
-			    strcmp(got->stmts.v[at].sql,
-				   want->stmts.v[j].sql) != 0)
-				goto differ;
-	}
-	if (got == NULL || at == got->stmts.n)
+	for (d = 0; d < DIALECT_N && at == 0; d++)
+		if (splits_for(src, n, k, engine, (enum dialect)d))
+			at = first_difference(src, n, got, k, engine,
+					      (enum dialect)d);
+	if (at == 0)
 		return 0;
-differ:
 	return err_set(e, ERR_INTERNAL,
 		       "squash would change statement %zu of the %s%s%s "
 		       "section; nothing written",
-		       at + 1, section_kind_name(k), engine ? " " : "",
+		       at, section_kind_name(k), engine ? " " : "",
 		       engine ? engine : "");
 }
 

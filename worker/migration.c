@@ -17,6 +17,7 @@
 #include "common/buf.h"
 #include "common/sha256.h"
 #include "common/xmalloc.h"
+#include "config/engine.h"
 #include "common/banned.h"
 
 #define SECTION_LIST "run, rollback, run_partial, run_skip, cleanup"
@@ -38,6 +39,13 @@ struct parser {
 	int comment_line;    /* where that comment opened */
 	size_t body_off;     /* the open section's body starts here */
 	int body_line;
+	struct body *bodies; /* of every section, split once all are known */
+};
+
+/* Where a section's body is in the text. */
+struct body {
+	size_t off, len;
+	int line;
 };
 
 static const char *const kind_names[SEC_NKINDS] = {
@@ -46,15 +54,6 @@ static const char *const kind_names[SEC_NKINDS] = {
 
 static const char *const kind_operations[SEC_NKINDS] = {
 	"Run", "Rollback", "Run Partial", "Run Skip", "Cleanup",
-};
-
-static const struct {
-	const char *name;
-	const char *engine;
-} engine_names[] = {
-	{ "sqlite", "sqlite" },     { "postgres", "postgres" },
-	{ "postgresql", "postgres" }, { "mysql", "mysql" },
-	{ "mariadb", "mysql" },
 };
 
 const char *
@@ -73,13 +72,9 @@ section_operation(enum section_kind kind)
 static const char *
 engine_canonical(const char *s, size_t n)
 {
-	size_t i;
+	const struct engine *eng = engine_find(s, n);
 
-	for (i = 0; i < sizeof(engine_names) / sizeof(engine_names[0]); i++)
-		if (strlen(engine_names[i].name) == n &&
-		    strncasecmp(engine_names[i].name, s, n) == 0)
-			return engine_names[i].engine;
-	return NULL;
+	return eng ? eng->name : NULL;
 }
 
 static bool
@@ -290,19 +285,34 @@ header_line(struct parser *ps, const char *key, size_t klen, const char *v,
 	return header_keys[k].set(ps, v, vlen, line);
 }
 
-/* Close the open section, whose body ends at end: checksum and statements. */
-static int
+/* Close the open section, whose body ends at end: its checksum, and where
+ * its statements are, split once every section is known. */
+static void
 section_close(struct parser *ps, size_t end)
 {
+	size_t n = ps->m->nsections;
 	struct section *s;
-	size_t off = ps->body_off;
 
 	if (!ps->in_section)
-		return 0;
-	s = &ps->m->sections[ps->m->nsections - 1];
-	sha256_hex(ps->text + off, end - off, s->checksum);
-	return lexer_split(ps->text + off, end - off, ps->path, ps->body_line,
-			   &s->stmts, ps->e);
+		return;
+	s = &ps->m->sections[n - 1];
+	sha256_hex(ps->text + ps->body_off, end - ps->body_off, s->checksum);
+	ps->bodies = xreallocarray(ps->bodies, n, sizeof(*ps->bodies));
+	ps->bodies[n - 1].off = ps->body_off;
+	ps->bodies[n - 1].len = end - ps->body_off;
+	ps->bodies[n - 1].line = ps->body_line;
+}
+
+/* The error for an unknown engine in a section marker. */
+static int
+unknown_engine(struct parser *ps, int line, const char *eng, size_t n)
+{
+	struct buf why = BUF_INIT;
+
+	engine_expected(&why);
+	fail(ps, line, "section marker: '%.*s' %s", (int)n, eng, why.ptr);
+	buf_release(&why);
+	return ERR_MIGFILE;
 }
 
 /* A marker `-- migratore: <kind> [engine]` at offset off of line line. */
@@ -314,13 +324,9 @@ section_open(struct parser *ps, int kind, const char *eng, size_t englen,
 	const char *engine = NULL;
 	struct section *s;
 	size_t i;
-	int r;
 
 	if (englen > 0 && (engine = engine_canonical(eng, englen)) == NULL)
-		return fail(ps, line,
-			    "unknown engine '%.*s' in section marker (expected "
-			    "sqlite, postgres or mysql)",
-			    (int)englen, eng);
+		return unknown_engine(ps, line, eng, englen);
 	for (i = 0; i < m->nsections; i++) {
 		s = &m->sections[i];
 		if ((int)s->kind == kind &&
@@ -333,8 +339,7 @@ section_open(struct parser *ps, int kind, const char *eng, size_t englen,
 				    kind_names[kind], engine ? " " : "",
 				    engine ? engine : "", s->line);
 	}
-	if ((r = section_close(ps, off)) < 0)
-		return r;
+	section_close(ps, off);
 	m->sections = xreallocarray(m->sections, m->nsections + 1,
 				    sizeof(*m->sections));
 	s = &m->sections[m->nsections++];
@@ -569,6 +574,126 @@ each_line(struct parser *ps, line_fn *fn)
 	return 0;
 }
 
+/* The dialect of an engine or alias, -1 when unknown. */
+static int
+dialect_of(const char *engine)
+{
+	const char *canon;
+	int d;
+
+	if (engine == NULL ||
+	    (canon = engine_canonical(engine, strlen(engine))) == NULL)
+		return -1;
+	for (d = 0; d < DIALECT_N; d++)
+		if (strcmp(lexer_dialect_engine((enum dialect)d), canon) == 0)
+			return d;
+	return -1;
+}
+
+/* Does an engine use s? A plain section only serves the engines without
+ * a section of their own of that kind. */
+static bool
+used_by(const struct migration *m, const struct section *s, int d)
+{
+	size_t i;
+
+	if (s->engine != NULL)
+		return dialect_of(s->engine) == d;
+	for (i = 0; i < m->nsections; i++)
+		if (m->sections[i].kind == s->kind &&
+		    m->sections[i].engine != NULL &&
+		    dialect_of(m->sections[i].engine) == d)
+			return false;
+	return true;
+}
+
+/* Say which client's reading failed, when the others' did not. */
+static void
+err_suffix(struct err *e, const char *client)
+{
+	size_t n = strlen(e->msg);
+
+	snprintf(e->msg + n, sizeof(e->msg) - n, " (as %s reads it)", client);
+}
+
+/* A plain section that every engine overrides is still read by all. */
+static bool
+read_by(const struct migration *m, const struct section *s, int d)
+{
+	int k;
+
+	for (k = 0; k < DIALECT_N; k++)
+		if (used_by(m, s, k))
+			return used_by(m, s, d);
+	return true;
+}
+
+static bool
+err_before(const struct err *a, const struct err *b)
+{
+	return a->line < b->line || (a->line == b->line && a->col < b->col);
+}
+
+/*
+ * Split one section for every dialect that may read it: its engine's, or
+ * all three for a plain one. A dialect that fails keeps its error, shown
+ * only to that engine; when every engine that uses the section fails, the
+ * file is refused now, with the earliest problem.
+ */
+static int
+split_section(struct parser *ps, struct section *s, const struct body *b)
+{
+	static const char *const clients[DIALECT_N] = {
+		[DIALECT_SQLITE] = "sqlite3",
+		[DIALECT_POSTGRES] = "psql",
+		[DIALECT_MYSQL] = "the mysql client",
+	};
+	struct err e, *worst = NULL;
+	int d, used = 0, failed = 0, mixed = 0;
+
+	for (d = 0; d < DIALECT_N; d++) {
+		if (s->engine != NULL && dialect_of(s->engine) != d)
+			continue;
+		err_clear(&e);
+		if (lexer_split(ps->text + b->off, b->len, (enum dialect)d,
+				ps->path, b->line, &s->stmts[d], &e) == 0) {
+			used += read_by(ps->m, s, d);
+			continue;
+		}
+		s->bad[d] = xmalloc(sizeof(e));
+		*s->bad[d] = e;
+		if (!read_by(ps->m, s, d))
+			continue;
+		used++;
+		failed++;
+		if (worst != NULL && (strcmp(worst->msg, e.msg) != 0 ||
+				      worst->line != e.line || worst->col != e.col))
+			mixed = 1;
+		if (worst == NULL || err_before(&e, worst))
+			worst = s->bad[d];
+	}
+	for (d = 0; d < DIALECT_N && s->engine == NULL; d++)
+		if (s->bad[d] != NULL && (mixed || failed < used))
+			err_suffix(s->bad[d], clients[d]);
+	if (worst == NULL || failed < used)
+		return 0;
+	*ps->e = *worst;
+	return worst->code;
+}
+
+static int
+split_sections(struct parser *ps)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < ps->m->nsections; i++)
+		if ((r = split_section(ps, &ps->m->sections[i],
+				       &ps->bodies[i])) < 0)
+			return r;
+	return 0;
+}
+
 static int
 check_complete(struct parser *ps)
 {
@@ -604,7 +729,8 @@ parse_sql(struct parser *ps)
 		return r;
 	if (ps->in_comment)
 		return fail(ps, ps->comment_line, "unterminated block comment");
-	return section_close(ps, ps->len);
+	section_close(ps, ps->len);
+	return split_sections(ps);
 }
 
 int
@@ -636,6 +762,7 @@ migration_parse(const char *path, const char *text, size_t len,
 	r = executable ? each_line(&ps, exe_line) : parse_sql(&ps);
 	if (r == 0)
 		r = check_complete(&ps);
+	free(ps.bodies);
 	if (r < 0) {
 		migration_free(m);
 		return r;
@@ -664,12 +791,16 @@ void
 migration_free(struct migration *m)
 {
 	size_t i;
+	int d;
 
 	if (m == NULL)
 		return;
 	for (i = 0; i < m->nsections; i++) {
 		free(m->sections[i].engine);
-		stmt_list_release(&m->sections[i].stmts);
+		for (d = 0; d < DIALECT_N; d++) {
+			stmt_list_release(&m->sections[i].stmts[d]);
+			free(m->sections[i].bad[d]);
+		}
 	}
 	free(m->sections);
 	strv_release(&m->replaces);
@@ -701,4 +832,41 @@ migration_section(const struct migration *m, enum section_kind kind,
 			return s;
 	}
 	return plain;
+}
+
+const struct stmt_list *
+section_stmts(const struct section *s, const char *engine)
+{
+	static const struct stmt_list none = STMT_LIST_INIT;
+	int d = dialect_of(engine);
+
+	return d < 0 ? &none : &s->stmts[d];
+}
+
+int
+section_check(const struct section *s, const char *engine, struct err *e)
+{
+	int d = dialect_of(engine);
+
+	if (d < 0)
+		return err_set(e, ERR_INTERNAL, "no SQL dialect for engine '%s'",
+			       engine ? engine : "(none)");
+	if (s->bad[d] == NULL)
+		return 0;
+	*e = *s->bad[d];
+	return e->code;
+}
+
+int
+migration_check(const struct migration *m, const char *engine,
+		struct err *e)
+{
+	const struct section *s;
+	int k;
+
+	for (k = 0; k < SEC_NKINDS; k++)
+		if ((s = migration_section(m, (enum section_kind)k, engine)) &&
+		    section_check(s, engine, e) < 0)
+			return e->code;
+	return 0;
 }

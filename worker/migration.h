@@ -23,12 +23,20 @@
  *   positive decimal int64), description, transaction (on|off), replaces
  *   (comma-separated uuids). Each at most once.
  * - Section markers: run, rollback, run_partial, run_skip, cleanup, then
- *   optionally an engine: sqlite, postgres (alias postgresql), mysql (alias
- *   mariadb), in any case, stored in canonical form. `delimiter` lines
+ *   optionally an engine: a name or alias of config/engine.h (sqlite,
+ *   postgres, postgresql, ...), in any case, stored in canonical form. `delimiter` lines
  *   inside a section belong to the lexer. The same kind and engine twice is
  *   an error naming both lines. At least one run section is required.
  * - A section's body is the bytes after its marker line up to the next
  *   marker line (or the end); its checksum covers exactly those bytes.
+ * - Each section's body is split into statements by the lexer
+ *   (worker/lexer.h) as each engine that may run it would: an engine's
+ *   own section for that engine only, a plain one for sqlite, postgres
+ *   and mysql alike (a fleet mixes engines; this happens once, before any
+ *   fork). When the body splits for none of the engines that use it the
+ *   file is refused here; when it splits for some only, the error is kept
+ *   for the others, ending in "(as psql reads it)", and migration_check
+ *   reports it for such an engine before anything runs.
  * - A NUL byte makes a SQL file invalid; a leading UTF-8 BOM is skipped.
  * - Executables: line 1 may be a shebang; directive lines (leader #, --
  *   or //) may be anywhere and must be header keys; other lines are the
@@ -58,8 +66,14 @@ struct section {
 	enum section_kind kind;
 	char *engine;            /* NULL: every engine */
 	int line;                /* line of the marker */
-	struct stmt_list stmts;  /* statements in order */
 	char checksum[65];       /* sha256 hex of the section's body bytes */
+	/*
+	 * Read these through section_stmts and section_check: the
+	 * statements in order as dialect d's client splits the body, or in
+	 * bad[d] (owned) why it does not split for d.
+	 */
+	struct stmt_list stmts[DIALECT_N];
+	struct err *bad[DIALECT_N];
 };
 
 struct migration {
@@ -98,6 +112,23 @@ void migration_free(struct migration *m);
 const struct section *migration_section(const struct migration *m,
 					enum section_kind kind,
 					const char *engine);
+
+/*
+ * The statements of s for an engine (name or alias). Never NULL: empty when
+ * s is not split for that engine, and section_check then says why.
+ */
+const struct stmt_list *section_stmts(const struct section *s,
+				      const char *engine);
+/* 0 when s splits for engine; else ERR_MIGFILE at the file:line:col. */
+int section_check(const struct section *s, const char *engine,
+		  struct err *e);
+/*
+ * Whether every section the engine would use in m splits for it: for
+ * that engine, what migration_parse checks for the whole file. The
+ * first problem is reported (ERR_MIGFILE, file:line:col).
+ */
+int migration_check(const struct migration *m, const char *engine,
+		    struct err *e);
 
 /* "run", "rollback", "run_partial", "run_skip", "cleanup" */
 const char *section_kind_name(enum section_kind kind);

@@ -321,6 +321,18 @@ migset_free(struct migset *ms)
 	free(ms);
 }
 
+int
+migset_check(const struct migset *ms, const char *engine, struct err *e)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < ms->n; i++)
+		if ((r = migration_check(ms->v[i], engine, e)) < 0)
+			return r;
+	return 0;
+}
+
 struct migration *
 migset_find(const struct migset *ms, const char *id)
 {

@@ -25,6 +25,12 @@ struct migset {
 /* Load every migration of dir; the first problem found is reported. */
 int migset_load(const char *dir, struct migset **out, struct err *e);
 void migset_free(struct migset *ms);
+/*
+ * Whether every migration of ms splits into statements for engine (see
+ * migration_check): the part of loading that depends on the engine, done
+ * for each engine before anything connects. The first problem is reported.
+ */
+int migset_check(const struct migset *ms, const char *engine, struct err *e);
 /* By uuid or by timestamp in decimal; NULL when absent. */
 struct migration *migset_find(const struct migset *ms, const char *id);
 /* Index of m in ms->v, or -1. */

@@ -16,6 +16,7 @@
 
 #include "common/strv.h"
 #include "common/xmalloc.h"
+#include "config/engine.h"
 #include "common/banned.h"
 
 extern char **environ;
@@ -51,8 +52,8 @@ void
 program_target_url(const struct target *t, bool with_password,
 		   struct buf *out)
 {
-	if (strcmp(t->engine, "sqlite") == 0) {
-		buf_addf(out, "sqlite://%s", t->db ? t->db : "");
+	if (engine_is_file(t->engine)) {
+		buf_addf(out, "%s://%s", t->engine, t->db ? t->db : "");
 		return;
 	}
 	buf_addf(out, "%s://", t->engine);

@@ -75,6 +75,15 @@ op_section(const struct runner *r, const struct migration *m, enum op op,
 	return s;
 }
 
+/* Statement i of s as this target's engine splits it, NULL if none. */
+static const struct stmt *
+stmt_at(const struct runner *r, const struct section *s, int i)
+{
+	const struct stmt_list *l = s ? section_stmts(s, r->t->engine) : NULL;
+
+	return l && i >= 0 && (size_t)i < l->n ? &l->v[i] : NULL;
+}
+
 static void
 attempt_fail(struct attempt *a, int i, const struct err *e)
 {
@@ -147,13 +156,14 @@ static int
 replay_session(struct runner *r, const struct section *s, int from,
 	       struct attempt *a)
 {
+	const struct stmt_list *l = section_stmts(s, r->t->engine);
 	struct err e = ERR_INIT;
 	int i, rc;
 
-	for (i = 0; i < from; i++) {
-		if (!db_session_statement(r->db, s->stmts.v[i].sql))
+	for (i = 0; i < from && i < (int)l->n; i++) {
+		if (!db_session_statement(r->db, l->v[i].sql))
 			continue;
-		if ((rc = db_exec(r->db, s->stmts.v[i].sql, &e)) < 0) {
+		if ((rc = db_exec(r->db, l->v[i].sql, &e)) < 0) {
 			attempt_fail(a, i, &e);
 			return rc;
 		}
@@ -171,15 +181,16 @@ exec_section(struct runner *r, const struct migration *m,
 	     const struct section *s, int from, bool transactional,
 	     struct attempt *a)
 {
+	const struct stmt_list *l = section_stmts(s, r->t->engine);
 	struct err e = ERR_INIT;
-	int i, n = (int)s->stmts.n, rc;
+	int i, n = (int)l->n, rc;
 
 	a->total = n;
 	a->committed = from;
 	if (from > 0 && (rc = replay_session(r, s, from, a)) < 0)
 		return rc;
 	for (i = from; i < n; i++) {
-		const char *sql = s->stmts.v[i].sql;
+		const char *sql = l->v[i].sql;
 
 		if ((rc = db_exec(r->db, sql, &e)) < 0) {
 			attempt_fail(a, i, &e);
@@ -230,30 +241,28 @@ build_error(const struct runner *r, const struct migration *m,
 	    struct buf *error, struct buf *tb)
 {
 	char text[ERR_TEXT_MAX];
-	const struct stmt *st = NULL;
+	const struct stmt *st = stmt_at(r, s, a->failed_at);
+	const struct stmt *after = stmt_at(r, s, a->ledger_at);
+	int no = st ? a->failed_at + 1 : a->ledger_at + 1;
 
-	if (s && a->failed_at >= 0 && a->failed_at < (int)s->stmts.n)
-		st = &s->stmts.v[a->failed_at];
 	if (st)
 		buf_addf(error, "statement %d of %d (%s:%d) failed: %s",
 			 a->failed_at + 1, a->total, m->filename, st->line,
 			 a->err.msg);
-	else if (s && a->ledger_at >= 0 && a->ledger_at < (int)s->stmts.n)
+	else if (after)
 		buf_addf(error, "after statement %d of %d (%s:%d), %s "
 				"could not be recorded: %s",
-			 a->ledger_at + 1, a->total, m->filename,
-			 s->stmts.v[a->ledger_at].line, a->ledger_what,
-			 a->err.msg);
+			 a->ledger_at + 1, a->total, m->filename, after->line,
+			 a->ledger_what, a->err.msg);
 	else
 		buf_adds(error, a->err.msg);
 	buf_addf(tb, "migration: %s (%s)\n", m->filename, m->uuid);
 	buf_addf(tb, "engine: %s\n", r->t->engine);
-	if (!st && s && a->ledger_at >= 0 && a->ledger_at < (int)s->stmts.n)
-		st = &s->stmts.v[a->ledger_at];
+	if (!st)
+		st = after;
 	if (st)
-		buf_addf(tb, "statement %d of %d, line %d:\n%s\n",
-			 (int)(st - s->stmts.v) + 1, a->total, st->line,
-			 st->sql);
+		buf_addf(tb, "statement %d of %d, line %d:\n%s\n", no,
+			 a->total, st->line, st->sql);
 	err_text(&a->err, text, sizeof(text));
 	buf_addf(tb, "error: %s\n", text);
 	if (a->err.native)
@@ -365,8 +374,8 @@ record(struct runner *r, const struct migration *m, enum op op,
 		build_error(r, m, s, a, &error, &tb);
 		row.error = error.ptr;
 		row.traceback = tb.ptr;
-		if (s && a->failed_at >= 0)
-			row.statement = s->stmts.v[a->failed_at].sql;
+		if (stmt_at(r, s, a->failed_at))
+			row.statement = stmt_at(r, s, a->failed_at)->sql;
 	}
 	rc = write_row(r, m, &row, !in_txn, true, id, &fitted, &clear_failed,
 		       e);
@@ -407,8 +416,8 @@ report(struct runner *r, const struct migration *m, enum op op,
 		build_error(r, m, s, a, &error, &tb);
 		res.error = error.ptr;
 		res.traceback = tb.ptr;
-		if (s && a->failed_at >= 0) {
-			res.statement = s->stmts.v[a->failed_at].sql;
+		if (stmt_at(r, s, a->failed_at)) {
+			res.statement = stmt_at(r, s, a->failed_at)->sql;
 			res.statement_no = a->failed_at + 1;
 		}
 	}
@@ -480,6 +489,14 @@ attempt_run(struct runner *r, const struct migration *m, enum op op,
 		a->total = 0;
 		return; /* nothing to execute: a run_skip without section */
 	}
+	/* commands check every file before connecting: this never fails */
+	if (section_check(s, r->t->engine, &a->err) < 0) {
+		a->ok = false;
+		if (transactional)
+			db_rollback(r->db, &(struct err){ 0 });
+		*in_txn = false;
+		return;
+	}
 	rc = exec_section(r, m, s, from, transactional, a);
 	if (rc == 0)
 		rc = finish_section(r, m, transactional, a);
@@ -504,6 +521,7 @@ static void
 run_cleanup(struct runner *r, const struct migration *m)
 {
 	const struct section *s;
+	const struct stmt_list *l;
 	struct buf tail = BUF_INIT;
 	struct err e = ERR_INIT;
 	size_t i;
@@ -518,13 +536,13 @@ run_cleanup(struct runner *r, const struct migration *m)
 	s = migration_section(m, SEC_CLEANUP, r->t->engine);
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->stmts.n; i++) {
-		if (db_exec(r->db, s->stmts.v[i].sql, &e) < 0) {
+	l = section_stmts(s, r->t->engine);
+	for (i = 0; i < l->n; i++) {
+		if (db_exec(r->db, l->v[i].sql, &e) < 0) {
 			sink_warning(r->sink,
 				     "cleanup of %s failed at statement %zu "
 				     "(line %d): %s",
-				     m->filename, i + 1, s->stmts.v[i].line,
-				     e.msg);
+				     m->filename, i + 1, l->v[i].line, e.msg);
 			return;
 		}
 	}
@@ -634,7 +652,7 @@ runner_op(struct runner *r, const struct migration *m, enum op op, int from,
 		 * before it, implicitly). */
 		a.ok = false;
 		a.err = rec;
-		a.ledger_at = s && s->stmts.n > 0 ? (int)s->stmts.n - 1 : -1;
+		a.ledger_at = a.total > 0 ? a.total - 1 : -1;
 		a.ledger_what = "its bookkeeping row";
 		rc = record(r, m, op, s, &a, false, &id, &rec);
 	}

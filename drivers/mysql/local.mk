@@ -1,4 +1,7 @@
-# drivers/mysql: the MySQL and MariaDB driver (MariaDB Connector/C).
+# drivers/mysql: the MySQL and MariaDB driver (MariaDB Connector/C);
+# ./configure --without-mysql leaves it out.
+if WITH_MYSQL
 libmigratore_a_SOURCES += \
 	drivers/mysql/mysql.c drivers/mysql/mysql.h \
 	drivers/mysql/mystmt.c drivers/mysql/mystmt.h
+endif

@@ -10,16 +10,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "common/strv.h"
 #include "common/banned.h"
-
-static bool
-in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (strcmp(*list, s) == 0)
-			return true;
-	return false;
-}
 
 /*
  * Skip whitespace and comments. The text of an executable comment
@@ -88,7 +80,7 @@ set_commits(const char *p)
 		return true;
 	if (strcmp(w, "SESSION") == 0 || strcmp(w, "LOCAL") == 0)
 		p = next_word(p, w, sizeof(w));
-	if (!in_list(autocommit, w))
+	if (!strv_list_contains(autocommit, w))
 		return false;
 	p = skip_space(p);
 	if (*p == '=')
@@ -98,7 +90,7 @@ set_commits(const char *p)
 	else
 		return false;
 	next_word(p, w, sizeof(w));
-	return in_list(on, w);
+	return strv_list_contains(on, w);
 }
 
 /*
@@ -128,7 +120,7 @@ mystmt_commits_implicitly(const char *stmt)
 		return set_commits(next_word(stmt, w, sizeof(w)));
 	if (strcmp(w, "LOAD") == 0)
 		return strcmp(w2, "INDEX") == 0;
-	if (!in_list(words, w))
+	if (!strv_list_contains(words, w))
 		return false;
 	if (strcmp(w, "CREATE") == 0 && strcmp(w2, "OR") == 0) {
 		p = next_word(p, w2, sizeof(w2)); /* REPLACE */
@@ -137,7 +129,7 @@ mystmt_commits_implicitly(const char *stmt)
 	if (strcmp(w, "CREATE") == 0 || strcmp(w, "DROP") == 0)
 		return strcmp(w2, "TEMPORARY") != 0;
 	if (strcmp(w, "ANALYZE") == 0)
-		return in_list(analyze_table, w2);
+		return strv_list_contains(analyze_table, w2);
 	return true;
 }
 
@@ -159,7 +151,7 @@ set_kind(const char *p)
 		return MYSTMT_OTHER;
 	if (strcmp(w, "SESSION") == 0 || strcmp(w, "LOCAL") == 0)
 		next_word(p, w, sizeof(w));
-	return in_list(autocommit, w) ? MYSTMT_OTHER : MYSTMT_SET;
+	return strv_list_contains(autocommit, w) ? MYSTMT_OTHER : MYSTMT_SET;
 }
 
 enum mystmt_session

@@ -1,4 +1,7 @@
-# drivers/pg: the PostgreSQL driver (libpq).
+# drivers/pg: the PostgreSQL driver (libpq); ./configure --without-postgres
+# leaves it out.
+if WITH_POSTGRES
 libmigratore_a_SOURCES += \
 	drivers/pg/pg.c drivers/pg/pg.h \
 	drivers/pg/pgstmt.c drivers/pg/pgstmt.h
+endif

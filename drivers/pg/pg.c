@@ -46,15 +46,6 @@ pg_of(struct db *db)
 	return (struct pgdb *)db;
 }
 
-static bool
-in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (strcmp(*list, s) == 0)
-			return true;
-	return false;
-}
-
 /* Without host or socket libpq picks its default socket directory; say
  * which, or "localhost:5432" would hide where it really looked. */
 static void
@@ -118,7 +109,7 @@ pg_check_params(const struct target *t, struct err *e)
 	unsigned int secs;
 
 	v = target_param(t, "sslmode");
-	if (v && !in_list(pg_sslmodes, v))
+	if (v && !strv_list_contains(pg_sslmodes, v))
 		return err_set(e, ERR_CONFIG,
 			       "invalid sslmode '%s' (expected disable, allow, "
 			       "prefer, require, verify-ca or verify-full)",

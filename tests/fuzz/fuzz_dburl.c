@@ -1,4 +1,4 @@
-// SOURCES: config/dburl.c common/buf.c common/err.c common/strv.c common/xmalloc.c
+// SOURCES: config/dburl.c config/engine.c common/buf.c common/err.c common/strv.c common/xmalloc.c
 /*
  * libFuzzer harness for DB_URL: any bytes must parse to a URL or to an
  * error, never crash or leak; what is accepted keeps the header's promises
@@ -14,6 +14,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "config/dburl.h"
+#include "config/engine.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,10 +22,11 @@ static void
 check_parsed(const struct dburl *u, const char *url)
 {
 	struct buf red = BUF_INIT;
+	const struct engine *eng;
 	size_t i;
 
-	if (u->engine == NULL || dburl_scheme_engine(u->scheme) == NULL ||
-	    strcmp(dburl_scheme_engine(u->scheme), u->engine) != 0)
+	eng = u->scheme ? engine_find(u->scheme, strlen(u->scheme)) : NULL;
+	if (u->engine == NULL || eng == NULL || strcmp(eng->name, u->engine) != 0)
 		abort();
 	if (u->port < 0 || u->port > 65535)
 		abort();

@@ -56,7 +56,14 @@ contains "$M_OUT" "--allow-out-of-order" "upgrade --help: --allow-out-of-order"
 contains "$M_OUT" "--lock-timeout" "upgrade --help: the configuration overrides"
 contains "$M_OUT" "  -i, --inventory FILE" "upgrade --help: the fleet options"
 contains "$M_OUT" "      --canary EXPR" "upgrade --help: the rollout options"
-lacks "$M_OUT" "--format" "upgrade --help: no --format (list and errors only)"
+contains "$M_OUT" "      --format text|json" "upgrade --help: --format (every database command)"
+contains "$M_OUT" "      --log-format text|json" "upgrade --help: --log-format"
+lacks "$M_OUT" "--sql" "upgrade --help: no --sql (dry runs only)"
+mig DB_URL= dry_upgrade --help
+contains "$M_OUT" "      --sql " "dry_upgrade --help: --sql"
+mig DB_URL= upgrade --sql
+is_rc 2 "upgrade --sql: a usage error"
+contains "$M_ERR" "--sql is for dry_upgrade and dry_downgrade" "upgrade --sql: says which commands take it"
 lacks "$M_OUT" "--message" "upgrade --help: no --message (generate only)"
 mig DB_URL= list --help
 contains "$M_OUT" "      --format text|json" "list --help: --format"
@@ -155,6 +162,20 @@ mig DB_URL= HOST=somewhere environ
 like "$M_OUT" "^engine +: mysql " "HOST alone selects mysql (the Python tool's invocation)"
 mig DB_URL= environ
 like "$M_OUT" "^engine +: sqlite " "nothing set selects sqlite"
+
+# An engine configure left out (--without-mysql) is named, before any
+# connection; one that is built tries the closed port and is unreachable.
+for e in postgres mysql; do
+	mig DB_URL= ENGINE="$e" HOST=127.0.0.1 PORT=1 list
+	if engine_built "$e"; then
+		is_rc 4 "$e is built: a closed port is unreachable"
+		lacks "$M_ERR" "not compiled" "$e is built: not called missing"
+	else
+		is_rc 3 "$e is not built: a configuration error"
+		like "$M_ERR" "engine '$e' is not compiled into this migratore" \
+			"$e is not built: the message says so"
+	fi
+done
 
 check_no_password
 done_testing

@@ -1,11 +1,13 @@
 #!/bin/bash
 # contrib/: each file checked by the tool that reads it (systemd-analyze,
-# systemd-sysusers, systemd-tmpfiles, cron's field rules, Python's yaml,
-# sh/bash/zsh -n) and each job's command run, with its paths moved to a
-# temporary directory, against a small SQLite fleet: the report it leaves,
-# its name and mode, --quiet, --shard and report merge. A check that needs
-# a CLI feature migratore does not have yet is a TODO; a missing tool is a
-# skip.
+# systemd-sysusers, systemd-tmpfiles, cron's field rules, sh/bash/zsh -n;
+# for Kubernetes, tests/lib/k8scheck.py: the API schema of every field,
+# how the manifests and the Dockerfile fit together, and a broken copy for
+# each check, to show it fails) and each job's command run, with its paths
+# moved to a temporary directory, against a small SQLite fleet: the report
+# it leaves, its name and mode, --quiet, --shard and report merge. A check
+# that needs a CLI feature migratore does not have yet is a TODO; a missing
+# tool is a skip.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 : "${MIGRATORE:?MIGRATORE must name the migratore binary}"
 : "${TESTS_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -278,56 +280,11 @@ check_cron_run() { # CMD ENVLINE...
 
 # ---- Kubernetes ----------------------------------------------------------------
 
-# k8s.py q FILE KIND PATH: a value of the first document of KIND (PATH is
-# keys and list indices joined by /); k8s.py argv FILE KIND CONTAINER VAR=VAL...:
-# the container's command and args, NUL-separated, after Kubernetes'
-# $(VAR) expansion with the container's env (values from VAR=VAL).
-cat >"$TMP/k8s.py" <<'EOF'
-import json, sys, yaml
-
-def doc(path, kind):
-    for d in yaml.safe_load_all(open(path)):
-        if d and d.get("kind") == kind:
-            return d
-    sys.exit("no %s in %s" % (kind, path))
-
-def pod_spec(d):
-    if d["kind"] == "CronJob":
-        return d["spec"]["jobTemplate"]["spec"]["template"]["spec"]
-    return d["spec"]["template"]["spec"]
-
-def expand(s, env):
-    # k8s.io/kubernetes third_party/forked/golang/expansion: $$ is $,
-    # $(NAME) of a defined NAME is its value, anything else is kept.
-    out, i = [], 0
-    while i < len(s):
-        if s[i] == "$" and i + 1 < len(s):
-            if s[i + 1] == "$":
-                out.append("$"); i += 2; continue
-            if s[i + 1] == "(":
-                j = s.find(")", i + 2)
-                if j > 0 and s[i + 2:j] in env:
-                    out.append(env[s[i + 2:j]]); i = j + 1; continue
-        out.append(s[i]); i += 1
-    return "".join(out)
-
-cmd, path, kind = sys.argv[1:4]
-d = doc(path, kind)
-if cmd == "q":
-    v = d
-    for k in sys.argv[4].split("/"):
-        v = v[int(k)] if isinstance(v, list) else v[k]
-    print(v if isinstance(v, str) else json.dumps(v))
-elif cmd == "argv":
-    c = [c for c in pod_spec(d)["containers"] if c["name"] == sys.argv[4]][0]
-    given = dict(a.split("=", 1) for a in sys.argv[5:])
-    env = {}
-    for e in c.get("env", []):
-        env[e["name"]] = expand(e["value"], env) if "value" in e else given.get(e["name"], "")
-    for a in c.get("command", []) + c.get("args", []):
-        sys.stdout.write(expand(a, env) + "\0")
-EOF
-k8s() { python3 "$TMP/k8s.py" "$@"; }
+# tests/lib/k8scheck.py: q FILE KIND PATH (a value of a document), argv FILE
+# KIND CONTAINER VAR=VAL... (a container's argv after Kubernetes' $(VAR)
+# expansion, NUL-separated), check DIR [MIGRATORE] (the offline schema and
+# consistency checks, one "ok/not ok/skip<TAB>name<TAB>why" line each).
+k8s() { python3 "$TESTS_SRCDIR/lib/k8scheck.py" "$@"; }
 
 # The container's argv with the paths of the pod moved under DIR (the
 # inventory to FLEET), in K_ARGV.
@@ -343,7 +300,7 @@ k8s_argv() { # FILE KIND CONTAINER DIR FLEET VAR=VAL...
 }
 
 check_kubernetes() {
-	local kd=$CONTRIB/kubernetes f kinds n
+	local kd=$CONTRIB/kubernetes f kinds n out
 	if ! have_yaml; then
 		skip "no python3 yaml" 1
 		return 0
@@ -356,33 +313,81 @@ check_kubernetes() {
 		merge-job.yaml) is "$kinds" "Job" "$f parses: Job" ;;
 		esac
 	done
-	is "$(k8s q "$kd/cronjob.yaml" CronJob spec/concurrencyPolicy)" Forbid \
-		"the CronJob never runs two fleet runs at once"
-	is "$(k8s q "$kd/cronjob.yaml" CronJob spec/jobTemplate/spec/template/spec/restartPolicy)" Never \
-		"the CronJob's pod is not restarted in place"
-	is "$(k8s q "$kd/cronjob.yaml" CronJob spec/jobTemplate/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef/name)" \
-		migratore-passwords "the CronJob takes PG_PASSWORD from the Secret"
-	is "$(k8s q "$kd/cronjob.yaml" CronJob spec/jobTemplate/spec/template/spec/volumes/0/configMap/name)" \
-		"$(k8s q "$kd/cronjob.yaml" ConfigMap metadata/name)" "the CronJob mounts the inventory ConfigMap"
+	check_k8s_schema
+	check_k8s_notices
 	is "$(k8s q "$kd/cronjob.yaml" CronJob spec/jobTemplate/spec/template/spec/volumes/1/persistentVolumeClaim/claimName)" \
 		"$(k8s q "$kd/cronjob.yaml" PersistentVolumeClaim metadata/name)" "the CronJob writes reports to its PVC"
-	is "$(k8s q "$kd/indexed-job.yaml" Job spec/completionMode)" Indexed "the sharded Job is Indexed"
 	n=$(k8s q "$kd/indexed-job.yaml" Job spec/completions)
-	is "$(k8s q "$kd/indexed-job.yaml" Job spec/parallelism)" "$n" "the sharded Job runs its $n shards at once"
-	contains "$(k8s q "$kd/indexed-job.yaml" Job spec/template/spec/containers/0/args)" \
-		"--shard=\$(JOB_COMPLETION_INDEX)/$n\"" "pod K of the sharded Job runs --shard K/$n"
-	is "$(k8s q "$kd/indexed-job.yaml" PersistentVolumeClaim spec/accessModes/0)" ReadWriteMany \
-		"the shards' report volume can be mounted by every pod"
-	is "$(k8s q "$kd/merge-job.yaml" Job spec/template/spec/volumes/0/persistentVolumeClaim/claimName)" \
-		"$(k8s q "$kd/indexed-job.yaml" PersistentVolumeClaim metadata/name)" "the merge Job reads the shards' volume"
-	contains "$(k8s q "$kd/merge-job.yaml" Job spec/template/spec/containers/0/args/0)" "n=$n " \
-		"the merge Job expects $n shards"
 	k8s q "$kd/cronjob.yaml" ConfigMap data/fleet.yaml >"$TMP/k8s-inventory.yaml"
 	out=$(cd "$TMP" && env -i PATH=/usr/bin:/bin PG_PASSWORD=x "$MIGRATORE" environ --inventory "$TMP/k8s-inventory.yaml" 2>&1)
 	ok $? "the ConfigMap's inventory loads (migratore environ)"
 	is "$(printf '%s\n' "$out" | grep -c '^== ')" 64 "the ConfigMap's inventory has 64 targets"
 	check_k8s_cronjob_run
 	check_k8s_shards_run "$n"
+}
+
+# The offline checks of k8scheck.py, one TAP result each.
+check_k8s_schema() {
+	local st name why n=0
+	while IFS=$'\t' read -r st name why; do
+		n=$((n + 1))
+		case $st in
+		ok) pass "kubernetes: $name" ;;
+		skip) skip "kubernetes: $name: $why" ;;
+		*) fail "kubernetes: $name" "$why" ;;
+		esac
+	done < <(k8s check "$CONTRIB/kubernetes" "$MIGRATORE" 2>&1)
+	ok "$([ "$n" -ge 20 ]; echo $?)" "kubernetes: the checker ran to its end ($n checks)"
+}
+
+# Each check notices what it is for: a copy of the files with one mistake
+# fails the check named. FILE|TEXT|REPLACEMENT (printf %b)|CHECK|MISTAKE.
+K8S_MISTAKES=(
+	"indexed-job.yaml|completions: 4|completions: 3|the Indexed Job's N agrees|3 completions for 4 shards"
+	"merge-job.yaml|n=4 missing=0|n=3 missing=0|the Indexed Job's N agrees|a merge of 3 shards out of 4"
+	"indexed-job.yaml|completionMode: Indexed|completionsMode: Indexed|Job migratore-fleet-shards: fits the Kubernetes API schema|a misspelt field"
+	"indexed-job.yaml|memory: 128Mi|memory: 128MB|Job migratore-fleet-shards: fits the Kubernetes API schema|a quantity that is none (128MB)"
+	"indexed-job.yaml|restartPolicy: Never|restartPolicy: Always|Job migratore-fleet-shards: pods never restart in place|a Job pod with restartPolicy Always"
+	"indexed-job.yaml|backoffLimitPerIndex: 1|backoffLimit: 3|Job migratore-fleet-shards: pods never restart in place|FailIndex without backoffLimitPerIndex"
+	"merge-job.yaml|backoffLimit: 0|backoffLimit: 2|Job migratore-fleet-merge: pods never restart in place|a failed merge retried blindly"
+	"cronjob.yaml|- name: tmp\n                  mountPath: /tmp|- name: scratch\n                  mountPath: /tmp|CronJob migratore-fleet: every mount has its volume|a mount of a volume that does not exist"
+	"cronjob.yaml|concurrencyPolicy: Forbid|concurrencyPolicy: Allow|CronJob migratore-fleet: a valid schedule and time zone, never two runs|two nightly runs at once"
+	"cronjob.yaml|\"30 2 * * *\"|\"30 25 * * *\"|CronJob migratore-fleet: a valid schedule|hour 25 in the schedule"
+	"cronjob.yaml|timeZone: Etc/UTC|timeZone: Etc/Nowhere|CronJob migratore-fleet: a valid schedule|a time zone that does not exist"
+	"indexed-job.yaml|--shard=\$(JOB_COMPLETION_INDEX)/4|--shard=\$(JOB_INDEX)/4|every \$(VAR) of a command is a variable|\$(JOB_INDEX), which Kubernetes would leave as it is"
+	"merge-job.yaml|mountPath: /reports|mountPath: /report|every path a command reads is on a volume|the reports' volume mounted elsewhere"
+	"indexed-job.yaml|mountPath: /reports|mountPath: /reports\n              readOnly: true|every path a command reads is on a volume|reports written to a read-only volume"
+	"cronjob.yaml|password: \${PG_PASSWORD}|password: \${PG_PASS}|the inventory is a mounted ConfigMap key|an inventory variable the pod does not have"
+	"cronjob.yaml|mountPath: /tmp|mountPath: /srv|the inventory is a mounted ConfigMap key|a volume over the image's /srv/migrations"
+	"indexed-job.yaml|claimName: migratore-shard-reports|claimName: migratore-reports|every claim, ConfigMap and Secret is defined|the shards writing to the CronJob's claim"
+	"indexed-job.yaml|accessModes: [ReadWriteMany]|accessModes: [ReadWriteOnce]|every claim, ConfigMap and Secret is defined|a ReadWriteOnce claim for pods on many nodes"
+	"merge-job.yaml|migratore:1.0.0|migratore:1.0.1|every container runs the one image|another image in one file"
+	"cronjob.yaml|--deadline 5h|--deadline 7h|--deadline ends before activeDeadlineSeconds|--deadline after the Job's deadline"
+	"Dockerfile|ENTRYPOINT [\"migratore\"]|ENTRYPOINT [\"migratore]|Dockerfile: known instructions|a broken JSON form"
+	"Dockerfile|USER 65532:65532|USER 1000|Dockerfile: FROM debian:bookworm-slim, migratore on PATH, the pods' user|another user than the pods'"
+	"Dockerfile|/usr/bin/migratore\nUSER|/opt/migratore\nUSER|Dockerfile: FROM debian:bookworm-slim, migratore on PATH|migratore outside PATH"
+	"Dockerfile|libev4 |libev-dev |Dockerfile: installs the package of every library|libev4 missing from the image"
+)
+
+check_k8s_notices() {
+	local m file from to want what got d=$TMP/k8s-mistake
+	for m in "${K8S_MISTAKES[@]}"; do
+		IFS='|' read -r file from to want what <<<"$m"
+		rm -rf "$d"
+		cp -r "$CONTRIB/kubernetes" "$d"
+		chmod -R u+w "$d" # read-only under make distcheck
+		python3 -c '
+import sys
+p, old, new = sys.argv[1:]
+s = open(p).read()
+open(p, "w").write(s.replace(old, new) if old in s else "")' "$d/$file" "$(printf '%b' "$from")" "$(printf '%b' "$to")"
+		got=$(k8s check "$d" "$MIGRATORE" 2>&1 | grep -F -- "$want" | cut -f1 | sort -u)
+		if [ "$file" = Dockerfile ] && [ "$got" = skip ]; then
+			skip "kubernetes: the library check cannot run here" 1
+			continue
+		fi
+		is "$got" "not ok" "kubernetes: $file with $what: the check fails ($want...)"
+	done
 }
 
 check_k8s_cronjob_run() {
@@ -442,9 +447,10 @@ check_k8s_shards_run() { # N
 # ---- Slurm -------------------------------------------------------------------
 
 check_slurm() {
-	local f=$CONTRIB/slurm/migratore-fleet.sbatch dir=$TMP/slurm fleet=$TMP/slurmfleet k wrap
-	sh -n "$f"
-	ok $? "the Slurm batch script is valid sh"
+	local f=$CONTRIB/slurm/migratore-fleet.sbatch m=$CONTRIB/slurm/migratore-merge.sbatch
+	local dir=$TMP/slurm fleet=$TMP/slurmfleet k
+	sh -n "$f" && sh -n "$m"
+	ok $? "the Slurm batch scripts are valid sh"
 	like "$(grep '^#SBATCH --array=' "$f")" '^#SBATCH --array=0-' "the Slurm array counts from 0, as --shard does"
 	mkdir -p "$dir"
 	make_fleet "$fleet"
@@ -456,11 +462,21 @@ check_slurm() {
 	done
 	is "$(report_targets "$dir"/shard-*-of-3.json 2>&1)" "$(printf 't-%02d\n' $(seq 1 12))" \
 		"slurm: the 3 tasks took every target exactly once"
-	wrap=$(sed -n "s/.*--wrap '\\(.*\\)'\$/\\1/p" "$f")
-	run_in "$TMP" "$wrap" REPORTS="$dir"
-	cli_lacks "slurm: the dependent job merges the reports" || return 0
-	is "$J_RC" 0 "slurm: the merge of the header exits 0"
+	run_in "$TMP" "sh '$m'" REPORTS="$dir"
+	cli_lacks "slurm: the merge job merges the reports" || return 0
+	is "$J_RC" 0 "slurm: the merge job exits 0"
 	is "$(report_targets "$dir/fleet.json" 2>&1 | grep -c .)" 12 "slurm: the merged report lists every target"
+	# A task killed before it wrote its report: the merge says so, exit 1.
+	rm "$dir/shard-1-of-3.json"
+	run_in "$TMP" "sh '$m'" REPORTS="$dir"
+	is "$J_RC" 1 "slurm: the merge job exits 1 when a shard left no report"
+	contains "$J_OUT" "shard 1 of 3 left no report" "slurm: and names that shard"
+	run_in "$TMP" "sh '$m'" REPORTS="$TMP"
+	is "$J_RC:$J_OUT" "2:migratore-merge: no shard-K-of-N.json in $TMP" \
+		"slurm: the merge job exits 2 when there is no shard report at all"
+	run_in "$TMP" "sh '$f'" SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_COUNT=1 \
+		SLURM_ARRAY_TASK_MIN=2 SLURM_ARRAY_TASK_MAX=2 REPORTS="$dir" INVENTORY="$fleet/fleet.yaml"
+	is "$J_RC" 2 "slurm: an array that is not 0 to N-1, without SHARDS: exit 2"
 }
 
 # ---- completion --------------------------------------------------------------
@@ -509,6 +525,9 @@ check_completion() {
 	is "$(complete_bash "$d" "migratore upgrade m")" "migs" "upgrade's [path] completes a directory"
 	is "$(complete_bash "$d" "migratore upgrade migs ")" "" "upgrade takes one path only"
 	is "$(complete_bash "$d" "migratore list --format ")" "$(printf 'json\ntext')" "--format offers text and json"
+	is "$(complete_bash "$d" "migratore upgrade --log-format ")" "$(printf 'json\ntext')" "--log-format offers text and json"
+	is "$(complete_bash "$d" "migratore dry_upgrade --s")" "$(printf -- '--safe\n--select\n--shard\n--sql')" \
+		"dry_upgrade offers --sql, from the binary's option list"
 	is "$(complete_bash "$d" "migratore upgrade --engine ")" "$(printf 'mysql\npostgres\nsqlite')" \
 		"--engine offers the three engines"
 	is "$(complete_bash "$d" "migratore rebuild ")" "1700000001" "rebuild completes migration ids"

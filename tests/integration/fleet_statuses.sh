@@ -178,5 +178,21 @@ like "$(row ok-1)" "^ok-1 +sqlite +nothing-to-do " "ok-1 has nothing left"
 like "$(row locked)" "^locked +sqlite +ok +2 " "the freed target upgrades"
 like "$M_OUT" "3 targets: 1 ok, 2 nothing-to-do" "--select picked three targets"
 
+# ---- --timeout none overrides the inventory's timeout ------------------------
+two_good "$W/nap"
+write_exec "$W/nap" 1700000300 3 'case "$1" in run) sleep 1.5;; esac'
+cat >"$W/nap.yaml" <<EOF
+version: 1
+targets:
+  - name: nap
+    engine: sqlite
+    db: db/nap.db
+    path: nap
+    timeout: 1s
+EOF
+MIG_CWD=$W mig upgrade --inventory nap.yaml --timeout none
+is_rc 0 "--timeout none: the inventory's 1s limit does not apply"
+like "$(row nap)" "^nap +sqlite +ok +3 " "--timeout none: the slow migration ran to its end"
+
 check_no_password
 done_testing

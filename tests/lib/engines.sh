@@ -1,11 +1,15 @@
 # tests/lib/engines.sh - engines, throwaway databases and a wrapper around
 # the real binary for the TAP integration scripts. Source after tap.sh.
 #
-# Environment: MIGRATORE (the binary), TESTS_SRCDIR; TEST_PG_URL / TEST_MY_URL
+# Environment: MIGRATORE (the binary), TESTS_SRCDIR, TEST_ENGINES_BUILT
+# ("sqlite postgres mysql" when unset); TEST_PG_URL / TEST_MY_URL
 # and TEST_PG_HOST/PORT, TEST_MY_HOST/PORT, TEST_DB_USER/PASS from
 # tests/servers.sh (or /work/dbenv.sh) when the servers run.
 #
 #   engine_list            sqlite, plus postgres / mysql when their URL is set
+#                          and the binary has the engine
+#   engine_built ENGINE    whether the binary has the engine (configure
+#                          --without-mysql leaves one out)
 #   fresh_db ENGINE        creates an empty database, prints shell assignments
 #                          (T_ENGINE, T_DBNAME, T_DBFILE, DB_URL)
 #   new_db ENGINE          eval "$(fresh_db ENGINE)" in the current shell
@@ -66,6 +70,24 @@ engine_list() {
 	[ -n "${TEST_MY_URL:-}" ] && echo mysql
 	return 0
 }
+
+# A binary built without an engine (./configure --without-mysql): its
+# server is as good as absent, and every case that needs it skips, as
+# without TEST_MY_URL. make check says which engines configure built.
+engine_built() { # ENGINE
+	case " ${TEST_ENGINES_BUILT:-sqlite postgres mysql} " in
+	*" $1 "*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+if [ -n "${TEST_PG_URL:-}" ] && ! engine_built postgres; then
+	echo "# postgres is not compiled in: its cases skip" >&2
+	unset TEST_PG_URL
+fi
+if [ -n "${TEST_MY_URL:-}" ] && ! engine_built mysql; then
+	echo "# mysql is not compiled in: its cases skip" >&2
+	unset TEST_MY_URL
+fi
 
 # ---- server clients -------------------------------------------------------
 

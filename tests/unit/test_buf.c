@@ -66,3 +66,16 @@ Test(strv, push_and_contains)
 	cr_assert_not(strv_contains(&sv, "c"));
 	strv_release(&sv);
 }
+
+Test(strv, list_contains)
+{
+	static const char *const list[] = { "disable", "require", NULL };
+	static const char *const empty[] = { NULL };
+
+	cr_assert(strv_list_contains(list, "disable"));
+	cr_assert(strv_list_contains(list, "require"));
+	cr_assert_not(strv_list_contains(list, "Require"), "case matters");
+	cr_assert_not(strv_list_contains(list, "req"));
+	cr_assert_not(strv_list_contains(list, ""));
+	cr_assert_not(strv_list_contains(empty, "disable"));
+}

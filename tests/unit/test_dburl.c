@@ -140,20 +140,20 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
 	{ "foo://h/db",
-	  "unknown scheme 'foo' (expected postgres, postgresql, mysql, "
-	  "mariadb, sqlite)",
+	  "unknown scheme 'foo' (expected sqlite, postgres, "
+	  "postgresql, mysql, mariadb)",
 	  NULL },
 	{ "http://u:secret@h/db",
-	  "unknown scheme 'http' (expected postgres, postgresql, mysql, "
-	  "mariadb, sqlite)",
+	  "unknown scheme 'http' (expected sqlite, postgres, "
+	  "postgresql, mysql, mariadb)",
 	  "secret" },
 	{ "just-a-name",
-	  "not a URL (expected scheme://..., with scheme one of postgres, "
-	  "postgresql, mysql, mariadb, sqlite)",
+	  "not a URL (expected scheme://..., with scheme one of sqlite, "
+	  "postgres, postgresql, mysql, mariadb)",
 	  NULL },
 	{ "",
-	  "not a URL (expected scheme://..., with scheme one of postgres, "
-	  "postgresql, mysql, mariadb, sqlite)",
+	  "not a URL (expected scheme://..., with scheme one of sqlite, "
+	  "postgres, postgresql, mysql, mariadb)",
 	  NULL },
 	{ "postgres://h:abc/db", "'abc' is not a port number (1-65535)", NULL },
 	{ "postgres://h:0/db", "'0' is not a port number (1-65535)", NULL },
@@ -250,12 +250,27 @@ Test(dburl, reparse_releases_previous)
 	dburl_release(&u);
 }
 
+/* Every name of config/engine.h is a scheme, in any case; the engine is
+ * canonical and the scheme is kept as written, lower-cased. */
 Test(dburl, scheme_engine)
 {
-	cr_assert_str_eq(dburl_scheme_engine("postgresql"), "postgres");
-	cr_assert_str_eq(dburl_scheme_engine("MariaDB"), "mysql");
-	cr_assert_str_eq(dburl_scheme_engine("sqlite"), "sqlite");
-	cr_assert_null(dburl_scheme_engine("oracle"));
+	static const char *const urls[][3] = {
+		{ "postgresql://h/db", "postgres", "postgresql" },
+		{ "MariaDB://h/db", "mysql", "mariadb" },
+		{ "SQLite:x.db", "sqlite", "sqlite" },
+	};
+	struct err e = ERR_INIT;
+	struct dburl u;
+	size_t i;
+
+	dburl_init(&u);
+	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		cr_assert_eq(dburl_parse(&u, urls[i][0], &e), 0, "%s", e.msg);
+		cr_assert_str_eq(u.engine, urls[i][1]);
+		cr_assert_str_eq(u.scheme, urls[i][2]);
+	}
+	cr_assert_eq(dburl_parse(&u, "oracle://h/db", &e), ERR_CONFIG);
+	dburl_release(&u);
 }
 
 struct redact_case {

@@ -135,18 +135,21 @@ parse_file(const char *path)
 	return m;
 }
 
-/* The statements of a section joined by " | ", "-" when absent. */
+/* The statements of a section joined by " | ", "-" when absent; a plain
+ * section as sqlite3 splits it. */
 static char *
 stmts(const struct migration *m, enum section_kind k, const char *engine)
 {
 	const struct section *s = migration_section(m, k, engine);
+	const struct stmt_list *l;
 	struct buf b = BUF_INIT;
 	size_t i;
 
 	if (s == NULL)
 		return xstrdup("-");
-	for (i = 0; i < s->stmts.n; i++)
-		buf_addf(&b, "%s%s", i ? " | " : "", s->stmts.v[i].sql);
+	l = section_stmts(s, engine ? engine : "sqlite");
+	for (i = 0; i < l->n; i++)
+		buf_addf(&b, "%s%s", i ? " | " : "", l->v[i].sql);
 	return buf_detach(&b);
 }
 

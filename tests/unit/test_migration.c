@@ -54,6 +54,13 @@ static const char good[] =
 	"-- migratore: delimiter //\n"                          /* 20 */
 	"DO 1//\n";                                             /* 21 */
 
+/* The statements of section i as engine's client splits it. */
+static const struct stmt_list *
+stmts_of(const struct migration *m, size_t i, const char *engine)
+{
+	return section_stmts(&m->sections[i], engine);
+}
+
 static struct migration *
 parse_ok(const char *text, size_t len, bool executable)
 {
@@ -86,20 +93,22 @@ Test(migration, parses_header_and_sections)
 	cr_expect_eq(m->sections[0].kind, SEC_RUN);
 	cr_expect_null(m->sections[0].engine);
 	cr_expect_eq(m->sections[0].line, 10);
-	cr_assert_eq(m->sections[0].stmts.n, 2);
-	cr_expect_str_eq(m->sections[0].stmts.v[1].sql,
+	cr_assert_eq(stmts_of(m, 0, "sqlite")->n, 2);
+	cr_expect_str_eq(stmts_of(m, 0, "sqlite")->v[1].sql,
 			 "CREATE INDEX users_username ON users (username)");
-	cr_expect_eq(m->sections[0].stmts.v[1].line, 12);
+	cr_expect_eq(stmts_of(m, 0, "sqlite")->v[1].line, 12);
 
 	cr_expect_eq(m->sections[1].kind, SEC_RUN);
 	cr_expect_str_eq(m->sections[1].engine, "postgres");
-	cr_expect_eq(m->sections[1].stmts.v[0].line, 15);
+	cr_expect_eq(stmts_of(m, 1, "postgres")->v[0].line, 15);
+	/* an engine's own section is split for that engine only */
+	cr_expect_eq(stmts_of(m, 1, "mysql")->n, 0);
 	cr_expect_eq(m->sections[2].kind, SEC_ROLLBACK);
 	cr_expect_eq(m->sections[3].kind, SEC_CLEANUP);
 	cr_expect_str_eq(m->sections[3].engine, "mysql");
-	cr_assert_eq(m->sections[3].stmts.n, 1);
-	cr_expect_str_eq(m->sections[3].stmts.v[0].sql, "DO 1");
-	cr_expect_eq(m->sections[3].stmts.v[0].line, 21);
+	cr_assert_eq(stmts_of(m, 3, "mariadb")->n, 1);
+	cr_expect_str_eq(stmts_of(m, 3, "mysql")->v[0].sql, "DO 1");
+	cr_expect_eq(stmts_of(m, 3, "mysql")->v[0].line, 21);
 	migration_free(m);
 }
 
@@ -159,7 +168,7 @@ Test(migration, minimal_file_and_defaults)
 	cr_expect_not(m->transaction_off);
 	cr_expect_eq(m->replaces.n, 0);
 	cr_assert_eq(m->nsections, 1);
-	cr_expect_eq(m->sections[0].stmts.n, 0);
+	cr_expect_eq(stmts_of(m, 0, "postgres")->n, 0);
 	migration_free(m);
 }
 
@@ -262,8 +271,8 @@ static const struct bad_case bad_cases[] = {
 	       "run postgresql\n",
 	  false, 5, 0, "duplicate section 'run postgres' (first at line 3)" },
 	{ HEAD "-- migratore: run oracle\n", false, 3, 0,
-	  "unknown engine 'oracle' in section marker (expected sqlite, "
-	  "postgres or mysql)" },
+	  "section marker: 'oracle' is not one of sqlite, postgres "
+	  "(postgresql), mysql (mariadb)" },
 	{ HEAD "-- migratore: run mysql now\n", false, 3, 0,
 	  "unexpected 'now' after the section marker (expected at most an "
 	  "engine)" },
@@ -286,7 +295,7 @@ static const struct bad_case bad_cases[] = {
 	{ HEAD "/* licence\n", false, 3, 0, "unterminated block comment" },
 	{ HEAD "-- migratore: run\nSELECT 1;\nINSERT INTO t VALUES ('x);\n",
 	  false, 5, 23, "unterminated single-quoted string" },
-	{ HEAD "-- migratore: run\nSELECT 1;\n\n-- migratore: rollback\n"
+	{ HEAD "-- migratore: run\nSELECT 1;\n\n-- migratore: rollback sqlite\n"
 	       "CREATE TRIGGER x AFTER INSERT ON t\nBEGIN\nSELECT 1;\n",
 	  false, 8, 1,
 	  "unterminated BEGIN block: no END closes it before the end of the "
@@ -388,9 +397,92 @@ Test(migration, skips_a_byte_order_mark)
 	struct migration *m = parse_ok(t, strlen(t), false);
 	char want[SHA256_HEX_LEN + 1];
 
-	cr_expect_eq(m->sections[0].stmts.v[0].line, 4);
+	cr_expect_eq(stmts_of(m, 0, "sqlite")->v[0].line, 4);
 	sha256_hex(t, strlen(t), want);
 	cr_expect_str_eq(m->checksum, want);
+	migration_free(m);
+}
+
+/* One plain section, three clients: each engine gets its own split. */
+Test(migration, plain_section_split_for_every_engine)
+{
+	const char *t = HEAD "-- migratore: run\n"
+			"# a comment for MySQL; and sqlite3\n"
+			"CREATE TABLE t (x int);\n";
+	struct migration *m = parse_ok(t, strlen(t), false);
+	struct err e = ERR_INIT;
+
+	cr_expect_eq(stmts_of(m, 0, "mysql")->n, 1);
+	cr_expect_eq(stmts_of(m, 0, "sqlite")->n, 1);
+	/* psql sends "# a comment for MySQL" to the server */
+	cr_assert_eq(stmts_of(m, 0, "postgres")->n, 2);
+	cr_expect_str_eq(stmts_of(m, 0, "postgres")->v[0].sql,
+			 "# a comment for MySQL");
+	cr_expect_eq(migration_check(m, "postgresql", &e), 0);
+	migration_free(m);
+}
+
+/* A section that only some engines cannot split: the file loads, and
+ * those engines are told before anything runs. */
+Test(migration, dialect_errors_kept_for_their_engine)
+{
+	const char *t = HEAD "-- migratore: run\n"
+			"SELECT \"a\\\"b;c\";\n";
+	struct migration *m = parse_ok(t, strlen(t), false);
+	struct err e = ERR_INIT;
+
+	cr_expect_eq(migration_check(m, "mariadb", &e), 0, "%s", e.msg);
+	cr_expect_eq(stmts_of(m, 0, "mysql")->n, 1);
+	cr_assert_eq(migration_check(m, "postgres", &e), ERR_MIGFILE);
+	cr_expect_str_eq(e.file, "dir/1795770571_users.sql");
+	cr_expect_eq(e.line, 4);
+	cr_expect_eq(e.col, 15);
+	cr_expect_str_eq(e.msg, "unterminated double-quoted identifier (as "
+				"psql reads it)");
+	cr_expect_eq(stmts_of(m, 0, "postgres")->n, 0);
+	cr_assert_eq(section_check(&m->sections[0], "sqlite", &e), ERR_MIGFILE);
+	cr_expect_str_eq(e.msg, "unterminated double-quoted identifier (as "
+				"sqlite3 reads it)");
+	migration_free(m);
+}
+
+Test(migration, a_section_no_engine_splits_refuses_the_file)
+{
+	const char *t = HEAD "-- migratore: run\nSELECT 1;\nSELECT 'abc;\n";
+	struct migration *m = NULL;
+	struct err e = ERR_INIT;
+
+	cr_assert_eq(migration_parse("f.sql", t, strlen(t), false, &m, &e),
+		     ERR_MIGFILE);
+	cr_expect_null(m);
+	cr_expect_eq(e.line, 5);
+	cr_expect_eq(e.col, 8);
+	cr_expect_str_eq(e.msg, "unterminated single-quoted string");
+}
+
+/* Only the engines that use a plain section count: here only mysql. */
+Test(migration, overridden_engines_do_not_read_the_plain_section)
+{
+	const char *t = HEAD "-- migratore: run\n"
+			"SELECT \"a\\\"b;c\";\n"
+			"-- migratore: run postgres\nSELECT 1;\n"
+			"-- migratore: run sqlite\nSELECT 2;\n";
+	const char *u = HEAD "-- migratore: run\n"
+			"SELECT \"a\\\"b;c\";\n"
+			"-- migratore: run mysql\nSELECT 1;\n";
+	struct migration *m = parse_ok(t, strlen(t), false);
+	struct err e = ERR_INIT;
+	int r;
+
+	cr_expect_eq(migration_check(m, "postgres", &e), 0, "%s", e.msg);
+	cr_expect_eq(migration_check(m, "sqlite", &e), 0, "%s", e.msg);
+	cr_expect_eq(migration_check(m, "mysql", &e), 0, "%s", e.msg);
+	migration_free(m);
+	m = NULL;
+	/* the plain section serves postgres and sqlite, which both fail */
+	r = migration_parse("f.sql", u, strlen(u), false, &m, &e);
+	cr_expect_eq(r, ERR_MIGFILE);
+	cr_expect_str_eq(e.msg, "unterminated double-quoted identifier");
 	migration_free(m);
 }
 

@@ -364,7 +364,10 @@ Test(migset, committed_fixture_directory)
 	cr_expect_str_eq(ms->v[2]->description,
 			 "create the uploads directory");
 	cr_assert_not_null(migration_section(ms->v[1], SEC_RUN, "mysql"));
-	cr_expect_eq(migration_section(ms->v[1], SEC_RUN, "mysql")->stmts.n, 2);
+	cr_expect_eq(section_stmts(migration_section(ms->v[1], SEC_RUN, "mysql"),
+				   "mysql")
+			     ->n,
+		     2);
 	cr_expect_null(migration_section(ms->v[1], SEC_RUN, NULL));
 	migset_free(ms);
 }

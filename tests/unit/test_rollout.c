@@ -516,57 +516,6 @@ ParameterizedTest(size_t *i, rollout, budget_limit)
 		     rollout_budget_limit(&b, c->n));
 }
 
-/* ---- matching ------------------------------------------------------------ */
-
-struct match_case {
-	const char *expr;
-	const char *target; /* as make_targets reads it */
-	bool match;
-};
-
-static const struct match_case matches[] = {
-	{ "eu-001", "eu-001", true },   { "eu-001", "eu-0011", false },
-	{ "eu-*", "eu-001", true },     { "eu-*", "us-001", false },
-	{ "eu-00?", "eu-001", true },   { "eu-00[2-4]", "eu-001", false },
-	{ "eu-00[2-4]", "eu-003", true }, { "*", "x", true },
-	{ "tag:canary", "a:eu:canary", true },
-	{ "tag:canary", "canary", false }, /* a tag, not a name */
-	{ "tag:can*", "a:canary", true }, { "tag:can*", "a:eu", false },
-	{ "b,a", "a", true },           { "b,tag:x", "a:x", true },
-	{ "b,c", "a", false },          { "tag:x,tag:y", "a:y", true },
-};
-
-ParameterizedTestParameters(rollout, match)
-{
-	CASE_INDICES(matches);
-}
-
-ParameterizedTest(size_t *i, rollout, match)
-{
-	const struct match_case *c = &matches[*i];
-	struct target **v;
-	size_t n;
-
-	v = make_targets(c->target, &n);
-	cr_assert_eq(rollout_match(c->expr, v[0]), c->match, "'%s' on '%s'",
-		     c->expr, c->target);
-	free_targets(v, n);
-}
-
-Test(rollout, expr_ok)
-{
-	cr_assert(rollout_expr_ok("a"));
-	cr_assert(rollout_expr_ok("tag:x"));
-	cr_assert(rollout_expr_ok("a,tag:x,b*"));
-	cr_assert(rollout_expr_ok("tag:x:y"), "a pattern may hold ':'");
-	cr_assert_not(rollout_expr_ok(""));
-	cr_assert_not(rollout_expr_ok("tag:"));
-	cr_assert_not(rollout_expr_ok("a,"));
-	cr_assert_not(rollout_expr_ok(",a"));
-	cr_assert_not(rollout_expr_ok("a,,b"));
-	cr_assert_not(rollout_expr_ok("a,tag:"));
-}
-
 /* ---- --canary ------------------------------------------------------------ */
 
 Test(rollout, canary)
@@ -604,9 +553,9 @@ Test(rollout, canary)
 	r = (struct rollout *)1;
 	cr_assert_eq(rollout_canary("a,,b", &r, &e), ERR_USAGE);
 	cr_assert_null(r);
-	cr_assert_str_eq(e.msg, "--canary 'a,,b': empty term (write NAME-GLOB "
-				"or tag:TAG-GLOB, several separated by "
-				"commas)");
+	cr_assert_str_eq(e.msg, "--canary: 'a,,b' has an empty term (write "
+				"NAME-GLOB or tag:TAG-GLOB, several separated "
+				"by commas)");
 	cr_assert_eq(rollout_canary("", &r, &e), ERR_USAGE);
 	rollout_free(NULL);
 }

@@ -330,12 +330,12 @@ static const struct ecase ecases[] = {
 	  "seconds (0 or more)",
 	  NULL },
 	{ { { "ENGINE=oracle" }, NULL, { NULL } },
-	  "ENGINE (from environment): 'oracle' is not an engine (use sqlite, "
-	  "postgres or mysql)",
+	  "ENGINE (from environment): 'oracle' is not one of sqlite, postgres "
+	  "(postgresql), mysql (mariadb)",
 	  NULL },
 	{ { { "DB_URL=foo://x" }, NULL, { NULL } },
-	  "DB_URL (from environment): unknown scheme 'foo' (expected postgres, "
-	  "postgresql, mysql, mariadb, sqlite)",
+	  "DB_URL (from environment): unknown scheme 'foo' (expected sqlite, "
+	  "postgres, postgresql, mysql, mariadb)",
 	  NULL },
 	{ { { NULL }, "A=1\nDB_URL=postgres://h:x/db", { NULL } },
 	  "DB_URL (from .env line 2): 'x' is not a port number (1-65535)",

@@ -1,4 +1,5 @@
-/* Unit tests for orchestrator/select: --select by name glob and tag. */
+/* Unit tests for config/selection: the selection expressions of --select,
+ * --canary and a wave's select, by name glob and tag. */
 #include "config.h"
 
 #include <criterion/criterion.h>
@@ -8,8 +9,8 @@
 #include <string.h>
 
 #include "common/strv.h"
+#include "config/selection.h"
 #include "config/target.h"
-#include "orchestrator/select.h"
 
 /*
  * Criterion runs each case in a fresh process where the parent's pointers
@@ -26,7 +27,7 @@
 	} while (0)
 
 struct sel_case {
-	const char *exprs[3]; /* up to three --select options */
+	const char *exprs[3]; /* up to three expressions, OR'ed */
 	const char *name;
 	const char *tags;     /* space-separated */
 	bool want;
@@ -38,18 +39,30 @@ static const struct sel_case sel_cases[] = {
 	{ { "eu-001" }, "eu-0011", "", false },
 	{ { "eu-*" }, "eu-042", "", true },
 	{ { "eu-*" }, "us-042", "", false },
+	{ { "eu-00?" }, "eu-001", "", true },
+	{ { "eu-00[2-4]" }, "eu-001", "", false },
+	{ { "eu-00[2-4]" }, "eu-003", "", true },
 	{ { "us-00[1-4]" }, "us-003", "", true },
 	{ { "us-00[1-4]" }, "us-005", "", false },
 	{ { "?s-001" }, "us-001", "", true },
+	{ { "*" }, "x", "", true },
 	{ { "tag:canary" }, "eu-001", "eu canary", true },
 	{ { "tag:canary" }, "eu-002", "eu", false },
+	{ { "tag:canary" }, "canary", "", false }, /* a tag, not a name */
 	{ { "tag:can*" }, "eu-001", "canary", true },
+	{ { "tag:can*" }, "a", "eu", false },
 	{ { "tag:eu" }, "eu-001", "", false },
+	{ { "tag:x:y" }, "a", "x:y", true }, /* a pattern may hold ':' */
 	{ { "eu-*,tag:canary" }, "us-001", "us canary", true },
 	{ { "eu-*,tag:canary" }, "us-002", "us", false },
+	{ { "b,a" }, "a", "", true },
+	{ { "b,tag:x" }, "a", "x", true },
+	{ { "b,c" }, "a", "", false },
+	{ { "tag:x,tag:y" }, "a", "y", true },
 	{ { "eu-*", "legacy" }, "legacy", "", true },
 	{ { "eu-*", "tag:us" }, "us-9", "us", true },
 	{ { "eu-*", "tag:us" }, "ap-1", "ap", false },
+	{ { "a", "b", "c*" }, "cz", "", true },
 	/* a name that looks like a tag term is a glob on the name */
 	{ { "tag" }, "tag", "", true },
 };
@@ -76,38 +89,68 @@ ParameterizedTest(size_t *ix, selection, matches)
 		strv_push(&t->tags, tok);
 	for (i = 0; i < 3 && c->exprs[i]; i++)
 		strv_push(&exprs, c->exprs[i]);
-	cr_assert_eq(select_check(&exprs, &e), 0, "%s", e.msg);
-	cr_assert_eq(select_match(&exprs, t), c->want,
-		     "--select %s%s%s on %s [%s]",
-		     c->exprs[0] ? c->exprs[0] : "(none)",
-		     c->exprs[1] ? " --select " : "",
-		     c->exprs[1] ? c->exprs[1] : "", c->name, c->tags);
+	cr_assert_eq(selection_check_each(&exprs, "--select", &e), 0, "%s",
+		     e.msg);
+	cr_assert_eq(selection_match_any(&exprs, t), c->want,
+		     "%s%s%s on %s [%s]", c->exprs[0] ? c->exprs[0] : "(none)",
+		     c->exprs[1] ? " or " : "", c->exprs[1] ? c->exprs[1] : "",
+		     c->name, c->tags);
+	/* one expression: the same answer alone */
+	if (exprs.n == 1)
+		cr_assert_eq(selection_match(c->exprs[0], t), c->want);
 	strv_release(&exprs);
 	target_free(t);
 }
 
-struct bad_case {
+#define EMPTY_TERM                                                             \
+	" has an empty term (write NAME-GLOB or tag:TAG-GLOB, several "       \
+	"separated by commas)"
+
+static const struct {
 	const char *expr;
+	const char *msg; /* NULL: well formed */
+} checks[] = {
+	{ "a", NULL },
+	{ "tag:x", NULL },
+	{ "a,tag:x,b*", NULL },
+	{ "tag:x:y", NULL },
+	{ "tag", NULL },
+	{ "", "''" EMPTY_TERM },
+	{ "tag:", "'tag:'" EMPTY_TERM },
+	{ "a,", "'a,'" EMPTY_TERM },
+	{ ",a", "',a'" EMPTY_TERM },
+	{ "a,,b", "'a,,b'" EMPTY_TERM },
+	{ "eu-*,,us-*", "'eu-*,,us-*'" EMPTY_TERM },
+	{ "a,tag:", "'a,tag:'" EMPTY_TERM },
+	{ "tag:,a", "'tag:,a'" EMPTY_TERM },
+	{ "a,\n,", "'a,?,'" EMPTY_TERM }, /* control characters quoted */
 };
 
-static const struct bad_case bad_cases[] = {
-	{ "" }, { "eu-*," }, { ",eu-*" }, { "eu-*,,us-*" }, { "tag:" },
-	{ "eu-*,tag:" },
-};
+ParameterizedTestParameters(selection, check) { CASE_INDICES(checks); }
 
-ParameterizedTestParameters(selection, empty_terms_are_refused)
+ParameterizedTest(size_t *ix, selection, check)
 {
-	CASE_INDICES(bad_cases);
+	struct err e = ERR_INIT;
+	int rc = selection_check(checks[*ix].expr, &e);
+
+	if (checks[*ix].msg == NULL) {
+		cr_assert_eq(rc, 0, "'%s': %s", checks[*ix].expr, e.msg);
+		return;
+	}
+	cr_assert_eq(rc, ERR_USAGE, "'%s'", checks[*ix].expr);
+	cr_assert_str_eq(e.msg, checks[*ix].msg);
 }
 
-ParameterizedTest(size_t *ix, selection, empty_terms_are_refused)
+/* The first bad expression of several is named, after the option. */
+Test(selection, check_each_names_the_option)
 {
-	const struct bad_case *c = &bad_cases[*ix];
 	struct strv exprs = STRV_INIT;
 	struct err e = ERR_INIT;
 
-	strv_push(&exprs, c->expr);
-	cr_assert_eq(select_check(&exprs, &e), ERR_USAGE, "'%s'", c->expr);
-	cr_assert(strstr(e.msg, "--select") != NULL, "%s", e.msg);
+	strv_push(&exprs, "eu-*");
+	strv_push(&exprs, "a,,b");
+	strv_push(&exprs, "tag:");
+	cr_assert_eq(selection_check_each(&exprs, "--select", &e), ERR_USAGE);
+	cr_assert_str_eq(e.msg, "--select: 'a,,b'" EMPTY_TERM);
 	strv_release(&exprs);
 }
