@@ -90,8 +90,8 @@ static const char exit_codes_text[] =
     "  1  a migration failed (and was recorded), or the command was refused\n"
     "  2  usage error\n"
     "  3  configuration or migration-file error (nothing was touched)\n"
-    "  4  database unreachable, login refused or lock not obtained in time\n"
-    "     (nothing was touched)\n";
+    "  4  database unreachable, login refused, lock not obtained in time, or\n"
+    "     bookkeeping table not created (nothing was touched)\n";
 
 static const struct command *
 command_find(const char *name)

@@ -258,6 +258,11 @@ dispatch(struct slot *s)
 			       ev_now(s->co->loop));
 		if (m.type == PROTO_STARTED && s->co->interrupted)
 			request_stop(s);
+		if (m.type == PROTO_WARNING && m.u.text.text &&
+		    fleetworker_log_warning(m.u.text.text))
+			progress_note(s->co->cfg->progress, ev_now(s->co->loop),
+				      "warning: [%s] %s", s->t->name,
+				      m.u.text.text);
 		proto_msg_release(&m);
 		off += size;
 	}

@@ -46,6 +46,7 @@ UNIT_TESTS = \
 	tests/unit/test_driver \
 	tests/unit/test_driver_sqlite \
 	tests/unit/test_driver_redact \
+	tests/unit/test_textfit \
 	tests/unit/test_lexer \
 	tests/unit/test_migration \
 	tests/unit/test_migset \
@@ -131,6 +132,12 @@ INTEGRATION_TESTS = \
 	tests/integration/install.sh \
 	tests/integration/contrib.sh \
 	tests/integration/netproxy.sh \
+	tests/integration/baseline.sh \
+	tests/integration/exactlyonce.sh \
+	tests/integration/bookkeeping.sh \
+	tests/integration/session.sh \
+	tests/integration/fulldisk.sh \
+	tests/integration/concurrency.sh \
 	tests/integration/slurm.sh
 TESTS += $(INTEGRATION_TESTS)
 

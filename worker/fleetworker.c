@@ -3,6 +3,7 @@
 
 #include "worker/fleetworker.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +32,34 @@ on_stop_request(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+#define LOG_WARNING "log file: "
+
+bool
+fleetworker_log_warning(const char *text)
+{
+	return strncmp(text, LOG_WARNING, strlen(LOG_WARNING)) == 0;
+}
+
+/*
+ * A log that could not be written (a full disk) is said to the
+ * coordinator, which shows it: otherwise it would stay empty in silence.
+ * Checked once the log is complete; the final flush fails again with the
+ * reason when the cause is still there.
+ */
+static void
+log_check(struct sink *frames, FILE *log)
+{
+	int saved;
+
+	errno = 0;
+	if (fflush(log) == 0 && !ferror(log))
+		return;
+	saved = errno;
+	sink_warning(frames, LOG_WARNING "cannot write: %s; this target's "
+				       "log is incomplete",
+		     saved ? strerror(saved) : "write error");
 }
 
 int
@@ -92,6 +121,7 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 	code = err_exit_code(command_run(cmd, t, ms, &opts, &sink));
 
 	fprintf(logfp, "== exit %d\n", code);
+	log_check(&tee.a, logfp);
 	if (logfp != stderr)
 		fclose(logfp);
 	log_set_stream(NULL);
