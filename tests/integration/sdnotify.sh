@@ -9,18 +9,13 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$TESTS_SRCDIR/lib/tap.sh"
 . "$TESTS_SRCDIR/lib/engines.sh"
+. "$TESTS_SRCDIR/lib/rollout.sh" # write_exec
 
 W=$T_TMP/fleet
 SOCK=$T_TMP/notify.sock
 MSGS=$T_TMP/messages
 mkdir -p "$W/slow" "$W/bad" "$W/long"
 
-write_exec() { # DIR TS N BODY
-	local f=$1/${2}_x$3
-	printf '#!/bin/sh\n# migratore: uuid = %s\n# migratore: timestamp = %s\n%s\n' \
-		"$(uid "$3")" "$2" "$4" >"$f"
-	chmod 755 "$f"
-}
 # Each target takes 1.5 s: 6 targets, 2 at a time, are 4.5 s of running
 # with a STATUS= line every 2 s. "bad" fails at once.
 write_exec "$W/slow" 1700000100 1 'case "$1" in run) sleep 1.5;; esac'
