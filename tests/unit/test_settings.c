@@ -338,7 +338,7 @@ static const struct ecase ecases[] = {
 	  "postgres, postgresql, mysql, mariadb)",
 	  NULL },
 	{ { { NULL }, "A=1\nDB_URL=postgres://h:x/db", { NULL } },
-	  "DB_URL (from .env line 2): 'x' is not a port number (1-65535)",
+	  "DB_URL (from .env line 2): the port is not a number (1-65535)",
 	  NULL },
 	{ { { NULL }, NULL, { "DB_URL=postgres://u:s3cr%zzet@h/db" } },
 	  "DB_URL (from command line): bad percent-escape in the password",
