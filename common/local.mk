@@ -9,6 +9,7 @@ libmigratore_a_SOURCES += \
 	common/log.c common/log.h \
 	common/proto.c common/proto.h \
 	common/runinfo.c common/runinfo.h \
+	common/safefile.c common/safefile.h \
 	common/sha256.c common/sha256.h \
 	common/strv.c common/strv.h \
 	common/xmalloc.c common/xmalloc.h

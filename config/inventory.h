@@ -49,6 +49,9 @@ struct inventory {
 	/* the `rollout` section, NULL when absent; --canary may replace it
 	 * and --max-failures its max_failures (the command line wins) */
 	struct rollout *rollout;
+	/* "file:line:col: message" for what works but should not be so (a
+	 * password file others can read); printed, never fatal */
+	struct strv warnings;
 };
 
 /*

@@ -397,17 +397,17 @@ start_slot(struct coordinator *co, struct slot *s)
 	struct err e = ERR_INIT;
 	int log_fd = -1, errnum;
 
-	/* A retry appends to the log of the attempts before it. */
-	if (job->log_path != NULL &&
-	    (log_fd = open(job->log_path,
-			   O_WRONLY | O_CREAT | O_CLOEXEC |
-			       (s->state == SLOT_WAITING ? O_APPEND : O_TRUNC),
-			   0600)) < 0) {
+	/* A new log replaces an old one; a retry appends to its own. */
+	if (job->log_name != NULL &&
+	    (log_fd = safefile_create(co->cfg->log_dir, job->log_name,
+				      s->state == SLOT_WAITING
+					  ? SAFEFILE_APPEND
+					  : SAFEFILE_REPLACE,
+				      0600, &e)) < 0) {
 		errnum = errno;
 		if (start_later(co, errnum))
 			return false;
-		start_failed(s, xasprintf("cannot create log file %s: %s",
-					  job->log_path, strerror(errnum)));
+		start_failed(s, xasprintf("cannot create log file: %s", e.msg));
 		return true;
 	}
 	s->timeout = job->timeout;

@@ -101,7 +101,7 @@ like "$M_ERR" "\[ *9/9\]" "one progress line per finished target on stderr"
 # ---- the JSON report -----------------------------------------------------
 ok "$([ -f "$W/report.json" ]; echo $?)" "the report was written"
 is "$(stat -c %a "$W/report.json")" 600 "the report is mode 0600"
-is "$(ls "$W" | grep -c 'report.json.tmp')" 0 "no temporary report left behind"
+is "$(ls -A "$W" | grep -c 'report.json.tmp')" 0 "no temporary report left behind"
 jq() { python3 - "$W/report.json" "$@"; }
 is "$(jq <<'EOF'
 import json, sys
