@@ -3,6 +3,8 @@
 
 #include "orchestrator/coordinator.h"
 
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -327,6 +329,12 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	ev_timer_stop(loop, &s->timer);
 	s->out->reaped = true;
 	s->out->wait_status = w->rstatus;
+	/* its own timer (spawn.h), when this loop was too late to act */
+	if (WIFSIGNALED(w->rstatus) && WTERMSIG(w->rstatus) == SIGALRM &&
+	    s->timeout > 0 && !s->out->timed_out) {
+		s->out->timed_out = true;
+		s->out->timeout = s->timeout;
+	}
 	if (slot_reaped(s))
 		slot_finish(s);
 }
@@ -412,7 +420,8 @@ start_slot(struct coordinator *co, struct slot *s)
 	}
 	s->timeout = job->timeout;
 	slot_reset(s);
-	if (spawn_worker(log_fd, worker_entry, s, &s->pid, &s->fd, &e) < 0) {
+	if (spawn_worker(log_fd, s->timeout, worker_entry, s, &s->pid, &s->fd,
+			 &e) < 0) {
 		errnum = errno;
 		if (log_fd >= 0)
 			close(log_fd);

@@ -142,6 +142,28 @@ is_rc 0 "a stale temporary file: the run succeeds"
 ok "$([ -s "$W/r.json" ]; echo $?)" "and writes its report"
 is "$(ls -A "$W" | grep -c 'r\.json\.tmp')" 0 "the stale temporary file is gone"
 
+# A run killed while its report is open leaves the temporary file; the
+# next run removes it and writes the report.
+mkdir -p "$W/slow"
+printf '#!/bin/sh\n# migratore: uuid = %s\n# migratore: timestamp = 1700000100\nexec sleep 30\n' \
+	"$(uid 9)" >"$W/slow/1700000100_slow"
+chmod 755 "$W/slow/1700000100_slow"
+fresh
+(cd "$W" && exec env -i PATH="$PATH" HOME="$T_TMP/home" USER=itester \
+	"$MIGRATORE" -q upgrade slow --inventory fleet.yaml --report r.json) >/dev/null 2>&1 &
+P=$!
+bg_track $P
+wait_for eval '[ -n "$(ls -A "$W" | grep "r\.json\.tmp")" ]'
+ok $? "a running fleet holds the report's temporary file"
+kill -KILL $P
+wait $P 2>/dev/null
+stale=$(ls -A "$W" | grep 'r\.json\.tmp')
+isnt "$stale" "" "SIGKILL leaves it behind ($stale)"
+fleet -q upgrade --inventory fleet.yaml --report r.json
+is_rc 0 "the next run succeeds"
+ok "$([ -s "$W/r.json" ]; echo $?)" "and writes its report"
+is "$(ls -A "$W" | grep -c 'r\.json\.tmp')" 0 "the stale temporary file is gone"
+
 # one that another live run holds (locked) is that run's: refused
 fresh
 : >"$W/.r.json.tmp"

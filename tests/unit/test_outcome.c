@@ -329,6 +329,12 @@ static const struct rule_case rules[] = {
 	  .end_value = SIGKILL, .want = OUT_TIMEOUT,
 	  .reason = "no result after 30s: killed by the coordinator",
 	  .exit_code = 137, .signal = SIGKILL, .pending = -1 },
+	{ .rule = "a worker stopped by its own timer is timeout",
+	  .steps = { IN_RUN("3_slow") }, .timed_out = true, .timeout = 2,
+	  .end = KILLED, .end_value = SIGALRM, .want = OUT_TIMEOUT,
+	  .reason = "no result after 2s during Run of 3_slow: stopped by its "
+		    "own timer",
+	  .exit_code = 142, .signal = SIGALRM, .pending = -1 },
 	{ .rule = "an interruption the coordinator terminated",
 	  .steps = { IN_RUN("3_slow") }, .interrupted = true,
 	  .sent_signal = SIGTERM, .end = KILLED, .end_value = SIGTERM,
