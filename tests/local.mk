@@ -105,6 +105,7 @@ INTEGRATION_TESTS = \
 	tests/integration/killed.sh \
 	tests/integration/hardening.sh \
 	tests/integration/processes.sh \
+	tests/integration/descriptors.sh \
 	tests/integration/fleet_statuses.sh \
 	tests/integration/fleet_interrupt.sh \
 	tests/integration/fleet_config.sh \
