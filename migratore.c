@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/runinfo.h"
 #include "common/xmalloc.h"
+#include "config/dburl.h"
 #include "config/options.h"
 #include "config/settings.h"
 #include "config/target.h"
@@ -173,6 +174,29 @@ help(const struct cli *c, struct err *e)
 }
 
 /* The command and its number of arguments. */
+/*
+ * --db-url's password, now that options_parse has its copy: no longer in
+ * /proc/PID/cmdline, which every local user can read (the time it was
+ * there is enough to read it: the environment or an inventory is the
+ * place for it; docs/security.md).
+ */
+static void
+hide_url_flags(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--db", 4) != 0 ||
+		    (argv[i][4] != '-' && argv[i][4] != '_') ||
+		    strncmp(argv[i] + 5, "url", 3) != 0)
+			continue;
+		if (argv[i][8] == '=')
+			dburl_hide(argv[i] + 9);
+		else if (argv[i][8] == '\0' && i + 1 < argc)
+			dburl_hide(argv[++i]);
+	}
+}
+
 static int
 parse_args(struct cli *c, int argc, char **argv, struct err *e)
 {
@@ -182,6 +206,7 @@ parse_args(struct cli *c, int argc, char **argv, struct err *e)
 
 	if ((r = options_parse(&c->o, argc, argv, e)) < 0)
 		e->usage = TRY_HELP;
+	hide_url_flags(argc, argv);
 	name = c->o.command ? c->o.command : "help";
 	/* an unknown command first, as it came before a bad option */
 	if ((c->cmd = command_find(name)) == NULL)
@@ -223,6 +248,9 @@ load_target(const struct options *o, struct target **out, struct err *e)
 	}
 	r = settings_resolve(&in, out, e);
 	buf_release(&dotenv);
+	/* loaded: our environment holds no password from here on */
+	if (r == 0)
+		settings_scrub(environ, NULL);
 	return r;
 }
 

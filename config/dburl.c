@@ -524,3 +524,29 @@ dburl_redact(const char *url, struct buf *out)
 	if (q != NULL)
 		redact_query(q + 1, out);
 }
+
+void
+dburl_hide(char *url)
+{
+	char *auth = strstr(url, "://"), *p = url, *at, *colon, *q, *seg, *end;
+	char *eq;
+
+	/* the same bytes as dburl_redact masks */
+	if (auth != NULL) {
+		p = auth += 3;
+		at = strrchr(auth, '@');
+		colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (colon != NULL) {
+			memset(colon + 1, '*', (size_t)(at - colon - 1));
+			p = at;
+		}
+	}
+	q = strchr(p, '?');
+	for (seg = q ? q + 1 : NULL; seg != NULL;
+	     seg = *end == '&' ? end + 1 : NULL) {
+		end = seg + strcspn(seg, "&#");
+		eq = memchr(seg, '=', (size_t)(end - seg));
+		if (eq != NULL && is_password_key(seg, (size_t)(eq - seg)))
+			memset(eq + 1, '*', (size_t)(end - eq - 1));
+	}
+}

@@ -86,4 +86,12 @@ int dburl_parse(struct dburl *u, const char *url, struct err *e);
  */
 void dburl_redact(const char *url, struct buf *out);
 
+/*
+ * The same in place, keeping the length: every byte of those secrets
+ * becomes '*'. For a URL given on the command line once it is parsed, so
+ * that /proc/PID/cmdline stops showing its password (as mysql(1) does
+ * with -p): until then it is visible to every local user.
+ */
+void dburl_hide(char *url);
+
 #endif

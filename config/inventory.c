@@ -33,6 +33,7 @@ static const struct keydef top_keys[] = {
 struct loader {
 	struct problems pr;
 	struct problems warn;
+	struct strv secret_vars;
 	struct targetspec_ctx ctx;
 	char *dir;
 	/* the targets so far, where each was defined, and by which entry */
@@ -234,6 +235,7 @@ loader_release(struct loader *ld)
 
 	problems_release(&ld->pr);
 	problems_release(&ld->warn);
+	strv_release(&ld->secret_vars);
 	targetspec_ctx_release(&ld->ctx);
 	for (i = 0; i < ld->n; i++)
 		target_free(ld->v[i]);
@@ -253,6 +255,8 @@ loader_finish(struct loader *ld, const char *name)
 	inv->file = xstrdup(name);
 	strv_init(&inv->warnings);
 	problems_render(&ld->warn, name, &inv->warnings);
+	inv->secret_vars = ld->secret_vars;
+	strv_init(&ld->secret_vars);
 	inv->dir = ld->dir;
 	inv->v = ld->v;
 	inv->origin = ld->origin;
@@ -284,6 +288,8 @@ inventory_load_buffer(const char *name, const char *text, size_t len,
 	ld.dir = base_dir(name, cwd);
 	ld.ctx.pr = &ld.pr;
 	ld.ctx.warn = &ld.warn;
+	strv_init(&ld.secret_vars);
+	ld.ctx.secret_vars = &ld.secret_vars;
 	ld.ctx.dir = ld.dir;
 	ld.ctx.cwd = cwd;
 	ld.ctx.envp = envp;
@@ -345,6 +351,7 @@ inventory_free(struct inventory *inv)
 	free(inv->origin);
 	rollout_free(inv->rollout);
 	strv_release(&inv->warnings);
+	strv_release(&inv->secret_vars);
 	free(inv->file);
 	free(inv->dir);
 	free(inv);

@@ -52,6 +52,9 @@ struct inventory {
 	/* "file:line:col: message" for what works but should not be so (a
 	 * password file others can read); printed, never fatal */
 	struct strv warnings;
+	/* the environment variables a password or a url was taken from
+	 * (${VAR}): settings_scrub removes them once loaded */
+	struct strv secret_vars;
 };
 
 /*

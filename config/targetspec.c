@@ -448,7 +448,7 @@ layer_count(struct targetspec_ctx *c, const struct ynode **nodes,
  * reporting (a bad range was reported by layer_count already). */
 static char *
 expand(struct targetspec_ctx *c, const struct ynode *n, const char *key,
-       long long idx)
+       bool secret, long long idx)
 {
 	struct buf tmp = BUF_INIT, out = BUF_INIT, why = BUF_INIT;
 	const char *s = n->str;
@@ -462,6 +462,8 @@ expand(struct targetspec_ctx *c, const struct ynode *n, const char *key,
 		ok = expansion_ranges(s, idx, &tmp);
 		s = tmp.ptr;
 	}
+	if (ok && secret && c->secret_vars != NULL)
+		expansion_env_names(s, c->secret_vars);
 	if (ok && !expansion_env(s, c->envp, &out, &why)) {
 		PROBLEM(c, n, "%s: %s", key, why.ptr);
 		ok = false;
@@ -518,7 +520,7 @@ layer_tags(struct targetspec_ctx *c, struct value *v, long long idx)
 			PROBLEM(c, item, "tags: a tag must be a string, not %s",
 				kind_or_null(item));
 			v->bad = true;
-		} else if ((s = expand(c, item, "tags", idx)) == NULL) {
+		} else if ((s = expand(c, item, "tags", false, idx)) == NULL) {
 			v->bad = true;
 		} else if (!targetspec_name_ok(s)) {
 			PROBLEM(c, item,
@@ -555,7 +557,8 @@ layer_convert(struct targetspec_ctx *c, const struct ynode **nodes,
 				bad(c, v, "name: must not be empty");
 		} else if (sk->def.shape == KT_SEQ) {
 			layer_tags(c, v, idx);
-		} else if (!(v->s = expand(c, v->node, sk->def.key, idx))) {
+		} else if (!(v->s = expand(c, v->node, sk->def.key, sk->secret,
+					   idx))) {
 			v->bad = true;
 		} else {
 			sk->conv(c, l, v);

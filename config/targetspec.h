@@ -39,6 +39,9 @@ struct targetspec_ctx {
 	struct problems *pr;
 	struct problems *warn; /* warnings (a password file others can
 				  read); NULL: none kept */
+	/* the environment variables a password or a url was taken from;
+	 * NULL: not kept */
+	struct strv *secret_vars;
 	const char *dir;   /* base of relative paths; NULL: keep them */
 	const char *cwd;   /* the default fs; NULL: none */
 	char *const *envp; /* "KEY=VALUE"; NULL = empty */

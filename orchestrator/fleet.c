@@ -129,6 +129,8 @@ fleet_load(struct fleet *f, struct err *e)
 		return e->code = ERR_CONFIG;
 	}
 	strv_release(&problems);
+	/* before any fork: no worker or program inherits another's secret */
+	settings_scrub(f->fa->envp, &f->inv->secret_vars);
 	print_warnings(&f->inv->warnings);
 	f->sel = xcalloc(f->inv->n ? f->inv->n : 1, sizeof(*f->sel));
 	lineup_select(&f->lu, f->inv, f->sel, &f->n, &selected);

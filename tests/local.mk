@@ -106,6 +106,7 @@ INTEGRATION_TESTS = \
 	tests/integration/hardening.sh \
 	tests/integration/processes.sh \
 	tests/integration/descriptors.sh \
+	tests/integration/audit.sh \
 	tests/integration/fleet_statuses.sh \
 	tests/integration/fleet_interrupt.sh \
 	tests/integration/fleet_config.sh \

@@ -3,6 +3,7 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/buf.h"
@@ -401,4 +402,29 @@ ParameterizedTest(size_t *i, dburl, redacts)
 	dburl_redact(c->url, &out);
 	cr_assert_str_eq(out.ptr + 1, c->want, "%s", c->url);
 	buf_release(&out);
+}
+
+/* In place, for argv: the same bytes as dburl_redact masks, length kept. */
+Test(dburl, hides_in_place)
+{
+	static const char *const cases[][2] = {
+		{ "postgres://u:secret@h/db", "postgres://u:******@h/db" },
+		{ "mysql://u:p@ss@h/db", "mysql://u:****@h/db" },
+		{ "mysql://u:p/s?s#w@h/db", "mysql://u:*******@h/db" },
+		{ "postgres://h/db?password=secret&sslmode=require",
+		  "postgres://h/db?password=******&sslmode=require" },
+		{ "postgres://u:a@h/db?pass%77ord=bc",
+		  "postgres://u:*@h/db?pass%77ord=**" },
+		{ "postgres://u@h/db", "postgres://u@h/db" },
+		{ "sqlite:x.db?password=y", "sqlite:x.db?password=*" },
+		{ "garbage", "garbage" },
+	};
+	char url[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(url, sizeof(url), "%s", cases[i][0]);
+		dburl_hide(url);
+		cr_assert_str_eq(url, cases[i][1], "%s", cases[i][0]);
+	}
 }

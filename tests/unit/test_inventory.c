@@ -201,6 +201,28 @@ Test(inventory, secrets_never_in_problems)
 	loaded_release(&l);
 }
 
+/* The variables passwords and urls were taken from, ranges expanded; not
+ * those of other keys. */
+Test(inventory, secret_vars)
+{
+	struct loaded l;
+
+	load_text(&l, "version: 1\n"
+		      "defaults: {engine: postgres, password: '${PG_PASSWORD}'}\n"
+		      "targets:\n"
+		      "  - {name: 'r{1..3}', password: '${PW_{1..3}}',"
+		      " db: '${REGION}'}\n"
+		      "  - {name: u, url: 'postgres://u:${PW_1}@h/db'}\n");
+	cr_assert_eq(l.rc, 0, "%s", l.e.msg);
+	cr_assert_eq(l.inv->secret_vars.n, 5);
+	cr_assert_str_eq(l.inv->secret_vars.v[0], "PG_PASSWORD");
+	cr_assert_str_eq(l.inv->secret_vars.v[1], "PW_1");
+	cr_assert_str_eq(l.inv->secret_vars.v[2], "PW_2");
+	cr_assert_str_eq(l.inv->secret_vars.v[3], "PW_3");
+	cr_assert_str_eq(l.inv->secret_vars.v[4], "PW_1");
+	loaded_release(&l);
+}
+
 Test(inventory, unreadable_file_is_a_config_error)
 {
 	struct inventory *inv = (struct inventory *)1;
