@@ -237,31 +237,22 @@ dispatch(struct slot *s)
 {
 	struct err e = ERR_INIT;
 	struct proto_msg m;
-	size_t off = 0, size;
-	bool ok = true;
+	size_t off = 0;
+	int r;
 
-	while (off < s->in.len) {
-		if (proto_frame_check(s->in.ptr + off, s->in.len - off, &size,
-				      &e) < 0 ||
-		    (size > 0 &&
-		     proto_decode(s->in.ptr + off, size, &m, &e) < 0)) {
-			protocol_error(s, &e);
-			ok = false;
-			break;
-		}
-		if (size == 0)
-			break;
+	while ((r = proto_next(s->in.ptr, s->in.len, &off, &m, &e)) > 0) {
 		outcome_apply(s->out, &m);
 		if (m.type == PROTO_STARTED && s->co->interrupted)
 			request_stop(s);
 		proto_msg_release(&m);
-		off += size;
 	}
+	if (r < 0)
+		protocol_error(s, &e);
 	if (off > 0) {
 		memmove(s->in.ptr, s->in.ptr + off, s->in.len - off);
 		buf_truncate(&s->in, s->in.len - off);
 	}
-	return ok;
+	return r == 0;
 }
 
 static void

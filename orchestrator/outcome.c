@@ -396,7 +396,8 @@ classify_finished(struct outcome *o, enum command_id cmd)
 	o->exit_code = (int)f->exit_code;
 	if (f->stopped) {
 		o->status = OUT_INTERRUPTED;
-		o->reason = xstrdup(f->error ? f->error : "stopped");
+		o->reason = xstrdup(f->error && f->error[0] ? f->error
+							   : "stopped");
 		return;
 	}
 	if (f->exit_code == 0) {
