@@ -455,6 +455,8 @@ safeout_commit(struct safeout *o, struct err *e)
 		o->tmp = NULL;
 		/* EINVAL: a file system that cannot sync a directory */
 		fsync(o->dir.fd);
+	} else if (tmp_is_ours(o)) {
+		unlinkat(o->dir.fd, o->tmp, 0); /* a failed write leaves none */
 	}
 	if (close(o->fd) < 0 && r == 0)
 		r = err_set(e, ERR_IO, "writing %s: %s", dst, strerror(errno));

@@ -325,6 +325,24 @@ Test(safefile, commit_refuses_a_replaced_temporary)
 	free(tmp);
 }
 
+/* A commit that fails (a directory appeared where the output goes)
+ * leaves no temporary file behind. */
+Test(safefile, failed_commit_leaves_nothing)
+{
+	struct safeout o = SAFEOUT_INIT;
+	struct err e = ERR_INIT;
+	char *p = at("r.json"), *tmp = at(".r.json.tmp");
+
+	cr_assert_eq(safeout_open(&o, p, &e), 0, "%s", e.msg);
+	cr_assert_eq(mkdir(p, 0700), 0);
+	cr_assert_eq(safeout_commit(&o, &e), ERR_IO);
+	cr_assert(strstr(e.msg, "renaming"), "%s", e.msg);
+	safeout_release(&o);
+	cr_assert_eq(access(tmp, F_OK), -1);
+	free(p);
+	free(tmp);
+}
+
 Test(safefile, output_over_a_link_is_refused)
 {
 	struct safeout o = SAFEOUT_INIT;
