@@ -114,7 +114,6 @@ bg_track $P
 wait_for eval '[ -s "$W/hold/prog.pid" ]'
 ok $? "a worker is held in its executable migration"
 PROG=$(cat "$W/hold/prog.pid")
-ppid_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f2; }
 KEEPER=$(ppid_of "$PROG")
 WORKER=$(ppid_of "$KEEPER")
 is "$(ppid_of "$WORKER")" "$P" "found its keeper and worker"

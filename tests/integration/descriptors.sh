@@ -21,8 +21,6 @@ case "\$1" in run) echo \$\$ >"\$FS/prog.pid"; exec cat "\$FS/gate";; esac
 EOF
 chmod 755 "$W/m/1700000100_gate"
 
-ppid_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f2; }
-
 # fd_list PID: "fd target" lines
 fd_list() {
 	local f
