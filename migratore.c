@@ -16,6 +16,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/runinfo.h"
 #include "common/xmalloc.h"
@@ -26,7 +27,9 @@
 #include "orchestrator/fleet.h"
 #include "orchestrator/reportcmd.h"
 #include "worker/commands.h"
+#include "worker/eventlog.h"
 #include "worker/fileops.h"
+#include "worker/jsonsink.h"
 #include "worker/migset.h"
 #include "worker/textsink.h"
 #include "common/banned.h"
@@ -63,9 +66,9 @@ static const struct command {
 	{ "touch", "<id> [path]", K_TOUCH, 1, 2, OPTIONS_ANY, "Touches a migration file updating its timestamp to the current time" },
 	{ "squash", "<start> <end> [output]", K_SQUASH, 2, 3, OPTIONS_ANY, "Combines the migrations from start to end into a single file" },
 	{ "upgrade", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_APPLY, "Executes the pending migrations using the directory (default: current)" },
-	{ "dry_upgrade", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_APPLY, "Prints the pending migrations without executing them" },
+	{ "dry_upgrade", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_APPLY | OPTIONS_DRY, "Prints the pending migrations without executing them" },
 	{ "downgrade", "[path]", K_DB, 0, 1, FLEET_OPTS, "Rolls back the last applied migration using the directory" },
-	{ "dry_downgrade", "[path]", K_DB, 0, 1, FLEET_OPTS, "Prints the last applied migration without rolling it back" },
+	{ "dry_downgrade", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_DRY, "Prints the last applied migration without rolling it back" },
 	{ "generate", "[path]", K_GENERATE, 0, 1, OPTIONS_ANY | OPTIONS_GENERATE, "Generates a new migration file into the directory or file given" },
 	{ "report", "merge|render ...", K_REPORT, 0, 0, OPTIONS_ANY | OPTIONS_REPORT, "Merges fleet reports (shards, resumed runs), renders JUnit XML and HTML" },
 };
@@ -86,8 +89,8 @@ static const char exit_codes_text[] =
     "  1  a migration failed (and was recorded), or the command was refused\n"
     "  2  usage error\n"
     "  3  configuration or migration-file error (nothing was touched)\n"
-    "  4  database unreachable, login refused or lock not obtained in time\n"
-    "     (nothing was touched)\n";
+    "  4  database unreachable, login refused, lock not obtained in time, or\n"
+    "     bookkeeping table not created (nothing was touched)\n";
 
 static const struct command *
 command_find(const char *name)
@@ -297,14 +300,69 @@ command_migrations(enum command_id id, const char *path, struct migset **ms,
 	return 0;
 }
 
+/* Where a single target's events go: the text or JSON sink, teed with
+ * the event sink for --log-format json. */
+struct outs {
+	struct textsink ts;
+	struct jsonsink js;
+	bool json;
+	struct eventlog ev;
+	struct eventsink es;
+	bool events;
+	struct sink_tee tee;
+	struct sink sink;
+};
+
+static void
+outs_init(struct outs *u, const struct options *o, enum command_id id,
+	  const struct cmd_opts *co)
+{
+	struct sink *out = &u->sink;
+
+	memset(u, 0, sizeof(*u));
+	u->events = o->log_format == OPTIONS_JSON;
+	if (u->events) {
+		eventlog_init(&u->ev, stderr, co->run_id);
+		eventlog_run_start(&u->ev, command_name(id), "single", co->host,
+				   1);
+		sink_tee_init(&u->sink, &u->tee);
+		eventsink_init(&u->tee.b, &u->es, &u->ev);
+		out = &u->tee.a;
+	}
+	/* list and errors keep their JSON array (the text sink prints it) */
+	u->json = co->json && id != CMD_LIST && id != CMD_ERRORS;
+	if (u->json) {
+		jsonsink_init(out, &u->js, stdout);
+		u->js.command = command_name(id);
+		u->js.run_id = co->run_id;
+		u->js.host = co->host;
+		return;
+	}
+	u->ts.out = stdout;
+	u->ts.err = u->events ? NULL : stderr;
+	/* --sql: nothing but SQL and comments on stdout */
+	u->ts.quiet = o->quiet || co->json || o->sql;
+	u->ts.verbose_errors = o->verbose;
+	u->ts.sql = o->sql;
+	textsink_init(out, &u->ts);
+}
+
+static void
+outs_release(struct outs *u)
+{
+	if (u->json)
+		jsonsink_release(&u->js);
+	if (u->events)
+		eventlog_release(&u->ev);
+}
+
 /* A database command on the one target; the sink reports its failure. */
 static int
 run_db(const struct cli *c, const struct target *t, struct err *e)
 {
 	const struct options *o = &c->o;
 	struct migset *ms = NULL;
-	struct textsink ts = { stdout, stderr, o->quiet, o->verbose };
-	struct sink sink;
+	struct outs u;
 	struct cmd_opts co;
 	enum command_id id;
 	char run_id[RUNINFO_ID_MAX], host[RUNINFO_HOST_MAX];
@@ -317,28 +375,41 @@ run_db(const struct cli *c, const struct target *t, struct err *e)
 	memset(&co, 0, sizeof(co));
 	command_operands(o, id, &co.id, &path);
 	co.json = o->format == OPTIONS_JSON;
+	co.sql = o->sql;
 	co.allow_out_of_order = o->allow_out_of_order;
 	runinfo_run_id(time(NULL), run_id, sizeof(run_id));
 	co.run_id = run_id;
+	log_set_run_id(run_id);
 	runinfo_host(host, sizeof(host));
 	co.host = host;
 	if ((r = command_migrations(id, path, &ms, e)) < 0)
 		return r;
-	ts.quiet = o->quiet || co.json;
-	textsink_init(&sink, &ts);
-	r = command_run(id, t, ms, &co, &sink);
+	outs_init(&u, o, id, &co);
+	r = command_run(id, t, ms, &co, &u.sink);
+	outs_release(&u);
 	migset_free(ms);
 	return r;
 }
 
 static int
-run_environ(const struct target *t)
+run_environ(const struct target *t, const struct options *o)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, js = BUF_INIT;
+	struct json j;
 
 	settings_environ(t, &b);
-	fputs(b.ptr, stdout);
+	if (o->format == OPTIONS_JSON) {
+		json_init(&j, &js, true);
+		json_object_begin(&j, NULL);
+		settings_environ_json(b.ptr, &j);
+		json_object_end(&j);
+		buf_addc(&js, '\n');
+		fputs(js.ptr, stdout);
+	} else {
+		fputs(b.ptr, stdout);
+	}
 	buf_release(&b);
+	buf_release(&js);
 	return 0;
 }
 
@@ -475,7 +546,7 @@ run_target(const struct cli *c, struct err *e)
 		return r;
 	if (t->debug)
 		log_set_level(LOG_DEBUG);
-	r = c->cmd->kind == K_ENVIRON ? run_environ(t) : run_db(c, t, e);
+	r = c->cmd->kind == K_ENVIRON ? run_environ(t, &c->o) : run_db(c, t, e);
 	target_free(t);
 	return r;
 }
@@ -485,6 +556,9 @@ dispatch(const struct cli *c, struct err *e)
 {
 	if (c->o.help || c->o.list_options)
 		return help(c, e);
+	if (c->o.sql && !(c->cmd->scopes & OPTIONS_DRY))
+		return err_usage(e, TRY_HELP,
+				 "--sql is for dry_upgrade and dry_downgrade");
 	switch (c->cmd->kind) {
 	case K_HELP:
 		return help(c, e);
@@ -525,6 +599,8 @@ finish(int r, struct err *e, const char *who)
 	err_text(e, text, sizeof(text));
 	if (text[0] != '\0' && e->usage)
 		fprintf(stderr, "%s: %s\n%s", who, text, e->usage);
+	else if (text[0] != '\0' && log_is_json())
+		log_error("%s", text);
 	else if (text[0] != '\0')
 		fprintf(stderr, "%s: error: %s\n", who, text);
 	return err_exit_status(e);
@@ -562,8 +638,10 @@ main(int argc, char **argv)
 	}
 	memset(&c, 0, sizeof(c));
 	options_init(&c.o);
-	if ((r = parse_args(&c, argc, argv, &e)) == 0)
+	if ((r = parse_args(&c, argc, argv, &e)) == 0) {
+		log_set_json(c.o.log_format == OPTIONS_JSON);
 		r = dispatch(&c, &e);
+	}
 	fflush(stdout);
 	r = finish(r, &e, "migratore");
 	options_release(&c.o);

@@ -63,8 +63,18 @@ static const struct row rows[] = {
 	  S_OPTIONS, NULL, "no connection line and no step lines" },
 	{ "--verbose", 'v', K_FLAG, F(verbose), 0, 0, NULL, OPTIONS_DB, false,
 	  S_OPTIONS, NULL, "print the traceback of a failed migration" },
-	{ "--format", 0, K_CHOICE, F(format), 0, 0, NULL, OPTIONS_RESULTS,
-	  false, S_OPTIONS, "text|json", "output format of list and errors" },
+	{ "--format", 0, K_CHOICE, F(format), 0, 0, NULL, DB_FLEET, false,
+	  S_OPTIONS, "text|json",
+	  "json: the result as one JSON document on\n"
+	  "stdout (fleet: the JSON report)" },
+	{ "--log-format", 0, K_CHOICE, F(log_format), 0, 0, NULL, DB_FLEET,
+	  false, S_OPTIONS, "text|json",
+	  "json: stderr gets JSON Lines, an object per\n"
+	  "step, target and run, for log shippers" },
+	{ "--sql", 0, K_FLAG, F(sql), 0, 0, NULL, OPTIONS_DRY, false,
+	  S_OPTIONS, NULL,
+	  "dry runs: print the SQL each target would\n"
+	  "run, bookkeeping writes as comments" },
 	{ "--allow-out-of-order", 0, K_FLAG, F(allow_out_of_order), 0, 0, NULL,
 	  OPTIONS_APPLY, false, S_OPTIONS, NULL,
 	  "apply pending migrations older than the\n"

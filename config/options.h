@@ -52,13 +52,14 @@ enum options_scope {
 	OPTIONS_ANY = 1 << 0,      /* every command: --help */
 	OPTIONS_DB = 1 << 1,       /* the commands run against a database */
 	OPTIONS_CONFIG = 1 << 2,   /* those that resolve a target, and environ */
-	OPTIONS_RESULTS = 1 << 3,  /* list and errors: --format */
+	OPTIONS_RESULTS = 1 << 3,  /* list and errors (their JSON rows) */
 	OPTIONS_APPLY = 1 << 4,    /* upgrade, dry_upgrade */
 	OPTIONS_GENERATE = 1 << 5, /* generate */
 	OPTIONS_FLEET = 1 << 6,    /* the commands a fleet runs */
 	OPTIONS_REPORT = 1 << 7,   /* report merge|render (reportcmd.c parses
 				      them: only --junit and --html) */
-	OPTIONS_ALL = (1 << 8) - 1,
+	OPTIONS_DRY = 1 << 8,      /* dry_upgrade, dry_downgrade: --sql */
+	OPTIONS_ALL = (1 << 9) - 1,
 };
 
 /* --format */
@@ -73,6 +74,8 @@ struct options {
 	bool verbose;
 	bool allow_out_of_order;
 	int format;             /* enum options_format */
+	int log_format;         /* enum options_format: stderr's */
+	bool sql;               /* dry runs: print the statements */
 	const char *message;
 	/* fleet mode */
 	const char *inventory;

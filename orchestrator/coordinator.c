@@ -47,6 +47,7 @@ struct coordinator {
 	ev_signal sigterm;
 	ev_timer stop;    /* the interruption's grace periods */
 	ev_timer tick;    /* progress redraw */
+	ev_signal sigwinch; /* the terminal was resized: redraw */
 	ev_timer deadline;
 };
 
@@ -119,7 +120,7 @@ on_halt(struct coordinator *co)
 		slot_set_state(s, SLOT_DONE);
 		outcome_note(s->out, note);
 		sched_cancel(co->sched, i, s->out->status, now);
-		progress_done(co->cfg->progress, s->t->name, s->out, now);
+		progress_done(co->cfg->progress, i, s->t, s->out, now);
 	}
 	free(note);
 }
@@ -153,7 +154,7 @@ wait_retry(struct slot *s, double delay, ev_tstamp now)
 
 	log_debug("[%s] %s: attempt %u, next in %.2fs", s->t->name,
 		  outcome_status_name(s->out->status), s->out->attempts, delay);
-	progress_retry(co->cfg->progress, s->t->name, s->out,
+	progress_retry(co->cfg->progress, job_index(s), s->t, s->out,
 		       s->out->attempts, co->cfg->limits->retries + 1, delay, now);
 	slot_set_state(s, SLOT_WAITING);
 	ev_timer_init(&s->backoff, backoff_cb, delay, 0.);
@@ -181,7 +182,8 @@ slot_finish(struct slot *s)
 		      erand48(co->jitter), &delay))
 		wait_retry(s, delay, now);
 	else
-		progress_done(co->cfg->progress, s->t->name, s->out, now);
+		progress_done(co->cfg->progress, job_index(s), s->t, s->out,
+			      now);
 	co->throttled = false;
 	after_change(co);
 }
@@ -242,8 +244,15 @@ dispatch(struct slot *s)
 
 	while ((r = proto_next(s->in.ptr, s->in.len, &off, &m, &e)) > 0) {
 		outcome_apply(s->out, &m);
+		progress_frame(s->co->cfg->progress, job_index(s), s->t, &m,
+			       ev_now(s->co->loop));
 		if (m.type == PROTO_STARTED && s->co->interrupted)
 			request_stop(s);
+		if (m.type == PROTO_WARNING && m.u.text.text &&
+		    fleetworker_log_warning(m.u.text.text))
+			progress_note(s->co->cfg->progress, ev_now(s->co->loop),
+				      "warning: [%s] %s", s->t->name,
+				      m.u.text.text);
 		proto_msg_release(&m);
 	}
 	if (r < 0)
@@ -436,7 +445,9 @@ start_slot(struct coordinator *co, struct slot *s)
 	ev_timer_init(&s->timer, timer_cb, s->timeout, 0.);
 	if (s->timeout > 0)
 		ev_timer_start(co->loop, &s->timer);
-	progress_started(co->cfg->progress, ev_now(co->loop));
+	progress_started(co->cfg->progress, job_index(s), s->t,
+			 sched_attempts(co->sched, job_index(s)),
+			 ev_now(co->loop));
 	return true;
 }
 
@@ -587,6 +598,15 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	progress_tick(co->cfg->progress, ev_now(loop));
 }
 
+static void
+winch_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct coordinator *co = w->data;
+
+	(void)revents;
+	progress_resize(co->cfg->progress, ev_now(loop));
+}
+
 /* ---- the run ---------------------------------------------------------- */
 
 /* Watchers that must not keep the loop alive on their own. */
@@ -600,10 +620,14 @@ start_background(struct coordinator *co)
 	ev_unref(co->loop);
 	ev_signal_start(co->loop, &co->sigterm);
 	ev_unref(co->loop);
-	ev_timer_init(&co->tick, tick_cb, 1., 1.);
+	ev_timer_init(&co->tick, tick_cb, PROGRESS_TICK, PROGRESS_TICK);
 	co->tick.data = co;
+	ev_signal_init(&co->sigwinch, winch_cb, SIGWINCH);
+	co->sigwinch.data = co;
 	if (co->cfg->progress->live) {
 		ev_timer_start(co->loop, &co->tick);
+		ev_unref(co->loop);
+		ev_signal_start(co->loop, &co->sigwinch);
 		ev_unref(co->loop);
 	}
 	ev_timer_init(&co->stop, stop_cb, 0., 0.);
@@ -631,6 +655,10 @@ stop_background(struct coordinator *co)
 		ev_ref(co->loop);
 		ev_timer_stop(co->loop, &co->tick);
 	}
+	if (ev_is_active(&co->sigwinch)) {
+		ev_ref(co->loop);
+		ev_signal_stop(co->loop, &co->sigwinch);
+	}
 	ev_timer_stop(co->loop, &co->stop);
 	if (ev_is_active(&co->deadline)) {
 		ev_ref(co->loop);
@@ -651,6 +679,8 @@ unreached(struct coordinator *co)
 			slot_set_state(&co->slots[i], SLOT_DONE);
 			co->slots[i].out->unreached = xstrdup(why);
 			outcome_classify(co->slots[i].out, co->cfg->cmd);
+			progress_unreached(co->cfg->progress, co->slots[i].t,
+					   co->slots[i].out);
 		}
 }
 

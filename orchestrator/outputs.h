@@ -1,10 +1,15 @@
 /*
  * Where a fleet run's report goes once the run is over:
  *
- *   - the text summary (report_text) on stdout; with list/errors
- *     --format json, the targets' JSON results on stdout and the summary
- *     on stderr. With --quiet, the summary only when some target did not
- *     end ok or nothing-to-do (so that cron mails only then);
+ *   - stdout holds one thing: the text summary (report_text); or one
+ *     document, and then the summary goes to stderr (not with
+ *     --log-format json: stderr holds JSON Lines only): with list/errors
+ *     --format json, the targets' JSON results; with --format json for
+ *     any other command, or --report -, the JSON report; with --junit -
+ *     or --html -, that rendering. Two that want stdout are a usage
+ *     error. With --quiet, the summary only when some target did not end
+ *     ok or nothing-to-do (so that cron mails only then); a document
+ *     always;
  *   - --report FILE: the JSON report;
  *   - --junit FILE, --html FILE: the JSON report rendered in memory, read
  *     back as a document (reportdoc_parse) and rendered by junit_render
@@ -22,19 +27,31 @@
 
 #include "orchestrator/report.h"
 
+/* What stdout gets. */
+enum outputs_stdout {
+	OUTPUTS_SUMMARY, /* the text summary */
+	OUTPUTS_ROWS,    /* list/errors --format json: the targets' rows */
+	OUTPUTS_REPORT,  /* --format json, --report -: the JSON report */
+	OUTPUTS_JUNIT,   /* --junit - */
+	OUTPUTS_HTML,    /* --html - */
+};
+
 struct outputs {
 	struct report_file json;
 	struct report_file junit;
 	struct report_file html;
 	const struct options *opts; /* --report, --junit, --html, --quiet */
-	bool json_results; /* list/errors --format json */
+	bool json_results; /* list/errors --format json (set by the caller) */
+	enum outputs_stdout to_stdout; /* set by outputs_open */
 };
 
 #define OUTPUTS_INIT                                                           \
-	{ REPORT_FILE_INIT, REPORT_FILE_INIT, REPORT_FILE_INIT, NULL, false }
+	{ REPORT_FILE_INIT, REPORT_FILE_INIT, REPORT_FILE_INIT, NULL, false,   \
+	  OUTPUTS_SUMMARY }
 
 /* Create the files opts asks for. ERR_USAGE naming the option and the
- * path: "--report PATH: cannot create ...". */
+ * path: "--report PATH: cannot create ..."; or the two options that
+ * both want stdout. */
 int outputs_open(struct outputs *o, const struct options *opts,
 		 struct err *e);
 

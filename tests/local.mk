@@ -44,6 +44,7 @@ UNIT_TESTS = \
 	tests/unit/test_driver \
 	tests/unit/test_driver_sqlite \
 	tests/unit/test_driver_redact \
+	tests/unit/test_textfit \
 	tests/unit/test_lexer \
 	tests/unit/test_migration \
 	tests/unit/test_migset \
@@ -58,7 +59,8 @@ UNIT_TESTS = \
 	tests/unit/test_reportdoc \
 	tests/unit/test_junit \
 	tests/unit/test_html \
-	tests/unit/test_failgroup
+	tests/unit/test_failgroup \
+	tests/unit/test_progress
 # The driver suite, written once, runs in each engine's program; a server
 # engine's program only when configure built its driver.
 if WITH_POSTGRES
@@ -112,6 +114,9 @@ INTEGRATION_TESTS = \
 	tests/integration/fleet_config.sh \
 	tests/integration/fleet_concurrent.sh \
 	tests/integration/fleet_servers.sh \
+	tests/integration/progress_tty.sh \
+	tests/integration/output_json.sh \
+	tests/integration/dryrun_sql.sh \
 	tests/integration/rollout_canary.sh \
 	tests/integration/rollout_budget.sh \
 	tests/integration/rollout_perhost.sh \
@@ -125,6 +130,12 @@ INTEGRATION_TESTS = \
 	tests/integration/report_browser.sh \
 	tests/integration/contrib.sh \
 	tests/integration/netproxy.sh \
+	tests/integration/baseline.sh \
+	tests/integration/exactlyonce.sh \
+	tests/integration/bookkeeping.sh \
+	tests/integration/session.sh \
+	tests/integration/fulldisk.sh \
+	tests/integration/concurrency.sh \
 	tests/integration/slurm.sh
 TESTS += $(INTEGRATION_TESTS)
 

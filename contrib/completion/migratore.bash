@@ -5,8 +5,8 @@
 # bash-completion package; with it, file names are completed by _filedir.
 #
 # Completes the commands, the options (both "--opt value" and
-# "--opt=value"), the values of --format, --engine, --safe and --debug,
-# files for --inventory, --report, --resume, --junit, --html, --db,
+# "--opt=value"), the values of --format, --log-format, --engine, --safe
+# and --debug, files for --inventory, --report, --resume, --junit, --html, --db,
 # --unix-socket, directories for --log-dir, --fs and the [path] argument,
 # migration ids (file name prefixes) for rebuild, touch and squash, and
 # "report merge" followed by JSON reports.
@@ -68,7 +68,7 @@ _migratore_ids()
 _migratore_value()
 {
 	case $1 in
-	--format) _migratore_words "text json" ;;
+	--format | --log-format) _migratore_words "text json" ;;
 	--engine) _migratore_words "sqlite postgres mysql" ;;
 	--safe | --debug)
 		_migratore_words "true false yes no on off 1 0"

@@ -51,7 +51,7 @@ done
 # What completes the value of option $1.
 _migratore_value() {
   case $1 in
-    --format) print -r -- '(text json)' ;;
+    --format|--log-format) print -r -- '(text json)' ;;
     -i|--inventory) print -r -- '_files -g "*.(yaml|yml)(-.)"' ;;
     --resume) print -r -- '_files -g "*.json(-.)"' ;;
     --report|--junit|--html|--db|--unix-socket) print -r -- _files ;;

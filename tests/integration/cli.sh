@@ -56,7 +56,14 @@ contains "$M_OUT" "--allow-out-of-order" "upgrade --help: --allow-out-of-order"
 contains "$M_OUT" "--lock-timeout" "upgrade --help: the configuration overrides"
 contains "$M_OUT" "  -i, --inventory FILE" "upgrade --help: the fleet options"
 contains "$M_OUT" "      --canary EXPR" "upgrade --help: the rollout options"
-lacks "$M_OUT" "--format" "upgrade --help: no --format (list and errors only)"
+contains "$M_OUT" "      --format text|json" "upgrade --help: --format (every database command)"
+contains "$M_OUT" "      --log-format text|json" "upgrade --help: --log-format"
+lacks "$M_OUT" "--sql" "upgrade --help: no --sql (dry runs only)"
+mig DB_URL= dry_upgrade --help
+contains "$M_OUT" "      --sql " "dry_upgrade --help: --sql"
+mig DB_URL= upgrade --sql
+is_rc 2 "upgrade --sql: a usage error"
+contains "$M_ERR" "--sql is for dry_upgrade and dry_downgrade" "upgrade --sql: says which commands take it"
 lacks "$M_OUT" "--message" "upgrade --help: no --message (generate only)"
 mig DB_URL= list --help
 contains "$M_OUT" "      --format text|json" "list --help: --format"
