@@ -81,7 +81,7 @@ build_one(struct src *s, struct buf *out)
 {
 	static const enum proto_type types[] = {
 		PROTO_STARTED, PROTO_FINISHED, PROTO_STEP_BEGIN, PROTO_STEP_END,
-		PROTO_OUTPUT,  PROTO_RESULT,   PROTO_WARNING,
+		PROTO_OUTPUT,  PROTO_RESULT,   PROTO_WARNING,  PROTO_SQL,
 	};
 	struct proto_msg m;
 
