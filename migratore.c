@@ -21,6 +21,7 @@
 #include "common/runinfo.h"
 #include "common/spelling.h"
 #include "common/xmalloc.h"
+#include "config/dburl.h"
 #include "config/inventory.h"
 #include "config/options.h"
 #include "config/settings.h"
@@ -228,6 +229,29 @@ help(const struct cli *c, struct err *e)
 }
 
 /* The command and its number of arguments. */
+/*
+ * --db-url's password, now that options_parse has its copy: no longer in
+ * /proc/PID/cmdline, which every local user can read (the time it was
+ * there is enough to read it: the environment or an inventory is the
+ * place for it; docs/security.md).
+ */
+static void
+hide_url_flags(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--db", 4) != 0 ||
+		    (argv[i][4] != '-' && argv[i][4] != '_') ||
+		    strncmp(argv[i] + 5, "url", 3) != 0)
+			continue;
+		if (argv[i][8] == '=')
+			dburl_hide(argv[i] + 9);
+		else if (argv[i][8] == '\0' && i + 1 < argc)
+			dburl_hide(argv[++i]);
+	}
+}
+
 static int
 parse_args(struct cli *c, int argc, char **argv, struct err *e)
 {
@@ -239,6 +263,7 @@ parse_args(struct cli *c, int argc, char **argv, struct err *e)
 		e->usage = TRY_HELP;
 	if (r < 0 && c->o.unknown)
 		option_as_command(c->o.unknown, e);
+	hide_url_flags(argc, argv);
 	name = c->o.command ? c->o.command : "help";
 	/* an unknown command first, as it came before a bad option */
 	if ((c->cmd = command_find(name)) == NULL)
@@ -280,6 +305,9 @@ load_target(const struct options *o, struct target **out, struct err *e)
 	}
 	r = settings_resolve(&in, out, e);
 	buf_release(&dotenv);
+	/* loaded: our environment holds no password from here on */
+	if (r == 0)
+		settings_scrub(environ, NULL);
 	return r;
 }
 

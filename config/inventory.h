@@ -49,6 +49,12 @@ struct inventory {
 	/* the `rollout` section, NULL when absent; --canary may replace it
 	 * and --max-failures its max_failures (the command line wins) */
 	struct rollout *rollout;
+	/* "file:line:col: message" for what works but should not be so (a
+	 * password file others can read); printed, never fatal */
+	struct strv warnings;
+	/* the environment variables a password or a url was taken from
+	 * (${VAR}): settings_scrub removes them once loaded */
+	struct strv secret_vars;
 };
 
 /*

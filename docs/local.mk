@@ -5,4 +5,4 @@
 # docs/*.md is installed).
 dist_man_MANS += docs/migratore.1 docs/migratore-inventory.5
 dist_doc_DATA = README.md docs/fleet.md docs/reports.md \
-	docs/report-schema.md docs/hacking.md
+	docs/report-schema.md docs/hacking.md docs/security.md

@@ -3,6 +3,8 @@
 
 #include "orchestrator/coordinator.h"
 
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -239,20 +241,10 @@ dispatch(struct slot *s)
 {
 	struct err e = ERR_INIT;
 	struct proto_msg m;
-	size_t off = 0, size;
-	bool ok = true;
+	size_t off = 0;
+	int r;
 
-	while (off < s->in.len) {
-		if (proto_frame_check(s->in.ptr + off, s->in.len - off, &size,
-				      &e) < 0 ||
-		    (size > 0 &&
-		     proto_decode(s->in.ptr + off, size, &m, &e) < 0)) {
-			protocol_error(s, &e);
-			ok = false;
-			break;
-		}
-		if (size == 0)
-			break;
+	while ((r = proto_next(s->in.ptr, s->in.len, &off, &m, &e)) > 0) {
 		outcome_apply(s->out, &m);
 		progress_frame(s->co->cfg->progress, job_index(s), s->t, &m,
 			       ev_now(s->co->loop));
@@ -264,13 +256,14 @@ dispatch(struct slot *s)
 				      "warning: [%s] %s", s->t->name,
 				      m.u.text.text);
 		proto_msg_release(&m);
-		off += size;
 	}
+	if (r < 0)
+		protocol_error(s, &e);
 	if (off > 0) {
 		memmove(s->in.ptr, s->in.ptr + off, s->in.len - off);
 		buf_truncate(&s->in, s->in.len - off);
 	}
-	return ok;
+	return r == 0;
 }
 
 static void
@@ -338,6 +331,12 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	ev_timer_stop(loop, &s->timer);
 	s->out->reaped = true;
 	s->out->wait_status = w->rstatus;
+	/* its own timer (spawn.h), when this loop was too late to act */
+	if (WIFSIGNALED(w->rstatus) && WTERMSIG(w->rstatus) == SIGALRM &&
+	    s->timeout > 0 && !s->out->timed_out) {
+		s->out->timed_out = true;
+		s->out->timeout = s->timeout;
+	}
 	if (slot_reaped(s))
 		slot_finish(s);
 }
@@ -408,22 +407,23 @@ start_slot(struct coordinator *co, struct slot *s)
 	struct err e = ERR_INIT;
 	int log_fd = -1, errnum;
 
-	/* A retry appends to the log of the attempts before it. */
-	if (job->log_path != NULL &&
-	    (log_fd = open(job->log_path,
-			   O_WRONLY | O_CREAT | O_CLOEXEC |
-			       (s->state == SLOT_WAITING ? O_APPEND : O_TRUNC),
-			   0600)) < 0) {
+	/* A new log replaces an old one; a retry appends to its own. */
+	if (job->log_name != NULL &&
+	    (log_fd = safefile_create(co->cfg->log_dir, job->log_name,
+				      s->state == SLOT_WAITING
+					  ? SAFEFILE_APPEND
+					  : SAFEFILE_REPLACE,
+				      0600, &e)) < 0) {
 		errnum = errno;
 		if (start_later(co, errnum))
 			return false;
-		start_failed(s, xasprintf("cannot create log file %s: %s",
-					  job->log_path, strerror(errnum)));
+		start_failed(s, xasprintf("cannot create log file: %s", e.msg));
 		return true;
 	}
 	s->timeout = job->timeout;
 	slot_reset(s);
-	if (spawn_worker(log_fd, worker_entry, s, &s->pid, &s->fd, &e) < 0) {
+	if (spawn_worker(log_fd, s->timeout, worker_entry, s, &s->pid, &s->fd,
+			 &e) < 0) {
 		errnum = errno;
 		if (log_fd >= 0)
 			close(log_fd);

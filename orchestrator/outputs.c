@@ -86,7 +86,7 @@ outputs_open(struct outputs *o, const struct options *opts, struct err *e)
 	    (r = open_one(&o->metrics, "--metrics", opts->metrics, e)) < 0)
 		return r;
 	/* node_exporter reads it as another user; it holds no secret */
-	if (o->metrics.fd >= 0 && fchmod(o->metrics.fd, 0644) < 0)
+	if (o->metrics.out.fd >= 0 && fchmod(o->metrics.out.fd, 0644) < 0)
 		return err_set(e, ERR_USAGE, "--metrics %s: %s", opts->metrics,
 			       strerror(errno));
 	return 0;

@@ -4,10 +4,7 @@
 
 #include "orchestrator/reportcmd.h"
 
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +13,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/safefile.h"
 #include "common/spelling.h"
 #include "common/strv.h"
 #include "common/xmalloc.h"
@@ -44,22 +42,6 @@ struct reportcmd {
 	const char *html;
 	bool help;
 };
-
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
 
 /* "unknown option '--jnuit'; did you mean '--junit'?" */
 static int
@@ -137,54 +119,34 @@ parse(struct reportcmd *c, int argc, char **argv, struct err *e)
 	return 0;
 }
 
-/* Write data to path ("-": stdout) atomically, mode 0600. */
+/*
+ * Write data to path ("-": stdout) atomically, mode 0600, never through a
+ * link nor over a file that is not a regular file of ours (safefile.h).
+ */
 static int
 write_output(const char *path, const struct buf *data, struct err *e)
 {
-	struct stat st;
-	char *tmp = NULL;
-	int fd, r = 0, saved;
+	struct safeout out = SAFEOUT_INIT;
+	struct err why = ERR_INIT;
+	int r;
 
 	if (strcmp(path, "-") == 0) {
 		if (fwrite(data->ptr, 1, data->len, stdout) != data->len ||
 		    fflush(stdout) != 0)
-			r = -1;
-		goto out;
+			return err_set(e, ERR_IO, "cannot write %s: %s", path,
+				       strerror(errno));
+		return 0;
 	}
-	/* A device or a FIFO (/dev/null, a pipe) is written to, never
-	 * renamed over: as root, that would replace /dev/null. */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 ||
-		    write_all(fd, data->ptr, data->len) < 0)
-			r = -1;
-		if (fd >= 0 && close(fd) < 0)
-			r = -1;
-		goto out;
+	if ((r = safeout_open(&out, path, &why)) == 0) {
+		if (safeout_write(&out, data->ptr, data->len) < 0)
+			r = err_set(&why, ERR_IO, "%s", strerror(errno));
+		else
+			r = safeout_commit(&out, &why);
 	}
-	tmp = xasprintf("%s.tmp.XXXXXX", path);
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
-		free(tmp);
-		tmp = NULL;
-		r = -1;
-		goto out;
-	}
-	if (fchmod(fd, 0600) < 0 || write_all(fd, data->ptr, data->len) < 0 ||
-	    fsync(fd) < 0)
-		r = -1;
-	if (close(fd) < 0)
-		r = -1;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -1;
-out:
-	if (r < 0) {
-		saved = errno;
-		if (tmp)
-			unlink(tmp);
-		err_set(e, ERR_IO, "cannot write %s: %s", path,
-			strerror(saved));
-	}
-	free(tmp);
-	return r < 0 ? ERR_IO : 0;
+	safeout_release(&out);
+	if (r < 0)
+		return err_set(e, ERR_IO, "cannot write %s: %s", path, why.msg);
+	return 0;
 }
 
 int

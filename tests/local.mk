@@ -29,6 +29,7 @@ UNIT_TESTS = \
 	tests/unit/test_proto \
 	tests/unit/test_sha256 \
 	tests/unit/test_spelling \
+	tests/unit/test_safefile \
 	tests/unit/test_dotenv \
 	tests/unit/test_duration \
 	tests/unit/test_engine \
@@ -108,6 +109,10 @@ INTEGRATION_TESTS = \
 	tests/integration/cli.sh \
 	tests/integration/pytable.sh \
 	tests/integration/killed.sh \
+	tests/integration/hardening.sh \
+	tests/integration/processes.sh \
+	tests/integration/descriptors.sh \
+	tests/integration/audit.sh \
 	tests/integration/fleet_statuses.sh \
 	tests/integration/fleet_interrupt.sh \
 	tests/integration/fleet_config.sh \

@@ -232,7 +232,7 @@ contains "$M_ERR" "both write to stdout" "... both want stdout"
 # run without an inventory.
 fleet upgrade --inventory fleet.yaml --metrics no/such/dir/m.prom
 is_rc 2 "--metrics in a directory that does not exist: exit 2"
-like "$M_ERR" "--metrics no/such/dir/m.prom: cannot create" "... naming the option and the path"
+like "$M_ERR" "--metrics no/such/dir/m.prom: cannot (create|open directory)" "... naming the option and the path"
 mig DB_URL=sqlite:$T_TMP/single.db upgrade "$W/m" --metrics "$T_TMP/single.prom"
 is_rc 2 "--metrics without an inventory: exit 2"
 like "$M_ERR" "--metrics is for fleet mode" "... and says so"
