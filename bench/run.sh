@@ -65,7 +65,7 @@ log() { printf '# %s\n' "$*" >&2; }
 
 build_tools() {
 	mkdir -p "$work/bin"
-	gcc -O2 -std=gnu11 -Wall -Wextra -o "$work/bin/floor" "$here/floor.c" \
+	gcc -O2 -std=gnu11 -Wall -Wextra -o "$work/bin/floor" "$here/floor.c" "$here/pfloor.c" \
 		$(pkg-config --cflags --libs sqlite3 libpq libmariadb)
 	gcc -O2 -std=gnu11 -Wall -Wextra -o "$work/bin/rss" "$here/rss.c"
 	gcc -O2 -std=gnu11 -Wall -Wextra -shared -fPIC -o "$work/bin/rsshook.so" "$here/rsshook.c"
