@@ -348,10 +348,11 @@ pg_exec(PGconn *c, const char *sql, const char *target)
 static int
 pg_target(const struct opts *o, const char *dbname)
 {
+	/* A timeout on the login: a bench run never hangs on one target. */
 	const char *keys[] = { "host", "port", "user", "password", "dbname",
-			       "sslmode", NULL };
+			       "sslmode", "connect_timeout", NULL };
 	const char *vals[] = { o->host, o->port, o->user, o->password, dbname,
-			       "disable", NULL };
+			       "disable", "30", NULL };
 	char ddl[4][2048], ins[2048];
 	struct row row;
 	PGconn *c = PQconnectdbParams(keys, vals, 0);
@@ -468,8 +469,10 @@ my_target(const struct opts *o, const char *dbname)
 	MYSQL *c = mysql_init(NULL);
 	MYSQL_STMT *st = NULL;
 	MYSQL_RES *res;
+	unsigned int secs = 30;
 	int i, j, rc = -1;
 
+	mysql_options(c, MYSQL_OPT_CONNECT_TIMEOUT, &secs);
 	if (!mysql_real_connect(c, o->host, o->user, o->password, dbname,
 				(unsigned)atoi(o->port ? o->port : "3306"), NULL,
 				o->pipeline ? CLIENT_MULTI_STATEMENTS : 0)) {

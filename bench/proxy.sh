@@ -2,12 +2,14 @@
 # bench/run.sh and bench/roundtrips.sh; tests/tools/README.md describes the
 # proxy, and how it counts turns).
 #
-#   px_start DIR DELAY PORT   starts netproxy in front of 127.0.0.1:PORT with
+#   px_start DIR DELAY PORT [LISTEN]
+#                             starts netproxy in front of 127.0.0.1:PORT with
 #                             a one-way delay of DELAY ms (RTT = 2 x DELAY),
+#                             listening on LISTEN (default 0: a free port),
 #                             its port file and stats in DIR; sets px_port
 #                             and px_pid; returns 1 if it is not up in 5 s
 #   px_stop                   SIGTERM, then waits: every connection has its
-#                             stats line
+#                             stats line; px_pid is emptied
 #   px_sum DIR                "CONNS TURNS": connections and turns summed
 #                             over DIR/stats
 #   px_login ENGINE           the turns of one login: PostgreSQL with
@@ -25,11 +27,11 @@
 # NETPROXY names the binary; the caller sets it (bench/run.sh and
 # bench/roundtrips.sh default to the build directory's).
 
-px_start() { # DIR DELAY PORT
+px_start() { # DIR DELAY PORT [LISTEN]
 	local i
 	mkdir -p "$1"
 	rm -f "$1/port"
-	"$NETPROXY" --listen 0 --port-file "$1/port" --stats "$1/stats" \
+	"$NETPROXY" --listen "${4:-0}" --port-file "$1/port" --stats "$1/stats" \
 		--delay "$2" --to "$3" >/dev/null 2>"$1/err" &
 	px_pid=$!
 	for ((i = 0; i < 500; i++)); do
@@ -45,9 +47,10 @@ px_start() { # DIR DELAY PORT
 }
 
 px_stop() {
+	[ -n "${px_pid:-}" ] || return 0
 	kill -TERM "$px_pid" 2>/dev/null
 	wait "$px_pid" 2>/dev/null
-	return 0
+	px_pid=
 }
 
 px_sum() { # DIR

@@ -84,7 +84,6 @@ through() {
 		exit 1
 	fi
 	px_stop
-	px_pid=
 	px_sum "$work/$1" >"$work/$1/sum"
 }
 
