@@ -8,8 +8,10 @@
 #                             listening on LISTEN (default 0: a free port),
 #                             its port file and stats in DIR; sets px_port
 #                             and px_pid; returns 1 if it is not up in 5 s
-#   px_stop                   SIGTERM, then waits: every connection has its
-#                             stats line; px_pid is emptied
+#   px_stop                   once every connection has ended (5 s at most:
+#                             the clients are gone), SIGTERM, then waits:
+#                             every connection has its stats line; px_pid
+#                             is emptied
 #   px_sum DIR                "CONNS TURNS": connections and turns summed
 #                             over DIR/stats
 #   px_login ENGINE           the turns of one login: PostgreSQL with
@@ -46,8 +48,20 @@ px_start() { # DIR DELAY PORT [LISTEN]
 	return 1
 }
 
+# The proxy's sockets: its listener, and two for each connection open.
+px_sockets() {
+	find "/proc/$px_pid/fd" -lname 'socket:*' 2>/dev/null | wc -l
+}
+
 px_stop() {
+	local i
 	[ -n "${px_pid:-}" ] || return 0
+	# The client has exited, but the proxy may not have read its last
+	# bytes yet (the polite close): a SIGTERM now would end the connection
+	# with one turn fewer. Wait until every connection ended by itself.
+	for ((i = 0; i < 500 && $(px_sockets) > 1; i++)); do
+		sleep 0.01
+	done
 	kill -TERM "$px_pid" 2>/dev/null
 	wait "$px_pid" 2>/dev/null
 	px_pid=
