@@ -16,16 +16,21 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/runinfo.h"
+#include "common/spelling.h"
 #include "common/xmalloc.h"
+#include "config/inventory.h"
 #include "config/options.h"
 #include "config/settings.h"
 #include "config/target.h"
 #include "orchestrator/fleet.h"
 #include "orchestrator/reportcmd.h"
 #include "worker/commands.h"
+#include "worker/eventlog.h"
 #include "worker/fileops.h"
+#include "worker/jsonsink.h"
 #include "worker/migset.h"
 #include "worker/textsink.h"
 #include "common/banned.h"
@@ -62,9 +67,9 @@ static const struct command {
 	{ "touch", "<id> [path]", K_TOUCH, 1, 2, OPTIONS_ANY, "Touches a migration file updating its timestamp to the current time" },
 	{ "squash", "<start> <end> [output]", K_SQUASH, 2, 3, OPTIONS_ANY, "Combines the migrations from start to end into a single file" },
 	{ "upgrade", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_APPLY, "Executes the pending migrations using the directory (default: current)" },
-	{ "dry_upgrade", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_APPLY, "Prints the pending migrations without executing them" },
+	{ "dry_upgrade", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_APPLY | OPTIONS_DRY, "Prints the pending migrations without executing them" },
 	{ "downgrade", "[path]", K_DB, 0, 1, FLEET_OPTS, "Rolls back the last applied migration using the directory" },
-	{ "dry_downgrade", "[path]", K_DB, 0, 1, FLEET_OPTS, "Prints the last applied migration without rolling it back" },
+	{ "dry_downgrade", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_DRY, "Prints the last applied migration without rolling it back" },
 	{ "generate", "[path]", K_GENERATE, 0, 1, OPTIONS_ANY | OPTIONS_GENERATE, "Generates a new migration file into the directory or file given" },
 	{ "report", "merge|render ...", K_REPORT, 0, 0, OPTIONS_ANY | OPTIONS_REPORT, "Merges fleet reports (shards, resumed runs), renders JUnit XML and HTML" },
 };
@@ -85,8 +90,8 @@ static const char exit_codes_text[] =
     "  1  a migration failed (and was recorded), or the command was refused\n"
     "  2  usage error\n"
     "  3  configuration or migration-file error (nothing was touched)\n"
-    "  4  database unreachable, login refused or lock not obtained in time\n"
-    "     (nothing was touched)\n";
+    "  4  database unreachable, login refused, lock not obtained in time, or\n"
+    "     bookkeeping table not created (nothing was touched)\n";
 
 static const struct command *
 command_find(const char *name)
@@ -97,6 +102,57 @@ command_find(const char *name)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
 	return NULL;
+}
+
+/* "unknown command 'upgarde'; did you mean 'upgrade'?" */
+static int
+unknown_command(const char *name, struct err *e)
+{
+	struct spelling sp;
+	size_t i;
+
+	spelling_init(&sp, name);
+	for (i = 0; i < NCOMMANDS; i++)
+		spelling_offer(&sp, commands[i].name);
+	if (sp.best)
+		return err_usage(e, TRY_HELP,
+				 "unknown command '%s'; did you mean '%s'?",
+				 name, sp.best);
+	return err_usage(e, TRY_HELP, "unknown command '%s'", name);
+}
+
+/*
+ * An unknown option that is a command in other tools' clothes: "--version"
+ * is the command version, "--dry-run" the commands dry_upgrade and
+ * dry_downgrade (those whose first word it shares). The hint replaces the
+ * option parser's; nothing to say leaves it.
+ */
+static void
+option_as_command(const char *given, struct err *e)
+{
+	struct buf word = BUF_INIT, hint = BUF_INIT;
+	const char *p = given + strspn(given, "-");
+	size_t i, n = 0, first;
+
+	for (; *p && *p != '='; p++)
+		buf_addc(&word, *p == '-' ? '_' : *p);
+	first = strcspn(word.ptr, "_");
+	for (i = 0; i < NCOMMANDS; i++) {
+		const char *c = commands[i].name;
+
+		if (strcmp(c, word.ptr) != 0 &&
+		    (word.ptr[first] == '\0' || strncmp(c, word.ptr, first) != 0 ||
+		     c[first] != '_'))
+			continue;
+		buf_addf(&hint, "%s'%s'", n++ ? " or " : "", c);
+	}
+	if (n > 0)
+		err_usage(e, TRY_HELP,
+			  "unknown option '%.*s'; did you mean the command%s %s?",
+			  (int)strcspn(given, "="), given, n > 1 ? "s" : "",
+			  hint.ptr);
+	buf_release(&word);
+	buf_release(&hint);
 }
 
 static void
@@ -154,8 +210,7 @@ help(const struct cli *c, struct err *e)
 
 	if (c->cmd->kind == K_HELP && c->o.args.n > 0 && !c->o.help &&
 	    (of = command_find(c->o.args.v[0])) == NULL)
-		return err_usage(e, TRY_HELP, "unknown command '%s'",
-				 c->o.args.v[0]);
+		return unknown_command(c->o.args.v[0], e);
 	if (c->o.list_options)
 		options_list(of ? of->scopes
 			     : c->cmd->kind == K_HELP ? OPTIONS_ALL
@@ -182,11 +237,13 @@ parse_args(struct cli *c, int argc, char **argv, struct err *e)
 
 	if ((r = options_parse(&c->o, argc, argv, e)) < 0)
 		e->usage = TRY_HELP;
+	if (r < 0 && c->o.unknown)
+		option_as_command(c->o.unknown, e);
 	name = c->o.command ? c->o.command : "help";
 	/* an unknown command first, as it came before a bad option */
 	if ((c->cmd = command_find(name)) == NULL)
-		return err_usage(e, TRY_HELP, "unknown command '%s'", name);
-	if (r < 0 || c->o.help || c->o.list_options)
+		return unknown_command(name, e);
+	if (r < 0 || c->o.help || c->o.list_options || c->o.list_tags)
 		return r;
 	n = c->o.args.n;
 	if ((int)n >= c->cmd->min_args && (int)n <= c->cmd->max_args)
@@ -269,14 +326,69 @@ command_migrations(enum command_id id, const char *path, struct migset **ms,
 	return 0;
 }
 
+/* Where a single target's events go: the text or JSON sink, teed with
+ * the event sink for --log-format json. */
+struct outs {
+	struct textsink ts;
+	struct jsonsink js;
+	bool json;
+	struct eventlog ev;
+	struct eventsink es;
+	bool events;
+	struct sink_tee tee;
+	struct sink sink;
+};
+
+static void
+outs_init(struct outs *u, const struct options *o, enum command_id id,
+	  const struct cmd_opts *co)
+{
+	struct sink *out = &u->sink;
+
+	memset(u, 0, sizeof(*u));
+	u->events = o->log_format == OPTIONS_JSON;
+	if (u->events) {
+		eventlog_init(&u->ev, stderr, co->run_id);
+		eventlog_run_start(&u->ev, command_name(id), "single", co->host,
+				   1);
+		sink_tee_init(&u->sink, &u->tee);
+		eventsink_init(&u->tee.b, &u->es, &u->ev);
+		out = &u->tee.a;
+	}
+	/* list and errors keep their JSON array (the text sink prints it) */
+	u->json = co->json && id != CMD_LIST && id != CMD_ERRORS;
+	if (u->json) {
+		jsonsink_init(out, &u->js, stdout);
+		u->js.command = command_name(id);
+		u->js.run_id = co->run_id;
+		u->js.host = co->host;
+		return;
+	}
+	u->ts.out = stdout;
+	u->ts.err = u->events ? NULL : stderr;
+	/* --sql: nothing but SQL and comments on stdout */
+	u->ts.quiet = o->quiet || co->json || o->sql;
+	u->ts.verbose_errors = o->verbose;
+	u->ts.sql = o->sql;
+	textsink_init(out, &u->ts);
+}
+
+static void
+outs_release(struct outs *u)
+{
+	if (u->json)
+		jsonsink_release(&u->js);
+	if (u->events)
+		eventlog_release(&u->ev);
+}
+
 /* A database command on the one target; the sink reports its failure. */
 static int
 run_db(const struct cli *c, const struct target *t, struct err *e)
 {
 	const struct options *o = &c->o;
 	struct migset *ms = NULL;
-	struct textsink ts = { stdout, stderr, o->quiet, o->verbose };
-	struct sink sink;
+	struct outs u;
 	struct cmd_opts co;
 	enum command_id id;
 	char run_id[RUNINFO_ID_MAX], host[RUNINFO_HOST_MAX];
@@ -289,28 +401,41 @@ run_db(const struct cli *c, const struct target *t, struct err *e)
 	memset(&co, 0, sizeof(co));
 	command_operands(o, id, &co.id, &path);
 	co.json = o->format == OPTIONS_JSON;
+	co.sql = o->sql;
 	co.allow_out_of_order = o->allow_out_of_order;
 	runinfo_run_id(time(NULL), run_id, sizeof(run_id));
 	co.run_id = run_id;
+	log_set_run_id(run_id);
 	runinfo_host(host, sizeof(host));
 	co.host = host;
 	if ((r = command_migrations(id, path, &ms, e)) < 0)
 		return r;
-	ts.quiet = o->quiet || co.json;
-	textsink_init(&sink, &ts);
-	r = command_run(id, t, ms, &co, &sink);
+	outs_init(&u, o, id, &co);
+	r = command_run(id, t, ms, &co, &u.sink);
+	outs_release(&u);
 	migset_free(ms);
 	return r;
 }
 
 static int
-run_environ(const struct target *t)
+run_environ(const struct target *t, const struct options *o)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, js = BUF_INIT;
+	struct json j;
 
 	settings_environ(t, &b);
-	fputs(b.ptr, stdout);
+	if (o->format == OPTIONS_JSON) {
+		json_init(&j, &js, true);
+		json_object_begin(&j, NULL);
+		settings_environ_json(b.ptr, &j);
+		json_object_end(&j);
+		buf_addc(&js, '\n');
+		fputs(js.ptr, stdout);
+	} else {
+		fputs(b.ptr, stdout);
+	}
 	buf_release(&b);
+	buf_release(&js);
 	return 0;
 }
 
@@ -447,16 +572,50 @@ run_target(const struct cli *c, struct err *e)
 		return r;
 	if (t->debug)
 		log_set_level(LOG_DEBUG);
-	r = c->cmd->kind == K_ENVIRON ? run_environ(t) : run_db(c, t, e);
+	r = c->cmd->kind == K_ENVIRON ? run_environ(t, &c->o) : run_db(c, t, e);
 	target_free(t);
+	return r;
+}
+
+/*
+ * --tags (hidden; `migratore help --tags --inventory FILE`): the tags of
+ * the inventory (--inventory or INVENTORY), one a line, sorted, as the
+ * loader reads them, for shell completion of --select tag:.
+ */
+static int
+list_tags(const struct options *o, struct err *e)
+{
+	const char *path = fleet_inventory(o);
+	struct strv problems = STRV_INIT, tags = STRV_INIT;
+	struct inventory *inv = NULL;
+	size_t i;
+	int r;
+
+	if (path == NULL)
+		return err_usage(e, TRY_HELP,
+				 "--tags lists the tags of an inventory: give "
+				 "--inventory FILE (or INVENTORY)");
+	if ((r = inventory_load(path, environ, &inv, &problems, e)) == 0) {
+		inventory_tags(inv, &tags);
+		for (i = 0; i < tags.n; i++)
+			puts(tags.v[i]);
+	}
+	inventory_free(inv);
+	strv_release(&tags);
+	strv_release(&problems);
 	return r;
 }
 
 static int
 dispatch(const struct cli *c, struct err *e)
 {
+	if (c->o.list_tags)
+		return list_tags(&c->o, e);
 	if (c->o.help || c->o.list_options)
 		return help(c, e);
+	if (c->o.sql && !(c->cmd->scopes & OPTIONS_DRY))
+		return err_usage(e, TRY_HELP,
+				 "--sql is for dry_upgrade and dry_downgrade");
 	switch (c->cmd->kind) {
 	case K_HELP:
 		return help(c, e);
@@ -497,6 +656,8 @@ finish(int r, struct err *e, const char *who)
 	err_text(e, text, sizeof(text));
 	if (text[0] != '\0' && e->usage)
 		fprintf(stderr, "%s: %s\n%s", who, text, e->usage);
+	else if (text[0] != '\0' && log_is_json())
+		log_error("%s", text);
 	else if (text[0] != '\0')
 		fprintf(stderr, "%s: error: %s\n", who, text);
 	return err_exit_status(e);
@@ -534,8 +695,10 @@ main(int argc, char **argv)
 	}
 	memset(&c, 0, sizeof(c));
 	options_init(&c.o);
-	if ((r = parse_args(&c, argc, argv, &e)) == 0)
+	if ((r = parse_args(&c, argc, argv, &e)) == 0) {
+		log_set_json(c.o.log_format == OPTIONS_JSON);
 		r = dispatch(&c, &e);
+	}
 	fflush(stdout);
 	r = finish(r, &e, "migratore");
 	options_release(&c.o);

@@ -27,6 +27,10 @@ static const struct {
 	{ ERR_FAILED, "migration failed", EXIT_FAILED },
 	{ ERR_STATE, "refused", EXIT_FAILED },
 	{ ERR_INTERRUPTED, "interrupted", 128 + 2 }, /* + SIGINT, see below */
+	/* Like an unreachable database: the database refused before anything
+	 * ran, and the cure is on its side (room, a privilege), not in the
+	 * configuration or the files (3). */
+	{ ERR_BOOKKEEPING, "bookkeeping unavailable", EXIT_UNREACHABLE },
 };
 
 void

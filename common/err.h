@@ -31,6 +31,8 @@ enum err_code {
 	ERR_STATE = -11,   /* refused: out of order, nothing to do, ... */
 	ERR_INTERRUPTED = -12, /* a fleet run stopped by SIGINT or SIGTERM
 				  (e->signal) */
+	ERR_BOOKKEEPING = -13, /* the bookkeeping tables could not be made
+				  (a full disk, no privilege): nothing ran */
 };
 
 /* Exit codes of the single-target command (SPEC 6.2). */

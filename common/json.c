@@ -3,8 +3,11 @@
 
 #include "common/json.h"
 
+#include <sys/time.h>
+
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/banned.h"
 
@@ -181,4 +184,38 @@ json_null(struct json *j, const char *key)
 {
 	json_key(j, key);
 	buf_adds(j->out, "null");
+}
+
+void
+json_utc_time(double t, struct buf *out)
+{
+	time_t secs = (time_t)t;
+	long ms = (long)((t - (double)secs) * 1000.0);
+	struct tm tm;
+	char s[32];
+
+	gmtime_r(&secs, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
+	buf_addf(out, "%s.%03ldZ", s, ms < 0 ? 0 : ms > 999 ? 999 : ms);
+}
+
+double
+json_now(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+void
+json_string_array(struct json *j, const char *key, const char *const *v,
+		  size_t n)
+{
+	size_t i;
+
+	json_array_begin(j, key);
+	for (i = 0; i < n; i++)
+		json_string(j, NULL, v[i]);
+	json_array_end(j);
 }

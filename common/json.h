@@ -33,6 +33,9 @@ void json_int(struct json *j, const char *key, int64_t value);
 void json_double(struct json *j, const char *key, double value);
 void json_bool(struct json *j, const char *key, bool value);
 void json_null(struct json *j, const char *key);
+/* An array of the strings v[0..n). */
+void json_string_array(struct json *j, const char *key,
+		       const char *const *v, size_t n);
 
 /*
  * Length of the valid UTF-8 sequence at s (at most avail bytes, or up to
@@ -43,5 +46,10 @@ int json_utf8_len(const unsigned char *s, size_t avail);
 
 /* Append s as a quoted JSON string (null for NULL). */
 void json_quote(struct buf *out, const char *s);
+
+/* Epoch seconds t as "2026-11-27T10:15:00.123Z": UTC, milliseconds. */
+void json_utc_time(double t, struct buf *out);
+/* The time now, in epoch seconds with microseconds. */
+double json_now(void);
 
 #endif

@@ -10,5 +10,6 @@ libmigratore_a_SOURCES += \
 	common/proto.c common/proto.h \
 	common/runinfo.c common/runinfo.h \
 	common/sha256.c common/sha256.h \
+	common/spelling.c common/spelling.h \
 	common/strv.c common/strv.h \
 	common/xmalloc.c common/xmalloc.h

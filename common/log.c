@@ -6,11 +6,15 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "common/buf.h"
+#include "common/json.h"
 #include "common/banned.h"
 
 static enum log_level log_level = LOG_WARN;
 static FILE *log_stream;
 static char log_ctx[256];
+static bool log_json_on;
+static char log_run_id[64]; /* "" = none */
 
 void
 log_set_level(enum log_level level)
@@ -36,6 +40,48 @@ log_set_context(const char *ctx)
 	snprintf(log_ctx, sizeof(log_ctx), "%s", ctx ? ctx : "");
 }
 
+void
+log_set_json(bool on)
+{
+	log_json_on = on;
+}
+
+bool
+log_is_json(void)
+{
+	return log_json_on;
+}
+
+void
+log_set_run_id(const char *run_id)
+{
+	snprintf(log_run_id, sizeof(log_run_id), "%s", run_id ? run_id : "");
+}
+
+/* One object, one write: lines of several processes never mix. */
+static void
+log_json(FILE *fp, enum log_level level, const char *fmt, va_list ap)
+{
+	static const char *const names[] = { "error", "warning", "info",
+					     "debug" };
+	struct buf line = BUF_INIT, text = BUF_INIT;
+
+	buf_vaddf(&text, fmt, ap);
+	buf_adds(&line, "{\"ts\":\"");
+	json_utc_time(json_now(), &line);
+	buf_adds(&line, "\",\"event\":\"log\",\"run_id\":");
+	json_quote(&line, log_run_id[0] ? log_run_id : NULL);
+	buf_adds(&line, ",\"target\":");
+	json_quote(&line, log_ctx[0] ? log_ctx : NULL);
+	buf_addf(&line, ",\"level\":\"%s\",\"message\":", names[level]);
+	json_quote(&line, text.ptr);
+	buf_adds(&line, "}\n");
+	fwrite(line.ptr, 1, line.len, fp);
+	fflush(fp);
+	buf_release(&line);
+	buf_release(&text);
+}
+
 static void
 log_vwrite(enum log_level level, const char *fmt, va_list ap)
 {
@@ -44,6 +90,10 @@ log_vwrite(enum log_level level, const char *fmt, va_list ap)
 
 	if (level > log_level)
 		return;
+	if (log_json_on) {
+		log_json(fp, level, fmt, ap);
+		return;
+	}
 	if (log_ctx[0] != '\0')
 		fprintf(fp, "migratore: [%s] %s", log_ctx, names[level]);
 	else

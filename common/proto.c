@@ -92,6 +92,7 @@ static const struct msgdef {
 	{ PROTO_OUTPUT, "OUTPUT", text_fields, NF(text_fields) },
 	{ PROTO_RESULT, "RESULT", text_fields, NF(text_fields) },
 	{ PROTO_WARNING, "WARNING", warning_fields, NF(warning_fields) },
+	{ PROTO_SQL, "SQL", text_fields, NF(text_fields) },
 };
 
 static const struct msgdef *

@@ -38,7 +38,7 @@
 #include "common/err.h"
 
 #define PROTO_MAGIC 0x4d475246u /* "MGRF" */
-#define PROTO_VERSION 1
+#define PROTO_VERSION 2
 #define PROTO_HEADER_SIZE 12
 #define PROTO_MAX_PAYLOAD (1024 * 1024)
 #define PROTO_NULL_STRING 0xffffffffu
@@ -60,6 +60,8 @@ enum proto_type {
 	PROTO_OUTPUT = 300,     /* free-form output (an executable's) */
 	PROTO_RESULT = 301,     /* the command's result text (list blocks) */
 	PROTO_WARNING = 302,    /* a diagnostic that is not a failure */
+	PROTO_SQL = 303,        /* dry runs with --sql: the statements a
+				   migration would run (worker/sqlplan.h) */
 };
 
 struct proto_started {

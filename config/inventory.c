@@ -343,6 +343,34 @@ inventory_free(struct inventory *inv)
 	free(inv);
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+inventory_tags(const struct inventory *inv, struct strv *out)
+{
+	size_t i, j, first = out->n, kept = first;
+
+	for (i = 0; i < inv->n; i++)
+		for (j = 0; j < inv->v[i]->tags.n; j++)
+			strv_push(out, inv->v[i]->tags.v[j]);
+	if (out->n - first < 2)
+		return;
+	qsort(out->v + first, out->n - first, sizeof(char *), cmp_str);
+	for (i = first; i < out->n; i++) {
+		if (kept > first && strcmp(out->v[kept - 1], out->v[i]) == 0) {
+			free(out->v[i]);
+			continue;
+		}
+		out->v[kept++] = out->v[i];
+	}
+	out->n = kept;
+	out->v[kept] = NULL;
+}
+
 const struct target *
 inventory_find(const struct inventory *inv, const char *name)
 {

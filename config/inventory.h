@@ -80,6 +80,10 @@ int inventory_load(const char *path, char *const *envp,
 
 void inventory_free(struct inventory *inv);
 
+/* Every tag of the inventory's targets, once each, sorted (strcmp),
+ * appended to out: what `--select tag:` may name (shell completion). */
+void inventory_tags(const struct inventory *inv, struct strv *out);
+
 /* The target named name, or NULL. Linear: for tests and messages. */
 const struct target *inventory_find(const struct inventory *inv,
 				    const char *name);

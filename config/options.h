@@ -52,13 +52,14 @@ enum options_scope {
 	OPTIONS_ANY = 1 << 0,      /* every command: --help */
 	OPTIONS_DB = 1 << 1,       /* the commands run against a database */
 	OPTIONS_CONFIG = 1 << 2,   /* those that resolve a target, and environ */
-	OPTIONS_RESULTS = 1 << 3,  /* list and errors: --format */
+	OPTIONS_RESULTS = 1 << 3,  /* list and errors (their JSON rows) */
 	OPTIONS_APPLY = 1 << 4,    /* upgrade, dry_upgrade */
 	OPTIONS_GENERATE = 1 << 5, /* generate */
 	OPTIONS_FLEET = 1 << 6,    /* the commands a fleet runs */
 	OPTIONS_REPORT = 1 << 7,   /* report merge|render (reportcmd.c parses
 				      them: only --junit and --html) */
-	OPTIONS_ALL = (1 << 8) - 1,
+	OPTIONS_DRY = 1 << 8,      /* dry_upgrade, dry_downgrade: --sql */
+	OPTIONS_ALL = (1 << 9) - 1,
 };
 
 /* --format */
@@ -66,13 +67,19 @@ enum options_format { OPTIONS_TEXT, OPTIONS_JSON };
 
 struct options {
 	const char *command;    /* the first word that is no option; NULL */
+	const char *unknown;    /* the unknown option options_parse stopped
+				   at, as given ("--x=1"); NULL */
 	struct strv args;       /* the words after it */
 	bool help;
 	bool list_options;      /* --options (hidden): for shell completion */
+	bool list_tags;         /* --tags (hidden): the inventory's tags, for
+				   completing --select tag: */
 	bool quiet;
 	bool verbose;
 	bool allow_out_of_order;
 	int format;             /* enum options_format */
+	int log_format;         /* enum options_format: stderr's */
+	bool sql;               /* dry runs: print the statements */
 	const char *message;
 	/* fleet mode */
 	const char *inventory;
@@ -82,6 +89,7 @@ struct options {
 	const char *report;
 	const char *junit;
 	const char *html;
+	const char *metrics;    /* --metrics: Prometheus text format */
 	const char *log_dir;
 	/* rollout controls */
 	const char *canary;
@@ -101,9 +109,11 @@ void options_release(struct options *o);
 
 /*
  * Parse argv[1..argc-1] into o (options_init'ed). ERR_USAGE with the
- * message ("unknown option '--x'", "--jobs takes a number from 1 to
- * 10000") at the first bad option; what came before it is kept, so that
- * the caller can report an unknown command first, where it stood.
+ * message ("unknown option '--x'", "unknown option '--jbos'; did you mean
+ * '--jobs'?", "--jobs takes a number from 1 to 10000") at the first bad
+ * option; what came before it is kept, so that the caller can report an
+ * unknown command first, where it stood, and o->unknown names an unknown
+ * option (the caller may know a better hint: a command of that name).
  */
 int options_parse(struct options *o, int argc, char **argv, struct err *e);
 

@@ -544,6 +544,35 @@ settings_environ(const struct target *t, struct buf *out)
 	}
 }
 
+void
+settings_environ_json(const char *lines, struct json *j)
+{
+	const char *p, *nl, *colon, *open;
+	char *key, *value, *source;
+
+	for (p = lines; *p; p = *nl ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		colon = strstr(p, " : ");
+		if (colon == NULL || colon > nl || nl - p < 3 || nl[-1] != ')')
+			continue;
+		/* the source is the last parenthesis: values may hold some */
+		for (open = nl - 1; open > colon && *open != '('; open--)
+			;
+		if (open <= colon + 3)
+			continue;
+		key = xstrndup(p, strcspn(p, " "));
+		value = xstrndup(colon + 3, (size_t)(open - 1 - (colon + 3)));
+		source = xstrndup(open + 1, (size_t)(nl - 1 - (open + 1)));
+		json_object_begin(j, key);
+		json_string(j, "value", value);
+		json_string(j, "source", source);
+		json_object_end(j);
+		free(key);
+		free(value);
+		free(source);
+	}
+}
+
 const char *
 settings_flag(size_t i)
 {

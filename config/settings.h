@@ -43,6 +43,7 @@
 #define MIG_SETTINGS_H
 
 #include "common/err.h"
+#include "common/json.h"
 #include "common/strv.h"
 #include "config/target.h"
 
@@ -74,6 +75,12 @@ int settings_resolve(const struct settings_input *in, struct target **out,
  * engine, which is always shown.
  */
 void settings_environ(const struct target *t, struct buf *out);
+/*
+ * environ --format json: lines as settings_environ writes them (the
+ * fleet adds path, tags and timeout in the same form) as members of the
+ * object j is writing: "key": {"value": "...", "source": "..."}.
+ */
+void settings_environ_json(const char *lines, struct json *j);
 
 /* The i-th key that may be given as a flag, canonical name
  * ("LOCK_TIMEOUT"), in `environ` order; NULL past the last. */

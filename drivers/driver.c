@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "common/xmalloc.h"
@@ -89,24 +90,69 @@ driver_poll(int timeout, int (*try)(void *arg), void *arg)
 	}
 }
 
-int
-driver_column_names(struct db *db, const char *sql, const char *table,
-		    struct strv *out, struct err *e)
+/* A number of the catalogue, 0 when NULL or out of range. */
+static int64_t
+describe_limit(const char *v)
 {
-	struct db_param p = DBP_TEXTV(table);
+	long long n = v ? strtoll(v, NULL, 10) : 0;
+
+	return n > 0 ? (int64_t)n : 0;
+}
+
+int
+driver_describe(struct db *db, const char *sql, const char *table,
+		enum textfit_rep (*rep)(const char *charset),
+		struct db_columns *out, struct err *e)
+{
+	struct db_param p[2] = { DBP_TEXTV(db->schema), DBP_TEXTV(table) };
 	struct db_rows *r = NULL;
-	const char *name;
+	struct db_column *c;
+	const char *name, *cs;
 	size_t i;
 	int rc;
 
 	db_trace(db, sql);
-	if ((rc = db->drv->query(db, sql, &p, 1, &r, e)) < 0)
+	if ((rc = db->drv->query(db, sql, p, 2, &r, e)) < 0)
 		return rc;
-	for (i = 0; i < r->nrows; i++)
-		if ((name = db_rows_get(r, i, 0)) != NULL)
-			strv_push(out, name);
+	out->v = xcalloc(r->nrows + 1, sizeof(*out->v));
+	for (i = 0; i < r->nrows; i++) {
+		if ((name = db_rows_get(r, i, 0)) == NULL)
+			continue;
+		c = &out->v[out->n++];
+		c->name = xstrdup(name);
+		cs = db_rows_get(r, i, 1);
+		c->charset = xstrdup_or_null(cs);
+		c->fit.rep = cs ? rep(cs) : TEXTFIT_BYTES;
+		c->fit.max_chars = describe_limit(db_rows_get(r, i, 2));
+		c->fit.max_bytes = describe_limit(db_rows_get(r, i, 3));
+	}
 	db_rows_free(r);
 	return 0;
+}
+
+void
+db_columns_release(struct db_columns *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].name);
+		free(c->v[i].charset);
+	}
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
+}
+
+const struct db_column *
+db_columns_find(const struct db_columns *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (strcasecmp(c->v[i].name, name) == 0)
+			return &c->v[i];
+	return NULL;
 }
 
 void
@@ -328,16 +374,67 @@ db_query(struct db *db, const char *sql, const struct db_param *params,
 }
 
 int
+db_describe(struct db *db, const char *table, struct db_columns *out,
+	    struct err *e)
+{
+	return db->drv->columns(db, table, out, e);
+}
+
+int
 db_columns(struct db *db, const char *table, struct strv *out,
 	   struct err *e)
 {
-	return db->drv->columns(db, table, out, e);
+	struct db_columns cols = DB_COLUMNS_INIT;
+	size_t i;
+	int rc;
+
+	if ((rc = db_describe(db, table, &cols, e)) < 0)
+		return rc;
+	for (i = 0; i < cols.n; i++)
+		strv_push(out, cols.v[i].name);
+	db_columns_release(&cols);
+	return 0;
 }
 
 void
 db_quote_ident(struct db *db, const char *ident, struct buf *out)
 {
 	db->drv->quote_ident(ident, out);
+}
+
+void
+db_qualify(struct db *db, const char *name, struct buf *out)
+{
+	if (db->schema != NULL) {
+		db->drv->quote_ident(db->schema, out);
+		buf_addc(out, '.');
+	}
+	db->drv->quote_ident(name, out);
+}
+
+int
+db_session_reset(struct db *db, struct err *e)
+{
+	return db->drv->session_reset ? db->drv->session_reset(db, e) : 0;
+}
+
+bool
+db_tables_locked(const struct db *db)
+{
+	return db->drv->tables_locked && db->drv->tables_locked(db);
+}
+
+bool
+db_session_statement(const struct db *db, const char *stmt)
+{
+	return db->drv->session_statement &&
+	       db->drv->session_statement(stmt);
+}
+
+int
+db_serialize(struct db *db, const char *table, struct err *e)
+{
+	return db->drv->serialize ? db->drv->serialize(db, table, e) : 0;
 }
 
 bool

@@ -36,6 +36,7 @@
 #include "common/strv.h"
 #include "config/engine.h"
 #include "config/target.h"
+#include "drivers/textfit.h"
 
 struct driver;
 
@@ -44,6 +45,15 @@ struct db {
 	const struct target *target; /* borrowed; outlives the connection */
 	bool debug;                  /* trace SQL to stderr */
 	bool readonly;
+	/*
+	 * The schema (PostgreSQL) or database (MySQL) current at connect,
+	 * captured by the driver before any migration ran: the bookkeeping
+	 * lives there whatever a migration does to the session (SET
+	 * search_path, USE). NULL when there is none to capture, and for
+	 * SQLite, where no session state moves an unqualified name away from
+	 * "main" (names are then left unqualified). Freed by the driver.
+	 */
+	char *schema;
 };
 
 /* A bound parameter. Text is bound as text, byte for byte. */
@@ -57,6 +67,26 @@ struct db_param {
 #define DBP_INTV(v) ((struct db_param){ DBP_INT, (v), NULL })
 #define DBP_TEXTV(v)                                                           \
 	((v) ? (struct db_param){ DBP_TEXT, 0, (v) } : DBP_NULLV)
+
+/*
+ * A column of a table as the driver's catalogue describes it: its name and
+ * what text it can hold (textfit.h); numeric columns hold any text the
+ * ledger sends them (digits).
+ */
+struct db_column {
+	char *name;
+	struct textfit_limit fit;
+	char *charset; /* as the catalogue names it; NULL when it has none */
+};
+struct db_columns {
+	struct db_column *v;
+	size_t n;
+};
+#define DB_COLUMNS_INIT { NULL, 0 }
+void db_columns_release(struct db_columns *c);
+/* The column named name (case-insensitively), or NULL. */
+const struct db_column *db_columns_find(const struct db_columns *c,
+					const char *name);
 
 /* A result set, every cell as text (NULL for SQL NULL), row-major. */
 struct db_rows {
@@ -77,6 +107,9 @@ struct driver {
 	const char *type_int64;
 	const char *type_text;   /* long text: description, traceback */
 	const char *type_string; /* short text: uuid, result, start_s */
+	/* appended to CREATE TABLE of a bookkeeping table: "" or options
+	 * (MySQL: its character set, whatever the server's default) */
+	const char *table_options;
 
 	/* readonly: never create or change anything (dry runs, list) */
 	int (*connect)(const struct target *t, bool readonly, struct db **out,
@@ -98,13 +131,39 @@ struct driver {
 	int (*query)(struct db *db, const char *sql,
 		     const struct db_param *params, size_t nparams,
 		     struct db_rows **out, struct err *e);
-	/* Column names of a table in the current database; none if absent. */
-	int (*columns)(struct db *db, const char *table, struct strv *out,
-		       struct err *e);
+	/*
+	 * The columns of a table in db->schema, in order, with what text
+	 * they hold; none when the table is absent.
+	 */
+	int (*columns)(struct db *db, const char *table,
+		       struct db_columns *out, struct err *e);
 	void (*quote_ident)(const char *ident, struct buf *out);
 	int (*server_version)(struct db *db, struct buf *out, struct err *e);
 	/* True when running stmt commits the open transaction (MySQL DDL). */
 	bool (*commits_implicitly)(const char *stmt);
+	/*
+	 * Session state. A migration may change its session (SET
+	 * search_path, USE, LOCK TABLES); the driver notices such statements
+	 * as it runs them. session_reset puts the session back as it was at
+	 * connect, so the bookkeeping and the next migration start clean
+	 * (never by dropping the session's migration lock); a no-op when
+	 * nothing changed. tables_locked says that the session may touch no
+	 * other table now (MySQL LOCK TABLES): the bookkeeping must wait.
+	 * session_statement says whether stmt only sets session state, to be
+	 * replayed when a migration resumes after statements that committed
+	 * in an earlier session. Each may be NULL: nothing to do, false.
+	 */
+	int (*session_reset)(struct db *db, struct err *e);
+	bool (*tables_locked)(const struct db *db);
+	bool (*session_statement)(const char *stmt);
+	/*
+	 * Inside the open transaction: make every other writer of table (a
+	 * quoted, qualified name) wait until the transaction ends, so that
+	 * what the transaction reads of it stays true until it commits.
+	 * NULL when begin already does it (SQLite's BEGIN IMMEDIATE) or
+	 * nothing can (MySQL: DDL would end the transaction).
+	 */
+	int (*serialize)(struct db *db, const char *table, struct err *e);
 	/* One-time library set-up; may be NULL. */
 	void (*init)(void);
 };
@@ -140,13 +199,16 @@ int driver_validate(const struct target *t, struct err *e);
 int driver_poll(int timeout, int (*try)(void *arg), void *arg);
 
 /*
- * Helpers for drivers whose differences are only data. driver_column_names
- * runs sql (one '?' bound to table, the names in the first column) and
- * appends the names to out; driver_quote_ident doubles every q inside
+ * Helpers for drivers whose differences are only data. driver_describe
+ * runs sql with two '?' bound to db->schema and table, whose rows are
+ * (name, character set, maximum characters, maximum bytes), the last
+ * three NULL when unknown, and maps each character set through rep (NULL
+ * charset: TEXTFIT_BYTES); driver_quote_ident doubles every q inside
  * ident and wraps it in q.
  */
-int driver_column_names(struct db *db, const char *sql, const char *table,
-			struct strv *out, struct err *e);
+int driver_describe(struct db *db, const char *sql, const char *table,
+		    enum textfit_rep (*rep)(const char *charset),
+		    struct db_columns *out, struct err *e);
 void driver_quote_ident(const char *ident, char q, struct buf *out);
 
 /* Wrappers: dispatch through db->drv and trace SQL when debug is on. */
@@ -161,9 +223,18 @@ int db_rollback(struct db *db, struct err *e);
 int db_exec(struct db *db, const char *sql, struct err *e);
 int db_query(struct db *db, const char *sql, const struct db_param *params,
 	     size_t nparams, struct db_rows **out, struct err *e);
+/* The names of the columns of table (driver columns). */
 int db_columns(struct db *db, const char *table, struct strv *out,
 	       struct err *e);
+int db_describe(struct db *db, const char *table, struct db_columns *out,
+		struct err *e);
 void db_quote_ident(struct db *db, const char *ident, struct buf *out);
+/* name quoted and qualified with db->schema: "schema"."name". */
+void db_qualify(struct db *db, const char *name, struct buf *out);
+int db_session_reset(struct db *db, struct err *e);
+bool db_tables_locked(const struct db *db);
+bool db_session_statement(const struct db *db, const char *stmt);
+int db_serialize(struct db *db, const char *table, struct err *e);
 int db_server_version(struct db *db, struct buf *out, struct err *e);
 bool db_transactional_ddl(const struct db *db);
 bool db_commits_implicitly(const struct db *db, const char *stmt);

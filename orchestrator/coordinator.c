@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/proto.h"
 #include "common/xmalloc.h"
+#include "orchestrator/notify.h"
 #include "orchestrator/slot.h"
 #include "orchestrator/spawn.h"
 #include "worker/fleetworker.h"
@@ -45,7 +46,9 @@ struct coordinator {
 	ev_signal sigterm;
 	ev_timer stop;    /* the interruption's grace periods */
 	ev_timer tick;    /* progress redraw */
+	ev_signal sigwinch; /* the terminal was resized: redraw */
 	ev_timer deadline;
+	ev_timer notify;  /* systemd's STATUS= line (notify.h) */
 };
 
 static void start_more(struct coordinator *co);
@@ -117,7 +120,7 @@ on_halt(struct coordinator *co)
 		slot_set_state(s, SLOT_DONE);
 		outcome_note(s->out, note);
 		sched_cancel(co->sched, i, s->out->status, now);
-		progress_done(co->cfg->progress, s->t->name, s->out, now);
+		progress_done(co->cfg->progress, i, s->t, s->out, now);
 	}
 	free(note);
 }
@@ -151,7 +154,7 @@ wait_retry(struct slot *s, double delay, ev_tstamp now)
 
 	log_debug("[%s] %s: attempt %u, next in %.2fs", s->t->name,
 		  outcome_status_name(s->out->status), s->out->attempts, delay);
-	progress_retry(co->cfg->progress, s->t->name, s->out,
+	progress_retry(co->cfg->progress, job_index(s), s->t, s->out,
 		       s->out->attempts, co->cfg->limits->retries + 1, delay, now);
 	slot_set_state(s, SLOT_WAITING);
 	ev_timer_init(&s->backoff, backoff_cb, delay, 0.);
@@ -179,7 +182,8 @@ slot_finish(struct slot *s)
 		      erand48(co->jitter), &delay))
 		wait_retry(s, delay, now);
 	else
-		progress_done(co->cfg->progress, s->t->name, s->out, now);
+		progress_done(co->cfg->progress, job_index(s), s->t, s->out,
+			      now);
 	co->throttled = false;
 	after_change(co);
 }
@@ -250,8 +254,15 @@ dispatch(struct slot *s)
 		if (size == 0)
 			break;
 		outcome_apply(s->out, &m);
+		progress_frame(s->co->cfg->progress, job_index(s), s->t, &m,
+			       ev_now(s->co->loop));
 		if (m.type == PROTO_STARTED && s->co->interrupted)
 			request_stop(s);
+		if (m.type == PROTO_WARNING && m.u.text.text &&
+		    fleetworker_log_warning(m.u.text.text))
+			progress_note(s->co->cfg->progress, ev_now(s->co->loop),
+				      "warning: [%s] %s", s->t->name,
+				      m.u.text.text);
 		proto_msg_release(&m);
 		off += size;
 	}
@@ -436,7 +447,9 @@ start_slot(struct coordinator *co, struct slot *s)
 	ev_timer_init(&s->timer, timer_cb, s->timeout, 0.);
 	if (s->timeout > 0)
 		ev_timer_start(co->loop, &s->timer);
-	progress_started(co->cfg->progress, ev_now(co->loop));
+	progress_started(co->cfg->progress, job_index(s), s->t,
+			 sched_attempts(co->sched, job_index(s)),
+			 ev_now(co->loop));
 	return true;
 }
 
@@ -527,6 +540,54 @@ stop_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	escalate(co);
 }
 
+/* "[prefix: ]12/60 done, 3 running, 1 failed" for the service manager. */
+static void
+notify_text(const struct coordinator *co, const char *prefix,
+	    struct buf *out)
+{
+	size_t i, done = 0, failed = 0;
+
+	for (i = 0; i < co->n; i++) {
+		if (co->slots[i].state != SLOT_DONE)
+			continue;
+		done++;
+		failed += !outcome_status_info(co->slots[i].out->status)->good;
+	}
+	if (prefix)
+		buf_addf(out, "%s: ", prefix);
+	notify_progress_text(done, co->n, co->running, failed, out);
+}
+
+/* What notify_now says with the status line: READY=1 (once, before the
+ * first worker), nothing more (the timer's and the last), STOPPING=1. */
+enum notify_what { NOTIFY_READY, NOTIFY_STATUS, NOTIFY_STOPPING };
+
+static void
+notify_now(const struct coordinator *co, enum notify_what what,
+	   const char *prefix)
+{
+	struct buf text = BUF_INIT;
+
+	if (!notify_enabled())
+		return;
+	notify_text(co, prefix, &text);
+	if (what == NOTIFY_READY)
+		notify_ready(text.ptr);
+	else if (what == NOTIFY_STOPPING)
+		notify_stopping(text.ptr);
+	else
+		notify_status(text.ptr);
+	buf_release(&text);
+}
+
+static void
+notify_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	notify_now(w->data, NOTIFY_STATUS, NULL);
+}
+
 static const char *
 sig_name(int sig)
 {
@@ -548,6 +609,13 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		return;
 	}
 	co->interrupted = w->signum;
+	if (notify_enabled()) {
+		char why[32];
+
+		xsnprintf(why, sizeof(why), "stopping on %s",
+			  sig_name(w->signum));
+		notify_now(co, NOTIFY_STOPPING, why);
+	}
 	sched_halt(co->sched, SCHED_INTERRUPTED);
 	for (i = 0; i < co->n; i++)
 		if (slot_alive(&co->slots[i])) {
@@ -587,6 +655,15 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	progress_tick(co->cfg->progress, ev_now(loop));
 }
 
+static void
+winch_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct coordinator *co = w->data;
+
+	(void)revents;
+	progress_resize(co->cfg->progress, ev_now(loop));
+}
+
 /* ---- the run ---------------------------------------------------------- */
 
 /* Watchers that must not keep the loop alive on their own. */
@@ -600,10 +677,14 @@ start_background(struct coordinator *co)
 	ev_unref(co->loop);
 	ev_signal_start(co->loop, &co->sigterm);
 	ev_unref(co->loop);
-	ev_timer_init(&co->tick, tick_cb, 1., 1.);
+	ev_timer_init(&co->tick, tick_cb, PROGRESS_TICK, PROGRESS_TICK);
 	co->tick.data = co;
+	ev_signal_init(&co->sigwinch, winch_cb, SIGWINCH);
+	co->sigwinch.data = co;
 	if (co->cfg->progress->live) {
 		ev_timer_start(co->loop, &co->tick);
+		ev_unref(co->loop);
+		ev_signal_start(co->loop, &co->sigwinch);
 		ev_unref(co->loop);
 	}
 	ev_timer_init(&co->stop, stop_cb, 0., 0.);
@@ -616,6 +697,12 @@ start_background(struct coordinator *co)
 	co->deadline.data = co;
 	if (co->cfg->limits->deadline > 0) {
 		ev_timer_start(co->loop, &co->deadline);
+		ev_unref(co->loop);
+	}
+	ev_timer_init(&co->notify, notify_cb, NOTIFY_INTERVAL, NOTIFY_INTERVAL);
+	co->notify.data = co;
+	if (notify_enabled()) {
+		ev_timer_start(co->loop, &co->notify);
 		ev_unref(co->loop);
 	}
 }
@@ -631,10 +718,18 @@ stop_background(struct coordinator *co)
 		ev_ref(co->loop);
 		ev_timer_stop(co->loop, &co->tick);
 	}
+	if (ev_is_active(&co->sigwinch)) {
+		ev_ref(co->loop);
+		ev_signal_stop(co->loop, &co->sigwinch);
+	}
 	ev_timer_stop(co->loop, &co->stop);
 	if (ev_is_active(&co->deadline)) {
 		ev_ref(co->loop);
 		ev_timer_stop(co->loop, &co->deadline);
+	}
+	if (ev_is_active(&co->notify)) {
+		ev_ref(co->loop);
+		ev_timer_stop(co->loop, &co->notify);
 	}
 }
 
@@ -651,6 +746,8 @@ unreached(struct coordinator *co)
 			slot_set_state(&co->slots[i], SLOT_DONE);
 			co->slots[i].out->unreached = xstrdup(why);
 			outcome_classify(co->slots[i].out, co->cfg->cmd);
+			progress_unreached(co->cfg->progress, co->slots[i].t,
+					   co->slots[i].out);
 		}
 }
 
@@ -677,10 +774,16 @@ coordinator_run(const struct coordinator_config *cfg,
 		slot_init(&co.slots[i], &co, jobs[i].t, jobs[i].ms,
 			  jobs[i].out);
 	start_background(&co);
+	notify_now(&co, NOTIFY_READY, NULL);
 	start_more(&co);
 	ev_run(co.loop, 0);
 	stop_background(&co);
 	unreached(&co);
+	notify_now(&co, NOTIFY_STATUS,
+		   co.interrupted == SIGINT    ? "interrupted by SIGINT"
+		   : co.interrupted == SIGTERM ? "interrupted by SIGTERM"
+		   : co.interrupted            ? "interrupted"
+					       : "finished");
 	for (i = 0; i < n; i++)
 		slot_release(&co.slots[i]);
 	free(co.slots);

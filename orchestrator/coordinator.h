@@ -15,6 +15,10 @@
  * they are running, and get grace_term seconds to do so; then SIGTERM, then
  * SIGKILL after grace_kill. A second signal skips the wait that is in
  * progress. Targets never started stay "not reached".
+ *
+ * Under a service manager (orchestrator/notify.h) it says READY=1 before
+ * the first worker starts, a STATUS= line every few seconds and at the
+ * end, and STOPPING=1 at the first SIGINT or SIGTERM.
  */
 #ifndef MIG_COORDINATOR_H
 #define MIG_COORDINATOR_H

@@ -34,6 +34,11 @@ dryplan_release(struct dryplan *p)
 	}
 	free(p->v);
 	free(p->index);
+	for (i = 0; i < p->nsql; i++) {
+		free(p->sql[i].text);
+		strv_release(&p->sql[i].targets);
+	}
+	free(p->sql);
 	dryplan_init(p, p->downgrade);
 }
 
@@ -130,11 +135,35 @@ add_lines(struct dryplan *p, const char *text)
 	buf_release(&line);
 }
 
+/* The group of o's SQL text, by hash first. */
+static void
+add_sql(struct dryplan *p, const char *name, const struct outcome *o)
+{
+	uint64_t h = shard_hash(o->sql.ptr);
+	struct dryplan_sql *g = NULL;
+	size_t i;
+
+	for (i = 0; g == NULL && i < p->nsql; i++)
+		if (p->sql[i].hash == h && strcmp(p->sql[i].text, o->sql.ptr) == 0)
+			g = &p->sql[i];
+	if (g == NULL) {
+		XGROW(p->sql, p->nsql + 1, p->capsql);
+		g = &p->sql[p->nsql++];
+		g->text = xstrdup(o->sql.ptr);
+		g->hash = h;
+		g->first = p->targets;
+		strv_init(&g->targets);
+	}
+	strv_push(&g->targets, name);
+}
+
 void
-dryplan_add(struct dryplan *p, const struct outcome *o)
+dryplan_add(struct dryplan *p, const char *name, const struct outcome *o)
 {
 	size_t i;
 
+	if (o->sql.len > 0)
+		add_sql(p, name, o);
 	p->targets++;
 	if (drifted(o))
 		p->drifted++;
@@ -178,6 +207,16 @@ mig_cmp(const void *a, const void *b)
 	return strcmp(x->line, y->line);
 }
 
+static int
+sql_cmp(const void *a, const void *b)
+{
+	const struct dryplan_sql *x = a, *y = b;
+
+	if (x->targets.n != y->targets.n)
+		return x->targets.n < y->targets.n ? 1 : -1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
 void
 dryplan_finish(struct dryplan *p)
 {
@@ -186,6 +225,8 @@ dryplan_finish(struct dryplan *p)
 	p->nindex = 0;
 	if (p->n > 0)
 		qsort(p->v, p->n, sizeof(*p->v), mig_cmp);
+	if (p->nsql > 0)
+		qsort(p->sql, p->nsql, sizeof(*p->sql), sql_cmp);
 }
 
 bool
@@ -262,6 +303,50 @@ dryplan_text(const struct dryplan *p, struct buf *out)
 		buf_addf(out, "  %*zu  %s\n", w, p->v[i].targets, p->v[i].line);
 }
 
+/* Names shown per SQL group in the text; the JSON report has them all. */
+#define SQL_GROUP_NAMES 50
+
+void
+dryplan_sql_text(const struct dryplan *p, struct buf *out)
+{
+	const struct dryplan_sql *g;
+	size_t i, k;
+
+	for (i = 0; i < p->nsql; i++) {
+		g = &p->sql[i];
+		buf_addf(out, "%s== %zu target%s:", i ? "\n" : "",
+			 g->targets.n, g->targets.n == 1 ? "" : "s");
+		for (k = 0; k < g->targets.n && k < SQL_GROUP_NAMES; k++)
+			buf_addf(out, " %s", g->targets.v[k]);
+		if (g->targets.n > SQL_GROUP_NAMES)
+			buf_addf(out, " ... and %zu more",
+				 g->targets.n - SQL_GROUP_NAMES);
+		buf_addf(out, " ==\n%s", g->text);
+	}
+}
+
+static void
+sql_json(const struct dryplan *p, struct json *j)
+{
+	size_t i, k;
+
+	if (p->nsql == 0) {
+		json_null(j, "sql");
+		return;
+	}
+	json_array_begin(j, "sql");
+	for (i = 0; i < p->nsql; i++) {
+		json_object_begin(j, NULL);
+		json_array_begin(j, "targets");
+		for (k = 0; k < p->sql[i].targets.n; k++)
+			json_string(j, NULL, p->sql[i].targets.v[k]);
+		json_array_end(j);
+		json_string(j, "sql", p->sql[i].text);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 void
 dryplan_json(const struct dryplan *p, struct json *j)
 {
@@ -293,5 +378,6 @@ dryplan_json(const struct dryplan *p, struct json *j)
 		json_object_end(j);
 	}
 	json_array_end(j);
+	sql_json(p, j);
 	json_object_end(j);
 }

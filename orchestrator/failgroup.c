@@ -397,9 +397,11 @@ failgroup_command(const struct failgroup *g, const struct failgroup_item *it,
 		buf_addc(out, '\n');
 	}
 	command_head(out, run->command, run->id, run);
-	buf_adds(out, " --resume ");
-	shell_word(out, run->report ? run->report : "REPORT.json");
-	if (g->n != run->unfinished) {
+	if (!run->no_report) {
+		buf_adds(out, " --resume ");
+		shell_word(out, run->report ? run->report : "REPORT.json");
+	}
+	if (g->n != run->unfinished || run->no_report) {
 		buf_adds(out, " --select ");
 		select_names(out, g, it);
 	}

@@ -104,6 +104,8 @@ struct failgroup_run {
 	const char *id;        /* rebuild's id, else NULL */
 	const char *inventory; /* NULL: "FILE" is written */
 	const char *report;    /* the JSON report; NULL: "REPORT.json" */
+	bool no_report;        /* the run wrote no report file to resume
+				* from: --select the group instead */
 	size_t unfinished;     /* the targets --resume would run again */
 };
 
@@ -119,6 +121,8 @@ struct failgroup_run {
  *   REBUILD:     migratore rebuild <uuid> --inventory fleet.yaml --select a,b
  *                migratore upgrade --inventory fleet.yaml --resume R.json
  *                    --select a,b
+ * With no_report the second command has no --resume and always the
+ * group's --select.
  */
 void failgroup_command(const struct failgroup *g,
 		       const struct failgroup_item *it,

@@ -72,15 +72,19 @@ struct fleet {
 	struct sched_config sc;
 	struct sched *sched;
 	size_t parallel;     /* the run's parallelism, fitted */
+	struct eventlog events; /* --log-format json */
+	bool has_events;
+	double t0;           /* ev_time() at the start of the run */
 };
 
+/* Through common/log.c: "migratore: error: ...", or its JSON line. */
 static void
 print_err(const char *prefix, const struct err *e)
 {
 	char text[ERR_TEXT_MAX];
 
 	err_text(e, text, sizeof(text));
-	fprintf(stderr, "migratore: error: %s%s\n", prefix, text);
+	log_error("%s%s", prefix, text);
 }
 
 static void
@@ -89,7 +93,7 @@ print_warnings(struct strv *w)
 	size_t i;
 
 	for (i = 0; i < w->n; i++)
-		fprintf(stderr, "migratore: warning: %s\n", w->v[i]);
+		log_warn("%s", w->v[i]);
 	strv_release(w);
 }
 
@@ -339,18 +343,35 @@ environ_fleet_keys(const struct fleet *f, const struct target *t,
 			 f->o->timeout > 0 ? "command line" : "inventory");
 }
 
+/* --format json: each target's name mapped to its keys. */
 static int
 fleet_environ(const struct fleet *f)
 {
 	struct buf out = BUF_INIT, lines = BUF_INIT;
+	bool json = f->o->format == OPTIONS_JSON;
+	struct json j;
 	size_t i;
 
+	json_init(&j, &out, true);
+	if (json)
+		json_object_begin(&j, NULL);
 	for (i = 0; i < f->n; i++) {
 		buf_reset(&lines);
 		settings_environ(f->sel[i], &lines);
-		buf_addf(&out, "%s== %s ==\n%s", i ? "\n" : "",
-			 f->sel[i]->name, lines.ptr);
-		environ_fleet_keys(f, f->sel[i], lines.ptr, &out);
+		if (!json)
+			buf_addf(&out, "%s== %s ==\n%s", i ? "\n" : "",
+				 f->sel[i]->name, lines.ptr);
+		environ_fleet_keys(f, f->sel[i], lines.ptr,
+				   json ? &lines : &out);
+		if (!json)
+			continue;
+		json_object_begin(&j, f->sel[i]->name);
+		settings_environ_json(lines.ptr, &j);
+		json_object_end(&j);
+	}
+	if (json) {
+		json_object_end(&j);
+		buf_addc(&out, '\n');
 	}
 	fwrite(out.ptr, 1, out.len, stdout);
 	buf_release(&out);
@@ -494,11 +515,13 @@ fleet_finish(struct fleet *f, int sig, struct err *e)
 	dryplan_init(&plan, f->fa->cmd == CMD_DRY_DOWNGRADE);
 	if (dry) {
 		for (i = 0; i < f->n; i++)
-			dryplan_add(&plan, &f->outs[i]);
+			dryplan_add(&plan, f->sel[i]->name, &f->outs[i]);
 		dryplan_finish(&plan);
 		rep.plan = &plan;
 	}
 	code = outputs_write(&f->outputs, &rep, e);
+	if (f->has_events)
+		report_event_end(&rep, &f->events, ev_time() - f->t0);
 	dryplan_release(&plan);
 	waves_free(waves, nwaves);
 	free(rows);
@@ -509,8 +532,7 @@ static int
 fleet_execute(struct fleet *f, struct err *e)
 {
 	const struct options *o = f->o;
-	bool live = !o->quiet && isatty(STDOUT_FILENO) == 1 &&
-		    isatty(STDERR_FILENO) == 1;
+	bool live = !o->quiet && isatty(STDERR_FILENO) == 1;
 	struct coordinator_config cfg;
 	struct progress prog;
 	int r, sig;
@@ -520,7 +542,11 @@ fleet_execute(struct fleet *f, struct err *e)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.cmd = f->fa->cmd;
 	cfg.opts.id = f->fa->id;
-	cfg.opts.json = o->format == OPTIONS_JSON;
+	/* the workers' rows as JSON: list and errors only (the dry runs'
+	 * <Migration> lines make the fleet's plan) */
+	cfg.opts.json = o->format == OPTIONS_JSON &&
+			(f->fa->cmd == CMD_LIST || f->fa->cmd == CMD_ERRORS);
+	cfg.opts.sql = o->sql;
 	cfg.opts.allow_out_of_order = o->allow_out_of_order;
 	cfg.opts.run_id = f->run_id;
 	cfg.opts.host = f->host;
@@ -529,14 +555,24 @@ fleet_execute(struct fleet *f, struct err *e)
 	cfg.grace_term = GRACE_TERM;
 	cfg.grace_kill = GRACE_KILL;
 	cfg.progress = &prog;
+	f->t0 = ev_time();
 	progress_init(&prog, stderr, f->n, live,
-		      progress_want_color(STDERR_FILENO), o->quiet, ev_time());
+		      progress_want_color(STDERR_FILENO), o->quiet, f->t0);
+	log_set_run_id(f->run_id);
+	if (o->log_format == OPTIONS_JSON) {
+		eventlog_init(&f->events, stderr, f->run_id);
+		f->has_events = true;
+		prog.events = &f->events;
+		eventlog_run_start(&f->events, command_name(f->fa->cmd),
+				   "fleet", f->host, f->n);
+	}
 	log_info("run %s: %s on %zu targets, %zu at a time", f->run_id,
 		 command_name(f->fa->cmd), f->n, f->parallel);
 	/* Library set-up once here, not again in every forked worker. */
 	drivers_init();
 	r = coordinator_run(&cfg, f->jobs, f->n, e);
 	progress_end(&prog);
+	progress_release(&prog);
 	if (r < 0 && r != ERR_INTERRUPTED)
 		return r;
 	sig = r == ERR_INTERRUPTED ? e->signal : 0;
@@ -563,6 +599,8 @@ fleet_release(struct fleet *f)
 	free(f->jobs);
 	free(f->sel);
 	outputs_release(&f->outputs);
+	if (f->has_events)
+		eventlog_release(&f->events);
 	sched_free(f->sched);
 	lineup_release(&f->lu);
 	inventory_free(f->inv);

@@ -134,6 +134,7 @@ outcome_init(struct outcome *o)
 	strv_init(&o->results);
 	strv_init(&o->earlier);
 	buf_init(&o->tail);
+	buf_init(&o->sql);
 	o->exit_code = -1;
 	o->pending = -1;
 	o->status = OUT_NOT_REACHED;
@@ -165,6 +166,7 @@ outcome_release(struct outcome *o)
 	strv_release(&o->warnings);
 	strv_release(&o->results);
 	buf_release(&o->tail);
+	buf_release(&o->sql);
 	free(o->reason);
 	free(o->unreached);
 	strv_release(&o->earlier);
@@ -296,6 +298,9 @@ outcome_apply(struct outcome *o, const struct proto_msg *m)
 		break;
 	case PROTO_WARNING:
 		strv_push(&o->warnings, m->u.text.text ? m->u.text.text : "");
+		break;
+	case PROTO_SQL:
+		buf_adds(&o->sql, m->u.text.text ? m->u.text.text : "");
 		break;
 	case PROTO_FINISHED:
 		free(o->fin.error);

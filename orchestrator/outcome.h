@@ -147,6 +147,7 @@ struct outcome {
 	struct strv warnings;
 	struct strv results;   /* RESULT texts, in order */
 	struct buf tail;       /* last OUTCOME_TAIL_MAX bytes of OUTPUT */
+	struct buf sql;        /* SQL frames, joined (dry runs with --sql) */
 	double seconds;        /* wall time of the worker */
 	char *unreached;       /* not started: why (the run's halt) */
 

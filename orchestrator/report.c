@@ -14,7 +14,9 @@
 
 #include "common/json.h"
 #include "common/xmalloc.h"
+#include "orchestrator/failgroup.h"
 #include "orchestrator/progress.h"
+#include "worker/jsonsink.h"
 #include "common/banned.h"
 
 void
@@ -108,19 +110,156 @@ text_row(struct buf *out, const struct report_row *row, int wname,
 	buf_release(&num);
 }
 
-static void
-text_warnings(const struct report *r, struct buf *out)
-{
-	size_t i, j, n = 0;
+/* ---- failures and warnings, grouped (failgroup.h) ------------------------ */
 
+/* Names shown per group; the rest are counted. */
+#define TEXT_GROUP_NAMES 20
+
+/* The step that failed, and whether a recovery Rollback ran after it. */
+static void
+failing_step(const struct outcome *o, struct failgroup_item *it)
+{
+	size_t i;
+
+	for (i = 0; i < o->nsteps; i++) {
+		const struct outcome_step *s = &o->steps[i];
+
+		if (s->recovery && s->ended && s->ok)
+			it->recovered = true;
+		if (!s->ended || s->ok || s->recovery || it->uuid)
+			continue;
+		it->uuid = s->uuid;
+		it->file = s->file;
+		it->traceback = s->traceback;
+		it->committed = s->committed > 0 ? (long)s->committed : 0;
+	}
+}
+
+/* One item per target (failures) or per warning; descs keeps the
+ * targets' descriptions the items point to. */
+static struct failgroup_item *
+group_items(const struct report *r, bool warnings, struct strv *descs,
+	    size_t *n)
+{
+	struct failgroup_item *v;
+	struct buf desc = BUF_INIT;
+	size_t i, j, cap = 0;
+
+	for (i = 0; i < r->n; i++)
+		cap += warnings ? r->rows[i].o->warnings.n : 1;
+	v = xcalloc(cap ? cap : 1, sizeof(*v));
+	*n = 0;
 	for (i = 0; i < r->n; i++) {
 		const struct outcome *o = r->rows[i].o;
 
-		for (j = 0; j < o->warnings.n; j++, n++)
-			buf_addf(out, "%s%s: warning: %s\n",
-				 n == 0 ? "\n" : "", r->rows[i].t->name,
-				 o->warnings.v[j]);
+		buf_reset(&desc);
+		target_describe(r->rows[i].t, &desc);
+		strv_push(descs, desc.ptr);
+		for (j = 0; j < (warnings ? o->warnings.n : 1); j++) {
+			struct failgroup_item *it = &v[(*n)++];
+
+			it->name = r->rows[i].t->name;
+			it->desc = descs->v[descs->n - 1];
+			if (warnings) {
+				it->text = o->warnings.v[j];
+				continue;
+			}
+			it->status = outcome_status_name(o->status);
+			it->text = o->reason;
+			failing_step(o, it);
+		}
 	}
+	buf_release(&desc);
+	return v;
+}
+
+/* "[a b c ... and 17 more]" */
+static void
+group_names(const struct failgroup *g, const struct failgroup_item *it,
+	    struct buf *out)
+{
+	size_t i;
+
+	buf_adds(out, "  [");
+	for (i = 0; i < g->n && i < TEXT_GROUP_NAMES; i++)
+		buf_addf(out, "%s%s", i ? " " : "", it[g->members[i]].name);
+	if (g->n > TEXT_GROUP_NAMES)
+		buf_addf(out, " ... and %zu more", g->n - TEXT_GROUP_NAMES);
+	buf_adds(out, "]\n");
+}
+
+/* The advice and the command(s), indented. */
+static void
+group_next(const struct report *r, const struct failgroup *g,
+	   const struct failgroup_item *it, size_t unfinished,
+	   struct buf *out)
+{
+	const char *report = r->opts->report;
+	struct failgroup_run run = {
+		.command = r->command, .id = r->id, .inventory = r->inventory,
+		.report = report,
+		.no_report = report == NULL || strcmp(report, "-") == 0,
+		.unfinished = unfinished,
+	};
+	struct buf b = BUF_INIT;
+	const char *p, *nl;
+
+	failgroup_advice(g, &b);
+	if (b.len == 0)
+		goto out;
+	buf_addf(out, "  %s\n", b.ptr);
+	buf_reset(&b);
+	failgroup_command(g, it, &run, &b);
+	for (p = b.ptr; *p; p = *nl ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		buf_addf(out, "    %.*s\n", (int)(nl - p), p);
+	}
+out:
+	buf_release(&b);
+}
+
+static void
+text_group(const struct report *r, const struct failgroup *g,
+	   const struct failgroup_item *it, size_t unfinished,
+	   struct buf *out)
+{
+	buf_addf(out, "\n%zu target%s", g->n, g->n == 1 ? "" : "s");
+	if (g->status)
+		buf_addf(out, " %s", g->status);
+	buf_addf(out, ": %s\n", g->line);
+	if (g->detail)
+		buf_addf(out, "  DETAIL: %s\n", g->detail);
+	if (g->hint)
+		buf_addf(out, "  HINT: %s\n", g->hint);
+	if (g->notes_differ)
+		buf_addf(out, "  (%s of %s; other targets' differ)\n",
+			 g->detail && g->hint ? "DETAIL and HINT"
+			 : g->hint	      ? "HINT"
+					      : "DETAIL",
+			 it[g->members[0]].name);
+	group_names(g, it, out);
+	group_next(r, g, it, unfinished, out);
+}
+
+/* "Warnings:" or "Failures by error:", one block per group. */
+static void
+text_groups(const struct report *r, bool warnings, struct buf *out)
+{
+	struct strv descs = STRV_INIT;
+	struct failgroup_item *it;
+	struct failgroups g;
+	size_t n, i;
+
+	it = group_items(r, warnings, &descs, &n);
+	failgroups_build(&g, it, n);
+	if (g.n > 0)
+		buf_addf(out, "\n%s\n", warnings ? "Warnings:"
+						   : "Failures by error:");
+	for (i = 0; i < g.n; i++)
+		text_group(r, &g.v[i], it, g.items, out);
+	failgroups_release(&g);
+	strv_release(&descs);
+	free(it);
 }
 
 /* "# wave canary: 2 targets, 2 started, 1 failed (stopped)" */
@@ -196,8 +335,13 @@ report_text(const struct report *r, bool with_results, bool color,
 	int wname = 6, wengine = 6;
 	size_t i;
 
-	if (with_results)
+	/* --sql: each distinct plan once, instead of a section per target */
+	if (r->plan && r->plan->nsql > 0) {
+		dryplan_sql_text(r->plan, out);
+		buf_addc(out, '\n');
+	} else if (with_results) {
 		text_results(r, out);
+	}
 	for (i = 0; i < r->n; i++) {
 		int a = (int)strlen(r->rows[i].t->name);
 		int b = (int)strlen(r->rows[i].t->engine);
@@ -209,8 +353,9 @@ report_text(const struct report *r, bool with_results, bool color,
 		 "TARGET", wengine, "ENGINE", "STATUS", "APPLIED", "PENDING",
 		 "ROLLBACKS", "DURATION", "ERROR");
 	text_rows(r, wname, wengine, color, out);
-	text_warnings(r, out);
 	text_totals(r, out);
+	text_groups(r, true, out);
+	text_groups(r, false, out);
 	if (r->plan) {
 		buf_addc(out, '\n');
 		dryplan_text(r->plan, out);
@@ -292,6 +437,12 @@ json_options(struct json *j, const struct report *r)
 	json_string(j, "resume", o->resume);
 	json_string(j, "junit", o->junit);
 	json_string(j, "html", o->html);
+	json_string(j, "report", o->report);
+	json_string(j, "metrics", o->metrics);
+	json_string(j, "format", o->format == OPTIONS_JSON ? "json" : "text");
+	json_string(j, "log_format",
+		    o->log_format == OPTIONS_JSON ? "json" : "text");
+	json_bool(j, "sql", o->sql);
 	json_object_end(j);
 }
 
@@ -350,42 +501,35 @@ json_totals(struct json *j, const struct report *r)
 	json_object_end(j);
 }
 
+/* The step's fields as the frame carried them (one writer for every
+ * "steps" array: worker/jsonsink.h). */
 static void
 json_step(struct json *j, const struct outcome_step *s)
 {
-	json_object_begin(j, NULL);
-	json_string(j, "operation", s->operation);
-	json_string(j, "uuid", s->uuid);
-	json_string(j, "file", s->file);
-	json_string(j, "result",
-		    !s->ended ? "unfinished" : s->ok ? "success" : "error");
-	json_bool(j, "recovery", s->recovery);
-	json_int_or_null(j, "object_id", s->object_id, s->object_id > 0);
-	json_int_or_null(j, "start", s->start, s->ended);
-	if (s->ended)
-		json_double(j, "seconds", s->seconds);
-	else
-		json_null(j, "seconds");
-	json_string(j, "error", s->error);
-	json_string(j, "statement", s->statement);
-	json_int_or_null(j, "statement_no", s->statement_no,
-			 s->statement_no > 0);
-	json_int_or_null(j, "committed", s->committed,
-			 s->ended && !s->ok && s->committed >= 0);
-	json_int_or_null(j, "total", s->total, s->ended && s->total >= 0);
-	json_string(j, "traceback", s->traceback);
-	json_object_end(j);
+	struct proto_step p;
+
+	memset(&p, 0, sizeof(p));
+	p.operation = s->operation;
+	p.uuid = s->uuid;
+	p.file = s->file;
+	p.recovery = s->recovery;
+	p.ok = s->ok;
+	p.object_id = s->object_id;
+	p.start = s->start;
+	p.seconds = s->seconds;
+	p.error = s->error;
+	p.statement = s->statement;
+	p.statement_no = s->statement_no;
+	p.committed = s->committed;
+	p.total = s->total;
+	p.traceback = s->traceback;
+	jsonsink_step(j, &p, s->ended);
 }
 
 static void
 json_strings(struct json *j, const char *key, const struct strv *sv)
 {
-	size_t i;
-
-	json_array_begin(j, key);
-	for (i = 0; i < sv->n; i++)
-		json_string(j, NULL, sv->v[i]);
-	json_array_end(j);
+	json_string_array(j, key, (const char *const *)sv->v, sv->n);
 }
 
 static void
@@ -430,6 +574,26 @@ json_target(struct json *j, const struct report *r,
 	buf_release(&desc);
 }
 
+static const char *
+signal_text(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM"
+			   : sig ? "signal" : NULL;
+}
+
+void
+report_event_end(const struct report *r, struct eventlog *ev, double seconds)
+{
+	struct json *j = eventlog_begin(ev, "run_end", NULL);
+
+	json_int(j, "exit_code", report_exit_code(r));
+	json_double(j, "seconds", seconds);
+	json_string(j, "stopped", r->stopped);
+	json_string(j, "interrupted", signal_text(r->interrupted));
+	json_totals(j, r);
+	eventlog_end(ev);
+}
+
 /* Rendered text is handed to flush (when given) target by target, so that
  * a report of 10,000 targets never sits in memory whole. */
 typedef int (*flush_fn)(void *ctx, struct buf *b);
@@ -453,11 +617,7 @@ render_json(const struct report *r, struct buf *out, flush_fn flush,
 	json_string(&j, "host", r->host);
 	json_time(&j, "start", r->start);
 	json_time(&j, "end", r->end);
-	json_string(&j, "interrupted",
-		    r->interrupted == SIGINT    ? "SIGINT"
-		    : r->interrupted == SIGTERM ? "SIGTERM"
-		    : r->interrupted            ? "signal"
-						: NULL);
+	json_string(&j, "interrupted", signal_text(r->interrupted));
 	json_int(&j, "exit_code", report_exit_code(r));
 	json_string(&j, "stopped", r->stopped);
 	json_options(&j, r);

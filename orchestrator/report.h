@@ -30,6 +30,7 @@
 #include "config/target.h"
 #include "orchestrator/dryplan.h"
 #include "orchestrator/outcome.h"
+#include "worker/eventlog.h"
 
 #define REPORT_SCHEMA "migratore-fleet-report"
 #define REPORT_SCHEMA_VERSION 1
@@ -105,6 +106,11 @@ void report_results_json(const struct report *r, struct buf *out);
 
 /* The JSON report (pretty-printed, newline-terminated). */
 void report_json(const struct report *r, struct buf *out);
+
+/* The run_end event of --log-format json (worker/eventlog.h): exit_code,
+ * seconds, stopped, interrupted and the totals object of the report. */
+void report_event_end(const struct report *r, struct eventlog *ev,
+		      double seconds);
 
 /* The run's result: 0, ERR_FAILED, or ERR_INTERRUPTED with e->signal;
  * e gets the code, no message (the report says it all). */

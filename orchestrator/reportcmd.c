@@ -16,6 +16,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/spelling.h"
 #include "common/strv.h"
 #include "common/xmalloc.h"
 #include "orchestrator/html.h"
@@ -60,6 +61,41 @@ write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/* "unknown option '--jnuit'; did you mean '--junit'?" */
+static int
+unknown_option(const char *a, struct err *e)
+{
+	static const char *const known[] = { "--help", "--junit", "--html" };
+	struct spelling sp;
+	size_t i;
+
+	spelling_init(&sp, a);
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		spelling_offer(&sp, known[i]);
+	if (sp.best)
+		return err_usage(e, reportcmd_usage,
+				 "unknown option '%s'; did you mean '%s'?", a,
+				 sp.best);
+	return err_usage(e, reportcmd_usage, "unknown option '%s'", a);
+}
+
+/* "unknown subcommand 'mrege'; did you mean 'merge'?" */
+static int
+unknown_verb(const char *verb, struct err *e)
+{
+	struct spelling sp;
+
+	spelling_init(&sp, verb);
+	spelling_offer(&sp, "merge");
+	spelling_offer(&sp, "render");
+	if (sp.best)
+		return err_usage(e, reportcmd_usage,
+				 "unknown subcommand '%s'; did you mean '%s'?",
+				 verb, sp.best);
+	return err_usage(e, reportcmd_usage,
+			 "unknown subcommand '%s' (merge or render)", verb);
+}
+
 /* Options anywhere after the verb; "--" ends them. */
 static int
 parse(struct reportcmd *c, int argc, char **argv, struct err *e)
@@ -88,7 +124,7 @@ parse(struct reportcmd *c, int argc, char **argv, struct err *e)
 			 (a[6] == '\0' || a[6] == '='))
 			dst = &c->html;
 		else
-			return err_usage(e, reportcmd_usage, "unknown option '%s'", a);
+			return unknown_option(a, e);
 		if (strchr(a, '='))
 			*dst = strchr(a, '=') + 1;
 		else if (i + 1 < argc)
@@ -298,10 +334,7 @@ reportcmd_main(int argc, char **argv, struct err *e)
 		else if (strcmp(c.verb, "render") == 0)
 			r = run_render(&c, e);
 		else
-			r = err_usage(e, reportcmd_usage,
-				      "unknown subcommand '%s' (merge or "
-				      "render)",
-				      c.verb);
+			r = unknown_verb(c.verb, e);
 	}
 	strv_release(&c.files);
 	return r;

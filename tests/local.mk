@@ -11,8 +11,10 @@ AM_TESTS_ENVIRONMENT = \
 	CRITERION_ENABLE_TAP=1; export CRITERION_ENABLE_TAP; \
 	MIGRATORE='$(abs_top_builddir)/migratore'; export MIGRATORE; \
 	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; export TESTS_SRCDIR; \
+	TOP_BUILDDIR='$(abs_top_builddir)'; export TOP_BUILDDIR; \
 	NETPROXY='$(abs_top_builddir)/tests/tools/netproxy'; export NETPROXY; \
-	TEST_ENGINES_BUILT='$(BUILT_ENGINES)'; export TEST_ENGINES_BUILT;
+	TEST_ENGINES_BUILT='$(BUILT_ENGINES)'; export TEST_ENGINES_BUILT; \
+	TEST_SYSTEMD_BUILT='$(BUILT_SYSTEMD)'; export TEST_SYSTEMD_BUILT;
 
 # Unit tests: program tests/unit/test_X is built from tests/unit/test_X.c
 # (automake's default source) with the flags and libraries below, which
@@ -26,6 +28,7 @@ UNIT_TESTS = \
 	tests/unit/test_jsonparse \
 	tests/unit/test_proto \
 	tests/unit/test_sha256 \
+	tests/unit/test_spelling \
 	tests/unit/test_dotenv \
 	tests/unit/test_duration \
 	tests/unit/test_engine \
@@ -43,6 +46,7 @@ UNIT_TESTS = \
 	tests/unit/test_driver \
 	tests/unit/test_driver_sqlite \
 	tests/unit/test_driver_redact \
+	tests/unit/test_textfit \
 	tests/unit/test_lexer \
 	tests/unit/test_migration \
 	tests/unit/test_migset \
@@ -56,8 +60,10 @@ UNIT_TESTS = \
 	tests/unit/test_report \
 	tests/unit/test_reportdoc \
 	tests/unit/test_junit \
+	tests/unit/test_metrics \
 	tests/unit/test_html \
-	tests/unit/test_failgroup
+	tests/unit/test_failgroup \
+	tests/unit/test_progress
 # The driver suite, written once, runs in each engine's program; a server
 # engine's program only when configure built its driver.
 if WITH_POSTGRES
@@ -107,6 +113,9 @@ INTEGRATION_TESTS = \
 	tests/integration/fleet_config.sh \
 	tests/integration/fleet_concurrent.sh \
 	tests/integration/fleet_servers.sh \
+	tests/integration/progress_tty.sh \
+	tests/integration/output_json.sh \
+	tests/integration/dryrun_sql.sh \
 	tests/integration/rollout_canary.sh \
 	tests/integration/rollout_budget.sh \
 	tests/integration/rollout_perhost.sh \
@@ -118,11 +127,25 @@ INTEGRATION_TESTS = \
 	tests/integration/report_junit.sh \
 	tests/integration/report_merge.sh \
 	tests/integration/report_browser.sh \
+	tests/integration/metrics.sh \
+	tests/integration/sdnotify.sh \
+	tests/integration/install.sh \
 	tests/integration/contrib.sh \
 	tests/integration/netproxy.sh \
+	tests/integration/baseline.sh \
+	tests/integration/exactlyonce.sh \
+	tests/integration/bookkeeping.sh \
+	tests/integration/session.sh \
+	tests/integration/fulldisk.sh \
+	tests/integration/concurrency.sh \
 	tests/integration/roundtrips.sh \
 	tests/integration/slurm.sh
 TESTS += $(INTEGRATION_TESTS)
+
+# What the tests keep for a person to look at (report_browser.sh's
+# screenshot) is gone after distclean, as distcheck requires.
+distclean-local:
+	rm -rf tests/artifacts
 
 # The libFuzzer harnesses are built and run by tests/fuzz/run.sh (CI), not
 # by make; they and their seed corpora are shipped.

@@ -32,6 +32,7 @@ enum command_id {
 struct cmd_opts {
 	const char *id;          /* rebuild: uuid or timestamp; trace: row id */
 	bool json;               /* list, errors: --format json */
+	bool sql;                /* dry runs: --sql, the statements too */
 	bool allow_out_of_order;
 	const char *run_id;      /* written to every row */
 	const char *host;        /* written to every row */

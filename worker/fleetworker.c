@@ -3,6 +3,7 @@
 
 #include "worker/fleetworker.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,87 +34,33 @@ on_stop_request(int sig)
 	stop_requested = 1;
 }
 
-/* Every event goes to the coordinator (a) and to the log (b). */
-struct tee {
-	struct sink a;
-	struct sink b;
-	struct framesink *fs;
-	FILE *log;
-};
+#define LOG_WARNING "log file: "
 
-static void
-tee_banner(void *ctx, const char *desc)
+bool
+fleetworker_log_warning(const char *text)
 {
-	struct tee *t = ctx;
-
-	sink_banner(&t->a, desc);
-	sink_banner(&t->b, desc);
+	return strncmp(text, LOG_WARNING, strlen(LOG_WARNING)) == 0;
 }
 
+/*
+ * A log that could not be written (a full disk) is said to the
+ * coordinator, which shows it: otherwise it would stay empty in silence.
+ * Checked once the log is complete; the final flush fails again with the
+ * reason when the cause is still there.
+ */
 static void
-tee_step_begin(void *ctx, const struct migration *m, const char *operation,
-	       bool recovery)
+log_check(struct sink *frames, FILE *log)
 {
-	struct tee *t = ctx;
+	int saved;
 
-	sink_step_begin(&t->a, m, operation, recovery);
-	sink_step_begin(&t->b, m, operation, recovery);
+	errno = 0;
+	if (fflush(log) == 0 && !ferror(log))
+		return;
+	saved = errno;
+	sink_warning(frames, LOG_WARNING "cannot write: %s; this target's "
+				       "log is incomplete",
+		     saved ? strerror(saved) : "write error");
 }
-
-static void
-tee_output(void *ctx, const char *text, size_t len)
-{
-	struct tee *t = ctx;
-
-	sink_output(&t->a, text, len);
-	sink_output(&t->b, text, len);
-}
-
-static void
-tee_step_end(void *ctx, const struct step_result *r)
-{
-	struct tee *t = ctx;
-
-	sink_step_end(&t->a, r);
-	sink_step_end(&t->b, r);
-}
-
-static void
-tee_result(void *ctx, const char *line)
-{
-	struct tee *t = ctx;
-
-	sink_result(&t->a, line);
-	sink_result(&t->b, line);
-}
-
-static void
-tee_warning(void *ctx, const char *msg)
-{
-	struct tee *t = ctx;
-
-	sink_warning(&t->a, "%s", msg);
-	sink_warning(&t->b, "%s", msg);
-}
-
-static void
-tee_finished(void *ctx, const struct run_summary *s)
-{
-	struct tee *t = ctx;
-
-	sink_finished(&t->a, s);
-	sink_finished(&t->b, s);
-}
-
-static const struct sink_ops tee_ops = {
-	.banner = tee_banner,
-	.step_begin = tee_step_begin,
-	.output = tee_output,
-	.step_end = tee_step_end,
-	.result = tee_result,
-	.warning = tee_warning,
-	.finished = tee_finished,
-};
 
 int
 fleetworker_main(const struct target *t, const struct migset *ms,
@@ -123,8 +70,8 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 	struct cmd_opts opts;
 	struct framesink fs;
 	struct textsink ts;
-	struct tee tee;
-	struct sink sink = { &tee_ops, &tee };
+	struct sink_tee tee;
+	struct sink sink;
 	struct buf desc = BUF_INIT;
 	struct sigaction sa;
 	FILE *logfp;
@@ -148,14 +95,16 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 		logfp = stderr;
 	log_set_stream(logfp);
 	log_set_context(t->name);
+	/* the log is for people: --log-format json is the coordinator's */
+	log_set_json(false);
 
+	/* every event to the coordinator (a) and to the log (b) */
 	memset(&tee, 0, sizeof(tee));
-	tee.fs = &fs;
-	tee.log = logfp;
+	sink_tee_init(&sink, &tee);
 	framesink_init(&tee.a, &fs, frame_fd);
+	memset(&ts, 0, sizeof(ts));
 	ts.out = logfp;
 	ts.err = logfp;
-	ts.quiet = false;
 	ts.verbose_errors = true; /* the log is where tracebacks are read */
 	textsink_init(&tee.b, &ts);
 
@@ -172,6 +121,7 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 	code = err_exit_code(command_run(cmd, t, ms, &opts, &sink));
 
 	fprintf(logfp, "== exit %d\n", code);
+	log_check(&tee.a, logfp);
 	if (logfp != stderr)
 		fclose(logfp);
 	log_set_stream(NULL);

@@ -17,6 +17,8 @@
 #ifndef MIG_FLEETWORKER_H
 #define MIG_FLEETWORKER_H
 
+#include <stdbool.h>
+
 #include "config/target.h"
 #include "worker/commands.h"
 #include "worker/migset.h"
@@ -30,5 +32,13 @@
 int fleetworker_main(const struct target *t, const struct migset *ms,
 		     enum command_id cmd, const struct cmd_opts *o,
 		     int frame_fd, int log_fd);
+
+/*
+ * Whether a WARNING frame says the target's log could not be written (a
+ * full disk): the worker cannot tell its operator through the log itself,
+ * so the coordinator shows this one on its stderr as it arrives, besides
+ * the report's entry for the target.
+ */
+bool fleetworker_log_warning(const char *text);
 
 #endif

@@ -82,18 +82,26 @@ fs_step_begin(void *ctx, const struct migration *mg, const char *operation,
 	fs_send(ctx, &m);
 }
 
-/* Output is cut into frames of at most the cap: nothing is truncated. */
+/* Text cut into frames of at most the cap, which the coordinator puts
+ * back together: nothing is truncated. */
 static void
-fs_output(void *ctx, const char *text, size_t len)
+fs_send_chunks(struct framesink *fs, enum proto_type type, const char *text,
+	       size_t len)
 {
 	size_t n;
 
 	while (len > 0) {
 		n = len < PROTO_CAP_TEXT ? len : PROTO_CAP_TEXT;
-		fs_send_text(ctx, PROTO_OUTPUT, text, n);
+		fs_send_text(fs, type, text, n);
 		text += n;
 		len -= n;
 	}
+}
+
+static void
+fs_output(void *ctx, const char *text, size_t len)
+{
+	fs_send_chunks(ctx, PROTO_OUTPUT, text, len);
 }
 
 static void
@@ -103,21 +111,7 @@ fs_step_end(void *ctx, const struct step_result *r)
 
 	memset(&m, 0, sizeof(m));
 	m.type = PROTO_STEP_END;
-	m.u.step.operation = (char *)r->operation;
-	m.u.step.uuid = r->m ? r->m->uuid : NULL;
-	m.u.step.file = r->m ? r->m->filename : NULL;
-	m.u.step.description = r->m ? r->m->description : NULL;
-	m.u.step.recovery = r->recovery;
-	m.u.step.ok = r->ok;
-	m.u.step.object_id = r->object_id;
-	m.u.step.start = r->start;
-	m.u.step.seconds = r->seconds;
-	m.u.step.error = (char *)r->error;
-	m.u.step.statement = (char *)r->statement;
-	m.u.step.statement_no = r->statement_no;
-	m.u.step.committed = r->committed;
-	m.u.step.total = r->total;
-	m.u.step.traceback = (char *)r->traceback;
+	sink_step_proto(r, &m.u.step);
 	fs_send(ctx, &m);
 }
 
@@ -145,6 +139,12 @@ fs_result(void *ctx, const char *line)
 		len -= n;
 	}
 	fs_send_text(ctx, PROTO_RESULT, line, len);
+}
+
+static void
+fs_sql(void *ctx, const char *text)
+{
+	fs_send_chunks(ctx, PROTO_SQL, text, strlen(text));
 }
 
 static void
@@ -184,6 +184,7 @@ static const struct sink_ops framesink_ops = {
 	.output = fs_output,
 	.step_end = fs_step_end,
 	.result = fs_result,
+	.sql = fs_sql,
 	.warning = fs_warning,
 	.finished = fs_finished,
 };

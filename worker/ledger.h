@@ -4,10 +4,18 @@
  * (checksum, statement, committed, run_id, host) that the Python tool
  * ignores. A table the Python tool made (32-bit integers, latin1, duplicate
  * indexes) is used as it is; missing columns are added. Every value is
- * bound, never spliced into SQL, so text is stored byte for byte.
+ * bound, never spliced into SQL.
+ *
+ * Both tables live in the schema the driver captured at connect (db->schema)
+ * and every statement names them qualified, so a migration that changes
+ * search_path or USEs another database moves nothing. New tables hold any
+ * text (MySQL: utf8mb4). A row is written whatever its text: what a column
+ * cannot hold (a latin1 table, a varchar shorter than an error) is fitted
+ * to it (drivers/textfit.h) and the caller is told, so that it can warn;
+ * the full text stays in the report. Text is otherwise stored byte for byte.
  *
  * Rows are appended only, each with object_id = max + 1 allocated inside
- * the migration lock.
+ * the migration lock, or inside the transaction ledger_claim serialised.
  */
 #ifndef MIG_LEDGER_H
 #define MIG_LEDGER_H
@@ -16,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/buf.h"
 #include "common/err.h"
 #include "common/strv.h"
 #include "drivers/driver.h"
@@ -64,18 +73,22 @@ struct ledger {
 	size_t n;
 	size_t cap;
 	bool exists;          /* the table was there */
-	struct strv columns;  /* the table's columns, as found */
+	struct db_columns cols; /* the table's columns, as found */
 	struct ledger_progress *progress; /* unfinished migrations */
 	size_t nprogress;
+	size_t progress_cap;
 	bool progress_exists; /* the progress table was there */
 };
 
-#define LEDGER_INIT { NULL, 0, 0, false, STRV_INIT, NULL, 0, false }
+#define LEDGER_INIT { NULL, 0, 0, false, DB_COLUMNS_INIT, NULL, 0, 0, false }
+
+/* The uuid of the Python tool's `mark` row: a baseline (plan.h). */
+#define LEDGER_BASELINE_UUID "da023aab-736d-40a6-8e9b-c6175c1241f5"
 
 /*
  * Create the table if l says it is missing, and add the columns l lacks,
- * in one transaction; afterwards l->columns lists every column. l must
- * come from ledger_load on the same connection (no other query is made).
+ * in one transaction; afterwards l->cols describes every column. l must
+ * come from ledger_load on the same connection.
  */
 int ledger_ensure(struct db *db, struct ledger *l, struct err *e);
 
@@ -90,15 +103,40 @@ void ledger_release(struct ledger *l);
 /*
  * Append a row: allocates object_id (max + 1 read from the table, so rows
  * written by another tool are respected), inserts with bound values and
- * records the row in l. The caller owns the transaction.
+ * records the row in l. The caller owns the transaction. A text its
+ * column cannot hold is fitted to it; fitted (may be NULL) then receives
+ * one line per such column ("error: 3 characters latin1 cannot hold
+ * replaced by '?'").
  */
 int ledger_append(struct db *db, struct ledger *l,
 		  const struct ledger_row *row, int64_t *id_out,
-		  struct err *e);
+		  struct strv *fitted, struct err *e);
 
 /*
- * Record (committed >= 0) or clear (committed < 0) the progress of uuid.
- * Must be called outside a transaction: it commits on its own.
+ * The second line of defence against a run that did not take the lock
+ * (SPEC 7): called first in the transaction that is to record uuid
+ * (serialise true: the transaction is open, and the engine is asked to
+ * make every other writer of the table wait until it ends), it reads
+ * whether a row for uuid was written since l was loaded. Returns 0 when
+ * none was (go on), 1 when one was (*other then points at that row, now
+ * in l: the caller must not run the migration), < 0 on error. One query,
+ * after the serialising statement (see ledger.c for how it becomes a
+ * statement of a pipeline).
+ */
+int ledger_claim(struct db *db, struct ledger *l, const char *uuid,
+		 bool serialise, const struct ledger_row **other,
+		 struct err *e);
+
+/* Make every other writer of the table wait until the open transaction
+ * ends (a no-op where begin does it already). */
+int ledger_serialise(struct db *db, struct err *e);
+
+/*
+ * Record (committed >= 0) or clear (committed < 0) the progress of uuid:
+ * one statement (an INSERT the first time, an UPDATE after, a DELETE to
+ * clear), so it is atomic on its own. Outside a transaction it commits at
+ * once; inside one it commits with it (the row of a finished migration
+ * clears its progress in the same transaction).
  */
 int ledger_set_progress(struct db *db, struct ledger *l, const char *uuid,
 			int committed, const char *run_id, struct err *e);
@@ -108,6 +146,18 @@ int ledger_progress_of(const struct ledger *l, const char *uuid);
 /* The row with this object_id, or NULL. */
 const struct ledger_row *ledger_find(const struct ledger *l, int64_t id);
 bool ledger_row_success(const struct ledger_row *r);
+/* The Python tool's `mark` row: success, uuid LEDGER_BASELINE_UUID. */
+bool ledger_row_baseline(const struct ledger_row *r);
+
+/*
+ * The INSERT ledger_append runs for row, as text for people to read
+ * (dry_upgrade --sql): every column, quoted for db, with the values
+ * written in (strings as SQL literals, NULL) instead of bound, and those
+ * only known when the row is written (columns named in unknown, a
+ * NULL-terminated list) as <column>. Never executed.
+ */
+void ledger_insert_text(struct db *db, const struct ledger_row *row,
+			const char *const *unknown, struct buf *out);
 
 /* "27 Nov 2026 09:09:39" (UTC), the Python tool's start_s format. */
 void ledger_format_time(int64_t t, char out[32]);

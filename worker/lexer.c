@@ -49,28 +49,6 @@ static const char *const dialect_engines[DIALECT_N] = {
 	[DIALECT_MYSQL] = "mysql",
 };
 
-/*
- * Statements migratore will not run yet: they move the session away from
- * the bookkeeping table, which is looked up and written unqualified. They
- * become allowed when the bookkeeping is fully qualified and written where
- * the session cannot hide it (issue 9, item 9.9).
- */
-static const struct {
-	enum dialect d;
-	const char *w1, *w2;
-	const char *why;
-} refusals[] = {
-	{ DIALECT_MYSQL, "USE", NULL,
-	  "USE switches the session to another database, away from the "
-	  "bookkeeping table: not supported yet (write db.table instead)" },
-	{ DIALECT_MYSQL, "LOCK", "TABLES",
-	  "LOCK TABLES would keep migratore from writing its bookkeeping "
-	  "rows: not supported yet" },
-	{ DIALECT_MYSQL, "LOCK", "TABLE",
-	  "LOCK TABLES would keep migratore from writing its bookkeeping "
-	  "rows: not supported yet" },
-};
-
 const char *
 lexer_dialect_engine(enum dialect d)
 {
@@ -154,18 +132,6 @@ stmt_reset(struct lexer *lx)
 	blocks_start(&lx->bl, lx->d);
 }
 
-static const char *
-refusal_of(const struct lexer *lx)
-{
-	size_t k;
-
-	for (k = 0; k < sizeof(refusals) / sizeof(refusals[0]); k++)
-		if (refusals[k].d == lx->d &&
-		    blocks_starts_with(&lx->bl, refusals[k].w1, refusals[k].w2))
-			return refusals[k].why;
-	return NULL;
-}
-
 static void
 emit(struct lexer *lx, size_t end)
 {
@@ -183,7 +149,6 @@ emit(struct lexer *lx, size_t end)
 	st->sql = xstrndup(lx->p + s, end - s);
 	st->line = lx->start_line;
 	st->col = lx->start_col;
-	st->refusal = refusal_of(lx);
 }
 
 static int

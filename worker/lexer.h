@@ -65,12 +65,6 @@ struct stmt {
 	char *sql; /* the statement without its delimiter, trimmed; owned */
 	int line;  /* line of its first character in the file */
 	int col;   /* and its column */
-	/*
-	 * Why migratore refuses to run it for now (a static string), NULL
-	 * when it runs: mysql USE and LOCK TABLES, which would move the
-	 * session away from the bookkeeping table.
-	 */
-	const char *refusal;
 };
 
 struct stmt_list {

@@ -6,9 +6,11 @@
 libmigratore_a_SOURCES += \
 	worker/blocks.c worker/blocks.h \
 	worker/commands.c worker/commands.h \
+	worker/eventlog.c worker/eventlog.h \
 	worker/fileops.c worker/fileops.h \
 	worker/fleetworker.c worker/fleetworker.h \
 	worker/framesink.c worker/framesink.h \
+	worker/jsonsink.c worker/jsonsink.h \
 	worker/ledger.c worker/ledger.h \
 	worker/lexer.c worker/lexer.h \
 	worker/merge.c worker/merge.h \
@@ -19,4 +21,5 @@ libmigratore_a_SOURCES += \
 	worker/program.c worker/program.h \
 	worker/runner.c worker/runner.h \
 	worker/sink.c worker/sink.h \
+	worker/sqlplan.c worker/sqlplan.h \
 	worker/textsink.c worker/textsink.h

@@ -870,17 +870,3 @@ migration_check(const struct migration *m, const char *engine,
 			return e->code;
 	return 0;
 }
-
-int
-section_refusal(const struct migration *m, const struct section *s,
-		const char *engine, struct err *e)
-{
-	const struct stmt_list *l = section_stmts(s, engine);
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (l->v[i].refusal != NULL)
-			return err_set_at(e, ERR_MIGFILE, m->path, l->v[i].line,
-					  l->v[i].col, "%s", l->v[i].refusal);
-	return 0;
-}

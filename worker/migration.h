@@ -129,13 +129,6 @@ int section_check(const struct section *s, const char *engine,
  */
 int migration_check(const struct migration *m, const char *engine,
 		    struct err *e);
-/*
- * Whether s (a section of m) holds a statement migratore refuses on that
- * engine for now (struct stmt's refusal: mysql USE, LOCK TABLES): the
- * first one as ERR_MIGFILE at its file:line:col, else 0.
- */
-int section_refusal(const struct migration *m, const struct section *s,
-		    const char *engine, struct err *e);
 
 /* "run", "rollback", "run_partial", "run_skip", "cleanup" */
 const char *section_kind_name(enum section_kind kind);

@@ -48,9 +48,27 @@ is_leftover(const char *name)
 	return false;
 }
 
+/* "a directory", "a FIFO", ...: what st_mode says the entry is. */
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "of another kind";
+}
+
 /*
  * Whether a directory entry is a migration: `<digits>[_slug].sql`, or an
- * executable regular file `<digits>[_slug][.ext]`.
+ * executable regular file `<digits>[_slug][.ext]`. Anything else named
+ * that way is an error (ERR_MIGFILE).
  */
 static int
 classify(DIR *d, const struct dirent *de, struct cand *c, bool *take,
@@ -59,7 +77,7 @@ classify(DIR *d, const struct dirent *de, struct cand *c, bool *take,
 	const char *name = de->d_name, *rest;
 	size_t n = strlen(name);
 	struct stat st;
-	bool sql;
+	bool sql, exec;
 
 	*take = false;
 	rest = name + strspn(name, "0123456789");
@@ -72,9 +90,19 @@ classify(DIR *d, const struct dirent *de, struct cand *c, bool *take,
 			return err_set(e, ERR_MIGFILE,
 				       "migrations directory '%s': %s: %s", dir,
 				       name, strerror(errno));
-		if (!S_ISREG(st.st_mode))
-			return 0;
-		if (!sql && (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) == 0)
+		exec = (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) != 0;
+		/* Named like a migration but not a file (reading a FIFO
+		 * would block): say so rather than skip it silently. A
+		 * directory is one only with .sql (a directory of helpers
+		 * beside executable migrations is no mistake). */
+		if (!S_ISREG(st.st_mode) &&
+		    (sql || (exec && !S_ISDIR(st.st_mode))))
+			return err_set(e, ERR_MIGFILE,
+				       "migrations directory '%s': %s is named "
+				       "like a migration but is %s, not a "
+				       "regular file",
+				       dir, name, file_kind(st.st_mode));
+		if (!S_ISREG(st.st_mode) || (!sql && !exec))
 			return 0;
 	}
 	c->name = xstrdup(name);

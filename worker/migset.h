@@ -3,7 +3,8 @@
  * by timestamp. Not recursive (so squashed/ is ignored). Files considered:
  * `<digits>_<slug>.sql` or `<digits>.sql`, and executable regular files
  * `<digits>_<slug>[.ext]` or `<digits>[.ext]` with an execute bit; every
- * other file is ignored. Two files with the same uuid or timestamp are an
+ * other file is ignored. A directory, FIFO, socket or device named like a
+ * migration (a symlink is followed) is an error naming it. Two files with the same uuid or timestamp are an
  * error naming both files; so is a file whose name's leading number differs
  * from its header timestamp.
  */

@@ -118,6 +118,44 @@ migration_applied(const struct uuid_index *ix, const struct migration *m)
 	return true;
 }
 
+const struct ledger_row *
+plan_baseline(const struct ledger *l)
+{
+	const struct ledger_row *b = NULL;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (ledger_row_baseline(&l->v[i]) &&
+		    (b == NULL || l->v[i].timestamp >= b->timestamp))
+			b = &l->v[i];
+	return b;
+}
+
+/* m's state: its own rows written after the baseline row decide, if any. */
+static enum plan_state
+migration_state(const struct uuid_index *ix, const struct migration *m,
+		const struct ledger_row *base)
+{
+	const struct ledger_row *own = index_slot(ix, m->uuid)->success;
+
+	if (base != NULL && m->timestamp <= base->timestamp &&
+	    (own == NULL || own->object_id < base->object_id))
+		return PLAN_BASELINE;
+	return migration_applied(ix, m) ? PLAN_APPLIED : PLAN_PENDING;
+}
+
+const char *
+plan_state_name(enum plan_state s)
+{
+	static const char *const names[] = {
+		[PLAN_PENDING] = "pending",
+		[PLAN_APPLIED] = "applied",
+		[PLAN_BASELINE] = "baseline",
+	};
+
+	return names[s];
+}
+
 static bool
 migration_drifted(const struct uuid_index *ix, const struct migration *m,
 		  const char *engine)
@@ -135,19 +173,23 @@ void
 plan_compute(const struct migset *ms, const struct ledger *l,
 	     const char *engine, struct plan *p)
 {
+	const struct ledger_row *base = plan_baseline(l);
 	struct uuid_index ix;
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
 	index_build(&ix, l);
 	p->n = ms->n;
+	p->baseline = base ? base->timestamp : -1;
+	p->state = xcalloc(ms->n + 1, sizeof(*p->state));
 	p->applied = xcalloc(ms->n + 1, sizeof(*p->applied));
 	p->drifted = xcalloc(ms->n + 1, sizeof(*p->drifted));
 	p->pending = xcalloc(ms->n + 1, sizeof(*p->pending));
 	p->out_of_order = xcalloc(ms->n + 1, sizeof(*p->out_of_order));
 	p->newest_applied = -1;
 	for (i = 0; i < ms->n; i++) {
-		p->applied[i] = migration_applied(&ix, ms->v[i]);
+		p->state[i] = migration_state(&ix, ms->v[i], base);
+		p->applied[i] = p->state[i] != PLAN_PENDING;
 		if (p->applied[i]) {
 			p->newest_applied = (long)i;
 			p->drifted[i] = migration_drifted(&ix, ms->v[i], engine);
@@ -168,6 +210,7 @@ void
 plan_release(struct plan *p)
 {
 	free(p->applied);
+	free(p->state);
 	free(p->drifted);
 	free(p->pending);
 	free(p->out_of_order);

@@ -9,6 +9,15 @@
  * migration, in timestamp order. Out of order: a pending migration older
  * than the newest applied one. Drifted: an applied migration whose run
  * section changed since its latest successful Run was recorded.
+ *
+ * Baseline: the Python tool's `mark` wrote one success row with uuid
+ * LEDGER_BASELINE_UUID whose timestamp means "every migration up to here
+ * is applied". A migration whose timestamp is at most that one's counts as
+ * applied (state PLAN_BASELINE) unless a row of its own written after the
+ * baseline row says otherwise (a later Rollback makes it pending again).
+ * So a file older than the baseline is never pending, and never out of
+ * order: it is history the baseline stands for. Baselined migrations
+ * count as applied for the out-of-order rule like any other.
  */
 #ifndef MIG_PLAN_H
 #define MIG_PLAN_H
@@ -19,9 +28,19 @@
 #include "worker/ledger.h"
 #include "worker/migset.h"
 
+/* Where a migration stands; a later `status` shows it by name. */
+enum plan_state {
+	PLAN_PENDING,
+	PLAN_APPLIED,  /* its own rows say so */
+	PLAN_BASELINE, /* at or before the baseline, without rows of its own
+			  after it */
+};
+
 struct plan {
 	size_t n;               /* = ms->n */
 	bool *applied;          /* per migration, in migset order */
+	enum plan_state *state; /* the same, with the reason */
+	int64_t baseline;       /* the baseline's timestamp; -1 when none */
 	bool *drifted;
 	long newest_applied;    /* index, -1 when nothing is applied */
 	size_t *pending;        /* indexes, ascending */
@@ -34,6 +53,11 @@ struct plan {
 void plan_compute(const struct migset *ms, const struct ledger *l,
 		  const char *engine, struct plan *p);
 void plan_release(struct plan *p);
+/* "pending", "applied", "baseline" */
+const char *plan_state_name(enum plan_state s);
+
+/* The baseline row (the newest by timestamp), or NULL when there is none. */
+const struct ledger_row *plan_baseline(const struct ledger *l);
 
 /* The latest successful row for uuid, or NULL. */
 const struct ledger_row *plan_latest_success(const struct ledger *l,

@@ -18,10 +18,16 @@ struct attempt {
 	struct timespec t0;
 	bool ok;
 	int failed_at;     /* 0-based statement index, -1 none */
+	/* A bookkeeping write failed after statement ledger_at (0-based;
+	 * -1 none): ledger_what says which ("its progress", "its row"). */
+	int ledger_at;
+	const char *ledger_what;
 	int committed;     /* statements committed, -1 unknown */
 	int total;         /* statements in the section, -1 unknown */
 	const char *checksum;
-	bool progress;     /* a progress row was written for this migration */
+	bool progress_owed; /* a commit the progress table does not know yet */
+	/* Another runner recorded the migration meanwhile: not run. */
+	const struct ledger_row *meanwhile;
 	struct err err;
 	struct buf tail;   /* an executable's output */
 };
@@ -86,11 +92,23 @@ attempt_fail(struct attempt *a, int i, const struct err *e)
 	a->err = *e;
 }
 
+/* A bookkeeping write after statement i failed: the statement is named
+ * in the message like a statement that failed itself. */
+static void
+attempt_fail_ledger(struct attempt *a, int i, const char *what,
+		    const struct err *e)
+{
+	attempt_fail(a, -1, e);
+	a->ledger_at = i;
+	a->ledger_what = what;
+}
+
 /*
- * After statement i committed while more follow: record how far the
- * migration got, durably, so a run killed now is resumed, not repeated.
- * Inside a transaction (MySQL after an implicit commit) the open one is
- * empty at this point: commit it, record, and open the next.
+ * After statements committed: record how far the migration got, durably,
+ * before anything else can fail, so that a run killed or cut off now is
+ * resumed, not repeated. Inside a transaction (MySQL after an implicit
+ * commit) the open one is empty at this point: the progress row is
+ * written in it, committed, and the next one opened.
  */
 static int
 record_progress(struct runner *r, const struct migration *m, int committed,
@@ -98,13 +116,59 @@ record_progress(struct runner *r, const struct migration *m, int committed,
 {
 	int rc;
 
-	if (transactional && (rc = db_commit(r->db, e)) < 0)
-		return rc;
 	rc = ledger_set_progress(r->db, r->ledger, m->uuid, committed,
 				 r->run_id, e);
-	if (rc == 0 && transactional)
+	if (rc == 0 && transactional && (rc = db_commit(r->db, e)) == 0)
 		rc = db_begin(r->db, e);
 	return rc;
+}
+
+/*
+ * Statement i committed (a->committed says how many in all). While the
+ * session holds LOCK TABLES it may touch no other table: the record waits
+ * for the next commit after UNLOCK TABLES, or for the end of the section.
+ */
+static int
+note_commit(struct runner *r, const struct migration *m, int i,
+	    bool transactional, struct attempt *a)
+{
+	struct err e = ERR_INIT;
+	int rc;
+
+	if (db_tables_locked(r->db)) {
+		a->progress_owed = true;
+		return 0;
+	}
+	if ((rc = record_progress(r, m, a->committed, transactional, &e)) < 0) {
+		attempt_fail_ledger(a, i, "its progress", &e);
+		return rc;
+	}
+	a->progress_owed = false;
+	return 0;
+}
+
+/*
+ * A migration resumed after statements that committed in an earlier
+ * session: that session's state (USE, SET, LOCK TABLES) is replayed
+ * first, so the rest runs where the first part left it.
+ */
+static int
+replay_session(struct runner *r, const struct section *s, int from,
+	       struct attempt *a)
+{
+	const struct stmt_list *l = section_stmts(s, r->t->engine);
+	struct err e = ERR_INIT;
+	int i, rc;
+
+	for (i = 0; i < from && i < (int)l->n; i++) {
+		if (!db_session_statement(r->db, l->v[i].sql))
+			continue;
+		if ((rc = db_exec(r->db, l->v[i].sql, &e)) < 0) {
+			attempt_fail(a, i, &e);
+			return rc;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -123,6 +187,8 @@ exec_section(struct runner *r, const struct migration *m,
 
 	a->total = n;
 	a->committed = from;
+	if (from > 0 && (rc = replay_session(r, s, from, a)) < 0)
+		return rc;
 	for (i = from; i < n; i++) {
 		const char *sql = l->v[i].sql;
 
@@ -133,14 +199,39 @@ exec_section(struct runner *r, const struct migration *m,
 		if (transactional && !db_commits_implicitly(r->db, sql))
 			continue;
 		a->committed = i + 1;
-		if (i + 1 == n)
-			continue;
-		if ((rc = record_progress(r, m, i + 1, transactional, &e)) < 0) {
-			attempt_fail(a, -1, &e);
+		if ((rc = note_commit(r, m, i, transactional, a)) < 0)
 			return rc;
-		}
-		a->progress = true;
 	}
+	return 0;
+}
+
+/*
+ * The section ran: put the session back (the bookkeeping must not depend
+ * on what the migration did to it) and make sure the progress table knows
+ * every commit before the row is attempted. An UNLOCK TABLES of the reset
+ * commits what LOCK TABLES left open.
+ */
+static int
+finish_section(struct runner *r, const struct migration *m, bool transactional,
+	       struct attempt *a)
+{
+	struct err e = ERR_INIT;
+	int last = a->total - 1, rc;
+
+	if (db_tables_locked(r->db)) {
+		a->committed = a->total;
+		a->progress_owed = true;
+	}
+	if ((rc = db_session_reset(r->db, &e)) < 0) {
+		attempt_fail_ledger(a, last, "resetting the session", &e);
+		return rc;
+	}
+	if (a->progress_owed &&
+	    (rc = record_progress(r, m, a->committed, transactional, &e)) < 0) {
+		attempt_fail_ledger(a, last, "its progress", &e);
+		return rc;
+	}
+	a->progress_owed = false;
 	return 0;
 }
 
@@ -151,18 +242,27 @@ build_error(const struct runner *r, const struct migration *m,
 {
 	char text[ERR_TEXT_MAX];
 	const struct stmt *st = stmt_at(r, s, a->failed_at);
+	const struct stmt *after = stmt_at(r, s, a->ledger_at);
+	int no = st ? a->failed_at + 1 : a->ledger_at + 1;
 
 	if (st)
 		buf_addf(error, "statement %d of %d (%s:%d) failed: %s",
 			 a->failed_at + 1, a->total, m->filename, st->line,
 			 a->err.msg);
+	else if (after)
+		buf_addf(error, "after statement %d of %d (%s:%d), %s "
+				"could not be recorded: %s",
+			 a->ledger_at + 1, a->total, m->filename, after->line,
+			 a->ledger_what, a->err.msg);
 	else
 		buf_adds(error, a->err.msg);
 	buf_addf(tb, "migration: %s (%s)\n", m->filename, m->uuid);
 	buf_addf(tb, "engine: %s\n", r->t->engine);
+	if (!st)
+		st = after;
 	if (st)
-		buf_addf(tb, "statement %d of %d, line %d:\n%s\n",
-			 a->failed_at + 1, a->total, st->line, st->sql);
+		buf_addf(tb, "statement %d of %d, line %d:\n%s\n", no,
+			 a->total, st->line, st->sql);
 	err_text(&a->err, text, sizeof(text));
 	buf_addf(tb, "error: %s\n", text);
 	if (a->err.native)
@@ -204,14 +304,69 @@ fill_row(const struct runner *r, const struct migration *m, enum op op,
 	row->host = (char *)r->host;
 }
 
+/* Say what ledger_append had to fit; the report keeps the full text. */
+static void
+warn_fitted(struct runner *r, const struct migration *m, int64_t id,
+	    const struct strv *fitted)
+{
+	size_t i;
+
+	for (i = 0; i < fitted->n; i++)
+		sink_warning(r->sink,
+			     "%s: bookkeeping row %lld: %s; this run's output "
+			     "and report have the full text",
+			     m->filename, (long long)id, fitted->v[i]);
+}
+
+/*
+ * The row, and (clear) the end of the migration's progress row, in one
+ * transaction: the open one (fresh false) or a new one, serialised first
+ * because object_id is max + 1 and must stay unique without the lock too.
+ * *clear_failed tells whether the clear was what failed.
+ */
+static int
+write_row(struct runner *r, const struct migration *m,
+	  const struct ledger_row *row, bool fresh, bool clear, int64_t *id,
+	  struct strv *fitted, bool *clear_failed, struct err *e)
+{
+	int rc;
+
+	*clear_failed = false;
+	if (fresh && ((rc = db_begin(r->db, e)) < 0 ||
+		      (rc = ledger_serialise(r->db, e)) < 0))
+		goto fail;
+	if ((rc = ledger_append(r->db, r->ledger, row, id, fitted, e)) < 0)
+		goto fail;
+	if (clear && (rc = ledger_set_progress(r->db, r->ledger, m->uuid, -1,
+					       NULL, e)) < 0) {
+		*clear_failed = true;
+		goto fail;
+	}
+	if ((rc = db_commit(r->db, e)) == 0)
+		return 0;
+fail:
+	db_rollback(r->db, &(struct err){ 0 });
+	return rc;
+}
+
+/*
+ * Write the row of the attempt and clear the migration's progress row in
+ * the same transaction: the row says it all now, and a progress row left
+ * behind would make a later run of the migration (after a downgrade) skip
+ * statements. When only the clear fails (the migration dropped the
+ * progress table), the row is written alone: it must never be lost for
+ * the sake of the progress row.
+ */
 static int
 record(struct runner *r, const struct migration *m, enum op op,
        const struct section *s, struct attempt *a, bool in_txn,
        int64_t *id, struct err *e)
 {
 	struct buf error = BUF_INIT, tb = BUF_INIT;
+	struct strv fitted = STRV_INIT;
 	struct ledger_row row;
 	char start_s[32], end_s[32];
+	bool clear_failed;
 	int rc;
 
 	fill_row(r, m, op, a, &row, start_s, end_s);
@@ -222,14 +377,18 @@ record(struct runner *r, const struct migration *m, enum op op,
 		if (stmt_at(r, s, a->failed_at))
 			row.statement = stmt_at(r, s, a->failed_at)->sql;
 	}
-	if (!in_txn && (rc = db_begin(r->db, e)) < 0)
-		goto out;
-	if ((rc = ledger_append(r->db, r->ledger, &row, id, e)) < 0) {
-		db_rollback(r->db, &(struct err){ 0 });
-		goto out;
+	rc = write_row(r, m, &row, !in_txn, true, id, &fitted, &clear_failed,
+		       e);
+	/* Alone, unless the rollback took the migration's statements with
+	 * it (in a transaction, unless they all committed implicitly). */
+	if (rc < 0 && clear_failed && (!in_txn || a->committed >= a->total)) {
+		strv_release(&fitted);
+		rc = write_row(r, m, &row, true, false, id, &fitted,
+			       &clear_failed, e);
 	}
-	rc = db_commit(r->db, e);
-out:
+	if (rc == 0)
+		warn_fitted(r, m, *id, &fitted);
+	strv_release(&fitted);
 	buf_release(&error);
 	buf_release(&tb);
 	return rc;
@@ -273,28 +432,58 @@ report(struct runner *r, const struct migration *m, enum op op,
 	buf_release(&tb);
 }
 
-/* Run the statements (or the program) of op; fills a. */
-static void
-attempt_run(struct runner *r, const struct migration *m, enum op op,
-	    int from, bool force, struct attempt *a,
-	    const struct section **sp, bool *in_txn)
+/* Does op run only where no other runner recorded m meanwhile? */
+static bool
+op_claims(enum op op)
 {
-	const struct section *s = NULL;
-	bool transactional = !m->transaction_off;
+	return op != OP_RUN_PARTIAL; /* rebuild runs whatever the rows say */
+}
+
+/*
+ * Before anything runs: open the transaction that will record op (when
+ * there is one) and check in it that no other runner recorded m since
+ * the plan was made (ledger_claim). a->meanwhile says when one did; the
+ * transaction is then rolled back.
+ */
+static int
+attempt_open(struct runner *r, const struct migration *m, enum op op,
+	     const struct section *s, struct attempt *a, bool *in_txn)
+{
+	bool txn = !m->executable && (s == NULL || !m->transaction_off);
 	int rc;
 
 	*in_txn = false;
+	if (txn && (rc = db_begin(r->db, &a->err)) < 0)
+		return rc;
+	*in_txn = txn;
+	if (!op_claims(op))
+		return 0;
+	rc = ledger_claim(r->db, r->ledger, m->uuid, txn, &a->meanwhile,
+			  &a->err);
+	if ((rc < 0 || a->meanwhile) && txn) {
+		db_rollback(r->db, &(struct err){ 0 });
+		*in_txn = false;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* Run the statements (or the program) of op; fills a. */
+static void
+attempt_run(struct runner *r, const struct migration *m, enum op op,
+	    const struct section *s, int from, bool force, struct attempt *a,
+	    bool *in_txn)
+{
+	bool transactional = *in_txn;
+	int rc;
+
 	if (m->executable) {
 		a->checksum = m->checksum;
 		rc = program_run(m, op_table[op].program_op, r->t,
 				 op == OP_ROLLBACK ? (int)force : -1, r->sink,
 				 &a->tail, &a->err);
 		a->ok = rc == 0;
-		*sp = NULL;
 		return;
 	}
-	s = op_section(r, m, op, &from);
-	*sp = s;
 	a->checksum = s ? s->checksum : NULL;
 	if (s == NULL) {
 		a->total = 0;
@@ -303,16 +492,22 @@ attempt_run(struct runner *r, const struct migration *m, enum op op,
 	/* commands check every file before connecting: this never fails */
 	if (section_check(s, r->t->engine, &a->err) < 0) {
 		a->ok = false;
-		return;
-	}
-	if (transactional && (rc = db_begin(r->db, &a->err)) < 0) {
-		a->ok = false;
+		if (transactional)
+			db_rollback(r->db, &(struct err){ 0 });
+		*in_txn = false;
 		return;
 	}
 	rc = exec_section(r, m, s, from, transactional, a);
-	if (rc < 0 && transactional)
-		db_rollback(r->db, &(struct err){ 0 });
-	*in_txn = transactional && rc == 0;
+	if (rc == 0)
+		rc = finish_section(r, m, transactional, a);
+	if (rc < 0) {
+		a->ok = false;
+		if (transactional)
+			db_rollback(r->db, &(struct err){ 0 });
+		/* The error row is written in the session as it was. */
+		db_session_reset(r->db, &(struct err){ 0 });
+		*in_txn = false;
+	}
 }
 
 static bool
@@ -353,6 +548,78 @@ run_cleanup(struct runner *r, const struct migration *m)
 	}
 }
 
+/* The verb for what another runner's row did. */
+static const char *
+meanwhile_verb(const struct ledger_row *o)
+{
+	if (!ledger_row_success(o))
+		return "attempted (and failed)";
+	if (o->operation && strcmp(o->operation, "Rollback") == 0)
+		return "rolled back";
+	if (o->operation && strcmp(o->operation, "Run Skip") == 0)
+		return "skipped";
+	return "applied";
+}
+
+/*
+ * Another runner recorded m while this one waited (it cannot happen under
+ * the lock; it can when the lock failed to exclude it). A success is a
+ * notice: the work is done. A failure stops this run: what the other one
+ * committed is for its error row to say, not for this run to guess.
+ */
+static int
+report_meanwhile(struct runner *r, const struct migration *m,
+		 const struct ledger_row *o, struct err *e)
+{
+	const char *run = o->run_id ? o->run_id : "unknown";
+
+	if (ledger_row_success(o)) {
+		sink_warning(r->sink,
+			     "%s (%s) was %s meanwhile by run %s (row %lld): "
+			     "not run again",
+			     m->filename, m->uuid, meanwhile_verb(o), run,
+			     (long long)o->object_id);
+		return 1;
+	}
+	return err_set(e, ERR_STATE,
+		       "%s (%s) was %s meanwhile by run %s (row %lld): not "
+		       "run; see `migratore errors`",
+		       m->filename, m->uuid, meanwhile_verb(o), run,
+		       (long long)o->object_id);
+}
+
+static void
+attempt_init(struct attempt *a)
+{
+	memset(a, 0, sizeof(*a));
+	buf_init(&a->tail);
+	a->ok = true;
+	a->failed_at = -1;
+	a->ledger_at = -1;
+	a->committed = -1;
+	a->total = -1;
+	a->start = (int64_t)time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &a->t0);
+}
+
+/* The run's error when even the row could not be written. */
+static int
+unrecorded(const struct runner *r, const struct migration *m,
+	   const struct section *s, const struct attempt *a,
+	   const struct err *rec, struct err *e)
+{
+	struct buf error = BUF_INIT, tb = BUF_INIT;
+
+	build_error(r, m, s, a, &error, &tb);
+	err_set(e, rec->code == ERR_CONNECT ? ERR_CONNECT : rec->code,
+		"%s: %s; its bookkeeping row could not be written: %s",
+		m->filename, a->ok ? "succeeded" : error.ptr, rec->msg);
+	buf_release(&error);
+	buf_release(&tb);
+	return e->code;
+}
+
+/* 0 done, 1 recorded meanwhile by another runner (not run), < 0 error. */
 static int
 runner_op(struct runner *r, const struct migration *m, enum op op, int from,
 	  bool force, struct err *e)
@@ -364,41 +631,40 @@ runner_op(struct runner *r, const struct migration *m, enum op op, int from,
 	int64_t id = 0;
 	int rc;
 
-	memset(&a, 0, sizeof(a));
-	buf_init(&a.tail);
-	a.ok = true;
-	a.failed_at = -1;
-	a.committed = -1;
-	a.total = -1;
-	a.start = (int64_t)time(NULL);
-	clock_gettime(CLOCK_MONOTONIC, &a.t0);
+	attempt_init(&a);
+	if (!m->executable)
+		s = op_section(r, m, op, &from);
+	if ((rc = attempt_open(r, m, op, s, &a, &in_txn)) < 0) {
+		*e = a.err;
+		goto out;
+	}
+	if (a.meanwhile) {
+		rc = report_meanwhile(r, m, a.meanwhile, e);
+		goto out;
+	}
 	sink_step_begin(r->sink, m, op_table[op].name,
 			op == OP_ROLLBACK && !force);
-	attempt_run(r, m, op, from, force, &a, &s, &in_txn);
+	attempt_run(r, m, op, s, from, force, &a, &in_txn);
 	if ((rc = record(r, m, op, s, &a, in_txn, &id, &rec)) < 0 && a.ok) {
-		/* The success row did not commit, so neither did the
-		 * migration (when it ran in a transaction): record the
-		 * failure instead. */
+		/* The success row did not commit, nor did what the open
+		 * transaction held: record the failure instead, naming the
+		 * last statement (a->committed still counts what committed
+		 * before it, implicitly). */
 		a.ok = false;
 		a.err = rec;
-		if (in_txn)
-			a.committed = 0;
+		a.ledger_at = a.total > 0 ? a.total - 1 : -1;
+		a.ledger_what = "its bookkeeping row";
 		rc = record(r, m, op, s, &a, false, &id, &rec);
 	}
-	/* Finished, either way: the row says it all now. */
-	if (rc == 0 && (a.progress || ledger_progress_of(r->ledger, m->uuid)))
-		ledger_set_progress(r->db, r->ledger, m->uuid, -1, NULL,
-				    &(struct err){ 0 });
 	report(r, m, op, s, &a, op == OP_ROLLBACK && !force, rc < 0 ? 0 : id);
 	if (rc < 0) {
-		err_set(e, rec.code == ERR_CONNECT ? ERR_CONNECT : rc,
-			"%s: %s; its bookkeeping row could not be written: %s",
-			m->filename, a.ok ? "succeeded" : a.err.msg, rec.msg);
+		rc = unrecorded(r, m, s, &a, &rec, e);
 	} else if (!a.ok) {
 		*e = a.err;
 		e->code = ERR_FAILED;
 		rc = ERR_FAILED;
 	}
+out:
 	buf_release(&a.tail);
 	return rc;
 }
@@ -411,6 +677,8 @@ runner_run(struct runner *r, const struct migration *m, enum op op,
 	int rc;
 
 	rc = runner_op(r, m, op, from, force, e);
+	if (rc == 1)
+		return 0; /* not run here: no recovery, no cleanup */
 	if (rc == ERR_FAILED && op != OP_ROLLBACK && !r->t->safe &&
 	    has_rollback(r, m))
 		runner_op(r, m, OP_ROLLBACK, 0, false, &rec);

@@ -2,8 +2,17 @@
  * Where a command's events go. The command code (worker/commands.c) never
  * prints: it tells a sink what happens, and the sink decides. Single-target
  * mode uses the text sink (worker/textsink.c), which prints what the Python
- * tool printed; a fleet worker uses a sink that writes protocol frames to
- * its coordinator. One code path, two callers.
+ * tool printed, or with --format json the JSON sink (worker/jsonsink.c),
+ * which prints one document at the end; with --log-format json a tee adds
+ * the event sink (worker/eventlog.c: JSON Lines on stderr). A fleet worker
+ * uses a sink that writes protocol frames to its coordinator, teed with a
+ * text sink into its log. One code path, several callers.
+ *
+ * Adding an event: a callback here (NULL-able: a sink that has nothing to
+ * do with it leaves it out, or sink.c gives it a fallback), its sink_*
+ * dispatcher in sink.c, the tee, then each sink that shows it; and for
+ * fleet mode a frame in common/proto.h that orchestrator/outcome.c
+ * records.
  */
 #ifndef MIG_SINK_H
 #define MIG_SINK_H
@@ -12,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/buf.h"
+#include "common/proto.h"
 #include "worker/migration.h"
 
 /* The outcome of one operation on one migration (one bookkeeping row). */
@@ -52,8 +63,15 @@ struct sink_ops {
 	/* Free-form output: an executable migration's output, notes. */
 	void (*output)(void *ctx, const char *text, size_t len);
 	void (*step_end)(void *ctx, const struct step_result *r);
-	/* A line of the command's result (list blocks, dry_upgrade lines). */
+	/* A line of the command's result (list blocks, trace). */
 	void (*result)(void *ctx, const char *line);
+	/* A migration a dry run would run (dry_upgrade) or roll back
+	 * (dry_downgrade). Without it: a result line, sink_planned_line. */
+	void (*planned)(void *ctx, const struct migration *m);
+	/* dry runs with --sql: text holding the statements of one migration
+	 * as the real command would run them (worker/sqlplan.h). Without
+	 * it: a result. */
+	void (*sql)(void *ctx, const char *text);
 	/* A diagnostic that is not a step failure (drift, out of order). */
 	void (*warning)(void *ctx, const char *msg);
 	void (*finished)(void *ctx, const struct run_summary *s);
@@ -75,5 +93,26 @@ void sink_resultf(struct sink *s, const char *fmt, ...)
 void sink_warning(struct sink *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void sink_finished(struct sink *s, const struct run_summary *sum);
+void sink_planned(struct sink *s, const struct migration *m);
+void sink_sql(struct sink *s, const char *text);
+
+/* "<Migration uuid timestamp description>": Python's repr, kept so that
+ * scripts reading dry_upgrade keep working (and the fleet's plan,
+ * orchestrator/dryplan.c, reads it back). */
+void sink_planned_line(const struct migration *m, struct buf *out);
+
+/*
+ * The frame fields of a step's end (common/proto.h), borrowed from r: what
+ * the frame sink sends, and what the JSON and event sinks write.
+ */
+void sink_step_proto(const struct step_result *r, struct proto_step *out);
+
+/* Every event to a, then to b (a sink_tee must outlive sink). */
+struct sink_tee {
+	struct sink a;
+	struct sink b;
+};
+
+void sink_tee_init(struct sink *sink, struct sink_tee *tee);
 
 #endif

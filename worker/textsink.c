@@ -53,7 +53,7 @@ ts_step_end(void *ctx, const struct step_result *r)
 {
 	struct textsink *ts = ctx;
 
-	if (r->ok)
+	if (r->ok || ts->err == NULL)
 		return;
 	fflush(ts->out);
 	fprintf(ts->err, "migratore: %s %s failed: %s\n", r->m->filename,
@@ -82,6 +82,8 @@ ts_warning(void *ctx, const char *msg)
 {
 	struct textsink *ts = ctx;
 
+	if (ts->err == NULL)
+		return;
 	fflush(ts->out);
 	fprintf(ts->err, "migratore: warning: %s\n", msg);
 }
@@ -92,10 +94,34 @@ ts_finished(void *ctx, const struct run_summary *s)
 	struct textsink *ts = ctx;
 
 	fflush(ts->out);
+	if (ts->err == NULL)
+		return;
 	/* A failed step was reported when it ended; other errors here. */
 	if (s->exit_code != 0 && s->err_code != ERR_FAILED && s->error)
 		fprintf(ts->err, "migratore: error: %s\n", s->error);
 	fflush(ts->err);
+}
+
+static void
+ts_planned(void *ctx, const struct migration *m)
+{
+	struct textsink *ts = ctx;
+	struct buf line = BUF_INIT;
+
+	if (ts->sql)
+		return;
+	sink_planned_line(m, &line);
+	fprintf(ts->out, "%s\n", line.ptr);
+	buf_release(&line);
+}
+
+static void
+ts_sql(void *ctx, const char *text)
+{
+	struct textsink *ts = ctx;
+
+	fputs(text, ts->out);
+	fflush(ts->out);
 }
 
 static const struct sink_ops textsink_ops = {
@@ -104,6 +130,8 @@ static const struct sink_ops textsink_ops = {
 	.output = ts_output,
 	.step_end = ts_step_end,
 	.result = ts_result,
+	.planned = ts_planned,
+	.sql = ts_sql,
 	.warning = ts_warning,
 	.finished = ts_finished,
 };

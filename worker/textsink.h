@@ -2,7 +2,8 @@
  * The single-target sink: prints what the Python tool printed (the
  * connection line, "Running migration '<uuid>'", the description, result
  * blocks) on stdout and failures on stderr. quiet drops the connection line
- * and the step lines, keeping results and errors.
+ * and the step lines, keeping results and errors. A dry run with --sql
+ * prints the statements each migration would run (worker/sqlplan.h).
  */
 #ifndef MIG_TEXTSINK_H
 #define MIG_TEXTSINK_H
@@ -14,9 +15,12 @@
 
 struct textsink {
 	FILE *out;
-	FILE *err;
+	FILE *err;           /* NULL: no diagnostics (--log-format json has
+				stderr: the events say it) */
 	bool quiet;
 	bool verbose_errors; /* print the traceback under a failure */
+	bool sql;            /* --sql: the dry run's statements take the
+				place of its <Migration> lines */
 };
 
 /* Point sink at a text sink; ts must outlive it. */

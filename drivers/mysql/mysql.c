@@ -44,6 +44,10 @@ struct mydb {
 	MYSQL *conn;
 	char *where;    /* "host:port/db" for messages; never the password */
 	char *lockname; /* GET_LOCK name of this database */
+	/* What the statements run so far did to the session. */
+	bool used;          /* a USE: the current database may differ */
+	bool set;           /* a SET of the connection's character set */
+	bool tables_locked; /* LOCK TABLES in effect */
 };
 
 static const char *const my_url_params[] = {
@@ -280,6 +284,9 @@ my_connect(const struct target *t, bool readonly, struct db **out,
 	if ((rc = my_check_tls(my->conn, t, where.ptr, e)) < 0)
 		goto out;
 	my->where = buf_detach(&where);
+	/* The database of the URL is the one selected at connect. */
+	if (t->db != NULL && t->db[0] != '\0')
+		my->base.schema = xstrdup(t->db);
 	mysql_lock_name(t->db, &lock);
 	my->lockname = buf_detach(&lock);
 	if ((rc = my_session(my, readonly, e)) < 0)
@@ -291,6 +298,7 @@ out:
 		mysql_close(my->conn);
 		free(my->where);
 		free(my->lockname);
+		free(my->base.schema);
 		free(my);
 	}
 	buf_release(&where);
@@ -308,10 +316,40 @@ my_close(struct db *db)
 	mysql_close(my->conn);
 	free(my->where);
 	free(my->lockname);
+	free(my->base.schema);
 	free(my);
 }
 
 /* ---- statements ---- */
+
+static void my_quote_ident(const char *ident, struct buf *out);
+
+/* What sql, which just ran, did to the session (see session_reset). */
+static void
+my_note_session(struct mydb *my, const char *sql)
+{
+	switch (mystmt_session_kind(sql)) {
+	case MYSTMT_USE:
+		my->used = true;
+		break;
+	case MYSTMT_SET:
+		/* SET NAMES, CHARACTER SET, character_set_*, collation_*:
+		 * the bookkeeping's text must go as utf8mb4 again. */
+		if (strcasestr(sql, "names") || strcasestr(sql, "char") ||
+		    strcasestr(sql, "collation"))
+			my->set = true;
+		break;
+	case MYSTMT_LOCK:
+		my->tables_locked = true;
+		break;
+	case MYSTMT_UNLOCK:
+	case MYSTMT_BEGIN:
+		my->tables_locked = false;
+		break;
+	case MYSTMT_OTHER:
+		break;
+	}
+}
 
 /* One statement as written. Result sets (a SELECT or a CALL in a migration)
  * are read and dropped so the connection is ready for the next command. */
@@ -324,6 +362,7 @@ my_exec(struct db *db, const char *sql, struct err *e)
 
 	if (mysql_real_query(my->conn, sql, strlen(sql)))
 		return my_fail(my, e);
+	my_note_session(my, sql);
 	do {
 		res = mysql_store_result(my->conn);
 		if (res)
@@ -613,15 +652,77 @@ my_unlock(struct db *db, struct err *e)
 	return rc;
 }
 
-static int
-my_columns(struct db *db, const char *table, struct strv *out, struct err *e)
+/* MySQL's latin1 is Windows-1252; utf8 is utf8mb3 (no 4-byte character). */
+static enum textfit_rep
+my_rep(const char *charset)
 {
-	return driver_column_names(db,
-				   "SELECT column_name FROM "
-				   "information_schema.columns"
-				   " WHERE table_schema = DATABASE()"
-				   " AND table_name = ? ORDER BY ordinal_position",
-				   table, out, e);
+	if (strcasecmp(charset, "utf8mb4") == 0)
+		return TEXTFIT_UNICODE;
+	if (strcasecmp(charset, "utf8") == 0 ||
+	    strcasecmp(charset, "utf8mb3") == 0)
+		return TEXTFIT_BMP;
+	if (strcasecmp(charset, "latin1") == 0)
+		return TEXTFIT_CP1252;
+	if (strcasecmp(charset, "binary") == 0)
+		return TEXTFIT_BYTES;
+	return TEXTFIT_ASCII;
+}
+
+static int
+my_columns(struct db *db, const char *table, struct db_columns *out,
+	   struct err *e)
+{
+	return driver_describe(db,
+			       "SELECT column_name, character_set_name,"
+			       " character_maximum_length,"
+			       " character_octet_length"
+			       " FROM information_schema.columns"
+			       " WHERE table_schema = ? AND table_name = ?"
+			       " ORDER BY ordinal_position",
+			       table, my_rep, out, e);
+}
+
+/*
+ * Put back what the migration changed of what the bookkeeping and the
+ * next migration rely on: no LOCK TABLES (UNLOCK TABLES commits like
+ * LOCK TABLES did), the database of the URL, utf8mb4. Other session
+ * variables (sql_mode, ...) stay as the migration set them, as in the
+ * Python tool: MySQL has no RESET, and COM_RESET_CONNECTION would drop
+ * GET_LOCK, the migration lock.
+ */
+static int
+my_session_reset(struct db *db, struct err *e)
+{
+	struct mydb *my = my_of(db);
+	struct buf sql = BUF_INIT;
+	int rc = 0;
+
+	if (my->tables_locked && (rc = db_exec(db, "UNLOCK TABLES", e)) < 0)
+		goto out;
+	if (my->used && db->schema != NULL) {
+		buf_adds(&sql, "USE ");
+		my_quote_ident(db->schema, &sql);
+		if ((rc = db_exec(db, sql.ptr, e)) < 0)
+			goto out;
+	}
+	my->used = false;
+	if (my->set) {
+		db_trace(db, "SET NAMES utf8mb4");
+		if (mysql_set_character_set(my->conn, "utf8mb4")) {
+			rc = my_fail(my, e);
+			goto out;
+		}
+		my->set = false;
+	}
+out:
+	buf_release(&sql);
+	return rc;
+}
+
+static bool
+my_tables_locked(const struct db *db)
+{
+	return ((const struct mydb *)db)->tables_locked;
 }
 
 static void
@@ -656,6 +757,9 @@ const struct driver driver_mysql = {
 	.type_int64 = "BIGINT",
 	.type_text = "LONGTEXT",
 	.type_string = "VARCHAR(255)",
+	/* Whatever the server's default: a bookkeeping row holds any text.
+	 * A binary collation compares uuids byte for byte, as elsewhere. */
+	.table_options = " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
 	.connect = my_connect,
 	.close = my_close,
 	.lock = my_lock,
@@ -669,5 +773,8 @@ const struct driver driver_mysql = {
 	.quote_ident = my_quote_ident,
 	.server_version = my_server_version,
 	.commits_implicitly = mystmt_commits_implicitly,
+	.session_reset = my_session_reset,
+	.tables_locked = my_tables_locked,
+	.session_statement = mystmt_session_statement,
 	.init = my_init,
 };

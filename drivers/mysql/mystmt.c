@@ -132,3 +132,57 @@ mystmt_commits_implicitly(const char *stmt)
 		return strv_list_contains(analyze_table, w2);
 	return true;
 }
+
+/* Session state worth replaying: not autocommit (transaction control,
+ * whatever its value), not the server's (GLOBAL), not a password. */
+static enum mystmt_session
+set_kind(const char *p)
+{
+	static const char *const autocommit[] = {
+		"AUTOCOMMIT", "@@AUTOCOMMIT", "@@SESSION.AUTOCOMMIT",
+		"@@LOCAL.AUTOCOMMIT", NULL,
+	};
+	char w[32];
+
+	p = next_word(p, w, sizeof(w));
+	if (strcmp(w, "GLOBAL") == 0 || strcmp(w, "PERSIST") == 0 ||
+	    strcmp(w, "PERSIST_ONLY") == 0 ||
+	    strncmp(w, "@@GLOBAL.", 9) == 0 || strcmp(w, "PASSWORD") == 0)
+		return MYSTMT_OTHER;
+	if (strcmp(w, "SESSION") == 0 || strcmp(w, "LOCAL") == 0)
+		next_word(p, w, sizeof(w));
+	return strv_list_contains(autocommit, w) ? MYSTMT_OTHER : MYSTMT_SET;
+}
+
+enum mystmt_session
+mystmt_session_kind(const char *stmt)
+{
+	char w[32], w2[32];
+	const char *p = next_word(stmt, w, sizeof(w)), *q;
+
+	q = next_word(p, w2, sizeof(w2));
+	if (strcmp(w, "USE") == 0)
+		return MYSTMT_USE;
+	if (strcmp(w, "SET") == 0)
+		return set_kind(p);
+	if ((strcmp(w, "LOCK") == 0 || strcmp(w, "UNLOCK") == 0) &&
+	    (strcmp(w2, "TABLE") == 0 || strcmp(w2, "TABLES") == 0))
+		return w[0] == 'L' ? MYSTMT_LOCK : MYSTMT_UNLOCK;
+	if (strcmp(w, "START") == 0 && strcmp(w2, "TRANSACTION") == 0)
+		return MYSTMT_BEGIN;
+	/* BEGIN NOT ATOMIC is a compound statement, not a transaction. */
+	if (strcmp(w, "BEGIN") == 0 &&
+	    (w2[0] == '\0' || strcmp(w2, "WORK") == 0) &&
+	    *skip_space(q) == '\0')
+		return MYSTMT_BEGIN;
+	return MYSTMT_OTHER;
+}
+
+bool
+mystmt_session_statement(const char *stmt)
+{
+	enum mystmt_session k = mystmt_session_kind(stmt);
+
+	return k == MYSTMT_USE || k == MYSTMT_SET || k == MYSTMT_LOCK ||
+	       k == MYSTMT_UNLOCK;
+}

@@ -15,4 +15,18 @@
  */
 bool mystmt_commits_implicitly(const char *stmt);
 
+/* What a statement does to the session's state, by its first words. */
+enum mystmt_session {
+	MYSTMT_OTHER,
+	MYSTMT_USE,    /* USE db */
+	MYSTMT_SET,    /* SET of session variables (not autocommit, not
+			  GLOBAL or PERSIST, not a password) */
+	MYSTMT_LOCK,   /* LOCK TABLE(S) */
+	MYSTMT_UNLOCK, /* UNLOCK TABLE(S) */
+	MYSTMT_BEGIN,  /* START TRANSACTION, BEGIN [WORK]: ends LOCK TABLES */
+};
+enum mystmt_session mystmt_session_kind(const char *stmt);
+/* USE, SET, LOCK and UNLOCK TABLES: state a resumed session must replay. */
+bool mystmt_session_statement(const char *stmt);
+
 #endif

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <libpq-fe.h>
@@ -28,6 +29,7 @@ struct pgdb {
 	struct db base; /* first: a struct db * is a struct pgdb * */
 	PGconn *conn;
 	char *where; /* "host:port/db" for messages; never the password */
+	bool session_changed; /* a statement may have SET something */
 };
 
 static const char *const pg_url_params[] = {
@@ -170,6 +172,30 @@ pg_notice(void *arg, const char *message)
 		fprintf(stderr, "postgres: %s", message);
 }
 
+static void pg_close(struct db *db);
+static int pg_fail(struct pgdb *pg, const PGresult *res, struct err *e);
+
+/*
+ * The schema the bookkeeping lives in: current_schema() before any
+ * migration could change search_path. NULL when search_path names no
+ * schema that exists (names then stay unqualified, as they were).
+ */
+static int
+pg_capture_schema(struct pgdb *pg, struct err *e)
+{
+	PGresult *res;
+	int rc = 0;
+
+	db_trace(&pg->base, "SELECT current_schema()");
+	res = PQexec(pg->conn, "SELECT current_schema()");
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = pg_fail(pg, res, e);
+	else if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+		pg->base.schema = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
 static int
 pg_connect(const struct target *t, bool readonly, struct db **out,
 	   struct err *e)
@@ -204,6 +230,10 @@ pg_connect(const struct target *t, bool readonly, struct db **out,
 	pg->base.readonly = readonly;
 	pg->where = buf_detach(&where);
 	PQsetNoticeProcessor(pg->conn, pg_notice, &pg->base);
+	if ((rc = pg_capture_schema(pg, e)) < 0) {
+		pg_close(&pg->base);
+		return rc;
+	}
 	*out = &pg->base;
 	return 0;
 }
@@ -218,6 +248,7 @@ pg_close(struct db *db)
 	pg = pg_of(db);
 	PQfinish(pg->conn);
 	free(pg->where);
+	free(pg->base.schema);
 	free(pg);
 }
 
@@ -302,6 +333,10 @@ pg_exec(struct db *db, const char *sql, struct err *e)
 	PGresult *res;
 	int rc = 0;
 
+	/* SET, RESET, set_config(): the session may differ from now on. A
+	 * word inside a name or a string only costs a needless reset. */
+	if (strcasestr(sql, "set") != NULL)
+		pg->session_changed = true;
 	res = pg_finish_copy(pg, PQexec(pg->conn, sql));
 	if (!res || !pg_ok(res))
 		rc = pg_fail(pg, res, e);
@@ -521,19 +556,109 @@ pg_unlock(struct db *db, struct err *e)
 	return rc;
 }
 
+/*
+ * The database's encoding holds what a text column can hold: SQL_ASCII
+ * takes any bytes, UTF8 any character, LATIN1 and WIN1252 theirs; of the
+ * others only ASCII is sure to fit.
+ */
+static enum textfit_rep
+pg_rep(const char *encoding)
+{
+	if (strcmp(encoding, "UTF8") == 0)
+		return TEXTFIT_UNICODE;
+	if (strcmp(encoding, "SQL_ASCII") == 0)
+		return TEXTFIT_BYTES;
+	if (strcmp(encoding, "LATIN1") == 0)
+		return TEXTFIT_LATIN1;
+	if (strcmp(encoding, "WIN1252") == 0)
+		return TEXTFIT_CP1252;
+	return TEXTFIT_ASCII;
+}
+
 static int
-pg_columns(struct db *db, const char *table, struct strv *out, struct err *e)
+pg_columns(struct db *db, const char *table, struct db_columns *out,
+	   struct err *e)
 {
 	/* The catalogue itself: information_schema.columns costs 10 ms
-	 * and more on a fresh connection, this a fraction of one. */
-	return driver_column_names(db,
-	    "SELECT a.attname FROM pg_catalog.pg_attribute a"
+	 * and more on a fresh connection, this a fraction of one. The
+	 * length of varchar(n) and char(n) is their typmod less 4. */
+	return driver_describe(db,
+	    "SELECT a.attname, pg_catalog.current_setting('server_encoding'),"
+	    " CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod > 4"
+	    " THEN a.atttypmod - 4 END, NULL"
+	    " FROM pg_catalog.pg_attribute a"
 	    " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
 	    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	    " WHERE n.nspname = current_schema() AND c.relname = ?"
+	    " WHERE n.nspname = ? AND c.relname = ?"
 	    " AND c.relkind IN ('r', 'p') AND a.attnum > 0"
 	    " AND NOT a.attisdropped ORDER BY a.attnum",
-				   table, out, e);
+			       table, pg_rep, out, e);
+}
+
+/*
+ * SHARE ROW EXCLUSIVE conflicts with itself and with the ROW EXCLUSIVE of
+ * an INSERT, not with readers: a second runner waits here until the first
+ * commits, then reads what it wrote (READ COMMITTED takes a new snapshot
+ * for each statement, so the check that follows sees it).
+ */
+static int
+pg_serialize(struct db *db, const char *table, struct err *e)
+{
+	struct buf sql = BUF_INIT;
+	int rc;
+
+	buf_addf(&sql, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", table);
+	rc = db_exec(db, sql.ptr, e);
+	buf_release(&sql);
+	return rc;
+}
+
+/*
+ * RESET ALL puts every setting back to its value at connect (what the
+ * server, the database, the role and our startup options made it);
+ * RESET ROLE undoes SET ROLE, which RESET ALL leaves. Never DISCARD ALL:
+ * it would drop the session's advisory lock, the migration lock.
+ */
+static int
+pg_session_reset(struct db *db, struct err *e)
+{
+	struct pgdb *pg = pg_of(db);
+	PGresult *res;
+	int rc = 0;
+
+	if (!pg->session_changed)
+		return 0;
+	db_trace(db, "RESET ALL; RESET ROLE");
+	res = PQexec(pg->conn, "RESET ALL; RESET ROLE");
+	if (!res || !pg_ok(res))
+		rc = pg_fail(pg, res, e);
+	else
+		pg->session_changed = false;
+	PQclear(res);
+	return rc;
+}
+
+/* SET, and SELECT set_config(...) as pg_dump writes it. */
+static bool
+pg_session_statement(const char *stmt)
+{
+	const char *p = stmt, *q;
+
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (p[0] == '-' && p[1] == '-')
+			p += strcspn(p, "\n");
+		else if (p[0] == '/' && p[1] == '*' &&
+			 (q = strstr(p + 2, "*/")) != NULL)
+			p = q + 2;
+		else
+			break;
+	}
+	if (strncasecmp(p, "SET", 3) == 0 && isspace((unsigned char)p[3]))
+		return true;
+	return strncasecmp(p, "SELECT", 6) == 0 &&
+	       strcasestr(p, "set_config(") != NULL;
 }
 
 static void
@@ -566,6 +691,7 @@ const struct driver driver_postgres = {
 	.type_int64 = "BIGINT",
 	.type_text = "TEXT",
 	.type_string = "VARCHAR(255)",
+	.table_options = "",
 	.connect = pg_connect,
 	.close = pg_close,
 	.lock = pg_lock,
@@ -579,4 +705,7 @@ const struct driver driver_postgres = {
 	.quote_ident = pg_quote_ident,
 	.server_version = pg_server_version,
 	.commits_implicitly = driver_never_commits,
+	.session_reset = pg_session_reset,
+	.session_statement = pg_session_statement,
+	.serialize = pg_serialize,
 };

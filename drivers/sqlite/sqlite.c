@@ -1,6 +1,7 @@
 /*
  * The SQLite driver: a database file opened with libsqlite3, the migration
- * lock as an flock on a sidecar file, and SQLite's own words in every error.
+ * lock as an flock on the database file itself (its inode: every name of
+ * the file shares it), and SQLite's own words in every error.
  */
 #include "config.h"
 
@@ -49,7 +50,15 @@ struct sqlite_db {
 	struct db base; /* first: a struct db * points here */
 	sqlite3 *h;
 	char *path;
-	int lockfd;     /* -1 while the migration lock is not held */
+	/*
+	 * Our own descriptor of the database file, flocked for the migration
+	 * lock. Open from the first lock until after sqlite3_close: closing
+	 * any descriptor of the file would drop the POSIX locks SQLite holds
+	 * on it in this process (see sqlite_lock). -1 before.
+	 */
+	int filefd;
+	int lockfd;     /* the <path>.lock of older versions; -1 none */
+	bool locked;
 	bool in_memory; /* no file behind it: nothing to lock */
 };
 
@@ -185,7 +194,13 @@ sqlite_connect(const struct target *t, bool readonly, struct db **out,
 	s->base.debug = t->debug;
 	s->base.readonly = readonly;
 	s->path = xstrdup(t->db);
+	s->filefd = -1;
 	s->lockfd = -1;
+	/*
+	 * No schema: nothing a migration does to its session moves an
+	 * unqualified name away from "main" (ATTACH adds names after it),
+	 * and SQLite qualifies an index by its own name, not its table's.
+	 */
 	ms = t->lock_timeout > INT_MAX / 1000 ? INT_MAX
 					      : t->lock_timeout * 1000;
 	if (sq_open(s, readonly, ms > 0 ? ms : 0, e) < 0) {
@@ -205,18 +220,20 @@ sqlite_close(struct db *db)
 		return;
 	/* close_v2 rolls back an open transaction before letting go. */
 	sqlite3_close_v2(s->h);
+	/* Only now: SQLite has released its own locks on the file. */
+	if (s->filefd >= 0)
+		close(s->filefd); /* releases the flock */
 	if (s->lockfd >= 0)
-		close(s->lockfd); /* releases the flock */
+		close(s->lockfd);
 	free(s->path);
+	free(s->base.schema);
 	free(s);
 }
 
-/* One try of the exclusive flock: 1 ours, 0 held elsewhere, -errno. */
+/* One exclusive flock without waiting: 1 ours, 0 held elsewhere, -errno. */
 static int
-flock_try(void *arg)
+flock_once(int fd)
 {
-	int fd = *(int *)arg;
-
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno == EWOULDBLOCK)
 			return 0;
@@ -226,55 +243,90 @@ flock_try(void *arg)
 	return 1;
 }
 
+/* Both locks or neither: the file's, then the sidecar's (if any). */
+static int
+flock_try(void *arg)
+{
+	struct sqlite_db *s = arg;
+	int rc;
+
+	if ((rc = flock_once(s->filefd)) <= 0 || s->lockfd < 0)
+		return rc;
+	if ((rc = flock_once(s->lockfd)) <= 0)
+		flock(s->filefd, LOCK_UN);
+	return rc;
+}
+
 /*
- * The lock file sits next to the database as <db>.lock and is never
- * removed: unlinking it would let a newcomer lock a fresh inode while an
- * older process still holds the old one. flock is released by the kernel
- * when the holder dies, however it dies.
+ * The sidecar <path>.lock that versions before 1.1 lock (and nothing
+ * else): taken too, so that an older migratore spelling the path the same
+ * way still waits for us. Readonly: a missing one is not created (a dry
+ * run writes nothing) and cannot be held by anybody.
+ */
+static int
+sidecar_open(struct sqlite_db *s, struct err *e)
+{
+	struct buf path = BUF_INIT;
+	int rc = 0;
+
+	buf_addf(&path, "%s.lock", s->path);
+	if (s->base.readonly)
+		s->lockfd = open(path.ptr, O_RDONLY | O_CLOEXEC);
+	else
+		s->lockfd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (s->lockfd < 0 && !(s->base.readonly && errno == ENOENT))
+		rc = err_set(e, ERR_LOCK, "cannot open lock file %s: %s",
+			     path.ptr, strerror(errno));
+	buf_release(&path);
+	return rc;
+}
+
+/*
+ * The lock is an flock on the database file itself, so it follows the
+ * file and not its name: a symlink, a hard link, a relative or absolute
+ * path, a bind mount all reach the same inode and the same lock. flock
+ * and SQLite's POSIX (fcntl) locks are independent on Linux (on NFS,
+ * where they are not, SQLite itself is not safe). The descriptor is ours
+ * and stays open until after sqlite3_close: closing a descriptor of the
+ * file while SQLite holds POSIX locks on it would drop them ("How To
+ * Corrupt An SQLite Database File", 2.2). A write connection has created
+ * the file at connect (O_CREAT here too, in case); a readonly connection
+ * to a missing file is in memory and locks nothing. The kernel releases
+ * flock when the holder dies, however it dies.
  */
 static int
 sqlite_lock(struct db *db, int timeout, struct err *e)
 {
 	struct sqlite_db *s = sq(db);
-	struct buf lockpath = BUF_INIT;
-	int fd, rc;
+	int rc;
 
-	if (s->lockfd >= 0 || s->in_memory)
+	if (s->locked || s->in_memory)
 		return 0;
-	buf_addf(&lockpath, "%s.lock", s->path);
-	/* Readonly (a dry run asking whether the lock is free): creating a
-	 * lock file would break the promise to write nothing, and a missing
-	 * one cannot be held by anybody. flock works on a read-only fd. */
-	if (db->readonly)
-		fd = open(lockpath.ptr, O_RDONLY | O_CLOEXEC);
-	else
-		fd = open(lockpath.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0 && db->readonly && errno == ENOENT) {
-		rc = 0;
-		goto out;
+	if (s->filefd < 0) {
+		s->filefd = db->readonly
+				    ? open(s->path, O_RDONLY | O_CLOEXEC)
+				    : open(s->path, O_RDWR | O_CREAT | O_CLOEXEC,
+					   0644);
+		if (s->filefd < 0)
+			return err_set(e, ERR_LOCK, "cannot open %s to lock it: %s",
+				       s->path, strerror(errno));
 	}
-	if (fd < 0) {
-		rc = err_set(e, ERR_LOCK, "cannot open lock file %s: %s",
-			     lockpath.ptr, strerror(errno));
-		goto out;
+	if (s->lockfd < 0 && (rc = sidecar_open(s, e)) < 0)
+		return rc;
+	rc = driver_poll(timeout, flock_try, s);
+	if (rc == 0) {
+		s->locked = true;
+		return 0;
 	}
-	rc = driver_poll(timeout, flock_try, &fd);
-	if (rc == ERR_LOCK) {
-		rc = err_set(e, ERR_LOCK,
-			     "lock on %s held by another process (waited %d s)",
-			     lockpath.ptr, timeout > 0 ? timeout : 0);
-	} else if (rc < 0) {
-		rc = err_set(e, ERR_LOCK, "cannot lock %s: %s", lockpath.ptr,
-			     strerror(-rc));
-	} else {
-		s->lockfd = fd;
-		fd = -1;
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	buf_release(&lockpath);
-	return rc;
+	if (s->lockfd >= 0)
+		close(s->lockfd);
+	s->lockfd = -1;
+	if (rc == ERR_LOCK)
+		return err_set(e, ERR_LOCK,
+			       "lock on %s held by another process (waited %d s)",
+			       s->path, timeout > 0 ? timeout : 0);
+	return err_set(e, ERR_LOCK, "cannot lock %s: %s", s->path,
+		       strerror(-rc));
 }
 
 static int
@@ -283,11 +335,15 @@ sqlite_unlock(struct db *db, struct err *e)
 	struct sqlite_db *s = sq(db);
 
 	(void)e;
-	if (s->lockfd < 0)
+	if (!s->locked)
 		return 0;
-	/* Closing the only descriptor of the open file drops the flock. */
-	close(s->lockfd);
+	/* The file's descriptor is unlocked, not closed (see above); the
+	 * sidecar is no database file: closing it drops its flock. */
+	flock(s->filefd, LOCK_UN);
+	if (s->lockfd >= 0)
+		close(s->lockfd);
 	s->lockfd = -1;
+	s->locked = false;
 	return 0;
 }
 
@@ -482,15 +538,23 @@ out:
 	return rc;
 }
 
+/* SQLite stores text as it is given: no character set, no length. */
+static enum textfit_rep
+sqlite_rep(const char *charset)
+{
+	(void)charset;
+	return TEXTFIT_BYTES;
+}
+
 static int
-sqlite_columns(struct db *db, const char *table, struct strv *out,
+sqlite_columns(struct db *db, const char *table, struct db_columns *out,
 	       struct err *e)
 {
-	/* Bound, not spliced: no quoting to get wrong. */
-	return driver_column_names(db,
-				   "SELECT name FROM pragma_table_info(?) "
-				   "ORDER BY cid",
-				   table, out, e);
+	/* Bound, not spliced: no quoting to get wrong. ?1 is the schema. */
+	return driver_describe(db,
+			       "SELECT name, NULL, NULL, NULL FROM "
+			       "pragma_table_info(?2, ?1) ORDER BY cid",
+			       table, sqlite_rep, out, e);
 }
 
 static void
@@ -521,6 +585,7 @@ const struct driver driver_sqlite = {
 	.type_int64 = "INTEGER",
 	.type_text = "TEXT",
 	.type_string = "TEXT",
+	.table_options = "",
 	.connect = sqlite_connect,
 	.close = sqlite_close,
 	.lock = sqlite_lock,

@@ -185,13 +185,14 @@ if command -v script >/dev/null; then
 			script -qec "'$MIGRATORE' upgrade --inventory fleet.yaml" /dev/null)
 	}
 	out=$(tty_run TERM=xterm)
-	contains "$out" $'\r\033[K[  4/4] running 0, failed 0, elapsed 0:00' "tty: the live progress line"
+	contains "$out" $'[  0/4] running 1, failed 0, elapsed 0:00' "tty: the live block's summary line"
+	contains "$out" $'\033[J' "tty: the block is cleared at the end"
 	contains "$out" $'\033[2mnothing-to-do\033[0m' "tty: the status in colour"
 	out=$(tty_run TERM=xterm NO_COLOR=1)
-	contains "$out" $'\r\033[K[' "NO_COLOR: still the live line"
+	contains "$out" $'/4] running ' "NO_COLOR: still the live block"
 	lacks "$out" $'\033[2m' "NO_COLOR: no colour"
 else
-	skip "script (util-linux) not installed" 4
+	skip "script (util-linux) not installed" 5
 fi
 
 check_no_password

@@ -8,6 +8,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$TESTS_SRCDIR/lib/tap.sh"
 . "$TESTS_SRCDIR/lib/engines.sh"
+. "$TESTS_SRCDIR/lib/python.sh"
 
 START_S_RE='^[0-3][0-9] (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-2][0-9]:[0-5][0-9]:[0-5][0-9]$'
 PY_TB='Traceback (most recent call last):
@@ -17,29 +18,20 @@ PY_TB='Traceback (most recent call last):
     raise RuntimeError(""boom in B"")
 RuntimeError: boom in B'
 
-python_table() {
-	local cols="object_id uuid timestamp name result start end duration" c keys=
-	for c in $cols; do
-		keys="$keys, KEY \`migratore_${c}_hash\` (\`$c\`) USING HASH, KEY \`migratore_${c}_btree\` (\`$c\`) USING BTREE"
-	done
-	sql mysql "CREATE TABLE \`migratore\` (
-  \`object_id\` int(11) NOT NULL, \`uuid\` varchar(255) DEFAULT NULL, \`timestamp\` int(11) DEFAULT NULL,
-  \`name\` varchar(255) DEFAULT NULL, \`description\` longtext DEFAULT NULL, \`result\` varchar(255) DEFAULT NULL,
-  \`error\` longtext DEFAULT NULL, \`traceback\` longtext DEFAULT NULL, \`operator\` longtext DEFAULT NULL,
-  \`operation\` longtext DEFAULT NULL, \`start\` int(11) DEFAULT NULL, \`end\` int(11) DEFAULT NULL,
-  \`duration\` int(11) DEFAULT NULL, \`start_s\` varchar(255) DEFAULT NULL, \`end_s\` varchar(255) DEFAULT NULL,
-  PRIMARY KEY (\`object_id\`)$keys
-) ENGINE=InnoDB DEFAULT CHARSET=latin1"
+python_rows() {
+	python_table
 	# What the Python tool wrote: A run, B failed, B skipped, and the row of
-# its 0.6 `mark` (a migration that is no file here). Its literal
-	# escaping doubled every '"'; the traceback keeps them.
+	# its 0.6 `mark` (a migration that is no file here): a baseline, here
+	# at B's timestamp, so that what follows B is still pending (the
+	# baseline itself: baseline.sh). Its literal escaping doubled every
+	# '"'; the traceback keeps them.
 	local tb=${PY_TB//\\/\\\\}
 	tb=${tb//\'/\'\'}
 	sql mysql "INSERT INTO migratore (object_id, uuid, timestamp, description, result, error, traceback, operation, operator, start, \`end\`, duration, start_s, end_s) VALUES
  (1, '$(uid 1)', 1000000001, 'create users', 'success', NULL, NULL, 'Run', 'Administrator', 1795770579, 1795770579, 0, '27 Nov 2026 09:09:39', '27 Nov 2026 09:09:39'),
  (2, '$(uid 2)', 1000000002, 'add email then fail', 'error', 'boom in B', '$tb', 'Run', 'Administrator', 1795770580, 1795770581, 1, '27 Nov 2026 09:09:40', '27 Nov 2026 09:09:41'),
  (3, '$(uid 2)', 1000000002, 'add email then fail', 'success', NULL, NULL, 'Run Skip', 'Administrator', 1795770590, 1795770590, 0, '27 Nov 2026 09:09:50', '27 Nov 2026 09:09:50'),
- (4, 'da023aab-736d-40a6-8e9b-c6175c1241f5', 1795770600, 'marks the initial stage of the data source', 'success', NULL, NULL, 'Run', 'Administrator', 1795770600, 1795770600, 0, '27 Nov 2026 09:10:00', '27 Nov 2026 09:10:00')"
+ (4, '$PY_MARK_UUID', 1000000002, 'marks the initial stage of the data source', 'success', NULL, NULL, 'Run', 'Administrator', 1795770600, 1795770600, 0, '27 Nov 2026 09:10:00', '27 Nov 2026 09:10:00')"
 }
 
 migrations() {
@@ -73,7 +65,7 @@ e=mysql
 new_db mysql
 d=$(new_dir)
 migrations "$d"
-python_table
+python_rows
 # users exists as the Python run of migration 1 left it
 sql mysql "CREATE TABLE users (id INTEGER PRIMARY KEY, username VARCHAR(255))"
 

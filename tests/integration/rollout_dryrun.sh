@@ -89,7 +89,9 @@ fleet dry_upgrade drift --inventory fleet.yaml
 is_rc 0 "drift alone: exit 0 (the real run would proceed, with a warning)"
 contains "$M_OUT" "5 targets will apply 3 migrations (13 steps); 0 unreachable; 0 locked; 2 drifted; 0 out of order" \
 	"the plan counts the drifted targets"
-like "$M_OUT" "a-1: warning: 1700000100_m1.sql .* was changed after it was applied" "the warning names the file"
+like "$M_OUT" "^2 targets: 1700000100_m1.sql .* was changed after it was applied" \
+	"one warning for the drifted targets, naming the file"
+like "$M_OUT" "^  \[a-1 [a-z0-9-]+\]$" "and naming the targets"
 
 # ---- what stands in the way ------------------------------------------------------------
 cat >"$W/more.yaml" <<EOF

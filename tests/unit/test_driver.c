@@ -312,7 +312,8 @@ Test(trace, debug_prints_every_statement_on_stderr)
 	    "[sqlite] CREATE TABLE t (v TEXT)\n"
 	    "[sqlite] INSERT INTO t VALUES (?)\n"
 	    "[sqlite] COMMIT\n"
-	    "[sqlite] SELECT name FROM pragma_table_info(?) ORDER BY cid\n");
+	    "[sqlite] SELECT name, NULL, NULL, NULL FROM "
+	    "pragma_table_info(?2, ?1) ORDER BY cid\n");
 }
 
 Test(trace, without_debug_stderr_stays_empty)

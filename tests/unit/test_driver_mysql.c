@@ -225,6 +225,50 @@ ParameterizedTest(struct stmt_case *c, driver_mysql, commits_implicitly)
 	cr_assert_eq(driver_mysql.commits_implicitly(c->sql), c->commits);
 }
 
+struct session_case {
+	char sql[64];
+	enum mystmt_session kind;
+	bool replayed;
+};
+
+/* What the session reset undoes and a resumed migration replays. */
+ParameterizedTestParameters(driver_mysql, session_kind)
+{
+	static struct session_case cases[] = {
+		{ "USE other", MYSTMT_USE, true },
+		{ "  use `other`", MYSTMT_USE, true },
+		{ "SET NAMES latin1", MYSTMT_SET, true },
+		{ "SET SESSION sql_mode = 'ANSI'", MYSTMT_SET, true },
+		{ "SET @x = 1", MYSTMT_SET, true },
+		{ "SET FOREIGN_KEY_CHECKS = 0", MYSTMT_SET, true },
+		{ "LOCK TABLES t WRITE", MYSTMT_LOCK, true },
+		{ "lock table t read", MYSTMT_LOCK, true },
+		{ "UNLOCK TABLES", MYSTMT_UNLOCK, true },
+		{ "START TRANSACTION", MYSTMT_BEGIN, false },
+		{ "BEGIN", MYSTMT_BEGIN, false },
+		{ "BEGIN WORK", MYSTMT_BEGIN, false },
+		{ "BEGIN NOT ATOMIC SELECT 1; END", MYSTMT_OTHER, false },
+		{ "SET autocommit = 0", MYSTMT_OTHER, false },
+		{ "SET @@session.autocommit = 1", MYSTMT_OTHER, false },
+		{ "SET GLOBAL max_connections = 10", MYSTMT_OTHER, false },
+		{ "SET PASSWORD = 'x'", MYSTMT_OTHER, false },
+		{ "LOCK INSTANCE FOR BACKUP", MYSTMT_OTHER, false },
+		{ "CREATE TABLE t (a INT)", MYSTMT_OTHER, false },
+		{ "/* x */ USE other", MYSTMT_USE, true },
+	};
+
+	return cr_make_param_array(struct session_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct session_case *c, driver_mysql, session_kind)
+{
+	cr_assert_eq(mystmt_session_kind(c->sql), c->kind, "%s", c->sql);
+	cr_assert_eq(mystmt_session_statement(c->sql), c->replayed, "%s",
+		     c->sql);
+	cr_assert_eq(driver_mysql.session_statement(c->sql), c->replayed);
+}
+
 Test(driver_mysql, ddl_commits_what_came_before_it_only)
 {
 	struct target *t = my_target();

@@ -102,6 +102,37 @@ Test(driver_pg, connects_and_names_itself)
 	target_free(t);
 }
 
+/*
+ * The schema is captured at connect and the session put back after a
+ * migration: search_path, settings, role; never the advisory lock.
+ */
+Test(driver_pg, the_session_is_put_back_but_not_the_lock)
+{
+	struct target *t = pg_target();
+	struct db *db = suite_open(t, false);
+	struct err e = ERR_INIT;
+
+	cr_assert_str_eq(db->schema, "public");
+	cr_assert_eq(db_lock(db, 0, &e), 0, "%s", e.msg);
+	cr_assert_eq(db_exec(db, "SET search_path = ''", &e), 0, "%s", e.msg);
+	cr_assert_eq(db_exec(db, "SET statement_timeout = 1234", &e), 0);
+	cr_assert_null(suite_one(db, "SELECT current_schema()", NULL, 0));
+	cr_assert_eq(db_session_reset(db, &e), 0, "%s", e.msg);
+	suite_assert_one(db, "SELECT current_schema()", "public");
+	suite_assert_one(db, "SHOW statement_timeout", "0");
+	suite_assert_one(db, "SHOW client_encoding", "UTF8");
+	cr_assert_eq(db_unlock(db, &e), 0, "the lock went with the reset: %s",
+		     e.msg);
+	cr_assert(drv->session_statement("SET search_path = ''"));
+	cr_assert(drv->session_statement("-- pg_dump\nSET lock_timeout = 0"));
+	cr_assert(drv->session_statement(
+	    "SELECT pg_catalog.set_config('search_path', '', false)"));
+	cr_assert_not(drv->session_statement("SELECT 1"));
+	cr_assert_not(drv->session_statement("INSERT INTO settings VALUES (1)"));
+	db_close(db);
+	target_free(t);
+}
+
 Test(driver_pg, url_parameters_reach_the_server)
 {
 	struct target *t = pg_target();

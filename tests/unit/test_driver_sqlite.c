@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -97,7 +98,7 @@ const struct suite_engine suite_engine = {
 	.truth = "1",
 	.quotes = quotes,
 	.nquotes = sizeof(quotes) / sizeof(quotes[0]),
-	.lock_says = { "lock on ", ".lock held by another process" },
+	.lock_says = { "lock on ", ".db held by another process" },
 	.unlock_unheld = 0,
 	.freed_wait = 0, /* flock goes with the process, at once */
 	.freed_within = 0.1,
@@ -424,34 +425,48 @@ Test(sqlite, a_second_process_cannot_take_a_held_lock, .timeout = 10)
 	cr_assert_geq(rep.waited, 0.95, "gave up after %.3f s", rep.waited);
 	cr_assert_lt(rep.waited, 2.0, "waited %.3f s", rep.waited);
 	snprintf(want, sizeof(want),
-		 "lock on %s.lock held by another process (waited 1 s)",
+		 "lock on %s held by another process (waited 1 s)",
 		 tgt.db);
 	cr_assert_str_eq(rep.msg, want);
 	close(fds[0]);
 	db_close(db);
 }
 
-/* The descriptor open on path in this process, or -1. */
+/* How many descriptors of this process are open on path; *fd one of them
+ * (-1 when none). */
 static int
-fd_open_on(const char *path)
+fds_open_on(const char *path, int *fd)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *de;
 	char link[600], target[600];
 	ssize_t n;
-	int fd = -1;
+	int count = 0;
 
 	cr_assert_not_null(d);
-	while ((de = readdir(d)) != NULL && fd < 0) {
+	*fd = -1;
+	while ((de = readdir(d)) != NULL) {
 		snprintf(link, sizeof(link), "/proc/self/fd/%s", de->d_name);
 		n = readlink(link, target, sizeof(target) - 1);
 		if (n < 0)
 			continue;
 		target[n] = '\0';
-		if (strcmp(target, path) == 0)
-			fd = atoi(de->d_name);
+		if (strcmp(target, path) == 0) {
+			*fd = atoi(de->d_name);
+			count++;
+		}
 	}
 	closedir(d);
+	return count;
+}
+
+/* The descriptor open on path in this process, or -1. */
+static int
+fd_open_on(const char *path)
+{
+	int fd;
+
+	fds_open_on(path, &fd);
 	return fd;
 }
 
@@ -482,4 +497,120 @@ Test(sqlite, lock_file_is_private_to_the_process_and_released)
 	cr_assert_eq(db_lock(db, 0, &e), 0, "%s", e.msg);
 	db_close(db);
 	cr_assert(exists(lockpath), "the lock file stays for the next run");
+}
+
+/* A connection to the same file through another name. */
+static struct db *
+open_as(const char *path)
+{
+	struct target t = tgt;
+	struct db *db = NULL;
+	struct err e = ERR_INIT;
+
+	t.db = (char *)path;
+	t.lock_timeout = 0;
+	cr_assert_eq(db_connect(&t, false, &db, &e), 0, "%s: %s", path, e.msg);
+	/* the target is borrowed: keep it alive as long as db */
+	db->target = &tgt;
+	return db;
+}
+
+Test(sqlite, one_lock_for_every_name_of_the_file)
+{
+	struct err e = ERR_INIT;
+	struct db *db = suite_open(&tgt, false), *other;
+	char sym[600], hard[600], odd[1300], cwd[600];
+	const char *names[5];
+	size_t i;
+
+	snprintf(sym, sizeof(sym), "%s/link.db", tmpdir);
+	snprintf(hard, sizeof(hard), "%s/hard.db", tmpdir);
+	cr_assert_eq(symlink("app.db", sym), 0);
+	cr_assert_eq(link(tgt.db, hard), 0);
+	cr_assert_not_null(getcwd(cwd, sizeof(cwd)));
+	cr_assert_eq(chdir(tmpdir), 0);
+	names[0] = sym;
+	names[1] = hard;
+	names[2] = "app.db";
+	names[3] = "./app.db";
+	/* absolute, another spelling of the same directory */
+	snprintf(odd, sizeof(odd), "%s/../%s/app.db", tmpdir,
+		 strrchr(tmpdir, '/') + 1);
+	names[4] = odd;
+	cr_assert_eq(db_lock(db, 0, &e), 0, "%s", e.msg);
+	for (i = 0; i < 5; i++) {
+		other = open_as(names[i]);
+		cr_assert_eq(db_lock(other, 0, &e), ERR_LOCK,
+			     "%s took the lock held through %s", names[i],
+			     tgt.db);
+		db_close(other);
+	}
+	cr_assert_eq(db_unlock(db, &e), 0, "%s", e.msg);
+	other = open_as(sym);
+	cr_assert_eq(db_lock(other, 0, &e), 0, "%s", e.msg);
+	cr_assert_eq(db_lock(db, 0, &e), ERR_LOCK, "the symlink's lock is the file's");
+	db_close(other);
+	cr_assert_eq(chdir(cwd), 0);
+	db_close(db);
+}
+
+/*
+ * The lock's descriptor of the database file stays open until the
+ * connection is closed: closing it while SQLite holds POSIX locks on the
+ * file would drop them ("How To Corrupt An SQLite Database File").
+ */
+Test(sqlite, the_lock_never_drops_sqlites_own_locks, .timeout = 10)
+{
+	struct err e = ERR_INIT;
+	struct db *db = suite_open(&tgt, false);
+	int fd, base = fds_open_on(tgt.db, &fd), status;
+	pid_t pid;
+
+	suite_run(db, "CREATE TABLE t (x)");
+	cr_assert_eq(db_lock(db, 0, &e), 0, "%s", e.msg);
+	cr_assert_eq(fds_open_on(tgt.db, &fd), base + 1);
+	cr_assert_eq(db_begin(db, &e), 0, "%s", e.msg);
+	suite_run(db, "INSERT INTO t VALUES (1)");
+	/* SQLite holds its RESERVED lock now; unlocking ours must keep it */
+	cr_assert_eq(db_unlock(db, &e), 0, "%s", e.msg);
+	cr_assert_eq(fds_open_on(tgt.db, &fd), base + 1,
+		     "the descriptor was closed");
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		struct db *other = NULL;
+
+		tgt.lock_timeout = 0;
+		if (db_connect(&tgt, false, &other, &e) < 0)
+			_exit(2);
+		_exit(db_begin(other, &e) == ERR_SQL ? 0 : 1);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "another process could write while SQLite held its lock");
+	cr_assert_eq(db_commit(db, &e), 0, "%s", e.msg);
+	db_close(db);
+	cr_assert_eq(fds_open_on(tgt.db, &fd), 0);
+}
+
+/* An older migratore locks <path>.lock only: it still has to wait. */
+Test(sqlite, the_lock_of_older_versions_is_taken_too)
+{
+	struct err e = ERR_INIT;
+	struct db *db = suite_open(&tgt, false);
+	char lockpath[600];
+	int fd;
+
+	snprintf(lockpath, sizeof(lockpath), "%s.lock", tgt.db);
+	cr_assert_eq(db_lock(db, 0, &e), 0, "%s", e.msg);
+	fd = open(lockpath, O_RDONLY);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(flock(fd, LOCK_EX | LOCK_NB), -1);
+	cr_assert_eq(db_unlock(db, &e), 0, "%s", e.msg);
+	cr_assert_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	/* held by an older version: we wait, and give up */
+	cr_assert_eq(db_lock(db, 0, &e), ERR_LOCK);
+	close(fd);
+	cr_assert_eq(db_lock(db, 0, &e), 0, "%s", e.msg);
+	db_close(db);
 }

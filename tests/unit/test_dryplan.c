@@ -34,7 +34,7 @@ add(struct dryplan *p, enum outcome_status st, const char *r1,
 		strv_push(&o.results, r2);
 	if (warning)
 		strv_push(&o.warnings, warning);
-	dryplan_add(p, &o);
+	dryplan_add(p, "t", &o);
 	outcome_release(&o);
 }
 
@@ -162,25 +162,90 @@ Test(dryplan, count)
 	buf_release(&b);
 }
 
+/* The plan's JSON object, compact, in b. */
+static void
+plan_json(const struct dryplan *p, struct buf *b)
+{
+	struct json j;
+
+	json_init(&j, b, false);
+	json_object_begin(&j, NULL);
+	dryplan_json(p, &j);
+	json_object_end(&j);
+}
+
 Test(dryplan, json)
 {
 	struct dryplan p;
 	struct buf b = BUF_INIT;
-	struct json j;
 
 	dryplan_init(&p, false);
 	add(&p, OUT_OK, M1, NULL, NULL, 0);
 	add(&p, OUT_LOCKED, NULL, NULL, NULL, ERR_LOCK);
 	dryplan_finish(&p);
-	json_init(&j, &b, false);
-	json_object_begin(&j, NULL);
-	dryplan_json(&p, &j);
-	json_object_end(&j);
+	plan_json(&p, &b);
 	cr_assert(strstr(b.ptr, "\"locked\":1"), "%s", b.ptr);
 	cr_assert(strstr(b.ptr, "\"clear\":false"), "%s", b.ptr);
 	cr_assert(strstr(b.ptr, "\"timestamp\":1700000100"), "%s", b.ptr);
 	cr_assert(strstr(b.ptr, "\"description\":\"first table\""), "%s",
 		  b.ptr);
+	buf_release(&b);
+	dryplan_release(&p);
+}
+
+static void
+add_sql(struct dryplan *p, const char *name, const char *sql)
+{
+	struct outcome o;
+
+	outcome_init(&o);
+	o.status = OUT_OK;
+	o.started = o.finished = true;
+	strv_push(&o.results, M1);
+	buf_adds(&o.sql, sql);
+	dryplan_add(p, name, &o);
+	outcome_release(&o);
+}
+
+/* --sql: identical texts once, with every target that would run them;
+ * the largest group first, then by the first target's place. */
+Test(dryplan, sql_is_grouped_by_identical_text)
+{
+	struct dryplan p;
+	struct buf b = BUF_INIT;
+
+	dryplan_init(&p, false);
+	add_sql(&p, "pg-1", "-- postgres\nBEGIN;\n");
+	add_sql(&p, "sq-1", "-- sqlite\nBEGIN;\n");
+	add_sql(&p, "sq-2", "-- sqlite\nBEGIN;\n");
+	add_sql(&p, "pg-2", "-- postgres\nBEGIN;\n");
+	add_sql(&p, "sq-3", "-- sqlite\nBEGIN;\n");
+	add_sql(&p, "odd", "-- sqlite\nBEGIN;\n\n");
+	add(&p, OUT_UNREACHABLE, NULL, NULL, NULL, ERR_CONNECT);
+	dryplan_finish(&p);
+	cr_assert_eq(p.nsql, 3);
+	dryplan_sql_text(&p, &b);
+	cr_assert_str_eq(b.ptr, "== 3 targets: sq-1 sq-2 sq-3 ==\n"
+				"-- sqlite\nBEGIN;\n"
+				"\n== 2 targets: pg-1 pg-2 ==\n"
+				"-- postgres\nBEGIN;\n"
+				"\n== 1 target: odd ==\n"
+				"-- sqlite\nBEGIN;\n\n");
+	buf_reset(&b);
+	plan_json(&p, &b);
+	cr_assert(strstr(b.ptr, "\"sql\":[{\"targets\":[\"sq-1\",\"sq-2\","
+				"\"sq-3\"],\"sql\":\"-- sqlite\\nBEGIN;\\n\"},"),
+		  "%s", b.ptr);
+	buf_release(&b);
+	dryplan_release(&p);
+	/* without --sql: no block, and null in the JSON */
+	dryplan_init(&p, false);
+	add(&p, OUT_OK, M1, NULL, NULL, 0);
+	dryplan_finish(&p);
+	dryplan_sql_text(&p, &b);
+	cr_assert_eq(b.len, 0);
+	plan_json(&p, &b);
+	cr_assert(strstr(b.ptr, "\"sql\":null"), "%s", b.ptr);
 	buf_release(&b);
 	dryplan_release(&p);
 }

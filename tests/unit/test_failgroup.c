@@ -247,6 +247,29 @@ Test(failgroup, next_commands)
 	failgroups_release(&g);
 }
 
+/* No report file to resume from (no --report, or --report -): the
+ * group's targets are named, even when they are every unfinished one. */
+Test(failgroup, without_a_report_the_group_is_selected)
+{
+	struct failgroup_run run = { .command = "upgrade",
+		.inventory = "fleet.yaml", .no_report = true,
+		.unfinished = 2 };
+	struct failgroups g;
+	char *s;
+
+	failgroups_build(&g, fleet, NFLEET);
+	s = command(&g.v[1], &run);
+	cr_assert_str_eq(s, "migratore rebuild u2 --inventory fleet.yaml "
+			    "--select my-1,my-2\nmigratore upgrade --inventory "
+			    "fleet.yaml --select my-1,my-2");
+	free(s);
+	s = command(&g.v[0], &run);
+	cr_assert_str_eq(s, "migratore upgrade --inventory fleet.yaml "
+			    "--select pg-1,pg-10");
+	free(s);
+	failgroups_release(&g);
+}
+
 Test(failgroup, hostile_names_are_quoted)
 {
 	static const struct failgroup_item it[] = {

@@ -622,3 +622,28 @@ Test(size, duplicate_names_among_ten_thousand)
 			 "entry repeat names defined there");
 	loaded_release(&l);
 }
+
+/* The tags --select tag: may name, once each, sorted; appended. */
+Test(inventory, tags_once_each_sorted)
+{
+	struct loaded l;
+	struct strv tags = STRV_INIT;
+
+	load_text(&l, "version: 1\n"
+		      "defaults: { engine: sqlite }\n"
+		      "targets:\n"
+		      "  - { name: 'a-{1..3}', db: 'a{1..3}.db', tags: [eu, canary] }\n"
+		      "  - { name: b, db: b.db, tags: [us, eu] }\n"
+		      "  - { name: c, db: c.db }\n");
+	cr_assert_eq(l.rc, 0, "%s", l.e.msg);
+	strv_push(&tags, "kept");
+	inventory_tags(l.inv, &tags);
+	cr_assert_eq(tags.n, 4);
+	cr_assert_str_eq(tags.v[0], "kept");
+	cr_assert_str_eq(tags.v[1], "canary");
+	cr_assert_str_eq(tags.v[2], "eu");
+	cr_assert_str_eq(tags.v[3], "us");
+	cr_assert_null(tags.v[4]);
+	strv_release(&tags);
+	loaded_release(&l);
+}

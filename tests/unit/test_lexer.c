@@ -524,13 +524,12 @@ Test(lexer, one_text_three_clients)
 	cr_expect_eq(e.col, 15);
 }
 
-Test(lexer, statements_know_their_column_and_refusals)
+Test(lexer, statements_know_their_line_and_column)
 {
 	const char *t = "  USE other;  LOCK TABLES t WRITE;\nUNLOCK TABLES;\n"
 			"/*!40000 LOCK TABLE t READ */;\nSELECT 1 AS use_;";
 	struct stmt_list l = STMT_LIST_INIT;
 	struct err e = ERR_INIT;
-	size_t k;
 
 	cr_assert_eq(lexer_split(t, strlen(t), DIALECT_MYSQL, "f", 1, &l, &e),
 		     0, "%s", e.msg);
@@ -538,23 +537,9 @@ Test(lexer, statements_know_their_column_and_refusals)
 	cr_expect_eq(l.v[0].col, 3);
 	cr_expect_eq(l.v[1].col, 15);
 	cr_expect_eq(l.v[1].line, 1);
-	cr_assert_not_null(l.v[0].refusal);
-	cr_expect(strncmp(l.v[0].refusal, "USE switches the session", 24) == 0,
-		  "%s", l.v[0].refusal);
-	cr_assert_not_null(l.v[1].refusal);
-	cr_expect(strncmp(l.v[1].refusal, "LOCK TABLES would keep", 22) == 0);
-	cr_expect_null(l.v[2].refusal);
-	cr_expect_not_null(l.v[3].refusal);
-	cr_expect_null(l.v[4].refusal);
-	stmt_list_release(&l);
-	/* only MySQL refuses them */
-	t = "USE other;\nLOCK TABLE t IN ACCESS EXCLUSIVE MODE;";
-	cr_assert_eq(lexer_split(t, strlen(t), DIALECT_POSTGRES, "f", 1, &l,
-				 &e),
-		     0);
-	cr_assert_eq(l.n, 2);
-	for (k = 0; k < l.n; k++)
-		cr_expect_null(l.v[k].refusal);
+	cr_expect_eq(l.v[2].line, 2);
+	cr_expect_eq(l.v[2].col, 1);
+	cr_expect_eq(l.v[4].line, 4);
 	stmt_list_release(&l);
 }
 

@@ -486,24 +486,6 @@ Test(migration, overridden_engines_do_not_read_the_plain_section)
 	migration_free(m);
 }
 
-Test(migration, refused_statements_name_their_position)
-{
-	const char *t = HEAD "-- migratore: run\n"
-			"CREATE TABLE t (x int);\n  USE other;\n";
-	struct migration *m = parse_ok(t, strlen(t), false);
-	struct err e = ERR_INIT;
-
-	cr_expect_eq(section_refusal(m, &m->sections[0], "sqlite", &e), 0);
-	cr_assert_eq(section_refusal(m, &m->sections[0], "mysql", &e),
-		     ERR_MIGFILE);
-	cr_expect_str_eq(e.file, "dir/1795770571_users.sql");
-	cr_expect_eq(e.line, 5);
-	cr_expect_eq(e.col, 3);
-	cr_expect(strncmp(e.msg, "USE switches the session", 24) == 0, "%s",
-		  e.msg);
-	migration_free(m);
-}
-
 Test(migration, free_of_null_is_a_no_op)
 {
 	migration_free(NULL);

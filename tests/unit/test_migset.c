@@ -133,14 +133,56 @@ Test(migset, ignores_what_is_no_migration)
 	snprintf(sub, sizeof(sub), "%s/squashed", dir);
 	cr_assert_eq(mkdir(sub, 0755), 0);
 	put("squashed/50_old.sql", 0644, "garbage\n");
-	snprintf(sub, sizeof(sub), "%s/300_a_directory.sql", dir);
-	cr_assert_eq(mkdir(sub, 0755), 0);
+	/* a directory of helpers beside executable migrations */
 	snprintf(sub, sizeof(sub), "%s/301_exec_dir", dir);
 	cr_assert_eq(mkdir(sub, 0755), 0);
 	ms = load_ok(dir);
 	cr_assert_eq(ms->n, 1);
 	cr_expect_str_eq(ms->v[0]->filename, "100_keep.sql");
 	migset_free(ms);
+	remove_dir();
+}
+
+/* Named like a migration but no regular file: an error naming it. */
+static void
+not_a_file(const char *name, const char *kind)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg),
+		 "migrations directory '%s': %s is named like a migration "
+		 "but is %s, not a regular file",
+		 dir, name, kind);
+	load_fails(msg);
+}
+
+Test(migset, what_is_named_like_a_migration_must_be_a_file)
+{
+	char path[256];
+
+	make_dir();
+	put_sql("100_keep.sql", U1, "100");
+	snprintf(path, sizeof(path), "%s/300_a_directory.sql", dir);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	not_a_file("300_a_directory.sql", "a directory");
+	cr_assert_eq(rmdir(path), 0);
+	snprintf(path, sizeof(path), "%s/301_pipe.sql", dir);
+	cr_assert_eq(mkfifo(path, 0644), 0);
+	not_a_file("301_pipe.sql", "a FIFO");
+	cr_assert_eq(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/302_fifo", dir);
+	cr_assert_eq(mkfifo(path, 0755), 0);
+	not_a_file("302_fifo", "a FIFO");
+	cr_assert_eq(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/303_device.sql", dir);
+	cr_assert_eq(symlink("/dev/null", path), 0);
+	not_a_file("303_device.sql", "a character device");
+	cr_assert_eq(unlink(path), 0);
+	/* a symlink to a migration file is one */
+	put_sql("elsewhere", U2, "200");
+	snprintf(path, sizeof(path), "%s/200_linked.sql", dir);
+	cr_assert_eq(symlink("elsewhere", path), 0);
+	migset_free(load_ok(dir));
 	remove_dir();
 }
 

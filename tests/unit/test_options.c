@@ -78,6 +78,9 @@ field_text(const struct options *o, const char *field, struct buf *out)
 		buf_addf(out, "help=%d options=%d quiet=%d verbose=%d order=%d",
 			 o->help, o->list_options, o->quiet, o->verbose,
 			 o->allow_out_of_order);
+	if (strcmp(field, "output") == 0)
+		buf_addf(out, "format=%d log_format=%d sql=%d", o->format,
+			 o->log_format, o->sql);
 	if (strcmp(field, "numbers") == 0)
 		buf_addf(out, "format=%d jobs=%d per_host=%d retries=%d "
 			      "timeout=%g",
@@ -96,6 +99,9 @@ static const struct parse_case parse_cases[] = {
 		{ { "--format=json", "--format=text" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=-1" },
 		{ { "-j", "8", "--per-host=2", "--retries", "100" }, "numbers", "format=0 jobs=8 per_host=2 retries=100 timeout=-1" },
 		{ { "--jobs=10000", "--retries=0" }, "numbers", "format=0 jobs=10000 per_host=0 retries=0 timeout=-1" },
+		{ { "--log-format", "json", "--sql" }, "output", "format=0 log_format=1 sql=1" },
+		{ { "--format=json", "--log-format=text" }, "output", "format=1 log_format=0 sql=0" },
+		{ { "--report", "-" }, "report", "-" },
 		{ { "--timeout", "1h30m" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=5400" },
 		{ { "--timeout=1.5h" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=5400" },
 		{ { "--timeout", "90" }, "numbers", "format=0 jobs=0 per_host=0 retries=0 timeout=90" },
@@ -167,6 +173,12 @@ static const struct bad_case bad_cases[] = {
 		{ { "--password=x" }, "unknown option '--password'" },
 		{ { "--HOST=x" }, "unknown option '--HOST'" },
 		{ { "--KEY=x" }, "unknown option '--KEY'" },
+		{ { "--jbos", "3" }, "unknown option '--jbos'; did you mean '--jobs'?" },
+		{ { "--invetnory=f" }, "unknown option '--invetnory'; did you mean '--inventory'?" },
+		{ { "--lock-timout" }, "unknown option '--lock-timout'; did you mean '--lock-timeout'?" },
+		{ { "-select" }, "unknown option '-select'; did you mean '--select'?" },
+		{ { "--option" }, "unknown option '--option'" }, /* hidden */
+		{ { "-y" }, "unknown option '-y'" },
 		{ { "list", "--jobs" }, "--jobs takes a number from 1 to 10000" },
 		{ { "-j", "0" }, "-j takes a number from 1 to 10000" },
 		{ { "--jobs=4x" }, "--jobs takes a number from 1 to 10000" },
@@ -174,6 +186,7 @@ static const struct bad_case bad_cases[] = {
 		{ { "--retries", "101" }, "--retries takes a number from 0 to 100" },
 		{ { "--format", "xml" }, "--format takes 'text' or 'json'" },
 		{ { "--format" }, "--format takes 'text' or 'json'" },
+		{ { "--log-format", "yaml" }, "--log-format takes 'text' or 'json'" },
 		{ { "--timeout", "soon" }, "--timeout: 'soon' is not a duration such as 90, 90s, 1.5h, 10m, 1h30m or none" },
 		{ { "--timeout=30m1h" }, "--timeout: '30m1h': write the units in the order h, m, s, each at most once" },
 		{ { "--timeout" }, "--timeout needs a duration" },
@@ -264,7 +277,13 @@ static const char all_options[] =
     "  -h, --help               show help (of a command: migratore CMD --help)\n"
     "  -q, --quiet              no connection line and no step lines\n"
     "  -v, --verbose            print the traceback of a failed migration\n"
-    "      --format text|json   output format of list and errors\n"
+    "      --format text|json   json: the result as one JSON document on\n"
+    "                           stdout (fleet: the JSON report)\n"
+    "      --log-format text|json\n"
+    "                           json: stderr gets JSON Lines, an object per\n"
+    "                           step, target and run, for log shippers\n"
+    "      --sql                dry runs: print the SQL each target would\n"
+    "                           run, bookkeeping writes as comments\n"
     "      --allow-out-of-order apply pending migrations older than the\n"
     "                           newest applied one (refused otherwise)\n"
     "  -m, --message TEXT       description of the migration (generate)\n"
@@ -283,6 +302,8 @@ static const char all_options[] =
     "      --report FILE        write the JSON report (mode 0600, atomic)\n"
     "      --junit FILE         write the report as JUnit XML (CI systems)\n"
     "      --html FILE          write the report as one HTML page\n"
+    "      --metrics FILE       write Prometheus metrics (node_exporter's\n"
+    "                           textfile collector; mode 0644, atomic)\n"
     "      --log-dir DIR        one log file per target\n"
     "  -q, --quiet              no progress; print the report only when a\n"
     "                           target did not end ok or nothing-to-do\n"
@@ -330,7 +351,9 @@ Test(options, help_of_a_command_shows_only_its_options)
 	options_help(OPTIONS_ANY | OPTIONS_DB | OPTIONS_CONFIG, &out);
 	cr_assert(strstr(out.ptr, "  -v, --verbose "), "%s", out.ptr);
 	cr_assert(strstr(out.ptr, "override the variable"), "%s", out.ptr);
-	cr_assert_null(strstr(out.ptr, "--format"), "%s", out.ptr);
+	cr_assert(strstr(out.ptr, "--format"), "every database command: %s",
+		  out.ptr);
+	cr_assert_null(strstr(out.ptr, "--sql"), "dry runs only: %s", out.ptr);
 	cr_assert_null(strstr(out.ptr, "Fleet mode"), "%s", out.ptr);
 	cr_assert_null(strstr(out.ptr, "Rollouts"), "%s", out.ptr);
 	buf_release(&out);
@@ -386,7 +409,7 @@ Test(options, every_listed_option_parses_and_is_in_the_help)
 		buf_add(&name, line, (size_t)(tab - line) - value);
 		words[0] = name.ptr;
 		if (value)
-			words[1] = strcmp(name.ptr, "--format") ? "1" : "json";
+			words[1] = strstr(name.ptr, "format") ? "json" : "1";
 		cr_assert_eq(parse(&o, words, &e), 0, "%s: %s", name.ptr, e.msg);
 		cr_assert_neq(o.given, 0, "%s", name.ptr);
 		options_release(&o);

@@ -194,3 +194,95 @@ Test(plan, resume_point_follows_the_latest_error_row)
 	free(u);
 	ledger_release(&l);
 }
+
+/* The row the Python tool's 0.6 `mark` writes: a Run of its own uuid. */
+static void
+baseline_row(struct ledger *l, int64_t timestamp)
+{
+	struct ledger_row *r;
+
+	row(l, 0, "success", "Run", NULL, -1);
+	r = &l->v[l->n - 1];
+	free(r->uuid);
+	r->uuid = xstrdup(LEDGER_BASELINE_UUID);
+	r->timestamp = timestamp;
+}
+
+static void
+assert_states(const struct plan *p, const char *want)
+{
+	char got[16];
+	size_t i;
+
+	for (i = 0; i < p->n && i < sizeof(got) - 1; i++)
+		got[i] = plan_state_name(p->state[i])[0];
+	got[i] = '\0';
+	cr_assert_str_eq(got, want, "states (p pending, a applied, b baseline)");
+}
+
+Test(plan, a_baseline_stands_for_every_migration_up_to_its_timestamp)
+{
+	struct migset *ms = set_of(4); /* timestamps 1001..1004 */
+	struct ledger l = LEDGER_INIT;
+	struct plan p;
+
+	baseline_row(&l, 1002);
+	row(&l, 4, "success", "Run", NULL, -1);
+	plan_compute(ms, &l, "sqlite", &p);
+	assert_states(&p, "bbpa");
+	cr_assert_eq(p.baseline, 1002);
+	cr_assert(p.applied[0] && p.applied[1] && !p.applied[2]);
+	cr_assert_eq(p.npending, 1);
+	cr_assert_eq(p.pending[0], 2);
+	cr_assert_eq(p.nout_of_order, 1, "1003 is after the baseline, "
+					 "before an applied one");
+	cr_assert_eq(p.ndrifted, 0, "a baselined migration has no Run row");
+	plan_release(&p);
+	ledger_release(&l);
+	migset_free(ms);
+}
+
+Test(plan, a_baseline_is_never_out_of_order_and_nothing_before_it_is_pending)
+{
+	struct migset *ms = set_of(3);
+	struct ledger l = LEDGER_INIT;
+	struct plan p;
+
+	/* Rows the Python tool wrote before its mark do not matter. */
+	row(&l, 1, "error", "Run", NULL, 0);
+	row(&l, 2, "success", "Rollback", NULL, -1);
+	baseline_row(&l, 1795770600);
+	plan_compute(ms, &l, "sqlite", &p);
+	assert_states(&p, "bbb");
+	cr_assert_eq(p.npending, 0);
+	cr_assert_eq(p.nout_of_order, 0);
+	cr_assert_eq(p.newest_applied, 2);
+	plan_release(&p);
+	ledger_release(&l);
+	migset_free(ms);
+}
+
+Test(plan, rows_written_after_the_baseline_decide)
+{
+	struct migset *ms = set_of(3);
+	struct ledger l = LEDGER_INIT;
+	struct plan p;
+
+	baseline_row(&l, 1003);
+	row(&l, 3, "success", "Rollback", NULL, -1); /* a later downgrade */
+	row(&l, 1, "success", "Run Partial", NULL, -1);
+	plan_compute(ms, &l, "sqlite", &p);
+	assert_states(&p, "abp");
+	cr_assert_eq(p.npending, 1);
+	cr_assert_eq(p.pending[0], 2);
+	plan_release(&p);
+	/* No baseline: the same rows, the ordinary rule. */
+	free(l.v[0].uuid);
+	l.v[0].uuid = uuid_of(9);
+	plan_compute(ms, &l, "sqlite", &p);
+	assert_states(&p, "app");
+	cr_assert_eq(p.baseline, -1);
+	plan_release(&p);
+	ledger_release(&l);
+	migset_free(ms);
+}

@@ -493,7 +493,8 @@ Test(report, text_has_a_row_per_target_and_totals)
 	cr_assert(strstr(out.ptr, "\n4 targets: 1 ok, 1 failed, 1 "
 				  "unreachable, 1 not-reached\n"),
 		  "%s", out.ptr);
-	cr_assert(strstr(out.ptr, "eu-001: warning: 1_a.sql was changed"),
+	cr_assert(strstr(out.ptr, "\nWarnings:\n\n1 target: 1_a.sql was "
+				  "changed after it was applied\n  [eu-001]\n"),
 		  "%s", out.ptr);
 	cr_assert(strstr(out.ptr, "== eu-001 ==\n<Migration a 1 x>\n"
 				  "<Migration b 2 y>\n"),
@@ -807,7 +808,7 @@ Test(report, dry_runs_end_with_the_plan)
 	fixture_build(&f);
 	dryplan_init(&plan, false);
 	for (i = 0; i < 4; i++)
-		dryplan_add(&plan, &f.o[i]);
+		dryplan_add(&plan, f.t[i]->name, &f.o[i]);
 	dryplan_finish(&plan);
 	f.r.plan = &plan;
 	report_text(&f.r, false, false, &out);
@@ -822,6 +823,144 @@ Test(report, dry_runs_end_with_the_plan)
 	buf_release(&out);
 	dryplan_release(&plan);
 	fixture_release(&f);
+}
+
+/* ---- failures grouped by error ------------------------------------- */
+
+/* A migration that failed on a server: the engine's message names the
+ * target's database; DETAIL and HINT are in the traceback. */
+static void
+f_failed_on(struct outcome *o, const char *db, const char *detail,
+	    int committed, int exit_code)
+{
+	struct proto_msg m = { .type = PROTO_STEP_BEGIN };
+	char err[256], tb[512];
+
+	snprintf(err, sizeof(err), "statement 2 of 3 (0002_idx.sql:6) "
+		 "failed: could not create unique index \"users_email\" in "
+		 "database \"%s\"", db);
+	snprintf(tb, sizeof(tb), "migration: 0002_idx.sql (u2)\nerror: x\n"
+		 "DETAIL: %s\nHINT: Remove the duplicates first.", detail);
+	f_started(o);
+	m.u.step.operation = (char *)"Run";
+	m.u.step.uuid = (char *)"u2";
+	m.u.step.file = (char *)"0002_idx.sql";
+	outcome_apply(o, &m);
+	m.type = PROTO_STEP_END;
+	m.u.step.error = err;
+	m.u.step.traceback = tb;
+	m.u.step.committed = committed;
+	m.u.step.total = 3;
+	outcome_apply(o, &m);
+	f_finished(o, 0, 1, 0, 1, exit_code, ERR_FAILED, "x");
+	f_exit(o, exit_code);
+	outcome_classify(o, CMD_UPGRADE);
+}
+
+static struct target *
+mk_server(const char *name, const char *engine, const char *db)
+{
+	struct target *t = mk_target(name, engine, "hunter2-secret");
+
+	free(t->db);
+	t->db = strdup(db);
+	return t;
+}
+
+/* The section after the table, exactly: one group per error once the
+ * target's own names are replaced, largest first, with DETAIL, HINT, the
+ * targets and the next command. */
+Test(report, text_groups_failures_by_error)
+{
+	static const char want[] =
+	    "\nFailures by error:\n"
+	    "\n3 targets failed: statement 2 of 3 (0002_idx.sql:6) failed: "
+	    "could not create unique index \"users_email\" in database "
+	    "\"<db>\"\n"
+	    "  DETAIL: Key (email)=(a@x) is duplicated.\n"
+	    "  HINT: Remove the duplicates first.\n"
+	    "  (DETAIL and HINT of pg-1; other targets' differ)\n"
+	    "  [pg-1 pg-2 pg-3]\n"
+	    "  Fix 0002_idx.sql, then run them again:\n"
+	    "    migratore upgrade --inventory fleet.yaml --resume night.json "
+	    "--select pg-1,pg-2,pg-3\n"
+	    "\n2 targets failed: statement 2 of 3 (0002_idx.sql:6) failed: "
+	    "could not create unique index \"users_email\" in database "
+	    "\"<db>\"\n"
+	    "  DETAIL: Key (email)=(a@x) is duplicated.\n"
+	    "  HINT: Remove the duplicates first.\n"
+	    "  [my-01 my-04]\n"
+	    "  Statements of 0002_idx.sql stayed committed. Fix its remaining "
+	    "statements, rebuild it from the first one not committed, then "
+	    "go on:\n"
+	    "    migratore rebuild u2 --inventory fleet.yaml --select "
+	    "my-01,my-04\n"
+	    "    migratore upgrade --inventory fleet.yaml --resume night.json "
+	    "--select my-01,my-04\n"
+	    "\n1 target unreachable: unable to open database file\n"
+	    "  [sq-1]\n"
+	    "  Once the cause is gone, run them again:\n"
+	    "    migratore upgrade --inventory fleet.yaml --resume night.json "
+	    "--select sq-1\n";
+	struct outcome o[7];
+	struct target *t[7];
+	struct report_row rows[7];
+	struct options opts;
+	struct report r;
+	struct buf out = BUF_INIT;
+	const char *groups;
+	size_t i;
+
+	options_init(&opts);
+	opts.report = "night.json";
+	t[0] = mk_server("pg-1", "postgres", "app_1");
+	t[1] = mk_server("my-01", "mysql", "shop_1");
+	t[2] = mk_server("pg-2", "postgres", "app_2");
+	t[3] = mk_target("sq-1", "sqlite", NULL);
+	t[4] = mk_server("my-04", "mysql", "shop_4");
+	t[5] = mk_server("pg-3", "postgres", "app_3");
+	t[6] = mk_target("sq-2", "sqlite", NULL);
+	for (i = 0; i < 7; i++)
+		outcome_init(&o[i]);
+	f_failed_on(&o[0], "app_1", "Key (email)=(a@x) is duplicated.", 0, 1);
+	f_failed_on(&o[1], "shop_1", "Key (email)=(a@x) is duplicated.", 1, 1);
+	f_failed_on(&o[2], "app_2", "Key (email)=(b@x) is duplicated.", 0, 1);
+	build(&o[3], SC_UNREACHABLE);
+	outcome_classify(&o[3], CMD_UPGRADE);
+	f_failed_on(&o[4], "shop_4", "Key (email)=(a@x) is duplicated.", 2, 1);
+	f_failed_on(&o[5], "app_3", "Key (email)=(a@x) is duplicated.", 0, 1);
+	build(&o[6], SC_APPLIED);
+	outcome_classify(&o[6], CMD_UPGRADE);
+	memset(&r, 0, sizeof(r));
+	memset(rows, 0, sizeof(rows));
+	for (i = 0; i < 7; i++) {
+		rows[i].t = t[i];
+		rows[i].o = &o[i];
+	}
+	r.command = "upgrade";
+	r.opts = &opts;
+	r.inventory = "fleet.yaml";
+	r.rows = rows;
+	r.n = 7;
+	report_text(&r, false, false, &out);
+	groups = strstr(out.ptr, "\nFailures by error:");
+	cr_assert_not_null(groups, "%s", out.ptr);
+	cr_assert_str_eq(groups, want);
+	cr_assert_null(strstr(out.ptr, "hunter2"));
+	/* no report file: the next command selects the group instead */
+	opts.report = "-";
+	buf_reset(&out);
+	report_text(&r, false, false, &out);
+	cr_assert(strstr(out.ptr, "\n    migratore upgrade --inventory "
+				  "fleet.yaml --select sq-1\n"),
+		  "%s", out.ptr);
+	cr_assert_null(strstr(out.ptr, "--resume"), "%s", out.ptr);
+	buf_release(&out);
+	for (i = 0; i < 7; i++) {
+		outcome_release(&o[i]);
+		target_free(t[i]);
+	}
+	options_release(&opts);
 }
 
 /* A retry keeps the attempts, the first start and the earlier reasons. */
