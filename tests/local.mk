@@ -143,6 +143,7 @@ INTEGRATION_TESTS = \
 	tests/integration/session.sh \
 	tests/integration/fulldisk.sh \
 	tests/integration/concurrency.sh \
+	tests/integration/roundtrips.sh \
 	tests/integration/slurm.sh
 TESTS += $(INTEGRATION_TESTS)
 
@@ -156,6 +157,7 @@ distclean-local:
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/lib tests/data tests/servers.sh \
 	tests/packages.sh tests/run-all.sh tests/lsan.supp \
 	tests/tools/README.md tests/tools/proxylib.sh \
+	bench/roundtrips.sh bench/proxy.sh \
 	tests/fuzz/run.sh tests/fuzz/corpus \
 	tests/fuzz/fuzz_dburl.c tests/fuzz/fuzz_dotenv.c tests/fuzz/fuzz_inventory.c \
 	tests/fuzz/fuzz_jsonparse.c tests/fuzz/fuzz_migration.c
