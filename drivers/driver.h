@@ -47,7 +47,9 @@ struct db {
 	bool readonly;
 	/*
 	 * The schema (PostgreSQL) or database (MySQL) current at connect,
-	 * captured by the driver before any migration ran: the bookkeeping
+	 * captured by the driver before any migration ran (PostgreSQL: with
+	 * the connection's first statement, not a round trip of its own:
+	 * NULL until then, and names unqualified): the bookkeeping
 	 * lives there whatever a migration does to the session (SET
 	 * search_path, USE). NULL when there is none to capture, and for
 	 * SQLite, where no session state moves an unqualified name away from
