@@ -125,11 +125,12 @@ usage_all(struct buf *out)
 	}
 	buf_adds(out, "\n");
 	options_help(OPTIONS_ALL, out);
-	buf_adds(out, "\nVariables: HOST PORT UNIX_SOCKET DB USERNAME PASSWORD FS "
-		      "DB_URL SAFE DEBUG ENGINE\n  LOCK_TIMEOUT OPERATOR "
-		      "INVENTORY (aliases DB_HOST DB_PORT DB_UNIX_SOCKET "
-		      "DB_USER\n  DB_USERNAME DB_PASSWORD DB_NAME); also read "
-		      "from .env. See migratore(1).\n\n");
+	buf_adds(out, "\nVariables: HOST PORT UNIX_SOCKET DB SCHEMA USERNAME "
+		      "PASSWORD FS DB_URL SAFE\n  DEBUG ENGINE LOCK_TIMEOUT "
+		      "OPERATOR CREATE_SCHEMA INVENTORY (aliases DB_HOST\n  "
+		      "DB_PORT DB_UNIX_SOCKET DB_USER DB_USERNAME DB_PASSWORD "
+		      "DB_NAME DB_SCHEMA);\n  also read from .env. See "
+		      "migratore(1).\n\n");
 	buf_adds(out, exit_codes_text);
 }
 

@@ -86,6 +86,11 @@ static const struct setting settings_table[] = {
 	  NULL, F(unix_socket), NULL, NULL, false, true },
 	{ CFG_DB, "DB", { "DB_NAME" }, ST_STRING, NULL, NULL, F(db), NULL,
 	  NULL, false, true },
+	{ CFG_SCHEMA, "SCHEMA", { "DB_SCHEMA" }, ST_STRING, NULL, NULL,
+	  F(schema), NULL, NULL, false, false },
+	{ CFG_CREATE_SCHEMA, "CREATE_SCHEMA", { NULL }, ST_BOOL, NULL, NULL,
+	  F(create_schema), valid_bool,
+	  "is not a boolean (use 1/0/true/false/yes/no/on/off)", false, false },
 	{ CFG_USERNAME, "USERNAME", { "DB_USER", "DB_USERNAME" }, ST_STRING,
 	  NULL, NULL, F(username), NULL, NULL, false, true },
 	/* no --password: a command line is visible to every local user */

@@ -23,6 +23,8 @@ enum cfg_key {
 	CFG_PORT,
 	CFG_UNIX_SOCKET,
 	CFG_DB,
+	CFG_SCHEMA,
+	CFG_CREATE_SCHEMA,
 	CFG_USERNAME,
 	CFG_PASSWORD,
 	CFG_FS,
@@ -53,6 +55,13 @@ struct target {
 	int port;          /* 0 = engine default */
 	char *unix_socket; /* MySQL: socket file; PostgreSQL: socket directory */
 	char *db;          /* database name, or the SQLite file path */
+	/*
+	 * A schema target (a tenant): PostgreSQL runs it with this schema as
+	 * the only search path; on MySQL it is the database, in place of db
+	 * (config/engine.h, engine_schema). NULL = none.
+	 */
+	char *schema;
+	bool create_schema; /* a missing schema is created, under the lock */
 	char *username;    /* NULL = engine default */
 	char *password;    /* NULL = none; never printed */
 	char *fs;          /* FS for executable migrations; absolute */
@@ -82,7 +91,9 @@ const char *cfg_source_name(enum cfg_source src);
 /*
  * A one-line description safe to print: "sqlite /abs/file.db" or
  * "postgres user:****@host:port/db" (socket path instead of host:port when
- * one is set). The password is never shown, only "****" when one is set.
+ * one is set), "postgres user@host:port/db schema t_0042" for a schema
+ * target ("mysql user@host:port/t_0042" where a schema is a database).
+ * The password is never shown, only "****" when one is set.
  */
 void target_describe(const struct target *t, struct buf *out);
 

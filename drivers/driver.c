@@ -248,6 +248,10 @@ driver_validate(const struct target *t, struct err *e)
 
 	if (drv == NULL)
 		return unknown_engine(t->engine, e);
+	if (t->schema != NULL && drv->create_schema == NULL)
+		return err_set(e, ERR_CONFIG,
+			       "schema '%s': a %s database has no schemas",
+			       t->schema, drv->name);
 	for (i = 0; i < t->params.n; i++) {
 		key = t->params.v[i];
 		keylen = strcspn(key, "=");
@@ -281,8 +285,30 @@ db_rows_free(struct db_rows *r)
 		return;
 	for (i = 0; i < r->nrows * r->ncols; i++)
 		free(r->cells[i]);
+	for (i = 0; r->names && i < r->ncols; i++)
+		free(r->names[i]);
+	free(r->names);
 	free(r->cells);
 	free(r);
+}
+
+const char *
+db_rows_name(const struct db_rows *r, size_t col)
+{
+	if (r == NULL || !r->names || col >= r->ncols || !r->names[col])
+		return "";
+	return r->names[col];
+}
+
+void
+db_rows_set_names(struct db_rows *r, const char *(*name)(void *arg, size_t i),
+		  void *arg)
+{
+	size_t i;
+
+	r->names = xcalloc(r->ncols ? r->ncols : 1, sizeof(*r->names));
+	for (i = 0; i < r->ncols; i++)
+		r->names[i] = xstrdup_or_null(name(arg, i));
 }
 
 /*
@@ -410,6 +436,19 @@ db_qualify(struct db *db, const char *name, struct buf *out)
 		buf_addc(out, '.');
 	}
 	db->drv->quote_ident(name, out);
+}
+
+int
+db_create_schema(struct db *db, struct err *e)
+{
+	int rc;
+
+	if (!db->drv->create_schema)
+		return err_set(e, ERR_INTERNAL, "%s has no schemas to create",
+			       db->drv->name);
+	if ((rc = db->drv->create_schema(db, e)) == 0)
+		db->schema_missing = false;
+	return rc;
 }
 
 int

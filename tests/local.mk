@@ -37,7 +37,10 @@ UNIT_TESTS = \
 	tests/unit/test_problems \
 	tests/unit/test_keytable \
 	tests/unit/test_expansion \
+	tests/unit/test_template \
+	tests/unit/test_jsonlines \
 	tests/unit/test_inventory \
+	tests/unit/test_discovery \
 	tests/unit/test_rollout \
 	tests/unit/test_selection \
 	tests/unit/test_driver \
@@ -120,6 +123,8 @@ INTEGRATION_TESTS = \
 	tests/integration/rollout_shard.sh \
 	tests/integration/rollout_dryrun.sh \
 	tests/integration/rollout_quiet.sh \
+	tests/integration/tenants.sh \
+	tests/integration/discovery.sh \
 	tests/integration/report_junit.sh \
 	tests/integration/report_merge.sh \
 	tests/integration/report_browser.sh \

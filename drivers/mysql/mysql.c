@@ -61,6 +61,13 @@ my_of(struct db *db)
 	return (struct mydb *)db;
 }
 
+/* A schema target's database is its schema (see mysql.h). */
+static const char *
+my_db(const struct target *t)
+{
+	return t->schema ? t->schema : t->db;
+}
+
 static void
 my_where(const struct target *t, struct buf *out)
 {
@@ -69,7 +76,7 @@ my_where(const struct target *t, struct buf *out)
 	else
 		buf_addf(out, "%s:%d", t->host ? t->host : "localhost",
 			 t->port ? t->port : MY_DEFAULT_PORT);
-	buf_addf(out, "/%s", t->db ? t->db : "");
+	buf_addf(out, "/%s", my_db(t) ? my_db(t) : "");
 }
 
 /* Errors after which the session is gone, and with it lock and transaction. */
@@ -254,6 +261,24 @@ my_check_tls(MYSQL *conn, const struct target *t, const char *where,
 		       where, mode);
 }
 
+/* A new connection to db (NULL: none) into my->conn. */
+static int
+my_open(struct mydb *my, const struct target *t, const char *db,
+	const char *where, struct err *e)
+{
+	int rc;
+
+	if (!(my->conn = mysql_init(NULL)))
+		return my_connect_error(t, where, NULL, e);
+	if ((rc = my_options(my->conn, t, e)) < 0)
+		return rc;
+	if (!mysql_real_connect(my->conn, t->unix_socket ? NULL : t->host,
+				t->username, t->password, db,
+				(unsigned int)t->port, t->unix_socket, 0))
+		return my_connect_error(t, where, my->conn, e);
+	return 0;
+}
+
 static int
 my_connect(const struct target *t, bool readonly, struct db **out,
 	   struct err *e)
@@ -268,26 +293,22 @@ my_connect(const struct target *t, bool readonly, struct db **out,
 	my->base.target = t;
 	my->base.debug = t->debug;
 	my->base.readonly = readonly;
-	my->conn = mysql_init(NULL);
-	if (!my->conn) {
-		rc = my_connect_error(t, where.ptr, NULL, e);
-		goto out;
+	rc = my_open(my, t, my_db(t), where.ptr, e);
+	/* A schema the target may create: connect to none, create it under
+	 * the lock (create_schema). */
+	if (rc < 0 && t->schema && t->create_schema &&
+	    e->native == ER_BAD_DB_ERROR) {
+		mysql_close(my->conn);
+		my->base.schema_missing = true;
+		rc = my_open(my, t, NULL, where.ptr, e);
 	}
-	if ((rc = my_options(my->conn, t, e)) < 0)
-		goto out;
-	if (!mysql_real_connect(my->conn, t->unix_socket ? NULL : t->host,
-				t->username, t->password, t->db,
-				(unsigned int)t->port, t->unix_socket, 0)) {
-		rc = my_connect_error(t, where.ptr, my->conn, e);
-		goto out;
-	}
-	if ((rc = my_check_tls(my->conn, t, where.ptr, e)) < 0)
+	if (rc < 0 || (rc = my_check_tls(my->conn, t, where.ptr, e)) < 0)
 		goto out;
 	my->where = buf_detach(&where);
 	/* The database of the URL is the one selected at connect. */
-	if (t->db != NULL && t->db[0] != '\0')
-		my->base.schema = xstrdup(t->db);
-	mysql_lock_name(t->db, &lock);
+	if (my_db(t) != NULL && my_db(t)[0] != '\0')
+		my->base.schema = xstrdup(my_db(t));
+	mysql_lock_name(my_db(t), &lock);
 	my->lockname = buf_detach(&lock);
 	if ((rc = my_session(my, readonly, e)) < 0)
 		goto out;
@@ -502,6 +523,12 @@ my_bind_columns(MYSQL_RES *meta, MYSQL_BIND *b, struct my_col *cols,
 	}
 }
 
+static const char *
+my_fname(void *meta, size_t i)
+{
+	return mysql_fetch_field_direct(meta, (unsigned int)i)->name;
+}
+
 /* Every row, every column as text: the caller's struct db_rows. */
 static int
 my_fetch(struct mydb *my, MYSQL_STMT *st, struct db_rows **out,
@@ -521,6 +548,7 @@ my_fetch(struct mydb *my, MYSQL_STMT *st, struct db_rows **out,
 		goto out;
 	}
 	my_bind_columns(meta, b, cols, n);
+	db_rows_set_names(r, my_fname, meta);
 	if (mysql_stmt_bind_result(st, b)) {
 		rc = my_stmt_fail(my, st, e);
 		goto out;
@@ -719,6 +747,26 @@ out:
 	return rc;
 }
 
+/* connect found the schema missing and opened no database: make it. */
+static int
+my_create_schema(struct db *db, struct err *e)
+{
+	struct buf sql = BUF_INIT;
+	int rc;
+
+	buf_adds(&sql, "CREATE DATABASE IF NOT EXISTS ");
+	my_quote_ident(db->schema, &sql);
+	if ((rc = db_exec(db, sql.ptr, e)) == 0) {
+		buf_reset(&sql);
+		buf_adds(&sql, "USE ");
+		my_quote_ident(db->schema, &sql);
+		rc = db_exec(db, sql.ptr, e);
+		my_of(db)->used = false; /* the database of connect, now */
+	}
+	buf_release(&sql);
+	return rc;
+}
+
 static bool
 my_tables_locked(const struct db *db)
 {
@@ -776,5 +824,6 @@ const struct driver driver_mysql = {
 	.session_reset = my_session_reset,
 	.tables_locked = my_tables_locked,
 	.session_statement = mystmt_session_statement,
+	.create_schema = my_create_schema,
 	.init = my_init,
 };

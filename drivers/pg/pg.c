@@ -30,6 +30,7 @@ struct pgdb {
 	PGconn *conn;
 	char *where; /* "host:port/db" for messages; never the password */
 	bool session_changed; /* a statement may have SET something */
+	int64_t lock_key;
 };
 
 static const char *const pg_url_params[] = {
@@ -58,6 +59,8 @@ pg_where(const struct target *t, PGconn *conn, struct buf *out)
 	buf_addf(out, "%s:%d/%s", host ? host : "localhost",
 		 t->port ? t->port : PG_DEFAULT_PORT,
 		 t->db ? t->db : (t->username ? t->username : ""));
+	if (t->schema)
+		buf_addf(out, " schema %s", t->schema);
 }
 
 /*
@@ -136,9 +139,35 @@ kv_add(struct kv *kv, const char *key, const char *val)
 	kv->vals[kv->n] = NULL;
 }
 
+/*
+ * The startup options: "-c search_path=\"t_0042\"" for a schema target
+ * (libpq splits options at blanks and takes a backslash as an escape),
+ * and read-only transactions for a readonly connection.
+ */
+static void
+pg_options(const struct target *t, bool readonly, struct buf *out)
+{
+	struct buf ident = BUF_INIT;
+	const char *p;
+
+	if (t->schema) {
+		driver_quote_ident(t->schema, '"', &ident);
+		buf_adds(out, "-c search_path=");
+		for (p = ident.ptr; *p; p++) {
+			if (*p == '\\' || isspace((unsigned char)*p))
+				buf_addc(out, '\\');
+			buf_addc(out, *p);
+		}
+	}
+	if (readonly)
+		buf_addf(out, "%s-c default_transaction_read_only=on",
+			 out->len ? " " : "");
+	buf_release(&ident);
+}
+
 /* Keywords and values, never a conninfo string: no quoting to get wrong. */
 static void
-pg_conninfo(const struct target *t, bool readonly, const char *port,
+pg_conninfo(const struct target *t, const char *options, const char *port,
 	    struct kv *kv)
 {
 	const char *v;
@@ -157,8 +186,7 @@ pg_conninfo(const struct target *t, bool readonly, const char *port,
 	kv_add(kv, "sslrootcert", target_param(t, "sslrootcert"));
 	/* Text is bound byte for byte: both sides must agree it is UTF-8. */
 	kv_add(kv, "client_encoding", "UTF8");
-	if (readonly)
-		kv_add(kv, "options", "-c default_transaction_read_only=on");
+	kv_add(kv, "options", options[0] ? options : NULL);
 }
 
 /* Server notices (NOTICE: table does not exist, skipping) are not errors;
@@ -174,6 +202,40 @@ pg_notice(void *arg, const char *message)
 
 static void pg_close(struct db *db);
 static int pg_fail(struct pgdb *pg, const PGresult *res, struct err *e);
+static void pg_quote_ident(const char *ident, struct buf *out);
+
+/*
+ * A schema target's schema is the one current_schema() found: the server
+ * applied our search_path. None found: the schema is missing (or this
+ * user may not use it), which only a target that may create it accepts.
+ */
+static int
+pg_check_schema(struct pgdb *pg, struct err *e)
+{
+	const char *want = pg->base.target->schema;
+	char *found = pg->base.schema;
+
+	if (found && strcmp(found, want) == 0)
+		return 0;
+	err_clear(e);
+	if (found)
+		return err_set(e, ERR_CONNECT,
+			       "postgres at %s did not run with search_path "
+			       "\"%s\" but in schema \"%s\": does a "
+			       "connection pooler drop the startup options?",
+			       pg->where, want, found);
+	pg->base.schema = xstrdup(want);
+	if (pg->base.target->create_schema) {
+		pg->base.schema_missing = true;
+		return 0;
+	}
+	return err_set(e, ERR_CONNECT,
+		       "cannot use postgres at %s: the schema does not exist "
+		       "(or this user may not use it): create it first, or "
+		       "let migratore create it (create_schema: true, "
+		       "CREATE_SCHEMA=1)",
+		       pg->where);
+}
 
 /*
  * The schema the bookkeeping lives in: current_schema() before any
@@ -193,6 +255,8 @@ pg_capture_schema(struct pgdb *pg, struct err *e)
 	else if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
 		pg->base.schema = xstrdup(PQgetvalue(res, 0, 0));
 	PQclear(res);
+	if (rc == 0 && pg->base.target->schema)
+		rc = pg_check_schema(pg, e);
 	return rc;
 }
 
@@ -201,7 +265,7 @@ pg_connect(const struct target *t, bool readonly, struct db **out,
 	   struct err *e)
 {
 	struct pgdb *pg;
-	struct buf where = BUF_INIT;
+	struct buf where = BUF_INIT, options = BUF_INIT;
 	struct kv kv;
 	char port[16] = "";
 	int rc;
@@ -211,11 +275,13 @@ pg_connect(const struct target *t, bool readonly, struct db **out,
 		return rc;
 	if (t->port > 0)
 		xsnprintf(port, sizeof(port), "%d", t->port);
-	pg_conninfo(t, readonly, port, &kv);
+	pg_options(t, readonly, &options);
+	pg_conninfo(t, options.ptr, port, &kv);
 
 	pg = xcalloc(1, sizeof(*pg));
 	/* expand_dbname = 0: a database name is a name, never a conninfo. */
 	pg->conn = PQconnectdbParams(kv.keys, kv.vals, 0);
+	buf_release(&options);
 	pg_where(t, pg->conn, &where);
 	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
 		rc = pg_connect_error(t, where.ptr, pg->conn, e);
@@ -229,6 +295,7 @@ pg_connect(const struct target *t, bool readonly, struct db **out,
 	pg->base.debug = t->debug;
 	pg->base.readonly = readonly;
 	pg->where = buf_detach(&where);
+	pg->lock_key = pg_lock_key(PQdb(pg->conn), t->schema);
 	PQsetNoticeProcessor(pg->conn, pg_notice, &pg->base);
 	if ((rc = pg_capture_schema(pg, e)) < 0) {
 		pg_close(&pg->base);
@@ -377,6 +444,12 @@ pg_rollback(struct db *db, struct err *e)
 
 /* ---- statements ---- */
 
+static const char *
+pg_fname(void *res, size_t i)
+{
+	return PQfname(res, (int)i);
+}
+
 static struct db_rows *
 pg_rows(const PGresult *res)
 {
@@ -392,6 +465,7 @@ pg_rows(const PGresult *res)
 			if (!PQgetisnull(res, (int)i, (int)j))
 				r->cells[i * r->ncols + j] = xstrdup(
 				    PQgetvalue(res, (int)i, (int)j));
+	db_rows_set_names(r, pg_fname, (void *)res);
 	return r;
 }
 
@@ -450,20 +524,24 @@ out:
 /* ---- the migration lock ---- */
 
 int64_t
-pg_lock_key(const char *dbname)
+pg_lock_key(const char *dbname, const char *schema)
 {
 	/* FNV-1a is fixed by its definition: every build and every version
-	 * of migratore computes the same key for the same database. */
-	const char *parts[] = { "migratore:", dbname ? dbname : "" };
+	 * of migratore computes the same key for the same database. A
+	 * schema follows a NUL byte, which no name holds. */
+	const char *parts[] = { "migratore:", dbname ? dbname : "", schema };
 	uint64_t h = 0xcbf29ce484222325ULL;
 	const char *p;
 	size_t i;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < (schema ? 3 : 2); i++) {
+		if (i == 2)
+			h *= 0x100000001b3ULL; /* the NUL byte: h ^= 0 */
 		for (p = parts[i]; *p; p++) {
 			h ^= (unsigned char)*p;
 			h *= 0x100000001b3ULL;
 		}
+	}
 	/* 63 bits: a positive key reads the same in pg_locks and in logs */
 	return (int64_t)(h >> 1);
 }
@@ -519,7 +597,7 @@ static int
 pg_lock(struct db *db, int timeout, struct err *e)
 {
 	struct pgdb *pg = pg_of(db);
-	struct pg_try t = { pg, DBP_INTV(pg_lock_key(PQdb(pg->conn))), e };
+	struct pg_try t = { pg, DBP_INTV(pg->lock_key), e };
 	struct buf holder = BUF_INIT;
 	int rc;
 
@@ -539,7 +617,7 @@ static int
 pg_unlock(struct db *db, struct err *e)
 {
 	struct pgdb *pg = pg_of(db);
-	struct db_param key = DBP_INTV(pg_lock_key(PQdb(pg->conn)));
+	struct db_param key = DBP_INTV(pg->lock_key);
 	char *ok;
 	int rc;
 
@@ -638,6 +716,20 @@ pg_session_reset(struct db *db, struct err *e)
 	return rc;
 }
 
+/* search_path names it already: once it exists, the session is in it. */
+static int
+pg_create_schema(struct db *db, struct err *e)
+{
+	struct buf sql = BUF_INIT;
+	int rc;
+
+	buf_adds(&sql, "CREATE SCHEMA IF NOT EXISTS ");
+	pg_quote_ident(db->schema, &sql);
+	rc = db_exec(db, sql.ptr, e);
+	buf_release(&sql);
+	return rc;
+}
+
 /* SET, and SELECT set_config(...) as pg_dump writes it. */
 static bool
 pg_session_statement(const char *stmt)
@@ -708,4 +800,5 @@ const struct driver driver_postgres = {
 	.session_reset = pg_session_reset,
 	.session_statement = pg_session_statement,
 	.serialize = pg_serialize,
+	.create_schema = pg_create_schema,
 };
