@@ -83,6 +83,14 @@ cannot use postgres at $TEST_PG_HOST:$TEST_PG_PORT/$PGDB schema t_01: the schema
 	is "$(sql postgres "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 't\_%'")" 0 \
 		"nothing was created"
 
+	fleet PGPW="$TEST_DB_PASS" dry_upgrade --inventory pg-create.yaml \
+		--select t-01 --report dry.json
+	is_rc 0 "postgres: a dry run of a schema it may create: exit 0"
+	is "$(py "$W/dry.json" <<<'import json,sys; t=json.load(open(sys.argv[1]))["targets"][0]; print(t["status"], t["pending"])')" \
+		"ok 3" "every migration is pending there"
+	is "$(sql postgres "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 't\_%'")" 0 \
+		"and the dry run created nothing"
+
 	fleet PGPW="$TEST_DB_PASS" upgrade --inventory pg-create.yaml --jobs 8 \
 		--report created.json
 	is_rc 0 "postgres: 20 schemas created and migrated: exit 0"
@@ -265,6 +273,11 @@ SQL
 	kill "$LOCKER" 2>/dev/null
 	wait "$LOCKER" 2>/dev/null
 }
+
+new_db sqlite
+mig SCHEMA=t_1 -- list "$W"
+is_rc 3 "single target: a schema on SQLite is a configuration error"
+contains "$M_ERR" "schema 't_1': a sqlite database has no schemas" "which says so"
 
 if [ -n "${TEST_PG_URL:-}" ]; then
 	pg_cases
