@@ -150,6 +150,7 @@ env_text(struct targetspec_ctx *c, void *arg, const char *key,
 			     key);
 		return NULL;
 	}
+	targetspec_note_secret(c, key, n->str);
 	return text_or_problem(c, n, key,
 			       expansion_env(n->str, c->envp, &out, &why), &out,
 			       &why);
@@ -216,6 +217,7 @@ compile_one(void *arg, const char *key, const struct ynode *n)
 
 	if (!targetspec_text_ok(en->c, key, n))
 		return;
+	targetspec_note_secret(en->c, key, n->str);
 	if (template_compile(n->str, en->c->envp, &t, &why) < 0) {
 		EPROBLEM(en, n, "%s: %s", key, why.ptr);
 		en->bad_template = true;

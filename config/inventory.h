@@ -58,6 +58,12 @@ struct inventory {
 	/* what each discover entry found, in document order */
 	struct discovery **discovered;
 	size_t ndiscovered;
+	/* "file:line:col: message" for what works but should not be so (a
+	 * password file others can read); printed, never fatal */
+	struct strv warnings;
+	/* the environment variables a password or a url was taken from
+	 * (${VAR}): settings_scrub removes them once loaded */
+	struct strv secret_vars;
 };
 
 /*
@@ -105,6 +111,10 @@ int inventory_load_buffer_discovering(const char *name, const char *text,
 				      struct strv *problems, struct err *e);
 
 void inventory_free(struct inventory *inv);
+
+/* Every tag of the inventory's targets, once each, sorted (strcmp),
+ * appended to out: what `--select tag:` may name (shell completion). */
+void inventory_tags(const struct inventory *inv, struct strv *out);
 
 /* The target named name, or NULL. Linear: for tests and messages. */
 const struct target *inventory_find(const struct inventory *inv,

@@ -300,8 +300,10 @@ run(const struct discovery_request *rq, struct discovery_result *out,
 	memset(&ch, 0, sizeof(ch));
 	if (pipe2(errp, O_CLOEXEC) < 0)
 		return err_set(e, ERR_IO, "pipe: %s", strerror(errno));
-	rc = spawn_worker(errp[1], rq->kind == DISCOVERY_QUERY ? query_child
-							       : command_child,
+	/* its own timer too: it ends even if collect no longer acts */
+	rc = spawn_worker(errp[1], rq->timeout,
+			  rq->kind == DISCOVERY_QUERY ? query_child
+						      : command_child,
 			  (void *)rq, &ch.pid, &ch.fd[0], e);
 	close(errp[1]);
 	if (rc < 0) {

@@ -401,7 +401,8 @@ classify_finished(struct outcome *o, enum command_id cmd)
 	o->exit_code = (int)f->exit_code;
 	if (f->stopped) {
 		o->status = OUT_INTERRUPTED;
-		o->reason = xstrdup(f->error ? f->error : "stopped");
+		o->reason = xstrdup(f->error && f->error[0] ? f->error
+							   : "stopped");
 		return;
 	}
 	if (f->exit_code == 0) {
@@ -456,11 +457,13 @@ classify_dead(struct outcome *o)
 				      o->protocol_error);
 	} else if (o->timed_out) {
 		o->status = OUT_TIMEOUT;
-		o->reason = xasprintf("no result after %gs%s: %s by the "
-				      "coordinator",
-				      o->timeout, where,
-				      o->sent_signal == SIGKILL ? "killed"
-								: "terminated");
+		o->reason = xasprintf("no result after %gs%s: %s", o->timeout,
+				      where,
+				      o->sent_signal == SIGKILL
+					  ? "killed by the coordinator"
+				      : o->sent_signal != 0
+					  ? "terminated by the coordinator"
+					  : "stopped by its own timer");
 	} else if (o->interrupted && o->sent_signal != 0) {
 		o->status = OUT_INTERRUPTED;
 		o->reason = xasprintf("run interrupted%s: worker %s",

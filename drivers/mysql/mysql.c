@@ -8,6 +8,7 @@
 #include "drivers/mysql/mysql.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +262,20 @@ my_check_tls(MYSQL *conn, const struct target *t, const char *where,
 		       where, mode);
 }
 
+/* Connector/C leaves its socket inheritable: no exec'd program gets it. */
+static void
+my_cloexec(MYSQL *conn)
+{
+#ifdef HAVE_MYSQL_GET_SOCKET
+	int fd = (int)mysql_get_socket(conn);
+
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
+#else
+	(void)conn;
+#endif
+}
+
 /* A new connection to db (NULL: none) into my->conn. */
 static int
 my_open(struct mydb *my, const struct target *t, const char *db,
@@ -276,6 +291,7 @@ my_open(struct mydb *my, const struct target *t, const char *db,
 				t->username, t->password, db,
 				(unsigned int)t->port, t->unix_socket, 0))
 		return my_connect_error(t, where, my->conn, e);
+	my_cloexec(my->conn);
 	return 0;
 }
 
