@@ -14,6 +14,7 @@
 #include "config/keytable.h"
 #include "config/problems.h"
 #include "config/rollout.h"
+#include "config/duration.h"
 #include "config/targetspec.h"
 #include "config/yamltree.h"
 #include "common/banned.h"
@@ -330,6 +331,21 @@ inventory_load_buffer(const char *name, const char *text, size_t len,
 						 NULL, out, problems, e);
 }
 
+/* The variables every target may take its default from: checked once. */
+static void
+env_checks(struct loader *ld)
+{
+	static const char *const names[] = { "DDL_LOCK_TIMEOUT",
+					     "DDL_LOCK_RETRIES" };
+	struct err e = ERR_INIT;
+	double d;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (duration_env(ld->ctx.envp, names[i], &d, &e) < 0)
+			problems_add(&ld->pr, 0, 0, "%s", e.msg);
+}
+
 int
 inventory_load_buffer_discovering(const char *name, const char *text,
 				  size_t len, char *const *envp,
@@ -366,6 +382,7 @@ inventory_load_buffer_discovering(const char *name, const char *text,
 		problems_add(&ld.pr, pe.line, pe.col, "%s", pe.msg);
 	else
 		load_document(&ld, ytree_root(tree));
+	env_checks(&ld);
 	if (ld.pr.n) {
 		problems_render(&ld.pr, name, problems);
 		rc = err_set(e, ERR_CONFIG, "inventory %s: %zu problem%s",

@@ -28,6 +28,8 @@ static const char *const cfg_key_names[CFG_NKEYS] = {
 	[CFG_SAFE] = "safe",
 	[CFG_DEBUG] = "debug",
 	[CFG_LOCK_TIMEOUT] = "lock_timeout",
+	[CFG_DDL_LOCK_TIMEOUT] = "ddl_lock_timeout",
+	[CFG_DDL_LOCK_RETRIES] = "ddl_lock_retries",
 	[CFG_OPERATOR] = "operator",
 	[CFG_INVENTORY] = "inventory",
 };
@@ -52,6 +54,8 @@ target_new(void)
 	t->engine = xstrdup(engine_fallback(false)->name);
 	t->safe = true;
 	t->lock_timeout = 60;
+	t->ddl_lock_timeout = TARGET_DDL_LOCK_TIMEOUT;
+	t->ddl_lock_retries = TARGET_DDL_LOCK_RETRIES;
 	strv_init(&t->params);
 	strv_init(&t->tags);
 	return t;

@@ -31,6 +31,8 @@ enum cfg_key {
 	CFG_SAFE,
 	CFG_DEBUG,
 	CFG_LOCK_TIMEOUT,
+	CFG_DDL_LOCK_TIMEOUT,
+	CFG_DDL_LOCK_RETRIES,
 	CFG_OPERATOR,
 	CFG_INVENTORY,
 	CFG_NKEYS
@@ -68,6 +70,15 @@ struct target {
 	bool safe;
 	bool debug;
 	int lock_timeout;  /* seconds */
+	/*
+	 * How long one statement of a migration may wait for a table's lock
+	 * (seconds; 0 = as long as the server lets it), and for how long in
+	 * all a migration that timed out is tried again (0 = never): a
+	 * migration queued behind a long transaction must not park every
+	 * later query of its table behind itself (docs/fleet.md).
+	 */
+	double ddl_lock_timeout;
+	double ddl_lock_retries;
 	char *operator_name;
 	char *inventory;   /* INVENTORY, single-target mode only */
 	struct strv params;  /* DB_URL query parameters, "key=value" each */
@@ -79,6 +90,10 @@ struct target {
 
 	enum cfg_source source[CFG_NKEYS];
 };
+
+/* The defaults of ddl_lock_timeout and ddl_lock_retries, seconds. */
+#define TARGET_DDL_LOCK_TIMEOUT 3.0
+#define TARGET_DDL_LOCK_RETRIES 60.0
 
 struct target *target_new(void);
 void target_free(struct target *t);

@@ -9,6 +9,7 @@
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "config/engine.h"
+#include "config/duration.h"
 #include "config/targetlayer.h"
 #include "common/banned.h"
 
@@ -109,6 +110,31 @@ take_num(struct target *tg, const struct layers *ls, int k, int cfg,
 	}
 	tg->source[cfg] = p.src;
 	return p.num;
+}
+
+/*
+ * A duration of the inventory; else the environment's variable of that
+ * name (the fleet's default; the loader reports a bad one, once); else
+ * dflt.
+ */
+static double
+take_dur(struct targetspec_ctx *c, struct target *tg, const struct layers *ls,
+	 int k, int cfg, double dflt)
+{
+	const char *var = cfg == CFG_DDL_LOCK_TIMEOUT ? "DDL_LOCK_TIMEOUT"
+						      : "DDL_LOCK_RETRIES";
+	struct err e = ERR_INIT;
+	struct pick p;
+
+	pick(ls, k, &p);
+	tg->source[cfg] = p.src;
+	if (p.src != SRC_UNSET)
+		return p.dur;
+	tg->source[cfg] = SRC_DEFAULT;
+	if (duration_env(c->envp, var, &p.dur, &e) != 1)
+		return dflt;
+	tg->source[cfg] = SRC_ENV;
+	return p.dur;
 }
 
 /* The defaults' tags first, then each more specific layer's; a layer's
@@ -219,6 +245,12 @@ targetmerge_build(struct targetspec_ctx *c, const struct layers *ls,
 	tg->safe = take_num(tg, ls, K_SAFE, CFG_SAFE, 1) != 0;
 	tg->lock_timeout =
 	    (int)take_num(tg, ls, K_LOCK_TIMEOUT, CFG_LOCK_TIMEOUT, 60);
+	tg->ddl_lock_timeout =
+	    take_dur(c, tg, ls, K_DDL_LOCK_TIMEOUT, CFG_DDL_LOCK_TIMEOUT,
+		     TARGET_DDL_LOCK_TIMEOUT);
+	tg->ddl_lock_retries =
+	    take_dur(c, tg, ls, K_DDL_LOCK_RETRIES, CFG_DDL_LOCK_RETRIES,
+		     TARGET_DDL_LOCK_RETRIES);
 	take_str(tg, ls, K_OPERATOR, CFG_OPERATOR, &tg->operator_name);
 	take_str(tg, ls, K_PATH, -1, &tg->path);
 	pick(ls, K_TIMEOUT, &p);

@@ -483,6 +483,19 @@ db_transactional_ddl(const struct db *db)
 }
 
 bool
+db_lock_timed_out(const struct db *db, const struct err *e)
+{
+	return db->drv->lock_timed_out && db->drv->lock_timed_out(e);
+}
+
+int
+db_lock_holders(struct db *db, struct db_rows **out, struct err *e)
+{
+	*out = NULL;
+	return db->drv->lock_holders ? db->drv->lock_holders(db, out, e) : 0;
+}
+
+bool
 db_commits_implicitly(const struct db *db, const char *stmt)
 {
 	return db->drv->commits_implicitly(stmt);

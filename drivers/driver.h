@@ -183,6 +183,20 @@ struct driver {
 	 * table, for a target with create_schema. NULL: no schemas.
 	 */
 	int (*create_schema)(struct db *db, struct err *e);
+	/*
+	 * The target's ddl_lock_timeout bounds how long a statement of a
+	 * migration waits for a table's lock: begin (PostgreSQL: SET LOCAL
+	 * in the same round trip) or connect (MySQL: the session's
+	 * lock_wait_timeout) sets it, so that a migration that gets its lock
+	 * at once pays nothing more. lock_timed_out says whether e is such a
+	 * wait that timed out (nothing of the statement happened; on
+	 * PostgreSQL its transaction is aborted). lock_holders gives the
+	 * sessions holding a lock on a table of the database now, the
+	 * longest held first, as rows of (table, pid, query), table NULL
+	 * where the server cannot say which. Each may be NULL: never, none.
+	 */
+	bool (*lock_timed_out)(const struct err *e);
+	int (*lock_holders)(struct db *db, struct db_rows **out, struct err *e);
 	/* One-time library set-up; may be NULL. */
 	void (*init)(void);
 };
@@ -259,6 +273,9 @@ int db_serialize(struct db *db, const char *table, struct err *e);
 int db_create_schema(struct db *db, struct err *e);
 int db_server_version(struct db *db, struct buf *out, struct err *e);
 bool db_transactional_ddl(const struct db *db);
+bool db_lock_timed_out(const struct db *db, const struct err *e);
+/* *out NULL when the driver knows of none. */
+int db_lock_holders(struct db *db, struct db_rows **out, struct err *e);
 bool db_commits_implicitly(const struct db *db, const char *stmt);
 
 /*

@@ -144,6 +144,8 @@ fleet_load(struct fleet *f, struct err *e)
 	/* before any fork: no worker or program inherits another's secret */
 	settings_scrub(f->fa->envp, &f->inv->secret_vars);
 	print_warnings(&f->inv->warnings);
+	for (i = 0; i < f->inv->n; i++)
+		options_apply(f->o, f->inv->v[i]);
 	f->sel = xcalloc(f->inv->n ? f->inv->n : 1, sizeof(*f->sel));
 	lineup_select(&f->lu, f->inv, f->sel, &f->n, &selected);
 	print_warnings(&f->lu.warnings);

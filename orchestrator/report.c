@@ -521,6 +521,7 @@ json_step(struct json *j, const struct outcome_step *s)
 	p.statement_no = s->statement_no;
 	p.committed = s->committed;
 	p.total = s->total;
+	p.lock_retries = s->lock_retries;
 	p.traceback = s->traceback;
 	jsonsink_step(j, &p, s->ended);
 }

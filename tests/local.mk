@@ -42,6 +42,7 @@ UNIT_TESTS = \
 	tests/unit/test_keytable \
 	tests/unit/test_expansion \
 	tests/unit/test_template \
+	tests/unit/test_lockretry \
 	tests/unit/test_jsonlines \
 	tests/unit/test_inventory \
 	tests/unit/test_discovery \
@@ -134,6 +135,7 @@ INTEGRATION_TESTS = \
 	tests/integration/rollout_quiet.sh \
 	tests/integration/tenants.sh \
 	tests/integration/discovery.sh \
+	tests/integration/ddllock.sh \
 	tests/integration/report_junit.sh \
 	tests/integration/report_merge.sh \
 	tests/integration/report_browser.sh \

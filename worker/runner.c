@@ -9,6 +9,7 @@
 
 #include "common/buf.h"
 #include "common/xmalloc.h"
+#include "worker/lockretry.h"
 #include "worker/program.h"
 #include "common/banned.h"
 
@@ -30,6 +31,11 @@ struct attempt {
 	const struct ledger_row *meanwhile;
 	struct err err;
 	struct buf tail;   /* an executable's output */
+	/* The retries after lock timeouts (DDL_LOCK_TIMEOUT), across the
+	 * tries of the operation; lock_wait: it failed so, retry_whole: in
+	 * a transaction of transactional DDL, which is gone with it. */
+	struct lockretry *retry;
+	bool lock_wait, retry_whole;
 };
 
 static const struct {
@@ -172,6 +178,35 @@ replay_session(struct runner *r, const struct section *s, int from,
 }
 
 /*
+ * Statement i timed out waiting for a table's lock. Alone (autocommit,
+ * or MySQL DDL, which commits what came before it), nothing of it
+ * happened: try it again after a pause while the budget lasts. In a
+ * transaction of transactional DDL the transaction is gone: runner_op
+ * tries the whole operation again.
+ */
+static bool
+retry_statement(struct runner *r, const struct migration *m, int i,
+		bool transactional, struct attempt *a, const struct err *e)
+{
+	if (!db_lock_timed_out(r->db, e))
+		return false;
+	if (transactional && db_transactional_ddl(r->db)) {
+		a->lock_wait = a->retry_whole = true;
+		return false;
+	}
+	if (!lockretry_wait(a->retry)) {
+		a->lock_wait = true;
+		return false;
+	}
+	sink_warning(r->sink,
+		     "%s: statement %d waited %gs for a lock: tried again "
+		     "(retry %d)",
+		     m->filename, i + 1, r->t->ddl_lock_timeout,
+		     a->retry->tries);
+	return true;
+}
+
+/*
  * Execute statements from..n-1. Inside a transaction only statements the
  * engine commits implicitly (and everything before them) count as
  * committed; outside one every statement commits on its own.
@@ -193,6 +228,10 @@ exec_section(struct runner *r, const struct migration *m,
 		const char *sql = l->v[i].sql;
 
 		if ((rc = db_exec(r->db, sql, &e)) < 0) {
+			if (retry_statement(r, m, i, transactional, a, &e)) {
+				i--;
+				continue;
+			}
 			attempt_fail(a, i, &e);
 			return rc;
 		}
@@ -412,6 +451,7 @@ report(struct runner *r, const struct migration *m, enum op op,
 	res.seconds = elapsed(&a->t0);
 	res.committed = a->committed;
 	res.total = a->total;
+	res.lock_retries = a->retry ? a->retry->tries : 0;
 	if (!a->ok) {
 		build_error(r, m, s, a, &error, &tb);
 		res.error = error.ptr;
@@ -619,6 +659,58 @@ unrecorded(const struct runner *r, const struct migration *m,
 	return e->code;
 }
 
+/*
+ * The operation failed in a transaction that a lock timeout rolled back:
+ * true after the pause when it is to be tried again. Its step began and
+ * its first try's start stays.
+ */
+static bool
+retry_whole(struct runner *r, const struct migration *m,
+	    struct attempt *a)
+{
+	int64_t start = a->start;
+	struct timespec t0 = a->t0;
+	struct lockretry *lr = a->retry;
+
+	if (!a->retry_whole || !lockretry_wait(lr))
+		return false;
+	sink_warning(r->sink,
+		     "%s: statement %d waited %gs for a lock: rolled back, "
+		     "tried again (retry %d)",
+		     m->filename, a->failed_at + 1, r->t->ddl_lock_timeout,
+		     lr->tries);
+	buf_release(&a->tail);
+	attempt_init(a);
+	a->start = start;
+	a->t0 = t0;
+	a->retry = lr;
+	return true;
+}
+
+/*
+ * Gave up after lock timeouts: say who holds the lock (asked now, out of
+ * the transaction), and how long it was tried.
+ */
+static void
+explain_lock(struct runner *r, const struct section *s, struct attempt *a)
+{
+	const struct stmt *st = stmt_at(r, s, a->failed_at);
+	struct db_rows *holders = NULL;
+	struct buf msg = BUF_INIT;
+
+	if (db_lock_holders(r->db, &holders, &(struct err){ 0 }) < 0)
+		holders = NULL;
+	lockretry_explain(holders, st ? st->sql : NULL, &msg);
+	buf_addf(&msg, ", after %d %s in %.1fs (DDL_LOCK_TIMEOUT %gs, "
+		       "DDL_LOCK_RETRIES %gs): %s",
+		 a->retry->tries, a->retry->tries == 1 ? "retry" : "retries",
+		 lockretry_elapsed(a->retry), r->t->ddl_lock_timeout,
+		 r->t->ddl_lock_retries, a->err.msg);
+	err_set(&a->err, a->err.code, "%s", msg.ptr);
+	db_rows_free(holders);
+	buf_release(&msg);
+}
+
 /* 0 done, 1 recorded meanwhile by another runner (not run), < 0 error. */
 static int
 runner_op(struct runner *r, const struct migration *m, enum op op, int from,
@@ -626,14 +718,18 @@ runner_op(struct runner *r, const struct migration *m, enum op op, int from,
 {
 	const struct section *s = NULL;
 	struct attempt a;
+	struct lockretry lr;
 	struct err rec = ERR_INIT;
-	bool in_txn;
+	bool in_txn, begun = false;
 	int64_t id = 0;
 	int rc;
 
 	attempt_init(&a);
+	lockretry_init(&lr, r->t->ddl_lock_retries);
+	a.retry = &lr;
 	if (!m->executable)
 		s = op_section(r, m, op, &from);
+again:
 	if ((rc = attempt_open(r, m, op, s, &a, &in_txn)) < 0) {
 		*e = a.err;
 		goto out;
@@ -642,9 +738,15 @@ runner_op(struct runner *r, const struct migration *m, enum op op, int from,
 		rc = report_meanwhile(r, m, a.meanwhile, e);
 		goto out;
 	}
-	sink_step_begin(r->sink, m, op_table[op].name,
-			op == OP_ROLLBACK && !force);
+	if (!begun)
+		sink_step_begin(r->sink, m, op_table[op].name,
+				op == OP_ROLLBACK && !force);
+	begun = true;
 	attempt_run(r, m, op, s, from, force, &a, &in_txn);
+	if (retry_whole(r, m, &a))
+		goto again;
+	if (a.lock_wait && !a.ok)
+		explain_lock(r, s, &a);
 	if ((rc = record(r, m, op, s, &a, in_txn, &id, &rec)) < 0 && a.ok) {
 		/* The success row did not commit, nor did what the open
 		 * transaction held: record the failure instead, naming the

@@ -211,14 +211,27 @@ mysql_lock_name(const char *dbname, struct buf *out)
 static int
 my_session(struct mydb *my, bool readonly, struct err *e)
 {
+	double t = my->base.target->ddl_lock_timeout;
+	long secs = t > 31536000 ? 31536000 : (long)t;
+	char sql[64];
+	int rc;
+
 	if (mysql_autocommit(my->conn, 1))
 		return my_fail(my, e);
-	return db_exec(&my->base,
-		       readonly ? "SET SESSION TRANSACTION ISOLATION LEVEL "
-				  "READ COMMITTED, READ ONLY"
-				: "SET SESSION TRANSACTION ISOLATION LEVEL "
-				  "READ COMMITTED",
-		       e);
+	rc = db_exec(&my->base,
+		     readonly ? "SET SESSION TRANSACTION ISOLATION LEVEL "
+				"READ COMMITTED, READ ONLY"
+			      : "SET SESSION TRANSACTION ISOLATION LEVEL "
+				"READ COMMITTED",
+		     e);
+	if (rc < 0 || readonly || t <= 0)
+		return rc;
+	/* once per session, not per migration: whole seconds, 1 at least */
+	if (secs < t && secs < 31536000)
+		secs++;
+	snprintf(sql, sizeof(sql), "SET SESSION lock_wait_timeout = %ld",
+		 secs < 1 ? 1 : secs);
+	return db_exec(&my->base, sql, e);
 }
 
 static int
@@ -293,6 +306,42 @@ my_open(struct mydb *my, const struct target *t, const char *db,
 		return my_connect_error(t, where, my->conn, e);
 	my_cloexec(my->conn);
 	return 0;
+}
+
+/* ER_LOCK_WAIT_TIMEOUT: a table's metadata lock, or a row's. */
+static bool
+my_lock_timed_out(const struct err *e)
+{
+	return e->native == ER_LOCK_WAIT_TIMEOUT;
+}
+
+/*
+ * Who holds a lock: MariaDB's metadata_lock_info plugin says on which
+ * table; without it, the sessions with an open transaction, the oldest
+ * first, are what the server can tell.
+ */
+static int
+my_lock_holders(struct db *db, struct db_rows **out, struct err *e)
+{
+	if (db_query(db,
+		     "SELECT m.TABLE_NAME, CAST(p.ID AS CHAR), p.INFO"
+		     " FROM information_schema.METADATA_LOCK_INFO m"
+		     " JOIN information_schema.PROCESSLIST p"
+		     " ON p.ID = m.THREAD_ID"
+		     " WHERE m.THREAD_ID <> CONNECTION_ID()"
+		     " AND m.TABLE_SCHEMA = DATABASE() AND m.TABLE_NAME <> ''"
+		     " ORDER BY p.TIME DESC",
+		     NULL, 0, out, &(struct err){ 0 }) == 0)
+		return 0;
+	return db_query(db,
+			"SELECT NULL, CAST(t.trx_mysql_thread_id AS CHAR),"
+			" COALESCE(p.INFO, t.trx_query)"
+			" FROM information_schema.INNODB_TRX t"
+			" LEFT JOIN information_schema.PROCESSLIST p"
+			" ON p.ID = t.trx_mysql_thread_id"
+			" WHERE t.trx_mysql_thread_id <> CONNECTION_ID()"
+			" ORDER BY t.trx_started",
+			NULL, 0, out, e);
 }
 
 static int
@@ -841,5 +890,7 @@ const struct driver driver_mysql = {
 	.tables_locked = my_tables_locked,
 	.session_statement = mystmt_session_statement,
 	.create_schema = my_create_schema,
+	.lock_timed_out = my_lock_timed_out,
+	.lock_holders = my_lock_holders,
 	.init = my_init,
 };

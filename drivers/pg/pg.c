@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -411,10 +412,54 @@ pg_exec(struct db *db, const char *sql, struct err *e)
 	return rc;
 }
 
+/* With the lock timeout of the migration's statements in the same round
+ * trip: it ends with the transaction (SET LOCAL), so no reset follows. */
 static int
 pg_begin(struct db *db, struct err *e)
 {
-	return db_exec(db, "BEGIN", e);
+	struct pgdb *pg = pg_of(db);
+	double ms = db->target->ddl_lock_timeout * 1000;
+	char sql[80];
+	PGresult *res;
+	int rc = 0;
+
+	if (ms <= 0)
+		return db_exec(db, "BEGIN", e);
+	snprintf(sql, sizeof(sql), "BEGIN; SET LOCAL lock_timeout = %.0f",
+		 ms < 1 ? 1 : ms > INT_MAX ? INT_MAX : ms);
+	db_trace(db, sql);
+	res = PQexec(pg->conn, sql);
+	if (!res || !pg_ok(res))
+		rc = pg_fail(pg, res, e);
+	PQclear(res);
+	return rc;
+}
+
+/* lock_not_available: lock_timeout, or NOWAIT. */
+static bool
+pg_lock_timed_out(const struct err *e)
+{
+	return strcmp(e->sqlstate, "55P03") == 0;
+}
+
+/* The tables of the search path others hold a lock on: pg_locks tells
+ * which, pg_stat_activity the holder's last query. */
+static int
+pg_lock_holders(struct db *db, struct db_rows **out, struct err *e)
+{
+	return db_query(db,
+			"SELECT c.relname, l.pid::text, a.query"
+			" FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+			" JOIN pg_stat_activity a ON a.pid = l.pid"
+			" WHERE l.locktype = 'relation' AND l.granted"
+			" AND l.pid <> pg_backend_pid()"
+			" AND l.database = (SELECT oid FROM pg_database"
+			" WHERE datname = current_database())"
+			" AND c.relkind IN ('r', 'p', 'm', 'f', 'v')"
+			" AND c.relnamespace <> 'pg_catalog'::regnamespace"
+			" AND pg_table_is_visible(c.oid)"
+			" ORDER BY a.xact_start NULLS LAST, l.pid",
+			NULL, 0, out, e);
 }
 
 /* COMMIT of a transaction that already failed succeeds as a ROLLBACK. */
@@ -801,4 +846,6 @@ const struct driver driver_postgres = {
 	.session_statement = pg_session_statement,
 	.serialize = pg_serialize,
 	.create_schema = pg_create_schema,
+	.lock_timed_out = pg_lock_timed_out,
+	.lock_holders = pg_lock_holders,
 };

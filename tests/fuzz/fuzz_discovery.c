@@ -1,4 +1,4 @@
-// SOURCES: common/buf.c common/err.c common/strv.c common/xmalloc.c config/dburl.c config/engine.c config/duration.c config/target.c config/yamltree.c config/problems.c config/keytable.c config/expansion.c config/targetspec.c config/targetmerge.c config/discovery.c config/template.c config/jsonlines.c common/jsonparse.c common/json.c common/sha256.c config/inventory.c config/rollout.c config/selection.c
+// SOURCES: common/buf.c common/err.c common/strv.c common/xmalloc.c config/dburl.c config/engine.c config/duration.c config/target.c config/yamltree.c config/problems.c config/keytable.c config/expansion.c config/targetspec.c config/targetmerge.c config/discovery.c config/template.c config/jsonlines.c common/jsonparse.c common/json.c common/sha256.c config/inventory.c config/rollout.c config/selection.c common/safefile.c common/spelling.c
 /*
  * libFuzzer harness for discovered targets: any bytes, as a command's JSON
  * lines, as a query's rows (tab-separated columns, one row a line) and as

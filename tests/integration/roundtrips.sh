@@ -16,9 +16,11 @@ ROUNDTRIPS=$TESTS_SRCDIR/../bench/roundtrips.sh
 M=20
 
 # Turns of one single-target run, login and close included, one connection
-# each (main at c92d573; bench/README.md says where they go).
-declare -A WANT_UP=([postgres]=177 [mysql]=423)
-declare -A WANT_NOOP=([postgres]=9 [mysql]=12)
+# each (main at c92d573; bench/README.md says where they go). MySQL: one
+# more per connection since DDL_LOCK_TIMEOUT sets the session's
+# lock_wait_timeout at connect (PostgreSQL's rides on each BEGIN).
+declare -A WANT_UP=([postgres]=177 [mysql]=424)
+declare -A WANT_NOOP=([postgres]=9 [mysql]=13)
 # Issue 12's goals: round trips per applied migration (upgrade turns minus
 # the no-op run's, over the migrations applied) and a no-op target's round
 # trips after connect.

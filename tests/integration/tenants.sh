@@ -176,13 +176,14 @@ PY
 
 # --per-host 2 over 20 schemas of one server: the server never sees more
 # than two of our sessions (application_name migratore), sampled every
-# 20 ms from pg_stat_activity while the fleet runs; without the cap it
+# 20 ms from pg_stat_activity while the fleet runs (each migration takes
+# 0.6 s, long enough for a slow sampler); without the cap it
 # sees more, so the sampling can see a breach.
 pg_perhost_cases() {
 	local cap most_capped most_free
 	write_mig "$W/slow" 1700000500 5 "slow" <<'SQL'
 -- migratore: run
-SELECT pg_sleep(0.25);
+SELECT pg_sleep(0.6);
 CREATE TABLE slow (id INT);
 SQL
 	sample() { # OUT-FILE
