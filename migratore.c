@@ -179,11 +179,13 @@ usage_all(struct buf *out)
 	}
 	buf_adds(out, "\n");
 	options_help(OPTIONS_ALL, out);
-	buf_adds(out, "\nVariables: HOST PORT UNIX_SOCKET DB USERNAME PASSWORD FS "
-		      "DB_URL SAFE DEBUG ENGINE\n  LOCK_TIMEOUT OPERATOR "
-		      "INVENTORY (aliases DB_HOST DB_PORT DB_UNIX_SOCKET "
-		      "DB_USER\n  DB_USERNAME DB_PASSWORD DB_NAME); also read "
-		      "from .env. See migratore(1).\n\n");
+	buf_adds(out, "\nVariables: HOST PORT UNIX_SOCKET DB SCHEMA USERNAME "
+		      "PASSWORD FS DB_URL SAFE\n  DEBUG ENGINE LOCK_TIMEOUT "
+		      "DDL_LOCK_TIMEOUT DDL_LOCK_RETRIES OPERATOR\n  "
+		      "CREATE_SCHEMA INVENTORY (aliases DB_HOST DB_PORT "
+		      "DB_UNIX_SOCKET DB_USER\n  DB_USERNAME DB_PASSWORD "
+		      "DB_NAME DB_SCHEMA); also read from .env.\n  See "
+		      "migratore(1).\n\n");
 	buf_adds(out, exit_codes_text);
 }
 
@@ -306,8 +308,10 @@ load_target(const struct options *o, struct target **out, struct err *e)
 	r = settings_resolve(&in, out, e);
 	buf_release(&dotenv);
 	/* loaded: our environment holds no password from here on */
-	if (r == 0)
+	if (r == 0) {
 		settings_scrub(environ, NULL);
+		options_apply(o, *out);
+	}
 	return r;
 }
 

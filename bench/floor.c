@@ -5,13 +5,16 @@
  *
  *   floor -e sqlite|postgres|mysql -t TARGETS -m PLAN [-j P] [--check]
  *         [--pipeline migration|target]
- *         [-H host] [-P port] [-u user] [-w password]
+ *         [-H host] [-P port] [-u user] [-w password] [--schemas DB]
  *
  * TARGETS holds one target a line: a SQLite file path, or a database name on
  * the server given by -H/-P/-u/-w. PLAN holds one migration a line, fields
  * separated by tabs: uuid, timestamp, file name, description, then the
  * migration's statements (bench/run.sh writes it next to the migration files
- * it gives migratore and dbmate, from the same generator).
+ * it gives migratore and dbmate, from the same generator). --schemas DB
+ * (PostgreSQL): each target is a schema of database DB instead, connected
+ * to with it as the only search path, as migratore runs a schema target
+ * (bench/tenants.sh).
  *
  * Per target, upgrade mode (the default) does what any migration tool must:
  * connect; create the bookkeeping table (migratore's 20 columns and 3
@@ -350,14 +353,21 @@ pg_target(const struct opts *o, const char *dbname)
 {
 	/* A timeout on the login: a bench run never hangs on one target. */
 	const char *keys[] = { "host", "port", "user", "password", "dbname",
-			       "sslmode", "connect_timeout", NULL };
+			       "sslmode", "connect_timeout", "options", NULL };
 	const char *vals[] = { o->host, o->port, o->user, o->password, dbname,
-			       "disable", "30", NULL };
-	char ddl[4][2048], ins[2048];
+			       "disable", "30", NULL, NULL };
+	char ddl[4][2048], ins[2048], path[256];
 	struct row row;
-	PGconn *c = PQconnectdbParams(keys, vals, 0);
+	PGconn *c;
 	PGresult *res;
 	int i, j, rc = -1;
+
+	if (o->schemas_db) { /* a NULL value leaves its keyword out */
+		snprintf(path, sizeof(path), "-c search_path=%s", dbname);
+		vals[4] = o->schemas_db;
+		vals[7] = path;
+	}
+	c = PQconnectdbParams(keys, vals, 0);
 
 	if (PQstatus(c) != CONNECTION_OK) {
 		fprintf(stderr, "floor: %s: %s", dbname, PQerrorMessage(c));
@@ -562,7 +572,7 @@ usage(void)
 {
 	fputs("usage: floor -e sqlite|postgres|mysql -t TARGETS -m PLAN [-j P] "
 	      "[--check] [--pipeline migration|target] [-H host] [-P port] "
-	      "[-u user] [-w password]\n", stderr);
+	      "[-u user] [-w password] [--schemas DB]\n", stderr);
 	exit(2);
 }
 
@@ -572,6 +582,7 @@ parse_args(int argc, char **argv, struct opts *o)
 	static const struct option lopts[] = {
 		{ "check", no_argument, NULL, 'c' },
 		{ "pipeline", required_argument, NULL, 'p' },
+		{ "schemas", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *targets = NULL, *plan = NULL;
@@ -599,6 +610,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'u': o->user = optarg; break;
 		case 'w': o->password = optarg; break;
 		case 'c': o->check = true; break;
+		case 'S': o->schemas_db = optarg; break;
 		case 'p':
 			if (!strcmp(optarg, "migration"))
 				o->pipeline = PIPE_MIGRATION;

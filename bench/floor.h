@@ -32,6 +32,7 @@ struct opts {
 	bool check;
 	int jobs;
 	const char *host, *port, *user, *password;
+	const char *schemas_db; /* --schemas: targets are schemas of it */
 	char **targets;
 	int ntargets;
 	struct migration *migs;

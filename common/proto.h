@@ -38,7 +38,7 @@
 #include "common/err.h"
 
 #define PROTO_MAGIC 0x4d475246u /* "MGRF" */
-#define PROTO_VERSION 2
+#define PROTO_VERSION 3
 #define PROTO_HEADER_SIZE 12
 #define PROTO_MAX_PAYLOAD (1024 * 1024)
 #define PROTO_NULL_STRING 0xffffffffu
@@ -86,6 +86,7 @@ struct proto_step {
 	int64_t committed; /* -1 = unknown */
 	int64_t total;     /* -1 = unknown */
 	char *traceback;
+	int64_t lock_retries; /* tried again after lock timeouts */
 };
 
 struct proto_text {

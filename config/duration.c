@@ -87,3 +87,23 @@ duration_parse(const char *s, double *seconds, struct err *e)
 	*seconds = total;
 	return 0;
 }
+
+int
+duration_env(char *const *envp, const char *name, double *seconds,
+	     struct err *e)
+{
+	size_t len = strlen(name);
+	struct err why = ERR_INIT;
+
+	for (; envp && *envp; envp++) {
+		if (strncmp(*envp, name, len) != 0 || (*envp)[len] != '=')
+			continue;
+		if ((*envp)[len + 1] == '\0')
+			return 0;
+		if (duration_parse(*envp + len + 1, seconds, &why) == 0)
+			return 1;
+		return err_set(e, ERR_CONFIG, "%s (from environment): %s", name,
+			       why.msg);
+	}
+	return 0;
+}

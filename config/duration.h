@@ -32,4 +32,14 @@
  */
 int duration_parse(const char *s, double *seconds, struct err *e);
 
+/*
+ * The duration in the environment variable name (exactly so spelled; ""
+ * counts as not set): 1 with *seconds set, 0 when not set, ERR_CONFIG
+ * "NAME (from environment): 'x' is not a duration ..." when invalid.
+ * The fleet takes DDL_LOCK_TIMEOUT and DDL_LOCK_RETRIES so, for the
+ * targets whose inventory does not set them.
+ */
+int duration_env(char *const *envp, const char *name, double *seconds,
+		 struct err *e);
+
 #endif

@@ -25,12 +25,15 @@ static const struct engine engines[ENGINE_N] = {
 		.aliases = ALIASES("postgresql"),
 		.default_host = "localhost",
 		.default_port = 5432,
+		.schema = ENGINE_SCHEMA_NAMESPACE,
+		.name_max = 63, /* NAMEDATALEN - 1 */
 	},
 	[ENGINE_MYSQL] = {
 		.name = "mysql",
 		.aliases = ALIASES("mariadb"),
 		.default_host = "localhost",
 		.default_port = 3306,
+		.schema = ENGINE_SCHEMA_DATABASE,
 		.server_fallback = true,
 	},
 };

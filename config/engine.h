@@ -35,6 +35,18 @@ enum engine_id {
 	ENGINE_N
 };
 
+/*
+ * What a target's `schema` names on an engine (docs/fleet.md, "Tenants").
+ */
+enum engine_schema {
+	ENGINE_SCHEMA_NONE,      /* nothing: a file engine has no schemas */
+	ENGINE_SCHEMA_NAMESPACE, /* a schema inside the database, the only
+				    one on the search path (PostgreSQL) */
+	ENGINE_SCHEMA_DATABASE,  /* a database of the server, in place of
+				    db (MySQL: CREATE SCHEMA is CREATE
+				    DATABASE) */
+};
+
 struct engine {
 	const char *name;           /* canonical, lower case: "postgres" */
 	const char *const *aliases; /* lower case, NULL-terminated */
@@ -42,6 +54,10 @@ struct engine {
 	const char *default_host;   /* servers: shown when none is given */
 	int default_port;           /* servers: shown when none is given */
 	const char *default_db;     /* files: DB when none is given */
+	enum engine_schema schema;  /* what a target's schema names */
+	/* the longest identifier (bytes) a server keeps when it cuts longer
+	 * ones silently (PostgreSQL); 0: it refuses them itself */
+	size_t name_max;
 	/*
 	 * The engine chosen when nothing names one (ENGINE, a DB_URL scheme):
 	 * `fallback` when no server is named either, `server_fallback` when

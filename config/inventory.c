@@ -14,6 +14,7 @@
 #include "config/keytable.h"
 #include "config/problems.h"
 #include "config/rollout.h"
+#include "config/duration.h"
 #include "config/targetspec.h"
 #include "config/yamltree.h"
 #include "common/banned.h"
@@ -35,6 +36,7 @@ struct loader {
 	struct problems warn;
 	struct strv secret_vars;
 	struct targetspec_ctx ctx;
+	const struct discoverer *ops;
 	char *dir;
 	/* the targets so far, where each was defined, and by which entry */
 	struct target **v;
@@ -42,12 +44,14 @@ struct loader {
 	size_t *entry;
 	size_t n, cap, nentries;
 	struct rollout *rollout;
+	struct discovery **discovered;
+	size_t ndiscovered;
 };
 
 static void
-loader_push(void *arg, struct target *tg, const struct ynode *name)
+loader_add(struct loader *ld, struct target *tg, int line, int col,
+	   const char *what, int row)
 {
-	struct loader *ld = arg;
 	size_t cap = ld->cap;
 
 	XGROW(ld->v, ld->n + 1, ld->cap);
@@ -58,10 +62,41 @@ loader_push(void *arg, struct target *tg, const struct ynode *name)
 					  sizeof(*ld->entry));
 	}
 	ld->v[ld->n] = tg;
-	ld->origin[ld->n].line = name->line;
-	ld->origin[ld->n].col = name->col;
+	ld->origin[ld->n].line = line;
+	ld->origin[ld->n].col = col;
+	ld->origin[ld->n].row = row;
+	ld->origin[ld->n].what = what;
 	ld->entry[ld->n] = ld->nentries;
 	ld->n++;
+}
+
+static void
+loader_push(void *arg, struct target *tg, const struct ynode *name)
+{
+	loader_add(arg, tg, name->line, name->col, NULL, 0);
+}
+
+static void
+loader_found(void *arg, struct target *tg, int line, int col,
+	     const char *what, int row)
+{
+	loader_add(arg, tg, line, col, what, row);
+}
+
+/* A discover entry: its targets, and what it found for the report. */
+static void
+loader_discover(struct loader *ld, const struct targetspec_defaults *d,
+		const struct ynode *item)
+{
+	struct discovery *rec;
+	size_t index = ld->ndiscovered;
+
+	discovery_entry(&ld->ctx, d, item, index, ld->ops, loader_found, ld,
+			&rec);
+	ld->discovered = xreallocarray(ld->discovered, index + 1,
+				       sizeof(*ld->discovered));
+	ld->discovered[index] = rec;
+	ld->ndiscovered++;
 }
 
 struct named {
@@ -99,18 +134,24 @@ report_dups(struct loader *ld, const struct dup *d, size_t n)
 	const struct inventory_origin *o1 = &ld->origin[d->first];
 	const struct inventory_origin *o2 = &ld->origin[d->again];
 	const char *name = ld->v[d->again]->name;
+	char at2[48] = "", at1[48] = "";
 
+	if (o2->row)
+		xsnprintf(at2, sizeof(at2), "discover: %s %d: ", o2->what,
+			  o2->row);
+	if (o1->row)
+		xsnprintf(at1, sizeof(at1), ", %s %d", o1->what, o1->row);
 	if (n == 1)
 		problems_add(&ld->pr, o2->line, o2->col,
-			     "duplicate target name '%s' (first defined at "
-			     "%d:%d)",
-			     name, o1->line, o1->col);
+			     "%sduplicate target name '%s' (first defined at "
+			     "%d:%d%s)",
+			     at2, name, o1->line, o1->col, at1);
 	else
 		problems_add(&ld->pr, o2->line, o2->col,
-			     "duplicate target name '%s' (first defined at "
-			     "%d:%d), and %zu more names of this entry repeat "
+			     "%sduplicate target name '%s' (first defined at "
+			     "%d:%d%s), and %zu more names of this entry repeat "
 			     "names defined there",
-			     name, o1->line, o1->col, n - 1);
+			     at2, name, o1->line, o1->col, at1, n - 1);
 }
 
 /*
@@ -198,8 +239,11 @@ load_document(struct loader *ld, const struct ynode *root)
 			     "targets: the list is empty");
 	for (i = 0; targets && !ynode_is_null(targets) && i < targets->n;
 	     i++) {
-		targetspec_entry(&ld->ctx, d, targets->kids[i], loader_push,
-				 ld);
+		if (targetspec_discover(targets->kids[i], NULL))
+			loader_discover(ld, d, targets->kids[i]);
+		else
+			targetspec_entry(&ld->ctx, d, targets->kids[i],
+					 loader_push, ld);
 		ld->nentries++;
 	}
 	targetspec_defaults_free(d);
@@ -244,6 +288,9 @@ loader_release(struct loader *ld)
 	free(ld->entry);
 	free(ld->dir);
 	rollout_free(ld->rollout);
+	for (i = 0; i < ld->ndiscovered; i++)
+		discovery_free(ld->discovered[i]);
+	free(ld->discovered);
 }
 
 /* Hand the targets over to a new inventory. */
@@ -262,6 +309,10 @@ loader_finish(struct loader *ld, const char *name)
 	inv->origin = ld->origin;
 	inv->n = ld->n;
 	inv->rollout = ld->rollout;
+	inv->discovered = ld->discovered;
+	inv->ndiscovered = ld->ndiscovered;
+	ld->discovered = NULL;
+	ld->ndiscovered = 0;
 	ld->rollout = NULL;
 	ld->dir = NULL;
 	ld->v = NULL;
@@ -275,6 +326,33 @@ inventory_load_buffer(const char *name, const char *text, size_t len,
 		      char *const *envp, const char *cwd,
 		      struct inventory **out, struct strv *problems,
 		      struct err *e)
+{
+	return inventory_load_buffer_discovering(name, text, len, envp, cwd,
+						 NULL, out, problems, e);
+}
+
+/* The variables every target may take its default from: checked once. */
+static void
+env_checks(struct loader *ld)
+{
+	static const char *const names[] = { "DDL_LOCK_TIMEOUT",
+					     "DDL_LOCK_RETRIES" };
+	struct err e = ERR_INIT;
+	double d;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (duration_env(ld->ctx.envp, names[i], &d, &e) < 0)
+			problems_add(&ld->pr, 0, 0, "%s", e.msg);
+}
+
+int
+inventory_load_buffer_discovering(const char *name, const char *text,
+				  size_t len, char *const *envp,
+				  const char *cwd,
+				  const struct discoverer *ops,
+				  struct inventory **out,
+				  struct strv *problems, struct err *e)
 {
 	struct loader ld;
 	struct ytree *tree = NULL;
@@ -293,6 +371,7 @@ inventory_load_buffer(const char *name, const char *text, size_t len,
 	ld.ctx.dir = ld.dir;
 	ld.ctx.cwd = cwd;
 	ld.ctx.envp = envp;
+	ld.ops = ops;
 	rc = ytree_parse(text, len, &tree, &pe);
 	if (rc < 0 && rc != ERR_CONFIG) {
 		strv_pushf(problems, "%s: %s", name, pe.msg);
@@ -303,6 +382,7 @@ inventory_load_buffer(const char *name, const char *text, size_t len,
 		problems_add(&ld.pr, pe.line, pe.col, "%s", pe.msg);
 	else
 		load_document(&ld, ytree_root(tree));
+	env_checks(&ld);
 	if (ld.pr.n) {
 		problems_render(&ld.pr, name, problems);
 		rc = err_set(e, ERR_CONFIG, "inventory %s: %zu problem%s",
@@ -320,6 +400,15 @@ int
 inventory_load(const char *path, char *const *envp, struct inventory **out,
 	       struct strv *problems, struct err *e)
 {
+	return inventory_load_discovering(path, envp, NULL, out, problems, e);
+}
+
+int
+inventory_load_discovering(const char *path, char *const *envp,
+			   const struct discoverer *ops,
+			   struct inventory **out, struct strv *problems,
+			   struct err *e)
+{
 	struct buf text = BUF_INIT;
 	char cwd[4096];
 	int rc;
@@ -332,8 +421,9 @@ inventory_load(const char *path, char *const *envp, struct inventory **out,
 		return err_set(e, ERR_CONFIG, "inventory %s: cannot read: %s",
 			       path, strerror(-rc));
 	}
-	rc = inventory_load_buffer(path, text.ptr, text.len, envp,
-				   getcwd(cwd, sizeof(cwd)), out, problems, e);
+	rc = inventory_load_buffer_discovering(path, text.ptr, text.len, envp,
+					       getcwd(cwd, sizeof(cwd)), ops,
+					       out, problems, e);
 	buf_release(&text);
 	return rc;
 }
@@ -350,6 +440,9 @@ inventory_free(struct inventory *inv)
 	free(inv->v);
 	free(inv->origin);
 	rollout_free(inv->rollout);
+	for (i = 0; i < inv->ndiscovered; i++)
+		discovery_free(inv->discovered[i]);
+	free(inv->discovered);
 	strv_release(&inv->warnings);
 	strv_release(&inv->secret_vars);
 	free(inv->file);

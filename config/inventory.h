@@ -31,24 +31,33 @@
 
 #include "common/err.h"
 #include "common/strv.h"
+#include "config/discovery.h"
 #include "config/rollout.h"
 #include "config/target.h"
 
-/* Where a target was defined: the position of its `name` value. */
+/* Where a target was defined: the position of its `name` value, or of the
+ * `discover` key that found it and its row or line there (row > 0). */
 struct inventory_origin {
 	int line;
 	int col;
+	int row;
+	const char *what; /* "row" or "line" (static), when row > 0 */
 };
 
 struct inventory {
 	char *file;    /* the inventory's name as given (for messages) */
 	char *dir;     /* directory relative paths were resolved against */
-	struct target **v; /* n targets, in document order, ranges in order */
+	/* n targets, in document order: a range's in order, a discover
+	 * entry's sorted by name */
+	struct target **v;
 	struct inventory_origin *origin; /* parallel to v */
 	size_t n;
 	/* the `rollout` section, NULL when absent; --canary may replace it
 	 * and --max-failures its max_failures (the command line wins) */
 	struct rollout *rollout;
+	/* what each discover entry found, in document order */
+	struct discovery **discovered;
+	size_t ndiscovered;
 	/* "file:line:col: message" for what works but should not be so (a
 	 * password file others can read); printed, never fatal */
 	struct strv warnings;
@@ -83,6 +92,23 @@ int inventory_load_buffer(const char *name, const char *text, size_t len,
 int inventory_load(const char *path, char *const *envp,
 		   struct inventory **out, struct strv *problems,
 		   struct err *e);
+
+/*
+ * The same, with discover entries (config/discovery.h) run through ops:
+ * the functions above have no discoverer, so a discover entry is a
+ * problem there. A failed or empty discovery is a problem like any other
+ * (ERR_CONFIG, exit 3).
+ */
+int inventory_load_discovering(const char *path, char *const *envp,
+			       const struct discoverer *ops,
+			       struct inventory **out, struct strv *problems,
+			       struct err *e);
+int inventory_load_buffer_discovering(const char *name, const char *text,
+				      size_t len, char *const *envp,
+				      const char *cwd,
+				      const struct discoverer *ops,
+				      struct inventory **out,
+				      struct strv *problems, struct err *e);
 
 void inventory_free(struct inventory *inv);
 

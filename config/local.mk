@@ -3,11 +3,13 @@
 # section. yamltree.c is the only user of <yaml.h>.
 libmigratore_a_SOURCES += \
 	config/dburl.c config/dburl.h \
+	config/discovery.c config/discovery.h \
 	config/dotenv.c config/dotenv.h \
 	config/duration.c config/duration.h \
 	config/engine.c config/engine.h \
 	config/expansion.c config/expansion.h \
 	config/inventory.c config/inventory.h \
+	config/jsonlines.c config/jsonlines.h \
 	config/options.c config/options.h \
 	config/keytable.c config/keytable.h \
 	config/problems.c config/problems.h \
@@ -15,5 +17,7 @@ libmigratore_a_SOURCES += \
 	config/selection.c config/selection.h \
 	config/settings.c config/settings.h \
 	config/target.c config/target.h \
+	config/targetlayer.h config/targetmerge.c \
 	config/targetspec.c config/targetspec.h \
+	config/template.c config/template.h \
 	config/yamltree.c config/yamltree.h

@@ -83,6 +83,17 @@ static const struct row rows[] = {
 	{ "--message", 'm', K_STRING, F(message), 0, 0, "a value",
 	  OPTIONS_GENERATE, false, S_OPTIONS, "TEXT",
 	  "description of the migration (generate)" },
+	{ "--ddl-lock-timeout", 0, K_DURATION, F(ddl_lock_timeout), 0, 0,
+	  "a duration", DB_FLEET | OPTIONS_CONFIG, false, S_OPTIONS,
+	  "DURATION",
+	  "how long a migration's statement waits for\n"
+	  "a table's lock, then steps aside and tries\n"
+	  "again (DDL_LOCK_TIMEOUT; default 3s)" },
+	{ "--ddl-lock-retries", 0, K_DURATION, F(ddl_lock_retries), 0, 0,
+	  "a duration", DB_FLEET | OPTIONS_CONFIG, false, S_OPTIONS,
+	  "DURATION",
+	  "for how long in all it tries again\n"
+	  "(DDL_LOCK_RETRIES; default 1m)" },
 	{ "--KEY", 0, K_SETTING, F(flags), 0, 0, "a value", OPTIONS_CONFIG,
 	  false, S_OPTIONS, "VALUE",
 	  "override the variable of the same name\n"
@@ -170,9 +181,24 @@ options_init(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->timeout = -1;
+	o->ddl_lock_timeout = -1;
+	o->ddl_lock_retries = -1;
 	strv_init(&o->args);
 	strv_init(&o->select);
 	strv_init(&o->flags);
+}
+
+void
+options_apply(const struct options *o, struct target *t)
+{
+	if (o->ddl_lock_timeout >= 0) {
+		t->ddl_lock_timeout = o->ddl_lock_timeout;
+		t->source[CFG_DDL_LOCK_TIMEOUT] = SRC_FLAG;
+	}
+	if (o->ddl_lock_retries >= 0) {
+		t->ddl_lock_retries = o->ddl_lock_retries;
+		t->source[CFG_DDL_LOCK_RETRIES] = SRC_FLAG;
+	}
 }
 
 void

@@ -41,6 +41,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/strv.h"
+#include "config/target.h"
 
 /*
  * Which commands an option is for. The command table (migratore.c) gives
@@ -81,6 +82,10 @@ struct options {
 	int log_format;         /* enum options_format: stderr's */
 	bool sql;               /* dry runs: print the statements */
 	const char *message;
+	/* seconds; -1 = not given, 0 = none (they beat the environment and
+	 * the inventory: options_apply) */
+	double ddl_lock_timeout;
+	double ddl_lock_retries;
 	/* fleet mode */
 	const char *inventory;
 	int jobs;               /* 0 = not given */
@@ -105,6 +110,9 @@ struct options {
 };
 
 void options_init(struct options *o);
+/* The options that set a target's keys (--ddl-lock-timeout,
+ * --ddl-lock-retries), put into t with the source "command line". */
+void options_apply(const struct options *o, struct target *t);
 void options_release(struct options *o);
 
 /*

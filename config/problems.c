@@ -26,6 +26,7 @@ problems_release(struct problems *pr)
 	for (i = 0; i < pr->n; i++)
 		free(pr->v[i].msg);
 	free(pr->v);
+	free(pr->prefix);
 	problems_init(pr);
 }
 
@@ -51,6 +52,12 @@ problems_add(struct problems *pr, int line, int col, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
+	if (pr->prefix) {
+		char *full = xasprintf("%s%s", pr->prefix, msg);
+
+		free(msg);
+		msg = full;
+	}
 	if (pr->in_window) {
 		if (problems_repeat(pr, line, col, msg)) {
 			free(msg);
@@ -68,6 +75,13 @@ problems_add(struct problems *pr, int line, int col, const char *fmt, ...)
 	pr->v[pr->n].seq = pr->n;
 	pr->v[pr->n].msg = msg;
 	pr->n++;
+}
+
+void
+problems_set_prefix(struct problems *pr, const char *prefix)
+{
+	free(pr->prefix);
+	pr->prefix = xstrdup_or_null(prefix);
 }
 
 void

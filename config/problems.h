@@ -31,15 +31,20 @@ struct problems {
 	/* the open window, if any */
 	bool in_window;
 	size_t first, max, dropped;
+	/* put before every message while set ("discover: row 3: ") */
+	char *prefix;
 };
 
-#define PROBLEMS_INIT { NULL, 0, 0, false, 0, 0, 0 }
+#define PROBLEMS_INIT { NULL, 0, 0, false, 0, 0, 0, NULL }
 
 void problems_init(struct problems *pr);
 void problems_release(struct problems *pr);
 
 void problems_add(struct problems *pr, int line, int col, const char *fmt,
 		  ...) __attribute__((format(printf, 4, 5)));
+
+/* Put prefix (copied; NULL: none) before the messages added from now. */
+void problems_set_prefix(struct problems *pr, const char *prefix);
 
 void problems_window_begin(struct problems *pr, size_t max);
 /* Close the window; if problems were dropped, add "... and N more

@@ -18,6 +18,7 @@
 #include "common/xmalloc.h"
 #include "config/dburl.h"
 #include "config/dotenv.h"
+#include "config/duration.h"
 #include "config/engine.h"
 #include "common/banned.h"
 
@@ -29,6 +30,7 @@ enum setting_type {
 	ST_URL,    /* char *, shown with its secrets masked */
 	ST_INT,    /* int */
 	ST_BOOL,   /* bool */
+	ST_DURATION, /* double, seconds (config/duration.h) */
 };
 
 /*
@@ -38,6 +40,7 @@ enum setting_type {
  */
 struct setting_value {
 	long num;
+	double dur;
 	const char *str;
 	void (*expect)(struct buf *out);
 };
@@ -68,6 +71,7 @@ struct origin {
 static bool valid_port(const char *raw, struct setting_value *v);
 static bool valid_bool(const char *raw, struct setting_value *v);
 static bool valid_seconds(const char *raw, struct setting_value *v);
+static bool valid_duration(const char *raw, struct setting_value *v);
 static bool valid_engine(const char *raw, struct setting_value *v);
 static const char *default_operator(const struct settings_input *in);
 
@@ -86,6 +90,11 @@ static const struct setting settings_table[] = {
 	  NULL, F(unix_socket), NULL, NULL, false, true },
 	{ CFG_DB, "DB", { "DB_NAME" }, ST_STRING, NULL, NULL, F(db), NULL,
 	  NULL, false, true },
+	{ CFG_SCHEMA, "SCHEMA", { "DB_SCHEMA" }, ST_STRING, NULL, NULL,
+	  F(schema), NULL, NULL, false, false },
+	{ CFG_CREATE_SCHEMA, "CREATE_SCHEMA", { NULL }, ST_BOOL, NULL, NULL,
+	  F(create_schema), valid_bool,
+	  "is not a boolean (use 1/0/true/false/yes/no/on/off)", false, false },
 	{ CFG_USERNAME, "USERNAME", { "DB_USER", "DB_USERNAME" }, ST_STRING,
 	  NULL, NULL, F(username), NULL, NULL, false, true },
 	/* no --password: a command line is visible to every local user */
@@ -101,6 +110,13 @@ static const struct setting settings_table[] = {
 	{ CFG_LOCK_TIMEOUT, "LOCK_TIMEOUT", { NULL }, ST_INT, "60", NULL,
 	  F(lock_timeout), valid_seconds,
 	  "is not a number of seconds (0 or more)", false, true },
+	/* their flags are rows of the option table (config/options.c) */
+	{ CFG_DDL_LOCK_TIMEOUT, "DDL_LOCK_TIMEOUT", { NULL }, ST_DURATION, "3s",
+	  NULL, F(ddl_lock_timeout), valid_duration,
+	  "is not a duration such as 3, 3s, 1.5, 1m or none", false, false },
+	{ CFG_DDL_LOCK_RETRIES, "DDL_LOCK_RETRIES", { NULL }, ST_DURATION,
+	  "1m", NULL, F(ddl_lock_retries), valid_duration,
+	  "is not a duration such as 90, 10m, 1h30m or none", false, false },
 	{ CFG_OPERATOR, "OPERATOR", { NULL }, ST_STRING, NULL,
 	  default_operator, F(operator_name), NULL, NULL, false, true },
 	{ CFG_INVENTORY, "INVENTORY", { NULL }, ST_STRING, NULL, NULL,
@@ -139,6 +155,14 @@ static bool
 valid_seconds(const char *raw, struct setting_value *v)
 {
 	return valid_digits(raw, INT_MAX, v);
+}
+
+static bool
+valid_duration(const char *raw, struct setting_value *v)
+{
+	struct err e = ERR_INIT;
+
+	return duration_parse(raw, &v->dur, &e) == 0;
 }
 
 static bool
@@ -318,6 +342,9 @@ store(struct target *t, const struct setting *s, const char *raw,
 		break;
 	case ST_BOOL:
 		*(bool *)((char *)t + s->off) = v.num != 0;
+		break;
+	case ST_DURATION:
+		*(double *)((char *)t + s->off) = v.dur;
 		break;
 	case ST_PATH:
 		free(*str);
@@ -500,7 +527,7 @@ environ_value(const struct target *t, const struct setting *s,
 	const void *field = (const char *)t + s->off;
 	const char *str = NULL;
 
-	if (s->type != ST_INT && s->type != ST_BOOL)
+	if (s->type != ST_INT && s->type != ST_BOOL && s->type != ST_DURATION)
 		str = *(char *const *)field;
 	switch (s->type) {
 	case ST_INT:
@@ -508,6 +535,12 @@ environ_value(const struct target *t, const struct setting *s,
 		break;
 	case ST_BOOL:
 		buf_adds(out, *(const bool *)field ? "1" : "0");
+		break;
+	case ST_DURATION:
+		if (*(const double *)field > 0)
+			buf_addf(out, "%gs", *(const double *)field);
+		else
+			buf_adds(out, "none");
 		break;
 	case ST_SECRET:
 		buf_adds(out, "****");

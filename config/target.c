@@ -20,12 +20,16 @@ static const char *const cfg_key_names[CFG_NKEYS] = {
 	[CFG_PORT] = "port",
 	[CFG_UNIX_SOCKET] = "unix_socket",
 	[CFG_DB] = "db",
+	[CFG_SCHEMA] = "schema",
+	[CFG_CREATE_SCHEMA] = "create_schema",
 	[CFG_USERNAME] = "username",
 	[CFG_PASSWORD] = "password",
 	[CFG_FS] = "fs",
 	[CFG_SAFE] = "safe",
 	[CFG_DEBUG] = "debug",
 	[CFG_LOCK_TIMEOUT] = "lock_timeout",
+	[CFG_DDL_LOCK_TIMEOUT] = "ddl_lock_timeout",
+	[CFG_DDL_LOCK_RETRIES] = "ddl_lock_retries",
 	[CFG_OPERATOR] = "operator",
 	[CFG_INVENTORY] = "inventory",
 };
@@ -50,6 +54,8 @@ target_new(void)
 	t->engine = xstrdup(engine_fallback(false)->name);
 	t->safe = true;
 	t->lock_timeout = 60;
+	t->ddl_lock_timeout = TARGET_DDL_LOCK_TIMEOUT;
+	t->ddl_lock_retries = TARGET_DDL_LOCK_RETRIES;
 	strv_init(&t->params);
 	strv_init(&t->tags);
 	return t;
@@ -66,6 +72,7 @@ target_free(struct target *t)
 	free(t->host);
 	free(t->unix_socket);
 	free(t->db);
+	free(t->schema);
 	free(t->username);
 	if (t->password != NULL) {
 		/* do not leave the secret lying around in freed memory */
@@ -93,6 +100,7 @@ target_dup(const struct target *t)
 	d->host = xstrdup_or_null(t->host);
 	d->unix_socket = xstrdup_or_null(t->unix_socket);
 	d->db = xstrdup_or_null(t->db);
+	d->schema = xstrdup_or_null(t->schema);
 	d->username = xstrdup_or_null(t->username);
 	d->password = xstrdup_or_null(t->password);
 	d->fs = xstrdup_or_null(t->fs);
@@ -152,8 +160,14 @@ describe_server(const struct target *t, const struct engine *eng,
 		buf_adds(out, host);
 	if (t->unix_socket == NULL && port != 0)
 		buf_addf(out, ":%d", port);
-	if (t->db != NULL)
+	if (t->schema != NULL && eng != NULL &&
+	    eng->schema == ENGINE_SCHEMA_DATABASE)
+		buf_addf(out, "/%s", t->schema);
+	else if (t->db != NULL)
 		buf_addf(out, "/%s", t->db);
+	if (t->schema != NULL && (eng == NULL ||
+				  eng->schema != ENGINE_SCHEMA_DATABASE))
+		buf_addf(out, " schema %s", t->schema);
 }
 
 void

@@ -23,12 +23,16 @@ enum cfg_key {
 	CFG_PORT,
 	CFG_UNIX_SOCKET,
 	CFG_DB,
+	CFG_SCHEMA,
+	CFG_CREATE_SCHEMA,
 	CFG_USERNAME,
 	CFG_PASSWORD,
 	CFG_FS,
 	CFG_SAFE,
 	CFG_DEBUG,
 	CFG_LOCK_TIMEOUT,
+	CFG_DDL_LOCK_TIMEOUT,
+	CFG_DDL_LOCK_RETRIES,
 	CFG_OPERATOR,
 	CFG_INVENTORY,
 	CFG_NKEYS
@@ -53,12 +57,28 @@ struct target {
 	int port;          /* 0 = engine default */
 	char *unix_socket; /* MySQL: socket file; PostgreSQL: socket directory */
 	char *db;          /* database name, or the SQLite file path */
+	/*
+	 * A schema target (a tenant): PostgreSQL runs it with this schema as
+	 * the only search path; on MySQL it is the database, in place of db
+	 * (config/engine.h, engine_schema). NULL = none.
+	 */
+	char *schema;
+	bool create_schema; /* a missing schema is created, under the lock */
 	char *username;    /* NULL = engine default */
 	char *password;    /* NULL = none; never printed */
 	char *fs;          /* FS for executable migrations; absolute */
 	bool safe;
 	bool debug;
 	int lock_timeout;  /* seconds */
+	/*
+	 * How long one statement of a migration may wait for a table's lock
+	 * (seconds; 0 = as long as the server lets it), and for how long in
+	 * all a migration that timed out is tried again (0 = never): a
+	 * migration queued behind a long transaction must not park every
+	 * later query of its table behind itself (docs/fleet.md).
+	 */
+	double ddl_lock_timeout;
+	double ddl_lock_retries;
 	char *operator_name;
 	char *inventory;   /* INVENTORY, single-target mode only */
 	struct strv params;  /* DB_URL query parameters, "key=value" each */
@@ -71,6 +91,10 @@ struct target {
 	enum cfg_source source[CFG_NKEYS];
 };
 
+/* The defaults of ddl_lock_timeout and ddl_lock_retries, seconds. */
+#define TARGET_DDL_LOCK_TIMEOUT 3.0
+#define TARGET_DDL_LOCK_RETRIES 60.0
+
 struct target *target_new(void);
 void target_free(struct target *t);
 struct target *target_dup(const struct target *t);
@@ -82,7 +106,9 @@ const char *cfg_source_name(enum cfg_source src);
 /*
  * A one-line description safe to print: "sqlite /abs/file.db" or
  * "postgres user:****@host:port/db" (socket path instead of host:port when
- * one is set). The password is never shown, only "****" when one is set.
+ * one is set), "postgres user@host:port/db schema t_0042" for a schema
+ * target ("mysql user@host:port/t_0042" where a schema is a database).
+ * The password is never shown, only "****" when one is set.
  */
 void target_describe(const struct target *t, struct buf *out);
 

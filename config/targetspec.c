@@ -21,52 +21,19 @@
 #include "config/engine.h"
 #include "config/expansion.h"
 #include "config/keytable.h"
+#include "config/targetlayer.h"
 #include "common/banned.h"
 
-/* The keys, in the order they are converted: name first, because its
- * ranges set the entry's count. */
-enum ikey {
-	K_NAME,
-	K_ENGINE,
-	K_URL,
-	K_HOST,
-	K_PORT,
-	K_UNIX_SOCKET,
-	K_DB,
-	K_USERNAME,
-	K_PASSWORD,
-	K_PASSWORD_FILE,
-	K_FS,
-	K_SAFE,
-	K_LOCK_TIMEOUT,
-	K_OPERATOR,
-	K_PATH,
-	K_TAGS,
-	K_TIMEOUT,
-	K_N
-};
-
+/* The places a mapping of target keys stands (keytable's masks). */
 #define IN_DEFAULTS 1u
-#define IN_TARGET 2u
-#define BOTH (IN_DEFAULTS | IN_TARGET)
-
-/* One key's value in one layer (the defaults, or one instance of an
- * entry). */
-struct value {
-	const struct ynode *node; /* NULL = not given */
-	bool null;                /* given as YAML null: unset here */
-	bool bad;                 /* given but invalid (problem reported) */
-	char *s;                  /* expanded text (password: the secret) */
-	long num;                 /* port, lock_timeout, safe */
-	double dur;               /* timeout */
-	struct strv list;         /* tags */
-};
-
-struct layer {
-	struct value v[K_N];
-	struct dburl url;
-	bool url_ok;
-};
+#define IN_TARGET 2u  /* a static entry */
+#define IN_QUERY 4u   /* a discover entry with a query: a template */
+#define IN_COMMAND 8u /* a discover entry with a command */
+#define IN_LINE 16u   /* one target a command printed */
+#define ENTRIES (IN_TARGET | IN_QUERY | IN_COMMAND | IN_LINE)
+#define BOTH (IN_DEFAULTS | ENTRIES)
+#define NAMED (IN_TARGET | IN_QUERY | IN_LINE)
+#define DISCOVERING (IN_QUERY | IN_COMMAND)
 
 struct targetspec_defaults {
 	struct layer l;
@@ -89,7 +56,7 @@ static conv_fn conv_name, conv_engine, conv_url, conv_text, conv_secret,
 	{ { name, slot, shape, where, req }, conv, secret }
 
 static const struct spec_key spec_keys[] = {
-	KEY("name", K_NAME, KT_SCALAR, IN_TARGET, IN_TARGET, conv_name, 0),
+	KEY("name", K_NAME, KT_SCALAR, NAMED, NAMED, conv_name, 0),
 	KEY("engine", K_ENGINE, KT_SCALAR, BOTH, 0, conv_engine, 0),
 	KEY("url", K_URL, KT_SCALAR, BOTH, 0, conv_url, 1),
 	KEY("host", K_HOST, KT_SCALAR, BOTH, 0, conv_text, 0),
@@ -97,6 +64,9 @@ static const struct spec_key spec_keys[] = {
 	KEY("unix_socket", K_UNIX_SOCKET, KT_SCALAR, BOTH, 0, conv_path, 0),
 	/* a relative SQLite path is resolved once the engine is known */
 	KEY("db", K_DB, KT_SCALAR, BOTH, 0, conv_text, 0),
+	KEY("schema", K_SCHEMA, KT_SCALAR, BOTH, 0, conv_text, 0),
+	KEY("create_schema", K_CREATE_SCHEMA, KT_SCALAR, BOTH, 0, conv_bool,
+	    0),
 	KEY("username", K_USERNAME, KT_SCALAR, BOTH, 0, conv_text, 0),
 	KEY("password", K_PASSWORD, KT_SCALAR, BOTH, 0, conv_secret, 1),
 	KEY("password_file", K_PASSWORD_FILE, KT_SCALAR, BOTH, 0,
@@ -105,15 +75,18 @@ static const struct spec_key spec_keys[] = {
 	KEY("safe", K_SAFE, KT_SCALAR, BOTH, 0, conv_bool, 0),
 	KEY("lock_timeout", K_LOCK_TIMEOUT, KT_SCALAR, BOTH, 0, conv_seconds,
 	    0),
+	KEY("ddl_lock_timeout", K_DDL_LOCK_TIMEOUT, KT_SCALAR, BOTH, 0,
+	    conv_duration, 0),
+	KEY("ddl_lock_retries", K_DDL_LOCK_RETRIES, KT_SCALAR, BOTH, 0,
+	    conv_duration, 0),
 	KEY("operator", K_OPERATOR, KT_SCALAR, BOTH, 0, conv_text, 0),
 	KEY("path", K_PATH, KT_SCALAR, BOTH, 0, conv_path, 0),
 	KEY("tags", K_TAGS, KT_SEQ, BOTH, 0, NULL, 0), /* see layer_tags */
 	KEY("timeout", K_TIMEOUT, KT_SCALAR, BOTH, 0, conv_duration, 0),
+	/* config/discovery.c reads it; never converted here */
+	KEY("discover", K_DISCOVER, KT_MAP, DISCOVERING, DISCOVERING, NULL, 0),
 	KEY(NULL, 0, 0, 0, 0, NULL, 0),
 };
-
-#define PROBLEM(c, node, ...)                                                  \
-	problems_add((c)->pr, (node)->line, (node)->col, __VA_ARGS__)
 
 static const char *
 key_of(ptrdiff_t slot)
@@ -132,9 +105,8 @@ targetspec_ctx_release(struct targetspec_ctx *c)
 
 /* ---- values ------------------------------------------------------------ */
 
-/* p made absolute against dir ("./x" → "dir/x"); dir NULL leaves it. */
-static char *
-path_resolve(const char *dir, const char *p)
+char *
+targetspec_path(const char *dir, const char *p)
 {
 	if (p[0] == '/' || !dir)
 		return xstrdup(p);
@@ -243,7 +215,7 @@ conv_path(struct targetspec_ctx *c, struct layer *l, struct value *v)
 	conv_text(c, l, v);
 	if (v->bad)
 		return;
-	abs = path_resolve(c->dir, v->s);
+	abs = targetspec_path(c->dir, v->s);
 	free(v->s);
 	v->s = abs;
 }
@@ -377,11 +349,13 @@ conv_duration(struct targetspec_ctx *c, struct layer *l, struct value *v)
 /*
  * Check the ranges of one scalar against the entry's count (*count 0: not
  * known yet; the name's ranges set it, since every target needs its own
- * name). Returns false after reporting.
+ * name). no_ranges names a place where ranges are refused ("defaults").
+ * Returns false after reporting.
  */
 static bool
 ranges_check(struct targetspec_ctx *c, const struct ynode *n,
-	     const struct spec_key *sk, bool in_defaults, long long *count)
+	     const struct spec_key *sk, const char *no_ranges,
+	     long long *count)
 {
 	const char *key = sk->def.key, *why = NULL;
 	struct expansion_range r;
@@ -396,9 +370,9 @@ ranges_check(struct targetspec_ctx *c, const struct ynode *n,
 			buf_addf(&b, " '%.*s'", (int)r.len, n->str + r.at);
 		if (rc < 0)
 			PROBLEM(c, n, "%s: bad range%s: %s", key, b.ptr, why);
-		else if (in_defaults)
-			PROBLEM(c, n, "%s: ranges are not allowed in defaults",
-				key);
+		else if (no_ranges)
+			PROBLEM(c, n, "%s: ranges are not allowed in %s", key,
+				no_ranges);
 		else if (*count == 0 && sk->def.slot != K_NAME)
 			PROBLEM(c, n,
 				"%s: a range%s needs one in 'name' too, so that "
@@ -420,7 +394,7 @@ ranges_check(struct targetspec_ctx *c, const struct ynode *n,
 /* How many targets an entry stands for; 0 after reporting a bad range. */
 static long long
 layer_count(struct targetspec_ctx *c, const struct ynode **nodes,
-	    bool in_defaults)
+	    const char *no_ranges)
 {
 	const struct spec_key *sk;
 	const struct ynode *n;
@@ -429,14 +403,14 @@ layer_count(struct targetspec_ctx *c, const struct ynode **nodes,
 	size_t i;
 
 	for (sk = spec_keys; sk->def.key; sk++) {
-		if (!(n = nodes[sk->def.slot]))
+		if (!(n = nodes[sk->def.slot]) || sk->def.slot == K_DISCOVER)
 			continue;
 		if (n->kind == YNODE_SCALAR)
-			ok &= ranges_check(c, n, sk, in_defaults, &count);
+			ok &= ranges_check(c, n, sk, no_ranges, &count);
 		for (i = 0; n->kind == YNODE_SEQ && i < n->n; i++)
 			if (n->kids[i]->kind == YNODE_SCALAR)
-				ok &= ranges_check(c, n->kids[i], sk,
-						   in_defaults, &count);
+				ok &= ranges_check(c, n->kids[i], sk, no_ranges,
+						   &count);
 	}
 	if (!ok)
 		return 0;
@@ -448,22 +422,20 @@ layer_count(struct targetspec_ctx *c, const struct ynode **nodes,
  * reporting (a bad range was reported by layer_count already). */
 static char *
 expand(struct targetspec_ctx *c, const struct ynode *n, const char *key,
-       bool secret, long long idx)
+       long long idx)
 {
 	struct buf tmp = BUF_INIT, out = BUF_INIT, why = BUF_INIT;
 	const char *s = n->str;
 	bool ok = true;
 
-	if (strlen(s) != n->len) {
-		PROBLEM(c, n, "%s: the value contains a NUL byte", key);
+	if (!targetspec_text_ok(c, key, n))
 		return NULL;
-	}
 	if (strchr(s, '{')) {
 		ok = expansion_ranges(s, idx, &tmp);
 		s = tmp.ptr;
 	}
-	if (ok && secret && c->secret_vars != NULL)
-		expansion_env_names(s, c->secret_vars);
+	if (ok)
+		targetspec_note_secret(c, key, s);
 	if (ok && !expansion_env(s, c->envp, &out, &why)) {
 		PROBLEM(c, n, "%s: %s", key, why.ptr);
 		ok = false;
@@ -475,6 +447,37 @@ expand(struct targetspec_ctx *c, const struct ynode *n, const char *key,
 		return NULL;
 	}
 	return buf_detach(&out);
+}
+
+void
+targetspec_note_secret(struct targetspec_ctx *c, const char *key,
+		       const char *text)
+{
+	const struct spec_key *sk;
+
+	for (sk = spec_keys; sk->def.key; sk++)
+		if (strcmp(sk->def.key, key) == 0)
+			break;
+	if (sk->def.key && sk->secret && c->secret_vars != NULL)
+		expansion_env_names(text, c->secret_vars);
+}
+
+bool
+targetspec_text_ok(struct targetspec_ctx *c, const char *key,
+		   const struct ynode *n)
+{
+	if (strlen(n->str) == n->len)
+		return true;
+	PROBLEM(c, n, "%s: the value contains a NUL byte", key);
+	return false;
+}
+
+/* The static entries' text function: instance *(long long *)arg. */
+static char *
+static_text(struct targetspec_ctx *c, void *arg, const char *key,
+	    const struct ynode *n)
+{
+	return expand(c, n, key, *(const long long *)arg);
 }
 
 /* ---- layers ------------------------------------------------------------ */
@@ -505,9 +508,10 @@ kind_or_null(const struct ynode *n)
 	return ynode_is_null(n) ? "null" : ynode_kind_name(n);
 }
 
-/* Tags: a sequence of names; each item may hold ranges and references. */
+/* Tags: a sequence of names; each item's text comes from fn. */
 static void
-layer_tags(struct targetspec_ctx *c, struct value *v, long long idx)
+layer_tags(struct targetspec_ctx *c, struct value *v, targetspec_text_fn *fn,
+	   void *arg)
 {
 	const struct ynode *item;
 	struct buf b = BUF_INIT;
@@ -520,8 +524,10 @@ layer_tags(struct targetspec_ctx *c, struct value *v, long long idx)
 			PROBLEM(c, item, "tags: a tag must be a string, not %s",
 				kind_or_null(item));
 			v->bad = true;
-		} else if ((s = expand(c, item, "tags", false, idx)) == NULL) {
+		} else if ((s = fn(c, arg, "tags", item)) == NULL) {
 			v->bad = true;
+		} else if (s == TARGETSPEC_SKIP) {
+			continue;
 		} else if (!targetspec_name_ok(s)) {
 			PROBLEM(c, item,
 				"tags: '%s' is not a valid tag: use letters, "
@@ -538,28 +544,31 @@ layer_tags(struct targetspec_ctx *c, struct value *v, long long idx)
 	buf_release(&b);
 }
 
-/* Convert the keys given in nodes for instance idx of the entry's ranges:
- * expand, then check each through its table entry. */
+/* Convert the keys given in nodes: each scalar's text from fn (a skipped
+ * key counts as not given), then checked through its table entry. */
 static void
 layer_convert(struct targetspec_ctx *c, const struct ynode **nodes,
-	      long long idx, struct layer *l)
+	      targetspec_text_fn *fn, void *arg, struct layer *l)
 {
 	const struct spec_key *sk;
 	struct value *v, *eng = &l->v[K_ENGINE];
 
 	for (sk = spec_keys; sk->def.key; sk++) {
 		v = &l->v[sk->def.slot];
-		if (!(v->node = nodes[sk->def.slot]))
+		if (!(v->node = nodes[sk->def.slot]) ||
+		    sk->def.slot == K_DISCOVER)
 			continue;
 		if (ynode_is_null(v->node)) {
 			v->null = true;
 			if (sk->def.slot == K_NAME)
 				bad(c, v, "name: must not be empty");
 		} else if (sk->def.shape == KT_SEQ) {
-			layer_tags(c, v, idx);
-		} else if (!(v->s = expand(c, v->node, sk->def.key, sk->secret,
-					   idx))) {
+			layer_tags(c, v, fn, arg);
+		} else if (!(v->s = fn(c, arg, sk->def.key, v->node))) {
 			v->bad = true;
+		} else if (v->s == TARGETSPEC_SKIP) {
+			v->s = NULL;
+			v->node = NULL;
 		} else {
 			sk->conv(c, l, v);
 		}
@@ -583,200 +592,6 @@ layer_walk(struct targetspec_ctx *c, const struct ynode *map, unsigned where,
 			"'password_file', not both");
 }
 
-/* ---- merging an entry over the defaults -------------------------------- */
-
-struct pick {
-	const char *s;
-	long num;
-	double dur;
-	enum cfg_source src;
-	bool bad; /* the deciding value was invalid: say nothing more */
-};
-
-static bool
-url_part(const struct layer *l, int k, struct pick *p)
-{
-	const struct dburl *u = &l->url;
-
-	if (!l->url_ok)
-		return false;
-	switch (k) {
-	case K_ENGINE: p->s = u->engine; break;
-	case K_HOST: p->s = u->host; break;
-	case K_UNIX_SOCKET: p->s = u->unix_socket; break;
-	case K_DB: p->s = u->db; break;
-	case K_USERNAME: p->s = u->user; break;
-	case K_PASSWORD: p->s = u->password; break;
-	case K_PORT:
-		if (!u->port)
-			return false;
-		p->num = u->port;
-		p->src = SRC_URL;
-		return true;
-	default: return false;
-	}
-	if (!p->s)
-		return false;
-	p->src = SRC_URL;
-	return true;
-}
-
-/* Setting k: the entry's key, its url, the defaults' key, their url. */
-static void
-pick(const struct layer *t, const struct layer *d, int k, struct pick *p)
-{
-	const struct layer *ls[2] = { t, d };
-	const struct value *v;
-	int i;
-
-	memset(p, 0, sizeof(*p));
-	for (i = 0; i < 2; i++) {
-		v = &ls[i]->v[k];
-		if (k == K_PASSWORD && !v->node)
-			v = &ls[i]->v[K_PASSWORD_FILE];
-		if (v->node) {
-			p->bad = v->bad;
-			if (!v->null && !v->bad) {
-				p->s = v->s;
-				p->num = v->num;
-				p->dur = v->dur;
-				p->src = SRC_INVENTORY;
-			}
-			return;
-		}
-		if (url_part(ls[i], k, p))
-			return;
-		if (ls[i]->v[K_URL].bad) {
-			p->bad = true; /* the bad url may have held it */
-			return;
-		}
-	}
-}
-
-static void
-take_str(struct target *tg, const struct layer *t, const struct layer *d,
-	 int k, int cfg, char **field)
-{
-	struct pick p;
-
-	pick(t, d, k, &p);
-	if (!p.s)
-		return;
-	free(*field);
-	*field = xstrdup(p.s);
-	if (cfg >= 0)
-		tg->source[cfg] = p.src;
-}
-
-static long
-take_num(struct target *tg, const struct layer *t, const struct layer *d,
-	 int k, int cfg, long dflt)
-{
-	struct pick p;
-
-	pick(t, d, k, &p);
-	if (p.src == SRC_UNSET) {
-		p.num = dflt;
-		p.src = dflt ? SRC_DEFAULT : SRC_UNSET;
-	}
-	tg->source[cfg] = p.src;
-	return p.num;
-}
-
-/* The defaults' tags, then the entry's; the entry's "tags: ~" drops both. */
-static void
-take_tags(struct target *tg, const struct layer *t, const struct layer *d)
-{
-	const struct layer *ls[2] = { d, t };
-	const struct strv *tags;
-	size_t i, j;
-
-	if (t->v[K_TAGS].null)
-		return;
-	for (i = 0; i < 2; i++) {
-		tags = &ls[i]->v[K_TAGS].list;
-		for (j = 0; j < tags->n; j++)
-			if (!strv_contains(&tg->tags, tags->v[j]))
-				strv_push(&tg->tags, tags->v[j]);
-	}
-}
-
-static void
-take_url(struct target *tg, const struct layer *t, const struct layer *d)
-{
-	const struct layer *l = t->v[K_URL].node ? t : d;
-	size_t i;
-
-	if (!l->url_ok)
-		return;
-	tg->db_url = xstrdup(l->v[K_URL].s);
-	tg->source[CFG_DB_URL] = SRC_INVENTORY;
-	for (i = 0; i < l->url.params.n; i++)
-		strv_push(&tg->params, l->url.params.v[i]);
-}
-
-/* A file engine (SQLite) needs its file, relative to the inventory like
- * every other path. */
-static void
-file_db(struct targetspec_ctx *c, struct target *tg, const struct ynode *at)
-{
-	char *abs;
-
-	if (!engine_is_file(tg->engine))
-		return;
-	if (!tg->db) {
-		PROBLEM(c, at, "no db: a %s target needs the database file "
-			       "(db or url)", tg->engine);
-	} else if (strcmp(tg->db, ":memory:") != 0) {
-		abs = path_resolve(c->dir, tg->db);
-		free(tg->db);
-		tg->db = abs;
-	}
-}
-
-/*
- * One target from an entry instance over the defaults, built even when a
- * problem is reported. Problems are worded without the target's name, so
- * that the instances of a range repeat, and are listed, only once.
- */
-static struct target *
-target_build(struct targetspec_ctx *c, const struct layer *t,
-	     const struct layer *d, const struct ynode *at)
-{
-	struct target *tg = target_new();
-	struct pick p;
-
-	take_str(tg, t, d, K_NAME, -1, &tg->name);
-	pick(t, d, K_ENGINE, &p);
-	if (!p.s && !p.bad)
-		PROBLEM(c, at, "no engine: set 'engine' or 'url', in the "
-			       "target or in defaults");
-	take_str(tg, t, d, K_ENGINE, CFG_ENGINE, &tg->engine);
-	take_url(tg, t, d);
-	take_str(tg, t, d, K_HOST, CFG_HOST, &tg->host);
-	tg->port = (int)take_num(tg, t, d, K_PORT, CFG_PORT, 0);
-	take_str(tg, t, d, K_UNIX_SOCKET, CFG_UNIX_SOCKET, &tg->unix_socket);
-	take_str(tg, t, d, K_DB, CFG_DB, &tg->db);
-	take_str(tg, t, d, K_USERNAME, CFG_USERNAME, &tg->username);
-	take_str(tg, t, d, K_PASSWORD, CFG_PASSWORD, &tg->password);
-	take_str(tg, t, d, K_FS, CFG_FS, &tg->fs);
-	if (!tg->fs && c->cwd) {
-		tg->fs = xstrdup(c->cwd);
-		tg->source[CFG_FS] = SRC_DEFAULT;
-	}
-	tg->safe = take_num(tg, t, d, K_SAFE, CFG_SAFE, 1) != 0;
-	tg->lock_timeout =
-	    (int)take_num(tg, t, d, K_LOCK_TIMEOUT, CFG_LOCK_TIMEOUT, 60);
-	take_str(tg, t, d, K_OPERATOR, CFG_OPERATOR, &tg->operator_name);
-	take_str(tg, t, d, K_PATH, -1, &tg->path);
-	pick(t, d, K_TIMEOUT, &p);
-	tg->timeout = p.dur;
-	take_tags(tg, t, d);
-	if (tg->source[CFG_ENGINE] != SRC_UNSET)
-		file_db(c, tg, at);
-	return tg;
-}
-
 /* ---- the API ----------------------------------------------------------- */
 
 struct targetspec_defaults *
@@ -784,13 +599,14 @@ targetspec_defaults(struct targetspec_ctx *c, const struct ynode *map)
 {
 	struct targetspec_defaults *d = xcalloc(1, sizeof(*d));
 	const struct ynode *nodes[K_N] = { 0 };
+	long long idx = 0;
 
 	layer_init(&d->l);
 	if (!map || ynode_is_null(map))
 		return d;
 	layer_walk(c, map, IN_DEFAULTS, "defaults", nodes);
-	layer_count(c, nodes, true);
-	layer_convert(c, nodes, 0, &d->l);
+	layer_count(c, nodes, "defaults");
+	layer_convert(c, nodes, static_text, &idx, &d->l);
 	return d;
 }
 
@@ -803,12 +619,28 @@ targetspec_defaults_free(struct targetspec_defaults *d)
 	free(d);
 }
 
+const struct ynode *
+targetspec_discover(const struct ynode *item, const struct ynode **value)
+{
+	size_t i;
+
+	for (i = 0; item->kind == YNODE_MAP && i < item->n; i++)
+		if (ynode_key(item, i)->kind == YNODE_SCALAR &&
+		    strcmp(ynode_key(item, i)->str, "discover") == 0) {
+			if (value)
+				*value = ynode_value(item, i);
+			return ynode_key(item, i);
+		}
+	return NULL;
+}
+
 void
 targetspec_entry(struct targetspec_ctx *c,
 		 const struct targetspec_defaults *d, const struct ynode *item,
 		 targetspec_emit_fn *emit, void *arg)
 {
 	const struct ynode *nodes[K_N] = { 0 };
+	struct layers ls = { { NULL, &d->l }, 2 };
 	struct layer t;
 	long long count, i;
 
@@ -821,15 +653,133 @@ targetspec_entry(struct targetspec_ctx *c,
 	}
 	layer_walk(c, item, IN_TARGET, "a target entry", nodes);
 	/* with a bad range, check the other values once and build nothing */
-	count = layer_count(c, nodes, false);
+	count = layer_count(c, nodes, NULL);
 	for (i = 0; i < (count ? count : 1); i++) {
 		layer_init(&t);
-		layer_convert(c, nodes, i, &t);
+		layer_convert(c, nodes, static_text, &i, &t);
+		ls.v[0] = &t;
 		if (count && t.v[K_NAME].s && !t.v[K_NAME].bad)
-			emit(arg, target_build(c, &t, &d->l, nodes[K_NAME]),
+			emit(arg, targetmerge_build(c, &ls, nodes[K_NAME]),
 			     nodes[K_NAME]);
 		layer_release(&t);
 	}
 out:
 	problems_window_end(c->pr, "this target entry");
+}
+
+/* ---- layers for discovery ---------------------------------------------- */
+
+char targetspec_skip_marker;
+
+struct targetspec_layer {
+	const struct ynode *nodes[K_N]; /* as walked */
+	struct layer l;                 /* as last converted */
+};
+
+static const char *const place_what[] = {
+	[TARGETSPEC_QUERY] = "a discover entry",
+	[TARGETSPEC_COMMAND] = "a discover entry with a command (each line "
+			       "of its output names its target)",
+	[TARGETSPEC_LINE] = "a discovered target",
+};
+
+static const unsigned place_where[] = {
+	[TARGETSPEC_QUERY] = IN_QUERY,
+	[TARGETSPEC_COMMAND] = IN_COMMAND,
+	[TARGETSPEC_LINE] = IN_LINE,
+};
+
+struct targetspec_layer *
+targetspec_layer_walk(struct targetspec_ctx *c, const struct ynode *map,
+		      enum targetspec_place place)
+{
+	struct targetspec_layer *tl = xcalloc(1, sizeof(*tl));
+
+	layer_init(&tl->l);
+	layer_walk(c, map, place_where[place], place_what[place], tl->nodes);
+	return tl;
+}
+
+struct targetspec_layer *
+targetspec_layer_pairs(const char *const *keys,
+		       const struct ynode *const *nodes, size_t n)
+{
+	struct targetspec_layer *tl = xcalloc(1, sizeof(*tl));
+	const struct keydef *kd;
+	size_t i;
+
+	layer_init(&tl->l);
+	for (i = 0; i < n; i++)
+		if (nodes[i] && (kd = keytable_find(spec_keys,
+						    sizeof(spec_keys[0]),
+						    keys[i])) != NULL)
+			tl->nodes[kd->slot] = nodes[i];
+	return tl;
+}
+
+void
+targetspec_layer_free(struct targetspec_layer *tl)
+{
+	if (!tl)
+		return;
+	layer_release(&tl->l);
+	free(tl);
+}
+
+const struct ynode *
+targetspec_layer_node(const struct targetspec_layer *tl, const char *key)
+{
+	const struct keydef *kd =
+	    keytable_find(spec_keys, sizeof(spec_keys[0]), key);
+
+	return kd ? tl->nodes[kd->slot] : NULL;
+}
+
+void
+targetspec_layer_scalars(const struct targetspec_layer *tl,
+			 void (*fn)(void *arg, const char *key,
+				    const struct ynode *n),
+			 void *arg)
+{
+	const struct spec_key *sk;
+	const struct ynode *n;
+	size_t i;
+
+	for (sk = spec_keys; sk->def.key; sk++) {
+		if (!(n = tl->nodes[sk->def.slot]) || ynode_is_null(n) ||
+		    sk->def.slot == K_DISCOVER)
+			continue;
+		if (n->kind == YNODE_SCALAR)
+			fn(arg, sk->def.key, n);
+		for (i = 0; n->kind == YNODE_SEQ && i < n->n; i++)
+			if (n->kids[i]->kind == YNODE_SCALAR &&
+			    !ynode_is_null(n->kids[i]))
+				fn(arg, sk->def.key, n->kids[i]);
+	}
+}
+
+const char *
+targetspec_layer_convert(struct targetspec_ctx *c, struct targetspec_layer *tl,
+			 targetspec_text_fn *fn, void *arg)
+{
+	const struct value *name = &tl->l.v[K_NAME];
+
+	layer_release(&tl->l);
+	layer_convert(c, tl->nodes, fn, arg, &tl->l);
+	return name->s && !name->bad ? name->s : NULL;
+}
+
+struct target *
+targetspec_build(struct targetspec_ctx *c,
+		 const struct targetspec_layer *const *v, size_t n,
+		 const struct targetspec_defaults *d, const struct ynode *at)
+{
+	struct layers ls = { { NULL }, 0 };
+	size_t i;
+
+	for (i = 0; i < n && ls.n < 3; i++)
+		ls.v[ls.n++] = &v[i]->l;
+	if (d)
+		ls.v[ls.n++] = &d->l;
+	return targetmerge_build(c, &ls, at);
 }

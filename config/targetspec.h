@@ -76,4 +76,81 @@ void targetspec_entry(struct targetspec_ctx *c,
 		      const struct ynode *item, targetspec_emit_fn *emit,
 		      void *arg);
 
+/* The `discover` key of a `targets` item, or NULL: an item that has one is
+ * a discover entry, which config/discovery.h reads, not targetspec_entry.
+ * *value (when value is not NULL) receives its value. */
+const struct ynode *targetspec_discover(const struct ynode *item,
+					const struct ynode **value);
+
+/*
+ * For discovery (config/discovery.h): the keys of one mapping walked and
+ * checked on their own (a layer), converted as often as needed with the
+ * text of each scalar value coming from the caller (a template filled
+ * from a row, a command's output taken literally), then merged over other
+ * layers and the defaults into a target. No ranges here: the caller's text
+ * function decides what a value's text is.
+ */
+enum targetspec_place {
+	TARGETSPEC_QUERY,   /* a discover entry with a query: templates */
+	TARGETSPEC_COMMAND, /* a discover entry with a command: no name */
+	TARGETSPEC_LINE,    /* one target a command printed */
+};
+
+struct targetspec_layer;
+
+/* Walk map (a mapping) with the key table of place; problems to c->pr. */
+struct targetspec_layer *targetspec_layer_walk(struct targetspec_ctx *c,
+					       const struct ynode *map,
+					       enum targetspec_place place);
+/* A layer of the given keys and value nodes (a NULL node: not given), for
+ * keys that stand in another mapping (discover's url and password). */
+struct targetspec_layer *targetspec_layer_pairs(const char *const *keys,
+						const struct ynode *const *nodes,
+						size_t n);
+void targetspec_layer_free(struct targetspec_layer *l);
+
+/* The value node of key in l, or NULL. */
+const struct ynode *targetspec_layer_node(const struct targetspec_layer *l,
+					  const char *key);
+/* fn on every non-null scalar of l: each value, each item of tags. */
+void targetspec_layer_scalars(const struct targetspec_layer *l,
+			      void (*fn)(void *arg, const char *key,
+					 const struct ynode *n),
+			      void *arg);
+
+/*
+ * The text of scalar n, a value of key (or an item of tags): a new
+ * string, TARGETSPEC_SKIP to treat the key (or the tag) as not given, or
+ * NULL after reporting a problem.
+ */
+typedef char *targetspec_text_fn(struct targetspec_ctx *c, void *arg,
+				 const char *key, const struct ynode *n);
+extern char targetspec_skip_marker;
+#define TARGETSPEC_SKIP (&targetspec_skip_marker)
+
+/* When key's value is a secret (password, url), the variables text names
+ * (${VAR}) go to c->secret_vars, for settings_scrub. */
+void targetspec_note_secret(struct targetspec_ctx *c, const char *key,
+			    const char *text);
+
+/* Whether n's text holds no NUL byte; reports one as a problem of key. */
+bool targetspec_text_ok(struct targetspec_ctx *c, const char *key,
+			const struct ynode *n);
+
+/*
+ * Convert l's values (forgetting the previous conversion), each scalar's
+ * text from fn, and check them. Returns the converted name, or NULL when
+ * there is none or it is bad (valid until the next conversion).
+ */
+const char *targetspec_layer_convert(struct targetspec_ctx *c,
+				     struct targetspec_layer *l,
+				     targetspec_text_fn *fn, void *arg);
+
+/* A target from v[0..n) (at most 3, the most specific first) over d
+ * (NULL: none), built even when a problem is reported at `at`. */
+struct target *targetspec_build(struct targetspec_ctx *c,
+				const struct targetspec_layer *const *v,
+				size_t n, const struct targetspec_defaults *d,
+				const struct ynode *at);
+
 #endif

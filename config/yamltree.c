@@ -289,6 +289,49 @@ ytree_free(struct ytree *t)
 	free(t);
 }
 
+struct ytree *
+ytree_new(void)
+{
+	return xcalloc(1, sizeof(struct ytree));
+}
+
+static struct ynode *
+node_at(struct ytree *t, enum ynode_kind kind, int line, int col)
+{
+	yaml_mark_t mark = { 0, (size_t)(line - 1), (size_t)(col - 1) };
+
+	return node_new(t, kind, &mark);
+}
+
+struct ynode *
+ytree_scalar(struct ytree *t, int line, int col, const char *s, size_t len,
+	     bool plain)
+{
+	struct ynode *n = node_at(t, YNODE_SCALAR, line, col);
+
+	n->str = arena_alloc(t, len + 1, 1);
+	memcpy(n->str, s, len);
+	n->str[len] = '\0';
+	n->len = (uint32_t)len;
+	n->plain = plain;
+	return n;
+}
+
+struct ynode *
+ytree_collection(struct ytree *t, enum ynode_kind kind, int line, int col,
+		 struct ynode *const *kids, size_t nkids)
+{
+	struct ynode *n = node_at(t, kind, line, col);
+
+	if (nkids) {
+		n->kids = arena_alloc(t, nkids * sizeof(*n->kids),
+				      _Alignof(struct ynode *));
+		memcpy(n->kids, kids, nkids * sizeof(*n->kids));
+	}
+	n->n = (uint32_t)(kind == YNODE_MAP ? nkids / 2 : nkids);
+	return n;
+}
+
 const struct ynode *
 ytree_root(const struct ytree *t)
 {

@@ -71,6 +71,19 @@ int ytree_parse(const char *text, size_t len, struct ytree **out,
 		struct err *e);
 void ytree_free(struct ytree *t);
 
+/*
+ * Building a tree by hand, for input of another syntax that the same key
+ * tables check (a JSON line of a discovery command, config/jsonlines.h):
+ * an empty tree, then nodes in its arena at the given position. A
+ * collection copies its kids (a mapping's: key, value, key, value...).
+ */
+struct ytree *ytree_new(void);
+struct ynode *ytree_scalar(struct ytree *t, int line, int col, const char *s,
+			   size_t len, bool plain);
+struct ynode *ytree_collection(struct ytree *t, enum ynode_kind kind,
+			       int line, int col, struct ynode *const *kids,
+			       size_t nkids);
+
 /* The document's root node, or NULL when the document is empty. */
 const struct ynode *ytree_root(const struct ytree *t);
 

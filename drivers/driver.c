@@ -262,6 +262,10 @@ driver_validate(const struct target *t, struct err *e)
 
 	if (drv == NULL)
 		return unknown_engine(t->engine, e);
+	if (t->schema != NULL && drv->create_schema == NULL)
+		return err_set(e, ERR_CONFIG,
+			       "schema '%s': a %s database has no schemas",
+			       t->schema, drv->name);
 	for (i = 0; i < t->params.n; i++) {
 		key = t->params.v[i];
 		keylen = strcspn(key, "=");
@@ -295,8 +299,30 @@ db_rows_free(struct db_rows *r)
 		return;
 	for (i = 0; i < r->nrows * r->ncols; i++)
 		free(r->cells[i]);
+	for (i = 0; r->names && i < r->ncols; i++)
+		free(r->names[i]);
+	free(r->names);
 	free(r->cells);
 	free(r);
+}
+
+const char *
+db_rows_name(const struct db_rows *r, size_t col)
+{
+	if (r == NULL || !r->names || col >= r->ncols || !r->names[col])
+		return "";
+	return r->names[col];
+}
+
+void
+db_rows_set_names(struct db_rows *r, const char *(*name)(void *arg, size_t i),
+		  void *arg)
+{
+	size_t i;
+
+	r->names = xcalloc(r->ncols ? r->ncols : 1, sizeof(*r->names));
+	for (i = 0; i < r->ncols; i++)
+		r->names[i] = xstrdup_or_null(name(arg, i));
 }
 
 /*
@@ -440,6 +466,19 @@ db_qualify(struct db *db, const char *name, struct buf *out)
 }
 
 int
+db_create_schema(struct db *db, struct err *e)
+{
+	int rc;
+
+	if (!db->drv->create_schema)
+		return err_set(e, ERR_INTERNAL, "%s has no schemas to create",
+			       db->drv->name);
+	if ((rc = db->drv->create_schema(db, e)) == 0)
+		db->schema_missing = false;
+	return rc;
+}
+
+int
 db_session_reset(struct db *db, struct err *e)
 {
 	return db->drv->session_reset ? db->drv->session_reset(db, e) : 0;
@@ -468,6 +507,19 @@ bool
 db_transactional_ddl(const struct db *db)
 {
 	return db->drv->transactional_ddl;
+}
+
+bool
+db_lock_timed_out(const struct db *db, const struct err *e)
+{
+	return db->drv->lock_timed_out && db->drv->lock_timed_out(e);
+}
+
+int
+db_lock_holders(struct db *db, struct db_rows **out, struct err *e)
+{
+	*out = NULL;
+	return db->drv->lock_holders ? db->drv->lock_holders(db, out, e) : 0;
 }
 
 bool

@@ -54,8 +54,12 @@ struct db {
 	 * search_path, USE). NULL when there is none to capture, and for
 	 * SQLite, where no session state moves an unqualified name away from
 	 * "main" (names are then left unqualified). Freed by the driver.
+	 * A schema target's (struct target's schema) is always its schema.
 	 */
 	char *schema;
+	/* a schema target whose schema does not exist yet, which connect
+	 * accepted because the target may create it (db_create_schema) */
+	bool schema_missing;
 };
 
 /* A bound parameter. Text is bound as text, byte for byte. */
@@ -90,13 +94,21 @@ void db_columns_release(struct db_columns *c);
 const struct db_column *db_columns_find(const struct db_columns *c,
 					const char *name);
 
-/* A result set, every cell as text (NULL for SQL NULL), row-major. */
+/* A result set, every cell as text (NULL for SQL NULL), row-major, and
+ * the columns' names as the server gives them (names may be NULL). */
 struct db_rows {
 	size_t nrows;
 	size_t ncols;
 	char **cells;
+	char **names;
 };
 const char *db_rows_get(const struct db_rows *r, size_t row, size_t col);
+/* The name of column col, or "" when unknown. */
+const char *db_rows_name(const struct db_rows *r, size_t col);
+/* Fill r->names (ncols set) from name(arg, i). */
+void db_rows_set_names(struct db_rows *r, const char *(*name)(void *arg,
+							      size_t i),
+		       void *arg);
 void db_rows_free(struct db_rows *r);
 
 /*
@@ -216,6 +228,28 @@ struct driver {
 	 */
 	int (*batch)(struct db *db, const struct db_stmt *v, size_t n,
 		     size_t *failed, struct err *e);
+	/*
+	 * Create db->schema, which connect found missing (schema_missing),
+	 * and make it the session's, as if it had existed at connect. The
+	 * worker calls it under the migration lock, before the bookkeeping
+	 * table, for a target with create_schema. NULL: no schemas.
+	 */
+	int (*create_schema)(struct db *db, struct err *e);
+	/*
+	 * The target's ddl_lock_timeout bounds how long a statement of a
+	 * migration waits for a table's lock: connect sets it for the
+	 * session (PostgreSQL: lock_timeout in the startup packet; MySQL:
+	 * lock_wait_timeout with the first statement), so that a migration
+	 * that gets its lock at once pays nothing more. lock_timed_out says
+	 * whether e is such a wait that timed out (nothing of the statement
+	 * happened; on
+	 * PostgreSQL its transaction is aborted). lock_holders gives the
+	 * sessions holding a lock on a table of the database now, the
+	 * longest held first, as rows of (table, pid, query), table NULL
+	 * where the server cannot say which. Each may be NULL: never, none.
+	 */
+	bool (*lock_timed_out)(const struct err *e);
+	int (*lock_holders)(struct db *db, struct db_rows **out, struct err *e);
 	/* One-time library set-up; may be NULL. */
 	void (*init)(void);
 };
@@ -237,7 +271,8 @@ void drivers_init(void);
  * Check what can be checked before touching anything: the engine exists
  * and is compiled in ("engine 'mysql' is not compiled into this
  * migratore (built with: sqlite, postgres; ...)"), and every DB_URL query
- * parameter is one the engine accepts (ERR_CONFIG).
+ * parameter is one the engine accepts, and a schema is one the engine
+ * has (ERR_CONFIG).
  */
 int driver_validate(const struct target *t, struct err *e);
 
@@ -300,8 +335,13 @@ int db_session_reset(struct db *db, struct err *e);
 bool db_tables_locked(const struct db *db);
 bool db_session_statement(const struct db *db, const char *stmt);
 int db_serialize(struct db *db, const char *table, struct err *e);
+/* db->drv->create_schema; clears schema_missing. */
+int db_create_schema(struct db *db, struct err *e);
 int db_server_version(struct db *db, struct buf *out, struct err *e);
 bool db_transactional_ddl(const struct db *db);
+bool db_lock_timed_out(const struct db *db, const struct err *e);
+/* *out NULL when the driver knows of none. */
+int db_lock_holders(struct db *db, struct db_rows **out, struct err *e);
 bool db_commits_implicitly(const struct db *db, const char *stmt);
 
 /*

@@ -33,6 +33,7 @@
 #include "drivers/driver.h"
 #include "orchestrator/coordinator.h"
 #include "orchestrator/deadline.h"
+#include "orchestrator/discover.h"
 #include "orchestrator/dryplan.h"
 #include "orchestrator/lineup.h"
 #include "orchestrator/outcome.h"
@@ -122,21 +123,30 @@ static int
 fleet_load(struct fleet *f, struct err *e)
 {
 	struct strv problems = STRV_INIT;
+	struct discoverer ops;
+	struct discover disc;
 	const char *login;
 	size_t i, selected;
 	int r;
 
-	if (inventory_load(f->fa->inventory, f->fa->envp, &f->inv, &problems,
-			   e) < 0) {
+	discover_init(&disc, f->lu.resume_doc);
+	ops = discover_ops(&disc);
+	if (inventory_load_discovering(f->fa->inventory, f->fa->envp, &ops,
+				       &f->inv, &problems, e) < 0) {
 		for (i = 0; i < problems.n; i++)
 			fprintf(stderr, "%s\n", problems.v[i]);
 		strv_release(&problems);
 		return e->code = ERR_CONFIG;
 	}
 	strv_release(&problems);
+	/* what it recorded is in the inventory now; the rest is big */
+	reportdoc_free(f->lu.resume_doc);
+	f->lu.resume_doc = NULL;
 	/* before any fork: no worker or program inherits another's secret */
 	settings_scrub(f->fa->envp, &f->inv->secret_vars);
 	print_warnings(&f->inv->warnings);
+	for (i = 0; i < f->inv->n; i++)
+		options_apply(f->o, f->inv->v[i]);
 	f->sel = xcalloc(f->inv->n ? f->inv->n : 1, sizeof(*f->sel));
 	lineup_select(&f->lu, f->inv, f->sel, &f->n, &selected);
 	print_warnings(&f->lu.warnings);
@@ -480,6 +490,8 @@ report_fill(const struct fleet *f, struct report *r, struct report_row *rows,
 	r->n = f->n;
 	r->show_waves = f->lu.rollout && f->lu.rollout->n > 0;
 	r->stopped = sched_halted(f->sched) ? sched_halt_text(f->sched) : NULL;
+	r->discovered = f->inv->discovered;
+	r->ndiscovered = f->inv->ndiscovered;
 }
 
 /* The schedule: waves, jobs, per-host cap, retries, deadline. */

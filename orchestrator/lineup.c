@@ -46,7 +46,7 @@ read_resume(struct lineup *l, const char *command, struct err *e)
 		qsort(l->unfinished.v, l->unfinished.n, sizeof(char *),
 		      str_cmp);
 	l->resuming = true;
-	reportdoc_free(doc);
+	l->resume_doc = doc;
 	return 0;
 }
 
@@ -77,6 +77,7 @@ void
 lineup_release(struct lineup *l)
 {
 	rollout_free(l->own);
+	reportdoc_free(l->resume_doc);
 	strv_release(&l->unfinished);
 	strv_release(&l->warnings);
 	memset(l, 0, sizeof(*l));

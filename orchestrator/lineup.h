@@ -24,6 +24,7 @@
 #include "config/inventory.h"
 #include "config/options.h"
 #include "config/rollout.h"
+#include "orchestrator/reportdoc.h"
 #include "orchestrator/shard.h"
 
 struct lineup {
@@ -35,6 +36,8 @@ struct lineup {
 	const struct rollout *rollout; /* the run's; NULL = one wave */
 	struct rollout_budget budget;  /* --max-failures */
 	bool resuming;
+	struct reportdoc *resume_doc;  /* --resume: the report (its
+					  discovered targets) */
 	struct strv unfinished;        /* --resume: names, sorted */
 	struct strv warnings;          /* for stderr, one line each */
 };

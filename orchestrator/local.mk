@@ -6,6 +6,7 @@
 libmigratore_a_SOURCES += \
 	orchestrator/coordinator.c orchestrator/coordinator.h \
 	orchestrator/deadline.c orchestrator/deadline.h \
+	orchestrator/discover.c orchestrator/discover.h \
 	orchestrator/dryplan.c orchestrator/dryplan.h \
 	orchestrator/failgroup.c orchestrator/failgroup.h \
 	orchestrator/fleet.c orchestrator/fleet.h \

@@ -275,6 +275,7 @@ step_end(struct outcome *o, const struct proto_step *p)
 	s->statement_no = p->statement_no;
 	s->committed = p->committed;
 	s->total = p->total;
+	s->lock_retries = p->lock_retries;
 	s->traceback = xstrdup_or_null(p->traceback);
 }
 

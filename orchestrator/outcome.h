@@ -122,6 +122,7 @@ struct outcome_step {
 	int64_t statement_no;
 	int64_t committed;
 	int64_t total;
+	int64_t lock_retries;
 	char *traceback;
 };
 

@@ -12,6 +12,7 @@
 
 #include "common/json.h"
 #include "common/xmalloc.h"
+#include "orchestrator/discover.h"
 #include "orchestrator/failgroup.h"
 #include "orchestrator/progress.h"
 #include "worker/jsonsink.h"
@@ -520,6 +521,7 @@ json_step(struct json *j, const struct outcome_step *s)
 	p.statement_no = s->statement_no;
 	p.committed = s->committed;
 	p.total = s->total;
+	p.lock_retries = s->lock_retries;
 	p.traceback = s->traceback;
 	jsonsink_step(j, &p, s->ended);
 }
@@ -543,6 +545,7 @@ json_target(struct json *j, const struct report *r,
 	json_string(j, "name", row->t->name);
 	json_string(j, "engine", row->t->engine);
 	json_string(j, "target", desc.ptr);
+	json_string(j, "schema", row->t->schema);
 	json_strings(j, "tags", &row->t->tags);
 	json_string(j, "wave", row->wave < r->nwaves ? r->waves[row->wave].name
 						    : NULL);
@@ -633,6 +636,7 @@ render_json(const struct report *r, struct buf *out, flush_fn flush,
 			return -1;
 	}
 	json_array_end(&j);
+	discover_json(r->discovered, r->ndiscovered, &j);
 	json_object_end(&j);
 	buf_addc(out, '\n');
 	return flush ? flush(ctx, out) : 0;

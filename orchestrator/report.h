@@ -27,6 +27,7 @@
 #include "common/err.h"
 #include "common/safefile.h"
 #include "common/strv.h"
+#include "config/discovery.h"
 #include "config/options.h"
 #include "config/target.h"
 #include "orchestrator/dryplan.h"
@@ -81,6 +82,9 @@ struct report {
 	size_t nwaves;
 	bool show_waves;
 	const char *stopped;    /* why targets stopped being started, or NULL */
+	/* what the inventory's discover entries found (config/discovery.h) */
+	struct discovery *const *discovered;
+	size_t ndiscovered;
 	const struct dryplan *plan; /* dry runs: the fleet-wide plan */
 };
 

@@ -546,6 +546,66 @@ write_header(struct buf *out, const struct merge *m, bool *first)
 	json_value_write(out, merged_interrupted(m), 1);
 }
 
+/* Whether two "discovered" arrays found the same: digest by digest. */
+static bool
+same_discovery(const struct json_value *a, const struct json_value *b)
+{
+	const char *x, *y;
+	size_t i;
+
+	if (json_count(a) != json_count(b))
+		return false;
+	for (i = 0; i < json_count(a); i++) {
+		x = json_as_string(json_get(json_index(a, i), "digest"));
+		y = json_as_string(json_get(json_index(b, i), "digest"));
+		if (!x || !y || strcmp(x, y) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* How many targets a "discovered" array found. */
+static int64_t
+discovered_targets(const struct json_value *v)
+{
+	int64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < json_count(v); i++)
+		n += json_as_int(json_get(json_index(v, i), "targets"), 0);
+	return n;
+}
+
+/*
+ * The discoveries of the report that ended last are kept; a run that
+ * found other targets (a shard that discovered after a tenant was added)
+ * is noted, since the merged report then covers no one fleet.
+ */
+static void
+write_discovered(struct buf *out, const struct merge *m, bool *first)
+{
+	const struct reportdoc *last = m->docs[m->latest];
+	const struct json_value *keep = json_get(last->root, "discovered");
+	const struct json_value *v;
+	size_t d;
+
+	for (d = 0; d < m->n && m->notes; d++) {
+		v = json_get(m->docs[d]->root, "discovered");
+		if (d != m->latest && v && keep && !same_discovery(v, keep))
+			strv_pushf(m->notes,
+				   "%s discovered other targets than %s (%lld "
+				   "and %lld): the runs did not see the same "
+				   "fleet",
+				   m->docs[d]->name, last->name,
+				   (long long)discovered_targets(v),
+				   (long long)discovered_targets(keep));
+	}
+	if (!keep)
+		return;
+	field(out, first, "discovered");
+	json_value_write(out, keep, 1);
+}
+
 static void
 write_merged(struct buf *out, struct merge *m, int *exit_code)
 {
@@ -576,6 +636,7 @@ write_merged(struct buf *out, struct merge *m, int *exit_code)
 	buf_adds(out, "[");
 	buf_add(out, m->replaced.ptr, m->replaced.len);
 	buf_adds(out, m->replaced.len ? "\n  ]" : "]");
+	write_discovered(out, m, &first);
 	buf_adds(out, "\n}\n");
 	buf_release(&totals);
 }

@@ -42,7 +42,11 @@ UNIT_TESTS = \
 	tests/unit/test_problems \
 	tests/unit/test_keytable \
 	tests/unit/test_expansion \
+	tests/unit/test_template \
+	tests/unit/test_lockretry \
+	tests/unit/test_jsonlines \
 	tests/unit/test_inventory \
+	tests/unit/test_discovery \
 	tests/unit/test_rollout \
 	tests/unit/test_selection \
 	tests/unit/test_driver \
@@ -130,6 +134,9 @@ INTEGRATION_TESTS = \
 	tests/integration/rollout_shard.sh \
 	tests/integration/rollout_dryrun.sh \
 	tests/integration/rollout_quiet.sh \
+	tests/integration/tenants.sh \
+	tests/integration/discovery.sh \
+	tests/integration/ddllock.sh \
 	tests/integration/report_junit.sh \
 	tests/integration/report_merge.sh \
 	tests/integration/report_browser.sh \

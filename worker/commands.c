@@ -168,19 +168,24 @@ stop_before(struct cmdctx *c, const struct migration *m)
 
 /*
  * Called once every check has passed and just before the first write:
- * creates the bookkeeping table or adds missing columns, so a refused
- * command (exit 1 or 3) leaves the database exactly as it was. When that
- * fails (a full disk, no privilege), no migration ran: exit 4 with the
- * database's words, not 1 (a failed migration).
+ * creates a schema target's missing schema (create_schema) and the
+ * bookkeeping table or adds missing columns, so a refused command (exit 1
+ * or 3) leaves the database exactly as it was. When that fails (a full
+ * disk, no privilege), no migration ran: exit 4 with the database's
+ * words, not 1 (a failed migration).
  */
 static int
 writable(struct cmdctx *c)
 {
 	size_t n;
-	int r;
+	int r = 0;
 
-	if ((r = ledger_ensure(c->db, &c->ledger, &c->e)) == 0 ||
-	    r == ERR_CONNECT)
+	if (c->db->schema_missing &&
+	    (r = db_create_schema(c->db, &c->e)) < 0)
+		err_prefix(&c->e, "creating schema %s", c->db->schema);
+	if (r == 0)
+		r = ledger_ensure(c->db, &c->ledger, &c->e);
+	if (r == 0 || r == ERR_CONNECT)
 		return r;
 	n = strlen(c->e.msg);
 	snprintf(c->e.msg + n, sizeof(c->e.msg) - n, "; nothing was run");

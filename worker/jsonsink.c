@@ -50,6 +50,7 @@ jsonsink_step_fields(struct json *j, const struct proto_step *s, bool ended)
 		    ended && !s->ok && s->committed >= 0);
 	int_or_null(j, "total", s->total, ended && s->total >= 0);
 	json_string(j, "traceback", s->traceback);
+	int_or_null(j, "lock_retries", s->lock_retries, ended);
 }
 
 /* ---- the events --------------------------------------------------------- */

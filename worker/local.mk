@@ -14,6 +14,7 @@ libmigratore_a_SOURCES += \
 	worker/jsonsink.c worker/jsonsink.h \
 	worker/ledger.c worker/ledger.h \
 	worker/lexer.c worker/lexer.h \
+	worker/lockretry.c worker/lockretry.h \
 	worker/merge.c worker/merge.h \
 	worker/migfile.c worker/migfile.h \
 	worker/migration.c worker/migration.h \

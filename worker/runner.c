@@ -10,6 +10,7 @@
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "worker/batch.h"
+#include "worker/lockretry.h"
 #include "worker/program.h"
 #include "common/banned.h"
 
@@ -32,6 +33,11 @@ struct attempt {
 	const struct ledger_row *meanwhile;
 	struct err err;
 	struct buf tail;   /* an executable's output */
+	/* The retries after lock timeouts (DDL_LOCK_TIMEOUT), across the
+	 * tries of the operation; lock_wait: it failed so, retry_whole: in
+	 * a transaction of transactional DDL, which is gone with it. */
+	struct lockretry *retry;
+	bool lock_wait, retry_whole;
 };
 
 static const struct {
@@ -174,6 +180,35 @@ replay_session(struct runner *r, const struct section *s, int from,
 }
 
 /*
+ * Statement i timed out waiting for a table's lock. Alone (autocommit,
+ * or MySQL DDL, which commits what came before it), nothing of it
+ * happened: try it again after a pause while the budget lasts. In a
+ * transaction of transactional DDL the transaction is gone: runner_op
+ * tries the whole operation again.
+ */
+static bool
+retry_statement(struct runner *r, const struct migration *m, int i,
+		bool transactional, struct attempt *a, const struct err *e)
+{
+	if (!db_lock_timed_out(r->db, e))
+		return false;
+	if (transactional && db_transactional_ddl(r->db)) {
+		a->lock_wait = a->retry_whole = true;
+		return false;
+	}
+	if (!lockretry_wait(a->retry)) {
+		a->lock_wait = true;
+		return false;
+	}
+	sink_warning(r->sink,
+		     "%s: statement %d waited %gs for a lock: tried again "
+		     "(retry %d)",
+		     m->filename, i + 1, r->t->ddl_lock_timeout,
+		     a->retry->tries);
+	return true;
+}
+
+/*
  * Execute statements from..n-1. Inside a transaction only statements the
  * engine commits implicitly (and everything before them) count as
  * committed; outside one every statement commits on its own.
@@ -195,6 +230,10 @@ exec_section(struct runner *r, const struct migration *m,
 		const char *sql = l->v[i].sql;
 
 		if ((rc = db_exec(r->db, sql, &e)) < 0) {
+			if (retry_statement(r, m, i, transactional, a, &e)) {
+				i--;
+				continue;
+			}
 			attempt_fail(a, i, &e);
 			return rc;
 		}
@@ -414,6 +453,7 @@ report(struct runner *r, const struct migration *m, enum op op,
 	res.seconds = elapsed(&a->t0);
 	res.committed = a->committed;
 	res.total = a->total;
+	res.lock_retries = a->retry ? a->retry->tries : 0;
 	if (!a->ok) {
 		build_error(r, m, s, a, &error, &tb);
 		res.error = error.ptr;
@@ -619,6 +659,58 @@ unrecorded(const struct runner *r, const struct migration *m,
 	buf_release(&error);
 	buf_release(&tb);
 	return e->code;
+}
+
+/*
+ * The operation failed in a transaction that a lock timeout rolled back:
+ * true after the pause when it is to be tried again. Its step began and
+ * its first try's start stays.
+ */
+static bool
+retry_whole(struct runner *r, const struct migration *m,
+	    struct attempt *a)
+{
+	int64_t start = a->start;
+	struct timespec t0 = a->t0;
+	struct lockretry *lr = a->retry;
+
+	if (!a->retry_whole || !lockretry_wait(lr))
+		return false;
+	sink_warning(r->sink,
+		     "%s: statement %d waited %gs for a lock: rolled back, "
+		     "tried again (retry %d)",
+		     m->filename, a->failed_at + 1, r->t->ddl_lock_timeout,
+		     lr->tries);
+	buf_release(&a->tail);
+	attempt_init(a);
+	a->start = start;
+	a->t0 = t0;
+	a->retry = lr;
+	return true;
+}
+
+/*
+ * Gave up after lock timeouts: say who holds the lock (asked now, out of
+ * the transaction), and how long it was tried.
+ */
+static void
+explain_lock(struct runner *r, const struct section *s, struct attempt *a)
+{
+	const struct stmt *st = stmt_at(r, s, a->failed_at);
+	struct db_rows *holders = NULL;
+	struct buf msg = BUF_INIT;
+
+	if (db_lock_holders(r->db, &holders, &(struct err){ 0 }) < 0)
+		holders = NULL;
+	lockretry_explain(holders, st ? st->sql : NULL, &msg);
+	buf_addf(&msg, ", after %d %s in %.1fs (DDL_LOCK_TIMEOUT %gs, "
+		       "DDL_LOCK_RETRIES %gs): %s",
+		 a->retry->tries, a->retry->tries == 1 ? "retry" : "retries",
+		 lockretry_elapsed(a->retry), r->t->ddl_lock_timeout,
+		 r->t->ddl_lock_retries, a->err.msg);
+	err_set(&a->err, a->err.code, "%s", msg.ptr);
+	db_rows_free(holders);
+	buf_release(&msg);
 }
 
 /* ---- one batch: a transactional migration in one round trip ---- */
@@ -839,6 +931,44 @@ batch_op(struct runner *r, const struct migration *m, enum op op,
 	return rc;
 }
 
+/*
+ * The batch stopped at a statement that waited too long for a table's
+ * lock (nothing of it happened; PostgreSQL rolled the batch back, MySQL
+ * kept the statements before it, which committed with their progress).
+ * True when, after the pause, the operation goes on one statement at a
+ * time from the first that did not commit, with the retries of
+ * retry_statement and retry_whole: the batch is for migrations that get
+ * their locks at once. False: a is what to record.
+ */
+static bool
+retry_after_batch(struct runner *r, const struct migration *m,
+		  struct attempt *a, int *from)
+{
+	int64_t start = a->start;
+	struct timespec t0 = a->t0;
+	struct lockretry *lr = a->retry;
+	int failed_at = a->failed_at, committed = a->committed;
+
+	if (a->ok || a->recorded || failed_at < 0 ||
+	    !db_lock_timed_out(r->db, &a->err))
+		return false;
+	a->lock_wait = true;
+	if (!lockretry_wait(lr))
+		return false;
+	sink_warning(r->sink,
+		     "%s: statement %d waited %gs for a lock: tried again "
+		     "(retry %d)",
+		     m->filename, failed_at + 1, r->t->ddl_lock_timeout,
+		     lr->tries);
+	buf_release(&a->tail);
+	attempt_init(a);
+	a->start = start;
+	a->t0 = t0;
+	a->retry = lr;
+	*from = committed > 0 ? committed : 0;
+	return true;
+}
+
 /* 0 done, 1 recorded meanwhile by another runner (not run), < 0 error. */
 static int
 runner_op(struct runner *r, const struct migration *m, enum op op, int from,
@@ -846,31 +976,44 @@ runner_op(struct runner *r, const struct migration *m, enum op op, int from,
 {
 	const struct section *s = NULL;
 	struct attempt a;
+	struct lockretry lr;
 	struct err rec = ERR_INIT;
-	bool in_txn;
+	bool in_txn, begun = false;
 	int64_t id = 0;
 	int rc;
 
 	attempt_init(&a);
+	lockretry_init(&lr, r->t->ddl_lock_retries);
+	a.retry = &lr;
 	if (!m->executable)
 		s = op_section(r, m, op, &from);
 	if (batchable(r, m, s, from)) {
 		if ((rc = batch_op(r, m, op, s, force, &a, &id, e)) != 0)
 			goto out;
+		begun = true;
 		in_txn = false;
-	} else {
-		if ((rc = attempt_open(r, m, op, s, &a, &in_txn)) < 0) {
-			*e = a.err;
-			goto out;
-		}
-		if (a.meanwhile) {
-			rc = report_meanwhile(r, m, a.meanwhile, e);
-			goto out;
-		}
+		if (!retry_after_batch(r, m, &a, &from))
+			goto ran;
+	}
+again:
+	if ((rc = attempt_open(r, m, op, s, &a, &in_txn)) < 0) {
+		*e = a.err;
+		goto out;
+	}
+	if (a.meanwhile) {
+		rc = report_meanwhile(r, m, a.meanwhile, e);
+		goto out;
+	}
+	if (!begun)
 		sink_step_begin(r->sink, m, op_table[op].name,
 				op == OP_ROLLBACK && !force);
-		attempt_run(r, m, op, s, from, force, &a, &in_txn);
-	}
+	begun = true;
+	attempt_run(r, m, op, s, from, force, &a, &in_txn);
+	if (retry_whole(r, m, &a))
+		goto again;
+ran:
+	if (a.lock_wait && !a.ok)
+		explain_lock(r, s, &a);
 	if (!a.recorded &&
 	    (rc = record(r, m, op, s, &a, in_txn, &id, &rec)) < 0 && a.ok) {
 		/* The success row did not commit, nor did what the open

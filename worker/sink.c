@@ -130,6 +130,7 @@ sink_step_proto(const struct step_result *r, struct proto_step *out)
 	out->committed = r->committed;
 	out->total = r->total;
 	out->traceback = (char *)r->traceback;
+	out->lock_retries = r->lock_retries;
 }
 
 /* ---- the tee ------------------------------------------------------------ */

@@ -41,6 +41,7 @@ struct step_result {
 	int statement_no;      /* 1-based, 0 = none */
 	int committed;         /* statements of the section committed; -1 = unknown */
 	int total;             /* statements in the section; -1 = unknown */
+	int lock_retries;      /* tried again after lock timeouts */
 };
 
 /* Counts at the end of a command against one target. */

@@ -22,8 +22,10 @@ struct mydb {
 	bool set;           /* a SET of the connection's character set */
 	bool tables_locked; /* LOCK TABLES in effect */
 	/* Session settings not sent yet: they go with the first batch or
-	 * before the first statement; NULL-terminated, static. */
+	 * before the first statement; NULL-terminated, in session. */
 	const char *const *pending;
+	const char *session[4];
+	char lock_wait[64]; /* "SET SESSION lock_wait_timeout = N" */
 };
 
 /* The connection's last error into e: ERR_CONNECT when the session is

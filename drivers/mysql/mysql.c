@@ -52,6 +52,13 @@ my_of(struct db *db)
 	return (struct mydb *)db;
 }
 
+/* A schema target's database is its schema (see mysql.h). */
+static const char *
+my_db(const struct target *t)
+{
+	return t->schema ? t->schema : t->db;
+}
+
 static void
 my_where(const struct target *t, struct buf *out)
 {
@@ -60,7 +67,7 @@ my_where(const struct target *t, struct buf *out)
 	else
 		buf_addf(out, "%s:%d", t->host ? t->host : "localhost",
 			 t->port ? t->port : MY_DEFAULT_PORT);
-	buf_addf(out, "/%s", t->db ? t->db : "");
+	buf_addf(out, "/%s", my_db(t) ? my_db(t) : "");
 }
 
 /* Errors after which the session is gone, and with it lock and transaction. */
@@ -198,18 +205,27 @@ mysql_lock_name(const char *dbname, struct buf *out)
 static void
 my_session(struct mydb *my, bool readonly)
 {
-	static const char *const rw[] = {
-		"SET autocommit = 1",
-		"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", NULL
-	};
-	static const char *const ro[] = {
-		"SET autocommit = 1",
-		"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED, "
-		"READ ONLY",
-		NULL
-	};
+	double t = my->base.target->ddl_lock_timeout;
+	long secs = t > 31536000 ? 31536000 : (long)t;
+	size_t n = 0;
 
-	my->pending = readonly ? ro : rw;
+	my->session[n++] = "SET autocommit = 1";
+	my->session[n++] = readonly ? "SET SESSION TRANSACTION ISOLATION LEVEL "
+				      "READ COMMITTED, READ ONLY"
+				    : "SET SESSION TRANSACTION ISOLATION LEVEL "
+				      "READ COMMITTED";
+	if (!readonly && t > 0) {
+		/* DDL_LOCK_TIMEOUT: once per session, not per migration;
+		 * whole seconds, 1 at least */
+		if (secs < t && secs < 31536000)
+			secs++;
+		snprintf(my->lock_wait, sizeof(my->lock_wait),
+			 "SET SESSION lock_wait_timeout = %ld",
+			 secs < 1 ? 1 : secs);
+		my->session[n++] = my->lock_wait;
+	}
+	my->session[n] = NULL;
+	my->pending = my->session;
 }
 
 int
@@ -280,6 +296,62 @@ my_cloexec(MYSQL *conn)
 #endif
 }
 
+/* A new connection to db (NULL: none) into my->conn. */
+static int
+my_open(struct mydb *my, const struct target *t, const char *db,
+	const char *where, struct err *e)
+{
+	int rc;
+
+	if (!(my->conn = mysql_init(NULL)))
+		return my_connect_error(t, where, NULL, e);
+	if ((rc = my_options(my->conn, t, e)) < 0)
+		return rc;
+	if (!mysql_real_connect(my->conn, t->unix_socket ? NULL : t->host,
+				t->username, t->password, db,
+				(unsigned int)t->port, t->unix_socket,
+				CLIENT_MULTI_STATEMENTS))
+		return my_connect_error(t, where, my->conn, e);
+	my_cloexec(my->conn);
+	return 0;
+}
+
+/* ER_LOCK_WAIT_TIMEOUT: a table's metadata lock, or a row's. */
+static bool
+my_lock_timed_out(const struct err *e)
+{
+	return e->native == ER_LOCK_WAIT_TIMEOUT;
+}
+
+/*
+ * Who holds a lock: MariaDB's metadata_lock_info plugin says on which
+ * table; without it, the sessions with an open transaction, the oldest
+ * first, are what the server can tell.
+ */
+static int
+my_lock_holders(struct db *db, struct db_rows **out, struct err *e)
+{
+	if (db_query(db,
+		     "SELECT m.TABLE_NAME, CAST(p.ID AS CHAR), p.INFO"
+		     " FROM information_schema.METADATA_LOCK_INFO m"
+		     " JOIN information_schema.PROCESSLIST p"
+		     " ON p.ID = m.THREAD_ID"
+		     " WHERE m.THREAD_ID <> CONNECTION_ID()"
+		     " AND m.TABLE_SCHEMA = DATABASE() AND m.TABLE_NAME <> ''"
+		     " ORDER BY p.TIME DESC",
+		     NULL, 0, out, &(struct err){ 0 }) == 0)
+		return 0;
+	return db_query(db,
+			"SELECT NULL, CAST(t.trx_mysql_thread_id AS CHAR),"
+			" COALESCE(p.INFO, t.trx_query)"
+			" FROM information_schema.INNODB_TRX t"
+			" LEFT JOIN information_schema.PROCESSLIST p"
+			" ON p.ID = t.trx_mysql_thread_id"
+			" WHERE t.trx_mysql_thread_id <> CONNECTION_ID()"
+			" ORDER BY t.trx_started",
+			NULL, 0, out, e);
+}
+
 static int
 my_connect(const struct target *t, bool readonly, struct db **out,
 	   struct err *e)
@@ -294,28 +366,22 @@ my_connect(const struct target *t, bool readonly, struct db **out,
 	my->base.target = t;
 	my->base.debug = t->debug;
 	my->base.readonly = readonly;
-	my->conn = mysql_init(NULL);
-	if (!my->conn) {
-		rc = my_connect_error(t, where.ptr, NULL, e);
-		goto out;
+	rc = my_open(my, t, my_db(t), where.ptr, e);
+	/* A schema the target may create: connect to none, create it under
+	 * the lock (create_schema). */
+	if (rc < 0 && t->schema && t->create_schema &&
+	    e->native == ER_BAD_DB_ERROR) {
+		mysql_close(my->conn);
+		my->base.schema_missing = true;
+		rc = my_open(my, t, NULL, where.ptr, e);
 	}
-	if ((rc = my_options(my->conn, t, e)) < 0)
-		goto out;
-	if (!mysql_real_connect(my->conn, t->unix_socket ? NULL : t->host,
-				t->username, t->password, t->db,
-				(unsigned int)t->port, t->unix_socket,
-				CLIENT_MULTI_STATEMENTS)) {
-		rc = my_connect_error(t, where.ptr, my->conn, e);
-		goto out;
-	}
-	my_cloexec(my->conn);
-	if ((rc = my_check_tls(my->conn, t, where.ptr, e)) < 0)
+	if (rc < 0 || (rc = my_check_tls(my->conn, t, where.ptr, e)) < 0)
 		goto out;
 	my->where = buf_detach(&where);
 	/* The database of the URL is the one selected at connect. */
-	if (t->db != NULL && t->db[0] != '\0')
-		my->base.schema = xstrdup(t->db);
-	mysql_lock_name(t->db, &lock);
+	if (my_db(t) != NULL && my_db(t)[0] != '\0')
+		my->base.schema = xstrdup(my_db(t));
+	mysql_lock_name(my_db(t), &lock);
 	my->lockname = buf_detach(&lock);
 	my_session(my, readonly);
 	*out = &my->base;
@@ -531,6 +597,12 @@ my_bind_columns(MYSQL_RES *meta, MYSQL_BIND *b, struct my_col *cols,
 	}
 }
 
+static const char *
+my_fname(void *meta, size_t i)
+{
+	return mysql_fetch_field_direct(meta, (unsigned int)i)->name;
+}
+
 /* Every row, every column as text: the caller's struct db_rows. */
 static int
 my_fetch(struct mydb *my, MYSQL_STMT *st, struct db_rows **out,
@@ -550,6 +622,7 @@ my_fetch(struct mydb *my, MYSQL_STMT *st, struct db_rows **out,
 		goto out;
 	}
 	my_bind_columns(meta, b, cols, n);
+	db_rows_set_names(r, my_fname, meta);
 	if (mysql_stmt_bind_result(st, b)) {
 		rc = my_stmt_fail(my, st, e);
 		goto out;
@@ -749,6 +822,26 @@ out:
 	return rc;
 }
 
+/* connect found the schema missing and opened no database: make it. */
+static int
+my_create_schema(struct db *db, struct err *e)
+{
+	struct buf sql = BUF_INIT;
+	int rc;
+
+	buf_adds(&sql, "CREATE DATABASE IF NOT EXISTS ");
+	my_quote_ident(db->schema, &sql);
+	if ((rc = db_exec(db, sql.ptr, e)) == 0) {
+		buf_reset(&sql);
+		buf_adds(&sql, "USE ");
+		my_quote_ident(db->schema, &sql);
+		rc = db_exec(db, sql.ptr, e);
+		my_of(db)->used = false; /* the database of connect, now */
+	}
+	buf_release(&sql);
+	return rc;
+}
+
 static bool
 my_tables_locked(const struct db *db)
 {
@@ -810,5 +903,8 @@ const struct driver driver_mysql = {
 	.tables_locked = my_tables_locked,
 	.session_statement = mystmt_session_statement,
 	.batch = my_batch,
+	.create_schema = my_create_schema,
+	.lock_timed_out = my_lock_timed_out,
+	.lock_holders = my_lock_holders,
 	.init = my_init,
 };

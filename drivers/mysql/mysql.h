@@ -9,6 +9,11 @@
  * ssl_mode (disabled, required, verify_identity) and ssl_ca. Automatic
  * reconnection is off: a new session would have lost the lock.
  *
+ * A schema target's schema is its database (MySQL's CREATE SCHEMA is
+ * CREATE DATABASE): it replaces db wherever db is used, the connection,
+ * the lock and the bookkeeping. A target that may create it connects to
+ * no database when it is missing, and create_schema makes and USEs it.
+ *
  * Transactions: outside begin..commit every statement commits by itself, as
  * on the other engines. Between begin and commit autocommit is off, so after
  * a DDL statement has committed implicitly the following statements are in

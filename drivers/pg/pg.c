@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,8 @@ pg_where(const struct target *t, PGconn *conn, struct buf *out)
 	buf_addf(out, "%s:%d/%s", host ? host : "localhost",
 		 t->port ? t->port : PG_DEFAULT_PORT,
 		 t->db ? t->db : (t->username ? t->username : ""));
+	if (t->schema)
+		buf_addf(out, " schema %s", t->schema);
 }
 
 /*
@@ -131,9 +134,42 @@ kv_add(struct kv *kv, const char *key, const char *val)
 	kv->vals[kv->n] = NULL;
 }
 
+/*
+ * The startup options: "-c search_path=\"t_0042\"" for a schema target
+ * (libpq splits options at blanks and takes a backslash as an escape),
+ * and read-only transactions for a readonly connection.
+ */
+static void
+pg_options(const struct target *t, bool readonly, struct buf *out)
+{
+	double ms = t->ddl_lock_timeout * 1000;
+	struct buf ident = BUF_INIT;
+	const char *p;
+
+	if (t->schema) {
+		driver_quote_ident(t->schema, '"', &ident);
+		buf_adds(out, "-c search_path=");
+		for (p = ident.ptr; *p; p++) {
+			if (*p == '\\' || isspace((unsigned char)*p))
+				buf_addc(out, '\\');
+			buf_addc(out, *p);
+		}
+	}
+	if (readonly)
+		buf_addf(out, "%s-c default_transaction_read_only=on",
+			 out->len ? " " : "");
+	/* DDL_LOCK_TIMEOUT for the session, in the startup packet: no
+	 * round trip at all, and it bounds statements outside a
+	 * transaction (transaction = off) too. */
+	else if (ms > 0)
+		buf_addf(out, "%s-c lock_timeout=%.0f", out->len ? " " : "",
+			 ms < 1 ? 1 : ms > INT_MAX ? INT_MAX : ms);
+	buf_release(&ident);
+}
+
 /* Keywords and values, never a conninfo string: no quoting to get wrong. */
 static void
-pg_conninfo(const struct target *t, bool readonly, const char *port,
+pg_conninfo(const struct target *t, const char *options, const char *port,
 	    struct kv *kv)
 {
 	const char *v;
@@ -152,8 +188,7 @@ pg_conninfo(const struct target *t, bool readonly, const char *port,
 	kv_add(kv, "sslrootcert", target_param(t, "sslrootcert"));
 	/* Text is bound byte for byte: both sides must agree it is UTF-8. */
 	kv_add(kv, "client_encoding", "UTF8");
-	if (readonly)
-		kv_add(kv, "options", "-c default_transaction_read_only=on");
+	kv_add(kv, "options", options[0] ? options : NULL);
 }
 
 /* Server notices (NOTICE: table does not exist, skipping) are not errors;
@@ -168,6 +203,40 @@ pg_notice(void *arg, const char *message)
 }
 
 static void pg_close(struct db *db);
+static void pg_quote_ident(const char *ident, struct buf *out);
+
+/*
+ * A schema target's schema is the one current_schema() found: the server
+ * applied our search_path. None found: the schema is missing (or this
+ * user may not use it), which only a target that may create it accepts.
+ */
+static int
+pg_check_schema(struct pgdb *pg, struct err *e)
+{
+	const char *want = pg->base.target->schema;
+	char *found = pg->base.schema;
+
+	if (found && strcmp(found, want) == 0)
+		return 0;
+	err_clear(e);
+	if (found)
+		return err_set(e, ERR_CONNECT,
+			       "postgres at %s did not run with search_path "
+			       "\"%s\" but in schema \"%s\": does a "
+			       "connection pooler drop the startup options?",
+			       pg->where, want, found);
+	pg->base.schema = xstrdup(want);
+	if (pg->base.target->create_schema) {
+		pg->base.schema_missing = true;
+		return 0;
+	}
+	return err_set(e, ERR_CONNECT,
+		       "cannot use postgres at %s: the schema does not exist "
+		       "(or this user may not use it): create it first, or "
+		       "let migratore create it (create_schema: true, "
+		       "CREATE_SCHEMA=1)",
+		       pg->where);
+}
 
 /*
  * The schema the bookkeeping lives in: current_schema() before any
@@ -203,6 +272,8 @@ pg_settle(struct pgdb *pg, struct err *e)
 		db_rows_free(rows);
 	}
 	PQclear(res);
+	if (rc == 0 && pg->base.target->schema)
+		rc = pg_check_schema(pg, e);
 	return rc;
 }
 
@@ -211,7 +282,7 @@ pg_connect(const struct target *t, bool readonly, struct db **out,
 	   struct err *e)
 {
 	struct pgdb *pg;
-	struct buf where = BUF_INIT;
+	struct buf where = BUF_INIT, options = BUF_INIT;
 	struct kv kv;
 	char port[16] = "";
 	int rc;
@@ -221,11 +292,13 @@ pg_connect(const struct target *t, bool readonly, struct db **out,
 		return rc;
 	if (t->port > 0)
 		xsnprintf(port, sizeof(port), "%d", t->port);
-	pg_conninfo(t, readonly, port, &kv);
+	pg_options(t, readonly, &options);
+	pg_conninfo(t, options.ptr, port, &kv);
 
 	pg = xcalloc(1, sizeof(*pg));
 	/* expand_dbname = 0: a database name is a name, never a conninfo. */
 	pg->conn = PQconnectdbParams(kv.keys, kv.vals, 0);
+	buf_release(&options);
 	pg_where(t, pg->conn, &where);
 	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
 		rc = pg_connect_error(t, where.ptr, pg->conn, e);
@@ -239,9 +312,15 @@ pg_connect(const struct target *t, bool readonly, struct db **out,
 	pg->base.debug = t->debug;
 	pg->base.readonly = readonly;
 	pg->where = buf_detach(&where);
+	pg->lock_key = pg_lock_key(PQdb(pg->conn), t->schema);
 	PQsetNoticeProcessor(pg->conn, pg_notice, &pg->base);
-	/* Read with the first statement: no round trip of its own. */
+	/* Read with the first statement: no round trip of its own; but a
+	 * schema target's is checked before anything runs in it. */
 	pg->schema_pending = true;
+	if (t->schema && (rc = pg_settle(pg, e)) < 0) {
+		pg_close(&pg->base);
+		return rc;
+	}
 	*out = &pg->base;
 	return 0;
 }
@@ -366,6 +445,33 @@ pg_begin(struct db *db, struct err *e)
 	return db_exec(db, "BEGIN", e);
 }
 
+/* lock_not_available: lock_timeout, or NOWAIT. */
+static bool
+pg_lock_timed_out(const struct err *e)
+{
+	return strcmp(e->sqlstate, "55P03") == 0;
+}
+
+/* The tables of the search path others hold a lock on: pg_locks tells
+ * which, pg_stat_activity the holder's last query. */
+static int
+pg_lock_holders(struct db *db, struct db_rows **out, struct err *e)
+{
+	return db_query(db,
+			"SELECT c.relname, l.pid::text, a.query"
+			" FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+			" JOIN pg_stat_activity a ON a.pid = l.pid"
+			" WHERE l.locktype = 'relation' AND l.granted"
+			" AND l.pid <> pg_backend_pid()"
+			" AND l.database = (SELECT oid FROM pg_database"
+			" WHERE datname = current_database())"
+			" AND c.relkind IN ('r', 'p', 'm', 'f', 'v')"
+			" AND c.relnamespace <> 'pg_catalog'::regnamespace"
+			" AND pg_table_is_visible(c.oid)"
+			" ORDER BY a.xact_start NULLS LAST, l.pid",
+			NULL, 0, out, e);
+}
+
 /* COMMIT of a transaction that already failed succeeds as a ROLLBACK. */
 static int
 pg_commit(struct db *db, struct err *e)
@@ -399,6 +505,12 @@ pg_rollback(struct db *db, struct err *e)
 
 /* ---- statements ---- */
 
+static const char *
+pg_fname(void *res, size_t i)
+{
+	return PQfname(res, (int)i);
+}
+
 struct db_rows *
 pg_rows(const PGresult *res)
 {
@@ -414,6 +526,7 @@ pg_rows(const PGresult *res)
 			if (!PQgetisnull(res, (int)i, (int)j))
 				r->cells[i * r->ncols + j] = xstrdup(
 				    PQgetvalue(res, (int)i, (int)j));
+	db_rows_set_names(r, pg_fname, (void *)res);
 	return r;
 }
 
@@ -486,20 +599,24 @@ out:
 /* ---- the migration lock ---- */
 
 int64_t
-pg_lock_key(const char *dbname)
+pg_lock_key(const char *dbname, const char *schema)
 {
 	/* FNV-1a is fixed by its definition: every build and every version
-	 * of migratore computes the same key for the same database. */
-	const char *parts[] = { "migratore:", dbname ? dbname : "" };
+	 * of migratore computes the same key for the same database. A
+	 * schema follows a NUL byte, which no name holds. */
+	const char *parts[] = { "migratore:", dbname ? dbname : "", schema };
 	uint64_t h = 0xcbf29ce484222325ULL;
 	const char *p;
 	size_t i;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < (schema ? 3 : 2); i++) {
+		if (i == 2)
+			h *= 0x100000001b3ULL; /* the NUL byte: h ^= 0 */
 		for (p = parts[i]; *p; p++) {
 			h ^= (unsigned char)*p;
 			h *= 0x100000001b3ULL;
 		}
+	}
 	/* 63 bits: a positive key reads the same in pg_locks and in logs */
 	return (int64_t)(h >> 1);
 }
@@ -552,7 +669,7 @@ pg_lock_try(void *arg)
 static const char *
 pg_lock_sql(struct db *db, struct db_param *p, size_t *np)
 {
-	p[0] = DBP_INTV(pg_lock_key(PQdb(pg_of(db)->conn)));
+	p[0] = DBP_INTV(pg_of(db)->lock_key);
 	*np = 1;
 	return "SELECT pg_try_advisory_lock(?::bigint)";
 }
@@ -563,7 +680,7 @@ static int
 pg_lock(struct db *db, int timeout, struct err *e)
 {
 	struct pgdb *pg = pg_of(db);
-	struct pg_try t = { pg, DBP_INTV(pg_lock_key(PQdb(pg->conn))), e };
+	struct pg_try t = { pg, DBP_INTV(pg->lock_key), e };
 	struct buf holder = BUF_INIT;
 	int rc;
 
@@ -583,7 +700,7 @@ static int
 pg_unlock(struct db *db, struct err *e)
 {
 	struct pgdb *pg = pg_of(db);
-	struct db_param key = DBP_INTV(pg_lock_key(PQdb(pg->conn)));
+	struct db_param key = DBP_INTV(pg->lock_key);
 	char *ok;
 	int rc;
 
@@ -682,6 +799,20 @@ pg_session_reset(struct db *db, struct err *e)
 	return rc;
 }
 
+/* search_path names it already: once it exists, the session is in it. */
+static int
+pg_create_schema(struct db *db, struct err *e)
+{
+	struct buf sql = BUF_INIT;
+	int rc;
+
+	buf_adds(&sql, "CREATE SCHEMA IF NOT EXISTS ");
+	pg_quote_ident(db->schema, &sql);
+	rc = db_exec(db, sql.ptr, e);
+	buf_release(&sql);
+	return rc;
+}
+
 /* SET, and SELECT set_config(...) as pg_dump writes it. */
 static bool
 pg_session_statement(const char *stmt)
@@ -756,4 +887,7 @@ const struct driver driver_postgres = {
 	.session_statement = pg_session_statement,
 	.serialize = pg_serialize,
 	.batch = pg_batch,
+	.create_schema = pg_create_schema,
+	.lock_timed_out = pg_lock_timed_out,
+	.lock_holders = pg_lock_holders,
 };

@@ -6,6 +6,7 @@
 #define MIG_DRIVERS_PGDB_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <libpq-fe.h>
 
@@ -19,6 +20,7 @@ struct pgdb {
 	/* base.schema not read yet: the first statement reads it (as the
 	 * first of its pipeline), before any migration could move it. */
 	bool schema_pending;
+	int64_t lock_key; /* the migration lock's: database, schema */
 };
 
 /*

@@ -494,6 +494,12 @@ sq_fetch_row(sqlite3_stmt *st, struct db_rows *rows, size_t *cap)
 	rows->nrows++;
 }
 
+static const char *
+sq_column_name(void *st, size_t i)
+{
+	return sqlite3_column_name(st, (int)i);
+}
+
 static int
 sqlite_query(struct db *db, const char *sql, const struct db_param *params,
 	     size_t nparams, struct db_rows **out, struct err *e)
@@ -520,6 +526,7 @@ sqlite_query(struct db *db, const char *sql, const struct db_param *params,
 		goto out;
 	rows = xcalloc(1, sizeof(*rows));
 	rows->ncols = (size_t)sqlite3_column_count(st);
+	db_rows_set_names(rows, sq_column_name, st);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (out != NULL)
 			sq_fetch_row(st, rows, &cap);

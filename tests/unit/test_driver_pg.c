@@ -275,6 +275,21 @@ Test(driver_pg, concurrent_index_outside_a_transaction)
 Test(driver_pg, lock_key_is_stable)
 {
 	/* changing it would let two versions of migratore run at once */
-	cr_assert_eq(pg_lock_key("migtest"), 7373665606429866262LL);
-	cr_assert_neq(pg_lock_key("migtest"), pg_lock_key("migtest2"));
+	cr_assert_eq(pg_lock_key("migtest", NULL), 7373665606429866262LL);
+	cr_assert_neq(pg_lock_key("migtest", NULL),
+		      pg_lock_key("migtest2", NULL));
+}
+
+Test(driver_pg, lock_key_per_schema)
+{
+	/* FNV-1a of "migratore:migtest\0t_0042", 63 bits: one lock per
+	 * schema, none shared with the whole database, and a
+	 * database and a schema never run together into another's key */
+	cr_assert_eq(pg_lock_key("migtest", "t_0042"), 2666327423721893665LL);
+	cr_assert_neq(pg_lock_key("migtest", "t_0042"),
+		      pg_lock_key("migtest", "t_0043"));
+	cr_assert_neq(pg_lock_key("migtest", "t_0042"),
+		      pg_lock_key("migtest", NULL));
+	cr_assert_neq(pg_lock_key("ab", "c"), pg_lock_key("a", "bc"));
+	cr_assert_neq(pg_lock_key("migtest", ""), pg_lock_key("migtest", NULL));
 }

@@ -128,3 +128,24 @@ Test(duration, long_input_is_cut)
 	cr_assert(strstr(e.msg, "...'" NOT_A) != NULL, "%s", e.msg);
 	cr_assert(strlen(e.msg) < 140, "%s", e.msg);
 }
+
+/* DDL_LOCK_TIMEOUT and DDL_LOCK_RETRIES, the fleet's defaults. */
+Test(duration, from_the_environment)
+{
+	char *const env[] = { (char *)"DDL_LOCK_TIMEOUTX=9",
+			      (char *)"DDL_LOCK_TIMEOUT=1.5",
+			      (char *)"DDL_LOCK_RETRIES=", (char *)"BAD=soon",
+			      NULL };
+	struct err e = ERR_INIT;
+	double d = -1;
+
+	cr_expect_eq(duration_env(env, "DDL_LOCK_TIMEOUT", &d, &e), 1);
+	cr_expect_float_eq(d, 1.5, 1e-9);
+	d = -1;
+	cr_expect_eq(duration_env(env, "DDL_LOCK_RETRIES", &d, &e), 0);
+	cr_expect_eq(duration_env(env, "NOPE", &d, &e), 0);
+	cr_expect_eq(duration_env(NULL, "NOPE", &d, &e), 0);
+	cr_expect_float_eq(d, -1, 1e-9);
+	cr_assert_eq(duration_env(env, "BAD", &d, &e), ERR_CONFIG);
+	cr_expect_str_eq(e.msg, "BAD (from environment): 'soon'" NOT_A);
+}

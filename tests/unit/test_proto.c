@@ -385,7 +385,7 @@ struct bad_header {
 static const struct bad_header bad_headers[] = {
 	{ 0x48545450, PROTO_VERSION, PROTO_WARNING, 4, "magic" },
 	{ PROTO_MAGIC, PROTO_VERSION + 1, PROTO_WARNING, 4,
-	  "protocol version 3" },
+	  "protocol version 4" },
 	{ PROTO_MAGIC, 0, PROTO_WARNING, 4, "protocol version 0" },
 	{ PROTO_MAGIC, PROTO_VERSION, 999, 4, "unknown type 999" },
 	{ PROTO_MAGIC, PROTO_VERSION, PROTO_OUTPUT, PROTO_MAX_PAYLOAD + 1,

@@ -402,19 +402,21 @@ Test(settings, environ_lists_values_and_sources)
 	settings_environ(t, &out);
 	cr_assert_str_eq(
 	    out.ptr,
-	    "engine       : postgres (DB_URL)\n"
-	    "db_url       : postgres://app:****@db1:5433/shop?sslmode=require "
+	    "engine           : postgres (DB_URL)\n"
+	    "db_url           : postgres://app:****@db1:5433/shop?sslmode=require "
 	    "(environment)\n"
-	    "host         : db1 (DB_URL)\n"
-	    "port         : 5433 (DB_URL)\n"
-	    "db           : shop (DB_URL)\n"
-	    "username     : app (DB_URL)\n"
-	    "password     : **** (DB_URL)\n"
-	    "fs           : " CWD " (default)\n"
-	    "safe         : 0 (environment)\n"
-	    "debug        : 1 (.env)\n"
-	    "lock_timeout : 5 (.env)\n"
-	    "operator     : ci (command line)\n");
+	    "host             : db1 (DB_URL)\n"
+	    "port             : 5433 (DB_URL)\n"
+	    "db               : shop (DB_URL)\n"
+	    "username         : app (DB_URL)\n"
+	    "password         : **** (DB_URL)\n"
+	    "fs               : " CWD " (default)\n"
+	    "safe             : 0 (environment)\n"
+	    "debug            : 1 (.env)\n"
+	    "lock_timeout     : 5 (.env)\n"
+	    "ddl_lock_timeout : 3s (default)\n"
+	    "ddl_lock_retries : 60s (default)\n"
+	    "operator         : ci (command line)\n");
 	buf_release(&out);
 	target_free(t);
 }
