@@ -18,12 +18,16 @@
 # Run as root (CI does): the servers run as the postgres and mysql users.
 # Debian 12 packages: postgresql mariadb-server iproute2.
 # Knobs: PG_PORT (55432), MY_PORT (53306), TEST_USER/TEST_PASS/TEST_DB
+# CRASH_SAFE=1 (start and restart): a commit survives a killed server
+# (PostgreSQL synchronous_commit, InnoDB's log written at each commit; the
+# OS still flushes when it likes), for a test that kills one;
 # (migtest/migtest/migtest), PGBIN (/usr/lib/postgresql/15/bin).
 set -euo pipefail
 
 PG_PORT=${PG_PORT:-55432}
 MY_PORT=${MY_PORT:-53306}
 TEST_USER=${TEST_USER:-migtest}
+CRASH_SAFE=${CRASH_SAFE:-0}
 TEST_PASS=${TEST_PASS:-migtest}
 TEST_DB=${TEST_DB:-migtest}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -91,7 +95,7 @@ port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 run_pg() {
 	local pgdir=$DBTEST_DIR/pg
 	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
-		-o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $pgdir/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+		-o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $pgdir/sock -c fsync=off -c synchronous_commit=$([ "$CRASH_SAFE" = 1 ] && echo on || echo off) -c full_page_writes=off" \
 		start >"$pgdir/pg_ctl.log" 2>&1 ||
 		{ cat "$pgdir/server.log" >&2; die "pg_ctl start failed"; }
 	head -1 "$pgdir/data/postmaster.pid" >"$DBTEST_DIR/postgres.pid"
@@ -106,7 +110,8 @@ run_my() {
 		--pid-file="$mydir/mariadbd.pid" --log-error="$mydir/error.log" \
 		--skip-name-resolve --skip-log-bin --innodb-buffer-pool-size=64M \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
-		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
+		--innodb-flush-log-at-trx-commit=$([ "$CRASH_SAFE" = 1 ] && echo 2 || echo 0) \
+		--innodb-doublewrite=0 \
 		</dev/null >/dev/null 2>&1 &
 	pid=$!
 	for i in $(seq 1 300); do
@@ -118,6 +123,14 @@ run_my() {
 	cp "$mydir/mariadbd.pid" "$DBTEST_DIR/mariadb.pid"
 }
 
+# Whether PID runs: a killed server whose parent (init) did not reap it yet
+# is a zombie, and no longer holds its files.
+running() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
 # restart DIR: start again whichever of the two servers start made in DIR
 # is not running (a test killed it), on the same ports and data.
 do_restart() {
@@ -126,11 +139,14 @@ do_restart() {
 	# shellcheck disable=SC1091
 	. "$dir/env.sh"
 	PG_PORT=$TEST_PG_PORT MY_PORT=$TEST_MY_PORT
-	if ! kill -0 "$(head -1 "$DBTEST_DIR/postgres.pid")" 2>/dev/null; then
+	if ! running "$(head -1 "$DBTEST_DIR/postgres.pid")"; then
+		# postgres would take the zombie's pid in its lock files for a
+		# running server
+		rm -f "$DBTEST_DIR/pg/data/postmaster.pid" "$DBTEST_DIR/pg/sock/.s.PGSQL.$PG_PORT.lock"
 		run_pg
 		log "postgres restarted: pid $(cat "$DBTEST_DIR/postgres.pid")"
 	fi
-	if ! kill -0 "$(head -1 "$DBTEST_DIR/mariadb.pid")" 2>/dev/null; then
+	if ! running "$(head -1 "$DBTEST_DIR/mariadb.pid")"; then
 		run_my
 		log "mariadb restarted: pid $(cat "$DBTEST_DIR/mariadb.pid")"
 	fi
