@@ -146,6 +146,7 @@ INTEGRATION_TESTS = \
 	tests/integration/concurrency.sh \
 	tests/integration/faults.sh \
 	tests/integration/roundtrips.sh \
+	tests/integration/pipeline.sh \
 	tests/integration/slurm.sh
 TESTS += $(INTEGRATION_TESTS)
 
