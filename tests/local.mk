@@ -151,6 +151,7 @@ INTEGRATION_TESTS = \
 	tests/integration/session.sh \
 	tests/integration/fulldisk.sh \
 	tests/integration/concurrency.sh \
+	tests/integration/faults.sh \
 	tests/integration/roundtrips.sh \
 	tests/integration/pipeline.sh \
 	tests/integration/slurm.sh

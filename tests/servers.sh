@@ -5,6 +5,7 @@
 # Usage:
 #   dbenv=$(bash tests/servers.sh start [DIR]) || exit 1; eval "$dbenv"
 #   ... make check ...
+#   bash tests/servers.sh restart "$DBTEST_DIR"   (after a test killed one)
 #   bash tests/servers.sh stop "$DBTEST_DIR" [--keep]
 #
 # `start` prints `export ...` lines (DBTEST_DIR, TEST_PG_*, TEST_MY_*,
@@ -17,12 +18,16 @@
 # Run as root (CI does): the servers run as the postgres and mysql users.
 # Debian 12 packages: postgresql mariadb-server iproute2.
 # Knobs: PG_PORT (55432), MY_PORT (53306), TEST_USER/TEST_PASS/TEST_DB
+# CRASH_SAFE=1 (start and restart): a commit survives a killed server
+# (PostgreSQL synchronous_commit, InnoDB's log written at each commit; the
+# OS still flushes when it likes), for a test that kills one;
 # (migtest/migtest/migtest), PGBIN (/usr/lib/postgresql/15/bin).
 set -euo pipefail
 
 PG_PORT=${PG_PORT:-55432}
 MY_PORT=${MY_PORT:-53306}
 TEST_USER=${TEST_USER:-migtest}
+CRASH_SAFE=${CRASH_SAFE:-0}
 TEST_PASS=${TEST_PASS:-migtest}
 TEST_DB=${TEST_DB:-migtest}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -31,7 +36,7 @@ export PATH="$PATH:/usr/sbin"
 log() { echo "servers.sh: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 usage() {
-	echo "usage: servers.sh start [DIR] | stop DIR [--keep]" >&2
+	echo "usage: servers.sh start [DIR] | restart DIR | stop DIR [--keep]" >&2
 	exit 2
 }
 
@@ -85,6 +90,68 @@ do_stop() {
 
 port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 
+# The server processes alone, on the data directories start made (start,
+# and restart after a crash).
+run_pg() {
+	local pgdir=$DBTEST_DIR/pg
+	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
+		-o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $pgdir/sock -c fsync=off -c synchronous_commit=$([ "$CRASH_SAFE" = 1 ] && echo on || echo off) -c full_page_writes=off" \
+		start >"$pgdir/pg_ctl.log" 2>&1 ||
+		{ cat "$pgdir/server.log" >&2; die "pg_ctl start failed"; }
+	head -1 "$pgdir/data/postmaster.pid" >"$DBTEST_DIR/postgres.pid"
+}
+
+run_my() {
+	local mydir=$DBTEST_DIR/my pid i
+	# Detached, or it would hold the caller's $(...) open forever. The
+	# character set is Debian's packaged default, what users run.
+	setsid mariadbd --no-defaults --user=mysql --datadir="$mydir/data" \
+		--bind-address=127.0.0.1 --port="$MY_PORT" --socket="$mydir/mysqld.sock" \
+		--pid-file="$mydir/mariadbd.pid" --log-error="$mydir/error.log" \
+		--skip-name-resolve --skip-log-bin --innodb-buffer-pool-size=64M \
+		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+		--innodb-flush-log-at-trx-commit=$([ "$CRASH_SAFE" = 1 ] && echo 2 || echo 0) \
+		--innodb-doublewrite=0 \
+		</dev/null >/dev/null 2>&1 &
+	pid=$!
+	for i in $(seq 1 300); do
+		mariadb-admin --no-defaults -S "$mydir/mysqld.sock" -uroot ping >/dev/null 2>&1 && break
+		kill -0 "$pid" 2>/dev/null || { cat "$mydir/error.log" >&2; die "mariadbd exited"; }
+		[ "$i" -eq 300 ] && { cat "$mydir/error.log" >&2; die "mariadbd not up after 30s"; }
+		sleep 0.1
+	done
+	cp "$mydir/mariadbd.pid" "$DBTEST_DIR/mariadb.pid"
+}
+
+# Whether PID runs: a killed server whose parent (init) did not reap it yet
+# is a zombie, and no longer holds its files.
+running() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# restart DIR: start again whichever of the two servers start made in DIR
+# is not running (a test killed it), on the same ports and data.
+do_restart() {
+	local dir=$1
+	[ -s "$dir/env.sh" ] || usage
+	# shellcheck disable=SC1091
+	. "$dir/env.sh"
+	PG_PORT=$TEST_PG_PORT MY_PORT=$TEST_MY_PORT
+	if ! running "$(head -1 "$DBTEST_DIR/postgres.pid")"; then
+		# postgres would take the zombie's pid in its lock files for a
+		# running server
+		rm -f "$DBTEST_DIR/pg/data/postmaster.pid" "$DBTEST_DIR/pg/sock/.s.PGSQL.$PG_PORT.lock"
+		run_pg
+		log "postgres restarted: pid $(cat "$DBTEST_DIR/postgres.pid")"
+	fi
+	if ! running "$(head -1 "$DBTEST_DIR/mariadb.pid")"; then
+		run_my
+		log "mariadb restarted: pid $(cat "$DBTEST_DIR/mariadb.pid")"
+	fi
+}
+
 start_pg() {
 	local pgdir=$DBTEST_DIR/pg pwfile
 	local pgdata=$pgdir/data pgsock=$pgdir/sock
@@ -99,11 +166,7 @@ start_pg() {
 		--no-locale -E UTF8 --no-sync >"$pgdir/initdb.log" 2>&1 ||
 		{ cat "$pgdir/initdb.log" >&2; die "initdb failed"; }
 	rm -f "$pwfile"
-	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdata" -l "$pgdir/server.log" -w -t 60 \
-		-o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $pgsock -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-		start >"$pgdir/pg_ctl.log" 2>&1 ||
-		{ cat "$pgdir/server.log" >&2; die "pg_ctl start failed"; }
-	head -1 "$pgdata/postmaster.pid" >"$DBTEST_DIR/postgres.pid"
+	run_pg
 
 	psql_admin() {
 		runuser -u postgres -- "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 \
@@ -123,29 +186,13 @@ start_pg() {
 
 start_my() {
 	local mydir=$DBTEST_DIR/my
-	local mydata=$mydir/data mysock=$mydir/mysqld.sock pid i
+	local mydata=$mydir/data mysock=$mydir/mysqld.sock i
 	# --no-defaults must come FIRST, or /etc/mysql/*.cnf is read.
 	mariadb-install-db --no-defaults --user=mysql --datadir="$mydata" \
 		--auth-root-authentication-method=socket --skip-test-db --skip-name-resolve \
 		>"$mydir/install-db.log" 2>&1 ||
 		{ cat "$mydir/install-db.log" >&2; die "mariadb-install-db failed"; }
-	# Detached, or it would hold the caller's $(...) open forever. The
-	# character set is Debian's packaged default, what users run.
-	setsid mariadbd --no-defaults --user=mysql --datadir="$mydata" \
-		--bind-address=127.0.0.1 --port="$MY_PORT" --socket="$mysock" \
-		--pid-file="$mydir/mariadbd.pid" --log-error="$mydir/error.log" \
-		--skip-name-resolve --skip-log-bin --innodb-buffer-pool-size=64M \
-		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
-		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
-		</dev/null >/dev/null 2>&1 &
-	pid=$!
-	for i in $(seq 1 300); do
-		mariadb-admin --no-defaults -S "$mysock" -uroot ping >/dev/null 2>&1 && break
-		kill -0 "$pid" 2>/dev/null || { cat "$mydir/error.log" >&2; die "mariadbd exited"; }
-		[ "$i" -eq 300 ] && { cat "$mydir/error.log" >&2; die "mariadbd not up after 30s"; }
-		sleep 0.1
-	done
-	cp "$mydir/mariadbd.pid" "$DBTEST_DIR/mariadb.pid"
+	run_my
 	# root@localhost authenticates by unix_socket only: OS root, over the socket.
 	# With --skip-name-resolve TCP and socket logins are separate users.
 	mariadb --no-defaults -S "$mysock" -uroot <<SQL
@@ -208,6 +255,7 @@ EOF
 
 case "${1:-}" in
 start) shift; [ $# -le 1 ] || usage; do_start "$@" ;;
+restart) shift; [ $# -eq 1 ] || usage; do_restart "$@" ;;
 stop) shift; [ $# -ge 1 ] && [ $# -le 2 ] || usage; do_stop "$@" ;;
 *) usage ;;
 esac

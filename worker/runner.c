@@ -3,6 +3,9 @@
 
 #include "worker/runner.h"
 
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -109,6 +112,38 @@ attempt_fail_ledger(struct attempt *a, int i, const char *what,
 	attempt_fail(a, -1, e);
 	a->ledger_at = i;
 	a->ledger_what = what;
+}
+
+/*
+ * A testing aid (docs/hacking.md), not for production: with
+ * MIGRATORE_TESTING_KILL_AT=STEP the process raises SIGKILL when it
+ * reaches STEP, with MIGRATORE_TESTING_STOP_AT=STEP SIGSTOP (once), so that
+ * tests/integration/faults.sh interrupts a migration exactly there, or
+ * kills the server or cuts the network while it waits. STEP is begin,
+ * executed:N (statement N ran, its progress not yet written),
+ * statement:N (and written), row (the row written, not committed) or
+ * commit (just before the row's COMMIT).
+ */
+static void
+testing_point(const char *step, int n)
+{
+	static bool stopped;
+	const char *kill_at = getenv("MIGRATORE_TESTING_KILL_AT");
+	const char *stop_at = getenv("MIGRATORE_TESTING_STOP_AT");
+	char here[64];
+
+	if (kill_at == NULL && stop_at == NULL)
+		return;
+	if (n > 0)
+		snprintf(here, sizeof(here), "%s:%d", step, n);
+	else
+		snprintf(here, sizeof(here), "%s", step);
+	if (kill_at != NULL && strcmp(kill_at, here) == 0)
+		raise(SIGKILL);
+	if (stop_at != NULL && strcmp(stop_at, here) == 0 && !stopped) {
+		stopped = true;
+		raise(SIGSTOP);
+	}
 }
 
 /*
@@ -237,11 +272,13 @@ exec_section(struct runner *r, const struct migration *m,
 			attempt_fail(a, i, &e);
 			return rc;
 		}
-		if (transactional && !db_commits_implicitly(r->db, sql))
-			continue;
-		a->committed = i + 1;
-		if ((rc = note_commit(r, m, i, transactional, a)) < 0)
-			return rc;
+		testing_point("executed", i + 1);
+		if (!transactional || db_commits_implicitly(r->db, sql)) {
+			a->committed = i + 1;
+			if ((rc = note_commit(r, m, i, transactional, a)) < 0)
+				return rc;
+		}
+		testing_point("statement", i + 1);
 	}
 	return 0;
 }
@@ -378,11 +415,13 @@ write_row(struct runner *r, const struct migration *m,
 		goto fail;
 	if ((rc = ledger_append(r->db, r->ledger, row, id, fitted, e)) < 0)
 		goto fail;
+	testing_point("row", 0);
 	if (clear && (rc = ledger_set_progress(r->db, r->ledger, m->uuid, -1,
 					       NULL, e)) < 0) {
 		*clear_failed = true;
 		goto fail;
 	}
+	testing_point("commit", 0);
 	if ((rc = db_commit(r->db, e)) == 0)
 		return 0;
 fail:
@@ -495,6 +534,7 @@ attempt_open(struct runner *r, const struct migration *m, enum op op,
 	int rc;
 
 	*in_txn = false;
+	testing_point("begin", 0);
 	if (txn && (rc = db_begin(r->db, &a->err)) < 0)
 		return rc;
 	*in_txn = txn;
@@ -748,6 +788,10 @@ batchable(const struct runner *r, const struct migration *m,
 	struct err e = ERR_INIT;
 	size_t i;
 
+	/* a testing hook's steps exist only statement by statement */
+	if (getenv("MIGRATORE_TESTING_KILL_AT") != NULL ||
+	    getenv("MIGRATORE_TESTING_STOP_AT") != NULL)
+		return false;
 	if (m->executable || s == NULL || m->transaction_off || from > 0 ||
 	    db_tables_locked(r->db) ||
 	    section_check(s, r->t->engine, &e) < 0)
