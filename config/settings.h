@@ -82,6 +82,14 @@ void settings_environ(const struct target *t, struct buf *out);
  */
 void settings_environ_json(const char *lines, struct json *j);
 
+/*
+ * A boolean variable of the environment alone (fleet mode, where the
+ * targets' settings come from the inventory: STATUS_STRICT): false when
+ * unset or empty, else the SAFE rules; ERR_CONFIG naming it otherwise.
+ */
+int settings_env_bool(char *const *envp, const char *name, bool *out,
+		      struct err *e);
+
 /* The i-th key that may be given as a flag, canonical name
  * ("LOCK_TIMEOUT"), in `environ` order; NULL past the last. */
 const char *settings_flag(size_t i);

@@ -27,6 +27,8 @@ static const char *const cfg_key_names[CFG_NKEYS] = {
 	[CFG_DEBUG] = "debug",
 	[CFG_LOCK_TIMEOUT] = "lock_timeout",
 	[CFG_OPERATOR] = "operator",
+	[CFG_STRICT_CHECKSUMS] = "strict_checksums",
+	[CFG_STATUS_STRICT] = "status_strict",
 	[CFG_INVENTORY] = "inventory",
 };
 

@@ -30,6 +30,8 @@ enum cfg_key {
 	CFG_DEBUG,
 	CFG_LOCK_TIMEOUT,
 	CFG_OPERATOR,
+	CFG_STRICT_CHECKSUMS,
+	CFG_STATUS_STRICT,
 	CFG_INVENTORY,
 	CFG_NKEYS
 };
@@ -60,6 +62,8 @@ struct target {
 	bool debug;
 	int lock_timeout;  /* seconds */
 	char *operator_name;
+	bool strict_checksums; /* upgrade refuses drift (worker/drift.h) */
+	bool status_strict;    /* status exits 1 when not up to date */
 	char *inventory;   /* INVENTORY, single-target mode only */
 	struct strv params;  /* DB_URL query parameters, "key=value" each */
 

@@ -38,6 +38,7 @@ enum ikey {
 	K_SAFE,
 	K_LOCK_TIMEOUT,
 	K_OPERATOR,
+	K_STRICT_CHECKSUMS,
 	K_PATH,
 	K_TAGS,
 	K_TIMEOUT,
@@ -104,6 +105,8 @@ static const struct spec_key spec_keys[] = {
 	KEY("lock_timeout", K_LOCK_TIMEOUT, KT_SCALAR, BOTH, 0, conv_seconds,
 	    0),
 	KEY("operator", K_OPERATOR, KT_SCALAR, BOTH, 0, conv_text, 0),
+	KEY("strict_checksums", K_STRICT_CHECKSUMS, KT_SCALAR, BOTH, 0,
+	    conv_bool, 0),
 	KEY("path", K_PATH, KT_SCALAR, BOTH, 0, conv_path, 0),
 	KEY("tags", K_TAGS, KT_SEQ, BOTH, 0, NULL, 0), /* see layer_tags */
 	KEY("timeout", K_TIMEOUT, KT_SCALAR, BOTH, 0, conv_duration, 0),
@@ -750,6 +753,8 @@ target_build(struct targetspec_ctx *c, const struct layer *t,
 	tg->lock_timeout =
 	    (int)take_num(tg, t, d, K_LOCK_TIMEOUT, CFG_LOCK_TIMEOUT, 60);
 	take_str(tg, t, d, K_OPERATOR, CFG_OPERATOR, &tg->operator_name);
+	tg->strict_checksums = take_num(tg, t, d, K_STRICT_CHECKSUMS,
+					CFG_STRICT_CHECKSUMS, 0) != 0;
 	take_str(tg, t, d, K_PATH, -1, &tg->path);
 	pick(t, d, K_TIMEOUT, &p);
 	tg->timeout = p.dur;

@@ -15,6 +15,7 @@
 #include "common/json.h"
 #include "common/xmalloc.h"
 #include "orchestrator/failgroup.h"
+#include "orchestrator/fleetstatus.h"
 #include "orchestrator/progress.h"
 #include "worker/jsonsink.h"
 #include "common/banned.h"
@@ -41,6 +42,8 @@ report_result(const struct report *r, struct err *e)
 	for (i = 0; i < r->n; i++)
 		if (!outcome_status_info(r->rows[i].o->status)->good)
 			return e->code = ERR_FAILED;
+	if (r->status && fleetstatus_fails(r->status))
+		return e->code = ERR_FAILED;
 	return 0;
 }
 
@@ -335,6 +338,10 @@ report_text(const struct report *r, bool with_results, bool color,
 	int wname = 6, wengine = 6;
 	size_t i;
 
+	if (r->status) {
+		fleetstatus_text(r->status, color, out);
+		return;
+	}
 	/* --sql: each distinct plan once, instead of a section per target */
 	if (r->plan && r->plan->nsql > 0) {
 		dryplan_sql_text(r->plan, out);
@@ -626,6 +633,10 @@ render_json(const struct report *r, struct buf *out, flush_fn flush,
 		dryplan_json(r->plan, &j);
 	else
 		json_null(&j, "plan");
+	if (r->status)
+		fleetstatus_json(r->status, &j);
+	else
+		json_null(&j, "status");
 	json_array_begin(&j, "targets");
 	for (i = 0; i < r->n; i++) {
 		json_target(&j, r, &r->rows[i]);

@@ -8,6 +8,7 @@
 
 #include "common/err.h"
 #include "common/xmalloc.h"
+#include "worker/status.h"
 #include "common/banned.h"
 
 static void
@@ -130,6 +131,14 @@ js_warning(void *ctx, const char *msg)
 	strv_push(&js->warnings, msg);
 }
 
+static void
+js_status(void *ctx, const struct status *st)
+{
+	struct jsonsink *js = ctx;
+
+	js->status = st;
+}
+
 /* ---- the document ------------------------------------------------------- */
 
 static void
@@ -207,6 +216,8 @@ js_finished(void *ctx, const struct run_summary *s)
 	json_string_array(&j, "results", (const char *const *)js->results.v,
 			  js->results.n);
 	json_string(&j, "output", js->output.len ? js->output.ptr : NULL);
+	if (js->status)
+		status_json(js->status, false, "status", &j);
 	json_object_end(&j);
 	buf_addc(&out, '\n');
 	fwrite(out.ptr, 1, out.len, js->out);
@@ -222,6 +233,7 @@ static const struct sink_ops jsonsink_ops = {
 	.planned = js_planned,
 	.sql = js_sql,
 	.warning = js_warning,
+	.status = js_status,
 	.finished = js_finished,
 };
 

@@ -359,6 +359,21 @@ ledger_progress_of(const struct ledger *l, const char *uuid)
 	return 0;
 }
 
+int
+ledger_load_progress(struct db *db, struct ledger *l, struct err *e)
+{
+	struct strv pcols = STRV_INIT;
+	int r;
+
+	if ((r = db_columns(db, LEDGER_PROGRESS_TABLE, &pcols, e)) == 0 &&
+	    (l->progress_exists = pcols.n > 0))
+		r = progress_load(db, l, e);
+	strv_release(&pcols);
+	if (r < 0)
+		err_prefix(e, "reading '%s'", LEDGER_PROGRESS_TABLE);
+	return r;
+}
+
 static void
 row_set(struct ledger_row *row, const struct ledger_col *c, const char *v)
 {

@@ -142,6 +142,10 @@ int ledger_set_progress(struct db *db, struct ledger *l, const char *uuid,
 			int committed, const char *run_id, struct err *e);
 /* Statements of uuid an interrupted run committed; 0 when none. */
 int ledger_progress_of(const struct ledger *l, const char *uuid);
+/* Read the progress table, when there is one, without creating it: for
+ * the read-only commands (status); ledger_ensure reads it for the
+ * others. */
+int ledger_load_progress(struct db *db, struct ledger *l, struct err *e);
 
 /* The row with this object_id, or NULL. */
 const struct ledger_row *ledger_find(const struct ledger *l, int64_t id);

@@ -6,6 +6,7 @@
 libmigratore_a_SOURCES += \
 	worker/blocks.c worker/blocks.h \
 	worker/commands.c worker/commands.h \
+	worker/drift.c worker/drift.h \
 	worker/eventlog.c worker/eventlog.h \
 	worker/fileops.c worker/fileops.h \
 	worker/fleetworker.c worker/fleetworker.h \
@@ -19,7 +20,9 @@ libmigratore_a_SOURCES += \
 	worker/migset.c worker/migset.h \
 	worker/plan.c worker/plan.h \
 	worker/program.c worker/program.h \
+	worker/repair.c worker/repair.h \
 	worker/runner.c worker/runner.h \
 	worker/sink.c worker/sink.h \
 	worker/sqlplan.c worker/sqlplan.h \
+	worker/status.c worker/status.h \
 	worker/textsink.c worker/textsink.h

@@ -484,7 +484,7 @@ attempt_run(struct runner *r, const struct migration *m, enum op op,
 		a->ok = rc == 0;
 		return;
 	}
-	a->checksum = s ? s->checksum : NULL;
+	a->checksum = s ? section_checksum(s, r->t->engine) : NULL;
 	if (s == NULL) {
 		a->total = 0;
 		return; /* nothing to execute: a run_skip without section */
