@@ -15,9 +15,9 @@
 # --options [COMMAND]`, one a line, "=" after those that take a value):
 # after a command, only the options that command takes.
 
-_migratore_commands="help version environ list errors trace mark skip
-rebuild touch squash upgrade dry_upgrade downgrade dry_downgrade generate
-report"
+_migratore_commands="help version environ status list errors trace mark skip
+rebuild repair touch squash upgrade dry_upgrade downgrade dry_downgrade
+generate report"
 
 # The options of command $2 (every option without one) of the binary $1,
 # one a line: NAME, or NAME= for one that takes a value.
@@ -155,7 +155,8 @@ _migratore()
 			_migratore_files '@(json)'
 		fi
 		;;
-	upgrade | dry_upgrade | downgrade | dry_downgrade | mark | skip)
+	upgrade | dry_upgrade | downgrade | dry_downgrade | mark | skip | \
+		status | repair)
 		((nargs == 0)) && _migratore_files -d
 		;;
 	generate) ((nargs == 0)) && _migratore_files ;;
