@@ -658,6 +658,23 @@ lock_skipped(void)
 }
 
 /* Connect, lock if writing, read the table and plan. */
+/* The progress rows tell an interrupted migration from a pending one:
+ * read only when something is pending (two round trips fewer for an up
+ * to date target, what a fleet's status mostly sees). */
+static int
+read_progress(struct cmdctx *c)
+{
+	int r;
+
+	if (!c->ledger.exists || c->ms == NULL || c->plan.npending == 0)
+		return 0;
+	if ((r = ledger_load_progress(c->db, &c->ledger, &c->e)) < 0)
+		return r;
+	plan_release(&c->plan);
+	plan_compute(c->ms, &c->ledger, c->t->engine, &c->plan);
+	return 0;
+}
+
 static int
 command_prepare(struct cmdctx *c, const struct cmd_def *d)
 {
@@ -688,12 +705,9 @@ command_prepare(struct cmdctx *c, const struct cmd_def *d)
 	}
 	if ((r = ledger_load(c->db, d->full, &c->ledger, &c->e)) < 0)
 		return r;
-	if (d->progress && c->ledger.exists &&
-	    (r = ledger_load_progress(c->db, &c->ledger, &c->e)) < 0)
-		return r;
 	if (c->ms)
 		plan_compute(c->ms, &c->ledger, c->t->engine, &c->plan);
-	return 0;
+	return d->progress ? read_progress(c) : 0;
 }
 
 static void
