@@ -28,7 +28,9 @@ struct fleet_args {
 				    settings, no worker */
 	const char *path;        /* [path] argument; NULL = per-target path or "." */
 	const char *id;          /* rebuild */
-	char *const *envp;       /* for ${VAR} in the inventory */
+	char **envp;             /* for ${VAR} in the inventory; its secrets
+				    are scrubbed once it is loaded
+				    (settings_scrub) */
 	bool strict;             /* status: --strict or STATUS_STRICT */
 	/* repair without --yes: asks question once the targets are known
 	 * (worker/commands.h); NULL: nobody to ask */

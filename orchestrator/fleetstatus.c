@@ -31,10 +31,10 @@ parse_doc(const struct outcome *o)
 	struct buf b = BUF_INIT;
 	size_t i;
 
-	if (!outcome_status_info(o->status)->good || o->results.n == 0)
+	if (!outcome_status_info(o->status)->good || o->nresults == 0)
 		return NULL;
-	for (i = 0; i < o->results.n; i++)
-		buf_adds(&b, o->results.v[i]);
+	for (i = 0; i < o->nresults; i++)
+		buf_adds(&b, o->results[i]);
 	if (json_parse(b.ptr, b.len, "status", &v, &e) < 0 ||
 	    !json_is(v, JSON_OBJECT)) {
 		json_value_free(v);
