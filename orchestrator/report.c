@@ -402,15 +402,6 @@ json_time(struct json *j, const char *key, time_t t)
 }
 
 static void
-json_int_or_null(struct json *j, const char *key, int64_t v, bool known)
-{
-	if (known)
-		json_int(j, key, v);
-	else
-		json_null(j, key);
-}
-
-static void
 json_options(struct json *j, const struct report *r)
 {
 	size_t i;

@@ -11,15 +11,6 @@
 #include "worker/status.h"
 #include "common/banned.h"
 
-static void
-int_or_null(struct json *j, const char *key, int64_t v, bool known)
-{
-	if (known)
-		json_int(j, key, v);
-	else
-		json_null(j, key);
-}
-
 void
 jsonsink_step(struct json *j, const struct proto_step *s, bool ended)
 {
@@ -38,18 +29,19 @@ jsonsink_step_fields(struct json *j, const struct proto_step *s, bool ended)
 			       : s->ok ? "success"
 				       : "error");
 	json_bool(j, "recovery", s->recovery);
-	int_or_null(j, "object_id", s->object_id, s->object_id > 0);
-	int_or_null(j, "start", s->start, ended);
+	json_int_or_null(j, "object_id", s->object_id, s->object_id > 0);
+	json_int_or_null(j, "start", s->start, ended);
 	if (ended)
 		json_double(j, "seconds", s->seconds);
 	else
 		json_null(j, "seconds");
 	json_string(j, "error", s->error);
 	json_string(j, "statement", s->statement);
-	int_or_null(j, "statement_no", s->statement_no, s->statement_no > 0);
-	int_or_null(j, "committed", s->committed,
-		    ended && !s->ok && s->committed >= 0);
-	int_or_null(j, "total", s->total, ended && s->total >= 0);
+	json_int_or_null(j, "statement_no", s->statement_no,
+			 s->statement_no > 0);
+	json_int_or_null(j, "committed", s->committed,
+			 ended && !s->ok && s->committed >= 0);
+	json_int_or_null(j, "total", s->total, ended && s->total >= 0);
 	json_string(j, "traceback", s->traceback);
 }
 

@@ -371,15 +371,6 @@ json_time_or_null(struct json *j, const char *key, int64_t t, bool known)
 	buf_release(&b);
 }
 
-static void
-int_or_null(struct json *j, const char *key, int64_t v, bool known)
-{
-	if (known)
-		json_int(j, key, v);
-	else
-		json_null(j, key);
-}
-
 /* The fields of an entry's row and of what comes next. */
 static void
 entry_json_rows(const struct status *st, const struct status_entry *e,
@@ -389,16 +380,16 @@ entry_json_rows(const struct status *st, const struct status_entry *e,
 	const struct ledger_row *r = e->row;
 	bool partial = e->state == PLAN_PARTIAL;
 
-	int_or_null(j, "row", r ? r->object_id : 0, r != NULL);
+	json_int_or_null(j, "row", r ? r->object_id : 0, r != NULL);
 	json_string(j, "operation", r ? r->operation : NULL);
 	json_time_or_null(j, "start", r ? r->start : 0, r != NULL);
-	int_or_null(j, "duration", r ? r->duration : 0, r != NULL);
+	json_int_or_null(j, "duration", r ? r->duration : 0, r != NULL);
 	first_line(r && !ledger_row_success(r) ? r->error : NULL, &note);
 	json_string(j, "error", note.len ? note.ptr : NULL);
 	buf_reset(&note);
-	int_or_null(j, "committed", partial ? e->detail->committed : 0,
-		    partial);
-	int_or_null(j, "total", e->total, partial && e->total >= 0);
+	json_int_or_null(j, "committed", partial ? e->detail->committed : 0,
+			 partial);
+	json_int_or_null(j, "total", e->total, partial && e->total >= 0);
 	json_bool(j, "out_of_order", e->out_of_order);
 	entry_note(st, e, &note, &advice, &next);
 	json_string(j, "note", note.len ? note.ptr : NULL);
