@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,12 +60,14 @@ static const struct command {
 	{ "help", "[command]", K_HELP, 0, 1, OPTIONS_ANY, "Prints this message, or the help of one command" },
 	{ "version", "", K_VERSION, 0, 0, OPTIONS_ANY, "Prints the current version of migratore" },
 	{ "environ", "", K_ENVIRON, 0, 0, OPTIONS_ANY | OPTIONS_CONFIG | OPTIONS_FLEET, "Displays the resolved configuration and where each value came from" },
+	{ "status", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_STATUS, "Shows the state of every migration (a fleet: the version skew)" },
 	{ "list", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_RESULTS, "Lists the executed migrations on the current database (flags changed files of path)" },
 	{ "errors", "", K_DB, 0, 0, FLEET_OPTS | OPTIONS_RESULTS, "Lists the various errors from migration of the database" },
 	{ "trace", "<id>", K_DB, 1, 1, DB_OPTS, "Prints the traceback for the error execution with the provided id" },
 	{ "mark", "[path]", K_DB, 0, 1, FLEET_OPTS, "Marks all pending migrations as applied (Run Skip) using the directory" },
 	{ "skip", "[path]", K_DB, 0, 1, FLEET_OPTS, "Skips the current migration (next to be run) using the directory" },
 	{ "rebuild", "<id> [path]", K_DB, 1, 2, FLEET_OPTS, "Runs the partial execution of the migration with the given uuid or timestamp" },
+	{ "repair", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_REPAIR, "Records the current checksums of changed (drifted) applied migrations" },
 	{ "touch", "<id> [path]", K_TOUCH, 1, 2, OPTIONS_ANY, "Touches a migration file updating its timestamp to the current time" },
 	{ "squash", "<start> <end> [output]", K_SQUASH, 2, 3, OPTIONS_ANY, "Combines the migrations from start to end into a single file" },
 	{ "upgrade", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_APPLY, "Executes the pending migrations using the directory (default: current)" },
@@ -89,6 +92,7 @@ static const char exit_codes_text[] =
     "Exit codes:\n"
     "  0  success, or nothing to do\n"
     "  1  a migration failed (and was recorded), or the command was refused\n"
+    "     (status --strict: something is pending, failed or drifted)\n"
     "  2  usage error\n"
     "  3  configuration or migration-file error (nothing was touched)\n"
     "  4  database unreachable, login refused, lock not obtained in time, or\n"
@@ -414,6 +418,40 @@ outs_release(struct outs *u)
 		eventlog_release(&u->ev);
 }
 
+#define REPAIR_NEEDS_YES                                                       \
+	"repair asks before it writes, and stdin is not a terminal: give "     \
+	"--yes"
+
+/* repair's question on a terminal: on stderr, the answer a line of
+ * stdin; only "y" or "yes" (any case) agrees. */
+static bool
+confirm_tty(const char *question)
+{
+	char line[32];
+	size_t n;
+
+	fputs(question, stderr);
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return false;
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
+}
+
+/* The options of a database command that the command code reads. */
+static void
+command_options(const struct options *o, struct cmd_opts *co)
+{
+	co->json = o->format == OPTIONS_JSON;
+	co->sql = o->sql;
+	co->allow_out_of_order = o->allow_out_of_order;
+	co->strict = o->strict;
+	co->strict_checksums = o->strict_checksums;
+	co->yes = o->yes;
+	co->confirm = isatty(STDIN_FILENO) == 1 ? confirm_tty : NULL;
+}
+
 /* A database command on the one target; the sink reports its failure. */
 static int
 run_db(const struct cli *c, const struct target *t, struct err *e)
@@ -432,9 +470,9 @@ run_db(const struct cli *c, const struct target *t, struct err *e)
 			       c->cmd->name);
 	memset(&co, 0, sizeof(co));
 	command_operands(o, id, &co.id, &path);
-	co.json = o->format == OPTIONS_JSON;
-	co.sql = o->sql;
-	co.allow_out_of_order = o->allow_out_of_order;
+	command_options(o, &co);
+	if (id == CMD_REPAIR && !co.yes && co.confirm == NULL)
+		return err_usage(e, TRY_HELP, REPAIR_NEEDS_YES);
 	runinfo_run_id(time(NULL), run_id, sizeof(run_id));
 	co.run_id = run_id;
 	log_set_run_id(run_id);
@@ -567,6 +605,12 @@ run_fleet(const struct cli *c, const char *inventory, struct err *e)
 	fa.show_environ = c->cmd->kind == K_ENVIRON;
 	command_operands(&c->o, fa.cmd, &fa.id, &fa.path);
 	fa.envp = environ;
+	if (settings_env_bool(environ, "STATUS_STRICT", &fa.strict, e) < 0)
+		return e->code;
+	fa.strict = fa.strict || c->o.strict;
+	fa.confirm = isatty(STDIN_FILENO) == 1 ? confirm_tty : NULL;
+	if (fa.cmd == CMD_REPAIR && !c->o.yes && fa.confirm == NULL)
+		return err_usage(e, TRY_HELP, REPAIR_NEEDS_YES);
 	return fleet_run(&fa, e);
 }
 

@@ -12,7 +12,7 @@
 #                     [--keep]
 #   --quick        smaller fleets and fewer rounds, for a run of two minutes
 #   --only LIST    comma-separated sections:
-#                  single,sqlite,postgres,mysql,memory,latency, and
+#                  single,sqlite,postgres,mysql,memory,latency,status, and
 #                  scale (1k/10k/100k targets; never by default: an hour)
 #   --jobs P       parallelism of every fleet run (default 8)
 #   --bin PATH     the migratore binary (default $MIGRATORE, else build/migratore)
@@ -27,7 +27,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/proxy.sh"
 
-quick=0 only=single,sqlite,postgres,mysql,memory,latency jobs=${JOBS:-8} keep=0
+quick=0 only=single,sqlite,postgres,mysql,memory,latency,status jobs=${JOBS:-8} keep=0
 bin=${MIGRATORE:-$here/../build/migratore}
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -287,7 +287,7 @@ drop_server_dbs() {
 	[ "$dropped" = 0 ] || return 0
 	dropped=1
 	local p
-	for p in mg fl dx ds single_mg single_dm single_fl \
+	for p in mg fl dx ds st single_mg single_dm single_fl \
 		lmg lfl lpm lpt ldx lsmg lsfl lspm lspt lsdm; do
 		if [ -n "${pg_port:-}" ]; then
 			pg_client -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'bench\\_${p}\\_%' OR datname = 'bench_$p'" |
@@ -417,6 +417,41 @@ memory() {
 	verify sqlite migratore "$M" "$work/mem/t$last.db"
 }
 
+# ---- status ------------------------------------------------------------------
+
+# `migratore status` (a fleet's overview: read-only, no lock) next to the
+# floor's --check (connect, read the bookkeeping rows): MEM_N up-to-date
+# SQLite files, and NET_N PostgreSQL databases (prefix st).
+status_rows() {
+	local n=$MEM_N w=${#MEM_N} s=$work/status r reps=$((NP_REPS < 2 ? NP_REPS : 2))
+	gen_migrations "$M"
+	mkdir -p "$s/db"
+	DB=$s/src.db "$bin" -q upgrade "$work/mig-$M/migratore" >/dev/null
+	seq -f "$s/db/t%0${w}g.db" 1 "$n" | tee "$s/fl.txt" |
+		xargs -n 500 sh -c 'tee "$@" <"$0" >/dev/null' "$s/src.db"
+	printf 'version: 1\ndefaults:\n  engine: sqlite\n  path: %s\ntargets:\n  - name: t{%s..%s}\n    db: %s/db/t{%s..%s}.db\n' \
+		"$work/mig-$M/migratore" "$(printf "%0${w}d" 1)" "$n" "$s" "$(printf "%0${w}d" 1)" "$n" >"$s/sqlite.yaml"
+	for r in $(seq "$reps"); do
+		measure 1 - "sqlite status" migratore "${n}x$M" "$jobs" "$n" -- \
+			"$bin" status --inventory "$s/sqlite.yaml" --jobs "$jobs" -q
+		measure 1 - "sqlite status" floor "${n}x$M" "$jobs" "$n" -- \
+			"$floor" --check -e sqlite -t "$s/fl.txt" -j "$jobs"
+	done
+	[ -n "${pg_port:-}" ] || { log "status: TEST_PG_URL not set, no postgres row"; return 0; }
+	eng_now=postgres fleet_n=$NET_N n=$NET_N w=${#NET_N}
+	server_args postgres
+	pg_recreate st
+	server_dbs st >"$s/pg.txt"
+	write_inventory postgres "$w" "$(printf "%0${w}d" 1)" "$n" | sed 's/bench_mg_/bench_st_/' >"$s/pg.yaml"
+	"$bin" upgrade --inventory "$s/pg.yaml" --jobs "$jobs" -q || log "status: the upgrade of the st databases failed"
+	for r in $(seq "$NP_REPS"); do
+		measure 1 - "postgres status" migratore "${n}x$M" "$jobs" "$n" -- \
+			"$bin" status --inventory "$s/pg.yaml" --jobs "$jobs" -q
+		measure 1 - "postgres status" floor "${n}x$M" "$jobs" "$n" -- \
+			"$floor" --check -e postgres -t "$s/pg.txt" -j "$jobs" "${srv_args[@]}"
+	done
+}
+
 # ---- scale: 1,000, 10,000 and 100,000 targets with nothing pending ------
 
 # The nightly run at three sizes, to show that no step is quadratic: the
@@ -525,6 +560,7 @@ if has mysql; then
 fi
 has memory && memory
 has latency && latency
+has status && status_rows
 has scale && scale
 log "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -s "$results" ] && print_table

@@ -187,6 +187,15 @@ json_null(struct json *j, const char *key)
 }
 
 void
+json_int_or_null(struct json *j, const char *key, int64_t value, bool known)
+{
+	if (known)
+		json_int(j, key, value);
+	else
+		json_null(j, key);
+}
+
+void
 json_utc_time(double t, struct buf *out)
 {
 	time_t secs = (time_t)t;

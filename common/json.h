@@ -33,6 +33,9 @@ void json_int(struct json *j, const char *key, int64_t value);
 void json_double(struct json *j, const char *key, double value);
 void json_bool(struct json *j, const char *key, bool value);
 void json_null(struct json *j, const char *key);
+/* value when known, else null */
+void json_int_or_null(struct json *j, const char *key, int64_t value,
+		      bool known);
 /* An array of the strings v[0..n). */
 void json_string_array(struct json *j, const char *key,
 		       const char *const *v, size_t n);

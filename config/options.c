@@ -80,6 +80,18 @@ static const struct row rows[] = {
 	  OPTIONS_APPLY, false, S_OPTIONS, NULL,
 	  "apply pending migrations older than the\n"
 	  "newest applied one (refused otherwise)" },
+	{ "--strict-checksums", 0, K_FLAG, F(strict_checksums), 0, 0, NULL,
+	  OPTIONS_APPLY, false, S_OPTIONS, NULL,
+	  "refuse to run when an applied migration\n"
+	  "changed since (or STRICT_CHECKSUMS=1)" },
+	{ "--strict", 0, K_FLAG, F(strict), 0, 0, NULL, OPTIONS_STATUS, false,
+	  S_OPTIONS, NULL,
+	  "exit 1 when anything is pending, failed or\n"
+	  "drifted (or STATUS_STRICT=1): a probe" },
+	{ "--yes", 'y', K_FLAG, F(yes), 0, 0, NULL, OPTIONS_REPAIR, false,
+	  S_OPTIONS, NULL,
+	  "record without asking (needed when stdin\n"
+	  "is not a terminal)" },
 	{ "--message", 'm', K_STRING, F(message), 0, 0, "a value",
 	  OPTIONS_GENERATE, false, S_OPTIONS, "TEXT",
 	  "description of the migration (generate)" },

@@ -60,7 +60,9 @@ enum options_scope {
 	OPTIONS_REPORT = 1 << 7,   /* report merge|render (reportcmd.c parses
 				      them: only --junit and --html) */
 	OPTIONS_DRY = 1 << 8,      /* dry_upgrade, dry_downgrade: --sql */
-	OPTIONS_ALL = (1 << 9) - 1,
+	OPTIONS_STATUS = 1 << 9,   /* status: --strict */
+	OPTIONS_REPAIR = 1 << 10,  /* repair: --yes */
+	OPTIONS_ALL = (1 << 11) - 1,
 };
 
 /* --format */
@@ -78,6 +80,9 @@ struct options {
 	bool quiet;
 	bool verbose;
 	bool allow_out_of_order;
+	bool strict;            /* status: exit 1 unless up to date */
+	bool strict_checksums;  /* upgrade: refuse drift */
+	bool yes;               /* repair: no question asked */
 	int format;             /* enum options_format */
 	int log_format;         /* enum options_format: stderr's */
 	bool sql;               /* dry runs: print the statements */

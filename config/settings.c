@@ -119,6 +119,15 @@ static const struct setting settings_table[] = {
 	  "is not a duration such as 90, 10m, 1h30m or none", false, false },
 	{ CFG_OPERATOR, "OPERATOR", { NULL }, ST_STRING, NULL,
 	  default_operator, F(operator_name), NULL, NULL, false, true },
+	/* --strict-checksums and --strict are flags of their own */
+	{ CFG_STRICT_CHECKSUMS, "STRICT_CHECKSUMS", { NULL }, ST_BOOL, NULL,
+	  NULL, F(strict_checksums), valid_bool,
+	  "is not a boolean (use 1/0/true/false/yes/no/on/off)", false,
+	  false },
+	{ CFG_STATUS_STRICT, "STATUS_STRICT", { NULL }, ST_BOOL, NULL, NULL,
+	  F(status_strict), valid_bool,
+	  "is not a boolean (use 1/0/true/false/yes/no/on/off)", false,
+	  false },
 	{ CFG_INVENTORY, "INVENTORY", { NULL }, ST_STRING, NULL, NULL,
 	  F(inventory), NULL, NULL, false, true },
 };
@@ -646,6 +655,25 @@ settings_environ_json(const char *lines, struct json *j)
 		free(value);
 		free(source);
 	}
+}
+
+int
+settings_env_bool(char *const *envp, const char *name, bool *out,
+		  struct err *e)
+{
+	const char *raw = kv_find(envp, SIZE_MAX, name, false);
+	struct setting_value v;
+
+	*out = false;
+	if (raw == NULL || raw[0] == '\0')
+		return 0;
+	if (!valid_bool(raw, &v))
+		return err_set(e, ERR_CONFIG,
+			       "%s (from environment): '%.200s' is not a "
+			       "boolean (use 1/0/true/false/yes/no/on/off)",
+			       name, raw);
+	*out = v.num != 0;
+	return 0;
 }
 
 const char *

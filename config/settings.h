@@ -83,6 +83,14 @@ void settings_environ(const struct target *t, struct buf *out);
 void settings_environ_json(const char *lines, struct json *j);
 
 /*
+ * A boolean variable of the environment alone (fleet mode, where the
+ * targets' settings come from the inventory: STATUS_STRICT): false when
+ * unset or empty, else the SAFE rules; ERR_CONFIG naming it otherwise.
+ */
+int settings_env_bool(char *const *envp, const char *name, bool *out,
+		      struct err *e);
+
+/*
  * Remove the secrets from envp (the process's environ) once they are
  * loaded: each variable that holds a password or a URL (PASSWORD,
  * DB_PASSWORD, DB_URL) and each one named in more (an inventory's

@@ -31,6 +31,8 @@ static const char *const cfg_key_names[CFG_NKEYS] = {
 	[CFG_DDL_LOCK_TIMEOUT] = "ddl_lock_timeout",
 	[CFG_DDL_LOCK_RETRIES] = "ddl_lock_retries",
 	[CFG_OPERATOR] = "operator",
+	[CFG_STRICT_CHECKSUMS] = "strict_checksums",
+	[CFG_STATUS_STRICT] = "status_strict",
 	[CFG_INVENTORY] = "inventory",
 };
 

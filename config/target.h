@@ -34,6 +34,8 @@ enum cfg_key {
 	CFG_DDL_LOCK_TIMEOUT,
 	CFG_DDL_LOCK_RETRIES,
 	CFG_OPERATOR,
+	CFG_STRICT_CHECKSUMS,
+	CFG_STATUS_STRICT,
 	CFG_INVENTORY,
 	CFG_NKEYS
 };
@@ -80,6 +82,8 @@ struct target {
 	double ddl_lock_timeout;
 	double ddl_lock_retries;
 	char *operator_name;
+	bool strict_checksums; /* upgrade refuses drift (worker/drift.h) */
+	bool status_strict;    /* status exits 1 when not up to date */
 	char *inventory;   /* INVENTORY, single-target mode only */
 	struct strv params;  /* DB_URL query parameters, "key=value" each */
 

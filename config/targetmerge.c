@@ -252,6 +252,8 @@ targetmerge_build(struct targetspec_ctx *c, const struct layers *ls,
 	    take_dur(c, tg, ls, K_DDL_LOCK_RETRIES, CFG_DDL_LOCK_RETRIES,
 		     TARGET_DDL_LOCK_RETRIES);
 	take_str(tg, ls, K_OPERATOR, CFG_OPERATOR, &tg->operator_name);
+	tg->strict_checksums =
+	    take_num(tg, ls, K_STRICT_CHECKSUMS, CFG_STRICT_CHECKSUMS, 0) != 0;
 	take_str(tg, ls, K_PATH, -1, &tg->path);
 	pick(ls, K_TIMEOUT, &p);
 	tg->timeout = p.dur;

@@ -80,6 +80,8 @@ static const struct spec_key spec_keys[] = {
 	KEY("ddl_lock_retries", K_DDL_LOCK_RETRIES, KT_SCALAR, BOTH, 0,
 	    conv_duration, 0),
 	KEY("operator", K_OPERATOR, KT_SCALAR, BOTH, 0, conv_text, 0),
+	KEY("strict_checksums", K_STRICT_CHECKSUMS, KT_SCALAR, BOTH, 0,
+	    conv_bool, 0),
 	KEY("path", K_PATH, KT_SCALAR, BOTH, 0, conv_path, 0),
 	KEY("tags", K_TAGS, KT_SEQ, BOTH, 0, NULL, 0), /* see layer_tags */
 	KEY("timeout", K_TIMEOUT, KT_SCALAR, BOTH, 0, conv_duration, 0),

@@ -9,10 +9,9 @@
 #include "common/err.h"
 #include "common/xmalloc.h"
 #include "orchestrator/shard.h"
+#include "worker/drift.h"
 #include "common/banned.h"
 
-/* The worker's drift warning (worker/commands.c, warn_drift). */
-#define DRIFT_TEXT "was changed after it was applied"
 #define EMPTY ((size_t)-1)
 
 void
@@ -111,7 +110,7 @@ drifted(const struct outcome *o)
 	size_t i;
 
 	for (i = 0; i < o->warnings.n; i++)
-		if (strstr(o->warnings.v[i], DRIFT_TEXT))
+		if (strstr(o->warnings.v[i], DRIFT_WARNING_WORDS))
 			return true;
 	return false;
 }

@@ -9,6 +9,7 @@
 
 #include "common/xmalloc.h"
 #include "orchestrator/outcome.h"
+#include "worker/drift.h"
 #include "common/banned.h"
 
 /* ---- normalising ------------------------------------------------------ */
@@ -155,7 +156,9 @@ action_of(const struct failgroup_item *it)
 	const struct outcome_status_info *st;
 
 	if (it->status == NULL)
-		return FAILGROUP_NONE;
+		return it->text && strstr(it->text, DRIFT_WARNING_WORDS)
+			       ? FAILGROUP_REPAIR
+			       : FAILGROUP_NONE;
 	st = outcome_status_named(it->status);
 	if (st->junit != OUTCOME_JUNIT_FAILURE)
 		return FAILGROUP_RESUME;
@@ -390,6 +393,12 @@ failgroup_command(const struct failgroup *g, const struct failgroup_item *it,
 {
 	if (g->action == FAILGROUP_NONE)
 		return;
+	if (g->action == FAILGROUP_REPAIR) {
+		command_head(out, "repair", NULL, run);
+		buf_adds(out, " --select ");
+		select_names(out, g, it);
+		return;
+	}
 	if (g->action == FAILGROUP_REBUILD) {
 		command_head(out, "rebuild", g->uuid, run);
 		buf_adds(out, " --select ");
@@ -423,6 +432,10 @@ failgroup_advice(const struct failgroup *g, struct buf *out)
 			buf_addf(out, "Fix %s, then run them again:", g->file);
 		else
 			buf_adds(out, "Fix the cause, then run them again:");
+		break;
+	case FAILGROUP_REPAIR:
+		buf_adds(out, "If the change was intended, record the file as "
+			      "it is now:");
 		break;
 	case FAILGROUP_REBUILD:
 		buf_addf(out, "Statements of %s stayed committed. Fix its "

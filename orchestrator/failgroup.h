@@ -37,7 +37,10 @@
  *                      implicitly; transaction = off) and nothing rolled
  *                      them back: fix the rest, `rebuild <uuid>` the
  *                      group, then --resume
- *   FAILGROUP_NONE     a warning: nothing to run
+ *   FAILGROUP_REPAIR   a warning that a migration was changed after it
+ *                      was applied (worker/drift.h): if the change was
+ *                      intended, `repair` the group's targets
+ *   FAILGROUP_NONE     another warning: nothing to run
  *
  * Pure: no I/O. Every string handed in is borrowed and must outlive the
  * groups; the groups own their normalised lines, DETAIL and HINT.
@@ -55,6 +58,7 @@ enum failgroup_action {
 	FAILGROUP_RESUME,
 	FAILGROUP_FIX,
 	FAILGROUP_REBUILD,
+	FAILGROUP_REPAIR,
 };
 
 /* One target (or one warning of a target) to group. */
@@ -123,6 +127,7 @@ struct failgroup_run {
  *                    --select a,b
  * With no_report the second command has no --resume and always the
  * group's --select.
+ *   REPAIR:      migratore repair --inventory fleet.yaml --select a,b
  */
 void failgroup_command(const struct failgroup *g,
 		       const struct failgroup_item *it,

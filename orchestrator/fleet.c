@@ -35,6 +35,7 @@
 #include "orchestrator/deadline.h"
 #include "orchestrator/discover.h"
 #include "orchestrator/dryplan.h"
+#include "orchestrator/fleetstatus.h"
 #include "orchestrator/lineup.h"
 #include "orchestrator/outcome.h"
 #include "orchestrator/outputs.h"
@@ -108,6 +109,11 @@ fleet_options(struct fleet *f, struct err *e)
 	const struct options *o = f->o;
 	int r;
 
+	if (f->fa->cmd == CMD_REPAIR && o->select.n == 0)
+		return err_set(e, ERR_USAGE,
+			       "repair on a fleet needs --select: the targets "
+			       "whose changes are intended (--select '*' for "
+			       "every one)");
 	if (selection_check_each(&o->select, "--select", e) < 0 ||
 	    (o->deadline &&
 	     deadline_parse(o->deadline, ev_time(), &f->deadline, e) < 0))
@@ -168,6 +174,25 @@ fleet_load(struct fleet *f, struct err *e)
 			f->sel[i]->source[CFG_OPERATOR] = SRC_DEFAULT;
 		}
 	return 0;
+}
+
+/* repair records changes as intended: the user says so for the targets
+ * selected, once, before anything starts. */
+static int
+fleet_confirm(struct fleet *f, struct err *e)
+{
+	char q[200];
+
+	if (f->fa->cmd != CMD_REPAIR || f->o->yes || f->n == 0)
+		return 0;
+	xsnprintf(q, sizeof(q),
+		  "Record the changes of the drifted migrations of %zu "
+		  "target%s as intended (a Repair row for each)? [y/N] ",
+		  f->n, f->n == 1 ? "" : "s");
+	if (f->fa->confirm != NULL && f->fa->confirm(q))
+		return 0;
+	return err_set(e, ERR_STATE, "repair was not confirmed: nothing was "
+				     "written");
 }
 
 /* The [path] argument beats the inventory's path (flags beat files). */
@@ -529,6 +554,7 @@ fleet_finish(struct fleet *f, int sig, struct err *e)
 		   f->fa->cmd == CMD_DRY_DOWNGRADE;
 	struct report_row *rows = xcalloc(f->n ? f->n : 1, sizeof(*rows));
 	struct report_wave *waves;
+	struct fleetstatus status;
 	struct dryplan plan;
 	struct report rep;
 	char deadline[32];
@@ -545,7 +571,14 @@ fleet_finish(struct fleet *f, int sig, struct err *e)
 		dryplan_finish(&plan);
 		rep.plan = &plan;
 	}
+	if (f->fa->cmd == CMD_STATUS) {
+		fleetstatus_build(&status, rows, f->n, f->fa->strict,
+				  (int64_t)time(NULL));
+		rep.status = &status;
+	}
 	code = outputs_write(&f->outputs, &rep, e);
+	if (rep.status)
+		fleetstatus_release(&status);
 	if (f->has_events)
 		report_event_end(&rep, &f->events, ev_time() - f->t0);
 	dryplan_release(&plan);
@@ -574,6 +607,8 @@ fleet_execute(struct fleet *f, struct err *e)
 			(f->fa->cmd == CMD_LIST || f->fa->cmd == CMD_ERRORS);
 	cfg.opts.sql = o->sql;
 	cfg.opts.allow_out_of_order = o->allow_out_of_order;
+	cfg.opts.strict_checksums = o->strict_checksums;
+	cfg.opts.yes = true; /* repair: confirmed by fleet_confirm */
 	cfg.opts.run_id = f->run_id;
 	cfg.opts.host = f->host;
 	cfg.sched = f->sched;
@@ -650,7 +685,8 @@ fleet_run(const struct fleet_args *fa, struct err *e)
 	f.start = time(NULL);
 	/* A closed report pipe must not kill the coordinator mid-run. */
 	signal(SIGPIPE, SIG_IGN);
-	if ((r = fleet_options(&f, e)) != 0 || (r = fleet_load(&f, e)) != 0)
+	if ((r = fleet_options(&f, e)) != 0 || (r = fleet_load(&f, e)) != 0 ||
+	    (r = fleet_confirm(&f, e)) != 0)
 		goto out;
 	if (fa->show_environ) {
 		r = fleet_environ(&f);

@@ -31,12 +31,17 @@ struct fleet_args {
 	char **envp;             /* for ${VAR} in the inventory; its secrets
 				    are scrubbed once it is loaded
 				    (settings_scrub) */
+	bool strict;             /* status: --strict or STATUS_STRICT */
+	/* repair without --yes: asks question once the targets are known
+	 * (worker/commands.h); NULL: nobody to ask */
+	bool (*confirm)(const char *question);
 };
 
 /*
  * Run the fleet command. Returns 0 when every target ended ok or
  * nothing-to-do; ERR_FAILED when one did not (or a report file could not
- * be written); ERR_INTERRUPTED with e->signal when SIGINT or SIGTERM
+ * be written, or status --strict found a target not up to date);
+ * ERR_STATE when repair was not confirmed; ERR_INTERRUPTED with e->signal when SIGINT or SIGTERM
  * stopped the run; ERR_USAGE (a bad option, --select, report or log path)
  * or ERR_CONFIG (the inventory, a migrations directory, a target's
  * settings) before anything started. The message is in e, or empty when

@@ -582,13 +582,6 @@ render_failures(struct buf *out, const struct page *p)
 	buf_adds(out, "</section>\n");
 }
 
-/* worker/commands.c's warning for a migration changed after it ran. */
-static bool
-is_drift(const struct failgroup *g)
-{
-	return strstr(g->line, "was changed after it was applied") != NULL;
-}
-
 static void
 render_warnings(struct buf *out, const struct page *p)
 {
@@ -609,12 +602,8 @@ render_warnings(struct buf *out, const struct page *p)
 		html_escape(out, g->line);
 		buf_adds(out, "</span></h3>\n");
 		render_names(out, g, p->warns);
-		if (is_drift(g))
-			buf_adds(out, "<p class=\"next\">If the change was "
-				 "intended, restore the file as it was applied "
-				 "and put the change in a new migration; "
-				 "<code>repair</code>, which records the new "
-				 "checksum instead, is a later feature.</p>\n");
+		if (g->action == FAILGROUP_REPAIR)
+			render_next(out, g, p->warns, &p->run);
 		buf_adds(out, "</article>\n");
 	}
 	buf_adds(out, "</section>\n");

@@ -10,6 +10,7 @@ libmigratore_a_SOURCES += \
 	orchestrator/dryplan.c orchestrator/dryplan.h \
 	orchestrator/failgroup.c orchestrator/failgroup.h \
 	orchestrator/fleet.c orchestrator/fleet.h \
+	orchestrator/fleetstatus.c orchestrator/fleetstatus.h \
 	orchestrator/html.c orchestrator/html.h \
 	orchestrator/htmlassets.c orchestrator/htmlassets.h \
 	orchestrator/htmltable.c orchestrator/htmltable.h \

@@ -14,6 +14,7 @@
 #include "common/xmalloc.h"
 #include "orchestrator/discover.h"
 #include "orchestrator/failgroup.h"
+#include "orchestrator/fleetstatus.h"
 #include "orchestrator/progress.h"
 #include "worker/jsonsink.h"
 #include "common/banned.h"
@@ -40,6 +41,8 @@ report_result(const struct report *r, struct err *e)
 	for (i = 0; i < r->n; i++)
 		if (!outcome_status_info(r->rows[i].o->status)->good)
 			return e->code = ERR_FAILED;
+	if (r->status && fleetstatus_fails(r->status))
+		return e->code = ERR_FAILED;
 	return 0;
 }
 
@@ -334,6 +337,10 @@ report_text(const struct report *r, bool with_results, bool color,
 	int wname = 6, wengine = 6;
 	size_t i;
 
+	if (r->status) {
+		fleetstatus_text(r->status, color, out);
+		return;
+	}
 	/* --sql: each distinct plan once, instead of a section per target */
 	if (r->plan && r->plan->nsql > 0) {
 		dryplan_sql_text(r->plan, out);
@@ -393,15 +400,6 @@ json_time(struct json *j, const char *key, time_t t)
 	gmtime_r(&t, &tm);
 	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	json_string(j, key, s);
-}
-
-static void
-json_int_or_null(struct json *j, const char *key, int64_t v, bool known)
-{
-	if (known)
-		json_int(j, key, v);
-	else
-		json_null(j, key);
 }
 
 static void
@@ -628,6 +626,10 @@ render_json(const struct report *r, struct buf *out, flush_fn flush,
 		dryplan_json(r->plan, &j);
 	else
 		json_null(&j, "plan");
+	if (r->status)
+		fleetstatus_json(r->status, &j);
+	else
+		json_null(&j, "status");
 	json_array_begin(&j, "targets");
 	for (i = 0; i < r->n; i++) {
 		json_target(&j, r, &r->rows[i]);

@@ -34,6 +34,8 @@
 #include "orchestrator/outcome.h"
 #include "worker/eventlog.h"
 
+struct fleetstatus;
+
 #define REPORT_SCHEMA "migratore-fleet-report"
 #define REPORT_SCHEMA_VERSION 1
 
@@ -86,6 +88,10 @@ struct report {
 	struct discovery *const *discovered;
 	size_t ndiscovered;
 	const struct dryplan *plan; /* dry runs: the fleet-wide plan */
+	/* status: the fleet's overview (fleetstatus.h), which takes the
+	 * place of the table in the text, and its strictness counts in the
+	 * run's result */
+	const struct fleetstatus *status;
 };
 
 /* How many targets ended with each status. */
@@ -117,8 +123,9 @@ void report_json(const struct report *r, struct buf *out);
 void report_event_end(const struct report *r, struct eventlog *ev,
 		      double seconds);
 
-/* The run's result: 0, ERR_FAILED, or ERR_INTERRUPTED with e->signal;
- * e gets the code, no message (the report says it all). */
+/* The run's result: 0, ERR_FAILED (a target not ok, or status --strict
+ * and a target not up to date), or ERR_INTERRUPTED with e->signal; e
+ * gets the code, no message (the report says it all). */
 int report_result(const struct report *r, struct err *e);
 /* Its exit code, of the table above (0, 1, 130, 143). */
 int report_exit_code(const struct report *r);

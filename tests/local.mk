@@ -57,6 +57,8 @@ UNIT_TESTS = \
 	tests/unit/test_migration \
 	tests/unit/test_migset \
 	tests/unit/test_plan \
+	tests/unit/test_drift \
+	tests/unit/test_status \
 	tests/unit/test_fileops \
 	tests/unit/test_sched \
 	tests/unit/test_shard \
@@ -69,6 +71,7 @@ UNIT_TESTS = \
 	tests/unit/test_metrics \
 	tests/unit/test_html \
 	tests/unit/test_failgroup \
+	tests/unit/test_fleetstatus \
 	tests/unit/test_progress
 # The driver suite, written once, runs in each engine's program; a server
 # engine's program only when configure built its driver.
@@ -126,6 +129,9 @@ INTEGRATION_TESTS = \
 	tests/integration/progress_tty.sh \
 	tests/integration/output_json.sh \
 	tests/integration/dryrun_sql.sh \
+	tests/integration/status.sh \
+	tests/integration/status_fleet.sh \
+	tests/integration/drift.sh \
 	tests/integration/rollout_canary.sh \
 	tests/integration/rollout_budget.sh \
 	tests/integration/rollout_perhost.sh \

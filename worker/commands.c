@@ -6,15 +6,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/buf.h"
 #include "common/json.h"
 #include "common/xmalloc.h"
 #include "drivers/driver.h"
+#include "worker/drift.h"
 #include "worker/ledger.h"
 #include "worker/plan.h"
+#include "worker/repair.h"
 #include "worker/runner.h"
 #include "worker/sqlplan.h"
+#include "worker/status.h"
 #include "common/banned.h"
 
 struct cmdctx {
@@ -27,6 +31,7 @@ struct cmdctx {
 	struct plan plan;
 	struct run_summary sum;
 	struct runner runner;
+	struct status status; /* status: shown until the sink finished */
 	struct err e;
 	bool locked;
 };
@@ -41,6 +46,8 @@ static int cmd_rebuild(struct cmdctx *c);
 static int cmd_list(struct cmdctx *c);
 static int cmd_errors(struct cmdctx *c);
 static int cmd_trace(struct cmdctx *c);
+static int cmd_status(struct cmdctx *c);
+static int cmd_repair(struct cmdctx *c);
 
 static const struct cmd_def {
 	const char *name;
@@ -48,21 +55,30 @@ static const struct cmd_def {
 	bool probe;      /* checks, without waiting, that the lock is free */
 	bool migrations; /* reads the migrations directory */
 	bool full;       /* reads the long text columns */
+	bool progress;   /* reads the progress table without writing */
 	int (*fn)(struct cmdctx *c);
 } cmd_table[] = {
-	[CMD_UPGRADE] = { "upgrade", true, false, true, false, cmd_upgrade },
-	[CMD_DRY_UPGRADE] = { "dry_upgrade", false, true, true, false,
+	[CMD_UPGRADE] = { "upgrade", true, false, true, false, false,
+			  cmd_upgrade },
+	[CMD_DRY_UPGRADE] = { "dry_upgrade", false, true, true, false, false,
 			      cmd_dry_upgrade },
-	[CMD_DOWNGRADE] = { "downgrade", true, false, true, false,
+	[CMD_DOWNGRADE] = { "downgrade", true, false, true, false, false,
 			    cmd_downgrade },
 	[CMD_DRY_DOWNGRADE] = { "dry_downgrade", false, true, true, false,
-				cmd_dry_downgrade },
-	[CMD_MARK] = { "mark", true, false, true, false, cmd_mark },
-	[CMD_SKIP] = { "skip", true, false, true, false, cmd_skip },
-	[CMD_REBUILD] = { "rebuild", true, false, true, false, cmd_rebuild },
-	[CMD_LIST] = { "list", false, false, false, false, cmd_list },
-	[CMD_ERRORS] = { "errors", false, false, false, false, cmd_errors },
-	[CMD_TRACE] = { "trace", false, false, false, true, cmd_trace },
+				false, cmd_dry_downgrade },
+	[CMD_MARK] = { "mark", true, false, true, false, false, cmd_mark },
+	[CMD_SKIP] = { "skip", true, false, true, false, false, cmd_skip },
+	[CMD_REBUILD] = { "rebuild", true, false, true, false, false,
+			  cmd_rebuild },
+	[CMD_LIST] = { "list", false, false, false, false, false, cmd_list },
+	[CMD_ERRORS] = { "errors", false, false, false, false, false,
+			 cmd_errors },
+	[CMD_TRACE] = { "trace", false, false, false, true, false, cmd_trace },
+	/* no lock, not even a probe: status only reads */
+	[CMD_STATUS] = { "status", false, false, true, false, true,
+			 cmd_status },
+	[CMD_REPAIR] = { "repair", true, false, true, false, false,
+			 cmd_repair },
 };
 #define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
 
@@ -97,17 +113,66 @@ mig(const struct cmdctx *c, size_t i)
 	return c->ms->v[i];
 }
 
+/* One warning per drifted migration (a fleet's summary groups them). */
 static void
 warn_drift(struct cmdctx *c)
 {
+	struct buf w = BUF_INIT;
 	size_t i;
 
-	for (i = 0; i < c->plan.n; i++)
-		if (c->plan.drifted[i])
-			sink_warning(c->sink,
-				     "%s (%s) was changed after it was applied "
-				     "(its run section's checksum differs)",
-				     mig(c, i)->filename, mig(c, i)->uuid);
+	for (i = 0; i < c->plan.n; i++) {
+		if (!c->plan.drifted[i])
+			continue;
+		buf_reset(&w);
+		drift_warning(mig(c, i), c->t->engine, &w);
+		sink_warning(c->sink, "%s", w.ptr);
+	}
+	buf_release(&w);
+}
+
+static bool
+strict_checksums(const struct cmdctx *c)
+{
+	return c->o->strict_checksums || c->t->strict_checksums;
+}
+
+/* "\n  0042_x.sql (<uuid>): its run section for ..." per drifted one */
+static void
+drifted_lines(struct cmdctx *c, const char *indent, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < c->plan.n; i++) {
+		if (!c->plan.drifted[i])
+			continue;
+		buf_addf(out, "%s%s (%s): ", indent, mig(c, i)->filename,
+			 mig(c, i)->uuid);
+		drift_where(mig(c, i), c->t->engine, out);
+	}
+}
+
+/* --strict-checksums: drift is an error, named, before anything runs;
+ * without it a warning. */
+static int
+check_checksums(struct cmdctx *c)
+{
+	struct buf names = BUF_INIT;
+	size_t n = c->plan.ndrifted;
+	int r;
+
+	if (!strict_checksums(c) || n == 0) {
+		warn_drift(c);
+		return 0;
+	}
+	drifted_lines(c, "\n  ", &names);
+	r = err_set(&c->e, ERR_STATE,
+		    "--strict-checksums: %zu applied migration%s changed since "
+		    "%s applied, so nothing was run:%s\nrestore %s, or record "
+		    "the change with `migratore repair`",
+		    n, n == 1 ? "" : "s", n == 1 ? "it was" : "they were",
+		    names.ptr, n == 1 ? "it" : "them");
+	buf_release(&names);
+	return r;
 }
 
 static int
@@ -220,8 +285,8 @@ cmd_upgrade(struct cmdctx *c)
 	size_t i;
 	int r;
 
-	warn_drift(c);
-	if ((r = check_out_of_order(c)) < 0 || (r = check_runnable(c)) < 0)
+	if ((r = check_checksums(c)) < 0 || (r = check_out_of_order(c)) < 0 ||
+	    (r = check_runnable(c)) < 0)
 		return r;
 	if (c->plan.npending > 0 && (r = writable(c)) < 0)
 		return r;
@@ -265,7 +330,8 @@ cmd_dry_upgrade(struct cmdctx *c)
 {
 	size_t i;
 
-	warn_drift(c);
+	if (check_checksums(c) < 0)
+		return c->e.code;
 	if (c->o->sql)
 		dry_sql(c, "dry_upgrade", NULL, SEC_RUN, c->plan.npending);
 	for (i = 0; i < c->plan.npending; i++) {
@@ -516,6 +582,72 @@ cmd_trace(struct cmdctx *c)
 	return 0;
 }
 
+static int
+cmd_status(struct cmdctx *c)
+{
+	struct buf why = BUF_INIT;
+	int r = 0;
+
+	status_build(&c->status, c->ms, &c->ledger, &c->plan, c->t->engine,
+		     (int64_t)time(NULL));
+	sink_status(c->sink, &c->status);
+	if ((c->o->strict || c->t->status_strict) &&
+	    status_unclean(&c->status)) {
+		status_problems(&c->status, &why);
+		r = err_set(&c->e, ERR_STATE, "--strict: not up to date: %s",
+			    why.ptr);
+	}
+	buf_release(&why);
+	return r;
+}
+
+/* repair asks first, unless --yes: nothing is written without it. */
+static bool
+repair_confirmed(struct cmdctx *c, size_t n)
+{
+	char q[160];
+
+	if (c->o->yes)
+		return true;
+	if (c->o->confirm == NULL)
+		return false;
+	xsnprintf(q, sizeof(q),
+		  "Record %s as intended (a Repair row for %s)? [y/N] ",
+		  n == 1 ? "this change" : "these changes",
+		  n == 1 ? "it" : "each");
+	return c->o->confirm(q);
+}
+
+static int
+cmd_repair(struct cmdctx *c)
+{
+	struct buf lines = BUF_INIT;
+	size_t i;
+	int r = 0;
+
+	if (c->plan.ndrifted == 0) {
+		sink_result(c->sink, "Nothing to repair: every applied "
+				     "migration matches its file");
+		return 0;
+	}
+	buf_addf(&lines, "Changed since %s applied:",
+		 c->plan.ndrifted == 1 ? "it was" : "they were");
+	drifted_lines(c, "\n  ", &lines);
+	sink_result(c->sink, lines.ptr);
+	buf_release(&lines);
+	if (!repair_confirmed(c, c->plan.ndrifted))
+		return err_set(&c->e, ERR_STATE,
+			       "repair was not confirmed%s: nothing was "
+			       "written",
+			       c->o->confirm ? "" : " (--yes)");
+	if ((r = writable(c)) < 0)
+		return r;
+	for (i = 0; i < c->plan.n && r == 0; i++)
+		if (c->plan.drifted[i])
+			r = repair_record(&c->runner, mig(c, i), &c->e);
+	return r;
+}
+
 /*
  * A testing aid, documented as one (migratore(1), LOCKING): with
  * MIGRATORE_TESTING_NO_LOCK=1 writing commands skip the migration lock,
@@ -531,6 +663,23 @@ lock_skipped(void)
 }
 
 /* Connect, lock if writing, read the table and plan. */
+/* The progress rows tell an interrupted migration from a pending one:
+ * read only when something is pending (two round trips fewer for an up
+ * to date target, what a fleet's status mostly sees). */
+static int
+read_progress(struct cmdctx *c)
+{
+	int r;
+
+	if (!c->ledger.exists || c->ms == NULL || c->plan.npending == 0)
+		return 0;
+	if ((r = ledger_load_progress(c->db, &c->ledger, &c->e)) < 0)
+		return r;
+	plan_release(&c->plan);
+	plan_compute(c->ms, &c->ledger, c->t->engine, &c->plan);
+	return 0;
+}
+
 static int
 command_prepare(struct cmdctx *c, const struct cmd_def *d)
 {
@@ -565,7 +714,7 @@ command_prepare(struct cmdctx *c, const struct cmd_def *d)
 		return r;
 	if (c->ms)
 		plan_compute(c->ms, &c->ledger, c->t->engine, &c->plan);
-	return 0;
+	return d->progress ? read_progress(c) : 0;
 }
 
 static void
@@ -629,6 +778,7 @@ out:
 		c.e.msg[sizeof(c.e.msg) - 1] = '\0';
 	}
 	sink_finished(sink, &c.sum);
+	status_release(&c.status);
 	plan_release(&c.plan);
 	ledger_release(&c.ledger);
 	return c.sum.err_code;

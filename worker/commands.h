@@ -27,6 +27,8 @@ enum command_id {
 	CMD_LIST,
 	CMD_ERRORS,
 	CMD_TRACE,
+	CMD_STATUS,
+	CMD_REPAIR,
 };
 
 struct cmd_opts {
@@ -34,6 +36,16 @@ struct cmd_opts {
 	bool json;               /* list, errors: --format json */
 	bool sql;                /* dry runs: --sql, the statements too */
 	bool allow_out_of_order;
+	bool strict;             /* status: ERR_STATE unless up to date (or
+				    the target's status_strict) */
+	bool strict_checksums;   /* upgrade, dry_upgrade: refuse drift (or
+				    the target's strict_checksums) */
+	bool yes;                /* repair: do not ask */
+	/*
+	 * repair without yes: asks the user question (a line, no newline)
+	 * and says whether they agreed. NULL: nobody to ask (refused).
+	 */
+	bool (*confirm)(const char *question);
 	const char *run_id;      /* written to every row */
 	const char *host;        /* written to every row */
 	/*

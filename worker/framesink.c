@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/json.h"
 #include "common/proto.h"
+#include "worker/status.h"
 #include "common/banned.h"
 
 static void
@@ -153,6 +155,20 @@ fs_warning(void *ctx, const char *msg)
 	fs_send_text(ctx, PROTO_WARNING, msg, strlen(msg));
 }
 
+/* The coordinator's overview (orchestrator/fleetstatus.h) reads the
+ * status as a RESULT: the brief JSON object, on one line. */
+static void
+fs_status(void *ctx, const struct status *st)
+{
+	struct buf b = BUF_INIT;
+	struct json j;
+
+	json_init(&j, &b, false);
+	status_json(st, true, NULL, &j);
+	fs_result(ctx, b.ptr);
+	buf_release(&b);
+}
+
 void
 framesink_finished(struct framesink *fs, const struct run_summary *s,
 		   bool stopped)
@@ -186,6 +202,7 @@ static const struct sink_ops framesink_ops = {
 	.result = fs_result,
 	.sql = fs_sql,
 	.warning = fs_warning,
+	.status = fs_status,
 	.finished = fs_finished,
 };
 

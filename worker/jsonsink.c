@@ -8,16 +8,8 @@
 
 #include "common/err.h"
 #include "common/xmalloc.h"
+#include "worker/status.h"
 #include "common/banned.h"
-
-static void
-int_or_null(struct json *j, const char *key, int64_t v, bool known)
-{
-	if (known)
-		json_int(j, key, v);
-	else
-		json_null(j, key);
-}
 
 void
 jsonsink_step(struct json *j, const struct proto_step *s, bool ended)
@@ -37,20 +29,21 @@ jsonsink_step_fields(struct json *j, const struct proto_step *s, bool ended)
 			       : s->ok ? "success"
 				       : "error");
 	json_bool(j, "recovery", s->recovery);
-	int_or_null(j, "object_id", s->object_id, s->object_id > 0);
-	int_or_null(j, "start", s->start, ended);
+	json_int_or_null(j, "object_id", s->object_id, s->object_id > 0);
+	json_int_or_null(j, "start", s->start, ended);
 	if (ended)
 		json_double(j, "seconds", s->seconds);
 	else
 		json_null(j, "seconds");
 	json_string(j, "error", s->error);
 	json_string(j, "statement", s->statement);
-	int_or_null(j, "statement_no", s->statement_no, s->statement_no > 0);
-	int_or_null(j, "committed", s->committed,
-		    ended && !s->ok && s->committed >= 0);
-	int_or_null(j, "total", s->total, ended && s->total >= 0);
+	json_int_or_null(j, "statement_no", s->statement_no,
+			 s->statement_no > 0);
+	json_int_or_null(j, "committed", s->committed,
+			 ended && !s->ok && s->committed >= 0);
+	json_int_or_null(j, "total", s->total, ended && s->total >= 0);
 	json_string(j, "traceback", s->traceback);
-	int_or_null(j, "lock_retries", s->lock_retries, ended);
+	json_int_or_null(j, "lock_retries", s->lock_retries, ended);
 }
 
 /* ---- the events --------------------------------------------------------- */
@@ -131,6 +124,14 @@ js_warning(void *ctx, const char *msg)
 	strv_push(&js->warnings, msg);
 }
 
+static void
+js_status(void *ctx, const struct status *st)
+{
+	struct jsonsink *js = ctx;
+
+	js->status = st;
+}
+
 /* ---- the document ------------------------------------------------------- */
 
 static void
@@ -208,6 +209,8 @@ js_finished(void *ctx, const struct run_summary *s)
 	json_string_array(&j, "results", (const char *const *)js->results.v,
 			  js->results.n);
 	json_string(&j, "output", js->output.len ? js->output.ptr : NULL);
+	if (js->status)
+		status_json(js->status, false, "status", &j);
 	json_object_end(&j);
 	buf_addc(&out, '\n');
 	fwrite(out.ptr, 1, out.len, js->out);
@@ -223,6 +226,7 @@ static const struct sink_ops jsonsink_ops = {
 	.planned = js_planned,
 	.sql = js_sql,
 	.warning = js_warning,
+	.status = js_status,
 	.finished = js_finished,
 };
 

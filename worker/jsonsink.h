@@ -55,6 +55,7 @@ struct jsonsink {
 	struct buf output;        /* executables' output */
 	struct buf sql;           /* --sql */
 	bool has_sql;
+	const struct status *status; /* status: valid until finished */
 };
 
 /* Point sink at js, which prints to out when the command finishes. */

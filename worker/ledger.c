@@ -186,6 +186,23 @@ progress_rows(struct ledger *l, const struct db_rows *rows)
 	}
 }
 
+/* The progress rows into l (the table exists). */
+static int
+progress_load(struct db *db, struct ledger *l, struct err *e)
+{
+	struct db_rows *prog = NULL;
+	struct batch b = BATCH_INIT;
+	size_t failed;
+	int r;
+
+	progress_select(db, &b, &prog);
+	if ((r = batch_run(db, &b, &failed, e)) == 0)
+		progress_rows(l, prog);
+	db_rows_free(prog);
+	batch_release(&b);
+	return r;
+}
+
 /* What the bookkeeping table lacks, into b (in a transaction). */
 static void
 ensure_main(struct db *db, struct ledger *l, struct batch *b)
@@ -421,6 +438,21 @@ ledger_progress_of(const struct ledger *l, const char *uuid)
 		if (strcmp(l->progress[i].uuid, uuid) == 0)
 			return (int)l->progress[i].committed;
 	return 0;
+}
+
+int
+ledger_load_progress(struct db *db, struct ledger *l, struct err *e)
+{
+	struct strv pcols = STRV_INIT;
+	int r;
+
+	if ((r = db_columns(db, LEDGER_PROGRESS_TABLE, &pcols, e)) == 0 &&
+	    (l->progress_exists = pcols.n > 0))
+		r = progress_load(db, l, e);
+	strv_release(&pcols);
+	if (r < 0)
+		err_prefix(e, "reading '%s'", LEDGER_PROGRESS_TABLE);
+	return r;
 }
 
 static void

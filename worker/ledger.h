@@ -185,6 +185,10 @@ void ledger_progress_note(struct ledger *l, const char *uuid, int committed);
 bool ledger_progress_known(const struct ledger *l, const char *uuid);
 /* Statements of uuid an interrupted run committed; 0 when none. */
 int ledger_progress_of(const struct ledger *l, const char *uuid);
+/* Read the progress table, when there is one, without creating it: for
+ * the read-only commands (status); ledger_ensure reads it for the
+ * others. */
+int ledger_load_progress(struct db *db, struct ledger *l, struct err *e);
 
 /* The row with this object_id, or NULL. */
 const struct ledger_row *ledger_find(const struct ledger *l, int64_t id);

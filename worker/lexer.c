@@ -41,6 +41,11 @@ struct lexer {
 	bool sig;        /* it has something besides comments and blanks */
 	int start_line, start_col;
 	struct blocks bl;
+	/* its normalised text, hashed token by token (lexer.h) */
+	struct sha256 norm;
+	bool norm_any;   /* a token is in it */
+	bool norm_gap;   /* blanks or a comment since that token */
+	char norm_last;  /* that token's last byte */
 };
 
 static const char *const dialect_engines[DIALECT_N] = {
@@ -130,6 +135,35 @@ stmt_reset(struct lexer *lx)
 	lx->start = lx->i;
 	lx->sig = false;
 	blocks_start(&lx->bl, lx->d);
+	sha256_init(&lx->norm);
+	lx->norm_any = lx->norm_gap = false;
+}
+
+/* Whether blanks between two tokens can mean something: not after an
+ * opening parenthesis, a comma or a semicolon, nor before a closing
+ * parenthesis, a comma or a semicolon, in any dialect. (Before an opening
+ * one they can: MySQL reads `COUNT (*)` and `COUNT(*)` differently.) */
+static bool
+gap_matters(char last, char first)
+{
+	return strchr("(,;", last) == NULL && strchr("),;", first) == NULL;
+}
+
+/* The token that ends at i and began at from joins the normalised text,
+ * one space before it when something that matters lay between it and the
+ * last one. */
+static void
+norm_add(struct lexer *lx, size_t from)
+{
+	if (!lx->sig || lx->i <= from)
+		return;
+	if (lx->norm_any && lx->norm_gap &&
+	    gap_matters(lx->norm_last, lx->p[from]))
+		sha256_update(&lx->norm, " ", 1);
+	sha256_update(&lx->norm, lx->p + from, lx->i - from);
+	lx->norm_any = true;
+	lx->norm_gap = false;
+	lx->norm_last = lx->p[lx->i - 1];
 }
 
 static void
@@ -149,6 +183,7 @@ emit(struct lexer *lx, size_t end)
 	st->sql = xstrndup(lx->p + s, end - s);
 	st->line = lx->start_line;
 	st->col = lx->start_col;
+	sha256_final(&lx->norm, st->digest);
 }
 
 static int
@@ -157,6 +192,7 @@ on_delimiter(struct lexer *lx)
 	/* a semicolon inside a routine body or parentheses */
 	if (default_delim(lx) && lx->sig && !blocks_semicolon(&lx->bl)) {
 		lx->i++;
+		norm_add(lx, lx->i - 1);
 		return 0;
 	}
 	emit(lx, lx->i);
@@ -632,7 +668,10 @@ step(struct lexer *lx)
 	const char *p = lx->p;
 	size_t i = lx->i;
 	char c = p[i], n = peek(lx, i + 1);
+	int r;
 
+	/* blanks and comments: one space in the normalised text */
+	lx->norm_gap = lx->norm_gap || c == '\n' || is_blank(c);
 	if (c == '\n') {
 		lx->line++;
 		lx->i = lx->bol = i + 1;
@@ -649,17 +688,26 @@ step(struct lexer *lx)
 	 * comment when it is the delimiter */
 	if (delim_at(lx, i))
 		return on_delimiter(lx);
-	if (c == '-' && n == '-' && dashes_comment(lx))
+	if (c == '-' && n == '-' && dashes_comment(lx)) {
+		lx->norm_gap = true;
 		return line_comment(lx);
+	}
 	if (c == '#' && hash_comment(lx)) {
+		lx->norm_gap = true;
 		lx->i = end_of_line(lx, i);
 		return 0;
 	}
-	if (cond_marker(lx, c, n))
+	if (cond_marker(lx, c, n)) {
+		norm_add(lx, i);
 		return 0;
-	if (c == '/' && n == '*')
+	}
+	if (c == '/' && n == '*') {
+		lx->norm_gap = true;
 		return block_comment(lx);
-	return token(lx);
+	}
+	if ((r = token(lx)) == 0)
+		norm_add(lx, i);
+	return r;
 }
 
 static int

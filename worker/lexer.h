@@ -48,6 +48,20 @@
  * its line and column are those of that first token. A section that ends
  * inside a body (or, in postgres, inside parentheses) is an error.
  *
+ * Each statement also gets the SHA-256 of its normalised text, what a
+ * drift checksum covers (worker/drift.h): its tokens as the dialect reads
+ * them, byte for byte (string literals, quoted identifiers, dollar
+ * quotes, a mysql executable comment's text and markers, and the case of
+ * everything are kept), with every run of blanks, newlines and comments
+ * between two tokens written as one space, and as nothing after `(`, `,`
+ * or `;` and before `)`, `,` or `;` (where no client reads it), nothing
+ * before the first token or after the last, and without the delimiter
+ * that ends the statement (a semicolon inside a routine body is a token).
+ * A blank where there was none elsewhere counts (`a=1`, `a = 1`; MySQL
+ * reads `COUNT (*)` and `COUNT(*)` differently). So `SELECT\n  f( 1 ,2 );
+ * -- one` and `SELECT f(1, 2)` hash alike, `select f(1, 2)` (case) and
+ * `SELECT f('1', 2)` (a literal) do not.
+ *
  * Pure: no I/O. Errors (ERR_MIGFILE) carry file:line:col of the construct
  * that was left open (an unterminated quote names where the quote began).
  */
@@ -58,6 +72,7 @@
 #include <stddef.h>
 
 #include "common/err.h"
+#include "common/sha256.h"
 
 enum dialect { DIALECT_SQLITE, DIALECT_POSTGRES, DIALECT_MYSQL, DIALECT_N };
 
@@ -65,6 +80,8 @@ struct stmt {
 	char *sql; /* the statement without its delimiter, trimmed; owned */
 	int line;  /* line of its first character in the file */
 	int col;   /* and its column */
+	/* SHA-256 of its normalised text (see above) */
+	unsigned char digest[SHA256_DIGEST_LEN];
 };
 
 struct stmt_list {

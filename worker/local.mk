@@ -7,6 +7,7 @@ libmigratore_a_SOURCES += \
 	worker/batch.c worker/batch.h \
 	worker/blocks.c worker/blocks.h \
 	worker/commands.c worker/commands.h \
+	worker/drift.c worker/drift.h \
 	worker/eventlog.c worker/eventlog.h \
 	worker/fileops.c worker/fileops.h \
 	worker/fleetworker.c worker/fleetworker.h \
@@ -21,7 +22,9 @@ libmigratore_a_SOURCES += \
 	worker/migset.c worker/migset.h \
 	worker/plan.c worker/plan.h \
 	worker/program.c worker/program.h \
+	worker/repair.c worker/repair.h \
 	worker/runner.c worker/runner.h \
 	worker/sink.c worker/sink.h \
 	worker/sqlplan.c worker/sqlplan.h \
+	worker/status.c worker/status.h \
 	worker/textsink.c worker/textsink.h

@@ -634,6 +634,21 @@ err_before(const struct err *a, const struct err *b)
 	return a->line < b->line || (a->line == b->line && a->col < b->col);
 }
 
+/* The checksum of s as dialect d splits it (migration.h). */
+static void
+section_sum(struct section *s, int d)
+{
+	const struct stmt_list *l = &s->stmts[d];
+	struct sha256 c;
+	size_t i;
+
+	sha256_init(&c);
+	for (i = 0; i < l->n; i++)
+		sha256_update(&c, l->v[i].digest, sizeof(l->v[i].digest));
+	memcpy(s->sum[d], SECTION_SUM_PREFIX, 3);
+	sha256_final_hex(&c, s->sum[d] + 3);
+}
+
 /*
  * Split one section for every dialect that may read it: its engine's, or
  * all three for a plain one. A dialect that fails keeps its error, shown
@@ -657,6 +672,7 @@ split_section(struct parser *ps, struct section *s, const struct body *b)
 		err_clear(&e);
 		if (lexer_split(ps->text + b->off, b->len, (enum dialect)d,
 				ps->path, b->line, &s->stmts[d], &e) == 0) {
+			section_sum(s, d);
 			used += read_by(ps->m, s, d);
 			continue;
 		}
@@ -841,6 +857,14 @@ section_stmts(const struct section *s, const char *engine)
 	int d = dialect_of(engine);
 
 	return d < 0 ? &none : &s->stmts[d];
+}
+
+const char *
+section_checksum(const struct section *s, const char *engine)
+{
+	int d = dialect_of(engine);
+
+	return d < 0 || s->sum[d][0] == '\0' ? NULL : s->sum[d];
 }
 
 int

@@ -28,7 +28,11 @@
  *   inside a section belong to the lexer. The same kind and engine twice is
  *   an error naming both lines. At least one run section is required.
  * - A section's body is the bytes after its marker line up to the next
- *   marker line (or the end); its checksum covers exactly those bytes.
+ *   marker line (or the end); its raw checksum covers exactly those
+ *   bytes. Its checksum for an engine (section_checksum) covers the
+ *   statements as that engine's client splits them, normalised
+ *   (worker/lexer.h): what a bookkeeping row records since checksums
+ *   of version 2 (worker/drift.h).
  * - Each section's body is split into statements by the lexer
  *   (worker/lexer.h) as each engine that may run it would: an engine's
  *   own section for that engine only, a plain one for sqlite, postgres
@@ -53,6 +57,10 @@
 #include "common/strv.h"
 #include "worker/lexer.h"
 
+/* "v2:" + 64 hex digits + NUL */
+#define SECTION_SUM_PREFIX "v2:"
+#define SECTION_SUM_LEN (3 + 64 + 1)
+
 enum section_kind {
 	SEC_RUN,
 	SEC_ROLLBACK,
@@ -66,7 +74,12 @@ struct section {
 	enum section_kind kind;
 	char *engine;            /* NULL: every engine */
 	int line;                /* line of the marker */
-	char checksum[65];       /* sha256 hex of the section's body bytes */
+	char checksum[65];       /* sha256 hex of the section's body bytes
+				    (version 1, the rows of earlier
+				    versions of the tool) */
+	/* per dialect: "v2:" and the sha256 hex of its statements'
+	 * digests (lexer.h), when it splits for that dialect */
+	char sum[DIALECT_N][SECTION_SUM_LEN];
 	/*
 	 * Read these through section_stmts and section_check: the
 	 * statements in order as dialect d's client splits the body, or in
@@ -119,6 +132,12 @@ const struct section *migration_section(const struct migration *m,
  */
 const struct stmt_list *section_stmts(const struct section *s,
 				      const char *engine);
+/*
+ * The checksum of s for an engine (name or alias): "v2:" and the SHA-256
+ * (hex) of the digests of its statements (as section_stmts gives them) in
+ * order; NULL when s does not split for that engine.
+ */
+const char *section_checksum(const struct section *s, const char *engine);
 /* 0 when s splits for engine; else ERR_MIGFILE at the file:line:col. */
 int section_check(const struct section *s, const char *engine,
 		  struct err *e);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/xmalloc.h"
+#include "worker/drift.h"
 #include "common/banned.h"
 
 const struct ledger_row *
@@ -23,9 +24,15 @@ plan_latest_success(const struct ledger *l, const char *uuid)
 }
 
 static bool
+is_op(const struct ledger_row *r, const char *op)
+{
+	return r->operation && strcmp(r->operation, op) == 0;
+}
+
+static bool
 is_rollback(const struct ledger_row *r)
 {
-	return r->operation && strcmp(r->operation, "Rollback") == 0;
+	return is_op(r, "Rollback");
 }
 
 bool
@@ -37,14 +44,19 @@ plan_uuid_applied(const struct ledger *l, const char *uuid)
 }
 
 /*
- * The latest successful row and the latest successful Run of every uuid
- * in the ledger, found in one pass: planning is O(rows + migrations), not
- * their product (a long-lived database has thousands of rows).
+ * The rows that decide each uuid's state, found in one pass over the
+ * ledger: planning is O(rows + migrations), not their product (a
+ * long-lived database has thousands of rows).
  */
 struct uuid_slot {
 	const char *uuid;
-	const struct ledger_row *success;
-	const struct ledger_row *run;
+	const struct ledger_row *success; /* latest successful row */
+	const struct ledger_row *applied; /* ... but a Repair */
+	const struct ledger_row *run;     /* ... Run or Repair */
+	const struct ledger_row *partial; /* ... Run Partial */
+	const struct ledger_row *nonrb;   /* latest row but Rollbacks */
+	const struct ledger_row *last;    /* latest row */
+	bool named;                       /* a file names the uuid */
 };
 
 struct uuid_index {
@@ -87,13 +99,22 @@ index_build(struct uuid_index *ix, const struct ledger *l)
 		const struct ledger_row *r = &l->v[i];
 		struct uuid_slot *slot;
 
-		if (r->uuid == NULL || !ledger_row_success(r))
+		if (r->uuid == NULL)
 			continue;
 		slot = index_slot(ix, r->uuid);
 		slot->uuid = r->uuid;
+		slot->last = r;
+		if (!is_rollback(r))
+			slot->nonrb = r;
+		if (!ledger_row_success(r))
+			continue;
 		slot->success = r;
-		if (r->operation && strcmp(r->operation, "Run") == 0)
+		if (!is_op(r, "Repair"))
+			slot->applied = r;
+		if (is_op(r, "Run") || is_op(r, "Repair"))
 			slot->run = r;
+		else if (is_op(r, "Run Partial"))
+			slot->partial = r;
 	}
 }
 
@@ -116,6 +137,20 @@ migration_applied(const struct uuid_index *ix, const struct migration *m)
 		if (!index_applied(ix, m->replaces.v[i]))
 			return false;
 	return true;
+}
+
+/* m and the uuids it replaces are no missing migrations. */
+static void
+index_name(struct uuid_index *ix, const struct migration *m)
+{
+	struct uuid_slot *slot = index_slot(ix, m->uuid);
+	size_t i;
+
+	if (slot->uuid != NULL)
+		slot->named = true;
+	for (i = 0; i < m->replaces.n; i++)
+		if ((slot = index_slot(ix, m->replaces.v[i]))->uuid != NULL)
+			slot->named = true;
 }
 
 const struct ledger_row *
@@ -147,26 +182,114 @@ migration_state(const struct uuid_index *ix, const struct migration *m,
 const char *
 plan_state_name(enum plan_state s)
 {
-	static const char *const names[] = {
+	static const char *const names[PLAN_NSTATES] = {
 		[PLAN_PENDING] = "pending",
 		[PLAN_APPLIED] = "applied",
 		[PLAN_BASELINE] = "baseline",
+		[PLAN_SKIPPED] = "skipped",
+		[PLAN_DRIFTED] = "drifted",
+		[PLAN_FAILED] = "failed",
+		[PLAN_PARTIAL] = "partial",
+		[PLAN_ROLLED_BACK] = "rolled back",
+		[PLAN_MISSING] = "missing",
 	};
 
-	return names[s];
+	return (unsigned)s < PLAN_NSTATES ? names[s] : "?";
 }
 
-static bool
-migration_drifted(const struct uuid_index *ix, const struct migration *m,
-		  const char *engine)
+bool
+plan_state_applied(enum plan_state s)
 {
-	const struct section *s = migration_section(m, SEC_RUN, engine);
-	const struct ledger_row *run = index_slot(ix, m->uuid)->run;
-	const char *sum = run ? run->checksum : NULL;
-	const char *now = s ? s->checksum : m->checksum;
+	return s == PLAN_APPLIED || s == PLAN_BASELINE || s == PLAN_SKIPPED ||
+	       s == PLAN_DRIFTED;
+}
 
-	/* Rows written by the Python tool carry no checksum: not drift. */
-	return sum != NULL && sum[0] != '\0' && strcmp(sum, now) != 0;
+/* The row whose checksum says what ran: the latest Run or Repair, or a
+ * later Run Partial when that ran the run section (no run_partial). */
+static const struct ledger_row *
+drift_reference(const struct uuid_slot *slot, const struct migration *m,
+		const char *engine)
+{
+	const struct ledger_row *ref = slot->run;
+
+	if (slot->partial && (ref == NULL ||
+			      slot->partial->object_id > ref->object_id) &&
+	    (m->executable ||
+	     migration_section(m, SEC_RUN_PARTIAL, engine) == NULL))
+		ref = slot->partial;
+	return ref;
+}
+
+/* An applied migration: skipped, drifted or plainly applied. */
+static void
+applied_detail(const struct uuid_slot *slot, const struct migration *m,
+	       const char *engine, enum plan_state *st, struct plan_detail *d)
+{
+	const struct ledger_row *ref = drift_reference(slot, m, engine);
+
+	d->row = *st == PLAN_BASELINE ? NULL : slot->applied;
+	if (ref != NULL && !drift_matches(m, engine, ref->checksum)) {
+		*st = PLAN_DRIFTED;
+		d->ref = ref;
+	} else if (*st == PLAN_APPLIED && slot->applied &&
+		   is_op(slot->applied, "Run Skip")) {
+		*st = PLAN_SKIPPED;
+	} else if (ref != NULL && is_op(ref, "Repair")) {
+		d->ref = ref;
+	}
+}
+
+/* A pending migration: partial, failed, rolled back or just pending. */
+static enum plan_state
+pending_detail(const struct uuid_slot *slot, const struct ledger *l,
+	       const char *uuid, struct plan_detail *d)
+{
+	if ((d->committed = ledger_progress_of(l, uuid)) > 0) {
+		d->interrupted = true;
+		return PLAN_PARTIAL;
+	}
+	if (slot->nonrb && !ledger_row_success(slot->nonrb)) {
+		d->row = slot->nonrb;
+		d->committed = plan_resume_point(l, uuid);
+		return d->committed > 0 ? PLAN_PARTIAL : PLAN_FAILED;
+	}
+	if (slot->success && is_rollback(slot->success)) {
+		d->row = slot->success;
+		return PLAN_ROLLED_BACK;
+	}
+	return PLAN_PENDING;
+}
+
+static int
+missing_order(const void *a, const void *b)
+{
+	const struct ledger_row *x = *(const struct ledger_row *const *)a;
+	const struct ledger_row *y = *(const struct ledger_row *const *)b;
+
+	if (x->timestamp != y->timestamp)
+		return x->timestamp < y->timestamp ? -1 : 1;
+	return x->object_id < y->object_id ? -1 : 1;
+}
+
+/* The uuids no file names, but for the baseline's. */
+static void
+find_missing(const struct uuid_index *ix, struct plan *p)
+{
+	size_t i, cap = 0;
+
+	for (i = 0; i <= ix->mask; i++) {
+		const struct uuid_slot *slot = &ix->v[i];
+
+		if (slot->uuid == NULL || slot->named ||
+		    ledger_row_baseline(slot->last) ||
+		    (slot->success && ledger_row_baseline(slot->success)))
+			continue;
+		XGROW(p->missing, p->nmissing + 1, cap);
+		p->missing[p->nmissing++] = slot->last;
+	}
+	if (p->nmissing > 1)
+		qsort(p->missing, p->nmissing, sizeof(*p->missing),
+		      missing_order);
 }
 
 void
@@ -182,20 +305,31 @@ plan_compute(const struct migset *ms, const struct ledger *l,
 	p->n = ms->n;
 	p->baseline = base ? base->timestamp : -1;
 	p->state = xcalloc(ms->n + 1, sizeof(*p->state));
+	p->detail = xcalloc(ms->n + 1, sizeof(*p->detail));
 	p->applied = xcalloc(ms->n + 1, sizeof(*p->applied));
 	p->drifted = xcalloc(ms->n + 1, sizeof(*p->drifted));
 	p->pending = xcalloc(ms->n + 1, sizeof(*p->pending));
 	p->out_of_order = xcalloc(ms->n + 1, sizeof(*p->out_of_order));
 	p->newest_applied = -1;
 	for (i = 0; i < ms->n; i++) {
-		p->state[i] = migration_state(&ix, ms->v[i], base);
+		const struct migration *m = ms->v[i];
+		const struct uuid_slot *slot = index_slot(&ix, m->uuid);
+
+		index_name(&ix, m);
+		p->state[i] = migration_state(&ix, m, base);
 		p->applied[i] = p->state[i] != PLAN_PENDING;
 		if (p->applied[i]) {
 			p->newest_applied = (long)i;
-			p->drifted[i] = migration_drifted(&ix, ms->v[i], engine);
+			applied_detail(slot, m, engine, &p->state[i],
+				       &p->detail[i]);
+			p->drifted[i] = p->state[i] == PLAN_DRIFTED;
 			p->ndrifted += p->drifted[i];
+		} else {
+			p->state[i] = pending_detail(slot, l, m->uuid,
+						     &p->detail[i]);
 		}
 	}
+	find_missing(&ix, p);
 	for (i = 0; i < ms->n; i++) {
 		if (p->applied[i])
 			continue;
@@ -211,6 +345,8 @@ plan_release(struct plan *p)
 {
 	free(p->applied);
 	free(p->state);
+	free(p->detail);
+	free(p->missing);
 	free(p->drifted);
 	free(p->pending);
 	free(p->out_of_order);
@@ -234,7 +370,8 @@ plan_resume_point(const struct ledger *l, const char *uuid)
 	for (i = l->n; i-- > 0;) {
 		const struct ledger_row *r = &l->v[i];
 
-		if (!r->uuid || strcmp(r->uuid, uuid) != 0)
+		if (!r->uuid || strcmp(r->uuid, uuid) != 0 ||
+		    is_op(r, "Repair"))
 			continue;
 		if (ledger_row_success(r))
 			break;

@@ -566,7 +566,7 @@ attempt_run(struct runner *r, const struct migration *m, enum op op,
 		a->ok = rc == 0;
 		return;
 	}
-	a->checksum = s ? s->checksum : NULL;
+	a->checksum = s ? section_checksum(s, r->t->engine) : NULL;
 	if (s == NULL) {
 		a->total = 0;
 		return; /* nothing to execute: a run_skip without section */
@@ -941,7 +941,7 @@ batch_op(struct runner *r, const struct migration *m, enum op op,
 	size_t failed;
 	int rc;
 
-	a->checksum = s->checksum;
+	a->checksum = section_checksum(s, r->t->engine);
 	batch_build(r, m, op, s, a, &st, &row, start_s, end_s, &fitted, &b);
 	rc = batch_run(r->db, &b, &failed, &a->err);
 	batch_noted(r, m, &b, failed, a);

@@ -112,6 +112,13 @@ sink_sql(struct sink *s, const char *text)
 }
 
 void
+sink_status(struct sink *s, const struct status *st)
+{
+	if (s->ops->status)
+		s->ops->status(s->ctx, st);
+}
+
+void
 sink_step_proto(const struct step_result *r, struct proto_step *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -209,6 +216,15 @@ tee_warning(void *ctx, const char *msg)
 }
 
 static void
+tee_status(void *ctx, const struct status *st)
+{
+	struct sink_tee *t = ctx;
+
+	sink_status(&t->a, st);
+	sink_status(&t->b, st);
+}
+
+static void
 tee_finished(void *ctx, const struct run_summary *s)
 {
 	struct sink_tee *t = ctx;
@@ -226,6 +242,7 @@ static const struct sink_ops tee_ops = {
 	.planned = tee_planned,
 	.sql = tee_sql,
 	.warning = tee_warning,
+	.status = tee_status,
 	.finished = tee_finished,
 };
 

@@ -25,6 +25,8 @@
 #include "common/proto.h"
 #include "worker/migration.h"
 
+struct status;
+
 /* The outcome of one operation on one migration (one bookkeeping row). */
 struct step_result {
 	const struct migration *m;
@@ -75,6 +77,9 @@ struct sink_ops {
 	void (*sql)(void *ctx, const char *text);
 	/* A diagnostic that is not a step failure (drift, out of order). */
 	void (*warning)(void *ctx, const char *msg);
+	/* status: every migration's state (worker/status.h); st stays valid
+	 * until sink_finished returns. Without it: nothing is shown. */
+	void (*status)(void *ctx, const struct status *st);
 	void (*finished)(void *ctx, const struct run_summary *s);
 };
 
@@ -96,6 +101,7 @@ void sink_warning(struct sink *s, const char *fmt, ...)
 void sink_finished(struct sink *s, const struct run_summary *sum);
 void sink_planned(struct sink *s, const struct migration *m);
 void sink_sql(struct sink *s, const char *text);
+void sink_status(struct sink *s, const struct status *st);
 
 /* "<Migration uuid timestamp description>": Python's repr, kept so that
  * scripts reading dry_upgrade keep working (and the fleet's plan,

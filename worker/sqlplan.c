@@ -145,7 +145,8 @@ bookkeeping(struct db *db, const struct target *t, const char *host,
 	row.result = (char *)"success";
 	row.operator_name = t->operator_name;
 	row.operation = (char *)section_operation(kind);
-	row.checksum = s ? (char *)s->checksum : (char *)m->checksum;
+	row.checksum = s ? (char *)section_checksum(s, t->engine)
+			 : (char *)m->checksum;
 	row.committed = -1;
 	row.host = (char *)host;
 	ledger_insert_text(db, &row, at_run_time, &text);

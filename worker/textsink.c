@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "worker/status.h"
 #include "common/banned.h"
 
 static void
@@ -33,6 +34,8 @@ ts_step_begin(void *ctx, const struct migration *m, const char *operation,
 		what = "Running partial";
 	else if (strcmp(operation, "Run Skip") == 0)
 		what = "Skipping migration";
+	else if (strcmp(operation, "Repair") == 0)
+		what = "Recording the current checksum of migration";
 	fprintf(ts->out, "%s '%s'\n", what, m->uuid);
 	if (m->description[0] != '\0')
 		fprintf(ts->out, "%s\n", m->description);
@@ -124,6 +127,18 @@ ts_sql(void *ctx, const char *text)
 	fflush(ts->out);
 }
 
+static void
+ts_status(void *ctx, const struct status *st)
+{
+	struct textsink *ts = ctx;
+	struct buf b = BUF_INIT;
+
+	status_text(st, &b);
+	fputs(b.ptr, ts->out);
+	fflush(ts->out);
+	buf_release(&b);
+}
+
 static const struct sink_ops textsink_ops = {
 	.banner = ts_banner,
 	.step_begin = ts_step_begin,
@@ -133,6 +148,7 @@ static const struct sink_ops textsink_ops = {
 	.planned = ts_planned,
 	.sql = ts_sql,
 	.warning = ts_warning,
+	.status = ts_status,
 	.finished = ts_finished,
 };
 

@@ -19,9 +19,9 @@
 # (`migratore help --tags --inventory FILE`: the inventory as migratore
 # loads it, so nothing when it does not load).
 
-_migratore_commands="help version environ list errors trace mark skip
-rebuild touch squash upgrade dry_upgrade downgrade dry_downgrade generate
-report"
+_migratore_commands="help version environ status list errors trace mark skip
+rebuild repair touch squash upgrade dry_upgrade downgrade dry_downgrade
+generate report"
 
 # The options of command $2 (every option without one) of the binary $1,
 # one a line: NAME, or NAME= for one that takes a value.
@@ -216,7 +216,8 @@ _migratore()
 			_migratore_files '@(json)'
 		fi
 		;;
-	upgrade | dry_upgrade | downgrade | dry_downgrade | mark | skip)
+	upgrade | dry_upgrade | downgrade | dry_downgrade | mark | skip | \
+		status | repair)
 		((nargs == 0)) && _migratore_files -d
 		;;
 	generate) ((nargs == 0)) && _migratore_files ;;

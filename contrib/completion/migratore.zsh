@@ -14,12 +14,14 @@ commands=(
   'help:print the help, or the help of one command'
   'version:print the version of migratore'
   'environ:show the resolved configuration and where each value came from'
+  'status:show the state of every migration (a fleet: the version skew)'
   'list:list the executed migrations'
   'errors:list the errors of the migrations'
   'trace:print the traceback of one error'
   'mark:mark every pending migration as applied'
   'skip:skip the next pending migration'
   'rebuild:run the partial execution of one migration'
+  'repair:record the current checksums of changed applied migrations'
   'touch:give a migration file the current time as timestamp'
   'squash:combine a range of migrations into one file'
   'upgrade:run the pending migrations'
@@ -126,7 +128,7 @@ case $state in
           _files -g '*.json(-.)' && ret=0
         fi
         ;;
-      upgrade|dry_upgrade|downgrade|dry_downgrade|mark|skip)
+      upgrade|dry_upgrade|downgrade|dry_downgrade|mark|skip|status|repair)
         (( n == 1 )) && _files -/ && ret=0
         ;;
       generate)

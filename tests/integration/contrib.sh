@@ -574,7 +574,7 @@ check_completion() {
 	is "$(complete_bash "$d" "migratore upgrade migs ")" "" "upgrade takes one path only"
 	is "$(complete_bash "$d" "migratore list --format ")" "$(printf 'json\ntext')" "--format offers text and json"
 	is "$(complete_bash "$d" "migratore upgrade --log-format ")" "$(printf 'json\ntext')" "--log-format offers text and json"
-	is "$(complete_bash "$d" "migratore dry_upgrade --s")" "$(printf -- '--safe\n--select\n--shard\n--sql')" \
+	is "$(complete_bash "$d" "migratore dry_upgrade --s")" "$(printf -- '--safe\n--select\n--shard\n--sql\n--strict-checksums')" \
 		"dry_upgrade offers --sql, from the binary's option list"
 	is "$(complete_bash "$d" "migratore upgrade --engine ")" "$(printf 'mysql\npostgres\nsqlite')" \
 		"--engine offers the three engines"

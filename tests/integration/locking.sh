@@ -118,20 +118,26 @@ case_held_lock() { # ENGINE
 	is_rc 4 "$e: LOCK_TIMEOUT=0 with the lock held exits 4"
 	ok "$([ $(((t1 - t0) / 1000000)) -lt 3000 ]; echo $?)" "$e: LOCK_TIMEOUT=0 does not wait ($(((t1 - t0) / 1000000)) ms)"
 	# The other writing commands, side by side to save time.
-	for cmd in downgrade skip mark rebuild; do
+	for cmd in downgrade skip mark rebuild repair; do
 		if [ $cmd = rebuild ]; then
 			(mig LOCK_TIMEOUT=1 rebuild "$(uid 3)" "$d"; echo "$M_RC" >"$T_TMP/rc.$cmd") &
+		elif [ $cmd = repair ]; then
+			(mig LOCK_TIMEOUT=1 repair "$d" --yes; echo "$M_RC" >"$T_TMP/rc.$cmd") &
 		else
 			(mig LOCK_TIMEOUT=1 "$cmd" "$d"; echo "$M_RC" >"$T_TMP/rc.$cmd") &
 		fi
 		pids+=($!)
 	done
 	wait "${pids[@]}"
-	for cmd in downgrade skip mark rebuild; do
+	for cmd in downgrade skip mark rebuild repair; do
 		is "$(cat "$T_TMP/rc.$cmd")" 4 "$e: $cmd with the lock held exits 4"
 	done
 	is "$([ "$e" = sqlite ] && file_sha "$T_DBFILE"; ledger "$e" "object_id, uuid, result, operation")" "$before" \
 		"$e: none of them wrote anything"
+	# status only reads: it neither takes the lock nor waits for it
+	mig LOCK_TIMEOUT=0 status "$d"
+	is_rc 0 "$e: status with the lock held exits 0 at once"
+	like "$M_OUT" $'\npending +1700000003_m3\\.sql ' "$e: and shows the pending migration"
 	unhold_lock "$e"
 
 	# A lock held for a moment: the run waits for it, then goes on.

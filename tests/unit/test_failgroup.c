@@ -292,3 +292,40 @@ Test(failgroup, hostile_names_are_quoted)
 	buf_release(&b);
 	failgroups_release(&g);
 }
+
+/* A migration changed after it was applied (worker/drift.h): repair. */
+Test(failgroup, drift_warnings_come_with_repair)
+{
+	static const struct failgroup_item w[] = {
+		{ .name = "a", .desc = "sqlite a.db",
+		  .text = "0001_x.sql (u1) was changed after it was applied: "
+			  "its run section for sqlite (the plain `run`, line "
+			  "4) differs from what ran" },
+		{ .name = "b", .desc = "sqlite b.db",
+		  .text = "0001_x.sql (u1) was changed after it was applied: "
+			  "its run section for sqlite (the plain `run`, line "
+			  "4) differs from what ran" },
+		{ .name = "c", .desc = "sqlite c.db", .text = "c.db: odd" },
+	};
+	struct failgroup_run run = { .command = "upgrade",
+				     .inventory = "fleet.yaml" };
+	struct failgroups g;
+	struct buf b = BUF_INIT;
+
+	failgroups_build(&g, w, 3);
+	cr_assert_eq(g.n, 2);
+	cr_assert_eq(g.v[0].action, FAILGROUP_REPAIR);
+	cr_assert_eq(g.v[1].action, FAILGROUP_NONE);
+	failgroup_advice(&g.v[0], &b);
+	cr_expect_str_eq(b.ptr, "If the change was intended, record the file "
+				"as it is now:");
+	buf_reset(&b);
+	failgroup_command(&g.v[0], w, &run, &b);
+	cr_expect_str_eq(b.ptr, "migratore repair --inventory fleet.yaml "
+				"--select a,b");
+	buf_reset(&b);
+	failgroup_command(&g.v[1], w, &run, &b);
+	cr_expect_str_eq(b.ptr, "");
+	buf_release(&b);
+	failgroups_release(&g);
+}

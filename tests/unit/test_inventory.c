@@ -487,6 +487,37 @@ Test(inventory, password_precedence)
 	loaded_release(&l);
 }
 
+/* strict_checksums: off unless set; a target overrides the defaults. */
+Test(inventory, strict_checksums)
+{
+	struct loaded l;
+
+	load_text(&l, "version: 1\n"
+		      "defaults: {engine: postgres, strict_checksums: yes}\n"
+		      "targets:\n"
+		      "  - {name: a}\n"
+		      "  - {name: b, strict_checksums: false}\n");
+	cr_assert_eq(l.rc, 0);
+	cr_assert(must_find(l.inv, "a")->strict_checksums);
+	cr_assert_eq(must_find(l.inv, "a")->source[CFG_STRICT_CHECKSUMS],
+		     SRC_INVENTORY);
+	cr_assert_not(must_find(l.inv, "b")->strict_checksums);
+	loaded_release(&l);
+	load_text(&l, "version: 1\n"
+		      "defaults: {engine: postgres}\n"
+		      "targets:\n  - {name: a}\n");
+	cr_assert_eq(l.rc, 0);
+	cr_assert_not(must_find(l.inv, "a")->strict_checksums);
+	cr_assert_eq(must_find(l.inv, "a")->source[CFG_STRICT_CHECKSUMS],
+		     SRC_UNSET);
+	loaded_release(&l);
+	load_text(&l, "version: 1\n"
+		      "defaults: {engine: postgres, strict_checksums: maybe}\n"
+		      "targets:\n  - {name: a}\n");
+	cr_assert_eq(l.rc, ERR_CONFIG);
+	loaded_release(&l);
+}
+
 /* ---- password_file: one bounded line of a regular file ------------------ */
 
 static char pwdir[64];

@@ -642,3 +642,135 @@ ParameterizedTest(size_t *i, lexer, directives)
 	if (off > 0)
 		cr_expect_eq(lower, c->lower, "'%s'", c->line);
 }
+
+/* ---- the normalised text each statement's digest covers ------------------ */
+
+/* Texts that split into statements whose digests are all equal, or not. */
+struct digest_case {
+	const char *name;
+	unsigned dialects;
+	const char *a, *b;
+	bool same;
+};
+
+static const struct digest_case digest_cases[] = {
+	{ "blanks and newlines", ALL, "CREATE TABLE t (a INT);",
+	  "  CREATE\tTABLE   t\n  (a INT)  ;\n\n", true },
+	{ "-- comments", ALL, "CREATE TABLE t (a INT);",
+	  "-- the table\nCREATE TABLE t -- named t\n(a INT); -- done", true },
+	{ "block comments count as a blank", ALL, "SELECT 1 + 2;",
+	  "SELECT /* one */ 1 +/**/2;", true },
+	{ "a blank where none was", ALL, "SELECT 1+2;", "SELECT 1 + 2;",
+	  false },
+	{ "blanks in parentheses and lists", ALL,
+	  "CREATE TABLE t (a INT, b INT);",
+	  "CREATE TABLE t (\n  a INT ,\n  b INT\n) ;", true },
+	{ "a blank before a parenthesis", ALL, "SELECT COUNT(*);",
+	  "SELECT COUNT (*);", false },
+	{ "# comments", MY, "SELECT 1;", "# note\nSELECT 1; # trailing", true },
+	{ "the delimiter", ALL, "SELECT 1;", "SELECT 1", true },
+	{ "another delimiter", ALL, "SELECT 1;",
+	  "-- migratore: delimiter //\nSELECT 1//", true },
+	{ "case", ALL, "SELECT 1;", "select 1;", false },
+	{ "a string literal", ALL, "SELECT 'a b';", "SELECT 'a  b';", false },
+	{ "a quoted identifier", PG | SQ, "SELECT \"a b\";", "SELECT \"a  b\";",
+	  false },
+	{ "a backquoted identifier", MY | SQ, "SELECT `a b`;",
+	  "SELECT `a  b`;", false },
+	{ "a dollar-quoted body", PG, "SELECT $$ a $$;", "SELECT $$a$$;",
+	  false },
+	{ "a comment inside a literal", ALL, "SELECT '-- x';", "SELECT '';",
+	  false },
+	{ "an executable comment", MY, "SELECT /*!50001 1 */ 2;",
+	  "SELECT 2;", false },
+	{ "a token", ALL, "SELECT 1;", "SELECT 2;", false },
+	{ "statement boundaries", ALL, "SELECT 1; SELECT 2;",
+	  "SELECT 1 SELECT 2;", false },
+};
+
+ParameterizedTestParameters(lexer, digests)
+{
+	CASE_INDICES(digest_cases);
+}
+
+static void
+split_ok(const char *t, int d, struct stmt_list *l)
+{
+	struct err e = ERR_INIT;
+
+	cr_assert_eq(lexer_split(t, strlen(t), (enum dialect)d, "f", 1, l, &e),
+		     0, "%s: %s", t, e.msg);
+}
+
+/* Whether two lists have the same digests in the same order. */
+static bool
+same_digests(const struct stmt_list *x, const struct stmt_list *y)
+{
+	size_t i;
+
+	if (x->n != y->n)
+		return false;
+	for (i = 0; i < x->n; i++)
+		if (memcmp(x->v[i].digest, y->v[i].digest,
+			   sizeof(x->v[i].digest)) != 0)
+			return false;
+	return true;
+}
+
+ParameterizedTest(size_t *i, lexer, digests)
+{
+	const struct digest_case *c = &digest_cases[*i];
+	struct stmt_list a = STMT_LIST_INIT, b = STMT_LIST_INIT;
+	int d;
+
+	for (d = 0; d < DIALECT_N; d++) {
+		if (!(c->dialects & (1u << d)))
+			continue;
+		split_ok(c->a, d, &a);
+		split_ok(c->b, d, &b);
+		cr_expect_eq(same_digests(&a, &b), c->same, "%s [%s]: %s",
+			     c->name, lexer_dialect_engine((enum dialect)d),
+			     c->same ? "differ" : "alike");
+		stmt_list_release(&a);
+		stmt_list_release(&b);
+	}
+}
+
+/* The digest is the SHA-256 of the normalised text, as documented. */
+Test(lexer, digest_is_the_sha256_of_the_normalised_text)
+{
+	const char *t = "-- first\nCREATE  TABLE t (\n  a INT, -- x\n  "
+			"b TEXT DEFAULT 'a  b'\n);";
+	const char *norm = "CREATE TABLE t (a INT,b TEXT DEFAULT 'a  b')";
+	struct stmt_list l = STMT_LIST_INIT;
+	unsigned char want[SHA256_DIGEST_LEN];
+	struct sha256 c;
+
+	split_ok(t, DIALECT_POSTGRES, &l);
+	cr_assert_eq(l.n, 1);
+	sha256_init(&c);
+	sha256_update(&c, norm, strlen(norm));
+	sha256_final(&c, want);
+	cr_expect(memcmp(l.v[0].digest, want, sizeof(want)) == 0);
+	stmt_list_release(&l);
+}
+
+/* A semicolon inside a routine body is a token; the one ending it not. */
+Test(lexer, digest_keeps_a_body_semicolon)
+{
+	const char *t = "CREATE TRIGGER g AFTER INSERT ON t BEGIN\n"
+			"  SELECT 1;\nEND;";
+	const char *norm = "CREATE TRIGGER g AFTER INSERT ON t BEGIN SELECT "
+			   "1;END";
+	struct stmt_list l = STMT_LIST_INIT;
+	unsigned char want[SHA256_DIGEST_LEN];
+	struct sha256 c;
+
+	split_ok(t, DIALECT_SQLITE, &l);
+	cr_assert_eq(l.n, 1);
+	sha256_init(&c);
+	sha256_update(&c, norm, strlen(norm));
+	sha256_final(&c, want);
+	cr_expect(memcmp(l.v[0].digest, want, sizeof(want)) == 0);
+	stmt_list_release(&l);
+}

@@ -128,6 +128,67 @@ Test(migration, checksums_cover_body_and_file)
 	migration_free(m);
 }
 
+/* section_checksum: "v2:" and the SHA-256 of the statements' digests. */
+Test(migration, engine_checksum_covers_the_statements_of_that_engine)
+{
+	struct migration *m = parse_ok(good, strlen(good), false);
+	const struct stmt_list *l = stmts_of(m, 0, "sqlite");
+	char want[SECTION_SUM_LEN];
+	struct sha256 c;
+	size_t i;
+
+	sha256_init(&c);
+	for (i = 0; i < l->n; i++)
+		sha256_update(&c, l->v[i].digest, sizeof(l->v[i].digest));
+	memcpy(want, "v2:", 3);
+	sha256_final_hex(&c, want + 3);
+	cr_expect_str_eq(section_checksum(&m->sections[0], "sqlite"), want);
+	cr_expect_str_eq(section_checksum(&m->sections[0], "mysql"), want,
+			 "both clients split these statements alike");
+	/* an engine's own section has a checksum for that engine only */
+	cr_expect_not_null(section_checksum(&m->sections[1], "postgres"));
+	cr_expect_null(section_checksum(&m->sections[1], "mysql"));
+	cr_expect_null(section_checksum(&m->sections[0], "oracle"));
+	migration_free(m);
+}
+
+Test(migration, engine_checksum_ignores_layout_and_other_sections)
+{
+	static const char a[] = HEAD "-- migratore: run\n"
+				"CREATE TABLE t (a INT, b TEXT);\n";
+	static const char b[] = HEAD "-- migratore: run\n-- why\n\n"
+				"CREATE TABLE t (a INT,\n  b TEXT) ;   \n\n"
+				"-- migratore: run mysql\n"
+				"CREATE TABLE t (a INT, b LONGTEXT);\n"
+				"-- migratore: rollback\nDROP TABLE t;\n";
+	static const char c[] = HEAD "-- migratore: run\n"
+				"CREATE TABLE t (a INT, b TEXT, c INT);\n";
+	struct migration *ma = parse_ok(a, strlen(a), false);
+	struct migration *mb = parse_ok(b, strlen(b), false);
+	struct migration *mc = parse_ok(c, strlen(c), false);
+	const struct section *sa = migration_section(ma, SEC_RUN, "sqlite");
+
+	cr_expect_str_eq(section_checksum(sa, "sqlite"),
+			 section_checksum(migration_section(mb, SEC_RUN,
+							    "sqlite"),
+					  "sqlite"));
+	cr_expect_str_neq(section_checksum(sa, "mysql"),
+			  section_checksum(migration_section(mb, SEC_RUN,
+							     "mysql"),
+					   "mysql"),
+			  "mysql runs its own section now");
+	cr_expect_str_neq(section_checksum(sa, "sqlite"),
+			  section_checksum(migration_section(mc, SEC_RUN,
+							     "sqlite"),
+					   "sqlite"));
+	/* the raw checksum of earlier versions sees every byte */
+	cr_expect_str_neq(sa->checksum,
+			  migration_section(mb, SEC_RUN, "sqlite")->checksum);
+	migration_free(ma);
+	migration_free(mb);
+	migration_free(mc);
+}
+
 Test(migration, checksum_changes_only_where_the_text_does)
 {
 	char *edited = strdup(good);

@@ -178,7 +178,7 @@ static const struct bad_case bad_cases[] = {
 		{ { "--lock-timout" }, "unknown option '--lock-timout'; did you mean '--lock-timeout'?" },
 		{ { "-select" }, "unknown option '-select'; did you mean '--select'?" },
 		{ { "--option" }, "unknown option '--option'" }, /* hidden */
-		{ { "-y" }, "unknown option '-y'" },
+		{ { "-k" }, "unknown option '-k'" }, /* -y is repair's --yes */
 		{ { "list", "--jobs" }, "--jobs takes a number from 1 to 10000" },
 		{ { "-j", "0" }, "-j takes a number from 1 to 10000" },
 		{ { "--jobs=4x" }, "--jobs takes a number from 1 to 10000" },
@@ -286,6 +286,12 @@ static const char all_options[] =
     "                           run, bookkeeping writes as comments\n"
     "      --allow-out-of-order apply pending migrations older than the\n"
     "                           newest applied one (refused otherwise)\n"
+    "      --strict-checksums   refuse to run when an applied migration\n"
+    "                           changed since (or STRICT_CHECKSUMS=1)\n"
+    "      --strict             exit 1 when anything is pending, failed or\n"
+    "                           drifted (or STATUS_STRICT=1): a probe\n"
+    "  -y, --yes                record without asking (needed when stdin\n"
+    "                           is not a terminal)\n"
     "  -m, --message TEXT       description of the migration (generate)\n"
     "      --ddl-lock-timeout DURATION\n"
     "                           how long a migration's statement waits for\n"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/xmalloc.h"
+#include "worker/drift.h"
 #include "worker/ledger.h"
 #include "worker/migset.h"
 #include "worker/plan.h"
@@ -217,7 +218,9 @@ assert_states(const struct plan *p, const char *want)
 	for (i = 0; i < p->n && i < sizeof(got) - 1; i++)
 		got[i] = plan_state_name(p->state[i])[0];
 	got[i] = '\0';
-	cr_assert_str_eq(got, want, "states (p pending, a applied, b baseline)");
+	cr_assert_str_eq(got, want, "states (p pending or partial, a applied, "
+				    "b baseline, r rolled back, s skipped, "
+				    "d drifted, f failed)");
 }
 
 Test(plan, a_baseline_stands_for_every_migration_up_to_its_timestamp)
@@ -272,7 +275,7 @@ Test(plan, rows_written_after_the_baseline_decide)
 	row(&l, 3, "success", "Rollback", NULL, -1); /* a later downgrade */
 	row(&l, 1, "success", "Run Partial", NULL, -1);
 	plan_compute(ms, &l, "sqlite", &p);
-	assert_states(&p, "abp");
+	assert_states(&p, "abr");
 	cr_assert_eq(p.npending, 1);
 	cr_assert_eq(p.pending[0], 2);
 	plan_release(&p);
@@ -280,9 +283,139 @@ Test(plan, rows_written_after_the_baseline_decide)
 	free(l.v[0].uuid);
 	l.v[0].uuid = uuid_of(9);
 	plan_compute(ms, &l, "sqlite", &p);
-	assert_states(&p, "app");
+	assert_states(&p, "apr");
 	cr_assert_eq(p.baseline, -1);
 	plan_release(&p);
+	ledger_release(&l);
+	migset_free(ms);
+}
+
+/* ---- the states status shows ------------------------------------------- */
+
+static void
+set_checksum(struct ledger *l, const char *sum)
+{
+	free(l->v[l->n - 1].checksum);
+	l->v[l->n - 1].checksum = xstrdup(sum);
+}
+
+Test(plan, every_state_a_migration_can_be_in)
+{
+	struct migset *ms = set_of(7);
+	struct ledger l = LEDGER_INIT;
+	const char *sum = drift_checksum(ms->v[0], "sqlite");
+	struct plan p;
+
+	row(&l, 1, "success", "Run", sum, -1);       /* applied */
+	row(&l, 2, "success", "Run Skip", NULL, -1); /* skipped */
+	row(&l, 3, "success", "Run", "v2:0000", -1); /* drifted */
+	row(&l, 4, "success", "Run", sum, -1);
+	row(&l, 4, "success", "Rollback", NULL, -1); /* rolled back */
+	row(&l, 5, "error", "Run", NULL, 0);         /* failed */
+	row(&l, 6, "error", "Run", NULL, 2);         /* partial */
+	row(&l, 8, "success", "Run", NULL, -1);      /* missing */
+	row(&l, 9, "error", "Run", NULL, 0);         /* missing too */
+	plan_compute(ms, &l, "sqlite", &p);
+	assert_states(&p, "asdrfpp");
+	cr_assert_eq(p.detail[5].committed, 2);
+	cr_expect_not(p.detail[5].interrupted);
+	cr_expect_eq(p.detail[4].row, &l.v[5]);
+	cr_expect_eq(p.detail[3].row, &l.v[4], "the Rollback");
+	cr_expect_eq(p.detail[2].ref, &l.v[2]);
+	cr_expect_eq(p.ndrifted, 1);
+	cr_expect_eq(p.npending, 4);
+	cr_assert_eq(p.nmissing, 2);
+	cr_expect_eq(p.missing[0], &l.v[7]);
+	cr_expect_eq(p.missing[1], &l.v[8]);
+	cr_expect_str_eq(plan_state_name(p.state[3]), "rolled back");
+	plan_release(&p);
+	ledger_release(&l);
+	migset_free(ms);
+}
+
+Test(plan, a_recovery_rollback_leaves_a_failure_with_nothing_committed)
+{
+	struct migset *ms = set_of(1);
+	struct ledger l = LEDGER_INIT;
+	struct plan p;
+
+	row(&l, 1, "error", "Run", NULL, 3);
+	row(&l, 1, "success", "Rollback", NULL, -1);
+	plan_compute(ms, &l, "sqlite", &p);
+	assert_states(&p, "f");
+	cr_expect_eq(p.detail[0].row, &l.v[0]);
+	plan_release(&p);
+	ledger_release(&l);
+	migset_free(ms);
+}
+
+Test(plan, progress_rows_say_partial_and_interrupted)
+{
+	struct migset *ms = set_of(2);
+	struct ledger l = LEDGER_INIT;
+	struct plan p;
+
+	l.progress = xcalloc(1, sizeof(*l.progress));
+	l.progress[0].uuid = uuid_of(2);
+	l.progress[0].committed = 1;
+	l.nprogress = l.progress_cap = 1;
+	row(&l, 1, "success", "Run", NULL, -1);
+	plan_compute(ms, &l, "sqlite", &p);
+	assert_states(&p, "ap");
+	cr_expect_eq(p.state[1], PLAN_PARTIAL);
+	cr_expect(p.detail[1].interrupted);
+	cr_expect_eq(p.detail[1].committed, 1);
+	cr_expect_null(p.detail[1].row);
+	plan_release(&p);
+	ledger_release(&l);
+	migset_free(ms);
+}
+
+Test(plan, a_repair_row_is_what_drift_compares_with)
+{
+	struct migset *ms = set_of(1);
+	struct ledger l = LEDGER_INIT;
+	struct plan p;
+
+	row(&l, 1, "success", "Run", "v2:0000", -1);
+	row(&l, 1, "success", "Repair", NULL, -1);
+	set_checksum(&l, drift_checksum(ms->v[0], "sqlite"));
+	plan_compute(ms, &l, "sqlite", &p);
+	assert_states(&p, "a");
+	cr_expect_eq(p.detail[0].row, &l.v[0], "applied by its Run");
+	cr_expect_eq(p.detail[0].ref, &l.v[1], "repaired");
+	cr_expect_eq(p.ndrifted, 0);
+	plan_release(&p);
+	/* a Run Partial that ran the run section counts too */
+	row(&l, 1, "success", "Run Partial", "v2:0000", -1);
+	plan_compute(ms, &l, "sqlite", &p);
+	assert_states(&p, "d");
+	cr_expect_eq(p.detail[0].ref, &l.v[2]);
+	plan_release(&p);
+	/* a Repair does not reset where rebuild resumes */
+	row(&l, 1, "error", "Run Partial", NULL, 2);
+	row(&l, 1, "success", "Repair", NULL, -1);
+	cr_expect_eq(plan_resume_point(&l, l.v[0].uuid), 2);
+	ledger_release(&l);
+	migset_free(ms);
+}
+
+Test(plan, replaced_uuids_and_the_baseline_are_not_missing)
+{
+	struct migset *ms = xcalloc(1, sizeof(*ms));
+	char *r1 = uuid_of(1);
+	struct ledger l = LEDGER_INIT;
+	struct plan p;
+
+	ms->dir = xstrdup("test");
+	ms->v = xcalloc(1, sizeof(*ms->v));
+	ms->v[ms->n++] = mk(5, r1, NULL);
+	row(&l, 1, "success", "Run", NULL, -1);
+	baseline_row(&l, 900);
+	plan_compute(ms, &l, "sqlite", &p);
+	cr_expect_eq(p.nmissing, 0);
+	plan_release(&p);
+	free(r1);
 	ledger_release(&l);
 	migset_free(ms);
 }

@@ -83,6 +83,12 @@ value_of(const struct target *t, enum cfg_key key, struct buf *out)
 	case CFG_LOCK_TIMEOUT: buf_addf(out, "%d", t->lock_timeout); return;
 	case CFG_SAFE: buf_adds(out, t->safe ? "1" : "0"); return;
 	case CFG_DEBUG: buf_adds(out, t->debug ? "1" : "0"); return;
+	case CFG_STRICT_CHECKSUMS:
+		buf_adds(out, t->strict_checksums ? "1" : "0");
+		return;
+	case CFG_STATUS_STRICT:
+		buf_adds(out, t->status_strict ? "1" : "0");
+		return;
 	default: break;
 	}
 	buf_adds(out, s ? s : "(null)");
@@ -241,6 +247,16 @@ static const struct rcase rcases[] = {
 	{ { { NULL }, NULL, { NULL } }, CFG_DEBUG, "0", SRC_DEFAULT },
 	{ { { "DEBUG=1" }, NULL, { NULL } }, CFG_DEBUG, "1", SRC_ENV },
 	{ { { "DEBUG=on" }, NULL, { NULL } }, CFG_DEBUG, "1", SRC_ENV },
+	/* strictness: off unless set, from the environment or .env (their
+	 * flags, --strict-checksums and --strict, are options) */
+	{ { { NULL }, NULL, { NULL } }, CFG_STRICT_CHECKSUMS, "0", SRC_UNSET },
+	{ { { "STRICT_CHECKSUMS=yes" }, NULL, { NULL } }, CFG_STRICT_CHECKSUMS,
+	  "1", SRC_ENV },
+	{ { { NULL }, "STRICT_CHECKSUMS=1", { NULL } }, CFG_STRICT_CHECKSUMS,
+	  "1", SRC_DOTENV },
+	{ { { NULL }, NULL, { NULL } }, CFG_STATUS_STRICT, "0", SRC_UNSET },
+	{ { { "STATUS_STRICT=on" }, "STATUS_STRICT=0", { NULL } },
+	  CFG_STATUS_STRICT, "1", SRC_ENV },
 	{ { { NULL }, NULL, { NULL } }, CFG_LOCK_TIMEOUT, "60", SRC_DEFAULT },
 	{ { { "LOCK_TIMEOUT=0" }, NULL, { NULL } }, CFG_LOCK_TIMEOUT, "0",
 	  SRC_ENV },
@@ -315,6 +331,10 @@ static const struct ecase ecases[] = {
 	  NULL },
 	{ { { "DEBUG=2" }, NULL, { NULL } },
 	  "DEBUG (from environment): '2' is not a boolean (use "
+	  "1/0/true/false/yes/no/on/off)",
+	  NULL },
+	{ { { "STATUS_STRICT=sure" }, NULL, { NULL } },
+	  "STATUS_STRICT (from environment): 'sure' is not a boolean (use "
 	  "1/0/true/false/yes/no/on/off)",
 	  NULL },
 	{ { { "LOCK_TIMEOUT=-1" }, NULL, { NULL } },
@@ -501,6 +521,8 @@ static const struct flag_case flag_cases[] = {
 	{ "--inventory", "INVENTORY" },
 	{ "--port=5432", "PORT" },
 	{ "--password", NULL },
+	{ "--strict-checksums", NULL },
+	{ "--status-strict", NULL },
 	{ "--db-host", NULL },
 	{ "--bogus", NULL },
 	{ "--HOST", NULL },
@@ -525,6 +547,24 @@ ParameterizedTest(size_t *i, settings, flag_key)
 	else
 		cr_assert(got != NULL && strcmp(got, c->key) == 0, "%s → %s",
 			  c->flag, got ? got : "(null)");
+}
+
+/* Fleet mode reads STATUS_STRICT from the environment alone. */
+Test(settings, env_bool)
+{
+	char *env[] = { (char *)"A=yes", (char *)"B=", (char *)"C=2", NULL };
+	struct err e = ERR_INIT;
+	bool v = true;
+
+	cr_expect_eq(settings_env_bool(env, "A", &v, &e), 0);
+	cr_expect(v);
+	cr_expect_eq(settings_env_bool(env, "B", &v, &e), 0);
+	cr_expect_not(v, "empty is unset");
+	cr_expect_eq(settings_env_bool(env, "D", &v, &e), 0);
+	cr_expect_not(v);
+	cr_expect_eq(settings_env_bool(env, "C", &v, &e), ERR_CONFIG);
+	cr_expect_str_eq(e.msg, "C (from environment): '2' is not a boolean "
+				"(use 1/0/true/false/yes/no/on/off)");
 }
 
 Test(settings, no_dotenv_no_flags_no_env)
