@@ -183,7 +183,10 @@ usage_all(struct buf *out)
 		      "DB_URL SAFE DEBUG ENGINE\n  LOCK_TIMEOUT OPERATOR "
 		      "INVENTORY (aliases DB_HOST DB_PORT DB_UNIX_SOCKET "
 		      "DB_USER\n  DB_USERNAME DB_PASSWORD DB_NAME); also read "
-		      "from .env. See migratore(1).\n\n");
+		      "from .env. DB_URL's ?key=value\n  parameters go to "
+		      "the driver: libpq's keywords (sslcert, sslkey, "
+		      "options,\n  ...), MySQL's ssl_ca, ssl_cert, ssl_key, "
+		      "... See migratore(1).\n\n");
 	buf_adds(out, exit_codes_text);
 }
 

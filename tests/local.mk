@@ -106,6 +106,7 @@ INTEGRATION_TESTS = \
 	tests/integration/locking.sh \
 	tests/integration/bytes.sh \
 	tests/integration/connect.sh \
+	tests/integration/tls.sh \
 	tests/integration/cli.sh \
 	tests/integration/pytable.sh \
 	tests/integration/killed.sh \

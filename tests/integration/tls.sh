@@ -1,0 +1,167 @@
+#!/bin/bash
+# Connection parameters over TLS (issue 11 item 10): every libpq keyword
+# passes through DB_URL, an unknown one is an error naming it, secrets stay
+# hidden. A throwaway PostgreSQL (the binaries of tests/servers.sh, a free
+# port, stopped at the end) with ssl=on and a pg_hba `hostssl ... cert`
+# rule: the client certificate this script makes with openssl is the only
+# way in. The shared test servers are not touched.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "$TESTS_SRCDIR/lib/tap.sh"
+. "$TESTS_SRCDIR/lib/engines.sh"
+
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+if ! engine_built postgres || [ "$(id -u)" != 0 ] ||
+	[ ! -x "$PGBIN/initdb" ] || ! command -v openssl >/dev/null; then
+	skip "needs root, postgres compiled in, $PGBIN/initdb and openssl"
+	done_testing
+fi
+
+TLS=$T_TMP/tls
+PGDATA_TLS=$TLS/data
+mkdir -p "$TLS/sock" "$TLS/certs"
+
+tls_cleanup() {
+	[ -f "$PGDATA_TLS/postmaster.pid" ] &&
+		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA_TLS" -m immediate \
+			-w stop >/dev/null 2>&1
+	_engines_cleanup
+}
+trap tls_cleanup EXIT
+
+# ---- certificates: a CA, the server's (for 127.0.0.1), the client's ------
+
+certs() {
+	local d=$TLS/certs
+	cd "$d" || return 1
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=migratore test CA" \
+		-keyout ca.key -out ca.crt &&
+		openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+			-keyout server.key -out server.csr &&
+		printf 'subjectAltName=IP:127.0.0.1\n' >server.ext &&
+		openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+			-days 2 -extfile server.ext -out server.crt &&
+		openssl req -newkey rsa:2048 -nodes -subj "/CN=migtls" \
+			-keyout client.key -out client.csr &&
+		openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+			-days 2 -out client.crt &&
+		openssl pkey -in client.key -aes256 -passout "pass:$T_SECRET" \
+			-out client-enc.key &&
+		chmod 0600 ./*.key && chown postgres server.key
+}
+certs >"$TLS/openssl.log" 2>&1 || { cat "$TLS/openssl.log" >&2; bail_out "openssl failed"; }
+cd "$T_TMP/cwd" || bail_out "no cwd"
+
+# ---- the server -----------------------------------------------------------
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+PORT=$(free_port) || bail_out "no free port"
+chown -R postgres "$TLS"
+runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA_TLS" -U postgres --auth-local=trust \
+	--no-locale -E UTF8 --no-sync >"$TLS/initdb.log" 2>&1 ||
+	{ cat "$TLS/initdb.log" >&2; bail_out "initdb failed"; }
+cat >"$PGDATA_TLS/pg_hba.conf" <<EOF
+local   all  all                  trust
+hostssl all  migtls  127.0.0.1/32 cert
+EOF
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA_TLS" -l "$TLS/server.log" -w -t 60 \
+	-o "-c listen_addresses=127.0.0.1 -p $PORT -k $TLS/sock -c fsync=off -c ssl=on \
+-c ssl_cert_file=$TLS/certs/server.crt -c ssl_key_file=$TLS/certs/server.key \
+-c ssl_ca_file=$TLS/certs/ca.crt" start >/dev/null 2>&1 ||
+	{ cat "$TLS/server.log" >&2; bail_out "the TLS postgres did not start"; }
+tls_psql() {
+	runuser -u postgres -- "$PGBIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
+		-h "$TLS/sock" -p "$PORT" -U postgres "$@"
+}
+tls_psql -d postgres -c "CREATE ROLE migtls LOGIN" \
+	-c "CREATE DATABASE migtls OWNER migtls" >/dev/null ||
+	bail_out "cannot create the role"
+
+C=$TLS/certs
+BASE="postgres://migtls@127.0.0.1:$PORT/migtls"
+VERIFY="sslmode=verify-full&sslrootcert=$C/ca.crt"
+CERT="sslcert=$C/client.crt&sslkey=$C/client.key"
+
+MIGS=$(new_dir)
+write_mig "$MIGS" 1795770001 1 "what the server saw" <<'EOF'
+-- migratore: run
+CREATE TABLE seen AS
+SELECT s.ssl, s.client_dn, a.application_name,
+       current_setting('statement_timeout') AS statement_timeout
+FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+WHERE s.pid = pg_backend_pid();
+-- migratore: rollback
+DROP TABLE seen;
+EOF
+
+# ---- with the client certificate ------------------------------------------
+
+mig DB_URL="$BASE?$VERIFY&$CERT&application_name=tls-it&options=-c%20statement_timeout%3D4321" \
+	upgrade "$MIGS"
+is_rc 0 "upgrade over TLS with the client certificate succeeds"
+is "$(tls_psql -d migtls -F '|' -c 'SELECT ssl, client_dn, application_name, statement_timeout FROM seen')" \
+	"t|/CN=migtls|tls-it|4321ms" \
+	"the server saw TLS, the client certificate, application_name and options"
+is "$(tls_psql -d migtls -c "SELECT result FROM migratore")" "success" \
+	"the bookkeeping row was written over TLS"
+
+# A dry run's read-only session keeps the user's options too.
+mig DB_URL="$BASE?$VERIFY&$CERT&options=-c%20statement_timeout%3D4321" dry_downgrade "$MIGS"
+is_rc 0 "a read-only dry run with options connects"
+
+# sslpassword: the encrypted key opens with it and is never shown.
+mig DB_URL="$BASE?$VERIFY&sslcert=$C/client.crt&sslkey=$C/client-enc.key&sslpassword=$T_SECRET" \
+	list
+is_rc 0 "an encrypted client key opens with sslpassword"
+is "$(head -1 <<<"$M_OUT")" "postgres migtls@127.0.0.1:$PORT/migtls" "the connection line"
+lacks "$M_OUT$M_ERR" "$T_SECRET" "the connection line hides sslpassword"
+mig DB_URL="$BASE?$VERIFY&sslcert=$C/client.crt&sslkey=$C/client-enc.key&sslpassword=$T_SECRET" \
+	environ
+lacks "$M_OUT$M_ERR" "$T_SECRET" "environ hides sslpassword"
+contains "$M_OUT" "sslpassword=****" "environ shows sslpassword masked"
+mig DB_URL="$BASE?$VERIFY&sslcert=$C/client.crt&sslkey=$C/client-enc.key&sslpassword=wrong$T_SECRET" \
+	list
+is_rc 4 "a wrong sslpassword: exit 4"
+lacks "$M_OUT$M_ERR" "$T_SECRET" "a wrong sslpassword is not shown"
+
+# ---- refused --------------------------------------------------------------
+
+mig DB_URL="$BASE?$VERIFY" upgrade "$MIGS"
+is_rc 4 "without the client certificate: exit 4"
+is "$M_ERR" "migratore: error: cannot connect to postgres at 127.0.0.1:$PORT/migtls: connection requires a valid client certificate" \
+	"without the client certificate: the server's reason"
+
+mig DB_URL="$BASE?sslmode=disable&$CERT" list
+is_rc 4 "sslmode=disable: exit 4"
+like "$M_ERR" "no pg_hba.conf entry for host \"127.0.0.1\", user \"migtls\", database \"migtls\", no encryption" \
+	"sslmode=disable: refused by pg_hba, no encryption"
+
+# ---- bad parameters: before any connection --------------------------------
+
+mig DB_URL="$BASE?$VERIFY&sslcertt=$C/client.crt&sslkey=$C/client.key" upgrade "$MIGS"
+is_rc 3 "a typo'd parameter: exit 3"
+is "$M_ERR" "migratore: error: DB_URL: parameter 'sslcertt' is not supported by the postgres driver (did you mean 'sslcert'?)" \
+	"a typo'd parameter is named, with the one meant"
+
+mig DB_URL="$BASE?$VERIFY&$CERT&target_session_attrs=primry" list
+is_rc 3 "a bad value libpq checks: exit 3"
+is "$M_ERR" "migratore: error: DB_URL: invalid target_session_attrs value: \"primry\"" \
+	"a bad value is libpq's own message"
+
+mig DB_URL="$BASE?$VERIFY&$CERT&options=-c%20statement_timeout%3D5x" list
+is_rc 3 "a bad setting in options: exit 3"
+is "$M_ERR" "migratore: error: DB_URL: invalid value for parameter \"statement_timeout\": \"5x\"" \
+	"a bad setting in options is the server's message"
+
+mig DB_URL="$BASE?$VERIFY&$CERT&client_encoding=LATIN1" list
+is_rc 3 "client_encoding is migratore's own: exit 3"
+like "$M_ERR" "^migratore: error: DB_URL: parameter 'client_encoding' is not supported by the postgres driver \\(supported: .*sslcert, sslkey, sslpassword, sslrootcert" \
+	"client_encoding is refused, with the keywords that are accepted"
+
+mig DB_URL="$BASE?$VERIFY&$CERT&sslmode=require" list
+is_rc 3 "a parameter given twice: exit 3"
+is "$M_ERR" "migratore: error: DB_URL: parameter 'sslmode' is given twice" \
+	"a parameter given twice is named"
+
+done_testing
