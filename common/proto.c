@@ -56,6 +56,8 @@ static const struct field step_fields[] = {
 	I64(u.step.committed),
 	I64(u.step.total),
 	STR(u.step.traceback, PROTO_CAP_TEXT),
+	I64(u.step.error_line),
+	I64(u.step.error_column),
 };
 
 static const struct field text_fields[] = {

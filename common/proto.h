@@ -38,7 +38,7 @@
 #include "common/err.h"
 
 #define PROTO_MAGIC 0x4d475246u /* "MGRF" */
-#define PROTO_VERSION 2
+#define PROTO_VERSION 3
 #define PROTO_HEADER_SIZE 12
 #define PROTO_MAX_PAYLOAD (1024 * 1024)
 #define PROTO_NULL_STRING 0xffffffffu
@@ -86,6 +86,9 @@ struct proto_step {
 	int64_t committed; /* -1 = unknown */
 	int64_t total;     /* -1 = unknown */
 	char *traceback;
+	/* the engine's error position in the file; 0 = none */
+	int64_t error_line;
+	int64_t error_column;
 };
 
 struct proto_text {

@@ -260,6 +260,8 @@ step_end(struct outcome *o, const struct proto_step *p)
 	s->committed = p->committed;
 	s->total = p->total;
 	s->traceback = xstrdup_or_null(p->traceback);
+	s->error_line = p->error_line;
+	s->error_column = p->error_column;
 }
 
 static void

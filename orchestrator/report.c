@@ -521,6 +521,8 @@ json_step(struct json *j, const struct outcome_step *s)
 	p.committed = s->committed;
 	p.total = s->total;
 	p.traceback = s->traceback;
+	p.error_line = s->error_line;
+	p.error_column = s->error_column;
 	jsonsink_step(j, &p, s->ended);
 }
 

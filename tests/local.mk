@@ -49,6 +49,7 @@ UNIT_TESTS = \
 	tests/unit/test_driver_redact \
 	tests/unit/test_textfit \
 	tests/unit/test_lexer \
+	tests/unit/test_caret \
 	tests/unit/test_migration \
 	tests/unit/test_migset \
 	tests/unit/test_plan \
@@ -107,6 +108,7 @@ INTEGRATION_TESTS = \
 	tests/integration/bytes.sh \
 	tests/integration/connect.sh \
 	tests/integration/tls.sh \
+	tests/integration/positions.sh \
 	tests/integration/cli.sh \
 	tests/integration/pytable.sh \
 	tests/integration/killed.sh \

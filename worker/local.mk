@@ -5,6 +5,7 @@
 # files (generate, touch, squash).
 libmigratore_a_SOURCES += \
 	worker/blocks.c worker/blocks.h \
+	worker/caret.c worker/caret.h \
 	worker/commands.c worker/commands.h \
 	worker/eventlog.c worker/eventlog.h \
 	worker/fileops.c worker/fileops.h \
