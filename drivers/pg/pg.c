@@ -38,8 +38,8 @@ struct pgdb {
  * bound in, and a replication session, which cannot run a migration.
  */
 static const char *const pg_owned_params[] = {
-	"host",		"port",	       "dbname", "user", "password",
-	"client_encoding", "replication", NULL,
+	"host", "port", "dbname", "user", "password", "client_encoding",
+	"replication", NULL,
 };
 
 static const char *const pg_sslmodes[] = {
@@ -148,7 +148,7 @@ pg_url_params(void)
 {
 	static const char **names;
 	static const char *const none[] = { NULL };
-	PQconninfoOption *opts = NULL, *o;
+	PQconninfoOption *opts, *o;
 	size_t n = 0;
 
 	if (names != NULL)

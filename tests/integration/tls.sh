@@ -4,7 +4,9 @@
 # hidden. A throwaway PostgreSQL (the binaries of tests/servers.sh, a free
 # port, stopped at the end) with ssl=on and a pg_hba `hostssl ... cert`
 # rule: the client certificate this script makes with openssl is the only
-# way in. The shared test servers are not touched.
+# way in. Then the same for MariaDB: a throwaway mariadbd with ssl_cert,
+# ssl_key and ssl_ca, and a user created REQUIRE X509. The shared test
+# servers are not touched.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$TESTS_SRCDIR/lib/tap.sh"
 . "$TESTS_SRCDIR/lib/engines.sh"
@@ -20,10 +22,20 @@ TLS=$T_TMP/tls
 PGDATA_TLS=$TLS/data
 mkdir -p "$TLS/sock" "$TLS/certs"
 
+# Stops what this script started, by its pid files only.
 tls_cleanup() {
+	local pid
 	[ -f "$PGDATA_TLS/postmaster.pid" ] &&
 		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA_TLS" -m immediate \
 			-w stop >/dev/null 2>&1
+	if [ -s "$TLS/my/mariadbd.pid" ]; then
+		pid=$(tr -dc 0-9 <"$TLS/my/mariadbd.pid")
+		kill -TERM "$pid" 2>/dev/null
+		for _ in $(seq 1 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+	fi
 	_engines_cleanup
 }
 trap tls_cleanup EXIT
@@ -46,7 +58,9 @@ certs() {
 			-days 2 -out client.crt &&
 		openssl pkey -in client.key -aes256 -passout "pass:$T_SECRET" \
 			-out client-enc.key &&
-		chmod 0600 ./*.key && chown postgres server.key
+		cp server.key server-my.key &&
+		chmod 0600 ./*.key && chown postgres server.key &&
+		chown mysql server-my.key
 }
 certs >"$TLS/openssl.log" 2>&1 || { cat "$TLS/openssl.log" >&2; bail_out "openssl failed"; }
 cd "$T_TMP/cwd" || bail_out "no cwd"
@@ -163,5 +177,74 @@ mig DB_URL="$BASE?$VERIFY&$CERT&sslmode=require" list
 is_rc 3 "a parameter given twice: exit 3"
 is "$M_ERR" "migratore: error: DB_URL: parameter 'sslmode' is given twice" \
 	"a parameter given twice is named"
+
+# ---- MariaDB: ssl_ca, ssl_cert, ssl_key for a user REQUIRE X509 ------------
+
+start_mariadb() {
+	local my=$TLS/my i
+	mkdir -p "$my" && chown mysql "$my" "$C/server-my.key"
+	mariadb-install-db --no-defaults --user=mysql --datadir="$my/data" \
+		--auth-root-authentication-method=socket --skip-test-db \
+		--skip-name-resolve >"$my/install.log" 2>&1 || return 1
+	MY_TLS_PORT=$(free_port) || return 1
+	setsid mariadbd --no-defaults --user=mysql --datadir="$my/data" \
+		--bind-address=127.0.0.1 --port="$MY_TLS_PORT" --socket="$my/my.sock" \
+		--pid-file="$my/mariadbd.pid" --log-error="$my/error.log" \
+		--skip-name-resolve --skip-log-bin --innodb-buffer-pool-size=16M \
+		--ssl-cert="$C/server.crt" --ssl-key="$C/server-my.key" --ssl-ca="$C/ca.crt" \
+		</dev/null >/dev/null 2>&1 &
+	for i in $(seq 1 300); do
+		mariadb-admin --no-defaults -S "$my/my.sock" -uroot ping >/dev/null 2>&1 && break
+		[ "$i" = 300 ] && return 1
+		sleep 0.1
+	done
+	mariadb --no-defaults -S "$my/my.sock" -uroot -e "
+CREATE USER 'migtls'@'127.0.0.1' IDENTIFIED BY '$T_SECRET' REQUIRE X509;
+CREATE DATABASE migtls;
+GRANT ALL ON migtls.* TO 'migtls'@'127.0.0.1';"
+}
+my_sql() {
+	mariadb --no-defaults -S "$TLS/my/my.sock" -uroot -N -B migtls -e "$1"
+}
+
+if ! engine_built mysql || ! command -v mariadbd >/dev/null; then
+	skip "mysql is not compiled in, or no mariadbd" 8
+	done_testing
+fi
+start_mariadb || {
+	cat "$TLS/my/install.log" "$TLS/my/error.log" >&2
+	bail_out "the TLS mariadbd did not start"
+}
+
+MBASE="mysql://migtls:$T_SECRET@127.0.0.1:$MY_TLS_PORT/migtls"
+MCERT="ssl_ca=$C/ca.crt&ssl_cert=$C/client.crt&ssl_key=$C/client.key"
+MMIGS=$(new_dir)
+write_mig "$MMIGS" 1795770001 1 "what the server saw" <<'EOF'
+-- migratore: run
+CREATE TABLE seen AS SELECT VARIABLE_VALUE AS cipher
+FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'SSL_CIPHER';
+-- migratore: rollback
+DROP TABLE seen;
+EOF
+
+mig DB_URL="$MBASE?$MCERT&tls_version=TLSv1.2&ssl_cipher=ECDHE-RSA-AES128-GCM-SHA256" \
+	upgrade "$MMIGS"
+is_rc 0 "mariadb: upgrade with the client certificate succeeds (REQUIRE X509)"
+is "$(my_sql 'SELECT cipher FROM seen')" "ECDHE-RSA-AES128-GCM-SHA256" \
+	"mariadb: the session is TLS 1.2 with the cipher of ssl_cipher"
+lacks "$M_OUT$M_ERR" "$T_SECRET" "mariadb: the password is not shown"
+
+mig DB_URL="$MBASE?$MCERT&ssl_mode=verify_identity" list
+is_rc 0 "mariadb: ssl_mode=verify_identity checks the server's certificate and name"
+
+mig DB_URL="$MBASE?ssl_ca=$C/ca.crt&ssl_mode=required" list
+is_rc 4 "mariadb: TLS without the client certificate: exit 4"
+is "$M_ERR" "migratore: error: cannot connect to mysql at 127.0.0.1:$MY_TLS_PORT/migtls: Access denied for user 'migtls'@'127.0.0.1' (using password: YES)" \
+	"mariadb: without the client certificate the login is refused"
+
+mig DB_URL="$MBASE?$MCERT&ssl_certt=$C/client.crt" list
+is_rc 3 "mariadb: a typo'd parameter: exit 3"
+is "$M_ERR" "migratore: error: DB_URL: parameter 'ssl_certt' is not supported by the mysql driver (did you mean 'ssl_cert'?)" \
+	"mariadb: a typo'd parameter is named, with the one meant"
 
 done_testing
