@@ -12,7 +12,8 @@
 #                     [--keep]
 #   --quick        smaller fleets and fewer rounds, for a run of two minutes
 #   --only LIST    comma-separated sections:
-#                  single,sqlite,postgres,mysql,memory,latency
+#                  single,sqlite,postgres,mysql,memory,latency, and
+#                  scale (1k/10k/100k targets; never by default: an hour)
 #   --jobs P       parallelism of every fleet run (default 8)
 #   --bin PATH     the migratore binary (default $MIGRATORE, else build/migratore)
 #   --keep         keep the work directory (databases, inventories, logs)
@@ -416,6 +417,38 @@ memory() {
 	verify sqlite migratore "$M" "$work/mem/t$last.db"
 }
 
+# ---- scale: 1,000, 10,000 and 100,000 targets with nothing pending ------
+
+# The nightly run at three sizes, to show that no step is quadratic: the
+# per-target time and the coordinator's peak at 1k, 10k and 100k. Only
+# with --only scale (100,000 SQLite files of 200 kB: 20 GB of disk, and
+# about an hour on two CPUs).
+scale() {
+	local n w first last
+	gen_migrations "$M"
+	mkdir -p "$work/scale"
+	DB=$work/scale/src.db "$bin" -q upgrade "$work/mig-$M/migratore" >/dev/null
+	for n in 1000 10000 100000; do
+		w=${#n} first=$(printf "%0${w}d" 1) last=$(printf "%0${w}d" "$n")
+		rm -rf "$work/scale/$n" && mkdir -p "$work/scale/$n"
+		{
+			echo "version: 1"
+			echo "defaults:"
+			echo "  engine: sqlite"
+			echo "  path: $work/mig-$M/migratore"
+			echo "targets:"
+			echo "  - name: t{$first..$last}"
+			echo "    db: $work/scale/$n/t{$first..$last}.db"
+		} >"$work/scale/$n/inv.yaml"
+		seq -f "$work/scale/$n/t%0${w}g.db" 1 "$n" |
+			xargs -n 500 sh -c 'tee "$@" <"$0" >/dev/null' "$work/scale/src.db"
+		measure 1 - "scale: upgrade, nothing pending, $n" migratore "${n}x$M" "$jobs" "$n" -- \
+			"$bin" upgrade --inventory "$work/scale/$n/inv.yaml" --jobs "$jobs" -q
+		verify sqlite migratore "$M" "$work/scale/$n/t$last.db"
+		rm -rf "$work/scale/$n"
+	done
+}
+
 # ---- the table ---------------------------------------------------------------
 
 print_table() {
@@ -492,6 +525,7 @@ if has mysql; then
 fi
 has memory && memory
 has latency && latency
+has scale && scale
 log "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -s "$results" ] && print_table
 print_latency

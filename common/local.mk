@@ -5,6 +5,7 @@ libmigratore_a_SOURCES += \
 	common/buf.c common/buf.h \
 	common/err.c common/err.h \
 	common/fdutil.c common/fdutil.h \
+	common/intern.c common/intern.h \
 	common/json.c common/json.h \
 	common/jsonparse.c common/jsonparse.h \
 	common/log.c common/log.h \

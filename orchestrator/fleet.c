@@ -63,6 +63,7 @@ struct fleet {
 	size_t capdirs;
 	struct coordinator_job *jobs;
 	struct outcome *outs;
+	struct intern texts; /* the outcomes' RESULT texts, each kept once */
 	char **logs;
 	struct safedir log_dir; /* --log-dir, held open for the whole run */
 	struct outputs outputs;
@@ -607,6 +608,7 @@ fleet_release(struct fleet *f)
 	for (i = 0; f->outs && i < f->n; i++)
 		outcome_release(&f->outs[i]);
 	free(f->outs);
+	intern_release(&f->texts);
 	for (i = 0; f->logs && i < f->n; i++)
 		free(f->logs[i]);
 	free(f->logs);
@@ -645,8 +647,10 @@ fleet_run(const struct fleet_args *fa, struct err *e)
 	f.jobs = xcalloc(f.n, sizeof(*f.jobs));
 	f.outs = xcalloc(f.n, sizeof(*f.outs));
 	f.logs = xcalloc(f.n, sizeof(*f.logs));
-	for (i = 0; i < f.n; i++)
+	for (i = 0; i < f.n; i++) {
 		outcome_init(&f.outs[i]);
+		f.outs[i].texts = &f.texts;
+	}
 	if ((r = fleet_check(&f, e)) != 0 || (r = fleet_outputs(&f, e)) != 0)
 		goto out;
 	r = fleet_execute(&f, e);

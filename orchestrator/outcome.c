@@ -131,7 +131,6 @@ outcome_init(struct outcome *o)
 {
 	memset(o, 0, sizeof(*o));
 	strv_init(&o->warnings);
-	strv_init(&o->results);
 	strv_init(&o->earlier);
 	buf_init(&o->tail);
 	buf_init(&o->sql);
@@ -152,6 +151,17 @@ step_release(struct outcome_step *s)
 }
 
 void
+outcome_add_result(struct outcome *o, const char *text)
+{
+	if (o->texts == NULL) {
+		o->texts = xcalloc(1, sizeof(*o->texts));
+		o->own_texts = true;
+	}
+	XGROW(o->results, o->nresults + 1, o->capresults);
+	o->results[o->nresults++] = intern_get(o->texts, text);
+}
+
+void
 outcome_release(struct outcome *o)
 {
 	size_t i;
@@ -164,7 +174,11 @@ outcome_release(struct outcome *o)
 		step_release(&o->steps[i]);
 	free(o->steps);
 	strv_release(&o->warnings);
-	strv_release(&o->results);
+	free(o->results);
+	if (o->own_texts) {
+		intern_release(o->texts);
+		free(o->texts);
+	}
 	buf_release(&o->tail);
 	buf_release(&o->sql);
 	free(o->reason);
@@ -180,6 +194,7 @@ outcome_retry(struct outcome *o)
 	struct strv earlier = o->earlier;
 	unsigned attempts = o->attempts;
 	double first = o->first_start;
+	struct intern *shared = o->own_texts ? NULL : o->texts;
 	struct buf line = BUF_INIT;
 
 	buf_addf(&line, "%s: ", outcome_status_name(o->status));
@@ -190,6 +205,7 @@ outcome_retry(struct outcome *o)
 	o->earlier = earlier;
 	o->attempts = attempts;
 	o->first_start = first;
+	o->texts = shared;
 	buf_release(&line);
 }
 
@@ -296,7 +312,7 @@ outcome_apply(struct outcome *o, const struct proto_msg *m)
 			tail_add(&o->tail, m->u.text.text);
 		break;
 	case PROTO_RESULT:
-		strv_push(&o->results, m->u.text.text ? m->u.text.text : "");
+		outcome_add_result(o, m->u.text.text ? m->u.text.text : "");
 		break;
 	case PROTO_WARNING:
 		strv_push(&o->warnings, m->u.text.text ? m->u.text.text : "");
@@ -409,7 +425,7 @@ classify_finished(struct outcome *o, enum command_id cmd)
 	}
 	if (f->exit_code == 0) {
 		if (cmd == CMD_LIST || cmd == CMD_ERRORS || f->applied > 0 ||
-		    f->pending > 0 || o->results.n > 0)
+		    f->pending > 0 || o->nresults > 0)
 			o->status = OUT_OK;
 		else
 			o->status = OUT_NOTHING_TO_DO;

@@ -61,11 +61,11 @@ text_results(const struct report *r, struct buf *out)
 	for (i = 0; i < r->n; i++) {
 		const struct outcome *o = r->rows[i].o;
 
-		if (o->results.n == 0)
+		if (o->nresults == 0)
 			continue;
 		buf_addf(out, "== %s ==\n", r->rows[i].t->name);
-		for (j = 0; j < o->results.n; j++)
-			buf_addf(out, "%s\n", o->results.v[j]);
+		for (j = 0; j < o->nresults; j++)
+			buf_addf(out, "%s\n", o->results[j]);
 		buf_addc(out, '\n');
 	}
 }
@@ -372,11 +372,11 @@ report_results_json(const struct report *r, struct buf *out)
 		buf_adds(out, i ? ",\n  " : "\n  ");
 		json_quote(out, r->rows[i].t->name);
 		buf_adds(out, ": ");
-		if (o->results.n == 0)
+		if (o->nresults == 0)
 			buf_adds(out, "null");
 		/* The worker's text is already JSON (commands.c). */
-		for (j = 0; j < o->results.n; j++)
-			buf_addf(out, "%s%s", j ? "\n" : "", o->results.v[j]);
+		for (j = 0; j < o->nresults; j++)
+			buf_addf(out, "%s%s", j ? "\n" : "", o->results[j]);
 	}
 	buf_adds(out, r->n ? "\n}\n" : "}\n");
 }
@@ -567,7 +567,7 @@ json_target(struct json *j, const struct report *r,
 		json_step(j, &o->steps[i]);
 	json_array_end(j);
 	json_strings(j, "warnings", &o->warnings);
-	json_strings(j, "results", &o->results);
+	json_string_array(j, "results", o->results, o->nresults);
 	if (!o->finished && o->tail.len > 0)
 		json_string(j, "output_tail", o->tail.ptr);
 	json_object_end(j);

@@ -24,6 +24,7 @@ if HAVE_CRITERION
 UNIT_TESTS = \
 	tests/unit/test_buf \
 	tests/unit/test_err \
+	tests/unit/test_intern \
 	tests/unit/test_json \
 	tests/unit/test_jsonparse \
 	tests/unit/test_proto \

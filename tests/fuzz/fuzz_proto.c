@@ -1,4 +1,4 @@
-// SOURCES: common/proto.c common/buf.c common/err.c common/strv.c common/xmalloc.c orchestrator/outcome.c
+// SOURCES: common/proto.c common/buf.c common/err.c common/intern.c common/strv.c common/xmalloc.c orchestrator/outcome.c
 /*
  * libFuzzer harness for the frame protocol as the coordinator reads it
  * from a worker (orchestrator/coordinator.c, dispatch and pipe_eof): a byte
