@@ -56,6 +56,22 @@ s = json.load(sys.stdin)["steps"][0]
 print(s["error"], s["statement_no"], s["error_line"], s["error_column"], sep="|")' <<<"$M_OUT")" \
 	"$WANT_LINE|2|10|13" "--format json: error_line and error_column"
 
+# A fleet: the worker's frame carries the place to the JSON report.
+cat >"$T_TMP/fleet.yaml" <<EOF2
+version: 1
+targets:
+  - name: pg-1
+    url: $DB_URL
+    path: $MIGS
+EOF2
+mig upgrade --inventory "$T_TMP/fleet.yaml" --format json
+is_rc 1 "fleet: exit 1"
+is "$(python3 -c 'import json, sys
+t = json.load(sys.stdin)["targets"][0]
+s = [s for s in t["steps"] if s["result"] == "error"][0]
+print(s["error"], s["error_line"], s["error_column"], sep="|")' <<<"$M_OUT")" \
+	"$WANT_LINE|10|13" "fleet: the report's step has error_line and error_column"
+
 # A missing table: PostgreSQL points at its name, line 6, column 13.
 MIGS2=$(new_dir)
 write_mig "$MIGS2" 1795770002 2 "no position" <<'EOF2'
