@@ -188,8 +188,10 @@ usage_all(struct buf *out)
 		      "DDL_LOCK_TIMEOUT DDL_LOCK_RETRIES OPERATOR\n  "
 		      "CREATE_SCHEMA INVENTORY (aliases DB_HOST DB_PORT "
 		      "DB_UNIX_SOCKET DB_USER\n  DB_USERNAME DB_PASSWORD "
-		      "DB_NAME DB_SCHEMA); also read from .env.\n  See "
-		      "migratore(1).\n\n");
+		      "DB_NAME DB_SCHEMA); also read from .env.\n  DB_URL's "
+		      "?key=value parameters go to the driver: libpq's\n  "
+		      "keywords (sslcert, sslkey, options, ...), MySQL's ssl_ca, "
+		      "ssl_cert,\n  ssl_key, ... See migratore(1).\n\n");
 	buf_adds(out, exit_codes_text);
 }
 

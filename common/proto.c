@@ -57,6 +57,8 @@ static const struct field step_fields[] = {
 	I64(u.step.total),
 	STR(u.step.traceback, PROTO_CAP_TEXT),
 	I64(u.step.lock_retries),
+	I64(u.step.error_line),
+	I64(u.step.error_column),
 };
 
 static const struct field text_fields[] = {

@@ -38,7 +38,7 @@
 #include "common/err.h"
 
 #define PROTO_MAGIC 0x4d475246u /* "MGRF" */
-#define PROTO_VERSION 3
+#define PROTO_VERSION 4
 #define PROTO_HEADER_SIZE 12
 #define PROTO_MAX_PAYLOAD (1024 * 1024)
 #define PROTO_NULL_STRING 0xffffffffu
@@ -87,6 +87,9 @@ struct proto_step {
 	int64_t total;     /* -1 = unknown */
 	char *traceback;
 	int64_t lock_retries; /* tried again after lock timeouts */
+	/* the engine's error position in the file; 0 = none */
+	int64_t error_line;
+	int64_t error_column;
 };
 
 struct proto_text {

@@ -444,15 +444,15 @@ out:
 	return rc;
 }
 
-/* Is the query key k[0..n) "password", percent-encoded or not? */
-static bool
-is_password_key(const char *k, size_t n)
+bool
+dburl_secret_key(const char *k, size_t n)
 {
-	char want[] = "password";
-	size_t i, j = 0;
+	static const char *const secrets[] = { "password", "passphrase" };
+	char key[64];
+	size_t i, j = 0, len;
 	int hi, lo, c;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && j < sizeof(key); i++) {
 		c = (unsigned char)k[i];
 		if (c == '%' && i + 2 < n &&
 		    (hi = hexval((unsigned char)k[i + 1])) >= 0 &&
@@ -460,13 +460,19 @@ is_password_key(const char *k, size_t n)
 			c = hi * 16 + lo;
 			i += 2;
 		}
-		if (j >= sizeof(want) - 1 || tolower(c) != want[j++])
-			return false;
+		key[j++] = (char)tolower(c);
 	}
-	return j == sizeof(want) - 1;
+	if (i < n)
+		return false; /* longer than any key a driver knows */
+	for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
+		len = strlen(secrets[i]);
+		if (j >= len && memcmp(key + j - len, secrets[i], len) == 0)
+			return true;
+	}
+	return false;
 }
 
-/* Mask the value of every password=... parameter after the '?'. */
+/* Mask the value of every secret parameter after the '?'. */
 static void
 redact_query(const char *q, struct buf *out)
 {
@@ -475,7 +481,7 @@ redact_query(const char *q, struct buf *out)
 	for (;;) {
 		end = seg + strcspn(seg, "&#");
 		eq = memchr(seg, '=', (size_t)(end - seg));
-		if (eq != NULL && is_password_key(seg, (size_t)(eq - seg))) {
+		if (eq != NULL && dburl_secret_key(seg, (size_t)(eq - seg))) {
 			buf_add(out, seg, (size_t)(eq - seg + 1));
 			buf_adds(out, "****");
 		} else {
@@ -546,7 +552,7 @@ dburl_hide(char *url)
 	     seg = *end == '&' ? end + 1 : NULL) {
 		end = seg + strcspn(seg, "&#");
 		eq = memchr(seg, '=', (size_t)(end - seg));
-		if (eq != NULL && is_password_key(seg, (size_t)(eq - seg)))
+		if (eq != NULL && dburl_secret_key(seg, (size_t)(eq - seg)))
 			memset(eq + 1, '*', (size_t)(end - eq - 1));
 	}
 }

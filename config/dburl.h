@@ -53,6 +53,9 @@
 #ifndef MIG_DBURL_H
 #define MIG_DBURL_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/strv.h"
@@ -80,8 +83,16 @@ void dburl_release(struct dburl *u);
 int dburl_parse(struct dburl *u, const char *url, struct err *e);
 
 /*
+ * Whether the query parameter key k[0..n) (percent-encoded or not, any
+ * case) holds a secret: its name ends in "password" or "passphrase"
+ * (password, sslpassword, ssl_passphrase). Its value is never shown.
+ */
+bool dburl_secret_key(const char *k, size_t n);
+
+/*
  * Append url to out with every secret replaced by "****": the password of
- * the userinfo and the value of a "password" query parameter. Works on any
+ * the userinfo and the value of every secret query parameter
+ * (dburl_secret_key). Works on any
  * string, parseable or not, so it is safe for messages about bad URLs.
  */
 void dburl_redact(const char *url, struct buf *out);

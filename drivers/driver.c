@@ -14,7 +14,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "common/spelling.h"
 #include "common/xmalloc.h"
+#include "config/dburl.h"
 #include "common/banned.h"
 
 /*
@@ -213,12 +215,49 @@ driver_accepts_param(const struct driver *drv, const char *key, size_t keylen)
 {
 	const char *const *p;
 
-	if (drv->url_params == NULL)
-		return false;
-	for (p = drv->url_params; *p != NULL; p++)
+	for (p = drv->url_params(); *p != NULL; p++)
 		if (strlen(*p) == keylen && strncmp(*p, key, keylen) == 0)
 			return true;
 	return false;
+}
+
+/* Was the key of params[i] given before it? */
+static bool
+param_repeated(const struct strv *params, size_t i, size_t keylen)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (strncmp(params->v[j], params->v[i], keylen + 1) == 0)
+			return true;
+	return false;
+}
+
+/* An unknown parameter key[0..keylen): a typo of a known one, or the list. */
+static int
+unknown_param(const struct driver *drv, const char *key, size_t keylen,
+	      struct err *e)
+{
+	struct buf list = BUF_INIT;
+	struct spelling sp;
+	const char *const *p;
+	char *word = xstrndup(key, keylen);
+
+	spelling_init(&sp, word);
+	for (p = drv->url_params(); *p != NULL; p++)
+		spelling_offer(&sp, *p);
+	if (sp.best != NULL)
+		buf_addf(&list, "did you mean '%s'?", sp.best);
+	else {
+		buf_adds(&list, "supported: ");
+		join_names(drv->url_params(), &list);
+	}
+	err_set(e, ERR_CONFIG,
+		"DB_URL: parameter '%s' is not supported by the %s driver (%s)",
+		word, drv->name, list.ptr);
+	buf_release(&list);
+	free(word);
+	return ERR_CONFIG;
 }
 
 /* "sqlite, postgres, mysql": the engines compiled in. */
@@ -256,7 +295,6 @@ int
 driver_validate(const struct target *t, struct err *e)
 {
 	const struct driver *drv = driver_find(t->engine);
-	struct buf list = BUF_INIT;
 	size_t i, keylen;
 	const char *key;
 
@@ -269,15 +307,13 @@ driver_validate(const struct target *t, struct err *e)
 	for (i = 0; i < t->params.n; i++) {
 		key = t->params.v[i];
 		keylen = strcspn(key, "=");
-		if (driver_accepts_param(drv, key, keylen))
-			continue;
-		join_names(drv->url_params, &list);
-		err_set(e, ERR_CONFIG,
-			"DB_URL: parameter '%.*s' is not supported by the %s "
-			"driver (supported: %s)",
-			(int)keylen, key, drv->name, list.ptr);
-		buf_release(&list);
-		return ERR_CONFIG;
+		if (!driver_accepts_param(drv, key, keylen))
+			return unknown_param(drv, key, keylen, e);
+		if (param_repeated(&t->params, i, keylen))
+			return err_set(e, ERR_CONFIG,
+				       "DB_URL: parameter '%.*s' is given "
+				       "twice",
+				       (int)keylen, key);
 	}
 	return 0;
 }
@@ -566,10 +602,10 @@ redact_worth_it(const struct target *t, const char *pw)
  * never searched again, so a mask that contains the password (a password
  * of '*') cannot make it loop or grow.
  */
-void
-driver_redact(struct buf *text, const struct target *t)
+static void
+redact_one(struct buf *text, const struct target *t, const char *pw)
 {
-	const char *pw = t->password, *s = text->ptr;
+	const char *s = text->ptr;
 	struct buf out = BUF_INIT;
 	size_t i = 0, n = text->len, plen;
 
@@ -588,6 +624,21 @@ driver_redact(struct buf *text, const struct target *t)
 	}
 	buf_release(text);
 	*text = out;
+}
+
+void
+driver_redact(struct buf *text, const struct target *t)
+{
+	const char *kv;
+	size_t i, keylen;
+
+	redact_one(text, t, t->password);
+	for (i = 0; i < t->params.n; i++) {
+		kv = t->params.v[i];
+		keylen = strcspn(kv, "=");
+		if (kv[keylen] == '=' && dburl_secret_key(kv, keylen))
+			redact_one(text, t, kv + keylen + 1);
+	}
 }
 
 int

@@ -139,8 +139,12 @@ struct db_stmt {
 
 struct driver {
 	const char *name; /* its engine's canonical name: "postgres" */
-	/* DB_URL query parameters this engine accepts; NULL-terminated */
-	const char *const *url_params;
+	/*
+	 * The DB_URL query parameters this engine accepts, NULL-terminated,
+	 * never NULL; a function because PostgreSQL's are the keywords the
+	 * libpq it runs with knows (PQconndefaults).
+	 */
+	const char *const *(*url_params)(void);
 	/* DDL runs inside a transaction and rolls back with it */
 	bool transactional_ddl;
 	/* SQL types for new bookkeeping tables */
@@ -271,8 +275,11 @@ void drivers_init(void);
  * Check what can be checked before touching anything: the engine exists
  * and is compiled in ("engine 'mysql' is not compiled into this
  * migratore (built with: sqlite, postgres; ...)"), and every DB_URL query
- * parameter is one the engine accepts, and a schema is one the engine
- * has (ERR_CONFIG).
+ * parameter is one the engine accepts, given once, and a schema is one
+ * the engine has (ERR_CONFIG). An unknown parameter is named, with the
+ * closest known one when it looks like a typo of it ("parameter
+ * 'sslcertt' is not supported by the postgres driver (did you mean
+ * 'sslcert'?)"), else with the engine's whole list.
  */
 int driver_validate(const struct target *t, struct err *e);
 
@@ -368,7 +375,9 @@ void db_trace(const struct db *db, const char *sql);
  * the password is empty, made of delimiters only, or equal to the user,
  * database or host name (those are printed as they are: masking them would
  * hide nothing). One pass: at most strlen(text) * strlen(password)
- * comparisons, and the text at most 4 times as long.
+ * comparisons, and the text at most 4 times as long. The value of every
+ * secret DB_URL parameter (sslpassword: config/dburl.h's
+ * dburl_secret_key) is masked the same way.
  */
 void driver_redact(struct buf *text, const struct target *t);
 

@@ -277,6 +277,8 @@ step_end(struct outcome *o, const struct proto_step *p)
 	s->total = p->total;
 	s->lock_retries = p->lock_retries;
 	s->traceback = xstrdup_or_null(p->traceback);
+	s->error_line = p->error_line;
+	s->error_column = p->error_column;
 }
 
 static void

@@ -124,6 +124,8 @@ struct outcome_step {
 	int64_t total;
 	int64_t lock_retries;
 	char *traceback;
+	int64_t error_line;   /* the engine's error position; 0 = none */
+	int64_t error_column;
 };
 
 /* The tail of a worker's output kept for a report on a dead worker. */

@@ -521,6 +521,8 @@ json_step(struct json *j, const struct outcome_step *s)
 	p.total = s->total;
 	p.lock_retries = s->lock_retries;
 	p.traceback = s->traceback;
+	p.error_line = s->error_line;
+	p.error_column = s->error_column;
 	jsonsink_step(j, &p, s->ended);
 }
 

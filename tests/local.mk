@@ -54,6 +54,7 @@ UNIT_TESTS = \
 	tests/unit/test_driver_redact \
 	tests/unit/test_textfit \
 	tests/unit/test_lexer \
+	tests/unit/test_caret \
 	tests/unit/test_migration \
 	tests/unit/test_migset \
 	tests/unit/test_plan \
@@ -114,6 +115,8 @@ INTEGRATION_TESTS = \
 	tests/integration/locking.sh \
 	tests/integration/bytes.sh \
 	tests/integration/connect.sh \
+	tests/integration/tls.sh \
+	tests/integration/positions.sh \
 	tests/integration/cli.sh \
 	tests/integration/pytable.sh \
 	tests/integration/killed.sh \

@@ -10,7 +10,7 @@ PKGS="autoconf automake libtool pkg-config make gcc clang libclang-rt-14-dev
  libpq-dev libmariadb-dev default-libmysqlclient-dev libyaml-dev libev-dev
  libcriterion-dev libsqlite3-dev sqlite3 libsystemd-dev postgresql mariadb-server
  mariadb-client valgrind iproute2 util-linux python3 chromium
- libxml2-utils python3-yaml tmux"
+ libxml2-utils python3-yaml tmux openssl"
 # Installed without their recommends (which would add 33 packages):
 # the one-node Slurm cluster of tests/integration/slurm.sh; prometheus
 # for its promtool (tests/integration/metrics.sh), not its server.

@@ -39,6 +39,9 @@ jsonsink_step_fields(struct json *j, const struct proto_step *s, bool ended)
 	json_string(j, "statement", s->statement);
 	json_int_or_null(j, "statement_no", s->statement_no,
 			 s->statement_no > 0);
+	json_int_or_null(j, "error_line", s->error_line, s->error_line > 0);
+	json_int_or_null(j, "error_column", s->error_column,
+			 s->error_column > 0);
 	json_int_or_null(j, "committed", s->committed,
 			 ended && !s->ok && s->committed >= 0);
 	json_int_or_null(j, "total", s->total, ended && s->total >= 0);

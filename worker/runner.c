@@ -13,6 +13,7 @@
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "worker/batch.h"
+#include "worker/caret.h"
 #include "worker/lockretry.h"
 #include "worker/program.h"
 #include "common/banned.h"
@@ -322,8 +323,15 @@ build_error(const struct runner *r, const struct migration *m,
 	const struct stmt *st = stmt_at(r, s, a->failed_at);
 	const struct stmt *after = stmt_at(r, s, a->ledger_at);
 	int no = st ? a->failed_at + 1 : a->ledger_at + 1;
+	struct buf excerpt = BUF_INIT;
+	struct caret at;
+	bool located = st && caret_locate(st, a->err.position, &at, &excerpt);
 
-	if (st)
+	if (located)
+		buf_addf(error, "statement %d of %d (%s:%d) failed: %s:%d:%d: %s",
+			 a->failed_at + 1, a->total, m->filename, st->line,
+			 m->filename, at.line, at.col, a->err.msg);
+	else if (st)
 		buf_addf(error, "statement %d of %d (%s:%d) failed: %s",
 			 a->failed_at + 1, a->total, m->filename, st->line,
 			 a->err.msg);
@@ -347,6 +355,10 @@ build_error(const struct runner *r, const struct migration *m,
 		buf_addf(tb, "code: %ld\n", a->err.native);
 	if (a->err.position > 0)
 		buf_addf(tb, "position: %d\n", a->err.position);
+	if (located)
+		buf_addf(tb, "at %s:%d:%d:\n%s\n", m->filename, at.line, at.col,
+			 excerpt.ptr);
+	buf_release(&excerpt);
 	if (a->committed >= 0 && a->total >= 0)
 		buf_addf(tb, "committed: %d of %d statements\n", a->committed,
 			 a->total);
@@ -474,12 +486,27 @@ record(struct runner *r, const struct migration *m, enum op op,
 	return rc;
 }
 
+/* The engine's error position as the file's line and column, and the
+ * line with a caret under it (caret.h), when the engine gave one. */
+static void
+locate(const struct stmt *st, const struct attempt *a,
+       struct step_result *res, struct buf *excerpt)
+{
+	struct caret at;
+
+	if (!caret_locate(st, a->err.position, &at, excerpt))
+		return;
+	res->error_line = at.line;
+	res->error_column = at.col;
+	res->excerpt = excerpt->ptr;
+}
+
 static void
 report(struct runner *r, const struct migration *m, enum op op,
        const struct section *s, const struct attempt *a, bool recovery,
        int64_t id)
 {
-	struct buf error = BUF_INIT, tb = BUF_INIT;
+	struct buf error = BUF_INIT, tb = BUF_INIT, excerpt = BUF_INIT;
 	struct step_result res;
 
 	memset(&res, 0, sizeof(res));
@@ -500,6 +527,7 @@ report(struct runner *r, const struct migration *m, enum op op,
 		if (stmt_at(r, s, a->failed_at)) {
 			res.statement = stmt_at(r, s, a->failed_at)->sql;
 			res.statement_no = a->failed_at + 1;
+			locate(stmt_at(r, s, a->failed_at), a, &res, &excerpt);
 		}
 	}
 	sink_step_end(r->sink, &res);
@@ -511,6 +539,7 @@ report(struct runner *r, const struct migration *m, enum op op,
 		r->sum->rollbacks++;
 	buf_release(&error);
 	buf_release(&tb);
+	buf_release(&excerpt);
 }
 
 /* Does op run only where no other runner recorded m meanwhile? */

@@ -134,6 +134,8 @@ sink_step_proto(const struct step_result *r, struct proto_step *out)
 	out->error = (char *)r->error;
 	out->statement = (char *)r->statement;
 	out->statement_no = r->statement_no;
+	out->error_line = r->error_line;
+	out->error_column = r->error_column;
 	out->committed = r->committed;
 	out->total = r->total;
 	out->traceback = (char *)r->traceback;

@@ -41,6 +41,11 @@ struct step_result {
 	const char *traceback; /* statement, engine message, detail */
 	const char *statement; /* the failing statement, NULL if none */
 	int statement_no;      /* 1-based, 0 = none */
+	/* where in the file the engine's error position is (caret.h), and
+	 * that line with a caret under it; 0 and NULL when it gave none */
+	int error_line;
+	int error_column;
+	const char *excerpt;
 	int committed;         /* statements of the section committed; -1 = unknown */
 	int total;             /* statements in the section; -1 = unknown */
 	int lock_retries;      /* tried again after lock timeouts */

@@ -61,6 +61,8 @@ ts_step_end(void *ctx, const struct step_result *r)
 	fflush(ts->out);
 	fprintf(ts->err, "migratore: %s %s failed: %s\n", r->m->filename,
 		r->operation, r->error ? r->error : "");
+	if (r->excerpt && !ts->verbose_errors)
+		fprintf(ts->err, "%s\n", r->excerpt);
 	if (r->committed > 0 && r->total > 0)
 		fprintf(ts->err,
 			"migratore: %d of %d statements of %s were already "

@@ -41,10 +41,39 @@ typedef bool my_bool;
  */
 #define MY_MIN_CELL 64
 
-static const char *const my_url_params[] = {
-	"connect_timeout", "read_timeout", "write_timeout",
-	"ssl_mode",        "ssl_ca",       NULL,
+/*
+ * The TLS parameters that are a file, a directory or a list, in the
+ * client's own names (mysql --ssl-cert): each goes to its
+ * mysql_options option unchanged, and Connector/C turns TLS on when one
+ * of the first five is set.
+ */
+static const struct {
+	const char *key;
+	enum mysql_option opt;
+} my_tls_params[] = {
+	{ "ssl_ca", MYSQL_OPT_SSL_CA },
+	{ "ssl_capath", MYSQL_OPT_SSL_CAPATH },
+	{ "ssl_cert", MYSQL_OPT_SSL_CERT },
+	{ "ssl_key", MYSQL_OPT_SSL_KEY },
+	{ "ssl_cipher", MYSQL_OPT_SSL_CIPHER },
+	{ "ssl_crl", MYSQL_OPT_SSL_CRL },
+	{ "ssl_crlpath", MYSQL_OPT_SSL_CRLPATH },
+	{ "tls_version", MYSQL_OPT_TLS_VERSION },
 };
+#define MY_NTLS (sizeof(my_tls_params) / sizeof(my_tls_params[0]))
+
+static const char *const *
+my_url_params(void)
+{
+	static const char *names[4 + MY_NTLS + 1] = {
+		"connect_timeout", "read_timeout", "write_timeout", "ssl_mode",
+	};
+	size_t i;
+
+	for (i = 0; i < MY_NTLS; i++)
+		names[4 + i] = my_tls_params[i].key;
+	return names;
+}
 
 static struct mydb *
 my_of(struct db *db)
@@ -117,16 +146,17 @@ my_stmt_fail(struct mydb *my, MYSQL_STMT *st, struct err *e)
 
 /* ---- connecting ---- */
 
-/* ssl_mode: the subset Connector/C can honour exactly. */
+/* The TLS files, then ssl_mode: the subset Connector/C can honour exactly. */
 static int
 my_ssl_options(MYSQL *conn, const struct target *t, struct err *e)
 {
-	const char *mode = target_param(t, "ssl_mode");
-	const char *ca = target_param(t, "ssl_ca");
+	const char *mode = target_param(t, "ssl_mode"), *v;
 	my_bool yes = 1;
+	size_t i;
 
-	if (ca)
-		mysql_options(conn, MYSQL_OPT_SSL_CA, ca);
+	for (i = 0; i < MY_NTLS; i++)
+		if ((v = target_param(t, my_tls_params[i].key)) != NULL)
+			mysql_options(conn, my_tls_params[i].opt, v);
 	if (!mode || strcasecmp(mode, "disabled") == 0)
 		return 0;
 	if (strcasecmp(mode, "required") == 0) {

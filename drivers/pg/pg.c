@@ -28,8 +28,14 @@
 #define PG_INT8OID 20 /* pg_type.h is a server header; the OID is fixed */
 
 
-static const char *const pg_url_params[] = {
-	"sslmode", "sslrootcert", "connect_timeout", "application_name", NULL,
+/*
+ * libpq keywords a DB_URL parameter may not set: the target's own fields
+ * (host, port, database, user, password), the encoding every value is
+ * bound in, and a replication session, which cannot run a migration.
+ */
+static const char *const pg_owned_params[] = {
+	"host", "port", "dbname", "user", "password", "client_encoding",
+	"replication", NULL,
 };
 
 static const char *const pg_sslmodes[] = {
@@ -85,18 +91,32 @@ pg_reason(const char *raw, const struct target *t, struct buf *out)
 	driver_redact(out, t);
 }
 
+/*
+ * libpq checks the values of its parameters itself and says 'invalid
+ * gssencmode value: "x"' or 'invalid integer value "x" for connection
+ * option "keepalives"', and the server 'invalid value for parameter
+ * "statement_timeout": "5x"' of options: a bad configuration, not an
+ * unreachable server (with libpq's messages translated, it stays the
+ * latter).
+ */
 static int
 pg_connect_error(const struct target *t, const char *where, PGconn *conn,
 		 struct err *e)
 {
 	struct buf reason = BUF_INIT;
+	int code;
 
 	pg_reason(conn ? PQerrorMessage(conn) : "out of memory", t, &reason);
+	code = strncmp(reason.ptr, "invalid ", 8) == 0 ? ERR_CONFIG
+						       : ERR_CONNECT;
 	err_clear(e);
-	err_set(e, ERR_CONNECT, "cannot connect to postgres at %s: %s", where,
-		reason.ptr);
+	if (code == ERR_CONFIG)
+		err_set(e, code, "DB_URL: %s", reason.ptr);
+	else
+		err_set(e, code, "cannot connect to postgres at %s: %s", where,
+			reason.ptr);
 	buf_release(&reason);
-	return ERR_CONNECT;
+	return code;
 }
 
 /* What libpq cannot tell apart from a network failure is checked here. */
@@ -116,22 +136,77 @@ pg_check_params(const struct target *t, struct err *e)
 	return driver_param_seconds(t, "connect_timeout", 0, &secs, e);
 }
 
+/*
+ * The DB_URL parameters: every keyword of the libpq this program runs
+ * with, but the ones it sets itself. Built once: the list is fixed for
+ * the life of the process.
+ */
+static const char *const *
+pg_url_params(void)
+{
+	static const char **names;
+	static const char *const none[] = { NULL };
+	PQconninfoOption *opts, *o;
+	size_t n = 0;
+
+	if (names != NULL)
+		return names;
+	if ((opts = PQconndefaults()) == NULL)
+		return none; /* out of memory: every parameter is refused */
+	for (o = opts; o->keyword != NULL; o++)
+		n++;
+	names = xcalloc(n + 1, sizeof(*names));
+	n = 0;
+	for (o = opts; o->keyword != NULL; o++)
+		if (!strv_list_contains(pg_owned_params, o->keyword))
+			names[n++] = xstrdup(o->keyword);
+	PQconninfoFree(opts);
+	return names;
+}
+
+/* Keywords and values for PQconnectdbParams, NULL-terminated. */
 struct kv {
-	const char *keys[16];
-	const char *vals[16];
+	const char **keys;
+	const char **vals;
 	int n;
+	struct strv owned;   /* the keys cut out of "key=value" */
+	struct buf options;  /* options: the user's, then ours */
 };
 
 static void
 kv_add(struct kv *kv, const char *key, const char *val)
 {
-	if (!val || kv->n >= 15)
+	if (!val)
 		return;
 	kv->keys[kv->n] = key;
 	kv->vals[kv->n] = val;
 	kv->n++;
-	kv->keys[kv->n] = NULL;
-	kv->vals[kv->n] = NULL;
+}
+
+static void
+kv_release(struct kv *kv)
+{
+	free(kv->keys);
+	free(kv->vals);
+	strv_release(&kv->owned);
+	buf_release(&kv->options);
+}
+
+/* Every DB_URL parameter but options, as libpq keywords. */
+static void
+pg_user_params(const struct target *t, struct kv *kv)
+{
+	const char *p;
+	size_t i, keylen;
+
+	for (i = 0; i < t->params.n; i++) {
+		p = t->params.v[i];
+		keylen = strcspn(p, "=");
+		if (p[keylen] != '=' || strncmp(p, "options=", 8) == 0)
+			continue;
+		strv_push_owned(&kv->owned, xstrndup(p, keylen));
+		kv_add(kv, kv->owned.v[kv->owned.n - 1], p + keylen + 1);
+	}
 }
 
 /*
@@ -173,22 +248,32 @@ pg_conninfo(const struct target *t, const char *options, const char *port,
 	    struct kv *kv)
 {
 	const char *v;
+	size_t max = t->params.n + 10;
 
-	kv->n = 0;
+	memset(kv, 0, sizeof(*kv));
+	strv_init(&kv->owned);
+	kv->keys = xcalloc(max, sizeof(*kv->keys));
+	kv->vals = xcalloc(max, sizeof(*kv->vals));
 	kv_add(kv, "host", t->unix_socket ? t->unix_socket : t->host);
 	kv_add(kv, "port", port[0] ? port : NULL);
 	kv_add(kv, "dbname", t->db);
 	kv_add(kv, "user", t->username);
 	kv_add(kv, "password", t->password);
-	v = target_param(t, "connect_timeout");
-	kv_add(kv, "connect_timeout", v ? v : PG_DEFAULT_CONNECT_TIMEOUT);
-	v = target_param(t, "application_name");
-	kv_add(kv, "application_name", v ? v : "migratore");
-	kv_add(kv, "sslmode", target_param(t, "sslmode"));
-	kv_add(kv, "sslrootcert", target_param(t, "sslrootcert"));
+	if (!target_param(t, "connect_timeout"))
+		kv_add(kv, "connect_timeout", PG_DEFAULT_CONNECT_TIMEOUT);
+	if (!target_param(t, "application_name"))
+		kv_add(kv, "application_name", "migratore");
 	/* Text is bound byte for byte: both sides must agree it is UTF-8. */
 	kv_add(kv, "client_encoding", "UTF8");
-	kv_add(kv, "options", options[0] ? options : NULL);
+	/* options: the user's, then ours (a schema's search_path, a dry
+	 * run's read-only, the lock timeout) */
+	if ((v = target_param(t, "options")) != NULL)
+		buf_adds(&kv->options, v);
+	if (options[0])
+		buf_addf(&kv->options, "%s%s", kv->options.len ? " " : "",
+			 options);
+	kv_add(kv, "options", kv->options.len ? kv->options.ptr : NULL);
+	pg_user_params(t, kv);
 }
 
 /* Server notices (NOTICE: table does not exist, skipping) are not errors;
@@ -299,6 +384,7 @@ pg_connect(const struct target *t, bool readonly, struct db **out,
 	/* expand_dbname = 0: a database name is a name, never a conninfo. */
 	pg->conn = PQconnectdbParams(kv.keys, kv.vals, 0);
 	buf_release(&options);
+	kv_release(&kv);
 	pg_where(t, pg->conn, &where);
 	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
 		rc = pg_connect_error(t, where.ptr, pg->conn, e);

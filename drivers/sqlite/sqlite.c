@@ -63,7 +63,13 @@ struct sqlite_db {
 };
 
 /* No DB_URL query parameters: a file path needs no options. */
-static const char *const sqlite_url_params[] = { NULL };
+static const char *const *
+sqlite_url_params(void)
+{
+	static const char *const none[] = { NULL };
+
+	return none;
+}
 
 static struct sqlite_db *
 sq(struct db *db)

@@ -121,6 +121,8 @@ build_one(struct src *s, struct buf *out)
 		m.u.step.committed = take64(s);
 		m.u.step.total = take64(s);
 		m.u.step.traceback = take_str(s);
+		m.u.step.error_line = take64(s);
+		m.u.step.error_column = take64(s);
 		break;
 	default:
 		m.u.text.text = take_str(s);

@@ -382,6 +382,9 @@ static const struct redact_case redact_cases[] = {
 	{ "postgres://h/db?pass%77ord=secret", "postgres://h/db?pass%77ord=****" },
 	{ "postgres://u:a@h/db?password=b", "postgres://u:****@h/db?password=****" },
 	{ "postgres://h/db?passwords=x", "postgres://h/db?passwords=x" },
+	{ "postgres://h/db?sslcert=c.pem&sslpassword=k&sslkey=k.pem",
+	  "postgres://h/db?sslcert=c.pem&sslpassword=****&sslkey=k.pem" },
+	{ "mysql://h/db?ssl_passphrase=k", "mysql://h/db?ssl_passphrase=****" },
 	{ "sqlite:x.db", "sqlite:x.db" },
 	{ "sqlite:x.db?password=y", "sqlite:x.db?password=****" },
 	{ "garbage", "garbage" },
@@ -417,6 +420,8 @@ Test(dburl, hides_in_place)
 		  "postgres://u:*@h/db?pass%77ord=**" },
 		{ "postgres://u@h/db", "postgres://u@h/db" },
 		{ "sqlite:x.db?password=y", "sqlite:x.db?password=*" },
+		{ "postgres://h/db?SSLPassword=key&x=1",
+		  "postgres://h/db?SSLPassword=***&x=1" },
 		{ "garbage", "garbage" },
 	};
 	char url[128];

@@ -65,6 +65,7 @@ Test(driver, every_registered_driver_is_complete)
 		if ((drv = driver_of(i)) == NULL)
 			continue;
 		cr_assert_not_null(drv->url_params, "%s", drv->name);
+		cr_assert_not_null(drv->url_params(), "%s", drv->name);
 		cr_assert_not_null(drv->type_int64, "%s", drv->name);
 		cr_assert_not_null(drv->type_text, "%s", drv->name);
 		cr_assert_not_null(drv->type_string, "%s", drv->name);
@@ -160,18 +161,24 @@ struct engine_case {
 	char name[16];
 };
 
-ParameterizedTestParameters(driver, validate_checks_each_parameter)
-{
-	static struct engine_case engines[] = {
-		{ "sqlite" },
+static struct engine_case engines[] = {
+	{ "sqlite" },
 #if WITH_POSTGRES
-		{ "postgres" },
+	{ "postgres" },
 #endif
 #if WITH_MYSQL
-		{ "mysql" },
+	{ "mysql" },
 #endif
-	};
+};
 
+ParameterizedTestParameters(driver, validate_checks_each_parameter)
+{
+	return cr_make_param_array(struct engine_case, engines,
+				   sizeof(engines) / sizeof(engines[0]));
+}
+
+ParameterizedTestParameters(driver, validate_suggests_a_typo)
+{
 	return cr_make_param_array(struct engine_case, engines,
 				   sizeof(engines) / sizeof(engines[0]));
 }
@@ -185,27 +192,71 @@ ParameterizedTest(struct engine_case *ec, driver,
 {
 	const char *engine = ec->name;
 	const struct driver *drv = driver_find(engine);
+	const char *const *names;
 	struct target t = target_for(engine);
 	struct buf want = BUF_INIT;
 	struct err e = ERR_INIT;
 	const char *const *p;
 
 	cr_assert_not_null(drv);
-	for (p = drv->url_params; *p != NULL; p++)
+	names = drv->url_params();
+	for (p = names; *p != NULL; p++)
 		strv_pushf(&t.params, "%s=1", *p);
 	cr_assert_eq(driver_validate(&t, &e), 0, "%s", e.msg);
 
-	strv_push(&t.params, "sslmod=require");
+	strv_push(&t.params, "frobnicate=on");
 	buf_addf(&want,
-		 "DB_URL: parameter 'sslmod' is not supported by the %s "
+		 "DB_URL: parameter 'frobnicate' is not supported by the %s "
 		 "driver (supported: ",
 		 engine);
-	for (p = drv->url_params; *p != NULL; p++)
-		buf_addf(&want, "%s%s", p == drv->url_params ? "" : ", ", *p);
-	buf_adds(&want, drv->url_params[0] ? ")" : "none)");
+	for (p = names; *p != NULL; p++)
+		buf_addf(&want, "%s%s", p == names ? "" : ", ", *p);
+	buf_adds(&want, names[0] ? ")" : "none)");
 	cr_assert_eq(driver_validate(&t, &e), ERR_CONFIG);
 	cr_assert_str_eq(e.msg, want.ptr);
 	buf_release(&want);
+	strv_release(&t.params);
+}
+
+/* A typo of a known parameter names the one that was meant. */
+ParameterizedTest(struct engine_case *ec, driver, validate_suggests_a_typo)
+{
+	const struct driver *drv = driver_find(ec->name);
+	const char *first = drv->url_params()[0];
+	struct target t = target_for(ec->name);
+	struct buf typo = BUF_INIT, want = BUF_INIT;
+	struct err e = ERR_INIT;
+
+	if (first == NULL)
+		return; /* sqlite: no parameter to misspell */
+	buf_addf(&typo, "%sx", first);
+	strv_pushf(&t.params, "%s=1", typo.ptr);
+	buf_addf(&want,
+		 "DB_URL: parameter '%s' is not supported by the %s driver "
+		 "(did you mean '%s'?)",
+		 typo.ptr, ec->name, first);
+	cr_assert_eq(driver_validate(&t, &e), ERR_CONFIG);
+	cr_assert_str_eq(e.msg, want.ptr);
+	buf_release(&typo);
+	buf_release(&want);
+	strv_release(&t.params);
+}
+
+/* A parameter given twice would leave the driver and the check to pick
+ * different ones. */
+Test(driver, a_parameter_given_twice_is_an_error)
+{
+	const struct driver *drv = driver_find("mysql");
+	struct target t = target_for("mysql");
+	struct err e = ERR_INIT;
+
+	if (drv == NULL)
+		return;
+	strv_push(&t.params, "ssl_mode=disabled");
+	strv_push(&t.params, "ssl_ca=/ca.pem");
+	strv_push(&t.params, "ssl_mode=required");
+	cr_assert_eq(driver_validate(&t, &e), ERR_CONFIG);
+	cr_assert_str_eq(e.msg, "DB_URL: parameter 'ssl_mode' is given twice");
 	strv_release(&t.params);
 }
 

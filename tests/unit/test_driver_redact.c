@@ -253,3 +253,19 @@ Test(redact, work_and_growth_are_bounded, .timeout = 5)
 	buf_release(&want);
 	target_free(t);
 }
+
+/* A secret DB_URL parameter (sslpassword) is masked like the password. */
+Test(redact, secret_parameters_are_masked_too)
+{
+	struct target *t = with_password("pw1");
+	char *got;
+
+	strv_push(&t->params, "sslpassword=keypass");
+	strv_push(&t->params, "sslmode=require");
+	got = redacted(t, "could not decrypt key with 'keypass' as pw1 and "
+			  "sslmode require");
+	cr_assert_str_eq(got, "could not decrypt key with '****' as **** and "
+			      "sslmode require");
+	free(got);
+	target_free(t);
+}

@@ -366,7 +366,7 @@ Test(sqlite, engine_facts)
 	cr_assert_str_eq(driver_sqlite.type_int64, "INTEGER");
 	cr_assert_str_eq(driver_sqlite.type_text, "TEXT");
 	cr_assert_str_eq(driver_sqlite.type_string, "TEXT");
-	cr_assert_null(driver_sqlite.url_params[0]);
+	cr_assert_null(driver_sqlite.url_params()[0]);
 	buf_release(&v);
 	db_close(db);
 }

@@ -106,6 +106,8 @@ Test(proto, step_end_round_trip_keeps_every_field)
 	m.u.step.committed = -1;
 	m.u.step.total = 3;
 	m.u.step.traceback = tb;
+	m.u.step.error_line = 10;
+	m.u.step.error_column = 13;
 	round_trip(&m, &back);
 	assert_str(back.u.step.description, NULL);
 	cr_assert_not(back.u.step.ok);
@@ -118,6 +120,8 @@ Test(proto, step_end_round_trip_keeps_every_field)
 	cr_assert_eq(back.u.step.committed, -1, "negative numbers survive");
 	cr_assert_eq(back.u.step.total, 3);
 	cr_assert_str_eq(back.u.step.traceback, tb);
+	cr_assert_eq(back.u.step.error_line, 10);
+	cr_assert_eq(back.u.step.error_column, 13);
 	proto_msg_release(&back);
 }
 
@@ -385,7 +389,7 @@ struct bad_header {
 static const struct bad_header bad_headers[] = {
 	{ 0x48545450, PROTO_VERSION, PROTO_WARNING, 4, "magic" },
 	{ PROTO_MAGIC, PROTO_VERSION + 1, PROTO_WARNING, 4,
-	  "protocol version 4" },
+	  "protocol version 5" },
 	{ PROTO_MAGIC, 0, PROTO_WARNING, 4, "protocol version 0" },
 	{ PROTO_MAGIC, PROTO_VERSION, 999, 4, "unknown type 999" },
 	{ PROTO_MAGIC, PROTO_VERSION, PROTO_OUTPUT, PROTO_MAX_PAYLOAD + 1,
