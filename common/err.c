@@ -31,6 +31,9 @@ static const struct {
 	 * ran, and the cure is on its side (room, a privilege), not in the
 	 * configuration or the files (3). */
 	{ ERR_BOOKKEEPING, "bookkeeping unavailable", EXIT_UNREACHABLE },
+	/* Nothing was touched either: 4 like an unreachable database; the
+	 * message says which it was (drivers/driver.c). */
+	{ ERR_REFUSED, "login refused", EXIT_UNREACHABLE },
 };
 
 void

@@ -311,6 +311,15 @@ db_connect(const struct target *t, bool readonly, struct db **out,
 	if (drv == NULL)
 		return unknown_engine(t->engine, e);
 	rc = drv->connect(t, readonly, out, e);
+	if (rc == ERR_REFUSED) {
+		size_t n = strlen(e->msg);
+
+		/* exit 4 like an unreachable server: say which it was */
+		snprintf(e->msg + n, sizeof(e->msg) - n,
+			 " (refused by the server: fix the password, the "
+			 "database name or the privilege, a retry would not "
+			 "help; nothing was touched)");
+	}
 	if (rc < 0)
 		return rc;
 	/* Every driver fills the base; setting it here keeps them honest. */

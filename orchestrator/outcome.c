@@ -71,6 +71,11 @@ static const struct outcome_status_info statuses[OUT_NSTATUS] = {
 		.css = "background:#5d4037",
 		.junit = OUTCOME_JUNIT_ERROR,
 		.plan = OUTCOME_PLAN_UNREACHABLE },
+	[OUT_REFUSED] = { .name = "refused",
+		.good = false, .failure = true, .retriable = false,
+		.reached = true, .exit_code = EXIT_FAILED, .ansi = RED,
+		.css = "background:#880e4f",
+		.junit = OUTCOME_JUNIT_ERROR, .plan = OUTCOME_PLAN_OTHER },
 	[OUT_LOCKED] = { .name = "locked",
 		.good = false, .failure = true, .retriable = true,
 		.reached = true, .exit_code = EXIT_FAILED, .ansi = YELLOW,
@@ -414,6 +419,8 @@ classify_finished(struct outcome *o, enum command_id cmd)
 	}
 	if (f->err_code == ERR_CONNECT)
 		o->status = OUT_UNREACHABLE;
+	else if (f->err_code == ERR_REFUSED)
+		o->status = OUT_REFUSED;
 	else if (f->err_code == ERR_LOCK)
 		o->status = OUT_LOCKED;
 	else if (f->err_code == ERR_FAILED && recovered(o))

@@ -16,7 +16,12 @@
  *   timeout        the target's timeout expired; the worker was terminated
  *   crashed        the worker died of a signal the coordinator did not
  *                  send, or ended without its summary
- *   unreachable    the database could not be reached or refused the login
+ *   unreachable    the database could not be reached (no route, no
+ *                  server, too many connections, starting up), before
+ *                  anything was sent: retriable
+ *   refused        the server refused the login: a wrong password, an
+ *                  unknown database, a missing privilege (ERR_REFUSED);
+ *                  never retried, which could lock the account
  *   locked         another run held the migration lock past lock_timeout
  *   interrupted    the run was interrupted (SIGINT/SIGTERM) while this
  *                  target was running, and its worker stopped between two
@@ -33,7 +38,7 @@
  * in outcome.c, read through outcome_status_info.
  *
  * A target may take several attempts (--retries, for unreachable and
- * locked): outcome_retry keeps what the next attempt must not forget (the
+ * locked, the retriable statuses): outcome_retry keeps what the next attempt must not forget (the
  * attempts, the first start, one line per earlier attempt) and clears the
  * rest.
  */
@@ -57,6 +62,7 @@ enum outcome_status {
 	OUT_TIMEOUT,
 	OUT_CRASHED,
 	OUT_UNREACHABLE,
+	OUT_REFUSED,
 	OUT_LOCKED,
 	OUT_INTERRUPTED,
 	OUT_NOT_REACHED,

@@ -3,5 +3,6 @@
 if WITH_POSTGRES
 libmigratore_a_SOURCES += \
 	drivers/pg/pg.c drivers/pg/pg.h \
-	drivers/pg/pgstmt.c drivers/pg/pgstmt.h
+	drivers/pg/pgstmt.c drivers/pg/pgstmt.h \
+	drivers/pg/pglogin.c drivers/pg/pglogin.h
 endif
