@@ -34,6 +34,9 @@ static const struct {
 	/* Nothing was touched either: 4 like an unreachable database; the
 	 * message says which it was (drivers/driver.c). */
 	{ ERR_REFUSED, "login refused", EXIT_UNREACHABLE },
+	/* Statements were sent: not 4, whose promise is "nothing was
+	 * touched"; a failure like a failed migration. */
+	{ ERR_LOST, "connection lost", EXIT_FAILED },
 };
 
 void

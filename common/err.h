@@ -36,6 +36,10 @@ enum err_code {
 	ERR_REFUSED = -14, /* the server refused the login: a wrong password,
 			      an unknown database, a missing privilege (not
 			      worth retrying, unlike ERR_CONNECT) */
+	ERR_LOST = -15,    /* the connection was lost after statements of a
+			      migration were sent: never "nothing touched",
+			      never retried; migratore_progress says what
+			      committed */
 };
 
 /* Exit codes of the single-target command (SPEC 6.2). */

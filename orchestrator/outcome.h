@@ -10,7 +10,9 @@
  *   ok             the command succeeded and did something (or is a query)
  *   nothing-to-do  it succeeded with nothing pending and nothing applied
  *   failed         a migration failed (SAFE on: its transaction rolled
- *                  back), or the target's configuration was refused
+ *                  back), the connection was lost after statements of a
+ *                  migration were sent (ERR_LOST), or the target's
+ *                  configuration was refused
  *   rolled-back    a migration failed and its recovery Rollback ran
  *                  (SAFE off)
  *   timeout        the target's timeout expired; the worker was terminated

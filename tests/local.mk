@@ -117,6 +117,7 @@ INTEGRATION_TESTS = \
 	tests/integration/rollout_perhost.sh \
 	tests/integration/rollout_retries.sh \
 	tests/integration/refused.sh \
+	tests/integration/connlost.sh \
 	tests/integration/rollout_resume.sh \
 	tests/integration/rollout_shard.sh \
 	tests/integration/rollout_dryrun.sh \

@@ -3,6 +3,7 @@
 
 #include "worker/runner.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -235,6 +236,29 @@ finish_section(struct runner *r, const struct migration *m, bool transactional,
 	return 0;
 }
 
+/*
+ * The connection went while statement st (or, after, the bookkeeping
+ * write after it) was sent: its outcome is unknown to us, and the
+ * statements before it are all that is known to have committed. Said
+ * first, since it is what decides what comes next.
+ */
+static void
+lost_error(const struct migration *m, const struct stmt *st,
+	   const struct stmt *after, const struct attempt *a,
+	   struct buf *error)
+{
+	buf_addf(error, "connection lost after %d of %d statements "
+			"committed, ",
+		 a->committed > 0 ? a->committed : 0, a->total);
+	if (st)
+		buf_addf(error, "at statement %d (%s:%d): %s", a->failed_at + 1,
+			 m->filename, st->line, a->err.msg);
+	else
+		buf_addf(error, "after statement %d (%s:%d), writing %s: %s",
+			 a->ledger_at + 1, m->filename, after->line,
+			 a->ledger_what, a->err.msg);
+}
+
 static void
 build_error(const struct runner *r, const struct migration *m,
 	    const struct section *s, const struct attempt *a,
@@ -245,7 +269,9 @@ build_error(const struct runner *r, const struct migration *m,
 	const struct stmt *after = stmt_at(r, s, a->ledger_at);
 	int no = st ? a->failed_at + 1 : a->ledger_at + 1;
 
-	if (st)
+	if ((st || after) && a->err.code == ERR_CONNECT)
+		lost_error(m, st, after, a, error);
+	else if (st)
 		buf_addf(error, "statement %d of %d (%s:%d) failed: %s",
 			 a->failed_at + 1, a->total, m->filename, st->line,
 			 a->err.msg);
@@ -602,7 +628,12 @@ attempt_init(struct attempt *a)
 	clock_gettime(CLOCK_MONOTONIC, &a->t0);
 }
 
-/* The run's error when even the row could not be written. */
+/*
+ * The run's error when even the row could not be written. A connection
+ * lost once the step began is ERR_LOST, never ERR_CONNECT: statements
+ * were sent, so "nothing was touched" (exit 4) and a retry would both be
+ * wrong; what committed is in the progress table.
+ */
 static int
 unrecorded(const struct runner *r, const struct migration *m,
 	   const struct section *s, const struct attempt *a,
@@ -611,12 +642,39 @@ unrecorded(const struct runner *r, const struct migration *m,
 	struct buf error = BUF_INIT, tb = BUF_INIT;
 
 	build_error(r, m, s, a, &error, &tb);
-	err_set(e, rec->code == ERR_CONNECT ? ERR_CONNECT : rec->code,
-		"%s: %s; its bookkeeping row could not be written: %s",
-		m->filename, a->ok ? "succeeded" : error.ptr, rec->msg);
+	if (rec->code == ERR_CONNECT)
+		err_set(e, ERR_LOST,
+			"%s: %s; the next run resumes after the statements "
+			"that committed",
+			m->filename, error.ptr);
+	else
+		err_set(e, rec->code,
+			"%s: %s; its bookkeeping row could not be written: %s",
+			m->filename, a->ok ? "succeeded" : error.ptr,
+			rec->msg);
 	buf_release(&error);
 	buf_release(&tb);
 	return e->code;
+}
+
+/*
+ * The connection went before m was started: after earlier migrations of
+ * this run, statements were sent all the same (ERR_LOST, not
+ * ERR_CONNECT); before any, nothing was.
+ */
+static int
+lost_before(const struct runner *r, const struct migration *m, struct err *e)
+{
+	size_t n;
+
+	if (e->code != ERR_CONNECT || r->sum->applied + r->sum->failed == 0)
+		return e->code;
+	n = strlen(e->msg);
+	snprintf(e->msg + n, sizeof(e->msg) - n,
+		 "; before %s, after %d migration%s of this run", m->filename,
+		 r->sum->applied + r->sum->failed,
+		 r->sum->applied + r->sum->failed == 1 ? "" : "s");
+	return e->code = ERR_LOST;
 }
 
 /* 0 done, 1 recorded meanwhile by another runner (not run), < 0 error. */
@@ -636,6 +694,7 @@ runner_op(struct runner *r, const struct migration *m, enum op op, int from,
 		s = op_section(r, m, op, &from);
 	if ((rc = attempt_open(r, m, op, s, &a, &in_txn)) < 0) {
 		*e = a.err;
+		rc = lost_before(r, m, e);
 		goto out;
 	}
 	if (a.meanwhile) {
@@ -679,6 +738,8 @@ runner_run(struct runner *r, const struct migration *m, enum op op,
 	rc = runner_op(r, m, op, from, force, e);
 	if (rc == 1)
 		return 0; /* not run here: no recovery, no cleanup */
+	if (rc == ERR_LOST)
+		return rc; /* no connection left to run them on */
 	if (rc == ERR_FAILED && op != OP_ROLLBACK && !r->t->safe &&
 	    has_rollback(r, m))
 		runner_op(r, m, OP_ROLLBACK, 0, false, &rec);
