@@ -48,6 +48,7 @@ UNIT_TESTS = \
 	tests/unit/test_migration \
 	tests/unit/test_migset \
 	tests/unit/test_plan \
+	tests/unit/test_resume \
 	tests/unit/test_fileops \
 	tests/unit/test_sched \
 	tests/unit/test_shard \
@@ -118,6 +119,7 @@ INTEGRATION_TESTS = \
 	tests/integration/rollout_retries.sh \
 	tests/integration/refused.sh \
 	tests/integration/connlost.sh \
+	tests/integration/resume.sh \
 	tests/integration/rollout_resume.sh \
 	tests/integration/rollout_shard.sh \
 	tests/integration/rollout_dryrun.sh \

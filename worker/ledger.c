@@ -128,14 +128,16 @@ progress_create(struct db *db, struct err *e)
 	db_quote_ident(db, "run_id", &sql);
 	buf_addf(&sql, " %s, ", db->drv->type_string);
 	db_quote_ident(db, "updated", &sql);
-	buf_addf(&sql, " %s)%s", db->drv->type_int64, db->drv->table_options);
+	buf_addf(&sql, " %s, ", db->drv->type_int64);
+	db_quote_ident(db, "checksums", &sql);
+	buf_addf(&sql, " %s)%s", db->drv->type_text, db->drv->table_options);
 	r = db_exec(db, sql.ptr, e);
 	buf_release(&sql);
 	return r;
 }
 
 static struct ledger_progress *
-progress_find(struct ledger *l, const char *uuid)
+progress_find(const struct ledger *l, const char *uuid)
 {
 	size_t i;
 
@@ -146,10 +148,12 @@ progress_find(struct ledger *l, const char *uuid)
 }
 
 static void
-progress_push(struct ledger *l, const char *uuid, int64_t committed)
+progress_push(struct ledger *l, const char *uuid, int64_t committed,
+	      const char *sums)
 {
 	XGROW(l->progress, l->nprogress + 1, l->progress_cap);
 	l->progress[l->nprogress].uuid = xstrdup(uuid);
+	l->progress[l->nprogress].checksums = xstrdup_or_null(sums);
 	l->progress[l->nprogress++].committed = committed;
 }
 
@@ -157,11 +161,13 @@ static void
 progress_drop(struct ledger *l, struct ledger_progress *p)
 {
 	free(p->uuid);
+	free(p->checksums);
 	*p = l->progress[--l->nprogress];
 }
 
+/* The progress rows; sums: the table has the checksums column. */
 static int
-progress_load(struct db *db, struct ledger *l, struct err *e)
+progress_load(struct db *db, struct ledger *l, bool sums, struct err *e)
 {
 	struct db_rows *rows = NULL;
 	struct buf sql = BUF_INIT;
@@ -172,6 +178,8 @@ progress_load(struct db *db, struct ledger *l, struct err *e)
 	db_quote_ident(db, "uuid", &sql);
 	buf_adds(&sql, ", ");
 	db_quote_ident(db, "committed", &sql);
+	buf_adds(&sql, ", ");
+	db_quote_ident(db, sums ? "checksums" : "uuid", &sql);
 	buf_adds(&sql, " FROM ");
 	db_qualify(db, LEDGER_PROGRESS_TABLE, &sql);
 	if ((r = db_query(db, sql.ptr, NULL, 0, &rows, e)) == 0) {
@@ -180,10 +188,30 @@ progress_load(struct db *db, struct ledger *l, struct err *e)
 			const char *c = db_rows_get(rows, i, 1);
 
 			if (u != NULL)
-				progress_push(l, u, c ? strtoll(c, NULL, 10) : 0);
+				progress_push(l, u,
+					      c ? strtoll(c, NULL, 10) : 0,
+					      sums ? db_rows_get(rows, i, 2)
+						   : NULL);
 		}
 	}
 	db_rows_free(rows);
+	buf_release(&sql);
+	return r;
+}
+
+static int
+add_column(struct db *db, const char *table, const char *name,
+	   const char *type, struct err *e)
+{
+	struct buf sql = BUF_INIT;
+	int r;
+
+	buf_adds(&sql, "ALTER TABLE ");
+	db_qualify(db, table, &sql);
+	buf_adds(&sql, " ADD COLUMN ");
+	db_quote_ident(db, name, &sql);
+	buf_addf(&sql, " %s", type);
+	r = db_exec(db, sql.ptr, e);
 	buf_release(&sql);
 	return r;
 }
@@ -192,24 +220,16 @@ progress_load(struct db *db, struct ledger *l, struct err *e)
 static int
 ensure_main(struct db *db, struct ledger *l, struct err *e)
 {
-	struct buf sql = BUF_INIT;
 	size_t i;
 	int r = 0;
 
 	if (!l->exists)
 		return ledger_create(db, e);
-	for (i = 0; i < NCOLS && r == 0; i++) {
-		if (has_column(&l->cols, ledger_cols[i].name))
-			continue;
-		buf_reset(&sql);
-		buf_adds(&sql, "ALTER TABLE ");
-		db_qualify(db, LEDGER_TABLE, &sql);
-		buf_adds(&sql, " ADD COLUMN ");
-		db_quote_ident(db, ledger_cols[i].name, &sql);
-		buf_addf(&sql, " %s", col_sql_type(db, ledger_cols[i].type));
-		r = db_exec(db, sql.ptr, e);
-	}
-	buf_release(&sql);
+	for (i = 0; i < NCOLS && r == 0; i++)
+		if (!has_column(&l->cols, ledger_cols[i].name))
+			r = add_column(db, LEDGER_TABLE, ledger_cols[i].name,
+				       col_sql_type(db, ledger_cols[i].type),
+				       e);
 	return r;
 }
 
@@ -217,7 +237,7 @@ static int
 ensure_once(struct db *db, struct ledger *l, struct err *e)
 {
 	struct strv pcols = STRV_INIT;
-	bool txn = false, complete = l->exists;
+	bool txn = false, complete = l->exists, sums;
 	size_t i;
 	int r;
 
@@ -226,8 +246,9 @@ ensure_once(struct db *db, struct ledger *l, struct err *e)
 	if ((r = db_columns(db, LEDGER_PROGRESS_TABLE, &pcols, e)) < 0)
 		goto out;
 	l->progress_exists = pcols.n > 0;
-	if (complete && l->progress_exists) {
-		r = progress_load(db, l, e);
+	sums = strv_contains(&pcols, "checksums");
+	if (complete && l->progress_exists && sums) {
+		r = progress_load(db, l, true, e);
 		goto out;
 	}
 	/* One transaction for the tables, indexes and new columns: one
@@ -239,10 +260,15 @@ ensure_once(struct db *db, struct ledger *l, struct err *e)
 		goto out;
 	if (!l->progress_exists && (r = progress_create(db, e)) < 0)
 		goto out;
+	/* a table made before the checksums were kept */
+	if (l->progress_exists && !sums &&
+	    (r = add_column(db, LEDGER_PROGRESS_TABLE, "checksums",
+			    db->drv->type_text, e)) < 0)
+		goto out;
 	if ((r = db_commit(db, e)) < 0)
 		goto out;
 	txn = false;
-	if (l->progress_exists && (r = progress_load(db, l, e)) < 0)
+	if (l->progress_exists && (r = progress_load(db, l, true, e)) < 0)
 		goto out;
 	l->progress_exists = true;
 	/* What the new table or columns hold, as the server made them. */
@@ -253,6 +279,19 @@ ensure_once(struct db *db, struct ledger *l, struct err *e)
 out:
 	if (txn)
 		db_rollback(db, &(struct err){ 0 });
+	strv_release(&pcols);
+	return r;
+}
+
+int
+ledger_read_progress(struct db *db, struct ledger *l, struct err *e)
+{
+	struct strv pcols = STRV_INIT;
+	int r;
+
+	if ((r = db_columns(db, LEDGER_PROGRESS_TABLE, &pcols, e)) == 0 &&
+	    pcols.n > 0 && l->nprogress == 0)
+		r = progress_load(db, l, strv_contains(&pcols, "checksums"), e);
 	strv_release(&pcols);
 	return r;
 }
@@ -285,19 +324,20 @@ ledger_ensure(struct db *db, struct ledger *l, struct err *e)
 	return r;
 }
 
-/* "INSERT INTO t (uuid, committed, run_id, updated) VALUES (...)", or
- * the UPDATE of a row that exists, or its DELETE. */
+/* "INSERT INTO t (committed, run_id, updated, checksums, uuid) VALUES
+ * (...)", or the UPDATE of a row that exists, or its DELETE. */
 static void
 progress_sql(struct db *db, const struct ledger_progress *p, int committed,
 	     struct buf *sql)
 {
-	static const char *const cols[] = { "committed", "run_id", "updated" };
+	static const char *const cols[] = { "committed", "run_id", "updated",
+					    "checksums" };
 	size_t i;
 
 	if (committed < 0 || p != NULL) {
 		buf_adds(sql, committed < 0 ? "DELETE FROM " : "UPDATE ");
 		db_qualify(db, LEDGER_PROGRESS_TABLE, sql);
-		for (i = 0; committed >= 0 && i < 3; i++) {
+		for (i = 0; committed >= 0 && i < 4; i++) {
 			buf_adds(sql, i == 0 ? " SET " : ", ");
 			db_quote_ident(db, cols[i], sql);
 			buf_adds(sql, " = ?");
@@ -310,21 +350,22 @@ progress_sql(struct db *db, const struct ledger_progress *p, int committed,
 	buf_adds(sql, "INSERT INTO ");
 	db_qualify(db, LEDGER_PROGRESS_TABLE, sql);
 	buf_adds(sql, " (");
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		db_quote_ident(db, cols[i], sql);
 		buf_adds(sql, ", ");
 	}
 	db_quote_ident(db, "uuid", sql);
-	buf_adds(sql, ") VALUES (?, ?, ?, ?)");
+	buf_adds(sql, ") VALUES (?, ?, ?, ?, ?)");
 }
 
 int
 ledger_set_progress(struct db *db, struct ledger *l, const char *uuid,
-		    int committed, const char *run_id, struct err *e)
+		    int committed, const char *checksums, const char *run_id,
+		    struct err *e)
 {
-	struct db_param p[4] = { DBP_INTV(committed), DBP_TEXTV(run_id),
+	struct db_param p[5] = { DBP_INTV(committed), DBP_TEXTV(run_id),
 				 DBP_INTV((int64_t)time(NULL)),
-				 DBP_TEXTV(uuid) };
+				 DBP_TEXTV(checksums), DBP_TEXTV(uuid) };
 	struct ledger_progress *known = progress_find(l, uuid);
 	struct buf sql = BUF_INIT;
 	int r;
@@ -333,17 +374,20 @@ ledger_set_progress(struct db *db, struct ledger *l, const char *uuid,
 		return 0;
 	progress_sql(db, known, committed, &sql);
 	/* A DELETE binds the uuid alone. */
-	r = db_query(db, sql.ptr, committed < 0 ? &p[3] : p,
-		     committed < 0 ? 1 : 4, NULL, e);
-	if (r < 0)
+	r = db_query(db, sql.ptr, committed < 0 ? &p[4] : p,
+		     committed < 0 ? 1 : 5, NULL, e);
+	if (r < 0) {
 		err_prefix(e, "recording progress in '%s'",
 			   LEDGER_PROGRESS_TABLE);
-	else if (committed < 0)
+	} else if (committed < 0) {
 		progress_drop(l, known);
-	else if (known != NULL)
+	} else if (known != NULL) {
 		known->committed = committed;
-	else
-		progress_push(l, uuid, committed);
+		free(known->checksums);
+		known->checksums = xstrdup_or_null(checksums);
+	} else {
+		progress_push(l, uuid, committed, checksums);
+	}
 	buf_release(&sql);
 	return r;
 }
@@ -351,12 +395,17 @@ ledger_set_progress(struct db *db, struct ledger *l, const char *uuid,
 int
 ledger_progress_of(const struct ledger *l, const char *uuid)
 {
-	size_t i;
+	const struct ledger_progress *p = progress_find(l, uuid);
 
-	for (i = 0; i < l->nprogress; i++)
-		if (strcmp(l->progress[i].uuid, uuid) == 0)
-			return (int)l->progress[i].committed;
-	return 0;
+	return p ? (int)p->committed : 0;
+}
+
+const char *
+ledger_progress_sums(const struct ledger *l, const char *uuid)
+{
+	const struct ledger_progress *p = progress_find(l, uuid);
+
+	return p ? p->checksums : NULL;
 }
 
 static void
@@ -460,8 +509,10 @@ ledger_release(struct ledger *l)
 		row_release(&l->v[i]);
 	free(l->v);
 	db_columns_release(&l->cols);
-	for (i = 0; i < l->nprogress; i++)
+	for (i = 0; i < l->nprogress; i++) {
 		free(l->progress[i].uuid);
+		free(l->progress[i].checksums);
+	}
 	free(l->progress);
 	l->progress = NULL;
 	l->nprogress = l->progress_cap = 0;

@@ -35,14 +35,19 @@
  * `transaction = off`): after each commit the number of statements
  * committed so far is recorded here, durably, so that a run killed in the
  * middle (SIGKILL, a lost machine) leaves behind where the next run must
- * resume. A row lives only while its migration is unfinished. The Python
- * tool does not know this table and does not need to.
+ * resume. With the count, the checksums of the committed statements
+ * (worker/resume.h), so that the next run resumes only where the file
+ * still has them. A row lives while its migration is unfinished: killed,
+ * cut off, or failed after statements committed (the error row has the
+ * count too, for `rebuild`). The Python tool does not know this table
+ * and does not need to.
  */
 #define LEDGER_PROGRESS_TABLE "migratore_progress"
 
 struct ledger_progress {
 	char *uuid;
 	int64_t committed;
+	char *checksums; /* resume.h's list; NULL: written without one */
 };
 
 struct ledger_row {
@@ -93,6 +98,13 @@ struct ledger {
 int ledger_ensure(struct db *db, struct ledger *l, struct err *e);
 
 /*
+ * Read the progress rows into l without writing anything (a dry run; a
+ * writing command gets them from ledger_ensure). A missing table is no
+ * progress.
+ */
+int ledger_read_progress(struct db *db, struct ledger *l, struct err *e);
+
+/*
  * Read every row, ascending object_id. With full false the long text
  * columns (traceback, statement) are not read. A missing table is an
  * empty ledger, not an error (dry runs must not create it).
@@ -132,16 +144,20 @@ int ledger_claim(struct db *db, struct ledger *l, const char *uuid,
 int ledger_serialise(struct db *db, struct err *e);
 
 /*
- * Record (committed >= 0) or clear (committed < 0) the progress of uuid:
- * one statement (an INSERT the first time, an UPDATE after, a DELETE to
- * clear), so it is atomic on its own. Outside a transaction it commits at
- * once; inside one it commits with it (the row of a finished migration
- * clears its progress in the same transaction).
+ * Record (committed >= 0, with the checksums of those statements) or
+ * clear (committed < 0) the progress of uuid: one statement (an INSERT
+ * the first time, an UPDATE after, a DELETE to clear), so it is atomic on
+ * its own. Outside a transaction it commits at once; inside one it
+ * commits with it (the row of a finished migration clears its progress in
+ * the same transaction).
  */
 int ledger_set_progress(struct db *db, struct ledger *l, const char *uuid,
-			int committed, const char *run_id, struct err *e);
-/* Statements of uuid an interrupted run committed; 0 when none. */
+			int committed, const char *checksums,
+			const char *run_id, struct err *e);
+/* Statements of uuid an unfinished run committed; 0 when none. */
 int ledger_progress_of(const struct ledger *l, const char *uuid);
+/* Their checksums (resume.h); NULL when none were recorded. */
+const char *ledger_progress_sums(const struct ledger *l, const char *uuid);
 
 /* The row with this object_id, or NULL. */
 const struct ledger_row *ledger_find(const struct ledger *l, int64_t id);

@@ -19,6 +19,7 @@ libmigratore_a_SOURCES += \
 	worker/migset.c worker/migset.h \
 	worker/plan.c worker/plan.h \
 	worker/program.c worker/program.h \
+	worker/resume.c worker/resume.h \
 	worker/runner.c worker/runner.h \
 	worker/sink.c worker/sink.h \
 	worker/sqlplan.c worker/sqlplan.h \

@@ -11,6 +11,7 @@
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "worker/program.h"
+#include "worker/resume.h"
 #include "common/banned.h"
 
 /* What happened while running a section; becomes the bookkeeping row. */
@@ -25,6 +26,7 @@ struct attempt {
 	const char *ledger_what;
 	int committed;     /* statements committed, -1 unknown */
 	int total;         /* statements in the section, -1 unknown */
+	const struct stmt_list *stmts; /* the section's, NULL: none ran */
 	const char *checksum;
 	bool progress_owed; /* a commit the progress table does not know yet */
 	/* Another runner recorded the migration meanwhile: not run. */
@@ -104,6 +106,23 @@ attempt_fail_ledger(struct attempt *a, int i, const char *what,
 	a->ledger_what = what;
 }
 
+/* The progress row of m: a->committed statements, with their checksums
+ * (worker/resume.h). */
+static int
+set_progress(struct runner *r, const struct migration *m,
+	     const struct attempt *a, struct err *e)
+{
+	struct buf sums = BUF_INIT;
+	int rc;
+
+	if (a->stmts)
+		resume_sums(a->stmts, a->committed, &sums);
+	rc = ledger_set_progress(r->db, r->ledger, m->uuid, a->committed,
+				 a->stmts ? sums.ptr : NULL, r->run_id, e);
+	buf_release(&sums);
+	return rc;
+}
+
 /*
  * After statements committed: record how far the migration got, durably,
  * before anything else can fail, so that a run killed or cut off now is
@@ -112,13 +131,12 @@ attempt_fail_ledger(struct attempt *a, int i, const char *what,
  * written in it, committed, and the next one opened.
  */
 static int
-record_progress(struct runner *r, const struct migration *m, int committed,
-		bool transactional, struct err *e)
+record_progress(struct runner *r, const struct migration *m,
+		const struct attempt *a, bool transactional, struct err *e)
 {
 	int rc;
 
-	rc = ledger_set_progress(r->db, r->ledger, m->uuid, committed,
-				 r->run_id, e);
+	rc = set_progress(r, m, a, e);
 	if (rc == 0 && transactional && (rc = db_commit(r->db, e)) == 0)
 		rc = db_begin(r->db, e);
 	return rc;
@@ -140,7 +158,7 @@ note_commit(struct runner *r, const struct migration *m, int i,
 		a->progress_owed = true;
 		return 0;
 	}
-	if ((rc = record_progress(r, m, a->committed, transactional, &e)) < 0) {
+	if ((rc = record_progress(r, m, a, transactional, &e)) < 0) {
 		attempt_fail_ledger(a, i, "its progress", &e);
 		return rc;
 	}
@@ -188,6 +206,7 @@ exec_section(struct runner *r, const struct migration *m,
 
 	a->total = n;
 	a->committed = from;
+	a->stmts = l;
 	if (from > 0 && (rc = replay_session(r, s, from, a)) < 0)
 		return rc;
 	for (i = from; i < n; i++) {
@@ -228,7 +247,7 @@ finish_section(struct runner *r, const struct migration *m, bool transactional,
 		return rc;
 	}
 	if (a->progress_owed &&
-	    (rc = record_progress(r, m, a->committed, transactional, &e)) < 0) {
+	    (rc = record_progress(r, m, a, transactional, &e)) < 0) {
 		attempt_fail_ledger(a, last, "its progress", &e);
 		return rc;
 	}
@@ -344,28 +363,44 @@ warn_fitted(struct runner *r, const struct migration *m, int64_t id,
 			     m->filename, (long long)id, fitted->v[i]);
 }
 
+/* What the row's transaction does with the migration's progress row. */
+enum progress_end {
+	PROGRESS_CLEAR, /* the row says it all now */
+	PROGRESS_KEEP,  /* a failure after statements committed: where it
+			 * got, with their checksums, for the next run to
+			 * resume after them (worker/resume.h) */
+	PROGRESS_LEAVE, /* untouched: the row alone, that must not be lost
+			 * for the sake of the progress row */
+};
+
 /*
- * The row, and (clear) the end of the migration's progress row, in one
- * transaction: the open one (fresh false) or a new one, serialised first
- * because object_id is max + 1 and must stay unique without the lock too.
- * *clear_failed tells whether the clear was what failed.
+ * The row, and what pe says to do with the migration's progress row, in
+ * one transaction: the open one (fresh false) or a new one, serialised
+ * first because object_id is max + 1 and must stay unique without the
+ * lock too. *progress_failed tells whether the progress row was what
+ * failed.
  */
 static int
 write_row(struct runner *r, const struct migration *m,
-	  const struct ledger_row *row, bool fresh, bool clear, int64_t *id,
-	  struct strv *fitted, bool *clear_failed, struct err *e)
+	  const struct ledger_row *row, const struct attempt *a, bool fresh,
+	  enum progress_end pe, int64_t *id, struct strv *fitted,
+	  bool *progress_failed, struct err *e)
 {
-	int rc;
+	int rc = 0;
 
-	*clear_failed = false;
+	*progress_failed = false;
 	if (fresh && ((rc = db_begin(r->db, e)) < 0 ||
 		      (rc = ledger_serialise(r->db, e)) < 0))
 		goto fail;
 	if ((rc = ledger_append(r->db, r->ledger, row, id, fitted, e)) < 0)
 		goto fail;
-	if (clear && (rc = ledger_set_progress(r->db, r->ledger, m->uuid, -1,
-					       NULL, e)) < 0) {
-		*clear_failed = true;
+	if (pe == PROGRESS_CLEAR)
+		rc = ledger_set_progress(r->db, r->ledger, m->uuid, -1, NULL,
+					 NULL, e);
+	else if (pe == PROGRESS_KEEP)
+		rc = set_progress(r, m, a, e);
+	if (rc < 0) {
+		*progress_failed = true;
 		goto fail;
 	}
 	if ((rc = db_commit(r->db, e)) == 0)
@@ -379,9 +414,12 @@ fail:
  * Write the row of the attempt and clear the migration's progress row in
  * the same transaction: the row says it all now, and a progress row left
  * behind would make a later run of the migration (after a downgrade) skip
- * statements. When only the clear fails (the migration dropped the
- * progress table), the row is written alone: it must never be lost for
- * the sake of the progress row.
+ * statements. Unless the run section failed after statements of it
+ * committed: then the progress row stays, set to them, so that the next
+ * upgrade resumes after them once they are found unchanged
+ * (worker/resume.h). When only the progress row fails (the migration
+ * dropped the progress table), the row is written alone: it must never
+ * be lost for the sake of the progress row.
  */
 static int
 record(struct runner *r, const struct migration *m, enum op op,
@@ -392,9 +430,12 @@ record(struct runner *r, const struct migration *m, enum op op,
 	struct strv fitted = STRV_INIT;
 	struct ledger_row row;
 	char start_s[32], end_s[32];
-	bool clear_failed;
+	enum progress_end pe = PROGRESS_CLEAR;
+	bool progress_failed;
 	int rc;
 
+	if (!a->ok && a->committed > 0 && s && s->kind == SEC_RUN)
+		pe = PROGRESS_KEEP;
 	fill_row(r, m, op, a, &row, start_s, end_s);
 	if (!a->ok) {
 		build_error(r, m, s, a, &error, &tb);
@@ -403,14 +444,15 @@ record(struct runner *r, const struct migration *m, enum op op,
 		if (stmt_at(r, s, a->failed_at))
 			row.statement = stmt_at(r, s, a->failed_at)->sql;
 	}
-	rc = write_row(r, m, &row, !in_txn, true, id, &fitted, &clear_failed,
-		       e);
+	rc = write_row(r, m, &row, a, !in_txn, pe, id, &fitted,
+		       &progress_failed, e);
 	/* Alone, unless the rollback took the migration's statements with
 	 * it (in a transaction, unless they all committed implicitly). */
-	if (rc < 0 && clear_failed && (!in_txn || a->committed >= a->total)) {
+	if (rc < 0 && progress_failed &&
+	    (!in_txn || a->committed >= a->total)) {
 		strv_release(&fitted);
-		rc = write_row(r, m, &row, true, false, id, &fitted,
-			       &clear_failed, e);
+		rc = write_row(r, m, &row, a, true, PROGRESS_LEAVE, id, &fitted,
+			       &progress_failed, e);
 	}
 	if (rc == 0)
 		warn_fitted(r, m, *id, &fitted);
