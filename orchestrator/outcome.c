@@ -392,6 +392,24 @@ failed_step(const struct outcome *o)
 	return NULL;
 }
 
+/*
+ * A failed step's error as the reason, with what of it stayed committed
+ * at the end of its first line (the line tables show), unless its text
+ * says so already (a connection lost) or a recovery Rollback undid it.
+ */
+static char *
+step_reason(const struct outcome *o, const struct outcome_step *s)
+{
+	size_t n = strcspn(s->error, "\n");
+
+	if (s->committed <= 0 || s->total <= 0 || o->fin.err_code == ERR_LOST ||
+	    recovered(o))
+		return xstrdup(s->error);
+	return xasprintf("%.*s (%lld of %lld statements stayed committed)%s",
+			 (int)n, s->error, (long long)s->committed,
+			 (long long)s->total, s->error + n);
+}
+
 /* The worker told us how it ended. */
 static void
 classify_finished(struct outcome *o, enum command_id cmd)
@@ -428,7 +446,7 @@ classify_finished(struct outcome *o, enum command_id cmd)
 	else
 		o->status = OUT_FAILED;
 	if ((s = failed_step(o)) != NULL)
-		o->reason = xstrdup(s->error); /* names the statement */
+		o->reason = step_reason(o, s); /* names the statement */
 	else if (f->error && f->error[0])
 		o->reason = xstrdup(f->error);
 	else

@@ -3,10 +3,11 @@
 # MySQL/MariaDB commit DDL implicitly, and `transaction = off` commits each
 # statement on every engine. The error row and migratore_progress keep how
 # many committed, the progress row with a checksum per committed statement
-# (worker/resume.h); upgrade resumes
+# (worker/resume.h); upgrade, single target and fleet (--resume), resumes
 # at the first statement that did not commit, never repeating committed
 # DDL, when those statements are unchanged, and refuses, naming the
-# statement, when they changed.
+# statement, when they changed. The report and the fleet table name the
+# committed count and the exact command.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$TESTS_SRCDIR/lib/tap.sh"
 . "$TESTS_SRCDIR/lib/engines.sh"
@@ -161,11 +162,73 @@ case_old_table() { # ENGINE
 	drop_db
 }
 
+# ---- a fleet: the table, the report and --resume -----------------------------
+
+case_fleet() {
+	local W=$T_TMP/fleet names=() n rows
+	mkdir -p "$W"
+	{
+		echo "version: 1"
+		echo "defaults:"
+		echo "  path: m"
+		echo "targets:"
+	} >"$W/fleet.yaml"
+	for n in my-1 my-2; do
+		new_db mysql
+		names+=("$n")
+		printf '  - name: %s\n    url: %s\n' "$n" "$DB_URL" >>"$W/fleet.yaml"
+		eval "DB_$((${#names[@]}))=\$T_DBNAME"
+	done
+	failing_set "$W/m" mysql
+	fleet upgrade --inventory fleet.yaml --report report.json --log-dir logs
+	is_rc 1 "fleet: statement 3 fails on both targets: exit 1"
+	like "$M_OUT" "^my-1 +mysql +failed .*statement 3 of 4 \($M2:[0-9]+\) failed: .* \(2 of 4 statements stayed committed\)$" \
+		"fleet: the table names the committed count"
+	contains "$M_OUT" "2 targets failed: statement 3 of 4 ($M2:" "fleet: one group for both"
+	contains "$M_OUT" "  2 statements of $M2 stayed committed. Fix what failed, leaving the first 2 as they are: the next run resumes at statement 3:
+    migratore upgrade --inventory fleet.yaml --resume report.json" \
+		"fleet: the advice and the exact command"
+	lacks "$M_OUT" "migratore rebuild" "fleet: no rebuild needed"
+	is "$(py "$W/report.json" <<'PY'
+import json, sys
+for t in json.load(open(sys.argv[1]))["targets"]:
+    print(t["name"], t["status"], t["committed"], t["next"]["command"])
+    print(t["next"]["advice"])
+PY
+)" "my-1 failed 2 migratore upgrade --inventory fleet.yaml --resume report.json
+2 statements of $M2 stayed committed. Fix what failed, leaving the first 2 as they are: the next run resumes at statement 3:
+my-2 failed 2 migratore upgrade --inventory fleet.yaml --resume report.json
+2 statements of $M2 stayed committed. Fix what failed, leaving the first 2 as they are: the next run resumes at statement 3:" \
+		"fleet: the JSON report names the committed count and the command"
+	contains "$(cat "$W/logs/my-1.log")" "2 of 4 statements of $M2 stayed committed; once the cause is fixed, upgrade resumes at statement 3" \
+		"fleet: the target's log says it too"
+
+	fix_m2 "$W/m"
+	fleet upgrade --inventory fleet.yaml --resume report.json --report again.json
+	is_rc 0 "fleet: after the fix, --resume succeeds"
+	for n in 1 2; do
+		rows=$(eval "T_DBNAME=\$DB_$n; sql mysql 'SELECT id, COALESCE(a, 0), COALESCE(b, 0) FROM users ORDER BY id'" | tr '\t\n' ': ')
+		is "$rows" "1:10:20 2:0:0 " "fleet: my-$n: resumed at statement 3, the rest ran once"
+	done
+	is "$(py "$W/again.json" <<'PY'
+import json, sys
+for t in json.load(open(sys.argv[1]))["targets"]:
+    print(t["name"], t["status"], t["committed"], t["next"], [w for w in t["warnings"] if "resuming at statement 3" in w] != [])
+PY
+)" "my-1 ok None None True
+my-2 ok None None True" "fleet: --resume: both ok, each resumed at statement 3"
+}
+
 for e in $(engine_list); do
 	case_resume "$e"
 	case_changed "$e"
 	case_skip "$e"
 	[ "$e" != sqlite ] && case_old_table "$e"
 done
+if [ -n "${TEST_MY_URL:-}" ]; then
+	case_fleet
+else
+	skip "no MariaDB server" 1
+fi
 check_no_password
 done_testing

@@ -176,6 +176,7 @@ struct step_fact {
 	const char *op, *file;
 	bool ended, ok, recovery;
 	const char *error;
+	int committed, total; /* 0: not said */
 };
 
 /* The worker's FINISHED frame. */
@@ -290,6 +291,27 @@ static const struct rule_case rules[] = {
 	  .end_value = 1, .want = OUT_ROLLED_BACK, .reason = ERR_2B,
 	  .exit_code = 1, .applied = 1, .failed = 1, .rollbacks = 1,
 	  .pending = 1 },
+	{ .rule = "what stayed committed of a failed step is in its reason",
+	  .steps = { { "Run", "2_b.sql", true, false, false, ERR_2B, 2, 3 } },
+	  .finished = true,
+	  .fin = { 0, 1, 0, 1, 1, ERR_FAILED, "boom", false }, .end = EXITED,
+	  .end_value = 1, .want = OUT_FAILED,
+	  .reason = ERR_2B " (2 of 3 statements stayed committed)",
+	  .exit_code = 1, .failed = 1, .pending = 1 },
+	{ .rule = "a connection lost says what committed itself",
+	  .steps = { { "Run", "2_b.sql", true, false, false, ERR_2B, 2, 3 } },
+	  .finished = true,
+	  .fin = { 0, 1, 0, 1, 1, ERR_LOST, "lost", false }, .end = EXITED,
+	  .end_value = 1, .want = OUT_FAILED, .reason = ERR_2B,
+	  .exit_code = 1, .failed = 1, .pending = 1 },
+	{ .rule = "nothing stays committed once a recovery ran",
+	  .steps = { { "Run", "2_b.sql", true, false, false, ERR_2B, 2, 3 },
+		     RECOVERY("2_b.sql", true) },
+	  .finished = true,
+	  .fin = { 1, 1, 1, 1, 1, ERR_FAILED, "boom", false }, .end = EXITED,
+	  .end_value = 1, .want = OUT_ROLLED_BACK, .reason = ERR_2B,
+	  .exit_code = 1, .applied = 1, .failed = 1, .rollbacks = 1,
+	  .pending = 1 },
 	{ .rule = "a failure whose recovery failed too is failed",
 	  .steps = { RUN_FAILED("2_b.sql", ERR_2B),
 		     RECOVERY("2_b.sql", false) },
@@ -397,6 +419,8 @@ apply_step(struct outcome *o, const struct step_fact *f)
 	m.type = PROTO_STEP_END;
 	m.u.step.ok = f->ok;
 	m.u.step.error = (char *)f->error;
+	m.u.step.committed = f->committed;
+	m.u.step.total = f->total;
 	outcome_apply(o, &m);
 }
 
