@@ -19,7 +19,10 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/runinfo.h"
+#include "common/spelling.h"
 #include "common/xmalloc.h"
+#include "config/dburl.h"
+#include "config/inventory.h"
 #include "config/options.h"
 #include "config/settings.h"
 #include "config/target.h"
@@ -102,6 +105,57 @@ command_find(const char *name)
 	return NULL;
 }
 
+/* "unknown command 'upgarde'; did you mean 'upgrade'?" */
+static int
+unknown_command(const char *name, struct err *e)
+{
+	struct spelling sp;
+	size_t i;
+
+	spelling_init(&sp, name);
+	for (i = 0; i < NCOMMANDS; i++)
+		spelling_offer(&sp, commands[i].name);
+	if (sp.best)
+		return err_usage(e, TRY_HELP,
+				 "unknown command '%s'; did you mean '%s'?",
+				 name, sp.best);
+	return err_usage(e, TRY_HELP, "unknown command '%s'", name);
+}
+
+/*
+ * An unknown option that is a command in other tools' clothes: "--version"
+ * is the command version, "--dry-run" the commands dry_upgrade and
+ * dry_downgrade (those whose first word it shares). The hint replaces the
+ * option parser's; nothing to say leaves it.
+ */
+static void
+option_as_command(const char *given, struct err *e)
+{
+	struct buf word = BUF_INIT, hint = BUF_INIT;
+	const char *p = given + strspn(given, "-");
+	size_t i, n = 0, first;
+
+	for (; *p && *p != '='; p++)
+		buf_addc(&word, *p == '-' ? '_' : *p);
+	first = strcspn(word.ptr, "_");
+	for (i = 0; i < NCOMMANDS; i++) {
+		const char *c = commands[i].name;
+
+		if (strcmp(c, word.ptr) != 0 &&
+		    (word.ptr[first] == '\0' || strncmp(c, word.ptr, first) != 0 ||
+		     c[first] != '_'))
+			continue;
+		buf_addf(&hint, "%s'%s'", n++ ? " or " : "", c);
+	}
+	if (n > 0)
+		err_usage(e, TRY_HELP,
+			  "unknown option '%.*s'; did you mean the command%s %s?",
+			  (int)strcspn(given, "="), given, n > 1 ? "s" : "",
+			  hint.ptr);
+	buf_release(&word);
+	buf_release(&hint);
+}
+
 static void
 usage_all(struct buf *out)
 {
@@ -157,8 +211,7 @@ help(const struct cli *c, struct err *e)
 
 	if (c->cmd->kind == K_HELP && c->o.args.n > 0 && !c->o.help &&
 	    (of = command_find(c->o.args.v[0])) == NULL)
-		return err_usage(e, TRY_HELP, "unknown command '%s'",
-				 c->o.args.v[0]);
+		return unknown_command(c->o.args.v[0], e);
 	if (c->o.list_options)
 		options_list(of ? of->scopes
 			     : c->cmd->kind == K_HELP ? OPTIONS_ALL
@@ -176,6 +229,29 @@ help(const struct cli *c, struct err *e)
 }
 
 /* The command and its number of arguments. */
+/*
+ * --db-url's password, now that options_parse has its copy: no longer in
+ * /proc/PID/cmdline, which every local user can read (the time it was
+ * there is enough to read it: the environment or an inventory is the
+ * place for it; docs/security.md).
+ */
+static void
+hide_url_flags(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--db", 4) != 0 ||
+		    (argv[i][4] != '-' && argv[i][4] != '_') ||
+		    strncmp(argv[i] + 5, "url", 3) != 0)
+			continue;
+		if (argv[i][8] == '=')
+			dburl_hide(argv[i] + 9);
+		else if (argv[i][8] == '\0' && i + 1 < argc)
+			dburl_hide(argv[++i]);
+	}
+}
+
 static int
 parse_args(struct cli *c, int argc, char **argv, struct err *e)
 {
@@ -185,11 +261,14 @@ parse_args(struct cli *c, int argc, char **argv, struct err *e)
 
 	if ((r = options_parse(&c->o, argc, argv, e)) < 0)
 		e->usage = TRY_HELP;
+	if (r < 0 && c->o.unknown)
+		option_as_command(c->o.unknown, e);
+	hide_url_flags(argc, argv);
 	name = c->o.command ? c->o.command : "help";
 	/* an unknown command first, as it came before a bad option */
 	if ((c->cmd = command_find(name)) == NULL)
-		return err_usage(e, TRY_HELP, "unknown command '%s'", name);
-	if (r < 0 || c->o.help || c->o.list_options)
+		return unknown_command(name, e);
+	if (r < 0 || c->o.help || c->o.list_options || c->o.list_tags)
 		return r;
 	n = c->o.args.n;
 	if ((int)n >= c->cmd->min_args && (int)n <= c->cmd->max_args)
@@ -226,6 +305,9 @@ load_target(const struct options *o, struct target **out, struct err *e)
 	}
 	r = settings_resolve(&in, out, e);
 	buf_release(&dotenv);
+	/* loaded: our environment holds no password from here on */
+	if (r == 0)
+		settings_scrub(environ, NULL);
 	return r;
 }
 
@@ -523,9 +605,40 @@ run_target(const struct cli *c, struct err *e)
 	return r;
 }
 
+/*
+ * --tags (hidden; `migratore help --tags --inventory FILE`): the tags of
+ * the inventory (--inventory or INVENTORY), one a line, sorted, as the
+ * loader reads them, for shell completion of --select tag:.
+ */
+static int
+list_tags(const struct options *o, struct err *e)
+{
+	const char *path = fleet_inventory(o);
+	struct strv problems = STRV_INIT, tags = STRV_INIT;
+	struct inventory *inv = NULL;
+	size_t i;
+	int r;
+
+	if (path == NULL)
+		return err_usage(e, TRY_HELP,
+				 "--tags lists the tags of an inventory: give "
+				 "--inventory FILE (or INVENTORY)");
+	if ((r = inventory_load(path, environ, &inv, &problems, e)) == 0) {
+		inventory_tags(inv, &tags);
+		for (i = 0; i < tags.n; i++)
+			puts(tags.v[i]);
+	}
+	inventory_free(inv);
+	strv_release(&tags);
+	strv_release(&problems);
+	return r;
+}
+
 static int
 dispatch(const struct cli *c, struct err *e)
 {
+	if (c->o.list_tags)
+		return list_tags(&c->o, e);
 	if (c->o.help || c->o.list_options)
 		return help(c, e);
 	if (c->o.sql && !(c->cmd->scopes & OPTIONS_DRY))

@@ -4,6 +4,7 @@
  * bench/run.sh; built there with gcc and pkg-config, not by automake.
  *
  *   floor -e sqlite|postgres|mysql -t TARGETS -m PLAN [-j P] [--check]
+ *         [--pipeline migration|target]
  *         [-H host] [-P port] [-u user] [-w password]
  *
  * TARGETS holds one target a line: a SQLite file path, or a database name on
@@ -18,6 +19,19 @@
  * statements, one INSERT of the bookkeeping row with bound values, COMMIT.
  * --check is the floor of a run with nothing pending: connect, read the
  * bookkeeping rows, disconnect.
+ *
+ * --pipeline is the pipelined floor: the same statements and rows with the
+ * fewest round trips the protocols allow (the latency bench's physical
+ * limit). PostgreSQL: libpq pipeline mode, the extended protocol, one Sync
+ * per pipeline. MariaDB: CLIENT_MULTI_STATEMENTS, one batch of statements
+ * separated by ';' per pipeline, its results read one by one; the
+ * bookkeeping row goes in as literals escaped by mysql_real_escape_string
+ * (a batch cannot carry bound values). "migration": the bookkeeping table
+ * (and on PostgreSQL the prepared insert) is one pipeline, then each
+ * migration (BEGIN, statements, row, COMMIT) one more: one round trip per
+ * migration. "target": everything from the table to the last COMMIT in one
+ * pipeline: one round trip per target, which a tool that must see a
+ * migration's outcome before it starts the next cannot do.
  *
  * P worker processes (fork) take targets from a shared counter, as a
  * coordinator that starts a target whenever a slot is free would. Durability
@@ -44,38 +58,18 @@
 #include <mysql.h>
 #include <sqlite3.h>
 
-enum engine { ENG_SQLITE, ENG_PG, ENG_MY };
+#include "floor.h"
 
-struct migration {
-	char *uuid, *name, *description;
-	int64_t timestamp;
-	char **stmts;
-	int nstmts;
-};
-
-struct opts {
-	enum engine engine;
-	bool check;
-	int jobs;
-	const char *host, *port, *user, *password;
-	char **targets;
-	int ntargets;
-	struct migration *migs;
-	int nmigs;
-};
-
-/* The bookkeeping columns, in migratore's order (worker/ledger.c). */
-#define NCOLS 20
+/* The bookkeeping columns' names, in migratore's order (worker/ledger.c). */
 static const char *const col_names[NCOLS] = {
 	"object_id", "uuid", "timestamp", "name", "description", "result",
 	"error", "traceback", "operator", "operation", "start", "end",
 	"duration", "start_s", "end_s", "checksum", "statement", "committed",
 	"run_id", "host"
 };
-/* 'i' 64-bit integer, 't' long text, 's' short string. */
-static const char col_types[NCOLS + 1] = "isisttttssiiisssiiss";
+const char col_types[NCOLS + 1] = "isisttttssiiisssiiss";
 
-static void
+void
 die(const char *fmt, ...)
 {
 	va_list ap;
@@ -88,7 +82,7 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
-static void *
+void *
 xrealloc(void *p, size_t n)
 {
 	if ((p = realloc(p, n)) == NULL)
@@ -158,7 +152,7 @@ col_type(enum engine e, char t)
 }
 
 /* CREATE TABLE and CREATE INDEX statements of the bookkeeping table. */
-static void
+void
 ledger_ddl(enum engine e, char out[4][2048])
 {
 	static const char *const idx[3] = { "uuid", "timestamp", "result" };
@@ -179,8 +173,9 @@ ledger_ddl(enum engine e, char out[4][2048])
 			 q, idx[i], q, q, q, q, idx[i], q);
 }
 
-static void
-insert_sql(enum engine e, char *out, size_t cap)
+/* "INSERT INTO migratore (columns...) VALUES (": returns its length. */
+size_t
+insert_head(enum engine e, char *out, size_t cap)
 {
 	char q = e == ENG_MY ? '`' : '"';
 	size_t n;
@@ -190,7 +185,15 @@ insert_sql(enum engine e, char *out, size_t cap)
 	for (i = 0; i < NCOLS; i++)
 		n += (size_t)snprintf(out + n, cap - n, "%s%c%s%c", i ? ", " : "",
 				      q, col_names[i], q);
-	n += (size_t)snprintf(out + n, cap - n, ") VALUES (");
+	return n + (size_t)snprintf(out + n, cap - n, ") VALUES (");
+}
+
+void
+insert_sql(enum engine e, char *out, size_t cap)
+{
+	size_t n = insert_head(e, out, cap);
+	int i;
+
 	for (i = 0; i < NCOLS; i++) {
 		if (e == ENG_PG)
 			n += (size_t)snprintf(out + n, cap - n, "%s$%d", i ? ", " : "", i + 1);
@@ -200,13 +203,7 @@ insert_sql(enum engine e, char *out, size_t cap)
 	snprintf(out + n, cap - n, ")");
 }
 
-/* The values of one bookkeeping row, as text (NULL for SQL NULL). */
-struct row {
-	char buf[NCOLS][64];
-	const char *v[NCOLS];
-};
-
-static void
+void
 fill_row(struct row *r, const struct migration *m, int64_t id, time_t t0,
 	 time_t t1)
 {
@@ -351,10 +348,11 @@ pg_exec(PGconn *c, const char *sql, const char *target)
 static int
 pg_target(const struct opts *o, const char *dbname)
 {
+	/* A timeout on the login: a bench run never hangs on one target. */
 	const char *keys[] = { "host", "port", "user", "password", "dbname",
-			       "sslmode", NULL };
+			       "sslmode", "connect_timeout", NULL };
 	const char *vals[] = { o->host, o->port, o->user, o->password, dbname,
-			       "disable", NULL };
+			       "disable", "30", NULL };
 	char ddl[4][2048], ins[2048];
 	struct row row;
 	PGconn *c = PQconnectdbParams(keys, vals, 0);
@@ -369,6 +367,10 @@ pg_target(const struct opts *o, const char *dbname)
 		res = PQexec(c, "SELECT uuid, operation, result FROM migratore");
 		rc = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0 ? 0 : -1;
 		PQclear(res);
+		goto out;
+	}
+	if (o->pipeline != PIPE_NONE) {
+		rc = pg_pipelined(o, c, dbname);
 		goto out;
 	}
 	ledger_ddl(ENG_PG, ddl);
@@ -467,10 +469,13 @@ my_target(const struct opts *o, const char *dbname)
 	MYSQL *c = mysql_init(NULL);
 	MYSQL_STMT *st = NULL;
 	MYSQL_RES *res;
+	unsigned int secs = 30;
 	int i, j, rc = -1;
 
+	mysql_options(c, MYSQL_OPT_CONNECT_TIMEOUT, &secs);
 	if (!mysql_real_connect(c, o->host, o->user, o->password, dbname,
-				(unsigned)atoi(o->port ? o->port : "3306"), NULL, 0)) {
+				(unsigned)atoi(o->port ? o->port : "3306"), NULL,
+				o->pipeline ? CLIENT_MULTI_STATEMENTS : 0)) {
 		fprintf(stderr, "floor: %s: %s\n", dbname, mysql_error(c));
 		goto out;
 	}
@@ -480,6 +485,10 @@ my_target(const struct opts *o, const char *dbname)
 			rc = mysql_num_rows(res) > 0 ? 0 : -1;
 			mysql_free_result(res);
 		}
+		goto out;
+	}
+	if (o->pipeline != PIPE_NONE) {
+		rc = my_batched(o, c, dbname);
 		goto out;
 	}
 	/* DDL commits implicitly on MySQL: one statement, one commit, as for
@@ -552,15 +561,19 @@ static void
 usage(void)
 {
 	fputs("usage: floor -e sqlite|postgres|mysql -t TARGETS -m PLAN [-j P] "
-	      "[--check] [-H host] [-P port] [-u user] [-w password]\n", stderr);
+	      "[--check] [--pipeline migration|target] [-H host] [-P port] "
+	      "[-u user] [-w password]\n", stderr);
 	exit(2);
 }
 
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	static const struct option lopts[] = { { "check", no_argument, NULL, 'c' },
-					       { NULL, 0, NULL, 0 } };
+	static const struct option lopts[] = {
+		{ "check", no_argument, NULL, 'c' },
+		{ "pipeline", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
 	const char *targets = NULL, *plan = NULL;
 	int ch;
 
@@ -586,10 +599,19 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'u': o->user = optarg; break;
 		case 'w': o->password = optarg; break;
 		case 'c': o->check = true; break;
+		case 'p':
+			if (!strcmp(optarg, "migration"))
+				o->pipeline = PIPE_MIGRATION;
+			else if (!strcmp(optarg, "target"))
+				o->pipeline = PIPE_TARGET;
+			else
+				usage();
+			break;
 		default: usage();
 		}
 	}
-	if (targets == NULL || (plan == NULL && !o->check) || o->jobs < 1)
+	if (targets == NULL || (plan == NULL && !o->check) || o->jobs < 1 ||
+	    (o->pipeline != PIPE_NONE && o->engine == ENG_SQLITE))
 		usage();
 	o->targets = read_lines(targets, &o->ntargets);
 	if (plan)

@@ -3,24 +3,31 @@
 # migratore on a fleet and on single targets next to the floor (bench/floor.c:
 # the same statements and bookkeeping inserts from one minimal C loop, same
 # parallelism, same durability) and next to dbmate 2.36.0, in a serial loop
-# and under xargs -P. Prints one table; bench/README.md says what each
-# number means.
+# and under xargs -P; and, through tests/tools/netproxy at RTT 0, 2 and 20 ms,
+# PostgreSQL and MariaDB next to the pipelined floor, with the round trips
+# the proxy counted (bench/latency.sh). Prints the tables; bench/README.md
+# says what each number means.
 #
 # Usage: bench/run.sh [--quick] [--only LIST] [--jobs P] [--bin MIGRATORE]
 #                     [--keep]
 #   --quick        smaller fleets and fewer rounds, for a run of two minutes
-#   --only LIST    comma-separated sections: single,sqlite,postgres,mysql,memory
+#   --only LIST    comma-separated sections:
+#                  single,sqlite,postgres,mysql,memory,latency, and
+#                  scale (1k/10k/100k targets; never by default: an hour)
 #   --jobs P       parallelism of every fleet run (default 8)
 #   --bin PATH     the migratore binary (default $MIGRATORE, else build/migratore)
 #   --keep         keep the work directory (databases, inventories, logs)
 # PostgreSQL and MariaDB run when TEST_PG_URL / TEST_MY_URL and TEST_DB_USER /
 # TEST_DB_PASS are set (tests/servers.sh, or /work/dbenv.sh). dbmate runs when
 # bench/get-dbmate.sh has installed it. Needs gcc, pkg-config and the
-# development files of libsqlite3, libpq and libmariadb.
+# development files of libsqlite3, libpq and libmariadb; the latency section
+# needs tests/tools/netproxy from a build (NETPROXY, default: next to the
+# migratore binary, tests/tools/netproxy).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/proxy.sh"
 
-quick=0 only=single,sqlite,postgres,mysql,memory jobs=${JOBS:-8} keep=0
+quick=0 only=single,sqlite,postgres,mysql,memory,latency jobs=${JOBS:-8} keep=0
 bin=${MIGRATORE:-$here/../build/migratore}
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -42,13 +49,15 @@ else
 	SQ_N=1000 NET_N=100 MEM_N=10000 SERIAL_N=1000
 fi
 M=20          # migrations per fleet target
-if [ "$quick" = 1 ]; then UP_REPS=${UP_REPS:-1} NP_REPS=${NP_REPS:-2}; fi
+if [ "$quick" = 1 ]; then UP_REPS=${UP_REPS:-1} NP_REPS=${NP_REPS:-2} LAT_REPS=${LAT_REPS:-1}; fi
 UP_REPS=${UP_REPS:-3} NP_REPS=${NP_REPS:-5} # rounds of the fleet runs
+LAT_REPS=${LAT_REPS:-2}                      # rounds of the latency runs
 SINGLE_M=100  # migrations of the single-target upgrade
 DRY_M=1000    # files of the single-target nothing-pending runs
 
 work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/migratore-bench.XXXXXX")
 cleanup() {
+	px_stop
 	drop_server_dbs || true
 	if [ "$keep" = 1 ]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
 }
@@ -56,6 +65,9 @@ trap cleanup EXIT
 
 dbmate=$here/node_modules/@dbmate/linux-x64/bin/dbmate
 [ -x "$dbmate" ] || dbmate=
+NETPROXY=${NETPROXY:-$(dirname "$bin")/tests/tools/netproxy}
+[ -x "$NETPROXY" ] || NETPROXY=$here/../build/tests/tools/netproxy
+. "$here/latency.sh"
 export PGSSLMODE=disable # the test servers have no TLS: no probe round trip for anyone
 
 has() { case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
@@ -65,7 +77,7 @@ log() { printf '# %s\n' "$*" >&2; }
 
 build_tools() {
 	mkdir -p "$work/bin"
-	gcc -O2 -std=gnu11 -Wall -Wextra -o "$work/bin/floor" "$here/floor.c" \
+	gcc -O2 -std=gnu11 -Wall -Wextra -o "$work/bin/floor" "$here/floor.c" "$here/pfloor.c" \
 		$(pkg-config --cflags --libs sqlite3 libpq libmariadb)
 	gcc -O2 -std=gnu11 -Wall -Wextra -o "$work/bin/rss" "$here/rss.c"
 	gcc -O2 -std=gnu11 -Wall -Wextra -shared -fPIC -o "$work/bin/rsshook.so" "$here/rsshook.c"
@@ -275,7 +287,8 @@ drop_server_dbs() {
 	[ "$dropped" = 0 ] || return 0
 	dropped=1
 	local p
-	for p in mg fl dx ds single_mg single_dm single_fl; do
+	for p in mg fl dx ds single_mg single_dm single_fl \
+		lmg lfl lpm lpt ldx lsmg lsfl lspm lspt lsdm; do
 		if [ -n "${pg_port:-}" ]; then
 			pg_client -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'bench\\_${p}\\_%' OR datname = 'bench_$p'" |
 				awk '{ printf "DROP DATABASE IF EXISTS %s;\n", $1 }' | pg_client >/dev/null 2>&1 || true
@@ -404,6 +417,38 @@ memory() {
 	verify sqlite migratore "$M" "$work/mem/t$last.db"
 }
 
+# ---- scale: 1,000, 10,000 and 100,000 targets with nothing pending ------
+
+# The nightly run at three sizes, to show that no step is quadratic: the
+# per-target time and the coordinator's peak at 1k, 10k and 100k. Only
+# with --only scale (100,000 SQLite files of 200 kB: 20 GB of disk, and
+# about an hour on two CPUs).
+scale() {
+	local n w first last
+	gen_migrations "$M"
+	mkdir -p "$work/scale"
+	DB=$work/scale/src.db "$bin" -q upgrade "$work/mig-$M/migratore" >/dev/null
+	for n in 1000 10000 100000; do
+		w=${#n} first=$(printf "%0${w}d" 1) last=$(printf "%0${w}d" "$n")
+		rm -rf "$work/scale/$n" && mkdir -p "$work/scale/$n"
+		{
+			echo "version: 1"
+			echo "defaults:"
+			echo "  engine: sqlite"
+			echo "  path: $work/mig-$M/migratore"
+			echo "targets:"
+			echo "  - name: t{$first..$last}"
+			echo "    db: $work/scale/$n/t{$first..$last}.db"
+		} >"$work/scale/$n/inv.yaml"
+		seq -f "$work/scale/$n/t%0${w}g.db" 1 "$n" |
+			xargs -n 500 sh -c 'tee "$@" <"$0" >/dev/null' "$work/scale/src.db"
+		measure 1 - "scale: upgrade, nothing pending, $n" migratore "${n}x$M" "$jobs" "$n" -- \
+			"$bin" upgrade --inventory "$work/scale/$n/inv.yaml" --jobs "$jobs" -q
+		verify sqlite migratore "$M" "$work/scale/$n/t$last.db"
+		rm -rf "$work/scale/$n"
+	done
+}
+
 # ---- the table ---------------------------------------------------------------
 
 print_table() {
@@ -479,5 +524,8 @@ if has mysql; then
 	if [ -n "${my_port:-}" ]; then run_fleet mysql "$NET_N"; else log "mysql: TEST_MY_URL not set, skipped"; fi
 fi
 has memory && memory
+has latency && latency
+has scale && scale
 log "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-print_table
+[ -s "$results" ] && print_table
+print_latency

@@ -171,6 +171,22 @@ put_str(struct buf *out, const char *s, size_t cap)
 	buf_add(out, marker, (size_t)mlen);
 }
 
+/* Seconds as microseconds, rounded; out of range (or NaN) is clamped: a
+ * cast of a double that does not fit is undefined. */
+static int64_t
+usec_of(double d)
+{
+	double us = d * 1e6 + (d < 0 ? -0.5 : 0.5);
+
+	if (!(us == us))
+		return 0;
+	if (us >= 9223372036854775807.0)
+		return INT64_MAX;
+	if (us <= -9223372036854775808.0)
+		return INT64_MIN;
+	return (int64_t)us;
+}
+
 static void
 put_field(struct buf *out, const struct proto_msg *m, const struct field *f)
 {
@@ -188,8 +204,7 @@ put_field(struct buf *out, const struct proto_msg *m, const struct field *f)
 		break;
 	case F_USEC:
 		memcpy(&d, base, sizeof(d));
-		put_be(out, (uint64_t)(int64_t)(d * 1e6 + (d < 0 ? -0.5 : 0.5)),
-		       8);
+		put_be(out, (uint64_t)usec_of(d), 8);
 		break;
 	case F_STR:
 		put_str(out, *(char *const *)base, f->cap);
@@ -389,4 +404,24 @@ proto_msg_release(struct proto_msg *m)
 			*s = NULL;
 		}
 	memset(m, 0, sizeof(*m));
+}
+
+int
+proto_next(const void *data, size_t len, size_t *off, struct proto_msg *m,
+	   struct err *e)
+{
+	const char *p = (const char *)data + *off;
+	size_t size;
+	int rc;
+
+	if (*off >= len)
+		return 0;
+	if ((rc = proto_frame_check(p, len - *off, &size, e)) < 0)
+		return rc;
+	if (size == 0)
+		return 0;
+	if ((rc = proto_decode(p, size, m, e)) < 0)
+		return rc;
+	*off += size;
+	return 1;
 }

@@ -142,6 +142,16 @@ int proto_decode(const void *data, size_t size, struct proto_msg *m,
 
 void proto_msg_release(struct proto_msg *m);
 
+/*
+ * The reader of a stream, as the coordinator reads a worker's pipe: the
+ * next whole frame of data[*off..len). Returns 1 with *m decoded (release
+ * it) and *off moved past the frame; 0 when the bytes there do not yet
+ * hold a whole frame (keep them, read more); ERR_IO for a bad frame
+ * (nothing after it can be trusted), *off unchanged.
+ */
+int proto_next(const void *data, size_t len, size_t *off, struct proto_msg *m,
+	       struct err *e);
+
 /* "STEP_END"; "unknown" for a type that is not one. */
 const char *proto_type_name(int type);
 

@@ -41,7 +41,14 @@
  * can leave a separately given variable in force.
  *
  * Error messages never contain the password, and do not name the variable
- * (the caller does: "DB_URL (from environment): " or "url: ").
+ * (the caller does: "DB_URL (from environment): " or "url: "). A message
+ * that quotes a piece of the URL shows as "****" every byte that may be a
+ * password: from the first ':' after "://" to the last '@' of the whole
+ * string, as dburl_redact masks it, so that a URL broken by an unencoded
+ * '/', '?' or '@' in its password leaks no piece of it either
+ * ("a sqlite URL has no host ('u:****@')"). A port that is not a number is
+ * not quoted at all: in "postgres://admin:secret" it is the password of a
+ * URL whose "@host" went missing.
  */
 #ifndef MIG_DBURL_H
 #define MIG_DBURL_H
@@ -78,5 +85,13 @@ int dburl_parse(struct dburl *u, const char *url, struct err *e);
  * string, parseable or not, so it is safe for messages about bad URLs.
  */
 void dburl_redact(const char *url, struct buf *out);
+
+/*
+ * The same in place, keeping the length: every byte of those secrets
+ * becomes '*'. For a URL given on the command line once it is parsed, so
+ * that /proc/PID/cmdline stops showing its password (as mysql(1) does
+ * with -p): until then it is visible to every local user.
+ */
+void dburl_hide(char *url);
 
 #endif

@@ -157,3 +157,32 @@ expansion_env(const char *s, char *const *envp, struct buf *out,
 	buf_adds(out, s);
 	return true;
 }
+
+void
+expansion_env_names(const char *s, struct strv *names)
+{
+	const char *p, *name;
+	size_t n;
+
+	for (p = strchr(s, '$'); p != NULL; p = strchr(p, '$')) {
+		if (p[1] == '$') {
+			p += 2;
+			continue;
+		}
+		p++;
+		if (*p != '{')
+			continue;
+		name = ++p;
+		n = 0;
+		if (isalpha((unsigned char)*name) || *name == '_')
+			while (isalnum((unsigned char)name[n]) || name[n] == '_')
+				n++;
+		if (n == 0 || (name[n] != '}' && strncmp(name + n, ":-", 2)))
+			continue;
+		if (names->n == 0 ||
+		    strncmp(names->v[names->n - 1], name, n) != 0 ||
+		    names->v[names->n - 1][n] != '\0')
+			strv_pushf(names, "%.*s", (int)n, name);
+		p = name + n;
+	}
+}

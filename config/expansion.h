@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/strv.h"
 
 /* At most this many values in one range. */
 #define EXPANSION_MAX_RANGE 100000
@@ -54,5 +55,12 @@ bool expansion_ranges(const char *s, long long idx, struct buf *out);
  */
 bool expansion_env(const char *s, char *const *envp, struct buf *out,
 		   struct buf *why);
+
+/*
+ * Append to names the name of each well-formed reference in s ("PW" for
+ * "${PW}" and "${PW:-x}"), skipping one equal to the last name already
+ * there: the variables a secret was taken from (settings_scrub).
+ */
+void expansion_env_names(const char *s, struct strv *names);
 
 #endif

@@ -32,6 +32,8 @@ static const struct keydef top_keys[] = {
 
 struct loader {
 	struct problems pr;
+	struct problems warn;
+	struct strv secret_vars;
 	struct targetspec_ctx ctx;
 	char *dir;
 	/* the targets so far, where each was defined, and by which entry */
@@ -232,6 +234,8 @@ loader_release(struct loader *ld)
 	size_t i;
 
 	problems_release(&ld->pr);
+	problems_release(&ld->warn);
+	strv_release(&ld->secret_vars);
 	targetspec_ctx_release(&ld->ctx);
 	for (i = 0; i < ld->n; i++)
 		target_free(ld->v[i]);
@@ -249,6 +253,10 @@ loader_finish(struct loader *ld, const char *name)
 	struct inventory *inv = xcalloc(1, sizeof(*inv));
 
 	inv->file = xstrdup(name);
+	strv_init(&inv->warnings);
+	problems_render(&ld->warn, name, &inv->warnings);
+	inv->secret_vars = ld->secret_vars;
+	strv_init(&ld->secret_vars);
 	inv->dir = ld->dir;
 	inv->v = ld->v;
 	inv->origin = ld->origin;
@@ -276,8 +284,12 @@ inventory_load_buffer(const char *name, const char *text, size_t len,
 	*out = NULL;
 	memset(&ld, 0, sizeof(ld));
 	problems_init(&ld.pr);
+	problems_init(&ld.warn);
 	ld.dir = base_dir(name, cwd);
 	ld.ctx.pr = &ld.pr;
+	ld.ctx.warn = &ld.warn;
+	strv_init(&ld.secret_vars);
+	ld.ctx.secret_vars = &ld.secret_vars;
 	ld.ctx.dir = ld.dir;
 	ld.ctx.cwd = cwd;
 	ld.ctx.envp = envp;
@@ -338,9 +350,39 @@ inventory_free(struct inventory *inv)
 	free(inv->v);
 	free(inv->origin);
 	rollout_free(inv->rollout);
+	strv_release(&inv->warnings);
+	strv_release(&inv->secret_vars);
 	free(inv->file);
 	free(inv->dir);
 	free(inv);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+inventory_tags(const struct inventory *inv, struct strv *out)
+{
+	size_t i, j, first = out->n, kept = first;
+
+	for (i = 0; i < inv->n; i++)
+		for (j = 0; j < inv->v[i]->tags.n; j++)
+			strv_push(out, inv->v[i]->tags.v[j]);
+	if (out->n - first < 2)
+		return;
+	qsort(out->v + first, out->n - first, sizeof(char *), cmp_str);
+	for (i = first; i < out->n; i++) {
+		if (kept > first && strcmp(out->v[kept - 1], out->v[i]) == 0) {
+			free(out->v[i]);
+			continue;
+		}
+		out->v[kept++] = out->v[i];
+	}
+	out->n = kept;
+	out->v[kept] = NULL;
 }
 
 const struct target *

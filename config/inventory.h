@@ -49,6 +49,12 @@ struct inventory {
 	/* the `rollout` section, NULL when absent; --canary may replace it
 	 * and --max-failures its max_failures (the command line wins) */
 	struct rollout *rollout;
+	/* "file:line:col: message" for what works but should not be so (a
+	 * password file others can read); printed, never fatal */
+	struct strv warnings;
+	/* the environment variables a password or a url was taken from
+	 * (${VAR}): settings_scrub removes them once loaded */
+	struct strv secret_vars;
 };
 
 /*
@@ -79,6 +85,10 @@ int inventory_load(const char *path, char *const *envp,
 		   struct err *e);
 
 void inventory_free(struct inventory *inv);
+
+/* Every tag of the inventory's targets, once each, sorted (strcmp),
+ * appended to out: what `--select tag:` may name (shell completion). */
+void inventory_tags(const struct inventory *inv, struct strv *out);
 
 /* The target named name, or NULL. Linear: for tests and messages. */
 const struct target *inventory_find(const struct inventory *inv,

@@ -4,10 +4,10 @@
 
 #include "config/keytable.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/spelling.h"
 #include "common/xmalloc.h"
 #include "common/banned.h"
 
@@ -26,56 +26,23 @@ keytable_find(const void *table, size_t stride, const char *key)
 	return NULL;
 }
 
-/* Optimal string alignment distance (a swap counts as one edit), for
- * "did you mean"; keys are short, longer input is simply not compared. */
-static size_t
-edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, m, cost;
-	size_t d[32][32];
-
-	if (la >= 32 || lb >= 32)
-		return SIZE_MAX;
-	for (i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (i = 1; i <= la; i++) {
-		for (j = 1; j <= lb; j++) {
-			cost = a[i - 1] != b[j - 1];
-			m = d[i - 1][j - 1] + cost;
-			if (d[i - 1][j] + 1 < m)
-				m = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < m)
-				m = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < m)
-				m = d[i - 2][j - 2] + 1;
-			d[i][j] = m;
-		}
-	}
-	return d[la][lb];
-}
-
 static void
 unknown_key(const void *table, size_t stride, const struct ynode *k,
 	    unsigned where, struct problems *pr)
 {
-	const struct keydef *best = NULL, *kd;
-	size_t bestd = 3, d, i;
+	const struct keydef *kd;
+	struct spelling sp;
 	struct buf b = BUF_INIT;
+	size_t i;
 
-	for (i = 0; (kd = KD_AT(table, stride, i))->key; i++) {
-		d = edit_distance(k->str, kd->key);
-		if ((kd->where & where) && d < bestd && d < strlen(kd->key)) {
-			best = kd;
-			bestd = d;
-		}
-	}
-	if (best)
+	spelling_init(&sp, k->str);
+	for (i = 0; (kd = KD_AT(table, stride, i))->key; i++)
+		if (kd->where & where)
+			spelling_offer(&sp, kd->key);
+	if (sp.best)
 		problems_add(pr, k->line, k->col,
 			     "unknown key '%s' (did you mean '%s'?)",
-			     problems_quote(&b, k->str), best->key);
+			     problems_quote(&b, k->str), sp.best);
 	else
 		problems_add(pr, k->line, k->col, "unknown key '%s'",
 			     problems_quote(&b, k->str));

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/spelling.h"
 #include "common/xmalloc.h"
 #include "config/duration.h"
 #include "config/settings.h"
@@ -105,6 +106,12 @@ static const struct row rows[] = {
 	  S_FLEET, "FILE", "write the report as JUnit XML (CI systems)" },
 	{ "--html", 0, K_STRING, F(html), 0, 0, "a file", FLEET_REPORT, true,
 	  S_FLEET, "FILE", "write the report as one HTML page" },
+	{ "--metrics", 0, K_STRING, F(metrics), 0, 0, "a file", OPTIONS_FLEET,
+	  true, S_FLEET, "FILE",
+	  "write Prometheus metrics (node_exporter's\n"
+	  "textfile collector; mode 0644, atomic)" },
+	{ "--tags", 0, K_FLAG, F(list_tags), 0, 0, NULL, OPTIONS_ANY, false,
+	  S_FLEET, NULL, NULL },
 	{ "--log-dir", 0, K_STRING, F(log_dir), 0, 0, "a directory",
 	  OPTIONS_FLEET, false, S_FLEET, "DIR", "one log file per target" },
 	{ "--quiet", 'q', K_AGAIN, F(quiet), 0, 0, NULL, OPTIONS_FLEET, false,
@@ -332,6 +339,51 @@ static setter *const setters[] = {
 	[K_SETTING] = set_list,
 };
 
+/* The long names --help shows (--KEY as every key's), for "did you
+ * mean". */
+static void
+long_names(struct strv *out)
+{
+	struct buf name = BUF_INIT;
+	const struct row *r;
+	const char *key;
+	size_t i;
+
+	for (r = rows; r < rows + NROWS; r++)
+		if (r->help && r->kind != K_AGAIN && r->kind != K_SETTING)
+			strv_push(out, r->name);
+	for (i = 0; (key = settings_flag(i)) != NULL; i++) {
+		buf_reset(&name);
+		setting_flag_name(key, &name);
+		strv_push(out, name.ptr);
+	}
+	buf_release(&name);
+}
+
+/* "unknown option '--jbos'; did you mean '--jobs'?" (a long option only:
+ * every one-letter option is one edit from another). */
+static int
+unknown_option(const struct typed *t, struct err *e)
+{
+	struct strv names = STRV_INIT;
+	struct spelling sp;
+	char *typed = xstrndup(t->name, (size_t)t->len);
+	size_t i;
+
+	long_names(&names);
+	spelling_init(&sp, typed);
+	for (i = 0; t->len > 2 && i < names.n; i++)
+		spelling_offer(&sp, names.v[i]);
+	if (sp.best)
+		err_set(e, ERR_USAGE, "unknown option '%s'; did you mean '%s'?",
+			typed, sp.best);
+	else
+		err_set(e, ERR_USAGE, "unknown option '%s'", typed);
+	strv_release(&names);
+	free(typed);
+	return ERR_USAGE;
+}
+
 /* One option at argv[*i]; its value may be the next word. */
 static int
 parse_one(struct options *o, int argc, char **argv, int *i, struct err *e)
@@ -341,8 +393,10 @@ parse_one(struct options *o, int argc, char **argv, int *i, struct err *e)
 			   NULL };
 	const struct row *r = row_find(a, (size_t)t.len, &t.key);
 
-	if (r == NULL)
-		return err_set(e, ERR_USAGE, "unknown option '%.*s'", t.len, a);
+	if (r == NULL) {
+		o->unknown = a;
+		return unknown_option(&t, e);
+	}
 	if (r->kind != K_FLAG)
 		t.value = eq ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL;
 	o->given |= ROW_BIT(r);

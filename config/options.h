@@ -67,9 +67,13 @@ enum options_format { OPTIONS_TEXT, OPTIONS_JSON };
 
 struct options {
 	const char *command;    /* the first word that is no option; NULL */
+	const char *unknown;    /* the unknown option options_parse stopped
+				   at, as given ("--x=1"); NULL */
 	struct strv args;       /* the words after it */
 	bool help;
 	bool list_options;      /* --options (hidden): for shell completion */
+	bool list_tags;         /* --tags (hidden): the inventory's tags, for
+				   completing --select tag: */
 	bool quiet;
 	bool verbose;
 	bool allow_out_of_order;
@@ -85,6 +89,7 @@ struct options {
 	const char *report;
 	const char *junit;
 	const char *html;
+	const char *metrics;    /* --metrics: Prometheus text format */
 	const char *log_dir;
 	/* rollout controls */
 	const char *canary;
@@ -104,9 +109,11 @@ void options_release(struct options *o);
 
 /*
  * Parse argv[1..argc-1] into o (options_init'ed). ERR_USAGE with the
- * message ("unknown option '--x'", "--jobs takes a number from 1 to
- * 10000") at the first bad option; what came before it is kept, so that
- * the caller can report an unknown command first, where it stood.
+ * message ("unknown option '--x'", "unknown option '--jbos'; did you mean
+ * '--jobs'?", "--jobs takes a number from 1 to 10000") at the first bad
+ * option; what came before it is kept, so that the caller can report an
+ * unknown command first, where it stood, and o->unknown names an unknown
+ * option (the caller may know a better hint: a command of that name).
  */
 int options_parse(struct options *o, int argc, char **argv, struct err *e);
 

@@ -544,6 +544,48 @@ settings_environ(const struct target *t, struct buf *out)
 	}
 }
 
+/* Does kv ("NAME=value") hold a password or a URL, or is it in more? */
+static bool
+is_secret_var(const char *kv, const struct strv *more)
+{
+	const struct setting *s;
+	size_t i, j, n = strcspn(kv, "=");
+
+	for (s = settings_table; s < settings_table + NSETTINGS; s++) {
+		if (s->type != ST_SECRET && s->type != ST_URL)
+			continue;
+		if (strlen(s->name) == n && strncmp(kv, s->name, n) == 0)
+			return true;
+		for (j = 0; j < 3 && s->aliases[j]; j++)
+			if (strlen(s->aliases[j]) == n &&
+			    strncmp(kv, s->aliases[j], n) == 0)
+				return true;
+	}
+	for (i = 0; more && i < more->n; i++)
+		if (strlen(more->v[i]) == n && strncmp(kv, more->v[i], n) == 0)
+			return true;
+	return false;
+}
+
+void
+settings_scrub(char **envp, const struct strv *more)
+{
+	size_t i, j;
+	char *value;
+
+	for (i = j = 0; envp && envp[i]; i++) {
+		if (strchr(envp[i], '=') == NULL ||
+		    !is_secret_var(envp[i], more)) {
+			envp[j++] = envp[i];
+			continue;
+		}
+		value = strchr(envp[i], '=') + 1;
+		memset(value, 0, strlen(value));
+	}
+	if (envp)
+		envp[j] = NULL;
+}
+
 void
 settings_environ_json(const char *lines, struct json *j)
 {

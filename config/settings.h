@@ -82,6 +82,18 @@ void settings_environ(const struct target *t, struct buf *out);
  */
 void settings_environ_json(const char *lines, struct json *j);
 
+/*
+ * Remove the secrets from envp (the process's environ) once they are
+ * loaded: each variable that holds a password or a URL (PASSWORD,
+ * DB_PASSWORD, DB_URL) and each one named in more (an inventory's
+ * secret_vars) has its value overwritten with NUL bytes in place, so that
+ * /proc/PID/environ of this process and of every child forked from it no
+ * longer shows it, and is taken out of envp, so that no executable
+ * migration inherits it (it gets its own target's, program.h). Nothing may
+ * read those variables afterwards.
+ */
+void settings_scrub(char **envp, const struct strv *more);
+
 /* The i-th key that may be given as a flag, canonical name
  * ("LOCK_TIMEOUT"), in `environ` order; NULL past the last. */
 const char *settings_flag(size_t i);

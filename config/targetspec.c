@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "common/buf.h"
+#include "common/safefile.h"
 #include "common/xmalloc.h"
 #include "config/dburl.h"
 #include "config/duration.h"
@@ -124,7 +126,8 @@ targetspec_ctx_release(struct targetspec_ctx *c)
 {
 	free(c->pwf_path);
 	free(c->pwf_value);
-	c->pwf_path = c->pwf_value = NULL;
+	free(c->pwf_error);
+	c->pwf_path = c->pwf_value = c->pwf_error = NULL;
 }
 
 /* ---- values ------------------------------------------------------------ */
@@ -245,46 +248,58 @@ conv_path(struct targetspec_ctx *c, struct layer *l, struct value *v)
 	v->s = abs;
 }
 
-/* The first line of a password file, without its line end. */
-static int
-read_secret(struct targetspec_ctx *c, const char *path, char **out)
+/*
+ * The first line of a password file, without its line end: a regular
+ * file only (links followed, a FIFO never waited for), one line of at
+ * most TARGETSPEC_PASSWORD_MAX bytes. A file that group or others can
+ * read is a warning, as ssh gives for a key. Cached for the next target.
+ */
+static void
+read_secret(struct targetspec_ctx *c, struct value *v)
 {
-	struct buf b = BUF_INIT;
-	int rc;
+	struct buf b = BUF_INIT, q = BUF_INIT;
+	struct err e = ERR_INIT;
+	struct stat st;
+	char *p;
 
-	if (!c->pwf_path || strcmp(c->pwf_path, path) != 0) {
-		rc = buf_read_file(&b, path);
-		free(c->pwf_path);
-		free(c->pwf_value);
-		c->pwf_path = xstrdup(path);
-		c->pwf_value = NULL;
-		c->pwf_errno = rc;
-		if (rc == 0) {
-			buf_truncate(&b, strcspn(b.ptr, "\r\n"));
-			c->pwf_value = buf_detach(&b);
-		}
-		buf_release(&b);
+	if (c->pwf_path && strcmp(c->pwf_path, v->s) == 0)
+		return;
+	free(c->pwf_path);
+	free(c->pwf_value);
+	free(c->pwf_error);
+	c->pwf_path = xstrdup(v->s);
+	c->pwf_value = c->pwf_error = NULL;
+	problems_quote_path(&q, v->s);
+	if (safefile_read_line(v->s, TARGETSPEC_PASSWORD_MAX, &b, &st, &e) <
+	    0) {
+		/* the message names the path: show it as problems do */
+		p = strstr(e.msg, v->s);
+		c->pwf_error = p ? xasprintf("%.*s%s%s", (int)(p - e.msg),
+					     e.msg, q.ptr, p + strlen(v->s))
+				 : xstrdup(e.msg);
+	} else {
+		c->pwf_value = buf_detach(&b);
+		if ((st.st_mode & 077) != 0 && c->warn != NULL)
+			problems_add(c->warn, v->node->line, v->node->col,
+				     "password_file: '%s' is readable by group "
+				     "or others (mode %04o); chmod 600 it",
+				     q.ptr, (unsigned)(st.st_mode & 07777));
 	}
-	*out = xstrdup_or_null(c->pwf_value);
-	return c->pwf_errno;
+	buf_release(&b);
+	buf_release(&q);
 }
 
 static void
 conv_secret_file(struct targetspec_ctx *c, struct layer *l, struct value *v)
 {
-	char *secret = NULL;
-	struct buf b = BUF_INIT;
-	int rc;
-
 	conv_path(c, l, v);
 	if (v->bad)
 		return;
-	if ((rc = read_secret(c, v->s, &secret)) < 0)
-		bad(c, v, "password_file: cannot read '%s': %s",
-		    problems_quote_path(&b, v->s), strerror(-rc));
+	read_secret(c, v);
+	if (c->pwf_error != NULL)
+		bad(c, v, "password_file: %s", c->pwf_error);
 	free(v->s);
-	v->s = secret;
-	buf_release(&b);
+	v->s = xstrdup_or_null(c->pwf_value);
 }
 
 /* A decimal number 0..max without sign or blanks. */
@@ -433,7 +448,7 @@ layer_count(struct targetspec_ctx *c, const struct ynode **nodes,
  * reporting (a bad range was reported by layer_count already). */
 static char *
 expand(struct targetspec_ctx *c, const struct ynode *n, const char *key,
-       long long idx)
+       bool secret, long long idx)
 {
 	struct buf tmp = BUF_INIT, out = BUF_INIT, why = BUF_INIT;
 	const char *s = n->str;
@@ -447,6 +462,8 @@ expand(struct targetspec_ctx *c, const struct ynode *n, const char *key,
 		ok = expansion_ranges(s, idx, &tmp);
 		s = tmp.ptr;
 	}
+	if (ok && secret && c->secret_vars != NULL)
+		expansion_env_names(s, c->secret_vars);
 	if (ok && !expansion_env(s, c->envp, &out, &why)) {
 		PROBLEM(c, n, "%s: %s", key, why.ptr);
 		ok = false;
@@ -503,7 +520,7 @@ layer_tags(struct targetspec_ctx *c, struct value *v, long long idx)
 			PROBLEM(c, item, "tags: a tag must be a string, not %s",
 				kind_or_null(item));
 			v->bad = true;
-		} else if ((s = expand(c, item, "tags", idx)) == NULL) {
+		} else if ((s = expand(c, item, "tags", false, idx)) == NULL) {
 			v->bad = true;
 		} else if (!targetspec_name_ok(s)) {
 			PROBLEM(c, item,
@@ -540,7 +557,8 @@ layer_convert(struct targetspec_ctx *c, const struct ynode **nodes,
 				bad(c, v, "name: must not be empty");
 		} else if (sk->def.shape == KT_SEQ) {
 			layer_tags(c, v, idx);
-		} else if (!(v->s = expand(c, v->node, sk->def.key, idx))) {
+		} else if (!(v->s = expand(c, v->node, sk->def.key, sk->secret,
+					   idx))) {
 			v->bad = true;
 		} else {
 			sk->conv(c, l, v);

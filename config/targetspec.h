@@ -32,15 +32,22 @@ bool targetspec_name_ok(const char *s);
 /* At most this many problems are listed per entry (then a count). */
 #define TARGETSPEC_MAX_ENTRY_PROBLEMS 10
 
+/* At most this many bytes are read from a password file: one line. */
+#define TARGETSPEC_PASSWORD_MAX 4096
+
 struct targetspec_ctx {
 	struct problems *pr;
+	struct problems *warn; /* warnings (a password file others can
+				  read); NULL: none kept */
+	/* the environment variables a password or a url was taken from;
+	 * NULL: not kept */
+	struct strv *secret_vars;
 	const char *dir;   /* base of relative paths; NULL: keep them */
 	const char *cwd;   /* the default fs; NULL: none */
 	char *const *envp; /* "KEY=VALUE"; NULL = empty */
 	/* the last password file read: the instances of a range that share
 	 * one file read it once, not 10,000 times */
-	char *pwf_path, *pwf_value;
-	int pwf_errno;
+	char *pwf_path, *pwf_value, *pwf_error;
 };
 
 /* Free the context's cache (not pr). */

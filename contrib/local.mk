@@ -1,11 +1,14 @@
 # contrib/: nightly jobs (systemd, cron, Kubernetes, Slurm) and shell
-# completion. Shipped in the tarball; the bash completion is installed,
-# the rest is for packagers and operators to copy (contrib/README.md).
+# completion. Shipped in the tarball; `make install` puts the completions
+# where bash and zsh look for them, and every file, as an example to copy,
+# under $(docdir)/contrib/ with its directory (the systemd unit's
+# Documentation= points there).
 CONTRIB_FILES = \
 	contrib/README.md \
 	contrib/systemd/README.md \
 	contrib/systemd/migratore-fleet.service \
 	contrib/systemd/migratore-fleet.timer \
+	contrib/systemd/migratore-notify@.service \
 	contrib/systemd/migratore.sysusers \
 	contrib/systemd/migratore.tmpfiles \
 	contrib/cron/README.md \
@@ -19,8 +22,25 @@ CONTRIB_FILES = \
 	contrib/slurm/migratore-merge.sbatch \
 	contrib/completion/migratore.zsh
 
-bashcompletiondir = $(datadir)/bash-completion/completions
-dist_bashcompletion_DATA = contrib/completion/migratore.bash
+contribdir = $(docdir)
+nobase_dist_contrib_DATA = $(CONTRIB_FILES)
 
-EXTRA_DIST += $(CONTRIB_FILES) contrib/local.mk
+# The completions go by the names the shells look for: bash-completion
+# loads completions/migratore when `migratore` is first completed, zsh finds
+# _migratore in a directory of $fpath (site-functions is one by default).
+bashcompletiondir = $(datadir)/bash-completion/completions
+zshcompletiondir = $(datadir)/zsh/site-functions
+
+install-data-local:
+	$(MKDIR_P) '$(DESTDIR)$(bashcompletiondir)' '$(DESTDIR)$(zshcompletiondir)'
+	$(INSTALL_DATA) '$(srcdir)/contrib/completion/migratore.bash' \
+		'$(DESTDIR)$(bashcompletiondir)/migratore'
+	$(INSTALL_DATA) '$(srcdir)/contrib/completion/migratore.zsh' \
+		'$(DESTDIR)$(zshcompletiondir)/_migratore'
+
+uninstall-local:
+	rm -f '$(DESTDIR)$(bashcompletiondir)/migratore' \
+		'$(DESTDIR)$(zshcompletiondir)/_migratore'
+
+EXTRA_DIST += contrib/local.mk contrib/completion/migratore.bash
 

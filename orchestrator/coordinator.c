@@ -3,6 +3,8 @@
 
 #include "orchestrator/coordinator.h"
 
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -17,6 +19,7 @@
 #include "common/log.h"
 #include "common/proto.h"
 #include "common/xmalloc.h"
+#include "orchestrator/notify.h"
 #include "orchestrator/slot.h"
 #include "orchestrator/spawn.h"
 #include "worker/fleetworker.h"
@@ -47,6 +50,7 @@ struct coordinator {
 	ev_timer tick;    /* progress redraw */
 	ev_signal sigwinch; /* the terminal was resized: redraw */
 	ev_timer deadline;
+	ev_timer notify;  /* systemd's STATUS= line (notify.h) */
 };
 
 static void start_more(struct coordinator *co);
@@ -237,20 +241,10 @@ dispatch(struct slot *s)
 {
 	struct err e = ERR_INIT;
 	struct proto_msg m;
-	size_t off = 0, size;
-	bool ok = true;
+	size_t off = 0;
+	int r;
 
-	while (off < s->in.len) {
-		if (proto_frame_check(s->in.ptr + off, s->in.len - off, &size,
-				      &e) < 0 ||
-		    (size > 0 &&
-		     proto_decode(s->in.ptr + off, size, &m, &e) < 0)) {
-			protocol_error(s, &e);
-			ok = false;
-			break;
-		}
-		if (size == 0)
-			break;
+	while ((r = proto_next(s->in.ptr, s->in.len, &off, &m, &e)) > 0) {
 		outcome_apply(s->out, &m);
 		progress_frame(s->co->cfg->progress, job_index(s), s->t, &m,
 			       ev_now(s->co->loop));
@@ -262,13 +256,14 @@ dispatch(struct slot *s)
 				      "warning: [%s] %s", s->t->name,
 				      m.u.text.text);
 		proto_msg_release(&m);
-		off += size;
 	}
+	if (r < 0)
+		protocol_error(s, &e);
 	if (off > 0) {
 		memmove(s->in.ptr, s->in.ptr + off, s->in.len - off);
 		buf_truncate(&s->in, s->in.len - off);
 	}
-	return ok;
+	return r == 0;
 }
 
 static void
@@ -336,6 +331,12 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	ev_timer_stop(loop, &s->timer);
 	s->out->reaped = true;
 	s->out->wait_status = w->rstatus;
+	/* its own timer (spawn.h), when this loop was too late to act */
+	if (WIFSIGNALED(w->rstatus) && WTERMSIG(w->rstatus) == SIGALRM &&
+	    s->timeout > 0 && !s->out->timed_out) {
+		s->out->timed_out = true;
+		s->out->timeout = s->timeout;
+	}
 	if (slot_reaped(s))
 		slot_finish(s);
 }
@@ -406,22 +407,23 @@ start_slot(struct coordinator *co, struct slot *s)
 	struct err e = ERR_INIT;
 	int log_fd = -1, errnum;
 
-	/* A retry appends to the log of the attempts before it. */
-	if (job->log_path != NULL &&
-	    (log_fd = open(job->log_path,
-			   O_WRONLY | O_CREAT | O_CLOEXEC |
-			       (s->state == SLOT_WAITING ? O_APPEND : O_TRUNC),
-			   0600)) < 0) {
+	/* A new log replaces an old one; a retry appends to its own. */
+	if (job->log_name != NULL &&
+	    (log_fd = safefile_create(co->cfg->log_dir, job->log_name,
+				      s->state == SLOT_WAITING
+					  ? SAFEFILE_APPEND
+					  : SAFEFILE_REPLACE,
+				      0600, &e)) < 0) {
 		errnum = errno;
 		if (start_later(co, errnum))
 			return false;
-		start_failed(s, xasprintf("cannot create log file %s: %s",
-					  job->log_path, strerror(errnum)));
+		start_failed(s, xasprintf("cannot create log file: %s", e.msg));
 		return true;
 	}
 	s->timeout = job->timeout;
 	slot_reset(s);
-	if (spawn_worker(log_fd, worker_entry, s, &s->pid, &s->fd, &e) < 0) {
+	if (spawn_worker(log_fd, s->timeout, worker_entry, s, &s->pid, &s->fd,
+			 &e) < 0) {
 		errnum = errno;
 		if (log_fd >= 0)
 			close(log_fd);
@@ -538,6 +540,54 @@ stop_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	escalate(co);
 }
 
+/* "[prefix: ]12/60 done, 3 running, 1 failed" for the service manager. */
+static void
+notify_text(const struct coordinator *co, const char *prefix,
+	    struct buf *out)
+{
+	size_t i, done = 0, failed = 0;
+
+	for (i = 0; i < co->n; i++) {
+		if (co->slots[i].state != SLOT_DONE)
+			continue;
+		done++;
+		failed += !outcome_status_info(co->slots[i].out->status)->good;
+	}
+	if (prefix)
+		buf_addf(out, "%s: ", prefix);
+	notify_progress_text(done, co->n, co->running, failed, out);
+}
+
+/* What notify_now says with the status line: READY=1 (once, before the
+ * first worker), nothing more (the timer's and the last), STOPPING=1. */
+enum notify_what { NOTIFY_READY, NOTIFY_STATUS, NOTIFY_STOPPING };
+
+static void
+notify_now(const struct coordinator *co, enum notify_what what,
+	   const char *prefix)
+{
+	struct buf text = BUF_INIT;
+
+	if (!notify_enabled())
+		return;
+	notify_text(co, prefix, &text);
+	if (what == NOTIFY_READY)
+		notify_ready(text.ptr);
+	else if (what == NOTIFY_STOPPING)
+		notify_stopping(text.ptr);
+	else
+		notify_status(text.ptr);
+	buf_release(&text);
+}
+
+static void
+notify_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	notify_now(w->data, NOTIFY_STATUS, NULL);
+}
+
 static const char *
 sig_name(int sig)
 {
@@ -559,6 +609,13 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		return;
 	}
 	co->interrupted = w->signum;
+	if (notify_enabled()) {
+		char why[32];
+
+		xsnprintf(why, sizeof(why), "stopping on %s",
+			  sig_name(w->signum));
+		notify_now(co, NOTIFY_STOPPING, why);
+	}
 	sched_halt(co->sched, SCHED_INTERRUPTED);
 	for (i = 0; i < co->n; i++)
 		if (slot_alive(&co->slots[i])) {
@@ -642,6 +699,12 @@ start_background(struct coordinator *co)
 		ev_timer_start(co->loop, &co->deadline);
 		ev_unref(co->loop);
 	}
+	ev_timer_init(&co->notify, notify_cb, NOTIFY_INTERVAL, NOTIFY_INTERVAL);
+	co->notify.data = co;
+	if (notify_enabled()) {
+		ev_timer_start(co->loop, &co->notify);
+		ev_unref(co->loop);
+	}
 }
 
 static void
@@ -663,6 +726,10 @@ stop_background(struct coordinator *co)
 	if (ev_is_active(&co->deadline)) {
 		ev_ref(co->loop);
 		ev_timer_stop(co->loop, &co->deadline);
+	}
+	if (ev_is_active(&co->notify)) {
+		ev_ref(co->loop);
+		ev_timer_stop(co->loop, &co->notify);
 	}
 }
 
@@ -707,10 +774,16 @@ coordinator_run(const struct coordinator_config *cfg,
 		slot_init(&co.slots[i], &co, jobs[i].t, jobs[i].ms,
 			  jobs[i].out);
 	start_background(&co);
+	notify_now(&co, NOTIFY_READY, NULL);
 	start_more(&co);
 	ev_run(co.loop, 0);
 	stop_background(&co);
 	unreached(&co);
+	notify_now(&co, NOTIFY_STATUS,
+		   co.interrupted == SIGINT    ? "interrupted by SIGINT"
+		   : co.interrupted == SIGTERM ? "interrupted by SIGTERM"
+		   : co.interrupted            ? "interrupted"
+					       : "finished");
 	for (i = 0; i < n; i++)
 		slot_release(&co.slots[i]);
 	free(co.slots);

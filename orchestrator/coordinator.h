@@ -15,6 +15,10 @@
  * they are running, and get grace_term seconds to do so; then SIGTERM, then
  * SIGKILL after grace_kill. A second signal skips the wait that is in
  * progress. Targets never started stay "not reached".
+ *
+ * Under a service manager (orchestrator/notify.h) it says READY=1 before
+ * the first worker starts, a STATUS= line every few seconds and at the
+ * end, and STOPPING=1 at the first SIGINT or SIGTERM.
  */
 #ifndef MIG_COORDINATOR_H
 #define MIG_COORDINATOR_H
@@ -22,6 +26,7 @@
 #include <stddef.h>
 
 #include "common/err.h"
+#include "common/safefile.h"
 #include "config/target.h"
 #include "orchestrator/outcome.h"
 #include "orchestrator/progress.h"
@@ -37,6 +42,7 @@ struct coordinator_config {
 	double grace_term;      /* interrupted: seconds before SIGTERM */
 	double grace_kill;      /* seconds from SIGTERM to SIGKILL */
 	struct progress *progress;
+	const struct safedir *log_dir; /* --log-dir; NULL = no logs */
 };
 
 /* One target to run; the caller owns everything it points to. */
@@ -45,6 +51,7 @@ struct coordinator_job {
 	const struct migset *ms; /* NULL when the command needs none */
 	double timeout;          /* seconds; 0 = none */
 	const char *log_path;    /* the target's log; NULL = /dev/null */
+	const char *log_name;    /* its name in cfg->log_dir (safefile.h) */
 	struct outcome *out;     /* filled and classified */
 };
 

@@ -169,13 +169,13 @@ dryplan_add(struct dryplan *p, const char *name, const struct outcome *o)
 		p->drifted++;
 	switch (outcome_status_info(o->status)->plan) {
 	case OUTCOME_PLAN_CHANGES:
-		if (o->results.n == 0) {
+		if (o->nresults == 0) {
 			p->up_to_date++;
 			break;
 		}
 		p->changing++;
-		for (i = 0; i < o->results.n; i++)
-			add_lines(p, o->results.v[i]);
+		for (i = 0; i < o->nresults; i++)
+			add_lines(p, o->results[i]);
 		break;
 	case OUTCOME_PLAN_UP_TO_DATE:
 		p->up_to_date++;

@@ -25,6 +25,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/runinfo.h"
+#include "common/safefile.h"
 #include "common/xmalloc.h"
 #include "config/inventory.h"
 #include "config/selection.h"
@@ -62,7 +63,9 @@ struct fleet {
 	size_t capdirs;
 	struct coordinator_job *jobs;
 	struct outcome *outs;
+	struct intern texts; /* the outcomes' RESULT texts, each kept once */
 	char **logs;
+	struct safedir log_dir; /* --log-dir, held open for the whole run */
 	struct outputs outputs;
 	char run_id[RUNINFO_ID_MAX];
 	char host[RUNINFO_HOST_MAX];
@@ -131,6 +134,9 @@ fleet_load(struct fleet *f, struct err *e)
 		return e->code = ERR_CONFIG;
 	}
 	strv_release(&problems);
+	/* before any fork: no worker or program inherits another's secret */
+	settings_scrub(f->fa->envp, &f->inv->secret_vars);
+	print_warnings(&f->inv->warnings);
 	f->sel = xcalloc(f->inv->n ? f->inv->n : 1, sizeof(*f->sel));
 	lineup_select(&f->lu, f->inv, f->sel, &f->n, &selected);
 	print_warnings(&f->lu.warnings);
@@ -244,28 +250,36 @@ log_path(const char *dir, const char *name)
 	return buf_detach(&b);
 }
 
-/* --log-dir (created if missing) and the reports, before anything starts. */
+/*
+ * --log-dir (created, mode 0700, if missing; never a symbolic link) with
+ * every log name checked, and the reports, before anything starts. The
+ * logs are created in the directory as opened now, whatever its path
+ * points to later (common/safefile.h).
+ */
 static int
 fleet_outputs(struct fleet *f, struct err *e)
 {
 	const char *dir = f->o->log_dir;
+	struct err why = ERR_INIT;
 	char real[PATH_MAX];
-	struct stat st;
 	size_t i;
 
-	if (dir && mkdir(dir, 0700) < 0 && errno != EEXIST)
+	if (dir && (safedir_open(&f->log_dir, dir,
+				 SAFEDIR_CREATE | SAFEDIR_NOFOLLOW, &why) < 0 ||
+		    faccessat(f->log_dir.fd, ".", W_OK | X_OK, 0) < 0))
 		return err_set(e, ERR_USAGE, "--log-dir %s: %s", dir,
-			       strerror(errno));
-	if (dir && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
-		    access(dir, W_OK | X_OK) < 0))
-		return err_set(e, ERR_USAGE,
-			       "--log-dir %s: not a writable directory", dir);
+			       why.code ? why.msg : "not a writable directory");
 	/* Absolute, so that the report still finds them later. */
 	if (dir && realpath(dir, real) == NULL)
 		xsnprintf(real, sizeof(real), "%s", dir);
-	for (i = 0; dir && i < f->n; i++)
+	for (i = 0; dir && i < f->n; i++) {
 		f->jobs[i].log_path = f->logs[i] =
 		    log_path(real, f->sel[i]->name);
+		f->jobs[i].log_name = strrchr(f->logs[i], '/') + 1;
+		if (safefile_check(&f->log_dir, f->jobs[i].log_name, &why) < 0)
+			return err_set(e, ERR_USAGE, "--log-dir %s: %s", dir,
+				       why.msg);
+	}
 	f->outputs.json_results = f->o->format == OPTIONS_JSON &&
 				  (f->fa->cmd == CMD_LIST ||
 				   f->fa->cmd == CMD_ERRORS);
@@ -555,6 +569,7 @@ fleet_execute(struct fleet *f, struct err *e)
 	cfg.grace_term = GRACE_TERM;
 	cfg.grace_kill = GRACE_KILL;
 	cfg.progress = &prog;
+	cfg.log_dir = f->o->log_dir ? &f->log_dir : NULL;
 	f->t0 = ev_time();
 	progress_init(&prog, stderr, f->n, live,
 		      progress_want_color(STDERR_FILENO), o->quiet, f->t0);
@@ -593,12 +608,14 @@ fleet_release(struct fleet *f)
 	for (i = 0; f->outs && i < f->n; i++)
 		outcome_release(&f->outs[i]);
 	free(f->outs);
+	intern_release(&f->texts);
 	for (i = 0; f->logs && i < f->n; i++)
 		free(f->logs[i]);
 	free(f->logs);
 	free(f->jobs);
 	free(f->sel);
 	outputs_release(&f->outputs);
+	safedir_close(&f->log_dir);
 	if (f->has_events)
 		eventlog_release(&f->events);
 	sched_free(f->sched);
@@ -617,6 +634,7 @@ fleet_run(const struct fleet_args *fa, struct err *e)
 	f.fa = fa;
 	f.o = fa->opts;
 	f.outputs = (struct outputs)OUTPUTS_INIT;
+	f.log_dir = (struct safedir)SAFEDIR_INIT;
 	f.start = time(NULL);
 	/* A closed report pipe must not kill the coordinator mid-run. */
 	signal(SIGPIPE, SIG_IGN);
@@ -629,8 +647,10 @@ fleet_run(const struct fleet_args *fa, struct err *e)
 	f.jobs = xcalloc(f.n, sizeof(*f.jobs));
 	f.outs = xcalloc(f.n, sizeof(*f.outs));
 	f.logs = xcalloc(f.n, sizeof(*f.logs));
-	for (i = 0; i < f.n; i++)
+	for (i = 0; i < f.n; i++) {
 		outcome_init(&f.outs[i]);
+		f.outs[i].texts = &f.texts;
+	}
 	if ((r = fleet_check(&f, e)) != 0 || (r = fleet_outputs(&f, e)) != 0)
 		goto out;
 	r = fleet_execute(&f, e);

@@ -28,7 +28,9 @@ struct fleet_args {
 				    settings, no worker */
 	const char *path;        /* [path] argument; NULL = per-target path or "." */
 	const char *id;          /* rebuild */
-	char *const *envp;       /* for ${VAR} in the inventory */
+	char **envp;             /* for ${VAR} in the inventory; its secrets
+				    are scrubbed once it is loaded
+				    (settings_scrub) */
 };
 
 /*

@@ -14,6 +14,8 @@ libmigratore_a_SOURCES += \
 	orchestrator/htmltable.c orchestrator/htmltable.h \
 	orchestrator/junit.c orchestrator/junit.h \
 	orchestrator/lineup.c orchestrator/lineup.h \
+	orchestrator/metrics.c orchestrator/metrics.h \
+	orchestrator/notify.c orchestrator/notify.h \
 	orchestrator/outcome.c orchestrator/outcome.h \
 	orchestrator/outputs.c orchestrator/outputs.h \
 	orchestrator/progress.c orchestrator/progress.h \

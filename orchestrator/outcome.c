@@ -136,7 +136,6 @@ outcome_init(struct outcome *o)
 {
 	memset(o, 0, sizeof(*o));
 	strv_init(&o->warnings);
-	strv_init(&o->results);
 	strv_init(&o->earlier);
 	buf_init(&o->tail);
 	buf_init(&o->sql);
@@ -157,6 +156,17 @@ step_release(struct outcome_step *s)
 }
 
 void
+outcome_add_result(struct outcome *o, const char *text)
+{
+	if (o->texts == NULL) {
+		o->texts = xcalloc(1, sizeof(*o->texts));
+		o->own_texts = true;
+	}
+	XGROW(o->results, o->nresults + 1, o->capresults);
+	o->results[o->nresults++] = intern_get(o->texts, text);
+}
+
+void
 outcome_release(struct outcome *o)
 {
 	size_t i;
@@ -169,7 +179,11 @@ outcome_release(struct outcome *o)
 		step_release(&o->steps[i]);
 	free(o->steps);
 	strv_release(&o->warnings);
-	strv_release(&o->results);
+	free(o->results);
+	if (o->own_texts) {
+		intern_release(o->texts);
+		free(o->texts);
+	}
 	buf_release(&o->tail);
 	buf_release(&o->sql);
 	free(o->reason);
@@ -185,6 +199,7 @@ outcome_retry(struct outcome *o)
 	struct strv earlier = o->earlier;
 	unsigned attempts = o->attempts;
 	double first = o->first_start;
+	struct intern *shared = o->own_texts ? NULL : o->texts;
 	struct buf line = BUF_INIT;
 
 	buf_addf(&line, "%s: ", outcome_status_name(o->status));
@@ -195,6 +210,7 @@ outcome_retry(struct outcome *o)
 	o->earlier = earlier;
 	o->attempts = attempts;
 	o->first_start = first;
+	o->texts = shared;
 	buf_release(&line);
 }
 
@@ -299,7 +315,7 @@ outcome_apply(struct outcome *o, const struct proto_msg *m)
 			tail_add(&o->tail, m->u.text.text);
 		break;
 	case PROTO_RESULT:
-		strv_push(&o->results, m->u.text.text ? m->u.text.text : "");
+		outcome_add_result(o, m->u.text.text ? m->u.text.text : "");
 		break;
 	case PROTO_WARNING:
 		strv_push(&o->warnings, m->u.text.text ? m->u.text.text : "");
@@ -424,12 +440,13 @@ classify_finished(struct outcome *o, enum command_id cmd)
 	o->exit_code = (int)f->exit_code;
 	if (f->stopped) {
 		o->status = OUT_INTERRUPTED;
-		o->reason = xstrdup(f->error ? f->error : "stopped");
+		o->reason = xstrdup(f->error && f->error[0] ? f->error
+							   : "stopped");
 		return;
 	}
 	if (f->exit_code == 0) {
 		if (cmd == CMD_LIST || cmd == CMD_ERRORS || f->applied > 0 ||
-		    f->pending > 0 || o->results.n > 0)
+		    f->pending > 0 || o->nresults > 0)
 			o->status = OUT_OK;
 		else
 			o->status = OUT_NOTHING_TO_DO;
@@ -481,11 +498,13 @@ classify_dead(struct outcome *o)
 				      o->protocol_error);
 	} else if (o->timed_out) {
 		o->status = OUT_TIMEOUT;
-		o->reason = xasprintf("no result after %gs%s: %s by the "
-				      "coordinator",
-				      o->timeout, where,
-				      o->sent_signal == SIGKILL ? "killed"
-								: "terminated");
+		o->reason = xasprintf("no result after %gs%s: %s", o->timeout,
+				      where,
+				      o->sent_signal == SIGKILL
+					  ? "killed by the coordinator"
+				      : o->sent_signal != 0
+					  ? "terminated by the coordinator"
+					  : "stopped by its own timer");
 	} else if (o->interrupted && o->sent_signal != 0) {
 		o->status = OUT_INTERRUPTED;
 		o->reason = xasprintf("run interrupted%s: worker %s",

@@ -53,6 +53,7 @@
 
 #include "common/buf.h"
 #include "common/proto.h"
+#include "common/intern.h"
 #include "common/strv.h"
 #include "worker/commands.h"
 
@@ -153,7 +154,13 @@ struct outcome {
 	size_t nsteps;
 	size_t capsteps;
 	struct strv warnings;
-	struct strv results;   /* RESULT texts, in order */
+	const char **results;  /* RESULT texts, in order, kept in *texts */
+	size_t nresults;
+	size_t capresults;
+	struct intern *texts;  /* shared by a fleet's outcomes (a dry run's
+				* plan lines repeat on every target); NULL
+				* until the first text: then one of its own */
+	bool own_texts;
 	struct buf tail;       /* last OUTCOME_TAIL_MAX bytes of OUTPUT */
 	struct buf sql;        /* SQL frames, joined (dry runs with --sql) */
 	double seconds;        /* wall time of the worker */
@@ -177,6 +184,9 @@ struct outcome {
 
 void outcome_init(struct outcome *o);
 void outcome_release(struct outcome *o);
+
+/* Add a RESULT text (what a PROTO_RESULT frame does). */
+void outcome_add_result(struct outcome *o, const char *text);
 
 /* Record one frame from the worker. */
 void outcome_apply(struct outcome *o, const struct proto_msg *m);

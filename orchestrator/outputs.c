@@ -4,6 +4,9 @@
 
 #include "orchestrator/outputs.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +15,7 @@
 #include "common/err.h"
 #include "orchestrator/html.h"
 #include "orchestrator/junit.h"
+#include "orchestrator/metrics.h"
 #include "orchestrator/progress.h"
 #include "orchestrator/reportdoc.h"
 #include "common/banned.h"
@@ -43,8 +47,9 @@ choose_stdout(struct outputs *o, const struct options *opts, struct err *e)
 		[OUTPUTS_REPORT] = "--report -",
 		[OUTPUTS_JUNIT] = "--junit -",
 		[OUTPUTS_HTML] = "--html -",
+		[OUTPUTS_METRICS] = "--metrics -",
 	};
-	enum outputs_stdout want[4];
+	enum outputs_stdout want[5];
 	size_t n = 0;
 
 	if (o->json_results)
@@ -57,6 +62,8 @@ choose_stdout(struct outputs *o, const struct options *opts, struct err *e)
 		want[n++] = OUTPUTS_JUNIT;
 	if (dash(opts->html))
 		want[n++] = OUTPUTS_HTML;
+	if (dash(opts->metrics))
+		want[n++] = OUTPUTS_METRICS;
 	if (n > 1)
 		return err_set(e, ERR_USAGE,
 			       "%s and %s both write to stdout; give one of "
@@ -75,8 +82,13 @@ outputs_open(struct outputs *o, const struct options *opts, struct err *e)
 	if ((r = choose_stdout(o, opts, e)) < 0 ||
 	    (r = open_one(&o->json, "--report", opts->report, e)) < 0 ||
 	    (r = open_one(&o->junit, "--junit", opts->junit, e)) < 0 ||
-	    (r = open_one(&o->html, "--html", opts->html, e)) < 0)
+	    (r = open_one(&o->html, "--html", opts->html, e)) < 0 ||
+	    (r = open_one(&o->metrics, "--metrics", opts->metrics, e)) < 0)
 		return r;
+	/* node_exporter reads it as another user; it holds no secret */
+	if (o->metrics.out.fd >= 0 && fchmod(o->metrics.out.fd, 0644) < 0)
+		return err_set(e, ERR_USAGE, "--metrics %s: %s", opts->metrics,
+			       strerror(errno));
 	return 0;
 }
 
@@ -198,6 +210,24 @@ out:
 	return rc;
 }
 
+/* --metrics, keeping the last-success times of the file it replaces. */
+static int
+write_metrics(struct outputs *o, const struct report *r)
+{
+	struct buf previous = BUF_INIT, out = BUF_INIT;
+	int rc;
+
+	if (o->metrics.path == NULL ||
+	    buf_read_file(&previous, o->metrics.path) < 0)
+		buf_reset(&previous);
+	metrics_render(r, previous.ptr, &out);
+	rc = commit(&o->metrics, o->to_stdout == OUTPUTS_METRICS, &out,
+		    "--metrics");
+	buf_release(&previous);
+	buf_release(&out);
+	return rc;
+}
+
 int
 outputs_write(struct outputs *o, const struct report *r, struct err *e)
 {
@@ -214,6 +244,9 @@ outputs_write(struct outputs *o, const struct report *r, struct err *e)
 	     o->to_stdout == OUTPUTS_HTML) &&
 	    write_renderings(o, r) < 0)
 		failed = true;
+	if ((o->metrics.path || o->to_stdout == OUTPUTS_METRICS) &&
+	    write_metrics(o, r) < 0)
+		failed = true;
 	if (report_result(r, e) == 0 && failed)
 		return e->code = ERR_IO;
 	return e->code;
@@ -225,4 +258,5 @@ outputs_release(struct outputs *o)
 	report_file_release(&o->json);
 	report_file_release(&o->junit);
 	report_file_release(&o->html);
+	report_file_release(&o->metrics);
 }

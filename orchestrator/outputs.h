@@ -6,19 +6,24 @@
  *     --log-format json: stderr holds JSON Lines only): with list/errors
  *     --format json, the targets' JSON results; with --format json for
  *     any other command, or --report -, the JSON report; with --junit -
- *     or --html -, that rendering. Two that want stdout are a usage
+ *     or --html -, that rendering; with --metrics -, the metrics (for a
+ *     Pushgateway: no earlier file to keep a last success from). Two
+ *     that want stdout are a usage
  *     error. With --quiet, the summary only when some target did not end
  *     ok or nothing-to-do (so that cron mails only then); a document
  *     always;
  *   - --report FILE: the JSON report;
  *   - --junit FILE, --html FILE: the JSON report rendered in memory, read
  *     back as a document (reportdoc_parse) and rendered by junit_render
- *     and html_render, the same renderers as `migratore report render`.
+ *     and html_render, the same renderers as `migratore report render`;
+ *   - --metrics FILE: Prometheus metrics (metrics.h), with the last
+ *     success times of the file it replaces.
  *
  * Every file is created before the run (outputs_open: a path that cannot
  * be written stops the run before anything starts) as a temporary file in
- * its directory, mode 0600, and renamed into place once written and
- * fsync'ed (report.h, report_file).
+ * its directory, mode 0600 (the metrics 0644: node_exporter reads them as
+ * another user, and they hold nothing secret), and renamed into place once
+ * written and fsync'ed (report.h, report_file).
  */
 #ifndef MIG_OUTPUTS_H
 #define MIG_OUTPUTS_H
@@ -34,20 +39,23 @@ enum outputs_stdout {
 	OUTPUTS_REPORT,  /* --format json, --report -: the JSON report */
 	OUTPUTS_JUNIT,   /* --junit - */
 	OUTPUTS_HTML,    /* --html - */
+	OUTPUTS_METRICS, /* --metrics - */
 };
 
 struct outputs {
 	struct report_file json;
 	struct report_file junit;
 	struct report_file html;
-	const struct options *opts; /* --report, --junit, --html, --quiet */
+	struct report_file metrics;
+	const struct options *opts; /* --report, --junit, --html, --metrics,
+				       --quiet */
 	bool json_results; /* list/errors --format json (set by the caller) */
 	enum outputs_stdout to_stdout; /* set by outputs_open */
 };
 
 #define OUTPUTS_INIT                                                           \
-	{ REPORT_FILE_INIT, REPORT_FILE_INIT, REPORT_FILE_INIT, NULL, false,   \
-	  OUTPUTS_SUMMARY }
+	{ REPORT_FILE_INIT, REPORT_FILE_INIT, REPORT_FILE_INIT,               \
+	  REPORT_FILE_INIT, NULL, false, OUTPUTS_SUMMARY }
 
 /* Create the files opts asks for. ERR_USAGE naming the option and the
  * path: "--report PATH: cannot create ..."; or the two options that

@@ -4,8 +4,6 @@
 #include "orchestrator/report.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,11 +61,11 @@ text_results(const struct report *r, struct buf *out)
 	for (i = 0; i < r->n; i++) {
 		const struct outcome *o = r->rows[i].o;
 
-		if (o->results.n == 0)
+		if (o->nresults == 0)
 			continue;
 		buf_addf(out, "== %s ==\n", r->rows[i].t->name);
-		for (j = 0; j < o->results.n; j++)
-			buf_addf(out, "%s\n", o->results.v[j]);
+		for (j = 0; j < o->nresults; j++)
+			buf_addf(out, "%s\n", o->results[j]);
 		buf_addc(out, '\n');
 	}
 }
@@ -384,11 +382,11 @@ report_results_json(const struct report *r, struct buf *out)
 		buf_adds(out, i ? ",\n  " : "\n  ");
 		json_quote(out, r->rows[i].t->name);
 		buf_adds(out, ": ");
-		if (o->results.n == 0)
+		if (o->nresults == 0)
 			buf_adds(out, "null");
 		/* The worker's text is already JSON (commands.c). */
-		for (j = 0; j < o->results.n; j++)
-			buf_addf(out, "%s%s", j ? "\n" : "", o->results.v[j]);
+		for (j = 0; j < o->nresults; j++)
+			buf_addf(out, "%s%s", j ? "\n" : "", o->results[j]);
 	}
 	buf_adds(out, r->n ? "\n}\n" : "}\n");
 }
@@ -448,6 +446,7 @@ json_options(struct json *j, const struct report *r)
 	json_string(j, "junit", o->junit);
 	json_string(j, "html", o->html);
 	json_string(j, "report", o->report);
+	json_string(j, "metrics", o->metrics);
 	json_string(j, "format", o->format == OPTIONS_JSON ? "json" : "text");
 	json_string(j, "log_format",
 		    o->log_format == OPTIONS_JSON ? "json" : "text");
@@ -637,7 +636,7 @@ json_target(struct json *j, const struct report *r,
 	json_array_end(j);
 	json_next(j, jg, (size_t)(row - r->rows));
 	json_strings(j, "warnings", &o->warnings);
-	json_strings(j, "results", &o->results);
+	json_string_array(j, "results", o->results, o->nresults);
 	if (!o->finished && o->tail.len > 0)
 		json_string(j, "output_tail", o->tail.ptr);
 	json_object_end(j);
@@ -727,86 +726,41 @@ report_json(const struct report *r, struct buf *out)
 int
 report_file_open(struct report_file *f, const char *path, struct err *e)
 {
+	struct err why = ERR_INIT;
+
+	if (safeout_open(&f->out, path, &why) < 0)
+		return err_set(e, ERR_USAGE, "%s: %s", path, why.msg);
 	f->path = xstrdup(path);
-	f->tmp = xasprintf("%s.tmp.XXXXXX", path);
-	if ((f->fd = mkostemp(f->tmp, O_CLOEXEC)) < 0) {
-		int r = err_set(e, ERR_USAGE, "%s: cannot create %s: %s", path,
-				f->tmp, strerror(errno));
-
-		free(f->tmp);
-		f->tmp = NULL;
-		return r;
-	}
 	return 0;
-}
-
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* The rename is durable only once the directory itself is synced. */
-static void
-sync_dir(const char *path)
-{
-	char *copy = xstrdup(path);
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(copy);
 }
 
 /* fsync, close, rename: after this the report is there, whole, or not. */
 static int
 file_finish(struct report_file *f, bool written, struct err *e)
 {
-	int r = 0;
+	if (!written) {
+		int errnum = errno;
 
-	if (!written || fsync(f->fd) < 0)
-		r = err_set(e, ERR_IO, "writing the report %s: %s", f->tmp,
-			    strerror(errno));
-	if (close(f->fd) < 0 && r == 0)
-		r = err_set(e, ERR_IO, "writing the report %s: %s", f->tmp,
-			    strerror(errno));
-	f->fd = -1;
-	if (r == 0 && rename(f->tmp, f->path) < 0)
-		r = err_set(e, ERR_IO, "renaming %s to %s: %s", f->tmp,
-			    f->path, strerror(errno));
-	if (r == 0) {
-		free(f->tmp);
-		f->tmp = NULL;
-		sync_dir(f->path);
+		safeout_release(&f->out);
+		return err_set(e, ERR_IO, "writing the report %s: %s", f->path,
+			       strerror(errnum));
 	}
-	return r;
+	return safeout_commit(&f->out, e);
 }
 
 int
 report_file_commit(struct report_file *f, const struct buf *data,
 		   struct err *e)
 {
-	return file_finish(f, write_all(f->fd, data->ptr, data->len) == 0, e);
+	return file_finish(f, safeout_write(&f->out, data->ptr, data->len) == 0,
+			   e);
 }
 
 static int
 flush_to_file(void *ctx, struct buf *b)
 {
 	struct report_file *f = ctx;
-	int r = write_all(f->fd, b->ptr, b->len);
+	int r = safeout_write(&f->out, b->ptr, b->len);
 
 	buf_reset(b);
 	return r;
@@ -826,12 +780,7 @@ report_file_write(struct report_file *f, const struct report *r,
 void
 report_file_release(struct report_file *f)
 {
-	if (f->fd >= 0)
-		close(f->fd);
-	if (f->tmp != NULL)
-		unlink(f->tmp);
-	free(f->tmp);
+	safeout_release(&f->out);
 	free(f->path);
-	f->tmp = f->path = NULL;
-	f->fd = -1;
+	f->path = NULL;
 }

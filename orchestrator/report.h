@@ -25,6 +25,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/safefile.h"
 #include "common/strv.h"
 #include "config/options.h"
 #include "config/target.h"
@@ -119,21 +120,22 @@ int report_result(const struct report *r, struct err *e);
 int report_exit_code(const struct report *r);
 
 /*
- * The JSON report is written atomically: a temporary file in the same
- * directory (mode 0600) is created before the run, so that a report that
- * cannot be written stops the run before anything starts, and renamed over
- * the destination once written and fsync'ed.
+ * The JSON report is written atomically (common/safefile.h, safeout): a
+ * temporary file ".NAME.tmp" in the same directory (mode 0600, locked) is
+ * created before the run, so that a report that cannot be written stops
+ * the run before anything starts, and renamed over the destination once
+ * written and fsync'ed. A destination that is a link, not a regular file
+ * or someone else's is refused; a temporary file left by a killed run is
+ * removed.
  */
 struct report_file {
-	char *path;
-	char *tmp;
-	int fd;
+	char *path; /* NULL: not asked for */
+	struct safeout out;
 };
 
-#define REPORT_FILE_INIT { NULL, NULL, -1 }
+#define REPORT_FILE_INIT { NULL, SAFEOUT_INIT }
 
-/* ERR_USAGE "PATH: cannot create PATH.tmp.XXXXXX: why" (the caller names
- * its option). */
+/* ERR_USAGE "PATH: why" (the caller names its option). */
 int report_file_open(struct report_file *f, const char *path, struct err *e);
 /* Write r's JSON report (rendered and written target by target) and
  * rename it into place. */

@@ -4,10 +4,7 @@
 
 #include "orchestrator/reportcmd.h"
 
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +13,8 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/safefile.h"
+#include "common/spelling.h"
 #include "common/strv.h"
 #include "common/xmalloc.h"
 #include "orchestrator/html.h"
@@ -44,20 +43,39 @@ struct reportcmd {
 	bool help;
 };
 
+/* "unknown option '--jnuit'; did you mean '--junit'?" */
 static int
-write_all(int fd, const char *p, size_t len)
+unknown_option(const char *a, struct err *e)
 {
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
+	static const char *const known[] = { "--help", "--junit", "--html" };
+	struct spelling sp;
+	size_t i;
 
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
+	spelling_init(&sp, a);
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		spelling_offer(&sp, known[i]);
+	if (sp.best)
+		return err_usage(e, reportcmd_usage,
+				 "unknown option '%s'; did you mean '%s'?", a,
+				 sp.best);
+	return err_usage(e, reportcmd_usage, "unknown option '%s'", a);
+}
+
+/* "unknown subcommand 'mrege'; did you mean 'merge'?" */
+static int
+unknown_verb(const char *verb, struct err *e)
+{
+	struct spelling sp;
+
+	spelling_init(&sp, verb);
+	spelling_offer(&sp, "merge");
+	spelling_offer(&sp, "render");
+	if (sp.best)
+		return err_usage(e, reportcmd_usage,
+				 "unknown subcommand '%s'; did you mean '%s'?",
+				 verb, sp.best);
+	return err_usage(e, reportcmd_usage,
+			 "unknown subcommand '%s' (merge or render)", verb);
 }
 
 /* Options anywhere after the verb; "--" ends them. */
@@ -88,7 +106,7 @@ parse(struct reportcmd *c, int argc, char **argv, struct err *e)
 			 (a[6] == '\0' || a[6] == '='))
 			dst = &c->html;
 		else
-			return err_usage(e, reportcmd_usage, "unknown option '%s'", a);
+			return unknown_option(a, e);
 		if (strchr(a, '='))
 			*dst = strchr(a, '=') + 1;
 		else if (i + 1 < argc)
@@ -101,54 +119,34 @@ parse(struct reportcmd *c, int argc, char **argv, struct err *e)
 	return 0;
 }
 
-/* Write data to path ("-": stdout) atomically, mode 0600. */
+/*
+ * Write data to path ("-": stdout) atomically, mode 0600, never through a
+ * link nor over a file that is not a regular file of ours (safefile.h).
+ */
 static int
 write_output(const char *path, const struct buf *data, struct err *e)
 {
-	struct stat st;
-	char *tmp = NULL;
-	int fd, r = 0, saved;
+	struct safeout out = SAFEOUT_INIT;
+	struct err why = ERR_INIT;
+	int r;
 
 	if (strcmp(path, "-") == 0) {
 		if (fwrite(data->ptr, 1, data->len, stdout) != data->len ||
 		    fflush(stdout) != 0)
-			r = -1;
-		goto out;
+			return err_set(e, ERR_IO, "cannot write %s: %s", path,
+				       strerror(errno));
+		return 0;
 	}
-	/* A device or a FIFO (/dev/null, a pipe) is written to, never
-	 * renamed over: as root, that would replace /dev/null. */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 ||
-		    write_all(fd, data->ptr, data->len) < 0)
-			r = -1;
-		if (fd >= 0 && close(fd) < 0)
-			r = -1;
-		goto out;
+	if ((r = safeout_open(&out, path, &why)) == 0) {
+		if (safeout_write(&out, data->ptr, data->len) < 0)
+			r = err_set(&why, ERR_IO, "%s", strerror(errno));
+		else
+			r = safeout_commit(&out, &why);
 	}
-	tmp = xasprintf("%s.tmp.XXXXXX", path);
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
-		free(tmp);
-		tmp = NULL;
-		r = -1;
-		goto out;
-	}
-	if (fchmod(fd, 0600) < 0 || write_all(fd, data->ptr, data->len) < 0 ||
-	    fsync(fd) < 0)
-		r = -1;
-	if (close(fd) < 0)
-		r = -1;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -1;
-out:
-	if (r < 0) {
-		saved = errno;
-		if (tmp)
-			unlink(tmp);
-		err_set(e, ERR_IO, "cannot write %s: %s", path,
-			strerror(saved));
-	}
-	free(tmp);
-	return r < 0 ? ERR_IO : 0;
+	safeout_release(&out);
+	if (r < 0)
+		return err_set(e, ERR_IO, "cannot write %s: %s", path, why.msg);
+	return 0;
 }
 
 int
@@ -298,10 +296,7 @@ reportcmd_main(int argc, char **argv, struct err *e)
 		else if (strcmp(c.verb, "render") == 0)
 			r = run_render(&c, e);
 		else
-			r = err_usage(e, reportcmd_usage,
-				      "unknown subcommand '%s' (merge or "
-				      "render)",
-				      c.verb);
+			r = unknown_verb(c.verb, e);
 	}
 	strv_release(&c.files);
 	return r;

@@ -3,45 +3,25 @@
 
 #include "orchestrator/spawn.h"
 
+#include <sys/time.h>
 #include <sys/types.h>
+#ifdef HAVE_SYS_PRCTL_H
+#include <sys/prctl.h>
+#endif
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/fdutil.h"
 #include "common/proto.h"
 #include "common/banned.h"
-
-static void
-close_from(int lowfd)
-{
-#ifdef HAVE_CLOSEFROM
-	closefrom(lowfd);
-#else
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	long fd, max;
-
-	if (d != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			fd = strtol(de->d_name, NULL, 10);
-			if (de->d_name[0] != '.' && fd >= lowfd && fd != dirfd(d))
-				close((int)fd);
-		}
-		closedir(d);
-		return;
-	}
-	max = sysconf(_SC_OPEN_MAX);
-	for (fd = lowfd; fd < (max > 0 ? max : 1024); fd++)
-		close((int)fd);
-#endif
-}
 
 /* Tell the coordinator why the worker never started, then leave. */
 static void __attribute__((noreturn))
@@ -65,6 +45,12 @@ child_fail(int fd, const char *what, int errnum)
 	_exit(EXIT_FAILED);
 }
 
+/* What the child needs to know of its parent and its target. */
+struct spawn_how {
+	pid_t parent;
+	double timeout; /* seconds; 0 = none */
+};
+
 static void
 child_signals(void)
 {
@@ -81,12 +67,39 @@ child_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/*
+ * The worker dies with the coordinator: PR_SET_PDEATHSIG, and a check that
+ * the coordinator did not die before it was set. Its own timer stops it at
+ * its target's timeout (plus a second, so that the coordinator, when it
+ * acts, acts first and says so) even if the coordinator no longer acts.
+ */
+static void
+child_bound(pid_t parent, double timeout)
+{
+	struct itimerval it;
+	double at = timeout + SPAWN_OWN_TIMER_LATE;
+
+#ifdef HAVE_SYS_PRCTL_H
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	if (getppid() != parent)
+		_exit(EXIT_FAILED);
+	if (timeout <= 0)
+		return;
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = (time_t)at;
+	it.it_value.tv_usec = (suseconds_t)((at - (double)(time_t)at) * 1e6);
+	setitimer(ITIMER_REAL, &it, NULL); /* SIGALRM: its default ends us */
+}
+
 static void __attribute__((noreturn))
-child_main(int wfd, int log_fd, spawn_fn fn, void *arg)
+child_main(int wfd, int log_fd, const struct spawn_how *how, spawn_fn fn,
+	   void *arg)
 {
 	int fr, lg, nul, code;
 
 	child_signals();
+	child_bound(how->parent, how->timeout);
 	setpgid(0, 0);
 	/* Above every target number first, so no dup2 clobbers a source. */
 	if ((fr = fcntl(wfd, F_DUPFD_CLOEXEC, 10)) < 0)
@@ -103,16 +116,17 @@ child_main(int wfd, int log_fd, spawn_fn fn, void *arg)
 	    dup2(lg, STDERR_FILENO) < 0 || dup2(fr, SPAWN_FRAME_FD) < 0 ||
 	    fcntl(SPAWN_FRAME_FD, F_SETFD, FD_CLOEXEC) < 0)
 		child_fail(fr, "dup2", errno);
-	close_from(SPAWN_FRAME_FD + 1);
+	fdutil_close_from(SPAWN_FRAME_FD + 1);
 	code = fn(arg, SPAWN_FRAME_FD, STDOUT_FILENO);
 	close(SPAWN_FRAME_FD); /* leave with nothing but the standard three */
 	_exit(code);
 }
 
 int
-spawn_worker(int log_fd, spawn_fn fn, void *arg, pid_t *pid, int *rfd,
-	     struct err *e)
+spawn_worker(int log_fd, double timeout, spawn_fn fn, void *arg, pid_t *pid,
+	     int *rfd, struct err *e)
 {
+	struct spawn_how how = { getpid(), timeout };
 	sigset_t all, old;
 	int fds[2], saved;
 	pid_t p;
@@ -137,7 +151,7 @@ spawn_worker(int log_fd, spawn_fn fn, void *arg, pid_t *pid, int *rfd,
 	sigprocmask(SIG_SETMASK, &all, &old);
 	p = fork();
 	if (p == 0)
-		child_main(fds[1], log_fd, fn, arg);
+		child_main(fds[1], log_fd, &how, fn, arg);
 	saved = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(fds[1]);

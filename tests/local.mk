@@ -11,8 +11,10 @@ AM_TESTS_ENVIRONMENT = \
 	CRITERION_ENABLE_TAP=1; export CRITERION_ENABLE_TAP; \
 	MIGRATORE='$(abs_top_builddir)/migratore'; export MIGRATORE; \
 	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; export TESTS_SRCDIR; \
+	TOP_BUILDDIR='$(abs_top_builddir)'; export TOP_BUILDDIR; \
 	NETPROXY='$(abs_top_builddir)/tests/tools/netproxy'; export NETPROXY; \
-	TEST_ENGINES_BUILT='$(BUILT_ENGINES)'; export TEST_ENGINES_BUILT;
+	TEST_ENGINES_BUILT='$(BUILT_ENGINES)'; export TEST_ENGINES_BUILT; \
+	TEST_SYSTEMD_BUILT='$(BUILT_SYSTEMD)'; export TEST_SYSTEMD_BUILT;
 
 # Unit tests: program tests/unit/test_X is built from tests/unit/test_X.c
 # (automake's default source) with the flags and libraries below, which
@@ -22,10 +24,13 @@ if HAVE_CRITERION
 UNIT_TESTS = \
 	tests/unit/test_buf \
 	tests/unit/test_err \
+	tests/unit/test_intern \
 	tests/unit/test_json \
 	tests/unit/test_jsonparse \
 	tests/unit/test_proto \
 	tests/unit/test_sha256 \
+	tests/unit/test_spelling \
+	tests/unit/test_safefile \
 	tests/unit/test_dotenv \
 	tests/unit/test_duration \
 	tests/unit/test_engine \
@@ -58,6 +63,7 @@ UNIT_TESTS = \
 	tests/unit/test_report \
 	tests/unit/test_reportdoc \
 	tests/unit/test_junit \
+	tests/unit/test_metrics \
 	tests/unit/test_html \
 	tests/unit/test_failgroup \
 	tests/unit/test_progress
@@ -105,6 +111,10 @@ INTEGRATION_TESTS = \
 	tests/integration/cli.sh \
 	tests/integration/pytable.sh \
 	tests/integration/killed.sh \
+	tests/integration/hardening.sh \
+	tests/integration/processes.sh \
+	tests/integration/descriptors.sh \
+	tests/integration/audit.sh \
 	tests/integration/fleet_statuses.sh \
 	tests/integration/fleet_interrupt.sh \
 	tests/integration/fleet_config.sh \
@@ -127,6 +137,9 @@ INTEGRATION_TESTS = \
 	tests/integration/report_junit.sh \
 	tests/integration/report_merge.sh \
 	tests/integration/report_browser.sh \
+	tests/integration/metrics.sh \
+	tests/integration/sdnotify.sh \
+	tests/integration/install.sh \
 	tests/integration/contrib.sh \
 	tests/integration/netproxy.sh \
 	tests/integration/baseline.sh \
@@ -135,14 +148,21 @@ INTEGRATION_TESTS = \
 	tests/integration/session.sh \
 	tests/integration/fulldisk.sh \
 	tests/integration/concurrency.sh \
+	tests/integration/roundtrips.sh \
 	tests/integration/slurm.sh
 TESTS += $(INTEGRATION_TESTS)
+
+# What the tests keep for a person to look at (report_browser.sh's
+# screenshot) is gone after distclean, as distcheck requires.
+distclean-local:
+	rm -rf tests/artifacts
 
 # The libFuzzer harnesses are built and run by tests/fuzz/run.sh (CI), not
 # by make; they and their seed corpora are shipped.
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/lib tests/data tests/servers.sh \
 	tests/packages.sh tests/run-all.sh tests/lsan.supp \
 	tests/tools/README.md tests/tools/proxylib.sh \
+	bench/roundtrips.sh bench/proxy.sh \
 	tests/fuzz/run.sh tests/fuzz/corpus \
 	tests/fuzz/fuzz_dburl.c tests/fuzz/fuzz_dotenv.c tests/fuzz/fuzz_inventory.c \
 	tests/fuzz/fuzz_jsonparse.c tests/fuzz/fuzz_migration.c

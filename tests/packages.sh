@@ -5,15 +5,16 @@ set -euo pipefail
 # --build: only what building and running the SQLite demo needs.
 BUILD_PKGS="autoconf automake libtool pkg-config make gcc libpq-dev
  libmariadb-dev default-libmysqlclient-dev libyaml-dev libev-dev
- libsqlite3-dev sqlite3"
+ libsqlite3-dev sqlite3 libsystemd-dev"
 PKGS="autoconf automake libtool pkg-config make gcc clang libclang-rt-14-dev
  libpq-dev libmariadb-dev default-libmysqlclient-dev libyaml-dev libev-dev
- libcriterion-dev libsqlite3-dev sqlite3 postgresql mariadb-server
+ libcriterion-dev libsqlite3-dev sqlite3 libsystemd-dev postgresql mariadb-server
  mariadb-client valgrind iproute2 util-linux python3 chromium
  libxml2-utils python3-yaml tmux"
 # Installed without their recommends (which would add 33 packages):
-# the one-node Slurm cluster of tests/integration/slurm.sh.
-BARE_PKGS="slurmctld slurmd slurm-client munge"
+# the one-node Slurm cluster of tests/integration/slurm.sh; prometheus
+# for its promtool (tests/integration/metrics.sh), not its server.
+BARE_PKGS="slurmctld slurmd slurm-client munge prometheus"
 [ "${1:-}" = --build ] && PKGS=$BUILD_PKGS BARE_PKGS=
 missing=
 for p in $PKGS $BARE_PKGS; do

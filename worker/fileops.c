@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/safefile.h"
 #include "common/xmalloc.h"
 #include "worker/lexer.h"
 #include "worker/merge.h"
@@ -276,23 +277,27 @@ touch_target(const struct migset *ms, const struct migration *m, time_t now)
 
 /*
  * Write the touched copy beside the old file (a hidden temporary name that
- * discovery ignores), give it its final name, then drop the old name.
+ * discovery ignores: ".NAME.touch.tmp", so that one a killed touch left
+ * is replaced, not piled up), give it its final name, then drop the old
+ * name. It keeps the old file's mode, execute bits included, but never
+ * write permission for group and others nor a set-id bit.
  */
 static int
 touch_replace(const struct migration *m, const char *dir, mode_t mode,
 	      const struct buf *text, size_t off, size_t n, int64_t ts,
 	      struct buf *newp, struct err *e)
 {
-	struct buf tmp = BUF_INIT;
-	int fd, r;
+	struct safedir d = SAFEDIR_INIT;
+	struct buf tmp = BUF_INIT, name = BUF_INIT;
+	int fd = -1, r;
 
-	buf_addf(&tmp, "%s/.migratore-touch-XXXXXX", dir);
-	if ((fd = mkstemp(tmp.ptr)) < 0) {
-		r = err_set(e, ERR_IO, "cannot create a file in '%s': %s", dir,
-			    strerror(errno));
+	buf_addf(&name, ".%s.touch.tmp", m->filename);
+	migfile_join(&tmp, dir, name.ptr);
+	if ((r = safedir_open(&d, dir, 0, e)) < 0 ||
+	    (r = fd = safefile_create(&d, name.ptr, SAFEFILE_REPLACE, 0600,
+				      e)) < 0)
 		goto out;
-	}
-	if (fchmod(fd, mode) < 0)
+	if (fchmod(fd, mode & 0755) < 0)
 		r = err_set(e, ERR_IO, "cannot set the mode of '%s': %s",
 			    tmp.ptr, strerror(errno));
 	else
@@ -305,9 +310,11 @@ touch_replace(const struct migration *m, const char *dir, mode_t mode,
 	if (r == 0)
 		r = migfile_sync_dir(dir, e);
 	close(fd);
-	unlink(tmp.ptr);
+	unlinkat(d.fd, name.ptr, 0);
 out:
+	safedir_close(&d);
 	buf_release(&tmp);
+	buf_release(&name);
 	return r;
 }
 

@@ -78,9 +78,11 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 	int fd, code;
 
 	/*
-	 * A vanished coordinator must not kill the worker in the middle of
-	 * a migration: with SIGPIPE ignored the frame writes fail quietly
-	 * and the migration still finishes and is recorded.
+	 * A coordinator that stops reading (a frame it refused) must not
+	 * kill the worker with SIGPIPE in the middle of a migration: the
+	 * frame writes fail quietly and the migration still finishes and is
+	 * recorded. A coordinator that dies takes the worker with it
+	 * (orchestrator/spawn.h).
 	 */
 	signal(SIGPIPE, SIG_IGN);
 	memset(&sa, 0, sizeof(sa));

@@ -7,8 +7,9 @@
  *
  * SIGUSR1 asks the worker to stop: it finishes the migration in progress
  * (and its recovery, if any) and leaves before the next one, after a
- * FINISHED frame marked stopped. SIGPIPE is ignored: a vanished
- * coordinator does not cut a migration short.
+ * FINISHED frame marked stopped. SIGPIPE is ignored: a coordinator that
+ * stops reading does not cut a migration short (one that dies kills the
+ * worker: orchestrator/spawn.h).
  *
  * Everything it needs (the target, the parsed migrations) was loaded by the
  * coordinator before the fork: the worker never reads the inventory or a

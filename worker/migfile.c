@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/safefile.h"
 #include "common/xmalloc.h"
 
 #include "common/banned.h"
@@ -168,9 +169,12 @@ static int
 claim_in_dir(const char *dir, const char *slug, int64_t *ts,
 	     const struct strv *ignore, struct buf *path, struct err *e)
 {
+	struct safedir d = SAFEDIR_INIT;
 	struct buf name = BUF_INIT;
 	int fd, r, tries;
 
+	if ((r = safedir_open(&d, dir, 0, e)) < 0)
+		return r;
 	for (tries = 0; tries < BUMP_MAX; tries++, (*ts)++) {
 		buf_reset(&name);
 		buf_addf(&name, "%" PRId64 "%s%s.sql", *ts, *slug ? "_" : "",
@@ -180,13 +184,11 @@ claim_in_dir(const char *dir, const char *slug, int64_t *ts,
 			goto out;
 		if (r > 0)
 			continue;
-		fd = open(path->ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-			  0644);
+		fd = safefile_create(&d, name.ptr, SAFEFILE_NEW, 0644, e);
 		if (fd < 0 && errno == EEXIST)
 			continue;
 		if (fd < 0) {
-			r = err_set(e, ERR_IO, "cannot create '%s': %s",
-				    path->ptr, strerror(errno));
+			r = fd;
 			goto out;
 		}
 		r = migfile_ts_taken(dir, *ts, ignore, name.ptr, NULL, e);
@@ -202,6 +204,7 @@ claim_in_dir(const char *dir, const char *slug, int64_t *ts,
 	r = err_set(e, ERR_STATE, "no free timestamp in '%s' after %d tries",
 		    dir, BUMP_MAX);
 out:
+	safedir_close(&d);
 	buf_release(&name);
 	return r;
 }
@@ -218,9 +221,10 @@ claim_file(const char *path, int64_t *ts, const struct strv *ignore,
 	struct buf who = BUF_INIT;
 	char *dir = migfile_dirname(path);
 	size_t len = strlen(path);
-	int fd, r;
+	struct stat st;
+	int r;
 
-	if (access(path, F_OK) == 0) {
+	if (lstat(path, &st) == 0) {
 		r = err_set(e, ERR_STATE,
 			    "'%s' already exists: not overwritten", path);
 		goto out;
@@ -241,12 +245,7 @@ claim_file(const char *path, int64_t *ts, const struct strv *ignore,
 				    *ts, path, who.ptr, dir);
 		goto out;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
-		r = err_set(e, errno == EEXIST ? ERR_STATE : ERR_IO,
-			    "cannot create '%s': %s", path, strerror(errno));
-	else
-		r = fd;
+	r = safefile_create_new(path, 0644, e);
 out:
 	buf_release(&who);
 	free(dir);

@@ -1,10 +1,15 @@
-/* Running executable migrations with the connection in their environment. */
+/* Running executable migrations with the connection in their environment,
+ * in a process tree that cannot outlive the worker; see program.h. */
 #include "config.h"
 
 #include "worker/program.h"
 
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#ifdef HAVE_SYS_PRCTL_H
+#include <sys/prctl.h>
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,14 +17,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "common/fdutil.h"
 #include "common/strv.h"
 #include "common/xmalloc.h"
 #include "config/engine.h"
 #include "common/banned.h"
 
 extern char **environ;
+
+/* Seconds between the keeper's checks that the worker is alive, where
+ * PR_SET_PDEATHSIG does not tell it at once. */
+#define KEEPER_POLL 1
 
 /* Variables we set; inherited copies of them are dropped first. */
 static const char *const program_vars[] = {
@@ -135,21 +146,95 @@ tail_keep(struct buf *tail)
 	buf_truncate(tail, PROGRAM_TAIL_MAX);
 }
 
-/* In the child: wire the pipe to stdout and stderr and exec. */
+/* ---- the process tree ---------------------------------------------------- */
+
+/*
+ * What the keeper does once the program ended or the worker died: kill the
+ * program's process group, then every process that was reparented to it
+ * (one that left the group: PR_SET_CHILD_SUBREAPER brings it here once its
+ * parent is gone), until none is left. Without /proc (no list of children)
+ * only the group is waited for.
+ */
+static bool
+kill_children(void)
+{
+	char path[64], text[4096];
+	ssize_t n;
+	char *p, *end;
+	long pid;
+	int fd;
+
+	xsnprintf(path, sizeof(path), "/proc/self/task/%ld/children",
+		  (long)getpid());
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	text[n > 0 ? n : 0] = '\0';
+	for (p = text; *p; p = end) {
+		pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid > 0)
+			kill((pid_t)pid, SIGKILL);
+	}
+	return true;
+}
+
 static void
-program_child(const struct migration *m, const char *op, int wfd,
-	      struct strv *env)
+keeper_clean(pid_t group)
+{
+	bool listed = true;
+	pid_t p;
+
+	kill(-group, SIGKILL);
+	for (;;) {
+		if (listed)
+			listed = kill_children();
+		p = waitpid(listed ? -1 : -group, NULL, 0);
+		if (p < 0 && errno != EINTR)
+			return; /* ECHILD: nobody left */
+	}
+}
+
+/* Leave as the program left: its exit status, or its signal. */
+static void __attribute__((noreturn))
+keeper_exit(int status, int sig)
+{
+	struct rlimit none = { 0, 0 };
+	sigset_t set;
+
+	if (sig == 0 && WIFEXITED(status))
+		_exit(WEXITSTATUS(status));
+	if (sig == 0)
+		sig = WIFSIGNALED(status) ? WTERMSIG(status) : SIGKILL;
+	setrlimit(RLIMIT_CORE, &none); /* the program's core, not ours */
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+/* In the program's process: its own group, gone with its keeper, the
+ * pipe as stdout and stderr (set up by the keeper), then exec. */
+static void __attribute__((noreturn))
+program_exec(const struct migration *m, const char *op, struct strv *env,
+	     pid_t keeper)
 {
 	char *argv[3];
 	sigset_t none;
 
+	setpgid(0, 0);
+#ifdef HAVE_SYS_PRCTL_H
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	if (getppid() != keeper)
+		_exit(127);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	if (dup2(wfd, STDOUT_FILENO) < 0 || dup2(wfd, STDERR_FILENO) < 0)
-		_exit(127);
-	if (wfd > STDERR_FILENO)
-		close(wfd);
 	argv[0] = m->path;
 	argv[1] = (char *)op;
 	argv[2] = NULL;
@@ -157,6 +242,75 @@ program_child(const struct migration *m, const char *op, int wfd,
 	dprintf(STDERR_FILENO, "cannot execute %s: %s\n", m->path,
 		strerror(errno));
 	_exit(127);
+}
+
+/* The keeper's descriptors before the fork: /dev/null in, the pipe out,
+ * nothing of the worker's (its connection, its lock, its frames). */
+static void
+keeper_streams(int wfd)
+{
+	int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (nul < 0 || dup2(nul, STDIN_FILENO) < 0 ||
+	    dup2(wfd, STDOUT_FILENO) < 0 || dup2(wfd, STDERR_FILENO) < 0)
+		_exit(127);
+	fdutil_close_from(STDERR_FILENO + 1);
+}
+
+/* Wait for the program's end, or the worker's. */
+static void __attribute__((noreturn))
+keeper_main(const struct migration *m, const char *op, int wfd,
+	    struct strv *env, pid_t worker)
+{
+	struct timespec poll = { KEEPER_POLL, 0 };
+	int status = 0, sig = 0, nul;
+	sigset_t set;
+	pid_t prog, p;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	setpgid(0, 0);
+#ifdef HAVE_SYS_PRCTL_H
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
+	if (getppid() != worker)
+		_exit(127); /* the worker is already gone */
+	keeper_streams(wfd);
+	if ((prog = fork()) < 0) {
+		dprintf(STDERR_FILENO, "cannot start %s: fork: %s\n", m->path,
+			strerror(errno));
+		_exit(127);
+	}
+	if (prog == 0)
+		program_exec(m, op, env, getppid());
+	setpgid(prog, prog);
+	/* the pipe is the program's alone: its end is the reader's EOF */
+	if ((nul = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+		dup2(nul, STDOUT_FILENO);
+		dup2(nul, STDERR_FILENO);
+		close(nul);
+	}
+	for (;;) {
+		sig = sigtimedwait(&set, NULL, &poll);
+		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)
+			break;
+		if (getppid() != worker) {
+			sig = SIGTERM; /* no PR_SET_PDEATHSIG here: seen late */
+			break;
+		}
+		sig = 0;
+		while ((p = waitpid(-1, &status, WNOHANG)) > 0 && p != prog)
+			;
+		if (p == prog)
+			break;
+	}
+	keeper_clean(prog);
+	keeper_exit(status, sig);
 }
 
 static int
@@ -186,11 +340,12 @@ program_run(const struct migration *m, const char *op,
 	struct strv env = STRV_INIT;
 	char chunk[8192];
 	int fds[2] = { -1, -1 };
-	pid_t pid;
+	pid_t pid, worker;
 	ssize_t n;
 	int r;
 
 	program_env(m, t, force, &env);
+	worker = getpid();
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		r = err_set(e, ERR_IO, "pipe: %s", strerror(errno));
 		goto out;
@@ -201,7 +356,7 @@ program_run(const struct migration *m, const char *op,
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		program_child(m, op, fds[1], &env);
+		keeper_main(m, op, fds[1], &env, worker);
 	}
 	close(fds[1]);
 	fds[1] = -1;

@@ -6,14 +6,18 @@
 #
 # Completes the commands, the options (both "--opt value" and
 # "--opt=value"), the values of --format, --log-format, --engine, --safe
-# and --debug, files for --inventory, --report, --resume, --junit, --html, --db,
-# --unix-socket, directories for --log-dir, --fs and the [path] argument,
-# migration ids (file name prefixes) for rebuild, touch and squash, and
-# "report merge" followed by JSON reports.
+# and --debug, files for --inventory, --report, --resume, --junit, --html,
+# --metrics, --db, --unix-socket, directories for --log-dir, --fs and the
+# [path] argument, migration ids (file name prefixes) for rebuild, touch
+# and squash, "report merge" followed by JSON reports and "report render"
+# followed by one, and "tag:NAME" for --select and --canary with the tags
+# of the inventory on the command line (or INVENTORY).
 #
 # The options come from the binary being completed (`migratore help
 # --options [COMMAND]`, one a line, "=" after those that take a value):
-# after a command, only the options that command takes.
+# after a command, only the options that command takes. So do the tags
+# (`migratore help --tags --inventory FILE`: the inventory as migratore
+# loads it, so nothing when it does not load).
 
 _migratore_commands="help version environ list errors trace mark skip
 rebuild touch squash upgrade dry_upgrade downgrade dry_downgrade generate
@@ -64,6 +68,40 @@ _migratore_ids()
 	_migratore_words "${ids[*]}"
 }
 
+# The inventory the command line names (--inventory, -i, or INVENTORY).
+_migratore_inventory()
+{
+	local i w inv=${INVENTORY:-}
+
+	for ((i = 1; i < ${#words[@]}; i++)); do
+		w=${words[i]}
+		case $w in
+		--inventory=*) inv=${w#*=} ;;
+		--inventory | -i)
+			if [[ ${words[i + 1]:-} == = ]]; then
+				inv=${words[i + 2]:-}
+			elif ((i + 1 != cword)); then
+				inv=${words[i + 1]:-}
+			fi
+			;;
+		esac
+	done
+	printf '%s\n' "${inv/#\~/$HOME}"
+}
+
+# "tag:NAME" for each tag of the inventory, for a selection expression.
+_migratore_tags()
+{
+	local inv t tags=()
+
+	inv=$(_migratore_inventory)
+	[[ -n $inv ]] || return 0
+	while IFS= read -r t; do
+		tags+=("tag:$t")
+	done < <(command "$bin" help --tags --inventory "$inv" 2>/dev/null)
+	_migratore_words "${tags[*]}"
+}
+
 # The value of option $1.
 _migratore_value()
 {
@@ -75,21 +113,41 @@ _migratore_value()
 		;;
 	-i | --inventory) _migratore_files '@(yaml|yml)' ;;
 	--resume) _migratore_files '@(json)' ;;
-	--report | --junit | --html | --db | --unix-socket) _migratore_files ;;
+	--report | --junit | --html | --metrics | --db | --unix-socket)
+		_migratore_files
+		;;
+	--select | --canary) _migratore_tags ;;
 	--log-dir | --fs) _migratore_files -d ;;
 	*) COMPREPLY=() ;; # free text: numbers, durations, names, K/N
 	esac
 }
 
+# COMP_WORDBREAKS splits "tag:eu" into "tag" ":" "eu": join the pieces
+# back into words and cword.
+_migratore_join_colons()
+{
+	local i n=-1
+
+	words=()
+	for ((i = 0; i < ${#COMP_WORDS[@]}; i++)); do
+		if ((n >= 0)) && [[ ${COMP_WORDS[i]} == : || ${COMP_WORDS[i - 1]} == : ]]; then
+			words[n]+=${COMP_WORDS[i]}
+		else
+			words[++n]=${COMP_WORDS[i]}
+		fi
+		((i == COMP_CWORD)) && cword=$n
+	done
+}
+
 _migratore()
 {
-	local cur prev cword i w cmd="" sub="" nargs=0 bin o
-	local -a words=("${COMP_WORDS[@]}")
+	local cur prev cword i w cmd="" sub="" nargs=0 bin o colon=""
+	local -a words
 	# Options that take a value: the word after one is its value, never
 	# the command.
 	local value_opts=" "
 
-	cword=$COMP_CWORD
+	_migratore_join_colons
 	cur=${words[cword]}
 	prev=""
 	((cword > 0)) && prev=${words[cword - 1]}
@@ -102,6 +160,8 @@ _migratore()
 		prev=${cur%%=*}
 		cur=${cur#*=}
 	fi
+	# bash replaces only what follows the last ':' of the word
+	[[ $COMP_WORDBREAKS == *:* && $cur == *:* ]] && colon=${cur%"${cur##*:}"}
 	COMPREPLY=()
 	bin=${words[0]/#\~/$HOME}
 	for o in $(_migratore_options "$bin"); do
@@ -131,6 +191,7 @@ _migratore()
 
 	if [[ $value_opts == *" $prev "* ]]; then
 		_migratore_value "$prev"
+		[[ -n $colon ]] && COMPREPLY=("${COMPREPLY[@]#"$colon"}")
 		return 0
 	fi
 	if [[ $cur == -* ]]; then
@@ -150,8 +211,8 @@ _migratore()
 		;;
 	report)
 		if [[ -z $sub ]]; then
-			_migratore_words "merge"
-		else
+			_migratore_words "merge render"
+		elif [[ $sub == merge ]] || ((nargs == 0)); then
 			_migratore_files '@(json)'
 		fi
 		;;

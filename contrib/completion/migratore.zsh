@@ -27,7 +27,7 @@ commands=(
   'downgrade:roll back the last applied migration'
   'dry_downgrade:print the migration downgrade would roll back'
   'generate:write a new migration file'
-  'report:work on fleet reports (merge)'
+  'report:work on fleet reports (merge, render)'
 )
 
 # The options come from the binary being completed: `migratore help
@@ -48,13 +48,33 @@ for (( i = 2; i < CURRENT; i++ )); do
   fi
 done
 
+# --select, --canary: tag:NAME for each tag of the inventory on the
+# command line (--inventory, -i, or INVENTORY), as migratore loads it
+# (`migratore help --tags`).
+_migratore_tags() {
+  local inv=$INVENTORY w
+  local -a tags
+  integer j
+  for (( j = 2; j <= $#words; j++ )); do
+    w=$words[j]
+    case $w in
+      --inventory=*) inv=${w#*=} ;;
+      --inventory|-i) (( j + 1 != CURRENT )) && inv=$words[j+1] ;;
+    esac
+  done
+  [[ -n $inv ]] || return 1
+  tags=( ${(f)"$(command $bin help --tags --inventory ${~inv} 2>/dev/null)"} )
+  compadd -P tag: -a tags
+}
+
 # What completes the value of option $1.
 _migratore_value() {
   case $1 in
     --format|--log-format) print -r -- '(text json)' ;;
     -i|--inventory) print -r -- '_files -g "*.(yaml|yml)(-.)"' ;;
     --resume) print -r -- '_files -g "*.json(-.)"' ;;
-    --report|--junit|--html|--db|--unix-socket) print -r -- _files ;;
+    --report|--junit|--html|--metrics|--db|--unix-socket) print -r -- _files ;;
+    --select|--canary) print -r -- _migratore_tags ;;
     --log-dir|--fs) print -r -- '_files -/' ;;
     --engine) print -r -- '(sqlite postgres mysql)' ;;
     --safe|--debug) print -r -- '(true false)' ;;
@@ -100,8 +120,9 @@ case $state in
         ;;
       report)
         if (( n == 1 )); then
-          _values 'report command' 'merge[combine reports into one: OUT IN...]' && ret=0
-        else
+          _values 'report command' 'merge[combine reports into one: OUT IN...]' \
+            'render[write a report as JUnit XML or HTML: REPORT]' && ret=0
+        elif [[ $line[2] == merge ]] || (( n == 2 )); then
           _files -g '*.json(-.)' && ret=0
         fi
         ;;

@@ -8,6 +8,7 @@
 #include "drivers/mysql/mysql.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,6 +279,20 @@ my_check_tls(MYSQL *conn, const struct target *t, const char *where,
 		       where, mode);
 }
 
+/* Connector/C leaves its socket inheritable: no exec'd program gets it. */
+static void
+my_cloexec(MYSQL *conn)
+{
+#ifdef HAVE_MYSQL_GET_SOCKET
+	int fd = (int)mysql_get_socket(conn);
+
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
+#else
+	(void)conn;
+#endif
+}
+
 static int
 my_connect(const struct target *t, bool readonly, struct db **out,
 	   struct err *e)
@@ -305,6 +320,7 @@ my_connect(const struct target *t, bool readonly, struct db **out,
 		rc = my_connect_error(t, where.ptr, my->conn, e);
 		goto out;
 	}
+	my_cloexec(my->conn);
 	if ((rc = my_check_tls(my->conn, t, where.ptr, e)) < 0)
 		goto out;
 	my->where = buf_detach(&where);

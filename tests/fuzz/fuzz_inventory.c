@@ -1,4 +1,4 @@
-// SOURCES: common/buf.c common/err.c common/strv.c common/xmalloc.c config/dburl.c config/engine.c config/duration.c config/target.c config/yamltree.c config/problems.c config/keytable.c config/expansion.c config/targetspec.c config/inventory.c config/rollout.c config/selection.c
+// SOURCES: common/buf.c common/err.c common/strv.c common/xmalloc.c config/dburl.c config/engine.c config/duration.c config/target.c config/yamltree.c config/problems.c config/keytable.c common/spelling.c config/expansion.c config/targetspec.c config/inventory.c config/rollout.c config/selection.c common/safefile.c
 /*
  * libFuzzer harness for the inventory loader: any bytes must give either
  * an inventory or ERR_CONFIG with at least one problem, never a crash, a

@@ -1,4 +1,4 @@
-// SOURCES: common/jsonparse.c common/json.c common/buf.c common/err.c common/strv.c common/xmalloc.c orchestrator/reportdoc.c orchestrator/outcome.c orchestrator/junit.c orchestrator/html.c orchestrator/htmlassets.c orchestrator/htmltable.c orchestrator/failgroup.c orchestrator/timeline.c
+// SOURCES: common/jsonparse.c common/json.c common/buf.c common/err.c common/intern.c common/strv.c common/xmalloc.c orchestrator/reportdoc.c orchestrator/outcome.c orchestrator/junit.c orchestrator/html.c orchestrator/htmlassets.c orchestrator/htmltable.c orchestrator/failgroup.c orchestrator/timeline.c
 /*
  * libFuzzer harness for the JSON reader and what reads reports: any bytes
  * parse to a tree or to an error with a position inside the input, never

@@ -104,6 +104,39 @@ Try 'migratore help' for the list of commands." "an unknown option: the message 
 mig DB_URL= frobnicate --format xml
 is "$M_ERR" "migratore: unknown command 'frobnicate'
 Try 'migratore help' for the list of commands." "an unknown command is reported before a bad option after it"
+# "Did you mean": one typo from a command, an option, a report subcommand
+# or its option, the hint names it; an option that is a command says so.
+mig DB_URL= upgarde
+is_rc 2 "a mistyped command exits 2"
+is "$M_ERR" "migratore: unknown command 'upgarde'; did you mean 'upgrade'?
+Try 'migratore help' for the list of commands." "upgarde: did you mean 'upgrade'?"
+mig DB_URL= dry-upgrade migs
+is "$M_ERR" "migratore: unknown command 'dry-upgrade'; did you mean 'dry_upgrade'?
+Try 'migratore help' for the list of commands." "dry-upgrade: did you mean 'dry_upgrade'?"
+mig DB_URL= help lsit
+is "$M_ERR" "migratore: unknown command 'lsit'; did you mean 'list'?
+Try 'migratore help' for the list of commands." "help lsit: did you mean 'list'?"
+mig DB_URL= upgrade --jbos 4
+is_rc 2 "a mistyped option exits 2"
+is "$M_ERR" "migratore: unknown option '--jbos'; did you mean '--jobs'?
+Try 'migratore help' for the list of commands." "--jbos: did you mean '--jobs'?"
+mig DB_URL= upgrade --lock-timout=5
+is "$M_ERR" "migratore: unknown option '--lock-timout'; did you mean '--lock-timeout'?
+Try 'migratore help' for the list of commands." "a configuration override is suggested too"
+mig DB_URL= upgrade --dry-run
+is_rc 2 "--dry-run exits 2"
+is "$M_ERR" "migratore: unknown option '--dry-run'; did you mean the commands 'dry_upgrade' or 'dry_downgrade'?
+Try 'migratore help' for the list of commands." "--dry-run: the dry runs are commands"
+mig DB_URL= --version
+is "$M_ERR" "migratore: unknown option '--version'; did you mean the command 'version'?
+Try 'migratore help' for the list of commands." "--version: the command version"
+mig DB_URL= report mrege out.json in.json
+is_rc 2 "report mrege exits 2"
+like "$M_ERR" "^migratore report: unknown subcommand 'mrege'; did you mean 'merge'\\?" "report mrege: did you mean 'merge'?"
+mig DB_URL= report render in.json --jnuit out.xml
+like "$M_ERR" "^migratore report: unknown option '--jnuit'; did you mean '--junit'\\?" "report render --jnuit: did you mean '--junit'?"
+mig DB_URL= frobnicate
+lacks "$M_ERR" "did you mean" "a word far from every command gets no hint"
 mig DB_URL= upgrade --jobs 0
 is_rc 2 "--jobs 0 exits 2"
 is "$M_ERR" "migratore: --jobs takes a number from 1 to 10000

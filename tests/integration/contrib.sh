@@ -140,7 +140,7 @@ check_nightly() { # NAME REPORTS PREFIX
 
 check_dist() {
 	local listed present
-	listed=$(grep -o 'contrib/[A-Za-z0-9_./-]*[A-Za-z0-9]' "$CONTRIB/local.mk" | sort -u)
+	listed=$(grep -o 'contrib/[A-Za-z0-9_./@-]*[A-Za-z0-9]' "$CONTRIB/local.mk" | sort -u)
 	present=$(cd "$CONTRIB/.." && find contrib -type f | sort -u)
 	is "$listed" "$present" "local.mk lists exactly the files of contrib/"
 }
@@ -150,16 +150,22 @@ check_dist() {
 check_systemd() {
 	local sd=$CONTRIB/systemd u=$TMP/units root out cal
 	mkdir -p "$u"
+	# the fleet's OnFailure= on, as a user who wants to be told would
 	for f in migratore-fleet.service migratore-fleet.timer; do
-		sed "s|/usr/bin/migratore|$MIGRATORE|g" "$sd/$f" >"$u/$f"
+		sed "s|/usr/bin/migratore|$MIGRATORE|g; s|^#OnFailure=|OnFailure=|" "$sd/$f" >"$u/$f"
 	done
+	cp "$sd/migratore-notify@.service" "$u/migratore-notify@migratore-fleet.service.service"
 	if ! have systemd-analyze; then
-		skip "no systemd-analyze" 4
+		skip "no systemd-analyze" 6
 	else
 		out=$(cd "$u" && systemd-analyze verify --man=no \
 			./migratore-fleet.service ./migratore-fleet.timer 2>&1)
 		ok $? "systemd-analyze verify accepts the service and the timer"
 		is "$out" "" "systemd-analyze verify has no warning"
+		out=$(cd "$u" && systemd-analyze verify --man=no \
+			./migratore-notify@migratore-fleet.service.service 2>&1)
+		ok $? "systemd-analyze verify accepts migratore-notify@ (an instance of it)"
+		is "$out" "" "... with no warning"
 		if systemd-analyze security --help 2>&1 | grep -q -- --offline; then
 			out=$(cd "$u" && systemd-analyze security --offline=true \
 				--threshold=25 ./migratore-fleet.service 2>&1)
@@ -171,11 +177,19 @@ check_systemd() {
 		systemd-analyze calendar "$cal" >/dev/null 2>&1
 		ok $? "the timer's OnCalendar=$cal is a valid calendar event"
 	fi
-	for kv in Type=oneshot User=migratore UMask=0077 KillMode=mixed \
-		NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes \
-		EnvironmentFile=-/etc/migratore/env; do
+	for kv in Type=notify NotifyAccess=main RuntimeMaxSec=6h User=migratore \
+		UMask=0077 KillMode=mixed NoNewPrivileges=yes ProtectSystem=strict \
+		PrivateTmp=yes EnvironmentFile=-/etc/migratore/env; do
 		grep -qx "$kv" "$sd/migratore-fleet.service"
 		ok $? "the service sets $kv"
+	done
+	out=$(sed -n 's/^#\{0,1\}OnFailure=\([a-z-]*\)@%n\.service$/\1@.service/p' "$sd/migratore-fleet.service")
+	ok "$([ -n "$out" ] && [ -f "$sd/$out" ]; echo $?)" \
+		"the service's OnFailure= names a unit contrib/systemd ships ($out)"
+	for kv in Type=oneshot User=migratore EnvironmentFile=/etc/migratore/notify \
+		NoNewPrivileges=yes ProtectSystem=strict; do
+		grep -qx "$kv" "$sd/migratore-notify@.service"
+		ok $? "migratore-notify@ sets $kv"
 	done
 	for kv in Persistent=true RandomizedDelaySec=30min; do
 		grep -qx "$kv" "$sd/migratore-fleet.timer"
@@ -194,6 +208,44 @@ check_systemd() {
 		skip "no systemd-sysusers/systemd-tmpfiles" 2
 	fi
 	check_systemd_run
+	check_notify_run
+}
+
+# migratore-notify@'s ExecStart= for a failed run: systemctl and journalctl
+# are stand-ins that answer for one invocation (the journal: what a --quiet
+# run with a broken target printed); MIGRATORE_NOTIFY gets it on stdin.
+check_notify_run() {
+	local sd=$CONTRIB/systemd d=$TMP/notify cmd fleet=$TMP/notify/fleet told
+	mkdir -p "$d/bin" "$d/state"
+	make_fleet "$fleet" bad
+	(cd "$fleet" && "$MIGRATORE" upgrade --inventory fleet.yaml --quiet >"$d/journal" 2>&1)
+	printf '%s\n' '#!/bin/sh' 'case "$*" in' \
+		'"show --property=InvocationID --value migratore-fleet.service") echo 0123abcd ;;' \
+		'"status --no-pager --lines=0 migratore-fleet.service")' \
+		'	echo "x migratore-fleet.service - migratore: nightly fleet upgrade"' \
+		'	echo "   Active: failed (Result: exit-code)"' \
+		"	echo '   Status: \"finished: 13/13 done, 0 running, 1 failed\"'" \
+		'	exit 3 ;;' \
+		'*) echo "systemctl: unexpected $*" >&2; exit 1 ;;' 'esac' >"$d/bin/systemctl"
+	printf '%s\n' '#!/bin/sh' \
+		'[ "$*" = "--no-pager --output=cat _SYSTEMD_INVOCATION_ID=0123abcd" ] || { echo "journalctl: unexpected $*" >&2; exit 1; }' \
+		"cat '$d/journal'" >"$d/bin/journalctl"
+	chmod +x "$d/bin/systemctl" "$d/bin/journalctl"
+	cmd=$(sed -n 's/^ExecStart=//p' "$sd/migratore-notify@.service")
+	unlike "${cmd//%%/}" '%[A-Za-hj-z]' "migratore-notify@'s ExecStart= uses no specifier but %i"
+	cmd=${cmd//\$\$/\$}
+	cmd=${cmd//%i/migratore-fleet.service}
+	J_OUT=$(cd "$d/state" && env -i PATH="$d/bin:/usr/bin:/bin" \
+		MIGRATORE_NOTIFY="cat >'$d/told'; echo \"unit: \$1\" >>'$d/told'" \
+		timeout 60 /bin/sh -c "$cmd" 2>&1)
+	is "$?:$J_OUT" "0:" "migratore-notify@: the command runs and succeeds"
+	told=$(cat "$d/told" 2>/dev/null)
+	contains "$told" 'Status: "finished: 13/13 done, 0 running, 1 failed"' \
+		"migratore-notify@: MIGRATORE_NOTIFY reads the unit's state and last STATUS="
+	contains "$told" "broken" "migratore-notify@: ... and the run's journal, naming the failed target"
+	contains "$told" "13 targets" "migratore-notify@: ... with the run's totals"
+	is "$(printf '%s\n' "$told" | tail -n 1)" "unit: migratore-fleet.service" \
+		"migratore-notify@: ... and gets the failed unit's name as \$1"
 }
 
 # ExecStart= as the shell runs it: systemd's $$ and %% undone, the paths
@@ -483,15 +535,17 @@ check_slurm() {
 
 # What the bash completion offers for LINE (the cursor at its end), one
 # word a line, sorted; run in DIR with the migratore of $COMP_BIN (default
-# the one tested) on PATH. COMP_WORDBREAKS' "=" split is imitated.
+# the one tested) on PATH. COMP_WORDBREAKS' "=" and ":" splits are
+# imitated (bash then replaces only what follows the last ":").
 complete_bash() { # DIR LINE
 	(
 		cd "$1" || exit 1
 		PATH="${COMP_BIN:-$TMP/bin}:$PATH"
 		. "$CONTRIB/completion/migratore.bash"
 		line=${2//=/ = }
+		line=${line//:/ : }
 		read -ra COMP_WORDS <<<"$line"
-		[[ $2 == *" " || $2 == *= ]] && COMP_WORDS+=("")
+		[[ $2 == *" " || $2 == *= || $2 == *: ]] && COMP_WORDS+=("")
 		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
 		COMP_LINE=$2
 		COMP_POINT=${#2}
@@ -531,8 +585,14 @@ check_completion() {
 	is "$(complete_bash "$d" "migratore upgrade --engine ")" "$(printf 'mysql\npostgres\nsqlite')" \
 		"--engine offers the three engines"
 	is "$(complete_bash "$d" "migratore rebuild ")" "1700000001" "rebuild completes migration ids"
-	is "$(complete_bash "$d" "migratore report ")" "merge" "report<TAB> offers merge"
+	is "$(complete_bash "$d" "migratore report ")" "$(printf 'merge\nrender')" "report<TAB> offers merge and render"
 	is "$(complete_bash "$d" "migratore report merge out.json r")" "report.json" "report merge completes reports"
+	is "$(complete_bash "$d" "migratore report render r")" "report.json" "report render completes a report"
+	is "$(complete_bash "$d" "migratore report render report.json ")" "" "report render takes one report"
+	is "$(complete_bash "$d" "migratore report render report.json --html r")" "report.json" \
+		"report render --html completes a file"
+	is "$(complete_bash "$d" "migratore upgrade --metrics r")" "report.json" "--metrics completes a file"
+	check_completion_tags "$d"
 	is "$(complete_bash "$d" "migratore help dry_u")" "dry_upgrade" "help completes a command"
 	check_completion_options "$d"
 
@@ -558,6 +618,31 @@ check_completion() {
 	fi
 }
 
+# --select and --canary: "tag:NAME" for the tags of the inventory given
+# (--inventory, -i, --inventory=, or INVENTORY), as the binary loads it.
+check_completion_tags() { # DIR
+	local d=$1 all
+	printf '%s\n' 'version: 1' 'defaults: { engine: sqlite }' 'targets:' \
+		"  - { name: 'a-{1..3}', db: 'a{1..3}.db', tags: [eu, canary] }" \
+		'  - { name: b, db: b.db, tags: [us, eu] }' '  - { name: c, db: c.db }' >"$d/tags.yaml"
+	all=$(printf 'tag:canary\ntag:eu\ntag:us')
+	is "$(complete_bash "$d" "migratore upgrade --inventory tags.yaml --select ")" "$all" \
+		"--select offers tag:NAME for every tag of the inventory"
+	is "$(complete_bash "$d" "migratore upgrade --inventory tags.yaml --select tag:")" "$(printf 'canary\neu\nus')" \
+		"--select tag:<TAB> offers the tags (bash keeps the tag: before the ':')"
+	is "$(complete_bash "$d" "migratore upgrade --inventory tags.yaml --select tag:e")" "eu" \
+		"--select tag:e<TAB> completes to tag:eu"
+	is "$(complete_bash "$d" "migratore upgrade -i tags.yaml --select=tag:c")" "canary" \
+		"-i and --select=tag: work too"
+	is "$(INVENTORY=tags.yaml complete_bash "$d" "migratore dry_upgrade --canary tag:u")" "us" \
+		"--canary, with INVENTORY from the environment"
+	is "$(complete_bash "$d" "migratore upgrade --select tag:eu up")" "" \
+		"the word after --select tag:eu is upgrade's path, not a command"
+	is "$(complete_bash "$d" "migratore upgrade --inventory fleet.yaml --select ")" "" \
+		"an inventory that does not load offers nothing"
+	is "$(complete_bash "$d" "migratore upgrade --select ")" "" "no inventory, no tags"
+}
+
 # The options come from the binary's table (`migratore help --options
 # [COMMAND]`): a binary with another table gets other completions, and a
 # command gets only its own options.
@@ -566,6 +651,8 @@ check_completion_options() { # DIR
 	is "$(complete_bash "$d" "migratore version --")" "--help" "version takes --help only"
 	is "$(complete_bash "$d" "migratore report merge out.json --")" "$(printf -- '--help\n--html\n--junit')" \
 		"report merge takes --help, --html and --junit"
+	is "$(complete_bash "$d" "migratore report render r.json --")" "$(printf -- '--help\n--html\n--junit')" \
+		"report render takes --help, --html and --junit"
 	is "$(complete_bash "$d" "migratore generate --")" "$(printf -- '--help\n--message')" \
 		"generate takes --help and --message"
 	complete_bash "$d" "migratore upgrade --" | grep -qx -- --canary
@@ -622,7 +709,7 @@ check_completion_zsh() { # DIR
 	cp "$CONTRIB/completion/migratore.zsh" "$TMP/zfunc/_migratore"
 	got=$(cd "$1" && PATH="$TMP/bin:$PATH" timeout 60 zsh -f "$TMP/zcomplete.zsh" "$TMP/zfunc" "$TMP/zout" \
 		'migratore up' 'migratore upgrade --rep' 'migratore upgrade --inventory f' \
-		'migratore rebuild ' 'migratore report ' 'migratore list --format t' \
+		'migratore rebuild ' 'migratore report m' 'migratore list --format t' \
 		'migratore --quiet dry_u' >/dev/null 2>&1; cat "$TMP/zout" 2>/dev/null)
 	if [ -z "$got" ]; then
 		skip "zsh has no zpty here" 1
@@ -640,6 +727,14 @@ check_completion_zsh() { # DIR
 		'migratore version --he' 'migratore generate --me' >/dev/null 2>&1; cat "$TMP/zout" 2>/dev/null)
 	is "$got" "$(printf '[%s]\n' 'migratore version --help ' 'migratore generate --message=')" \
 		"zsh offers a command's own options"
+	got=$(cd "$1" && PATH="$TMP/bin:$PATH" timeout 60 zsh -f "$TMP/zcomplete.zsh" "$TMP/zfunc" "$TMP/zout" \
+		'migratore report r' 'migratore report render r' \
+		'migratore upgrade --inventory tags.yaml --select tag:c' 'migratore upgrade -i tags.yaml --canary tag:u' \
+		>/dev/null 2>&1; cat "$TMP/zout" 2>/dev/null)
+	is "$got" "$(printf '[%s]\n' 'migratore report render ' 'migratore report render report.json ' \
+		'migratore upgrade --inventory tags.yaml --select tag:canary ' \
+		'migratore upgrade -i tags.yaml --canary tag:us ')" \
+		"zsh completes report render and the inventory's tags after --select and --canary"
 }
 
 check_dist

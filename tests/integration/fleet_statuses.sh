@@ -27,7 +27,9 @@ EOF
 two_good "$W/slow"
 write_exec "$W/slow" 1700000300 3 'case "$1" in run) echo sleeping; exec sleep 30;; esac'
 two_good "$W/kill"
-write_exec "$W/kill" 1700000300 3 'case "$1" in run) readlink /proc/$$/fd/* >"$FS/kill-fds.txt"; echo about to kill my worker; sleep 0.5; kill -9 $PPID; sleep 5;; esac'
+# the program's parent is its keeper, whose parent is the worker
+# (worker/program.h)
+write_exec "$W/kill" 1700000300 3 'case "$1" in run) readlink /proc/$$/fd/* >"$FS/kill-fds.txt"; echo about to kill my worker; sleep 0.5; kill -9 $(cut -d" " -f4 /proc/$PPID/stat); sleep 5;; esac'
 
 # "done" was upgraded before: nothing to do.
 cat >"$W/fleet.yaml" <<EOF
@@ -101,7 +103,7 @@ like "$M_ERR" "\[ *9/9\]" "one progress line per finished target on stderr"
 # ---- the JSON report -----------------------------------------------------
 ok "$([ -f "$W/report.json" ]; echo $?)" "the report was written"
 is "$(stat -c %a "$W/report.json")" 600 "the report is mode 0600"
-is "$(ls "$W" | grep -c 'report.json.tmp')" 0 "no temporary report left behind"
+is "$(ls -A "$W" | grep -c 'report.json.tmp')" 0 "no temporary report left behind"
 jq() { python3 - "$W/report.json" "$@"; }
 is "$(jq <<'EOF'
 import json, sys

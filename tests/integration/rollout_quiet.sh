@@ -45,7 +45,7 @@ is "$M_ERR" "" "... and no progress lines"
 # ---- --junit and --html ---------------------------------------------------------
 is "$(stat -c %a "$W/junit.xml") $(stat -c %a "$W/report.html")" "600 600" \
 	"the JUnit and HTML files are mode 0600"
-is "$(ls "$W" | grep -c '\.tmp\.')" 0 "no temporary file left behind"
+is "$(ls -A "$W" | grep -c '\.tmp')" 0 "no temporary file left behind"
 is "$(py "$W/junit.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()

@@ -23,6 +23,7 @@
 #   write_mig DIR TS N DESC [HEADER...] < body
 #                          writes DIR/TS_mN.sql with uuid $(uid N)
 #   uid N                  a fixed uuid for migration number N
+#   ppid_of PID            the parent of a process, from /proc
 #
 # All state lives under T_TMP (mktemp -d), removed at exit together with
 # every server database this script created and every background process it
@@ -318,6 +319,10 @@ for b in ("migratore:" + sys.argv[1]).encode():
     h = (h * 0x100000001b3) & 0xffffffffffffffff
 print(h >> 1)' "$1"
 }
+
+# The parent of a process, from /proc (its name may hold spaces: the
+# fields after the last ')').
+ppid_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f2; }
 
 # Wait (bounded, 10 s) until COMMAND succeeds.
 wait_for() {

@@ -270,13 +270,23 @@ flow_update_reader(struct flow *f)
 		ev_io_start(loop, &f->rd);
 }
 
+/* Until the server connection is up, the client flow's writer watches
+ * for the connect to complete: stopping it then would leave the queue
+ * waiting forever (with --delay, for a client that spoke first). */
+static void
+flow_stop_writer(struct flow *f)
+{
+	if (flow_dst_ready(f))
+		ev_io_stop(f->conn->px->loop, &f->wr);
+}
+
 /* The queue is empty: pass the source's EOF on once. */
 static bool
 flow_drained(struct flow *f)
 {
 	struct conn *c = f->conn;
 
-	ev_io_stop(c->px->loop, &f->wr);
+	flow_stop_writer(f);
 	if (f->eof && !f->shut && flow_dst_ready(f)) {
 		shutdown(flow_dst(f), SHUT_WR);
 		f->shut = true;
@@ -329,7 +339,7 @@ flow_pump(struct flow *f)
 		ev_tstamp wait = k->due - ev_now(loop);
 
 		if (wait > DUE_SLACK) {
-			ev_io_stop(loop, &f->wr);
+			flow_stop_writer(f);
 			if (!ev_is_active(&f->timer)) {
 				ev_timer_set(&f->timer, wait, 0.);
 				ev_timer_start(loop, &f->timer);

@@ -3,6 +3,7 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/buf.h"
@@ -155,11 +156,11 @@ static const struct bad_case bad_cases[] = {
 	  "not a URL (expected scheme://..., with scheme one of sqlite, "
 	  "postgres, postgresql, mysql, mariadb)",
 	  NULL },
-	{ "postgres://h:abc/db", "'abc' is not a port number (1-65535)", NULL },
+	{ "postgres://h:abc/db", "the port is not a number (1-65535)", NULL },
 	{ "postgres://h:0/db", "'0' is not a port number (1-65535)", NULL },
 	{ "postgres://h:70000/db", "'70000' is not a port number (1-65535)",
 	  NULL },
-	{ "postgres://h:-1/db", "'-1' is not a port number (1-65535)", NULL },
+	{ "postgres://h:-1/db", "the port is not a number (1-65535)", NULL },
 	{ "postgres://h/a/b",
 	  "the path '/a/b' must be one database name (write '/' inside a name "
 	  "as %2F)",
@@ -192,10 +193,48 @@ static const struct bad_case bad_cases[] = {
 	  "a sqlite URL has no host ('relative.db'); write sqlite:relative.db "
 	  "or sqlite:///absolute/path.db",
 	  NULL },
+	/* a message quotes a part of the URL, never what may be a password */
 	{ "sqlite://u:secret@h/x.db",
-	  "a sqlite URL has no host ('u:secret@h'); write sqlite:relative.db "
+	  "a sqlite URL has no host ('u:****@h'); write sqlite:relative.db "
 	  "or sqlite:///absolute/path.db",
-	  NULL },
+	  "secret" },
+	{ "sqlite://u:S3cr3tX@/srv/app.db",
+	  "a sqlite URL has no host ('u:****@'); write sqlite:relative.db "
+	  "or sqlite:///absolute/path.db",
+	  "S3cr3tX" },
+	{ "SQLite://admin:TopSecret99@/x.db",
+	  "a sqlite URL has no host ('admin:****@'); write "
+	  "sqlite:relative.db or sqlite:///absolute/path.db",
+	  "TopSecret99" },
+	/* an unencoded '/' or '?' in a password ends the authority early: the
+	 * pieces quoted by the messages that follow are still masked */
+	{ "postgres://u:Pw1/Xy9@h/db", "the port is not a number (1-65535)",
+	  "Pw1" },
+	{ "postgres://u:99999/Xy9@h/db", "'****' is not a port number (1-65535)",
+	  "99999" },
+	{ "postgres://u:9/Xy9@h/db",
+	  "the path '/****@h/db' must be one database name (write '/' inside "
+	  "a name as %2F)",
+	  "Xy9" },
+	{ "postgres://u:5?Zw8@h/db",
+	  "query parameter '****@h/db' is not key=value", "Zw8" },
+	{ "postgres://u:5?x=1&a%3DQv4=2@h/db",
+	  "query parameter name '****' contains '='", "Qv4" },
+	{ "mysql://u:7/Kx%zz/q@h/db",
+	  "the path '/****@h/db' must be one database name (write '/' inside "
+	  "a name as %2F)",
+	  "Kx" },
+	{ "mysql://u:77/Kx%zz@h",
+	  "bad percent-escape in the database name '****@h'", "Kx" },
+	/* no '@': "u:x" is a host and a port, but a port that is not a
+	 * number may be a password whose "@host" went missing */
+	{ "postgres://admin:Hq7secret", "the port is not a number (1-65535)",
+	  "Hq7" },
+	{ "sqlite://u:Mm3@h/", "a sqlite URL has no host ('u:****@h'); write "
+	  "sqlite:relative.db or sqlite:///absolute/path.db", "Mm3" },
+	/* the user name is not a secret: it is shown */
+	{ "postgres://alice:Pw1/x@h/db", "the port is not a number (1-65535)",
+	  "Pw1" },
 	{ "sqlite:///", "sqlite path '/' is a directory, not a database file",
 	  NULL },
 	{ "sqlite:dir/", "sqlite path 'dir/' is a directory, not a database file",
@@ -233,6 +272,57 @@ ParameterizedTest(size_t *i, dburl, rejects)
 	cr_assert_null(u.host);
 	cr_assert_eq(u.params.n, 0);
 	dburl_release(&u);
+}
+
+/*
+ * Whatever the shape of a bad URL, its message holds neither the password
+ * nor a piece of it: each password is tried in templates that break the
+ * URL before, inside and after the userinfo, raw and percent-encoded.
+ */
+Test(dburl, no_message_holds_the_password)
+{
+	static const char *const passwords[] = {
+		"Zq9-aud1t-SECRET", "Zq9/aud1t/SECRET", "Zq9?aud1t=SECRET",
+		"Zq9%2Faud1t%3FSECRET", "Zq9@aud1t:SECRET", "Zq9[aud1t]SECRET",
+		"Zq9 aud1t%zzSECRET",
+	};
+	static const char *const templates[] = {
+		"sqlite://u:%s@/srv/app.db", "sqlite://u:%s@h/x.db",
+		"sqlite://u:%s@/dir/", "postgres://u:%s@h:port/db",
+		"postgres://u:%s@h/a/b", "postgres://u:%s@h/db?novalue",
+		"postgres://u:%s@h/db?a%3Db=1", "mysql://u:%s@[::1/db",
+		"mysql://u:%s@[zz]/db", "mysql://u:%s@h%20x/db",
+		"mysql://u:%s@h/d%zz", "mariadb://u:%s@h:99999",
+		"postgres://u:%s@h/db?password=%zz", "http://u:%s@h/db",
+		"postgres://u:%s", "postgres://u:%s@",
+	};
+	struct err e = ERR_INIT;
+	struct buf url = BUF_INIT;
+	struct dburl u;
+	size_t i, j;
+
+	dburl_init(&u);
+	for (i = 0; i < sizeof(passwords) / sizeof(passwords[0]); i++) {
+		for (j = 0; j < sizeof(templates) / sizeof(templates[0]); j++) {
+			const char *at = strstr(templates[j], "%s");
+
+			buf_reset(&url);
+			buf_add(&url, templates[j], (size_t)(at - templates[j]));
+			buf_adds(&url, passwords[i]);
+			buf_adds(&url, at + 2);
+			err_clear(&e);
+			if (dburl_parse(&u, url.ptr, &e) == 0)
+				continue;
+			cr_assert_null(strstr(e.msg, "aud1t"),
+				       "%s: leaks in '%s'", url.ptr, e.msg);
+			cr_assert_null(strstr(e.msg, "SECRET"),
+				       "%s: leaks in '%s'", url.ptr, e.msg);
+			cr_assert_null(strstr(e.msg, "Zq9"),
+				       "%s: leaks in '%s'", url.ptr, e.msg);
+		}
+	}
+	dburl_release(&u);
+	buf_release(&url);
 }
 
 Test(dburl, reparse_releases_previous)
@@ -312,4 +402,29 @@ ParameterizedTest(size_t *i, dburl, redacts)
 	dburl_redact(c->url, &out);
 	cr_assert_str_eq(out.ptr + 1, c->want, "%s", c->url);
 	buf_release(&out);
+}
+
+/* In place, for argv: the same bytes as dburl_redact masks, length kept. */
+Test(dburl, hides_in_place)
+{
+	static const char *const cases[][2] = {
+		{ "postgres://u:secret@h/db", "postgres://u:******@h/db" },
+		{ "mysql://u:p@ss@h/db", "mysql://u:****@h/db" },
+		{ "mysql://u:p/s?s#w@h/db", "mysql://u:*******@h/db" },
+		{ "postgres://h/db?password=secret&sslmode=require",
+		  "postgres://h/db?password=******&sslmode=require" },
+		{ "postgres://u:a@h/db?pass%77ord=bc",
+		  "postgres://u:*@h/db?pass%77ord=**" },
+		{ "postgres://u@h/db", "postgres://u@h/db" },
+		{ "sqlite:x.db?password=y", "sqlite:x.db?password=*" },
+		{ "garbage", "garbage" },
+	};
+	char url[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(url, sizeof(url), "%s", cases[i][0]);
+		dburl_hide(url);
+		cr_assert_str_eq(url, cases[i][1], "%s", cases[i][0]);
+	}
 }

@@ -29,9 +29,9 @@ add(struct dryplan *p, enum outcome_status st, const char *r1,
 	o.finished = st != OUT_CRASHED;
 	o.fin.err_code = err_code;
 	if (r1)
-		strv_push(&o.results, r1);
+		outcome_add_result(&o, r1);
 	if (r2)
-		strv_push(&o.results, r2);
+		outcome_add_result(&o, r2);
 	if (warning)
 		strv_push(&o.warnings, warning);
 	dryplan_add(p, "t", &o);
@@ -201,7 +201,7 @@ add_sql(struct dryplan *p, const char *name, const char *sql)
 	outcome_init(&o);
 	o.status = OUT_OK;
 	o.started = o.finished = true;
-	strv_push(&o.results, M1);
+	outcome_add_result(&o, M1);
 	buf_adds(&o.sql, sql);
 	dryplan_add(p, name, &o);
 	outcome_release(&o);

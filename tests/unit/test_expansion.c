@@ -161,3 +161,17 @@ Test(expansion, empty_environment)
 	buf_release(&out);
 	buf_release(&why);
 }
+
+/* The variables a secret was taken from: well-formed references only, a
+ * name repeated at once kept once. */
+Test(expansion, env_names)
+{
+	struct strv names = STRV_INIT;
+
+	expansion_env_names("a${PW}b$${NOT}${PW}${X_1:-d}${bad${}$x${Y}", &names);
+	cr_assert_eq(names.n, 3);
+	cr_assert_str_eq(names.v[0], "PW");
+	cr_assert_str_eq(names.v[1], "X_1");
+	cr_assert_str_eq(names.v[2], "Y");
+	strv_release(&names);
+}

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <criterion/criterion.h>
@@ -149,7 +151,7 @@ static const struct fixture fixtures[] = {
 	{ "no_version", 2 },   { "empty", 1 },
 	{ "scalar_root", 1 },  { "alias", 1 },
 	{ "two_docs", 1 },     { "many_problems", 11 },
-	{ "secrets_hidden", 4 },
+	{ "secrets_hidden", 6 },
 };
 
 ParameterizedTestParameters(inventory, fixture)
@@ -192,10 +194,32 @@ Test(inventory, secrets_never_in_problems)
 	size_t i;
 
 	load_fixture(&l, "secrets_hidden.yaml", test_env);
-	cr_assert_eq(l.problems.n, 4);
+	cr_assert_eq(l.problems.n, 6);
 	for (i = 0; i < l.problems.n; i++)
 		cr_assert_null(strstr(l.problems.v[i], "hunter2"), "%s",
 			       l.problems.v[i]);
+	loaded_release(&l);
+}
+
+/* The variables passwords and urls were taken from, ranges expanded; not
+ * those of other keys. */
+Test(inventory, secret_vars)
+{
+	struct loaded l;
+
+	load_text(&l, "version: 1\n"
+		      "defaults: {engine: postgres, password: '${PG_PASSWORD}'}\n"
+		      "targets:\n"
+		      "  - {name: 'r{1..3}', password: '${PW_{1..3}}',"
+		      " db: '${REGION}'}\n"
+		      "  - {name: u, url: 'postgres://u:${PW_1}@h/db'}\n");
+	cr_assert_eq(l.rc, 0, "%s", l.e.msg);
+	cr_assert_eq(l.inv->secret_vars.n, 5);
+	cr_assert_str_eq(l.inv->secret_vars.v[0], "PG_PASSWORD");
+	cr_assert_str_eq(l.inv->secret_vars.v[1], "PW_1");
+	cr_assert_str_eq(l.inv->secret_vars.v[2], "PW_2");
+	cr_assert_str_eq(l.inv->secret_vars.v[3], "PW_3");
+	cr_assert_str_eq(l.inv->secret_vars.v[4], "PW_1");
 	loaded_release(&l);
 }
 
@@ -463,6 +487,166 @@ Test(inventory, password_precedence)
 	loaded_release(&l);
 }
 
+/* ---- password_file: one bounded line of a regular file ------------------ */
+
+static char pwdir[64];
+
+static void
+pw_setup(void)
+{
+	snprintf(pwdir, sizeof(pwdir), "/tmp/migpw.XXXXXX");
+	cr_assert_not_null(mkdtemp(pwdir));
+}
+
+static void
+pw_teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", pwdir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+/* pwdir/name holding len bytes of text, with mode; the path (freed by
+ * the caller). */
+static char *
+pw_file(const char *name, const char *text, size_t len, mode_t mode)
+{
+	char *path = xasprintf("%s/%s", pwdir, name);
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "%s", path);
+	cr_assert_eq(fwrite(text, 1, len, f), len);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(chmod(path, mode), 0);
+	return path;
+}
+
+/* One target whose password_file is path: its value is at 5:20. */
+static void
+load_pwfile(struct loaded *l, const char *path)
+{
+	struct buf text = BUF_INIT;
+
+	buf_addf(&text,
+		 "version: 1\ntargets:\n  - name: a\n    engine: postgres\n"
+		 "    password_file: %s\n",
+		 path);
+	load_text(l, text.ptr);
+	buf_release(&text);
+}
+
+static void
+assert_pwfile_problem(const char *path, const char *why)
+{
+	struct loaded l;
+	char *want = xasprintf("inline.yaml:5:20: password_file: '%s' %s",
+			       path, why);
+
+	load_pwfile(&l, path);
+	cr_assert_eq(l.rc, ERR_CONFIG, "%s accepted", path);
+	cr_assert_eq(err_exit_code(l.rc), 3, "an inventory error exits 3");
+	cr_assert_eq(l.problems.n, 1);
+	cr_assert_str_eq(l.problems.v[0], want);
+	free(want);
+	loaded_release(&l);
+}
+
+TestSuite(pwfile, .init = pw_setup, .fini = pw_teardown, .timeout = 20);
+
+Test(pwfile, first_line_only)
+{
+	static const char text[] = "s3cret\r\nsecond line\n";
+	char *path = pw_file("pw", text, sizeof(text) - 1, 0600);
+	struct loaded l;
+
+	load_pwfile(&l, path);
+	cr_assert_eq(l.rc, 0, "%s", l.e.msg);
+	cr_assert_str_eq(l.inv->v[0]->password, "s3cret");
+	cr_assert_eq(l.inv->warnings.n, 0, "mode 0600: no warning");
+	loaded_release(&l);
+	free(path);
+}
+
+/* /dev/zero once grew to gigabytes; a FIFO hung the run forever. */
+Test(pwfile, only_a_regular_file)
+{
+	char *fifo = xasprintf("%s/fifo", pwdir);
+
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	assert_pwfile_problem("/dev/zero",
+			      "is a character device, not a regular file");
+	assert_pwfile_problem(fifo, "is a FIFO, not a regular file");
+	assert_pwfile_problem(pwdir, "is a directory, not a regular file");
+	free(fifo);
+}
+
+Test(pwfile, one_bounded_line)
+{
+	struct buf text = BUF_INIT;
+	struct loaded l;
+	char *path;
+
+	buf_addf(&text, "%4097s", "x");
+	path = pw_file("long", text.ptr, text.len, 0600);
+	assert_pwfile_problem(path, "has a first line longer than 4096 bytes");
+	free(path);
+	/* 4096 bytes is a password; what follows the line is never read */
+	buf_reset(&text);
+	buf_addf(&text, "%4096s\n", "y");
+	while (text.len < (1u << 20))
+		buf_adds(&text, "not read, not kept ");
+	path = pw_file("big", text.ptr, text.len, 0600);
+	load_pwfile(&l, path);
+	cr_assert_eq(l.rc, 0, "%s", l.e.msg);
+	cr_assert_eq(strlen(l.inv->v[0]->password), 4096);
+	loaded_release(&l);
+	free(path);
+	buf_release(&text);
+}
+
+/* A Kubernetes secret is a link into ..data/: links are followed. */
+Test(pwfile, link_followed)
+{
+	char *path = pw_file("real", "linked\n", 7, 0400);
+	char *link = xasprintf("%s/link", pwdir);
+	struct loaded l;
+
+	cr_assert_eq(symlink(path, link), 0);
+	load_pwfile(&l, link);
+	cr_assert_eq(l.rc, 0, "%s", l.e.msg);
+	cr_assert_str_eq(l.inv->v[0]->password, "linked");
+	cr_assert_eq(l.inv->warnings.n, 0, "mode 0400: no warning");
+	loaded_release(&l);
+	free(path);
+	free(link);
+}
+
+/* As ssh does for keys: a warning, not an error. */
+Test(pwfile, readable_by_others_warns)
+{
+	static const mode_t modes[] = { 0644, 0640, 0604 };
+	struct loaded l;
+	char *path, *want;
+	size_t i;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		path = pw_file("open", "pw\n", 3, modes[i]);
+		want = xasprintf("inline.yaml:5:20: password_file: '%s' is "
+				 "readable by group or others (mode %04o); "
+				 "chmod 600 it",
+				 path, (unsigned)modes[i]);
+		load_pwfile(&l, path);
+		cr_assert_eq(l.rc, 0, "%s", l.e.msg);
+		cr_assert_str_eq(l.inv->v[0]->password, "pw");
+		cr_assert_eq(l.inv->warnings.n, 1);
+		cr_assert_str_eq(l.inv->warnings.v[0], want);
+		loaded_release(&l);
+		free(want);
+		free(path);
+	}
+}
+
 Test(inventory, tags_merge)
 {
 	struct loaded l;
@@ -620,5 +804,30 @@ Test(size, duplicate_names_among_ten_thousand)
 			 "inline.yaml:5:11: duplicate target name 's9999' "
 			 "(first defined at 4:11), and 1 more names of this "
 			 "entry repeat names defined there");
+	loaded_release(&l);
+}
+
+/* The tags --select tag: may name, once each, sorted; appended. */
+Test(inventory, tags_once_each_sorted)
+{
+	struct loaded l;
+	struct strv tags = STRV_INIT;
+
+	load_text(&l, "version: 1\n"
+		      "defaults: { engine: sqlite }\n"
+		      "targets:\n"
+		      "  - { name: 'a-{1..3}', db: 'a{1..3}.db', tags: [eu, canary] }\n"
+		      "  - { name: b, db: b.db, tags: [us, eu] }\n"
+		      "  - { name: c, db: c.db }\n");
+	cr_assert_eq(l.rc, 0, "%s", l.e.msg);
+	strv_push(&tags, "kept");
+	inventory_tags(l.inv, &tags);
+	cr_assert_eq(tags.n, 4);
+	cr_assert_str_eq(tags.v[0], "kept");
+	cr_assert_str_eq(tags.v[1], "canary");
+	cr_assert_str_eq(tags.v[2], "eu");
+	cr_assert_str_eq(tags.v[3], "us");
+	cr_assert_null(tags.v[4]);
+	strv_release(&tags);
 	loaded_release(&l);
 }

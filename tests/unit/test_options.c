@@ -173,6 +173,12 @@ static const struct bad_case bad_cases[] = {
 		{ { "--password=x" }, "unknown option '--password'" },
 		{ { "--HOST=x" }, "unknown option '--HOST'" },
 		{ { "--KEY=x" }, "unknown option '--KEY'" },
+		{ { "--jbos", "3" }, "unknown option '--jbos'; did you mean '--jobs'?" },
+		{ { "--invetnory=f" }, "unknown option '--invetnory'; did you mean '--inventory'?" },
+		{ { "--lock-timout" }, "unknown option '--lock-timout'; did you mean '--lock-timeout'?" },
+		{ { "-select" }, "unknown option '-select'; did you mean '--select'?" },
+		{ { "--option" }, "unknown option '--option'" }, /* hidden */
+		{ { "-y" }, "unknown option '-y'" },
 		{ { "list", "--jobs" }, "--jobs takes a number from 1 to 10000" },
 		{ { "-j", "0" }, "-j takes a number from 1 to 10000" },
 		{ { "--jobs=4x" }, "--jobs takes a number from 1 to 10000" },
@@ -296,6 +302,8 @@ static const char all_options[] =
     "      --report FILE        write the JSON report (mode 0600, atomic)\n"
     "      --junit FILE         write the report as JUnit XML (CI systems)\n"
     "      --html FILE          write the report as one HTML page\n"
+    "      --metrics FILE       write Prometheus metrics (node_exporter's\n"
+    "                           textfile collector; mode 0644, atomic)\n"
     "      --log-dir DIR        one log file per target\n"
     "  -q, --quiet              no progress; print the report only when a\n"
     "                           target did not end ok or nothing-to-do\n"

@@ -287,6 +287,74 @@ Test(proto, frames_follow_each_other_in_a_stream)
 	buf_release(&b);
 }
 
+/* The stream reader, fed as a pipe may give the bytes: whatever the cut,
+ * the same two messages come out, then 0 (more needed), never an error. */
+Test(proto, next_reads_a_stream_cut_anywhere)
+{
+	struct proto_msg a = { .type = PROTO_WARNING }, z = {
+		.type = PROTO_FINISHED
+	}, m;
+	struct buf all = BUF_INIT, in = BUF_INIT;
+	struct err e = ERR_INIT;
+	size_t cut, off, got;
+	int r;
+
+	a.u.text.text = (char *)"first";
+	z.u.finished.exit_code = 4;
+	proto_encode(&all, &a);
+	proto_encode(&all, &z);
+	for (cut = 0; cut <= all.len; cut++) {
+		buf_reset(&in);
+		buf_add(&in, all.ptr, cut);
+		off = got = 0;
+		while ((r = proto_next(in.ptr, in.len, &off, &m, &e)) > 0) {
+			proto_msg_release(&m);
+			got++;
+		}
+		cr_assert_eq(r, 0, "cut at %zu: %s", cut, e.msg);
+		buf_add(&in, all.ptr + cut, all.len - cut);
+		while ((r = proto_next(in.ptr, in.len, &off, &m, &e)) > 0) {
+			if (++got == 2)
+				cr_assert_eq(m.u.finished.exit_code, 4);
+			proto_msg_release(&m);
+		}
+		cr_assert_eq(r, 0);
+		cr_assert_eq(got, 2, "cut at %zu", cut);
+		cr_assert_eq(off, all.len);
+	}
+	/* a bad byte: an error, and the offset stays before the frame */
+	all.ptr[0] ^= 1;
+	off = 0;
+	cr_assert_eq(proto_next(all.ptr, all.len, &off, &m, &e), ERR_IO);
+	cr_assert_eq(off, 0);
+	buf_release(&all);
+	buf_release(&in);
+}
+
+/* Seconds that do not fit in int64 microseconds are clamped, not cast
+ * (undefined): found by fuzz_proto. */
+Test(proto, huge_seconds_are_clamped)
+{
+	static const double in[] = { 1e300, -1e300, 0.0 / 0.0 };
+	static const double want[] = { 9223372036854.775807,
+				       -9223372036854.775808, 0 };
+	struct proto_msg m = { .type = PROTO_STEP_END }, back;
+	struct buf b = BUF_INIT;
+	struct err e = ERR_INIT;
+	size_t i, off;
+
+	for (i = 0; i < 3; i++) {
+		buf_reset(&b);
+		m.u.step.seconds = in[i];
+		proto_encode(&b, &m);
+		off = 0;
+		cr_assert_eq(proto_next(b.ptr, b.len, &off, &back, &e), 1);
+		cr_assert_float_eq(back.u.step.seconds, want[i], 1e-3);
+		proto_msg_release(&back);
+	}
+	buf_release(&b);
+}
+
 /* A header with the given fields, big-endian. */
 static void
 header(unsigned char *h, uint32_t magic, uint16_t version, uint16_t type,

@@ -338,7 +338,7 @@ static const struct ecase ecases[] = {
 	  "postgres, postgresql, mysql, mariadb)",
 	  NULL },
 	{ { { NULL }, "A=1\nDB_URL=postgres://h:x/db", { NULL } },
-	  "DB_URL (from .env line 2): 'x' is not a port number (1-65535)",
+	  "DB_URL (from .env line 2): the port is not a number (1-65535)",
 	  NULL },
 	{ { { NULL }, NULL, { "DB_URL=postgres://u:s3cr%zzet@h/db" } },
 	  "DB_URL (from command line): bad percent-escape in the password",
@@ -538,4 +538,31 @@ Test(settings, no_dotenv_no_flags_no_env)
 	cr_assert_str_eq(t->fs, "/");
 	cr_assert_str_eq(t->operator_name, "unknown");
 	target_free(t);
+}
+
+/* Once loaded, the secrets leave the environment: their bytes are zeroed
+ * in place (/proc/PID/environ) and their entries removed (children). */
+Test(settings, scrub_removes_the_secrets)
+{
+	char pw[] = "PASSWORD=p1", home[] = "HOME=/h",
+	     url[] = "DB_URL=postgres://u:p2@h/db", dbpw[] = "DB_PASSWORD=p3",
+	     ref[] = "PG_PW=p4", hint[] = "PASSWORD_HINT=x", odd[] = "NOEQUALS";
+	char *env[] = { pw, home, url, dbpw, ref, hint, odd, NULL };
+	struct strv more = STRV_INIT;
+	size_t i;
+
+	strv_push(&more, "PG_PW");
+	settings_scrub(env, &more);
+	cr_assert_eq(env[0], home);
+	cr_assert_eq(env[1], hint, "a name that only starts alike stays");
+	cr_assert_eq(env[2], odd);
+	cr_assert_null(env[3]);
+	for (i = strlen("PASSWORD="); i < sizeof(pw) - 1; i++)
+		cr_assert_eq(pw[i], '\0');
+	for (i = strlen("DB_URL="); i < sizeof(url) - 1; i++)
+		cr_assert_eq(url[i], '\0', "the URL, password and all");
+	cr_assert_eq(dbpw[strlen("DB_PASSWORD=")], '\0');
+	cr_assert_eq(ref[strlen("PG_PW=")], '\0');
+	cr_assert_str_eq(hint, "PASSWORD_HINT=x");
+	strv_release(&more);
 }
