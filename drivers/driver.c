@@ -54,8 +54,8 @@ driver_find(const char *engine)
 	return row ? registry[engine_id(row)] : NULL;
 }
 
-static double
-now_seconds(void)
+double
+driver_clock(void)
 {
 	struct timespec ts;
 
@@ -75,14 +75,14 @@ sleep_ms(long ms)
 int
 driver_poll(int timeout, int (*try)(void *arg), void *arg)
 {
-	double deadline = now_seconds() + (timeout > 0 ? timeout : 0), left;
+	double deadline = driver_clock() + (timeout > 0 ? timeout : 0), left;
 	long pause = 5;
 	int rc;
 
 	for (;;) {
 		if ((rc = try(arg)) != 0)
 			return rc > 0 ? 0 : rc;
-		left = deadline - now_seconds();
+		left = deadline - driver_clock();
 		if (left <= 0)
 			return ERR_LOCK;
 		sleep_ms(left * 1000 < pause ? (long)(left * 1000) + 1 : pause);

@@ -201,6 +201,8 @@ int driver_validate(const struct target *t, struct err *e);
  * short wait stays short and a long one costs little.
  */
 int driver_poll(int timeout, int (*try)(void *arg), void *arg);
+/* Seconds on the monotonic clock, for the deadlines of waits. */
+double driver_clock(void);
 
 /*
  * Helpers for drivers whose differences are only data. driver_describe

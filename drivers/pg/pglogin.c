@@ -6,18 +6,9 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
-#include <time.h>
 
+#include "drivers/driver.h"
 #include "common/banned.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Milliseconds until deadline for poll(2): -1 without one, 0 when past. */
 static int
@@ -27,7 +18,7 @@ ms_left(double deadline)
 
 	if (deadline <= 0)
 		return -1;
-	left = (deadline - now()) * 1000;
+	left = (deadline - driver_clock()) * 1000;
 	return left <= 0 ? 0 : (int)left + 1;
 }
 
@@ -46,7 +37,7 @@ pglogin_connect(const char *const *keys, const char *const *vals,
 		return conn;
 	PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
 	if (timeout > 0)
-		deadline = now() + (timeout < 2 ? 2 : timeout);
+		deadline = driver_clock() + (timeout < 2 ? 2 : timeout);
 	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
 		/* the socket may change as libpq tries the next address */
 		pfd.fd = PQsocket(conn);
