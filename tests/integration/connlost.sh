@@ -13,20 +13,7 @@
 . "$TESTS_SRCDIR/lib/rollout.sh"
 . "$TESTS_SRCDIR/tools/proxylib.sh"
 
-servers=()
-[ -n "${TEST_PG_URL:-}" ] && servers+=(postgres)
-[ -n "${TEST_MY_URL:-}" ] && servers+=(mysql)
-if [ ${#servers[@]} = 0 ]; then
-	skip "no server started" 1
-	done_testing
-fi
-
-server_port() { # ENGINE
-	case $1 in
-	postgres) echo "$TEST_PG_PORT" ;;
-	mysql) echo "$TEST_MY_PORT" ;;
-	esac
-}
+proxy_servers
 
 proxied_url() { # PORT
 	case $T_ENGINE in
@@ -138,7 +125,7 @@ INSERT INTO hits (n) VALUES (1);
 INSERT INTO hits (n) VALUES (2);
 INSERT INTO hits (n) VALUES (3);
 EOF
-	proxy_start PX --to "$(server_port "$e")" --cut-after "VALUES (2)" || { fail "netproxy"; return; }
+	proxy_start PX --to "$(proxy_server_port "$e")" --cut-after "VALUES (2)" || { fail "netproxy"; return; }
 	printf 'version: 1\ndefaults:\n  path: m\ntargets:\n  - name: t1\n    url: %s\n' \
 		"$(proxied_url "$PX_PORT")" >"$W/fleet.yaml"
 	MIG_CWD=$W mig upgrade --inventory fleet.yaml --retries 3 --report report.json
@@ -172,7 +159,7 @@ case_cut_single() { # ENGINE
 INSERT INTO hits (n) VALUES (1);
 INSERT INTO hits (n) VALUES (2);
 EOF
-	proxy_start PX --to "$(server_port "$e")" --cut-before "VALUES (2)" || { fail "netproxy"; return; }
+	proxy_start PX --to "$(proxy_server_port "$e")" --cut-before "VALUES (2)" || { fail "netproxy"; return; }
 	mig DB_URL="$(proxied_url "$PX_PORT")" upgrade "$d"
 	is_rc 1 "$e: single target, cut before statement 2: exit 1"
 	contains "$M_ERR" "connection lost after 1 of 2 statements committed, at statement 2" \
@@ -185,7 +172,7 @@ EOF
 	drop_db
 }
 
-for e in "${servers[@]}"; do
+for e in "${SERVERS[@]}"; do
 	case_kill_single "$e"
 	case_kill_fleet "$e"
 	case_cut_fleet "$e" off

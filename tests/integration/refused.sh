@@ -10,24 +10,11 @@
 . "$TESTS_SRCDIR/lib/rollout.sh"
 . "$TESTS_SRCDIR/tools/proxylib.sh"
 
-servers=()
-[ -n "${TEST_PG_URL:-}" ] && servers+=(postgres)
-[ -n "${TEST_MY_URL:-}" ] && servers+=(mysql)
-if [ ${#servers[@]} = 0 ]; then
-	skip "no server started" 1
-	done_testing
-fi
+proxy_servers
 
 W=$T_TMP/fleet
 mkdir -p "$W"
 two_good "$W/m"
-
-server_port() { # ENGINE
-	case $1 in
-	postgres) echo "$TEST_PG_PORT" ;;
-	mysql) echo "$TEST_MY_PORT" ;;
-	esac
-}
 
 # url ENGINE PORT PASSWORD DB
 url() {
@@ -47,11 +34,11 @@ proxy_start CLOSED --to 1 || bail_out "netproxy did not start"
 closed_port=$CLOSED_PORT
 proxy_stop CLOSED
 
-for e in "${servers[@]}"; do
+for e in "${SERVERS[@]}"; do
 	new_db "$e"
 	db=$T_DBNAME
-	proxy_start PW --to "$(server_port "$e")" || bail_out "netproxy did not start"
-	proxy_start DB --to "$(server_port "$e")" || bail_out "netproxy did not start"
+	proxy_start PW --to "$(proxy_server_port "$e")" || bail_out "netproxy did not start"
+	proxy_start DB --to "$(proxy_server_port "$e")" || bail_out "netproxy did not start"
 	cat >"$W/fleet.yaml" <<EOF
 version: 1
 defaults:
@@ -87,11 +74,11 @@ closed unreachable 4 4
 		"$e: the totals count refused targets"
 
 	# Single target: exit 4 both, the message says which it is.
-	mig DB_URL="$(url "$e" "$(server_port "$e")" "wrong-$T_SECRET" "$db")" upgrade "$W/m"
+	mig DB_URL="$(url "$e" "$(proxy_server_port "$e")" "wrong-$T_SECRET" "$db")" upgrade "$W/m"
 	is_rc 4 "$e: single target, wrong password: exit 4"
 	like "$M_ERR" "\(refused by the server: .*; nothing was touched\)$" \
 		"$e: single target, wrong password: the message says refused"
-	mig DB_URL="$(url "$e" "$(server_port "$e")" "$TEST_DB_PASS" "no_such_db_$$")" upgrade "$W/m"
+	mig DB_URL="$(url "$e" "$(proxy_server_port "$e")" "$TEST_DB_PASS" "no_such_db_$$")" upgrade "$W/m"
 	is_rc 4 "$e: single target, unknown database: exit 4"
 	like "$M_ERR" "\(refused by the server: .*; nothing was touched\)$" \
 		"$e: single target, unknown database: the message says refused"
