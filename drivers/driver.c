@@ -99,21 +99,15 @@ describe_limit(const char *v)
 	return n > 0 ? (int64_t)n : 0;
 }
 
-int
-driver_describe(struct db *db, const char *sql, const char *table,
-		enum textfit_rep (*rep)(const char *charset),
-		struct db_columns *out, struct err *e)
+void
+db_describe_rows(const struct db *db, const struct db_rows *r,
+		 struct db_columns *out)
 {
-	struct db_param p[2] = { DBP_TEXTV(db->schema), DBP_TEXTV(table) };
-	struct db_rows *r = NULL;
+	enum textfit_rep (*rep)(const char *) = db->drv->columns_rep;
 	struct db_column *c;
 	const char *name, *cs;
 	size_t i;
-	int rc;
 
-	db_trace(db, sql);
-	if ((rc = db->drv->query(db, sql, p, 2, &r, e)) < 0)
-		return rc;
 	out->v = xcalloc(r->nrows + 1, sizeof(*out->v));
 	for (i = 0; i < r->nrows; i++) {
 		if ((name = db_rows_get(r, i, 0)) == NULL)
@@ -122,10 +116,30 @@ driver_describe(struct db *db, const char *sql, const char *table,
 		c->name = xstrdup(name);
 		cs = db_rows_get(r, i, 1);
 		c->charset = xstrdup_or_null(cs);
-		c->fit.rep = cs ? rep(cs) : TEXTFIT_BYTES;
+		c->fit.rep = cs && rep ? rep(cs) : TEXTFIT_BYTES;
 		c->fit.max_chars = describe_limit(db_rows_get(r, i, 2));
 		c->fit.max_bytes = describe_limit(db_rows_get(r, i, 3));
 	}
+}
+
+const char *
+db_columns_sql(const struct db *db)
+{
+	return db->drv->columns_sql;
+}
+
+int
+driver_describe(struct db *db, const char *table, struct db_columns *out,
+		struct err *e)
+{
+	struct db_param p[2] = { DBP_TEXTV(db->schema), DBP_TEXTV(table) };
+	struct db_rows *r = NULL;
+	int rc;
+
+	db_trace(db, db->drv->columns_sql);
+	if ((rc = db->drv->query(db, db->drv->columns_sql, p, 2, &r, e)) < 0)
+		return rc;
+	db_describe_rows(db, r, out);
 	db_rows_free(r);
 	return 0;
 }
@@ -367,6 +381,19 @@ db_rollback(struct db *db, struct err *e)
 	return db->drv->rollback(db, e);
 }
 
+const char *
+db_lock_sql(struct db *db, struct db_param p[2], size_t *np)
+{
+	*np = 0;
+	return db->drv->lock_sql ? db->drv->lock_sql(db, p, np) : NULL;
+}
+
+bool
+db_lock_taken(const char *cell)
+{
+	return cell && (strcmp(cell, "1") == 0 || strcmp(cell, "t") == 0);
+}
+
 int
 db_exec(struct db *db, const char *sql, struct err *e)
 {
@@ -525,12 +552,16 @@ driver_query_one(struct db *db, const char *sql,
 		 const struct db_param *params, size_t nparams, char **val,
 		 struct err *e)
 {
-	struct db_rows *r;
+	struct db_rows *r = NULL;
+	struct db_stmt s = { DBS_SQL, sql, params, nparams, false, &r, NULL,
+			     NULL };
+	size_t failed;
 	int rc;
 
+	/* As a batch: MySQL then sends it as text, one round trip instead
+	 * of a prepared statement's two. */
 	*val = NULL;
-	db_trace(db, sql);
-	if ((rc = db->drv->query(db, sql, params, nparams, &r, e)) < 0)
+	if ((rc = db_batch(db, &s, 1, &failed, e)) < 0)
 		return rc;
 	if (r->nrows > 0 && r->ncols > 0 && r->cells[0]) {
 		*val = r->cells[0];

@@ -51,7 +51,9 @@ struct db {
 	bool readonly;
 	/*
 	 * The schema (PostgreSQL) or database (MySQL) current at connect,
-	 * captured by the driver before any migration ran: the bookkeeping
+	 * captured by the driver before any migration ran (PostgreSQL: with
+	 * the connection's first statement, not a round trip of its own:
+	 * NULL until then, and names unqualified): the bookkeeping
 	 * lives there whatever a migration does to the session (SET
 	 * search_path, USE). NULL when there is none to capture, and for
 	 * SQLite, where no session state moves an unqualified name away from
@@ -101,6 +103,32 @@ struct db_rows {
 const char *db_rows_get(const struct db_rows *r, size_t row, size_t col);
 void db_rows_free(struct db_rows *r);
 
+/*
+ * One statement of a batch (db_batch). DBS_RAW is a migration's statement
+ * as written (exec); DBS_SQL one with '?' placeholders bound to params
+ * (query); DBS_BEGIN, DBS_COMMIT and DBS_SERIALIZE what begin, commit and
+ * serialize do (sql: serialize's table), DBS_SERIALIZE nothing at all
+ * where the driver has no serialize.
+ */
+enum db_stmt_kind { DBS_RAW, DBS_SQL, DBS_BEGIN, DBS_COMMIT, DBS_SERIALIZE };
+struct db_stmt {
+	enum db_stmt_kind kind;
+	const char *sql;
+	const struct db_param *params;
+	size_t nparams;
+	/* DBS_SQL: the statement fails (ERR_SQL, and the batch stops there)
+	 * when it returns a row; the server makes it fail, so nothing after
+	 * it runs. */
+	bool must_be_empty;
+	/* DBS_SQL: where its rows go (the caller frees them); NULL: dropped */
+	struct db_rows **rows;
+	/* Called once the statement succeeded, as soon as its result is
+	 * in: the driver asks the server for the results so far (no round
+	 * trip of its own) instead of waiting for the whole batch. */
+	void (*done)(void *arg);
+	void *arg;
+};
+
 struct driver {
 	const char *name; /* its engine's canonical name: "postgres" */
 	/* DB_URL query parameters this engine accepts; NULL-terminated */
@@ -122,6 +150,13 @@ struct driver {
 	/* The per-database migration lock; waits up to timeout seconds. */
 	int (*lock)(struct db *db, int timeout, struct err *e);
 	int (*unlock)(struct db *db, struct err *e);
+	/*
+	 * One try of lock, without waiting, as a statement that a batch can
+	 * carry with the reads after it: its text, and its parameters in p
+	 * (at most 2, *np of them). Its one cell is "1" or "t" when the lock
+	 * was taken. NULL where the lock is no statement (SQLite's flock).
+	 */
+	const char *(*lock_sql)(struct db *db, struct db_param *p, size_t *np);
 	int (*begin)(struct db *db, struct err *e);
 	int (*commit)(struct db *db, struct err *e);
 	int (*rollback)(struct db *db, struct err *e);
@@ -141,6 +176,13 @@ struct driver {
 	 */
 	int (*columns)(struct db *db, const char *table,
 		       struct db_columns *out, struct err *e);
+	/*
+	 * The catalogue query behind columns (two '?': db->schema and the
+	 * table; rows as driver_describe reads them) and the map of its
+	 * character sets, so that a batch can carry it (db_columns_sql).
+	 */
+	const char *columns_sql;
+	enum textfit_rep (*columns_rep)(const char *charset);
 	void (*quote_ident)(const char *ident, struct buf *out);
 	int (*server_version)(struct db *db, struct buf *out, struct err *e);
 	/* True when running stmt commits the open transaction (MySQL DDL). */
@@ -168,6 +210,16 @@ struct driver {
 	 * nothing can (MySQL: DDL would end the transaction).
 	 */
 	int (*serialize)(struct db *db, const char *table, struct err *e);
+	/*
+	 * v[0..n-1] in order, stopping at the first that fails: *failed is
+	 * its index (n when none failed) and e its error, as exec or query
+	 * would give it. One round trip where the engine can (a PostgreSQL
+	 * pipeline, a MySQL multi-statement batch). A transaction that a
+	 * failure leaves open stays open: the caller rolls it back. NULL:
+	 * the statements run one by one through the other entries.
+	 */
+	int (*batch)(struct db *db, const struct db_stmt *v, size_t n,
+		     size_t *failed, struct err *e);
 	/* One-time library set-up; may be NULL. */
 	void (*init)(void);
 };
@@ -206,15 +258,14 @@ double driver_clock(void);
 
 /*
  * Helpers for drivers whose differences are only data. driver_describe
- * runs sql with two '?' bound to db->schema and table, whose rows are
- * (name, character set, maximum characters, maximum bytes), the last
- * three NULL when unknown, and maps each character set through rep (NULL
- * charset: TEXTFIT_BYTES); driver_quote_ident doubles every q inside
- * ident and wraps it in q.
+ * runs the driver's columns_sql with its two '?' bound to db->schema and
+ * table, whose rows are (name, character set, maximum characters,
+ * maximum bytes), the last three NULL when unknown, and maps each
+ * character set through columns_rep (NULL charset: TEXTFIT_BYTES);
+ * driver_quote_ident doubles every q inside ident and wraps it in q.
  */
-int driver_describe(struct db *db, const char *sql, const char *table,
-		    enum textfit_rep (*rep)(const char *charset),
-		    struct db_columns *out, struct err *e);
+int driver_describe(struct db *db, const char *table, struct db_columns *out,
+		    struct err *e);
 void driver_quote_ident(const char *ident, char q, struct buf *out);
 
 /* Wrappers: dispatch through db->drv and trace SQL when debug is on. */
@@ -223,17 +274,31 @@ int db_connect(const struct target *t, bool readonly, struct db **out,
 void db_close(struct db *db);
 int db_lock(struct db *db, int timeout, struct err *e);
 int db_unlock(struct db *db, struct err *e);
+/* The driver's lock_sql (NULL when it has none), and whether the cell
+ * that statement returned says the lock was taken. */
+const char *db_lock_sql(struct db *db, struct db_param p[2], size_t *np);
+bool db_lock_taken(const char *cell);
 int db_begin(struct db *db, struct err *e);
 int db_commit(struct db *db, struct err *e);
 int db_rollback(struct db *db, struct err *e);
 int db_exec(struct db *db, const char *sql, struct err *e);
 int db_query(struct db *db, const char *sql, const struct db_param *params,
 	     size_t nparams, struct db_rows **out, struct err *e);
+/* The batch entry, or its statements one by one (see batch). */
+int db_batch(struct db *db, const struct db_stmt *v, size_t n, size_t *failed,
+	     struct err *e);
 /* The names of the columns of table (driver columns). */
 int db_columns(struct db *db, const char *table, struct strv *out,
 	       struct err *e);
 int db_describe(struct db *db, const char *table, struct db_columns *out,
 		struct err *e);
+/*
+ * db_describe as a statement of a batch: its query, whose two '?' take
+ * db->schema and the table, and the columns of the rows it returned.
+ */
+const char *db_columns_sql(const struct db *db);
+void db_describe_rows(const struct db *db, const struct db_rows *rows,
+		      struct db_columns *out);
 void db_quote_ident(struct db *db, const char *ident, struct buf *out);
 /* name quoted and qualified with db->schema: "schema"."name". */
 void db_qualify(struct db *db, const char *name, struct buf *out);
@@ -298,6 +363,17 @@ void driver_copy_field(char *dst, size_t size, const char *src);
  */
 int driver_count_mismatch(size_t placeholders, size_t nparams,
 			  const char *sql, struct err *e);
+
+/*
+ * For drivers' batches: sql wrapped so that the server fails it when it
+ * returns a row (a scalar subquery of two rows: PostgreSQL and MySQL both
+ * refuse it, SQLSTATE 21000), and the error that the caller then sees.
+ */
+void driver_must_be_empty(const char *sql, struct buf *out);
+int driver_found_row(struct err *e);
+/* A batch one statement at a time, through the driver's other entries. */
+int driver_batch_each(struct db *db, const struct db_stmt *v, size_t n,
+		      size_t *failed, struct err *e);
 
 /* commits_implicitly of an engine whose DDL is transactional. */
 bool driver_never_commits(const char *stmt);

@@ -149,6 +149,7 @@ INTEGRATION_TESTS = \
 	tests/integration/fulldisk.sh \
 	tests/integration/concurrency.sh \
 	tests/integration/roundtrips.sh \
+	tests/integration/pipeline.sh \
 	tests/integration/slurm.sh
 TESTS += $(INTEGRATION_TESTS)
 

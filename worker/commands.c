@@ -581,9 +581,10 @@ command_prepare(struct cmdctx *c, const struct cmd_def *d)
 	if ((r = db_connect(c->t, !d->writes, &c->db, &c->e)) < 0)
 		return r;
 	if (d->writes && !lock_skipped()) {
-		if ((r = db_lock(c->db, c->t->lock_timeout, &c->e)) < 0)
+		r = ledger_lock_load(c->db, d->full, c->t->lock_timeout,
+				     &c->ledger, &c->locked, &c->e);
+		if (r < 0)
 			return r;
-		c->locked = true;
 	} else if (d->probe) {
 		/* A dry run says whether the real one could start now: the
 		 * lock is tried without waiting and let go at once. */
@@ -592,7 +593,8 @@ command_prepare(struct cmdctx *c, const struct cmd_def *d)
 		if ((r = db_unlock(c->db, &c->e)) < 0)
 			return r;
 	}
-	if ((r = ledger_load(c->db, d->full, &c->ledger, &c->e)) < 0)
+	if (!c->locked &&
+	    (r = ledger_load(c->db, d->full, &c->ledger, &c->e)) < 0)
 		return r;
 	if (c->ms)
 		plan_compute(c->ms, &c->ledger, c->t->engine, &c->plan);

@@ -10,6 +10,7 @@
 
 #include "common/buf.h"
 #include "common/xmalloc.h"
+#include "worker/batch.h"
 #include "common/banned.h"
 
 enum col_type { COL_INT, COL_TEXT, COL_STRING };
@@ -65,12 +66,12 @@ col_sql_type(const struct db *db, enum col_type t)
 	}
 }
 
-static int
-ledger_create(struct db *db, struct err *e)
+/* The CREATE TABLE and CREATE INDEX statements of a new table, into b. */
+static void
+ledger_create(struct db *db, struct batch *b)
 {
 	struct buf sql = BUF_INIT, name = BUF_INIT;
 	size_t i;
-	int r;
 
 	buf_adds(&sql, "CREATE TABLE ");
 	db_qualify(db, LEDGER_TABLE, &sql);
@@ -83,8 +84,7 @@ ledger_create(struct db *db, struct err *e)
 			 i == 0 ? " NOT NULL PRIMARY KEY" : "");
 	}
 	buf_addf(&sql, ")%s", db->drv->table_options);
-	if ((r = db_exec(db, sql.ptr, e)) < 0)
-		goto out;
+	batch_add(b, DBS_RAW, sql.ptr, NULL, 0, 0, 0);
 	for (i = 0; i < sizeof(ledger_indexed) / sizeof(ledger_indexed[0]);
 	     i++) {
 		buf_reset(&sql);
@@ -97,13 +97,10 @@ ledger_create(struct db *db, struct err *e)
 		buf_adds(&sql, " (");
 		db_quote_ident(db, ledger_indexed[i], &sql);
 		buf_adds(&sql, ")");
-		if ((r = db_exec(db, sql.ptr, e)) < 0)
-			goto out;
+		batch_add(b, DBS_RAW, sql.ptr, NULL, 0, 0, 0);
 	}
-out:
 	buf_release(&sql);
 	buf_release(&name);
-	return r;
 }
 
 static bool
@@ -112,13 +109,13 @@ has_column(const struct db_columns *cols, const char *name)
 	return db_columns_find(cols, name) != NULL;
 }
 
-static int
-progress_create(struct db *db, struct err *e)
+/* The progress table, unless it exists (the caller may not know). */
+static void
+progress_create(struct db *db, struct batch *b)
 {
 	struct buf sql = BUF_INIT;
-	int r;
 
-	buf_adds(&sql, "CREATE TABLE ");
+	buf_adds(&sql, "CREATE TABLE IF NOT EXISTS ");
 	db_qualify(db, LEDGER_PROGRESS_TABLE, &sql);
 	buf_adds(&sql, " (");
 	db_quote_ident(db, "uuid", &sql);
@@ -131,9 +128,8 @@ progress_create(struct db *db, struct err *e)
 	buf_addf(&sql, " %s, ", db->drv->type_int64);
 	db_quote_ident(db, "checksums", &sql);
 	buf_addf(&sql, " %s)%s", db->drv->type_text, db->drv->table_options);
-	r = db_exec(db, sql.ptr, e);
+	batch_add(b, DBS_RAW, sql.ptr, NULL, 0, 0, 0);
 	buf_release(&sql);
-	return r;
 }
 
 static struct ledger_progress *
@@ -165,14 +161,15 @@ progress_drop(struct ledger *l, struct ledger_progress *p)
 	*p = l->progress[--l->nprogress];
 }
 
-/* The progress rows; sums: the table has the checksums column. */
-static int
-progress_load(struct db *db, struct ledger *l, bool sums, struct err *e)
+/*
+ * The read of every progress row into b, its rows to *rows; sums: the
+ * table has the checksums column (else uuid stands in for it, unread).
+ */
+static void
+progress_select(struct db *db, bool sums, struct batch *b,
+		struct db_rows **rows)
 {
-	struct db_rows *rows = NULL;
 	struct buf sql = BUF_INIT;
-	size_t i;
-	int r;
 
 	buf_adds(&sql, "SELECT ");
 	db_quote_ident(db, "uuid", &sql);
@@ -182,117 +179,172 @@ progress_load(struct db *db, struct ledger *l, bool sums, struct err *e)
 	db_quote_ident(db, sums ? "checksums" : "uuid", &sql);
 	buf_adds(&sql, " FROM ");
 	db_qualify(db, LEDGER_PROGRESS_TABLE, &sql);
-	if ((r = db_query(db, sql.ptr, NULL, 0, &rows, e)) == 0) {
-		for (i = 0; i < rows->nrows; i++) {
-			const char *u = db_rows_get(rows, i, 0);
-			const char *c = db_rows_get(rows, i, 1);
-
-			if (u != NULL)
-				progress_push(l, u,
-					      c ? strtoll(c, NULL, 10) : 0,
-					      sums ? db_rows_get(rows, i, 2)
-						   : NULL);
-		}
-	}
-	db_rows_free(rows);
+	batch_add(b, DBS_SQL, sql.ptr, NULL, 0, 0, 0)->rows = rows;
 	buf_release(&sql);
-	return r;
 }
 
-static int
+static void
+progress_rows(struct ledger *l, const struct db_rows *rows, bool sums)
+{
+	size_t i;
+
+	for (i = 0; rows && i < rows->nrows; i++) {
+		const char *u = db_rows_get(rows, i, 0);
+		const char *c = db_rows_get(rows, i, 1);
+
+		if (u != NULL)
+			progress_push(l, u, c ? strtoll(c, NULL, 10) : 0,
+				      sums ? db_rows_get(rows, i, 2) : NULL);
+	}
+}
+
+/* The ALTER TABLE that adds column name of type to table, into b. */
+static void
 add_column(struct db *db, const char *table, const char *name,
-	   const char *type, struct err *e)
+	   const char *type, struct batch *b)
 {
 	struct buf sql = BUF_INIT;
-	int r;
 
 	buf_adds(&sql, "ALTER TABLE ");
 	db_qualify(db, table, &sql);
 	buf_adds(&sql, " ADD COLUMN ");
 	db_quote_ident(db, name, &sql);
 	buf_addf(&sql, " %s", type);
-	r = db_exec(db, sql.ptr, e);
+	batch_add(b, DBS_RAW, sql.ptr, NULL, 0, 0, 0);
 	buf_release(&sql);
-	return r;
 }
 
-/* Add to the open transaction what the bookkeeping table lacks. */
-static int
-ensure_main(struct db *db, struct ledger *l, struct err *e)
+/* What the bookkeeping table lacks, into b (in a transaction). */
+static void
+ensure_main(struct db *db, struct ledger *l, struct batch *b)
 {
 	size_t i;
-	int r = 0;
 
-	if (!l->exists)
-		return ledger_create(db, e);
-	for (i = 0; i < NCOLS && r == 0; i++)
+	if (!l->exists) {
+		ledger_create(db, b);
+		return;
+	}
+	for (i = 0; i < NCOLS; i++)
 		if (!has_column(&l->cols, ledger_cols[i].name))
-			r = add_column(db, LEDGER_TABLE, ledger_cols[i].name,
-				       col_sql_type(db, ledger_cols[i].type),
-				       e);
+			add_column(db, LEDGER_TABLE, ledger_cols[i].name,
+				   col_sql_type(db, ledger_cols[i].type), b);
+}
+
+/* The catalogue's description of table into b, its rows to *rows. */
+static void
+describe_stmt(struct db *db, const char *table, struct batch *b,
+	      struct db_rows **rows)
+{
+	struct db_param p[2] = { DBP_TEXTV(db->schema), DBP_TEXTV(table) };
+
+	batch_add(b, DBS_SQL, db_columns_sql(db), p, 2, 0, 0)->rows = rows;
+}
+
+/*
+ * Reading the progress table failed: when it is missing (a table of an
+ * older migratore) it is made, when it lacks the checksums column (made
+ * before they were kept) the column is added, and it is read again into
+ * *rows; otherwise e stays as it is. desc: its description, NULL when
+ * not read yet.
+ */
+static int
+progress_repair(struct db *db, const struct db_rows *desc,
+		struct db_rows **rows, struct err *e)
+{
+	struct db_columns pcols = DB_COLUMNS_INIT;
+	struct batch b = BATCH_INIT;
+	size_t failed;
+	int r = e->code;
+
+	if (desc)
+		db_describe_rows(db, desc, &pcols);
+	else if (db_describe(db, LEDGER_PROGRESS_TABLE, &pcols,
+			     &(struct err){ 0 }) < 0)
+		goto out;
+	if (pcols.n == 0)
+		progress_create(db, &b);
+	else if (!has_column(&pcols, "checksums"))
+		add_column(db, LEDGER_PROGRESS_TABLE, "checksums",
+			   db->drv->type_text, &b);
+	else
+		goto out;
+	db_rows_free(*rows);
+	*rows = NULL;
+	progress_select(db, true, &b, rows);
+	r = batch_run(db, &b, &failed, e);
+out:
+	db_columns_release(&pcols);
+	batch_release(&b);
 	return r;
 }
 
+/*
+ * One batch. A complete table: the progress table described and read
+ * (repaired when that fails: progress_repair). Otherwise in one
+ * transaction (one commit, one fsync) the table, its indexes or new
+ * columns and the progress table, then described as the server made
+ * them, and the progress rows read.
+ */
 static int
 ensure_once(struct db *db, struct ledger *l, struct err *e)
 {
-	struct strv pcols = STRV_INIT;
-	bool txn = false, complete = l->exists, sums;
-	size_t i;
+	struct db_rows *desc = NULL, *prog = NULL;
+	struct batch b = BATCH_INIT;
+	bool complete = l->exists;
+	size_t i, failed;
 	int r;
 
 	for (i = 0; i < NCOLS && complete; i++)
 		complete = has_column(&l->cols, ledger_cols[i].name);
-	if ((r = db_columns(db, LEDGER_PROGRESS_TABLE, &pcols, e)) < 0)
-		goto out;
-	l->progress_exists = pcols.n > 0;
-	sums = strv_contains(&pcols, "checksums");
-	if (complete && l->progress_exists && sums) {
-		r = progress_load(db, l, true, e);
-		goto out;
+	if (!complete) {
+		batch_add(&b, DBS_BEGIN, NULL, NULL, 0, 0, 0);
+		ensure_main(db, l, &b);
+		progress_create(db, &b);
+		batch_add(&b, DBS_COMMIT, NULL, NULL, 0, 0, 0);
 	}
-	/* One transaction for the tables, indexes and new columns: one
-	 * commit (one fsync) instead of one per statement. */
-	if ((r = db_begin(db, e)) < 0)
-		goto out;
-	txn = true;
-	if ((r = ensure_main(db, l, e)) < 0)
-		goto out;
-	if (!l->progress_exists && (r = progress_create(db, e)) < 0)
-		goto out;
-	/* a table made before the checksums were kept */
-	if (l->progress_exists && !sums &&
-	    (r = add_column(db, LEDGER_PROGRESS_TABLE, "checksums",
-			    db->drv->type_text, e)) < 0)
-		goto out;
-	if ((r = db_commit(db, e)) < 0)
-		goto out;
-	txn = false;
-	if (l->progress_exists && (r = progress_load(db, l, true, e)) < 0)
-		goto out;
-	l->progress_exists = true;
-	/* What the new table or columns hold, as the server made them. */
-	db_columns_release(&l->cols);
-	if ((r = db_describe(db, LEDGER_TABLE, &l->cols, e)) < 0)
-		goto out;
-	l->exists = true;
-out:
-	if (txn)
+	describe_stmt(db, complete ? LEDGER_PROGRESS_TABLE : LEDGER_TABLE, &b,
+		      &desc);
+	progress_select(db, true, &b, &prog);
+	r = batch_run(db, &b, &failed, e);
+	/* all but the read went through (the transaction committed) */
+	if (r < 0 && r != ERR_CONNECT && failed == b.n - 1)
+		r = progress_repair(db, complete ? desc : NULL, &prog, e);
+	else if (r < 0 && !complete)
 		db_rollback(db, &(struct err){ 0 });
-	strv_release(&pcols);
+	if (r == 0 && !complete) {
+		db_columns_release(&l->cols);
+		db_describe_rows(db, desc, &l->cols);
+		l->exists = true;
+	}
+	if (r == 0) {
+		progress_rows(l, prog, true);
+		l->progress_exists = true;
+	}
+	db_rows_free(desc);
+	db_rows_free(prog);
+	batch_release(&b);
 	return r;
 }
 
 int
 ledger_read_progress(struct db *db, struct ledger *l, struct err *e)
 {
-	struct strv pcols = STRV_INIT;
+	struct db_columns pcols = DB_COLUMNS_INIT;
+	struct db_rows *prog = NULL;
+	struct batch b = BATCH_INIT;
+	size_t failed;
 	int r;
 
-	if ((r = db_columns(db, LEDGER_PROGRESS_TABLE, &pcols, e)) == 0 &&
-	    pcols.n > 0 && l->nprogress == 0)
-		r = progress_load(db, l, strv_contains(&pcols, "checksums"), e);
-	strv_release(&pcols);
+	if ((r = db_describe(db, LEDGER_PROGRESS_TABLE, &pcols, e)) == 0 &&
+	    pcols.n > 0 && l->nprogress == 0) {
+		progress_select(db, has_column(&pcols, "checksums"), &b, &prog);
+		if ((r = batch_run(db, &b, &failed, e)) == 0)
+			progress_rows(l, prog,
+				      has_column(&pcols, "checksums"));
+	}
+	db_rows_free(prog);
+	batch_release(&b);
+	db_columns_release(&pcols);
 	return r;
 }
 
@@ -327,14 +379,13 @@ ledger_ensure(struct db *db, struct ledger *l, struct err *e)
 /* "INSERT INTO t (committed, run_id, updated, checksums, uuid) VALUES
  * (...)", or the UPDATE of a row that exists, or its DELETE. */
 static void
-progress_sql(struct db *db, const struct ledger_progress *p, int committed,
-	     struct buf *sql)
+progress_sql(struct db *db, bool known, int committed, struct buf *sql)
 {
 	static const char *const cols[] = { "committed", "run_id", "updated",
 					    "checksums" };
 	size_t i;
 
-	if (committed < 0 || p != NULL) {
+	if (committed < 0 || known) {
 		buf_adds(sql, committed < 0 ? "DELETE FROM " : "UPDATE ");
 		db_qualify(db, LEDGER_PROGRESS_TABLE, sql);
 		for (i = 0; committed >= 0 && i < 4; i++) {
@@ -358,38 +409,87 @@ progress_sql(struct db *db, const struct ledger_progress *p, int committed,
 	buf_adds(sql, ") VALUES (?, ?, ?, ?, ?)");
 }
 
+void
+ledger_progress_note(struct ledger *l, const char *uuid, int committed,
+		     const char *checksums)
+{
+	struct ledger_progress *known = progress_find(l, uuid);
+
+	if (committed < 0 && known != NULL) {
+		progress_drop(l, known);
+	} else if (committed >= 0 && known != NULL) {
+		known->committed = committed;
+		free(known->checksums);
+		known->checksums = xstrdup_or_null(checksums);
+	} else if (committed >= 0) {
+		progress_push(l, uuid, committed, checksums);
+	}
+}
+
+/* The statement of ledger_set_progress; *n params of p[] to bind. */
+static const struct db_param *
+progress_stmt(struct db *db, bool known, const struct ledger_progress_set *ps,
+	      struct db_param p[5], size_t *n, struct buf *sql)
+{
+	p[0] = DBP_INTV(ps->committed);
+	p[1] = DBP_TEXTV(ps->run_id);
+	p[2] = DBP_INTV((int64_t)time(NULL));
+	p[3] = DBP_TEXTV(ps->checksums);
+	p[4] = DBP_TEXTV(ps->uuid);
+	progress_sql(db, known, ps->committed, sql);
+	/* A DELETE binds the uuid alone. */
+	*n = ps->committed < 0 ? 1 : 5;
+	return ps->committed < 0 ? &p[4] : p;
+}
+
 int
 ledger_set_progress(struct db *db, struct ledger *l, const char *uuid,
 		    int committed, const char *checksums, const char *run_id,
 		    struct err *e)
 {
-	struct db_param p[5] = { DBP_INTV(committed), DBP_TEXTV(run_id),
-				 DBP_INTV((int64_t)time(NULL)),
-				 DBP_TEXTV(checksums), DBP_TEXTV(uuid) };
-	struct ledger_progress *known = progress_find(l, uuid);
+	struct ledger_progress_set ps = { uuid, committed, checksums, run_id };
+	struct db_param p[5];
+	const struct db_param *bind;
+	bool known = progress_find(l, uuid) != NULL;
 	struct buf sql = BUF_INIT;
+	size_t n;
 	int r;
 
-	if (committed < 0 && known == NULL)
+	if (committed < 0 && !known)
 		return 0;
-	progress_sql(db, known, committed, &sql);
-	/* A DELETE binds the uuid alone. */
-	r = db_query(db, sql.ptr, committed < 0 ? &p[4] : p,
-		     committed < 0 ? 1 : 5, NULL, e);
-	if (r < 0) {
+	bind = progress_stmt(db, known, &ps, p, &n, &sql);
+	r = db_query(db, sql.ptr, bind, n, NULL, e);
+	if (r < 0)
 		err_prefix(e, "recording progress in '%s'",
 			   LEDGER_PROGRESS_TABLE);
-	} else if (committed < 0) {
-		progress_drop(l, known);
-	} else if (known != NULL) {
-		known->committed = committed;
-		free(known->checksums);
-		known->checksums = xstrdup_or_null(checksums);
-	} else {
-		progress_push(l, uuid, committed, checksums);
-	}
+	else
+		ledger_progress_note(l, uuid, committed, checksums);
 	buf_release(&sql);
 	return r;
+}
+
+bool
+ledger_progress_stmt(struct db *db, const struct ledger_progress_set *ps,
+		     bool *known, struct batch *b, int tag, int arg)
+{
+	struct db_param p[5];
+	const struct db_param *bind;
+	struct buf sql = BUF_INIT;
+	size_t n;
+
+	if (ps->committed < 0 && !*known)
+		return false;
+	bind = progress_stmt(db, *known, ps, p, &n, &sql);
+	batch_add(b, DBS_SQL, sql.ptr, bind, n, tag, arg);
+	*known = ps->committed >= 0;
+	buf_release(&sql);
+	return true;
+}
+
+bool
+ledger_progress_known(const struct ledger *l, const char *uuid)
+{
+	return progress_find(l, uuid) != NULL;
 }
 
 int
@@ -453,36 +553,36 @@ ledger_push(struct ledger *l, const struct ledger_row *src)
 	}
 }
 
-int
-ledger_load(struct db *db, bool full, struct ledger *out, struct err *e)
+/* The SELECT of the columns to read (those cols has; all when NULL). */
+static size_t
+select_sql(struct db *db, const struct db_columns *cols, bool full,
+	   const struct ledger_col **sel, struct buf *sql)
 {
-	const struct ledger_col *sel[NCOLS];
-	struct db_rows *rows = NULL;
-	struct buf sql = BUF_INIT;
-	size_t i, j, nsel = 0;
-	int r;
+	size_t i, nsel = 0;
 
-	if ((r = db_describe(db, LEDGER_TABLE, &out->cols, e)) < 0)
-		goto out;
-	out->exists = out->cols.n > 0;
-	if (!out->exists)
-		goto out;
-	buf_adds(&sql, "SELECT ");
+	buf_adds(sql, "SELECT ");
 	for (i = 0; i < NCOLS; i++) {
-		if (!has_column(&out->cols, ledger_cols[i].name) ||
+		if ((cols && !has_column(cols, ledger_cols[i].name)) ||
 		    (!full && !ledger_cols[i].light))
 			continue;
 		if (nsel > 0)
-			buf_adds(&sql, ", ");
-		db_quote_ident(db, ledger_cols[i].name, &sql);
+			buf_adds(sql, ", ");
+		db_quote_ident(db, ledger_cols[i].name, sql);
 		sel[nsel++] = &ledger_cols[i];
 	}
-	buf_adds(&sql, " FROM ");
-	db_qualify(db, LEDGER_TABLE, &sql);
-	buf_adds(&sql, " ORDER BY ");
-	db_quote_ident(db, "object_id", &sql);
-	if ((r = db_query(db, sql.ptr, NULL, 0, &rows, e)) < 0)
-		goto out;
+	buf_adds(sql, " FROM ");
+	db_qualify(db, LEDGER_TABLE, sql);
+	buf_adds(sql, " ORDER BY ");
+	db_quote_ident(db, "object_id", sql);
+	return nsel;
+}
+
+static void
+rows_into(struct ledger *out, const struct db_rows *rows,
+	  const struct ledger_col **sel, size_t nsel)
+{
+	size_t i, j;
+
 	out->v = xcalloc(rows->nrows ? rows->nrows : 1, sizeof(*out->v));
 	out->cap = rows->nrows ? rows->nrows : 1;
 	for (i = 0; i < rows->nrows; i++) {
@@ -492,12 +592,87 @@ ledger_load(struct db *db, bool full, struct ledger *out, struct err *e)
 		for (j = 0; j < nsel; j++)
 			row_set(row, sel[j], db_rows_get(rows, i, j));
 	}
+}
+
+/*
+ * One batch: the lock tried (lock non-NULL: *taken says whether it was;
+ * the reads count only if it was), the table described, and its rows
+ * read on the guess that it has every column. A table of an older tool
+ * or version lacks some: its rows are read again, the columns known.
+ */
+static int
+load(struct db *db, bool full, const char *lock, const struct db_param *lp,
+     size_t nlp, bool *taken, struct ledger *out, struct err *e)
+{
+	const struct ledger_col *sel[NCOLS];
+	struct db_rows *got = NULL, *desc = NULL, *rows = NULL;
+	struct batch b = BATCH_INIT;
+	struct buf sql = BUF_INIT;
+	size_t nsel, failed, first = lock ? 1 : 0;
+	int r;
+
+	if (lock)
+		batch_add(&b, DBS_SQL, lock, lp, nlp, 0, 0)->rows = &got;
+	describe_stmt(db, LEDGER_TABLE, &b, &desc);
+	nsel = select_sql(db, NULL, full, sel, &sql);
+	batch_add(&b, DBS_SQL, sql.ptr, NULL, 0, 0, 0)->rows = &rows;
+	r = batch_run(db, &b, &failed, e);
+	if (lock && failed > 0)
+		*taken = got && got->nrows > 0 &&
+			 db_lock_taken(db_rows_get(got, 0, 0));
+	if (r < 0 && (failed <= first || r == ERR_CONNECT))
+		goto out;
+	r = 0;
+	if (lock && !*taken)
+		goto out;
+	db_describe_rows(db, desc, &out->cols);
+	out->exists = out->cols.n > 0;
+	if (!out->exists)
+		goto out;
+	if (rows == NULL) {
+		buf_reset(&sql);
+		nsel = select_sql(db, &out->cols, full, sel, &sql);
+		if ((r = db_query(db, sql.ptr, NULL, 0, &rows, e)) < 0)
+			goto out;
+	}
+	rows_into(out, rows, sel, nsel);
 out:
-	if (r < 0)
+	if (r < 0 && !(lock && failed == 0))
 		err_prefix(e, "reading bookkeeping table '%s'", LEDGER_TABLE);
+	db_rows_free(got);
+	db_rows_free(desc);
 	db_rows_free(rows);
+	batch_release(&b);
 	buf_release(&sql);
 	return r;
+}
+
+int
+ledger_load(struct db *db, bool full, struct ledger *out, struct err *e)
+{
+	return load(db, full, NULL, NULL, 0, NULL, out, e);
+}
+
+int
+ledger_lock_load(struct db *db, bool full, int timeout, struct ledger *out,
+		 bool *locked, struct err *e)
+{
+	struct db_param p[2];
+	const char *lock;
+	size_t np;
+	int r;
+
+	*locked = false;
+	if ((lock = db_lock_sql(db, p, &np)) != NULL) {
+		r = load(db, full, lock, p, np, locked, out, e);
+		if (r < 0 || *locked)
+			return r;
+	}
+	/* Not free (or no statement): wait for it as db_lock does. */
+	if ((r = db_lock(db, timeout, e)) < 0)
+		return r;
+	*locked = true;
+	return ledger_load(db, full, out, e);
 }
 
 void
@@ -521,25 +696,22 @@ ledger_release(struct ledger *l)
 	l->exists = false;
 }
 
-static int
-ledger_next_id(struct db *db, int64_t *id, struct err *e)
+/*
+ * The object_id of the next row. The INSERT computes it on the server
+ * (max + 1, so rows written by another tool are respected, and unique
+ * whether or not the lock excluded another runner); under the lock l
+ * holds every row, and this is the number the server computes.
+ */
+static int64_t
+next_id(const struct ledger *l)
 {
-	struct db_rows *rows = NULL;
-	struct buf sql = BUF_INIT;
-	const char *v;
-	int r;
+	int64_t max = 0;
+	size_t i;
 
-	buf_adds(&sql, "SELECT MAX(");
-	db_quote_ident(db, "object_id", &sql);
-	buf_adds(&sql, ") FROM ");
-	db_qualify(db, LEDGER_TABLE, &sql);
-	if ((r = db_query(db, sql.ptr, NULL, 0, &rows, e)) == 0) {
-		v = rows->nrows > 0 ? db_rows_get(rows, 0, 0) : NULL;
-		*id = (v ? strtoll(v, NULL, 10) : 0) + 1;
-	}
-	db_rows_free(rows);
-	buf_release(&sql);
-	return r;
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].object_id > max)
+			max = l->v[i].object_id;
+	return max + 1;
 }
 
 /*
@@ -577,59 +749,148 @@ fit_param(const struct ledger *l, const char *name, const char *v,
 	return DBP_TEXTV(keep->ptr);
 }
 
+/* object_id as the INSERT computes it: see next_id. */
+static void
+next_id_sql(struct db *db, struct buf *out)
+{
+	buf_adds(out, "(SELECT COALESCE(MAX(");
+	db_quote_ident(db, "object_id", out);
+	buf_adds(out, "), 0) + 1 FROM ");
+	db_qualify(db, LEDGER_TABLE, out);
+	buf_adds(out, ")");
+}
+
+/* The INSERT of row into sql, its n values in params (texts fitted into
+ * keep[]). */
+static size_t
+append_sql(struct db *db, const struct ledger *l, const struct ledger_row *row,
+	   struct buf *sql, struct db_param *params, struct buf *keep,
+	   struct strv *fitted)
+{
+	struct buf marks = BUF_INIT;
+	size_t i, n = 0;
+
+	buf_adds(sql, "INSERT INTO ");
+	db_qualify(db, LEDGER_TABLE, sql);
+	buf_adds(sql, " (");
+	for (i = 0; i < NCOLS; i++) {
+		const struct ledger_col *c = &ledger_cols[i];
+		const char *p = (const char *)row + c->off;
+
+		if (l->exists && !has_column(&l->cols, c->name))
+			continue;
+		buf_adds(sql, i > 0 ? ", " : "");
+		buf_adds(&marks, i > 0 ? ", " : "");
+		db_quote_ident(db, c->name, sql);
+		if (i == 0) {
+			next_id_sql(db, &marks);
+		} else if (c->type == COL_INT) {
+			int64_t v = *(const int64_t *)(const void *)p;
+
+			buf_adds(&marks, "?");
+			params[n++] = (strcmp(c->name, "committed") == 0 &&
+				       v < 0) ? DBP_NULLV : DBP_INTV(v);
+		} else {
+			buf_adds(&marks, "?");
+			params[n++] = fit_param(l, c->name,
+						*(char *const *)(const void *)p,
+						&keep[i], fitted);
+		}
+	}
+	buf_addf(sql, ") VALUES (%s)", marks.ptr);
+	buf_release(&marks);
+	return n;
+}
+
+int64_t
+ledger_appended(struct ledger *l, const struct ledger_row *row)
+{
+	struct ledger_row copy = *row;
+
+	copy.object_id = next_id(l);
+	ledger_push(l, &copy);
+	return copy.object_id;
+}
+
+void
+ledger_append_stmt(struct db *db, const struct ledger *l,
+		   const struct ledger_row *row, struct strv *fitted,
+		   struct batch *b, int tag, int arg)
+{
+	struct db_param params[NCOLS];
+	struct buf keep[NCOLS];
+	struct buf sql = BUF_INIT;
+	size_t i, n;
+
+	for (i = 0; i < NCOLS; i++)
+		buf_init(&keep[i]);
+	n = append_sql(db, l, row, &sql, params, keep, fitted);
+	batch_add(b, DBS_SQL, sql.ptr, params, n, tag, arg);
+	for (i = 0; i < NCOLS; i++)
+		buf_release(&keep[i]);
+	buf_release(&sql);
+}
+
 int
 ledger_append(struct db *db, struct ledger *l, const struct ledger_row *row,
 	      int64_t *id_out, struct strv *fitted, struct err *e)
 {
 	struct db_param params[NCOLS];
 	struct buf keep[NCOLS];
-	struct ledger_row copy = *row;
-	struct buf sql = BUF_INIT, marks = BUF_INIT;
-	size_t i, n = 0;
+	struct buf sql = BUF_INIT;
+	size_t i, n;
+	int64_t id;
 	int r;
 
 	for (i = 0; i < NCOLS; i++)
 		buf_init(&keep[i]);
-	if ((r = ledger_next_id(db, &copy.object_id, e)) < 0)
-		goto out;
-	buf_adds(&sql, "INSERT INTO ");
-	db_qualify(db, LEDGER_TABLE, &sql);
-	buf_adds(&sql, " (");
-	for (i = 0; i < NCOLS; i++) {
-		const struct ledger_col *c = &ledger_cols[i];
-		const char *p = (const char *)&copy + c->off;
-
-		if (l->exists && !has_column(&l->cols, c->name))
-			continue;
-		if (n > 0) {
-			buf_adds(&sql, ", ");
-			buf_adds(&marks, ", ");
-		}
-		db_quote_ident(db, c->name, &sql);
-		buf_adds(&marks, "?");
-		if (c->type == COL_INT) {
-			int64_t v = *(const int64_t *)(const void *)p;
-
-			params[n++] = (strcmp(c->name, "committed") == 0 &&
-				       v < 0) ? DBP_NULLV : DBP_INTV(v);
-		} else
-			params[n++] = fit_param(l, c->name,
-						*(char *const *)(const void *)p,
-						&keep[i], fitted);
-	}
-	buf_addf(&sql, ") VALUES (%s)", marks.ptr);
+	n = append_sql(db, l, row, &sql, params, keep, fitted);
 	if ((r = db_query(db, sql.ptr, params, n, NULL, e)) < 0)
-		goto out;
-	ledger_push(l, &copy);
-	if (id_out)
-		*id_out = copy.object_id;
-out:
-	if (r < 0)
 		err_prefix(e, "writing to bookkeeping table '%s'", LEDGER_TABLE);
+	else if ((id = ledger_appended(l, row)) && id_out)
+		*id_out = id;
 	for (i = 0; i < NCOLS; i++)
 		buf_release(&keep[i]);
 	buf_release(&sql);
-	buf_release(&marks);
+	return r;
+}
+
+int
+ledger_set_end(struct db *db, struct ledger *l, int64_t id, int64_t end,
+	       struct err *e)
+{
+	static const char *const cols[] = { "end", "duration", "end_s" };
+	struct ledger_row *row = (struct ledger_row *)ledger_find(l, id);
+	struct db_param p[4];
+	struct buf sql = BUF_INIT;
+	char end_s[32];
+	size_t i;
+	int r;
+
+	if (row == NULL)
+		return 0;
+	ledger_format_time(end, end_s);
+	p[0] = DBP_INTV(end);
+	p[1] = DBP_INTV(end - row->start);
+	p[2] = (struct db_param){ DBP_TEXT, 0, end_s };
+	p[3] = DBP_INTV(id);
+	buf_adds(&sql, "UPDATE ");
+	db_qualify(db, LEDGER_TABLE, &sql);
+	for (i = 0; i < 3; i++) {
+		buf_adds(&sql, i == 0 ? " SET " : ", ");
+		db_quote_ident(db, cols[i], &sql);
+		buf_adds(&sql, " = ?");
+	}
+	buf_adds(&sql, " WHERE ");
+	db_quote_ident(db, "object_id", &sql);
+	buf_adds(&sql, " = ?");
+	if ((r = db_query(db, sql.ptr, p, 4, NULL, e)) < 0) {
+		err_prefix(e, "writing to bookkeeping table '%s'", LEDGER_TABLE);
+	} else {
+		row->end = end;
+		row->duration = end - row->start;
+	}
+	buf_release(&sql);
 	return r;
 }
 
@@ -657,30 +918,68 @@ latest_known(const struct ledger *l, const char *uuid)
 	return 0;
 }
 
+/* The newest row of uuid past what l knows (two values: uuid, id). */
+static void
+claim_sql(struct db *db, const struct ledger *l, struct buf *sql)
+{
+	static const char *const cols[] = { "object_id", "result", "operation",
+					    "run_id" };
+	size_t i;
+
+	buf_adds(sql, "SELECT ");
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			buf_adds(sql, ", ");
+		db_quote_ident(db, has_column(&l->cols, cols[i]) ? cols[i]
+								: "object_id",
+			       sql);
+	}
+	buf_adds(sql, " FROM ");
+	db_qualify(db, LEDGER_TABLE, sql);
+	buf_adds(sql, " WHERE ");
+	db_quote_ident(db, "uuid", sql);
+	buf_adds(sql, " = ? AND ");
+	db_quote_ident(db, "object_id", sql);
+	buf_adds(sql, " > ? ORDER BY ");
+	db_quote_ident(db, "object_id", sql);
+	buf_adds(sql, " DESC LIMIT 1");
+}
+
 /*
- * One query: the newest row of uuid past what l knows. Issue 12 sends a
- * migration as one PostgreSQL pipeline or one MySQL multi-statement
- * batch; there the check must be a statement that fails the batch when
- * such a row exists, before the migration's first statement runs:
- *   PostgreSQL: SELECT CAST('recorded meanwhile by run ' || run_id AS int)
- *     FROM migratore WHERE uuid = $1 AND object_id > $2 (the cast of a
- *     non-number fails only when there is a row, and names its run);
- *   MySQL: SELECT (SELECT 1 UNION ALL SELECT 2) FROM migratore WHERE ...
- *     ("Subquery returns more than 1 row", only when there is a row).
- * SQLite runs no batches: BEGIN IMMEDIATE, then this query.
+ * In a batch the check is a statement the server fails when such a row
+ * exists (must_be_empty), before the migration's first statement runs;
+ * the caller then rolls back and asks ledger_claim which row it was.
  */
+struct db_stmt *
+ledger_claim_stmts(struct db *db, const struct ledger *l, const char *uuid,
+		   struct batch *b, int tag)
+{
+	struct db_param p[2] = { DBP_TEXTV(uuid),
+				 DBP_INTV(latest_known(l, uuid)) };
+	struct buf sql = BUF_INIT;
+	struct db_stmt *s;
+
+	if (!l->exists)
+		return NULL;
+	db_qualify(db, LEDGER_TABLE, &sql);
+	batch_add(b, DBS_SERIALIZE, sql.ptr, NULL, 0, tag, 0);
+	buf_reset(&sql);
+	claim_sql(db, l, &sql);
+	s = batch_add(b, DBS_SQL, sql.ptr, p, 2, tag, 0);
+	s->must_be_empty = true;
+	buf_release(&sql);
+	return s;
+}
+
 int
 ledger_claim(struct db *db, struct ledger *l, const char *uuid,
 	     bool serialise, const struct ledger_row **other, struct err *e)
 {
-	static const char *const cols[] = { "object_id", "result", "operation",
-					    "run_id" };
 	struct db_param p[2] = { DBP_TEXTV(uuid),
 				 DBP_INTV(latest_known(l, uuid)) };
 	struct db_rows *rows = NULL;
 	struct ledger_row row;
 	struct buf sql = BUF_INIT;
-	size_t i;
 	int r;
 
 	*other = NULL;
@@ -688,23 +987,7 @@ ledger_claim(struct db *db, struct ledger *l, const char *uuid,
 		return 0; /* nothing recorded it: there is no table yet */
 	if (serialise && (r = ledger_serialise(db, e)) < 0)
 		return r;
-	buf_adds(&sql, "SELECT ");
-	for (i = 0; i < 4; i++) {
-		if (i > 0)
-			buf_adds(&sql, ", ");
-		db_quote_ident(db, has_column(&l->cols, cols[i]) ? cols[i]
-								: "object_id",
-			       &sql);
-	}
-	buf_adds(&sql, " FROM ");
-	db_qualify(db, LEDGER_TABLE, &sql);
-	buf_adds(&sql, " WHERE ");
-	db_quote_ident(db, "uuid", &sql);
-	buf_adds(&sql, " = ? AND ");
-	db_quote_ident(db, "object_id", &sql);
-	buf_adds(&sql, " > ? ORDER BY ");
-	db_quote_ident(db, "object_id", &sql);
-	buf_adds(&sql, " DESC LIMIT 1");
+	claim_sql(db, l, &sql);
 	if ((r = db_query(db, sql.ptr, p, 2, &rows, e)) < 0 ||
 	    rows->nrows == 0)
 		goto out;

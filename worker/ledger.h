@@ -28,6 +28,7 @@
 #include "common/err.h"
 #include "common/strv.h"
 #include "drivers/driver.h"
+#include "worker/batch.h"
 
 #define LEDGER_TABLE "migratore"
 /*
@@ -110,12 +111,20 @@ int ledger_read_progress(struct db *db, struct ledger *l, struct err *e);
  * empty ledger, not an error (dry runs must not create it).
  */
 int ledger_load(struct db *db, bool full, struct ledger *out, struct err *e);
+/*
+ * The migration lock (db_lock, waiting up to timeout seconds), then
+ * ledger_load; where the lock is a statement its first try goes in the
+ * same round trip as the reads. *locked says whether the lock is held
+ * (also when the reads failed after it was taken).
+ */
+int ledger_lock_load(struct db *db, bool full, int timeout, struct ledger *out,
+		     bool *locked, struct err *e);
 void ledger_release(struct ledger *l);
 
 /*
- * Append a row: allocates object_id (max + 1 read from the table, so rows
- * written by another tool are respected), inserts with bound values and
- * records the row in l. The caller owns the transaction. A text its
+ * Append a row: object_id is max + 1, computed by the INSERT itself (so
+ * rows written by another tool are respected, and no read goes first);
+ * inserts with bound values and records the row in l. The caller owns the transaction. A text its
  * column cannot hold is fitted to it; fitted (may be NULL) then receives
  * one line per such column ("error: 3 characters latin1 cannot hold
  * replaced by '?'").
@@ -139,6 +148,29 @@ int ledger_claim(struct db *db, struct ledger *l, const char *uuid,
 		 bool serialise, const struct ledger_row **other,
 		 struct err *e);
 
+/*
+ * The same for a batch (worker/batch.h), each statement tagged tag/arg:
+ * ledger_append_stmt adds the INSERT (fitted as ledger_append says);
+ * once it ran, ledger_appended records row in l and returns its
+ * object_id. ledger_claim_stmts adds the serialising statement and the
+ * check, a statement that fails when ledger_claim would return 1 (the
+ * caller then rolls back and calls ledger_claim to learn the row); it
+ * returns the check (NULL when the table does not exist: nothing added).
+ */
+void ledger_append_stmt(struct db *db, const struct ledger *l,
+			const struct ledger_row *row, struct strv *fitted,
+			struct batch *b, int tag, int arg);
+int64_t ledger_appended(struct ledger *l, const struct ledger_row *row);
+struct db_stmt *ledger_claim_stmts(struct db *db, const struct ledger *l,
+				   const char *uuid, struct batch *b, int tag);
+
+/*
+ * Row id ended at end, not when it was written: its end, duration and
+ * end_s are set again (a batch writes the row before the migration ran).
+ */
+int ledger_set_end(struct db *db, struct ledger *l, int64_t id, int64_t end,
+		   struct err *e);
+
 /* Make every other writer of the table wait until the open transaction
  * ends (a no-op where begin does it already). */
 int ledger_serialise(struct db *db, struct err *e);
@@ -154,6 +186,24 @@ int ledger_serialise(struct db *db, struct err *e);
 int ledger_set_progress(struct db *db, struct ledger *l, const char *uuid,
 			int committed, const char *checksums,
 			const char *run_id, struct err *e);
+/* A progress row to write: ledger_set_progress's arguments. */
+struct ledger_progress_set {
+	const char *uuid;
+	int committed;
+	const char *checksums;
+	const char *run_id;
+};
+/*
+ * ledger_set_progress's statement added to b (false: none is needed, a
+ * clear of nothing). *known says whether uuid has a progress row before
+ * it, and is updated for the next one; once it ran, ledger_progress_note
+ * brings l up to date.
+ */
+bool ledger_progress_stmt(struct db *db, const struct ledger_progress_set *ps,
+			  bool *known, struct batch *b, int tag, int arg);
+void ledger_progress_note(struct ledger *l, const char *uuid, int committed,
+			  const char *checksums);
+bool ledger_progress_known(const struct ledger *l, const char *uuid);
 /* Statements of uuid an unfinished run committed; 0 when none. */
 int ledger_progress_of(const struct ledger *l, const char *uuid);
 /* Their checksums (resume.h); NULL when none were recorded. */

@@ -4,6 +4,7 @@
 # worker's side of the protocol, and the commands that write migration
 # files (generate, touch, squash).
 libmigratore_a_SOURCES += \
+	worker/batch.c worker/batch.h \
 	worker/blocks.c worker/blocks.h \
 	worker/commands.c worker/commands.h \
 	worker/eventlog.c worker/eventlog.h \

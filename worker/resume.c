@@ -44,10 +44,16 @@ resume_sum(const char *sql, char out[RESUME_SUM_LEN + 1])
 void
 resume_sums(const struct stmt_list *l, int n, struct buf *out)
 {
+	resume_sums_from(l, 0, n, out);
+}
+
+void
+resume_sums_from(const struct stmt_list *l, int from, int n, struct buf *out)
+{
 	char sum[RESUME_SUM_LEN + 1];
 	int i;
 
-	for (i = 0; i < n && (size_t)i < l->n; i++) {
+	for (i = from; i < n && (size_t)i < l->n; i++) {
 		resume_sum(l->v[i].sql, sum);
 		buf_addf(out, "%s%s", i ? "," : "", sum);
 	}

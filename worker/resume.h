@@ -35,6 +35,10 @@ void resume_sum(const char *sql, char out[RESUME_SUM_LEN + 1]);
 /* The checksums of the first n statements of l, comma-separated, appended
  * to out (nothing for n <= 0). */
 void resume_sums(const struct stmt_list *l, int n, struct buf *out);
+/* Those of statements from to n - 1, appended to out, which holds those of
+ * the first from (a list that grows as statements commit). */
+void resume_sums_from(const struct stmt_list *l, int from, int n,
+		      struct buf *out);
 
 /*
  * May the run section of m (its statements l, as this engine splits

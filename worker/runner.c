@@ -10,6 +10,7 @@
 
 #include "common/buf.h"
 #include "common/xmalloc.h"
+#include "worker/batch.h"
 #include "worker/program.h"
 #include "worker/resume.h"
 #include "common/banned.h"
@@ -29,6 +30,7 @@ struct attempt {
 	const struct stmt_list *stmts; /* the section's, NULL: none ran */
 	const char *checksum;
 	bool progress_owed; /* a commit the progress table does not know yet */
+	bool recorded;      /* its row is written (one batch did it all) */
 	/* Another runner recorded the migration meanwhile: not run. */
 	const struct ledger_row *meanwhile;
 	struct err err;
@@ -719,6 +721,257 @@ lost_before(const struct runner *r, const struct migration *m, struct err *e)
 	return e->code = ERR_LOST;
 }
 
+/* ---- one batch: a transactional migration in one round trip ---- */
+
+/* What a statement of the batch is (its arg: the migration's statement). */
+enum { BT_OPEN, BT_CLAIM, BT_STMT, BT_PROGRESS, BT_ROW };
+
+struct step_start {
+	struct runner *r;
+	const struct migration *m;
+	enum op op;
+	bool force;
+};
+
+/* The step begins once the claim passed, as its result comes in. */
+static void
+step_started(void *arg)
+{
+	struct step_start *st = arg;
+
+	sink_step_begin(st->r->sink, st->m, op_table[st->op].name,
+			st->op == OP_ROLLBACK && !st->force);
+}
+
+/*
+ * Whether op goes as one batch: a transactional section run from its
+ * start, none of whose statements changes the session (the bookkeeping
+ * in the same batch must not depend on it; those run one by one).
+ */
+static bool
+batchable(const struct runner *r, const struct migration *m,
+	  const struct section *s, int from)
+{
+	const struct stmt_list *l;
+	struct err e = ERR_INIT;
+	size_t i;
+
+	if (m->executable || s == NULL || m->transaction_off || from > 0 ||
+	    db_tables_locked(r->db) ||
+	    section_check(s, r->t->engine, &e) < 0)
+		return false;
+	l = section_stmts(s, r->t->engine);
+	for (i = 0; i < l->n; i++)
+		if (db_session_statement(r->db, l->v[i].sql))
+			return false;
+	return true;
+}
+
+/*
+ * BEGIN, the claim, the statements (each one the engine commits
+ * implicitly followed by its progress, committed at once), the success
+ * row, the clear of the progress row, COMMIT.
+ */
+static void
+batch_build(struct runner *r, const struct migration *m, enum op op,
+	    const struct section *s, struct attempt *a, struct step_start *st,
+	    struct ledger_row *row, char *start_s, char *end_s,
+	    struct strv *fitted, struct batch *b)
+{
+	const struct stmt_list *l = section_stmts(s, r->t->engine);
+	bool known = ledger_progress_known(r->ledger, m->uuid);
+	struct ledger_progress_set ps = { m->uuid, 0, NULL, r->run_id };
+	struct buf sums = BUF_INIT;
+	struct db_stmt *open;
+	int i;
+
+	open = batch_add(b, DBS_BEGIN, NULL, NULL, 0, BT_OPEN, 0);
+	if (op_claims(op)) {
+		struct db_stmt *c = ledger_claim_stmts(r->db, r->ledger,
+						       m->uuid, b, BT_CLAIM);
+		if (c)
+			open = c;
+	}
+	open->done = step_started;
+	open->arg = st;
+	for (i = 0; i < (int)l->n; i++) {
+		batch_add(b, DBS_RAW, l->v[i].sql, NULL, 0, BT_STMT, i);
+		if (!db_commits_implicitly(r->db, l->v[i].sql))
+			continue;
+		/* the checksums as set_progress writes them (resume.h) */
+		resume_sums_from(l, ps.committed, i + 1, &sums);
+		ps.committed = i + 1;
+		ps.checksums = sums.ptr;
+		ledger_progress_stmt(r->db, &ps, &known, b, BT_PROGRESS, i);
+		batch_add(b, DBS_COMMIT, NULL, NULL, 0, BT_PROGRESS, i);
+		batch_add(b, DBS_BEGIN, NULL, NULL, 0, BT_PROGRESS, i);
+	}
+	buf_release(&sums);
+	a->total = (int)l->n;
+	a->committed = a->total;
+	a->stmts = l;
+	fill_row(r, m, op, a, row, start_s, end_s);
+	ledger_append_stmt(r->db, r->ledger, row, fitted, b, BT_ROW, 0);
+	ps.committed = -1;
+	ledger_progress_stmt(r->db, &ps, &known, b, BT_ROW, 1);
+	batch_add(b, DBS_COMMIT, NULL, NULL, 0, BT_ROW, 2);
+}
+
+/* l and a up to date with the progress rows the batch wrote before
+ * statement failed (b->n: none failed). */
+static void
+batch_noted(struct runner *r, const struct migration *m,
+	    const struct batch *b, size_t failed, struct attempt *a)
+{
+	struct buf sums = BUF_INIT;
+	size_t i;
+
+	a->committed = 0;
+	for (i = 0; i < failed && i < b->n; i++) {
+		if (b->tag[i] != BT_PROGRESS || b->v[i].kind != DBS_SQL)
+			continue;
+		resume_sums_from(a->stmts, a->committed, b->arg[i] + 1, &sums);
+		a->committed = b->arg[i] + 1;
+		ledger_progress_note(r->ledger, m->uuid, a->committed,
+				     sums.ptr);
+	}
+	buf_release(&sums);
+}
+
+/*
+ * What failed in the batch, in a, as the statements run one by one would
+ * have said it; the row is then written as it would have been (record).
+ */
+static void
+batch_failed(const struct batch *b, size_t failed, struct attempt *a)
+{
+	int arg = b->arg[failed];
+
+	a->ok = false;
+	switch (b->tag[failed]) {
+	case BT_STMT:
+		a->failed_at = arg;
+		return;
+	case BT_PROGRESS:
+		a->committed = arg + 1; /* the statement committed itself */
+		a->ledger_at = arg;
+		a->ledger_what = "its progress";
+		err_prefix(&a->err, "recording progress in '%s'",
+			   LEDGER_PROGRESS_TABLE);
+		return;
+	}
+	/* The row: written again alone when every statement committed
+	 * implicitly (they stay done), else the failure is recorded. */
+	if (arg == 0)
+		err_prefix(&a->err, "writing to bookkeeping table '%s'",
+			   LEDGER_TABLE);
+	else if (arg == 1)
+		err_prefix(&a->err, "recording progress in '%s'",
+			   LEDGER_PROGRESS_TABLE);
+	if (a->committed >= a->total) {
+		a->ok = true;
+		err_clear(&a->err);
+		return;
+	}
+	a->ledger_at = a->total > 0 ? a->total - 1 : -1;
+	a->ledger_what = "its bookkeeping row";
+}
+
+/*
+ * The batch failed before the migration's first statement: the claim
+ * found a row (another runner recorded m: learn which), or BEGIN failed.
+ */
+static int
+batch_not_begun(struct runner *r, const struct migration *m, int tag,
+		struct attempt *a, struct err *e)
+{
+	int rc;
+
+	if (tag == BT_CLAIM && a->err.code != ERR_CONNECT) {
+		rc = ledger_claim(r->db, r->ledger, m->uuid, false,
+				  &a->meanwhile, e);
+		if (rc == 1)
+			return report_meanwhile(r, m, a->meanwhile, e);
+		if (rc < 0)
+			return rc;
+	}
+	*e = a->err;
+	return e->code < 0 ? e->code : ERR_SQL;
+}
+
+/*
+ * The connection went before the claim's result came back, the batch
+ * sent: the server may have run any of it, COMMIT included, so the step
+ * began (never "nothing was touched", never retried: ERR_LOST in the
+ * end) and failed at its first statement as far as this run knows; the
+ * next run knows the rest from the rows that committed with it. Returns
+ * that statement's place in b.
+ */
+static size_t
+batch_sent(const struct batch *b, struct step_start *st)
+{
+	size_t i;
+
+	step_started(st);
+	for (i = 0; i < b->n - 1 && b->tag[i] <= BT_CLAIM; i++)
+		;
+	return i;
+}
+
+/*
+ * op of m as one batch. 0: it ran (a says how; a->recorded when the
+ * batch wrote its row); 1 or < 0: it did not begin (recorded meanwhile by
+ * another runner, or an error, in e).
+ */
+static int
+batch_op(struct runner *r, const struct migration *m, enum op op,
+	 const struct section *s, bool force, struct attempt *a, int64_t *id,
+	 struct err *e)
+{
+	struct step_start st = { r, m, op, force };
+	struct batch b = BATCH_INIT;
+	struct strv fitted = STRV_INIT;
+	struct ledger_row row;
+	char start_s[32], end_s[32];
+	size_t failed;
+	int rc;
+
+	a->checksum = s->checksum;
+	batch_build(r, m, op, s, a, &st, &row, start_s, end_s, &fitted, &b);
+	rc = batch_run(r->db, &b, &failed, &a->err);
+	batch_noted(r, m, &b, failed, a);
+	if (rc == 0) {
+		a->committed = a->total;
+		a->recorded = true;
+		*id = ledger_appended(r->ledger, &row);
+		warn_fitted(r, m, *id, &fitted);
+		/* The row said it ended when it went out: a migration that
+		 * ran for seconds says when it really did. */
+		if (elapsed(&a->t0) >= 2.0 &&
+		    ledger_set_end(r->db, r->ledger, *id, (int64_t)time(NULL),
+				   &a->err) < 0)
+			sink_warning(r->sink, "%s: bookkeeping row %lld: %s",
+				     m->filename, (long long)*id, a->err.msg);
+	} else {
+		if (failed >= b.n) /* the batch's end: the COMMIT, say */
+			failed = b.n - 1;
+		db_rollback(r->db, &(struct err){ 0 });
+		if (a->err.code == ERR_CONNECT && b.tag[failed] <= BT_CLAIM)
+			failed = batch_sent(&b, &st);
+		if (b.tag[failed] <= BT_CLAIM)
+			rc = batch_not_begun(r, m, b.tag[failed], a, e);
+		else
+			batch_failed(&b, failed, a);
+	}
+	if (rc == 0 || b.tag[failed] > BT_CLAIM) {
+		rc = 0;
+		db_session_reset(r->db, &(struct err){ 0 });
+	}
+	strv_release(&fitted);
+	batch_release(&b);
+	return rc;
+}
+
 /* 0 done, 1 recorded meanwhile by another runner (not run), < 0 error. */
 static int
 runner_op(struct runner *r, const struct migration *m, enum op op, int from,
@@ -734,19 +987,28 @@ runner_op(struct runner *r, const struct migration *m, enum op op, int from,
 	attempt_init(&a);
 	if (!m->executable)
 		s = op_section(r, m, op, &from);
-	if ((rc = attempt_open(r, m, op, s, &a, &in_txn)) < 0) {
-		*e = a.err;
-		rc = lost_before(r, m, e);
-		goto out;
+	if (batchable(r, m, s, from)) {
+		if ((rc = batch_op(r, m, op, s, force, &a, &id, e)) != 0) {
+			rc = rc < 0 ? lost_before(r, m, e) : rc;
+			goto out;
+		}
+		in_txn = false;
+	} else {
+		if ((rc = attempt_open(r, m, op, s, &a, &in_txn)) < 0) {
+			*e = a.err;
+			rc = lost_before(r, m, e);
+			goto out;
+		}
+		if (a.meanwhile) {
+			rc = report_meanwhile(r, m, a.meanwhile, e);
+			goto out;
+		}
+		sink_step_begin(r->sink, m, op_table[op].name,
+				op == OP_ROLLBACK && !force);
+		attempt_run(r, m, op, s, from, force, &a, &in_txn);
 	}
-	if (a.meanwhile) {
-		rc = report_meanwhile(r, m, a.meanwhile, e);
-		goto out;
-	}
-	sink_step_begin(r->sink, m, op_table[op].name,
-			op == OP_ROLLBACK && !force);
-	attempt_run(r, m, op, s, from, force, &a, &in_txn);
-	if ((rc = record(r, m, op, s, &a, in_txn, &id, &rec)) < 0 && a.ok) {
+	if (!a.recorded &&
+	    (rc = record(r, m, op, s, &a, in_txn, &id, &rec)) < 0 && a.ok) {
 		/* The success row did not commit, nor did what the open
 		 * transaction held: record the failure instead, naming the
 		 * last statement (a->committed still counts what committed

@@ -2,6 +2,7 @@
 # ./configure --without-mysql leaves it out.
 if WITH_MYSQL
 libmigratore_a_SOURCES += \
+	drivers/mysql/mybatch.c drivers/mysql/mydb.h \
 	drivers/mysql/mysql.c drivers/mysql/mysql.h \
 	drivers/mysql/mystmt.c drivers/mysql/mystmt.h
 endif

@@ -20,6 +20,7 @@
 #include <mysqld_error.h>
 
 #include "common/xmalloc.h"
+#include "drivers/mysql/mydb.h"
 #include "drivers/mysql/mystmt.h"
 #include "common/banned.h"
 
@@ -39,17 +40,6 @@ typedef bool my_bool;
  * strings are sized from max_length or fetched again.
  */
 #define MY_MIN_CELL 64
-
-struct mydb {
-	struct db base; /* first: a struct db * is a struct mydb * */
-	MYSQL *conn;
-	char *where;    /* "host:port/db" for messages; never the password */
-	char *lockname; /* GET_LOCK name of this database */
-	/* What the statements run so far did to the session. */
-	bool used;          /* a USE: the current database may differ */
-	bool set;           /* a SET of the connection's character set */
-	bool tables_locked; /* LOCK TABLES in effect */
-};
 
 static const char *const my_url_params[] = {
 	"connect_timeout", "read_timeout", "write_timeout",
@@ -104,7 +94,7 @@ my_fail_with(struct mydb *my, unsigned int no, const char *state,
 	return code;
 }
 
-static int
+int
 my_fail(struct mydb *my, struct err *e)
 {
 	return my_fail_with(my, mysql_errno(my->conn), mysql_sqlstate(my->conn),
@@ -200,18 +190,39 @@ mysql_lock_name(const char *dbname, struct buf *out)
 	buf_addf(out, "%s%.*s.%016" PRIx64, prefix, (int)keep, dbname, h);
 }
 
-/* Session settings every connection starts with. */
-static int
-my_session(struct mydb *my, bool readonly, struct err *e)
+/*
+ * Session settings every connection starts with. They go with the first
+ * statement (my_settle, my_batch): a round trip of their own would cost
+ * every run one more.
+ */
+static void
+my_session(struct mydb *my, bool readonly)
 {
-	if (mysql_autocommit(my->conn, 1))
-		return my_fail(my, e);
-	return db_exec(&my->base,
-		       readonly ? "SET SESSION TRANSACTION ISOLATION LEVEL "
-				  "READ COMMITTED, READ ONLY"
-				: "SET SESSION TRANSACTION ISOLATION LEVEL "
-				  "READ COMMITTED",
-		       e);
+	static const char *const rw[] = {
+		"SET autocommit = 1",
+		"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", NULL
+	};
+	static const char *const ro[] = {
+		"SET autocommit = 1",
+		"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED, "
+		"READ ONLY",
+		NULL
+	};
+
+	my->pending = readonly ? ro : rw;
+}
+
+int
+my_settle(struct mydb *my, struct err *e)
+{
+	const char *const *p = my->pending;
+	int rc;
+
+	my->pending = NULL;
+	for (; p && *p; p++)
+		if ((rc = db_exec(&my->base, *p, e)) < 0)
+			return rc;
+	return 0;
 }
 
 /*
@@ -316,7 +327,8 @@ my_connect(const struct target *t, bool readonly, struct db **out,
 		goto out;
 	if (!mysql_real_connect(my->conn, t->unix_socket ? NULL : t->host,
 				t->username, t->password, t->db,
-				(unsigned int)t->port, t->unix_socket, 0)) {
+				(unsigned int)t->port, t->unix_socket,
+				CLIENT_MULTI_STATEMENTS)) {
 		rc = my_connect_error(t, where.ptr, my->conn, e);
 		goto out;
 	}
@@ -329,8 +341,7 @@ my_connect(const struct target *t, bool readonly, struct db **out,
 		my->base.schema = xstrdup(t->db);
 	mysql_lock_name(t->db, &lock);
 	my->lockname = buf_detach(&lock);
-	if ((rc = my_session(my, readonly, e)) < 0)
-		goto out;
+	my_session(my, readonly);
 	*out = &my->base;
 	my = NULL;
 out:
@@ -365,7 +376,7 @@ my_close(struct db *db)
 static void my_quote_ident(const char *ident, struct buf *out);
 
 /* What sql, which just ran, did to the session (see session_reset). */
-static void
+void
 my_note_session(struct mydb *my, const char *sql)
 {
 	switch (mystmt_session_kind(sql)) {
@@ -398,8 +409,10 @@ my_exec(struct db *db, const char *sql, struct err *e)
 {
 	struct mydb *my = my_of(db);
 	MYSQL_RES *res;
-	int more;
+	int more, rc;
 
+	if (my->pending && (rc = my_settle(my, e)) < 0)
+		return rc;
 	if (mysql_real_query(my->conn, sql, strlen(sql)))
 		return my_fail(my, e);
 	my_note_session(my, sql);
@@ -601,8 +614,8 @@ my_query(struct db *db, const char *sql, const struct db_param *params,
 
 	if (out)
 		*out = NULL;
-	if (!st) {
-		rc = my_fail(my, e);
+	if (!st || (my->pending && (rc = my_settle(my, e)) < 0)) {
+		rc = st ? rc : my_fail(my, e);
 		goto out;
 	}
 	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
@@ -634,6 +647,16 @@ out:
 }
 
 /* ---- the migration lock ---- */
+
+/* GET_LOCK without waiting: see driver.lock_sql. */
+static const char *
+my_lock_sql(struct db *db, struct db_param *p, size_t *np)
+{
+	p[0] = DBP_TEXTV(my_of(db)->lockname);
+	p[1] = DBP_INTV(0);
+	*np = 2;
+	return "SELECT GET_LOCK(?, ?)";
+}
 
 /* GET_LOCK waits on the server side, so no polling here. */
 static int
@@ -708,19 +731,10 @@ my_rep(const char *charset)
 	return TEXTFIT_ASCII;
 }
 
-static int
-my_columns(struct db *db, const char *table, struct db_columns *out,
-	   struct err *e)
-{
-	return driver_describe(db,
-			       "SELECT column_name, character_set_name,"
-			       " character_maximum_length,"
-			       " character_octet_length"
-			       " FROM information_schema.columns"
-			       " WHERE table_schema = ? AND table_name = ?"
-			       " ORDER BY ordinal_position",
-			       table, my_rep, out, e);
-}
+static const char my_columns_sql[] =
+    "SELECT column_name, character_set_name, character_maximum_length,"
+    " character_octet_length FROM information_schema.columns"
+    " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position";
 
 /*
  * Put back what the migration changed of what the bookkeeping and the
@@ -804,17 +818,21 @@ const struct driver driver_mysql = {
 	.close = my_close,
 	.lock = my_lock,
 	.unlock = my_unlock,
+	.lock_sql = my_lock_sql,
 	.begin = my_begin,
 	.commit = my_commit,
 	.rollback = my_rollback,
 	.exec = my_exec,
 	.query = my_query,
-	.columns = my_columns,
+	.columns = driver_describe,
+	.columns_sql = my_columns_sql,
+	.columns_rep = my_rep,
 	.quote_ident = my_quote_ident,
 	.server_version = my_server_version,
 	.commits_implicitly = mystmt_commits_implicitly,
 	.session_reset = my_session_reset,
 	.tables_locked = my_tables_locked,
 	.session_statement = mystmt_session_statement,
+	.batch = my_batch,
 	.init = my_init,
 };

@@ -18,6 +18,7 @@
 #include <libpq-fe.h>
 
 #include "common/xmalloc.h"
+#include "drivers/pg/pgdb.h"
 #include "drivers/pg/pglogin.h"
 #include "drivers/pg/pgstmt.h"
 #include "common/banned.h"
@@ -26,13 +27,6 @@
 #define PG_DEFAULT_CONNECT_TIMEOUT "10"
 #define PG_DEFAULT_CONNECT_SECONDS 10
 #define PG_INT8OID 20 /* pg_type.h is a server header; the OID is fixed */
-
-struct pgdb {
-	struct db base; /* first: a struct db * is a struct pgdb * */
-	PGconn *conn;
-	char *where; /* "host:port/db" for messages; never the password */
-	bool session_changed; /* a statement may have SET something */
-};
 
 static const char *const pg_url_params[] = {
 	"sslmode", "sslrootcert", "connect_timeout", "application_name", NULL,
@@ -190,25 +184,40 @@ pg_notice(void *arg, const char *message)
 }
 
 static void pg_close(struct db *db);
-static int pg_fail(struct pgdb *pg, const PGresult *res, struct err *e);
 
 /*
  * The schema the bookkeeping lives in: current_schema() before any
  * migration could change search_path. NULL when search_path names no
  * schema that exists (names then stay unqualified, as they were).
  */
-static int
-pg_capture_schema(struct pgdb *pg, struct err *e)
+void
+pg_schema_is(struct pgdb *pg, const struct db_rows *rows)
+{
+	const char *v = rows ? db_rows_get(rows, 0, 0) : NULL;
+
+	pg->schema_pending = false;
+	free(pg->base.schema);
+	pg->base.schema = xstrdup_or_null(v);
+}
+
+int
+pg_settle(struct pgdb *pg, struct err *e)
 {
 	PGresult *res;
 	int rc = 0;
 
-	db_trace(&pg->base, "SELECT current_schema()");
-	res = PQexec(pg->conn, "SELECT current_schema()");
-	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK)
+	if (!pg->schema_pending)
+		return 0;
+	db_trace(&pg->base, PG_SCHEMA_SQL);
+	res = PQexec(pg->conn, PG_SCHEMA_SQL);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		rc = pg_fail(pg, res, e);
-	else if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
-		pg->base.schema = xstrdup(PQgetvalue(res, 0, 0));
+	} else {
+		struct db_rows *rows = pg_rows(res);
+
+		pg_schema_is(pg, rows);
+		db_rows_free(rows);
+	}
 	PQclear(res);
 	return rc;
 }
@@ -249,10 +258,8 @@ pg_connect(const struct target *t, bool readonly, struct db **out,
 	pg->base.readonly = readonly;
 	pg->where = buf_detach(&where);
 	PQsetNoticeProcessor(pg->conn, pg_notice, &pg->base);
-	if ((rc = pg_capture_schema(pg, e)) < 0) {
-		pg_close(&pg->base);
-		return rc;
-	}
+	/* Read with the first statement: no round trip of its own. */
+	pg->schema_pending = true;
 	*out = &pg->base;
 	return 0;
 }
@@ -276,7 +283,7 @@ pg_close(struct db *db)
  * whatever the statement was: the caller must not go on with this session
  * (its lock and transaction are gone with it).
  */
-static int
+int
 pg_fail(struct pgdb *pg, const PGresult *res, struct err *e)
 {
 	const char *msg, *pos;
@@ -336,7 +343,7 @@ pg_finish_copy(struct pgdb *pg, PGresult *res)
 	return res;
 }
 
-static bool
+bool
 pg_ok(const PGresult *res)
 {
 	ExecStatusType st = PQresultStatus(res);
@@ -345,17 +352,25 @@ pg_ok(const PGresult *res)
 	       st == PGRES_EMPTY_QUERY;
 }
 
+void
+pg_note_session(struct pgdb *pg, const char *sql)
+{
+	/* SET, RESET, set_config(): the session may differ from now on. A
+	 * word inside a name or a string only costs a needless reset. */
+	if (strcasestr(sql, "set") != NULL)
+		pg->session_changed = true;
+}
+
 static int
 pg_exec(struct db *db, const char *sql, struct err *e)
 {
 	struct pgdb *pg = pg_of(db);
 	PGresult *res;
-	int rc = 0;
+	int rc;
 
-	/* SET, RESET, set_config(): the session may differ from now on. A
-	 * word inside a name or a string only costs a needless reset. */
-	if (strcasestr(sql, "set") != NULL)
-		pg->session_changed = true;
+	if ((rc = pg_settle(pg, e)) < 0)
+		return rc;
+	pg_note_session(pg, sql);
 	res = pg_finish_copy(pg, PQexec(pg->conn, sql));
 	if (!res || !pg_ok(res))
 		rc = pg_fail(pg, res, e);
@@ -382,10 +397,16 @@ pg_commit(struct db *db, struct err *e)
 	if (!res || !pg_ok(res))
 		rc = pg_fail(pg, res, e);
 	else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
-		rc = err_set(e, ERR_SQL, "the transaction had failed and was "
-					 "rolled back instead of committed");
+		rc = pg_rolled_back(e);
 	PQclear(res);
 	return rc;
+}
+
+int
+pg_rolled_back(struct err *e)
+{
+	return err_set(e, ERR_SQL, "the transaction had failed and was "
+				   "rolled back instead of committed");
 }
 
 static int
@@ -396,7 +417,7 @@ pg_rollback(struct db *db, struct err *e)
 
 /* ---- statements ---- */
 
-static struct db_rows *
+struct db_rows *
 pg_rows(const PGresult *res)
 {
 	struct db_rows *r = xcalloc(1, sizeof(*r));
@@ -419,38 +440,55 @@ pg_rows(const PGresult *res)
  * said it is: left to inference, "? + 1" would make it int4 and refuse
  * 2^31. Text is left untyped so the server reads it as the column's type.
  */
+int
+pg_params_init(struct pg_params *p, const char *sql,
+	       const struct db_param *params, size_t nparams, struct err *e)
+{
+	size_t i, n = nparams ? nparams : 1;
+
+	buf_init(&p->sql);
+	p->values = xcalloc(n, sizeof(*p->values));
+	p->ints = xcalloc(n, sizeof(*p->ints));
+	p->types = xcalloc(n, sizeof(*p->types));
+	p->n = (int)nparams;
+	for (i = 0; i < nparams; i++) {
+		if (params[i].type == DBP_INT) {
+			p->types[i] = PG_INT8OID;
+			xsnprintf(p->ints[i], sizeof(p->ints[i]), "%" PRId64,
+				  params[i].i);
+			p->values[i] = p->ints[i];
+		} else if (params[i].type == DBP_TEXT) {
+			p->values[i] = params[i].s;
+		}
+	}
+	return pgstmt_placeholders(sql, nparams, &p->sql, e);
+}
+
+void
+pg_params_release(struct pg_params *p)
+{
+	buf_release(&p->sql);
+	free(p->values);
+	free(p->ints);
+	free(p->types);
+}
+
 static int
 pg_query(struct db *db, const char *sql, const struct db_param *params,
 	 size_t nparams, struct db_rows **out, struct err *e)
 {
 	struct pgdb *pg = pg_of(db);
-	struct buf stmt = BUF_INIT;
-	const char **values = NULL;
-	char(*ints)[24] = NULL;
-	Oid *types = NULL;
+	struct pg_params p;
 	PGresult *res = NULL;
-	size_t i;
 	int rc;
 
 	if (out)
 		*out = NULL;
-	if ((rc = pgstmt_placeholders(sql, nparams, &stmt, e)) < 0)
+	if ((rc = pg_params_init(&p, sql, params, nparams, e)) < 0 ||
+	    (rc = pg_settle(pg, e)) < 0)
 		goto out;
-	values = xcalloc(nparams ? nparams : 1, sizeof(*values));
-	ints = xcalloc(nparams ? nparams : 1, sizeof(*ints));
-	types = xcalloc(nparams ? nparams : 1, sizeof(*types));
-	for (i = 0; i < nparams; i++) {
-		if (params[i].type == DBP_INT) {
-			types[i] = PG_INT8OID;
-			xsnprintf(ints[i], sizeof(ints[i]), "%" PRId64,
-				  params[i].i);
-			values[i] = ints[i];
-		} else if (params[i].type == DBP_TEXT) {
-			values[i] = params[i].s;
-		}
-	}
-	res = PQexecParams(pg->conn, stmt.ptr, (int)nparams, types, values,
-			   NULL, NULL, 0);
+	res = PQexecParams(pg->conn, p.sql.ptr, p.n, p.types, p.values, NULL,
+			   NULL, 0);
 	if (!res || !pg_ok(res)) {
 		rc = pg_fail(pg, res, e);
 		goto out;
@@ -459,10 +497,7 @@ pg_query(struct db *db, const char *sql, const struct db_param *params,
 		*out = pg_rows(res);
 out:
 	PQclear(res);
-	free(values);
-	free(ints);
-	free(types);
-	buf_release(&stmt);
+	pg_params_release(&p);
 	return rc;
 }
 
@@ -532,6 +567,14 @@ pg_lock_try(void *arg)
 	return rc;
 }
 
+static const char *
+pg_lock_sql(struct db *db, struct db_param *p, size_t *np)
+{
+	p[0] = DBP_INTV(pg_lock_key(PQdb(pg_of(db)->conn)));
+	*np = 1;
+	return "SELECT pg_try_advisory_lock(?::bigint)";
+}
+
 /* Polled, not blocking: a blocked pg_advisory_lock could not time out
  * without a statement_timeout that would outlive the call. */
 static int
@@ -594,25 +637,19 @@ pg_rep(const char *encoding)
 	return TEXTFIT_ASCII;
 }
 
-static int
-pg_columns(struct db *db, const char *table, struct db_columns *out,
-	   struct err *e)
-{
-	/* The catalogue itself: information_schema.columns costs 10 ms
-	 * and more on a fresh connection, this a fraction of one. The
-	 * length of varchar(n) and char(n) is their typmod less 4. */
-	return driver_describe(db,
-	    "SELECT a.attname, pg_catalog.current_setting('server_encoding'),"
-	    " CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod > 4"
-	    " THEN a.atttypmod - 4 END, NULL"
-	    " FROM pg_catalog.pg_attribute a"
-	    " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
-	    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	    " WHERE n.nspname = ? AND c.relname = ?"
-	    " AND c.relkind IN ('r', 'p') AND a.attnum > 0"
-	    " AND NOT a.attisdropped ORDER BY a.attnum",
-			       table, pg_rep, out, e);
-}
+/* The catalogue itself: information_schema.columns costs 10 ms and more
+ * on a fresh connection, this a fraction of one. The length of varchar(n)
+ * and char(n) is their typmod less 4. */
+static const char pg_columns_sql[] =
+    "SELECT a.attname, pg_catalog.current_setting('server_encoding'),"
+    " CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod > 4"
+    " THEN a.atttypmod - 4 END, NULL"
+    " FROM pg_catalog.pg_attribute a"
+    " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = COALESCE(?, current_schema()) AND c.relname = ?"
+    " AND c.relkind IN ('r', 'p') AND a.attnum > 0"
+    " AND NOT a.attisdropped ORDER BY a.attnum";
 
 /*
  * SHARE ROW EXCLUSIVE conflicts with itself and with the ROW EXCLUSIVE of
@@ -620,13 +657,19 @@ pg_columns(struct db *db, const char *table, struct db_columns *out,
  * commits, then reads what it wrote (READ COMMITTED takes a new snapshot
  * for each statement, so the check that follows sees it).
  */
+void
+pg_serialize_sql(const char *table, struct buf *out)
+{
+	buf_addf(out, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", table);
+}
+
 static int
 pg_serialize(struct db *db, const char *table, struct err *e)
 {
 	struct buf sql = BUF_INIT;
 	int rc;
 
-	buf_addf(&sql, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", table);
+	pg_serialize_sql(table, &sql);
 	rc = db_exec(db, sql.ptr, e);
 	buf_release(&sql);
 	return rc;
@@ -715,16 +758,20 @@ const struct driver driver_postgres = {
 	.close = pg_close,
 	.lock = pg_lock,
 	.unlock = pg_unlock,
+	.lock_sql = pg_lock_sql,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.exec = pg_exec,
 	.query = pg_query,
-	.columns = pg_columns,
+	.columns = driver_describe,
+	.columns_sql = pg_columns_sql,
+	.columns_rep = pg_rep,
 	.quote_ident = pg_quote_ident,
 	.server_version = pg_server_version,
 	.commits_implicitly = driver_never_commits,
 	.session_reset = pg_session_reset,
 	.session_statement = pg_session_statement,
 	.serialize = pg_serialize,
+	.batch = pg_batch,
 };

@@ -546,16 +546,10 @@ sqlite_rep(const char *charset)
 	return TEXTFIT_BYTES;
 }
 
-static int
-sqlite_columns(struct db *db, const char *table, struct db_columns *out,
-	       struct err *e)
-{
-	/* Bound, not spliced: no quoting to get wrong. ?1 is the schema. */
-	return driver_describe(db,
-			       "SELECT name, NULL, NULL, NULL FROM "
-			       "pragma_table_info(?2, ?1) ORDER BY cid",
-			       table, sqlite_rep, out, e);
-}
+/* Bound, not spliced: no quoting to get wrong. ?1 is the schema. */
+static const char sqlite_columns_sql[] =
+    "SELECT name, NULL, NULL, NULL FROM pragma_table_info(?2, ?1) "
+    "ORDER BY cid";
 
 static void
 sqlite_quote_ident(const char *ident, struct buf *out)
@@ -595,7 +589,9 @@ const struct driver driver_sqlite = {
 	.rollback = sqlite_rollback,
 	.exec = sqlite_exec,
 	.query = sqlite_query,
-	.columns = sqlite_columns,
+	.columns = driver_describe,
+	.columns_sql = sqlite_columns_sql,
+	.columns_rep = sqlite_rep,
 	.quote_ident = sqlite_quote_ident,
 	.server_version = sqlite_server_version,
 	.commits_implicitly = driver_never_commits,

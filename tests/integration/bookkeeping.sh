@@ -204,9 +204,14 @@ EOF2
 	is "$(sql "$e" "SELECT result, operation FROM migratore WHERE uuid = '$(uid 1)'" | tr '\t\n' ': ')" "success:Run " \
 		"$e${txn:+ transaction=$txn}: the migration is recorded once"
 	is "$(table_exists "$e" c1)$(table_exists "$e" c2)" 11 "$e${txn:+ transaction=$txn}: its tables are there"
-	if [ "$e" = mysql ] || [ -n "$txn" ]; then
+	if [ -n "$txn" ]; then
 		contains "$M_ERR" "all 2 statements had committed before the previous run ended: recording it" \
 			"$e${txn:+ transaction=$txn}: it knew both statements had committed"
+	elif [ "$e" = mysql ]; then
+		# The statements, their progress and the row are one batch
+		# (issue 12): cut before it, none of it ran, and none is skipped.
+		unlike "$M_ERR" "had committed|resuming" \
+			"$e: cut with its batch: nothing had committed, it ran whole"
 	fi
 	drop_db
 }
@@ -214,7 +219,8 @@ EOF2
 # ---- a process killed between the last statement and the row ---------------
 
 # killed DIR URL: upgrade with DEBUG=1, SIGKILLed when its trace shows the
-# query that allocates the row's id (the statements ran, the row is next).
+# row's INSERT, which allocates its id (MAX(object_id) + 1): the statements
+# ran, or went out in the same pipeline or batch, and the row is next.
 killed() {
 	local fifo=$T_TMP/trace.$RANDOM pid line
 	mkfifo "$fifo"
@@ -223,7 +229,7 @@ killed() {
 	pid=$!
 	bg_track $pid
 	while IFS= read -r line; do
-		case $line in *"SELECT MAX("*) kill -KILL "$pid"; break ;; esac
+		case $line in *MAX\(?object_id?\)*) kill -KILL "$pid"; break ;; esac
 	done <"$fifo"
 	wait "$pid"
 	KILLED_RC=$?
@@ -269,6 +275,19 @@ EOF2
 	if [ "$e" = sqlite ] && [ -n "$txn" ]; then
 		ok "$([ "$KILLED_RC" = 137 ] || [ "$KILLED_RC" = 0 ]; echo $?)" \
 			"$what: killed right before its row, or just done ($KILLED_RC)"
+	elif [ "$e" != sqlite ] && [ -z "$txn" ]; then
+		# One pipeline (batch) carries the statements, the row and the
+		# COMMIT (issue 12): the kill lands once it went out. PostgreSQL
+		# runs all of it or none; MariaDB may stop after DDL it commits
+		# on its own, whose progress rows went with it: never a
+		# statement left unrecorded.
+		local row tables progress
+		is "$KILLED_RC" 137 "$what: killed as its statements and row went out"
+		row=$(sql "$e" "SELECT count(*) FROM migratore WHERE uuid = '$(uid 1)'")
+		tables=$(($(table_exists "$e" k1) + $(table_exists "$e" k2)))
+		progress=$(sql "$e" "SELECT COALESCE(MAX(committed), 0) FROM migratore_progress WHERE uuid = '$(uid 1)'")
+		ok "$([ "$row$tables" = 12 ] || [ "$row$tables" = "0$progress" ]; echo $?)" \
+			"$what: after the kill its row, or only what its progress rows say committed ($row row, $tables tables, progress $progress)"
 	else
 		is "$KILLED_RC" 137 "$what: killed right before its row"
 		is "$(sql "$e" "SELECT count(*) FROM migratore WHERE uuid = '$(uid 1)'")" 0 \

@@ -106,8 +106,9 @@ Test(driver_pg, connects_and_names_itself)
 }
 
 /*
- * The schema is captured at connect and the session put back after a
- * migration: search_path, settings, role; never the advisory lock.
+ * The schema is captured with the first statement (here the lock's),
+ * before any migration ran, and the session put back after a migration:
+ * search_path, settings, role; never the advisory lock.
  */
 Test(driver_pg, the_session_is_put_back_but_not_the_lock)
 {
@@ -115,8 +116,8 @@ Test(driver_pg, the_session_is_put_back_but_not_the_lock)
 	struct db *db = suite_open(t, false);
 	struct err e = ERR_INIT;
 
-	cr_assert_str_eq(db->schema, "public");
 	cr_assert_eq(db_lock(db, 0, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(db->schema, "public");
 	cr_assert_eq(db_exec(db, "SET search_path = ''", &e), 0, "%s", e.msg);
 	cr_assert_eq(db_exec(db, "SET statement_timeout = 1234", &e), 0);
 	cr_assert_null(suite_one(db, "SELECT current_schema()", NULL, 0));
