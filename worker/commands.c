@@ -12,6 +12,7 @@
 #include "common/xmalloc.h"
 #include "drivers/driver.h"
 #include "worker/ledger.h"
+#include "worker/ledger_progress.h"
 #include "worker/plan.h"
 #include "worker/resume.h"
 #include "worker/runner.h"

@@ -99,13 +99,6 @@ struct ledger {
 int ledger_ensure(struct db *db, struct ledger *l, struct err *e);
 
 /*
- * Read the progress rows into l without writing anything (a dry run; a
- * writing command gets them from ledger_ensure). A missing table is no
- * progress.
- */
-int ledger_read_progress(struct db *db, struct ledger *l, struct err *e);
-
-/*
  * Read every row, ascending object_id. With full false the long text
  * columns (traceback, statement) are not read. A missing table is an
  * empty ledger, not an error (dry runs must not create it).
@@ -174,40 +167,6 @@ int ledger_set_end(struct db *db, struct ledger *l, int64_t id, int64_t end,
 /* Make every other writer of the table wait until the open transaction
  * ends (a no-op where begin does it already). */
 int ledger_serialise(struct db *db, struct err *e);
-
-/*
- * Record (committed >= 0, with the checksums of those statements) or
- * clear (committed < 0) the progress of uuid: one statement (an INSERT
- * the first time, an UPDATE after, a DELETE to clear), so it is atomic on
- * its own. Outside a transaction it commits at once; inside one it
- * commits with it (the row of a finished migration clears its progress in
- * the same transaction).
- */
-int ledger_set_progress(struct db *db, struct ledger *l, const char *uuid,
-			int committed, const char *checksums,
-			const char *run_id, struct err *e);
-/* A progress row to write: ledger_set_progress's arguments. */
-struct ledger_progress_set {
-	const char *uuid;
-	int committed;
-	const char *checksums;
-	const char *run_id;
-};
-/*
- * ledger_set_progress's statement added to b (false: none is needed, a
- * clear of nothing). *known says whether uuid has a progress row before
- * it, and is updated for the next one; once it ran, ledger_progress_note
- * brings l up to date.
- */
-bool ledger_progress_stmt(struct db *db, const struct ledger_progress_set *ps,
-			  bool *known, struct batch *b, int tag, int arg);
-void ledger_progress_note(struct ledger *l, const char *uuid, int committed,
-			  const char *checksums);
-bool ledger_progress_known(const struct ledger *l, const char *uuid);
-/* Statements of uuid an unfinished run committed; 0 when none. */
-int ledger_progress_of(const struct ledger *l, const char *uuid);
-/* Their checksums (resume.h); NULL when none were recorded. */
-const char *ledger_progress_sums(const struct ledger *l, const char *uuid);
 
 /* The row with this object_id, or NULL. */
 const struct ledger_row *ledger_find(const struct ledger *l, int64_t id);

@@ -13,6 +13,7 @@ libmigratore_a_SOURCES += \
 	worker/framesink.c worker/framesink.h \
 	worker/jsonsink.c worker/jsonsink.h \
 	worker/ledger.c worker/ledger.h \
+	worker/ledger_progress.c worker/ledger_progress.h \
 	worker/lexer.c worker/lexer.h \
 	worker/merge.c worker/merge.h \
 	worker/migfile.c worker/migfile.h \

@@ -11,6 +11,7 @@
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "worker/batch.h"
+#include "worker/ledger_progress.h"
 #include "worker/program.h"
 #include "worker/resume.h"
 #include "common/banned.h"
