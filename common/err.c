@@ -31,6 +31,12 @@ static const struct {
 	 * ran, and the cure is on its side (room, a privilege), not in the
 	 * configuration or the files (3). */
 	{ ERR_BOOKKEEPING, "bookkeeping unavailable", EXIT_UNREACHABLE },
+	/* Nothing was touched either: 4 like an unreachable database; the
+	 * message says which it was (drivers/driver.c). */
+	{ ERR_REFUSED, "login refused", EXIT_UNREACHABLE },
+	/* Statements were sent: not 4, whose promise is "nothing was
+	 * touched"; a failure like a failed migration. */
+	{ ERR_LOST, "connection lost", EXIT_FAILED },
 };
 
 void

@@ -22,7 +22,7 @@ enum err_code {
 	ERR_USAGE = -2,    /* bad command line */
 	ERR_CONFIG = -3,   /* bad variable, .env, DB_URL or inventory */
 	ERR_MIGFILE = -4,  /* bad migration file or directory */
-	ERR_CONNECT = -5,  /* could not reach or log in to the database */
+	ERR_CONNECT = -5,  /* could not reach the database, or lost it */
 	ERR_LOCK = -6,     /* the migration lock was not obtained in time */
 	ERR_SQL = -7,      /* a statement failed */
 	ERR_IO = -8,       /* a file or process operation failed */
@@ -33,6 +33,13 @@ enum err_code {
 				  (e->signal) */
 	ERR_BOOKKEEPING = -13, /* the bookkeeping tables could not be made
 				  (a full disk, no privilege): nothing ran */
+	ERR_REFUSED = -14, /* the server refused the login: a wrong password,
+			      an unknown database, a missing privilege (not
+			      worth retrying, unlike ERR_CONNECT) */
+	ERR_LOST = -15,    /* the connection was lost after statements of a
+			      migration were sent: never "nothing touched",
+			      never retried; migratore_progress says what
+			      committed */
 };
 
 /* Exit codes of the single-target command (SPEC 6.2). */

@@ -144,7 +144,9 @@ static const struct row rows[] = {
 	{ "--canary", 0, K_STRING, F(canary), 0, 0, "an expression",
 	  OPTIONS_FLEET, true, S_ROLLOUT, "EXPR",
 	  "first a wave of the targets EXPR selects; the\n"
-	  "rest only if none of them failed" },
+	  "rest only if none of them failed (whatever the\n"
+	  "run's budget; the inventory's canary wave may\n"
+	  "set its own)" },
 	{ "--max-failures", 0, K_STRING, F(max_failures), 0, 0,
 	  "a number or a percentage", OPTIONS_FLEET, true, S_ROLLOUT, "N|P%",
 	  "start no target once more than N (or P% of\n"

@@ -257,11 +257,32 @@ rollout_may_start(const struct rollout *r, size_t w,
 	       !exceeded(wave_budget(r, w), t->wave_size, t->wave_failed);
 }
 
+/* The wave --canary makes, or the inventory's wave of that name. */
+static bool
+is_canary(const struct rollout *r, size_t w)
+{
+	return r && w < r->n && r->v[w].name &&
+	       strcmp(r->v[w].name, ROLLOUT_CANARY) == 0;
+}
+
+const struct rollout_wave *
+rollout_find_wave(const struct rollout *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; r && i < r->n; i++)
+		if (r->v[i].name && strcmp(r->v[i].name, name) == 0)
+			return &r->v[i];
+	return NULL;
+}
+
 bool
 rollout_may_advance(const struct rollout *r, size_t w,
 		    const struct rollout_tally *t)
 {
-	bool budgeted = (r && r->max_failures.set) || wave_budget(r, w)->set;
+	/* A canary tolerates what its own budget says, not the run's. */
+	bool budgeted = (r && r->max_failures.set && !is_canary(r, w)) ||
+			wave_budget(r, w)->set;
 
 	return rollout_may_start(r, w, t) && (budgeted || t->wave_failed == 0);
 }

@@ -25,6 +25,10 @@
  * when neither that wave nor the run has a budget, "within budget" means
  * without any failure: by default a rollout stops after its first failing
  * wave, and a run without a rollout section (one wave) runs everything.
+ * A canary wave (--canary's, or a wave of the inventory named "canary")
+ * is judged by its own budget only: without one, any failure in it stops
+ * the rollout after it, whatever the run's budget (docs/fleet.md,
+ * Rollouts).
  *
  * This module is pure: parsing checks a YAML tree (config/yamltree.h), the
  * rest computes on targets already loaded. The coordinator applies it.
@@ -106,7 +110,8 @@ struct rollout *rollout_parse(const struct ynode *node,
 
 /*
  * --canary EXPR: a wave "canary" of the targets expr selects, then the
- * implicit rest; no budgets, so a failing canary stops the run after it.
+ * implicit rest; no budgets, so a failing canary stops the run after it
+ * (lineup.c gives it the budget of the inventory's canary wave, if any).
  * ERR_USAGE for a malformed expression ("--canary: " and
  * selection_check's message).
  */
@@ -125,6 +130,10 @@ const char *rollout_unmatched(const struct rollout *r,
  */
 void rollout_assign(const struct rollout *r, struct target *const *targets,
 		    size_t n, size_t *wave_of, size_t *nwaves);
+
+/* The wave called name, or NULL. */
+const struct rollout_wave *rollout_find_wave(const struct rollout *r,
+					     const char *name);
 
 /* The name of wave w ("rest" for r->n, or for any w when r is NULL). */
 const char *rollout_wave_name(const struct rollout *r, size_t w);
@@ -149,7 +158,8 @@ bool rollout_may_start(const struct rollout *r, size_t w,
 /*
  * Once every started target of wave w has finished: whether the next
  * wave may start. It may when w ended within its budget, or, when neither
- * w nor the run has one, when w had no failure at all.
+ * w nor the run has one, when w had no failure at all. A canary wave
+ * without a budget of its own needs no failure at all.
  */
 bool rollout_may_advance(const struct rollout *r, size_t w,
 			 const struct rollout_tally *t);

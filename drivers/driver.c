@@ -56,8 +56,8 @@ driver_find(const char *engine)
 	return row ? registry[engine_id(row)] : NULL;
 }
 
-static double
-now_seconds(void)
+double
+driver_clock(void)
 {
 	struct timespec ts;
 
@@ -77,14 +77,14 @@ sleep_ms(long ms)
 int
 driver_poll(int timeout, int (*try)(void *arg), void *arg)
 {
-	double deadline = now_seconds() + (timeout > 0 ? timeout : 0), left;
+	double deadline = driver_clock() + (timeout > 0 ? timeout : 0), left;
 	long pause = 5;
 	int rc;
 
 	for (;;) {
 		if ((rc = try(arg)) != 0)
 			return rc > 0 ? 0 : rc;
-		left = deadline - now_seconds();
+		left = deadline - driver_clock();
 		if (left <= 0)
 			return ERR_LOCK;
 		sleep_ms(left * 1000 < pause ? (long)(left * 1000) + 1 : pause);
@@ -387,6 +387,15 @@ db_connect(const struct target *t, bool readonly, struct db **out,
 	if (drv == NULL)
 		return unknown_engine(t->engine, e);
 	rc = drv->connect(t, readonly, out, e);
+	if (rc == ERR_REFUSED) {
+		size_t n = strlen(e->msg);
+
+		/* exit 4 like an unreachable server: say which it was */
+		snprintf(e->msg + n, sizeof(e->msg) - n,
+			 " (refused by the server: fix the password, the "
+			 "database name or the privilege, a retry would not "
+			 "help; nothing was touched)");
+	}
 	if (rc < 0)
 		return rc;
 	/* Every driver fills the base; setting it here keeps them honest. */

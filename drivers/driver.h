@@ -18,8 +18,12 @@
  * transaction until commit or rollback. Statements that cannot run in a
  * transaction (CREATE INDEX CONCURRENTLY) are run outside begin/commit.
  *
- * Errors: ERR_CONNECT when the server cannot be reached, refuses the login or
- * the connection is lost mid-way; ERR_LOCK when the migration lock is not
+ * Errors: ERR_CONNECT when the server cannot be reached (also "too many
+ * connections", a server starting up or shutting down: it may pass) or the
+ * connection is lost mid-way; ERR_REFUSED when the server refused the login
+ * (a wrong password, an unknown database, a missing privilege: each driver
+ * tells them apart by the engine's codes, so that nothing above retries
+ * them); ERR_LOCK when the migration lock is not
  * obtained in time; ERR_SQL when a statement fails. The engine's own words
  * (SQLSTATE, native code, message, detail, hint, position) are copied into
  * struct err intact. A password never appears in an error.
@@ -291,6 +295,8 @@ int driver_validate(const struct target *t, struct err *e);
  * short wait stays short and a long one costs little.
  */
 int driver_poll(int timeout, int (*try)(void *arg), void *arg);
+/* Seconds on the monotonic clock, for the deadlines of waits. */
+double driver_clock(void);
 
 /*
  * Helpers for drivers whose differences are only data. driver_describe

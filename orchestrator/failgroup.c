@@ -150,6 +150,15 @@ failgroup_normalise(const struct failgroup_item *item, struct buf *out)
 
 /* ---- grouping --------------------------------------------------------- */
 
+/* Does upgrade resume the step's section after what committed? Its run
+ * section does (worker/resume.h). */
+static bool
+resumes(const struct failgroup_item *it)
+{
+	return it->operation == NULL || strcmp(it->operation, "Run") == 0 ||
+	       strcmp(it->operation, "Run Partial") == 0;
+}
+
 static enum failgroup_action
 action_of(const struct failgroup_item *it)
 {
@@ -162,8 +171,9 @@ action_of(const struct failgroup_item *it)
 	st = outcome_status_named(it->status);
 	if (st->junit != OUTCOME_JUNIT_FAILURE)
 		return FAILGROUP_RESUME;
-	if (it->committed > 0 && !it->recovered && it->uuid != NULL)
-		return FAILGROUP_REBUILD;
+	if (it->committed > 0 && !it->recovered && it->uuid != NULL &&
+	    resumes(it))
+		return FAILGROUP_COMMITTED;
 	return FAILGROUP_FIX;
 }
 
@@ -182,6 +192,9 @@ make_key(struct keyed *k, const struct failgroup_item *it, size_t i)
 	buf_adds(&b, it->status ? it->status : "");
 	buf_addf(&b, "%c%d%c", 0, (int)action_of(it), 0);
 	buf_adds(&b, it->uuid ? it->uuid : "");
+	buf_addc(&b, 0);
+	if (action_of(it) == FAILGROUP_COMMITTED)
+		buf_addf(&b, "%ld", it->committed);
 	buf_addc(&b, 0);
 	k->line = b.len;
 	failgroup_normalise(it, &b);
@@ -260,6 +273,8 @@ group_init(struct failgroup *g, const struct keyed *k, size_t n,
 	g->action = action_of(first);
 	g->uuid = first->uuid;
 	g->file = first->file;
+	g->committed = first->committed;
+	g->total = first->total;
 	g->detail = note_line(first->traceback, "DETAIL: ");
 	g->hint = note_line(first->traceback, "HINT: ");
 	g->members = xcalloc(n, sizeof(*g->members));
@@ -399,12 +414,6 @@ failgroup_command(const struct failgroup *g, const struct failgroup_item *it,
 		select_names(out, g, it);
 		return;
 	}
-	if (g->action == FAILGROUP_REBUILD) {
-		command_head(out, "rebuild", g->uuid, run);
-		buf_adds(out, " --select ");
-		select_names(out, g, it);
-		buf_addc(out, '\n');
-	}
 	command_head(out, run->command, run->id, run);
 	if (!run->no_report) {
 		buf_adds(out, " --resume ");
@@ -437,11 +446,22 @@ failgroup_advice(const struct failgroup *g, struct buf *out)
 		buf_adds(out, "If the change was intended, record the file as "
 			      "it is now:");
 		break;
-	case FAILGROUP_REBUILD:
-		buf_addf(out, "Statements of %s stayed committed. Fix its "
-			 "remaining statements, rebuild it from the first one "
-			 "not committed, then go on:", g->file ? g->file
-							       : g->uuid);
+	case FAILGROUP_COMMITTED:
+		buf_addf(out, "%ld statement%s of %s stayed committed. ",
+			 g->committed, g->committed == 1 ? "" : "s",
+			 g->file ? g->file : g->uuid);
+		if (g->total > 0 && g->committed >= g->total)
+			buf_adds(out, "Leaving them as they are, run them "
+				      "again: the next run records it:");
+		else if (g->committed == 1)
+			buf_adds(out, "Fix what failed, leaving the first "
+				      "statement as it is: the next run "
+				      "resumes at statement 2:");
+		else
+			buf_addf(out, "Fix what failed, leaving the first %ld "
+				      "as they are: the next run resumes at "
+				      "statement %ld:",
+				 g->committed, g->committed + 1);
 		break;
 	}
 }

@@ -18,7 +18,8 @@
  * message (`Duplicate entry 'a@x'`, `'b@x'`) are two groups.
  *
  * Grouping: the key is the status, what comes next (below), the failing
- * migration's uuid and the normalised line. Groups are ordered by size,
+ * migration's uuid, for FAILGROUP_COMMITTED how many of its statements
+ * stayed committed, and the normalised line. Groups are ordered by size,
  * the largest first, then by their first target's position; members keep
  * the targets' order.
  *
@@ -32,11 +33,13 @@
  *   FAILGROUP_FIX      a migration failed and nothing of it stayed
  *                      committed (SAFE on, or a recovery Rollback ran):
  *                      fix it, then --resume
- *   FAILGROUP_REBUILD  a migration failed after some of its statements
- *                      were committed (MySQL/MariaDB commit DDL
- *                      implicitly; transaction = off) and nothing rolled
- *                      them back: fix the rest, `rebuild <uuid>` the
- *                      group, then --resume
+ *   FAILGROUP_COMMITTED  its run section (Run, Run Partial) failed after
+ *                      some of its statements were committed
+ *                      (MySQL/MariaDB commit DDL implicitly; transaction
+ *                      = off; a connection lost) and nothing rolled them
+ *                      back: fix what failed, leaving those statements
+ *                      as they are, then --resume: upgrade resumes after
+ *                      them (worker/resume.h)
  *   FAILGROUP_REPAIR   a warning that a migration was changed after it
  *                      was applied (worker/drift.h): if the change was
  *                      intended, `repair` the group's targets
@@ -57,7 +60,7 @@ enum failgroup_action {
 	FAILGROUP_NONE,
 	FAILGROUP_RESUME,
 	FAILGROUP_FIX,
-	FAILGROUP_REBUILD,
+	FAILGROUP_COMMITTED,
 	FAILGROUP_REPAIR,
 };
 
@@ -70,8 +73,10 @@ struct failgroup_item {
 	/* the step that failed, when one did */
 	const char *uuid;
 	const char *file;
+	const char *operation; /* "Run", "Rollback", ...; NULL: unknown */
 	const char *traceback; /* its DETAIL: and HINT: lines are taken */
 	long committed;        /* statements of it left committed */
+	long total;            /* statements of its section; 0: unknown */
 	bool recovered;        /* a recovery Rollback ran after it */
 };
 
@@ -81,6 +86,7 @@ struct failgroup {
 	enum failgroup_action action;
 	const char *uuid;      /* the failing migration, or NULL */
 	const char *file;
+	long committed, total; /* FAILGROUP_COMMITTED: its statements */
 	char *detail, *hint;   /* the first member's, or NULL */
 	bool notes_differ;     /* some member has another DETAIL or HINT */
 	size_t *members;       /* indexes into the items, in their order */
@@ -120,13 +126,10 @@ struct failgroup_run {
  * group is all of them. Every argument that is not a plain word is quoted
  * for the shell; the names given to --select match themselves only (the
  * pattern characters escaped).
- *   RESUME, FIX: migratore upgrade --inventory fleet.yaml --resume R.json
- *                    --select a,b
- *   REBUILD:     migratore rebuild <uuid> --inventory fleet.yaml --select a,b
+ *   RESUME, FIX, COMMITTED:
  *                migratore upgrade --inventory fleet.yaml --resume R.json
  *                    --select a,b
- * With no_report the second command has no --resume and always the
- * group's --select.
+ * With no_report it has no --resume and always the group's --select.
  *   REPAIR:      migratore repair --inventory fleet.yaml --select a,b
  */
 void failgroup_command(const struct failgroup *g,
@@ -134,7 +137,9 @@ void failgroup_command(const struct failgroup *g,
 		       const struct failgroup_run *run, struct buf *out);
 
 /* The step before the command, as a sentence for people ("Fix
- * 0042_x.sql, then run the unfinished targets again:"). */
+ * 0042_x.sql, then run them again:"; "2 statements of 0042_x.sql stayed
+ * committed. Fix what failed, leaving the first 2 as they are: the next
+ * run resumes at statement 3:"). */
 void failgroup_advice(const struct failgroup *g, struct buf *out);
 
 #endif

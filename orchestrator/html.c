@@ -112,8 +112,10 @@ failing_step(const struct json_value *t, struct failgroup_item *it)
 			continue;
 		it->uuid = str(s, "uuid");
 		it->file = str(s, "file");
+		it->operation = str(s, "operation");
 		it->traceback = str(s, "traceback");
 		it->committed = (long)json_as_int(json_get(s, "committed"), 0);
+		it->total = (long)json_as_int(json_get(s, "total"), 0);
 	}
 }
 

@@ -133,6 +133,7 @@ int
 lineup_rollout(struct lineup *l, struct inventory *inv, struct err *e)
 {
 	const char *canary = l->opts->canary, *none;
+	const struct rollout_wave *w;
 	struct rollout *r;
 
 	if (l->own && (none = rollout_unmatched(l->own, inv->v, inv->n)))
@@ -141,9 +142,12 @@ lineup_rollout(struct lineup *l, struct inventory *inv, struct err *e)
 			       "inventory",
 			       canary ? canary : none);
 	r = l->own ? l->own : inv->rollout;
-	/* --canary replaces the waves, not the run's budget */
+	/* --canary replaces the waves, not the run's budget, nor the
+	 * budget the inventory gives its canary wave */
 	if (l->own && inv->rollout && !l->budget.set)
 		l->own->max_failures = inv->rollout->max_failures;
+	if (l->own && (w = rollout_find_wave(inv->rollout, ROLLOUT_CANARY)))
+		l->own->v[0].max_failures = w->max_failures;
 	if (l->budget.set) {
 		if (r == NULL)
 			r = l->own = rollout_new();

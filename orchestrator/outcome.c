@@ -71,6 +71,11 @@ static const struct outcome_status_info statuses[OUT_NSTATUS] = {
 		.css = "background:#5d4037",
 		.junit = OUTCOME_JUNIT_ERROR,
 		.plan = OUTCOME_PLAN_UNREACHABLE },
+	[OUT_REFUSED] = { .name = "refused",
+		.good = false, .failure = true, .retriable = false,
+		.reached = true, .exit_code = EXIT_FAILED, .ansi = RED,
+		.css = "background:#880e4f",
+		.junit = OUTCOME_JUNIT_ERROR, .plan = OUTCOME_PLAN_OTHER },
 	[OUT_LOCKED] = { .name = "locked",
 		.good = false, .failure = true, .retriable = true,
 		.reached = true, .exit_code = EXIT_FAILED, .ansi = YELLOW,
@@ -406,6 +411,24 @@ failed_step(const struct outcome *o)
 	return NULL;
 }
 
+/*
+ * A failed step's error as the reason, with what of it stayed committed
+ * at the end of its first line (the line tables show), unless its text
+ * says so already (a connection lost) or a recovery Rollback undid it.
+ */
+static char *
+step_reason(const struct outcome *o, const struct outcome_step *s)
+{
+	size_t n = strcspn(s->error, "\n");
+
+	if (s->committed <= 0 || s->total <= 0 || o->fin.err_code == ERR_LOST ||
+	    recovered(o))
+		return xstrdup(s->error);
+	return xasprintf("%.*s (%lld of %lld statements stayed committed)%s",
+			 (int)n, s->error, (long long)s->committed,
+			 (long long)s->total, s->error + n);
+}
+
 /* The worker told us how it ended. */
 static void
 classify_finished(struct outcome *o, enum command_id cmd)
@@ -434,6 +457,8 @@ classify_finished(struct outcome *o, enum command_id cmd)
 	}
 	if (f->err_code == ERR_CONNECT)
 		o->status = OUT_UNREACHABLE;
+	else if (f->err_code == ERR_REFUSED)
+		o->status = OUT_REFUSED;
 	else if (f->err_code == ERR_LOCK)
 		o->status = OUT_LOCKED;
 	else if (f->err_code == ERR_FAILED && recovered(o))
@@ -441,7 +466,7 @@ classify_finished(struct outcome *o, enum command_id cmd)
 	else
 		o->status = OUT_FAILED;
 	if ((s = failed_step(o)) != NULL)
-		o->reason = xstrdup(s->error); /* names the statement */
+		o->reason = step_reason(o, s); /* names the statement */
 	else if (f->error && f->error[0])
 		o->reason = xstrdup(f->error);
 	else

@@ -10,13 +10,20 @@
  *   ok             the command succeeded and did something (or is a query)
  *   nothing-to-do  it succeeded with nothing pending and nothing applied
  *   failed         a migration failed (SAFE on: its transaction rolled
- *                  back), or the target's configuration was refused
+ *                  back), the connection was lost after statements of a
+ *                  migration were sent (ERR_LOST), or the target's
+ *                  configuration was refused
  *   rolled-back    a migration failed and its recovery Rollback ran
  *                  (SAFE off)
  *   timeout        the target's timeout expired; the worker was terminated
  *   crashed        the worker died of a signal the coordinator did not
  *                  send, or ended without its summary
- *   unreachable    the database could not be reached or refused the login
+ *   unreachable    the database could not be reached (no route, no
+ *                  server, too many connections, starting up), before
+ *                  anything was sent: retriable
+ *   refused        the server refused the login: a wrong password, an
+ *                  unknown database, a missing privilege (ERR_REFUSED);
+ *                  never retried, which could lock the account
  *   locked         another run held the migration lock past lock_timeout
  *   interrupted    the run was interrupted (SIGINT/SIGTERM) while this
  *                  target was running, and its worker stopped between two
@@ -33,7 +40,7 @@
  * in outcome.c, read through outcome_status_info.
  *
  * A target may take several attempts (--retries, for unreachable and
- * locked): outcome_retry keeps what the next attempt must not forget (the
+ * locked, the retriable statuses): outcome_retry keeps what the next attempt must not forget (the
  * attempts, the first start, one line per earlier attempt) and clears the
  * rest.
  */
@@ -58,6 +65,7 @@ enum outcome_status {
 	OUT_TIMEOUT,
 	OUT_CRASHED,
 	OUT_UNREACHABLE,
+	OUT_REFUSED,
 	OUT_LOCKED,
 	OUT_INTERRUPTED,
 	OUT_NOT_REACHED,

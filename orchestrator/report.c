@@ -132,8 +132,10 @@ failing_step(const struct outcome *o, struct failgroup_item *it)
 			continue;
 		it->uuid = s->uuid;
 		it->file = s->file;
+		it->operation = s->operation;
 		it->traceback = s->traceback;
 		it->committed = s->committed > 0 ? (long)s->committed : 0;
+		it->total = s->total > 0 ? (long)s->total : 0;
 	}
 }
 
@@ -190,19 +192,27 @@ group_names(const struct failgroup *g, const struct failgroup_item *it,
 	buf_adds(out, "]\n");
 }
 
+/* What a command line needs to know about the run. */
+static struct failgroup_run
+group_run(const struct report *r, size_t unfinished)
+{
+	const char *report = r->opts->report;
+
+	return (struct failgroup_run){
+		.command = r->command, .id = r->id, .inventory = r->inventory,
+		.report = report,
+		.no_report = report == NULL || strcmp(report, "-") == 0,
+		.unfinished = unfinished,
+	};
+}
+
 /* The advice and the command(s), indented. */
 static void
 group_next(const struct report *r, const struct failgroup *g,
 	   const struct failgroup_item *it, size_t unfinished,
 	   struct buf *out)
 {
-	const char *report = r->opts->report;
-	struct failgroup_run run = {
-		.command = r->command, .id = r->id, .inventory = r->inventory,
-		.report = report,
-		.no_report = report == NULL || strcmp(report, "-") == 0,
-		.unfinished = unfinished,
-	};
+	struct failgroup_run run = group_run(r, unfinished);
 	struct buf b = BUF_INIT;
 	const char *p, *nl;
 
@@ -532,9 +542,69 @@ json_strings(struct json *j, const char *key, const struct strv *sv)
 	json_string_array(j, key, (const char *const *)sv->v, sv->n);
 }
 
+/* The failures grouped (failgroup.h), for each target's "next". */
+struct json_groups {
+	struct strv descs;
+	struct failgroup_item *it; /* one per target */
+	struct failgroups g;
+	const struct failgroup **of; /* each target's group, or NULL */
+	struct failgroup_run run;
+};
+
+static void
+json_groups_init(struct json_groups *jg, const struct report *r)
+{
+	size_t n, i, k;
+
+	strv_init(&jg->descs);
+	jg->it = group_items(r, false, &jg->descs, &n);
+	failgroups_build(&jg->g, jg->it, n);
+	jg->of = xcalloc(n ? n : 1, sizeof(*jg->of));
+	for (i = 0; i < jg->g.n; i++)
+		for (k = 0; k < jg->g.v[i].n; k++)
+			jg->of[jg->g.v[i].members[k]] = &jg->g.v[i];
+	jg->run = group_run(r, jg->g.items);
+}
+
+static void
+json_groups_release(struct json_groups *jg)
+{
+	failgroups_release(&jg->g);
+	strv_release(&jg->descs);
+	free(jg->it);
+	free(jg->of);
+}
+
+/*
+ * "committed": what stayed committed of the migration that failed (null
+ * when none failed); "next": what to do and the command, as the text's
+ * group of the target says it (null for a target that needs nothing).
+ */
+static void
+json_next(struct json *j, const struct json_groups *jg, size_t i)
+{
+	const struct failgroup *g = jg->of[i];
+	struct buf b = BUF_INIT;
+
+	json_int_or_null(j, "committed", jg->it[i].committed,
+			 jg->it[i].uuid != NULL);
+	if (g == NULL || g->action == FAILGROUP_NONE) {
+		json_null(j, "next");
+		return;
+	}
+	json_object_begin(j, "next");
+	failgroup_advice(g, &b);
+	json_string(j, "advice", b.ptr);
+	buf_reset(&b);
+	failgroup_command(g, jg->it, &jg->run, &b);
+	json_string(j, "command", b.ptr);
+	json_object_end(j);
+	buf_release(&b);
+}
+
 static void
 json_target(struct json *j, const struct report *r,
-	    const struct report_row *row)
+	    const struct report_row *row, const struct json_groups *jg)
 {
 	const struct outcome *o = row->o;
 	struct buf desc = BUF_INIT;
@@ -567,6 +637,7 @@ json_target(struct json *j, const struct report *r,
 	for (i = 0; i < o->nsteps; i++)
 		json_step(j, &o->steps[i]);
 	json_array_end(j);
+	json_next(j, jg, (size_t)(row - r->rows));
 	json_strings(j, "warnings", &o->warnings);
 	json_string_array(j, "results", o->results, o->nresults);
 	if (!o->finished && o->tail.len > 0)
@@ -605,8 +676,10 @@ static int
 render_json(const struct report *r, struct buf *out, flush_fn flush,
 	    void *ctx)
 {
+	struct json_groups jg;
 	struct json j;
 	size_t i;
+	int rc;
 
 	json_init(&j, out, true);
 	json_object_begin(&j, NULL);
@@ -632,13 +705,17 @@ render_json(const struct report *r, struct buf *out, flush_fn flush,
 		fleetstatus_json(r->status, &j);
 	else
 		json_null(&j, "status");
+	json_groups_init(&jg, r);
 	json_array_begin(&j, "targets");
-	for (i = 0; i < r->n; i++) {
-		json_target(&j, r, &r->rows[i]);
+	for (i = 0, rc = 0; i < r->n && rc == 0; i++) {
+		json_target(&j, r, &r->rows[i], &jg);
 		/* the writer keeps its state apart from the text */
 		if (flush && out->len >= FLUSH_AT && flush(ctx, out) < 0)
-			return -1;
+			rc = -1;
 	}
+	json_groups_release(&jg);
+	if (rc < 0)
+		return rc;
 	json_array_end(&j);
 	discover_json(r->discovered, r->ndiscovered, &j);
 	json_object_end(&j);

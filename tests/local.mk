@@ -60,6 +60,7 @@ UNIT_TESTS = \
 	tests/unit/test_plan \
 	tests/unit/test_drift \
 	tests/unit/test_status \
+	tests/unit/test_resume \
 	tests/unit/test_fileops \
 	tests/unit/test_sched \
 	tests/unit/test_shard \
@@ -139,6 +140,9 @@ INTEGRATION_TESTS = \
 	tests/integration/rollout_budget.sh \
 	tests/integration/rollout_perhost.sh \
 	tests/integration/rollout_retries.sh \
+	tests/integration/refused.sh \
+	tests/integration/connlost.sh \
+	tests/integration/resume.sh \
 	tests/integration/rollout_resume.sh \
 	tests/integration/rollout_shard.sh \
 	tests/integration/rollout_dryrun.sh \

@@ -14,8 +14,10 @@
 #include "drivers/driver.h"
 #include "worker/drift.h"
 #include "worker/ledger.h"
+#include "worker/ledger_progress.h"
 #include "worker/plan.h"
 #include "worker/repair.h"
+#include "worker/resume.h"
 #include "worker/runner.h"
 #include "worker/sqlplan.h"
 #include "worker/status.h"
@@ -258,7 +260,34 @@ writable(struct cmdctx *c)
 	return ERR_BOOKKEEPING;
 }
 
-/* Run m, resuming after the statements an interrupted run committed. */
+/*
+ * Every pending migration that an unfinished run (killed, cut off, or
+ * failed after statements committed) left a progress row for must still
+ * have those statements as they were (worker/resume.h): else nothing
+ * runs, and the message says which statement changed and what to do.
+ */
+static int
+check_resumable(struct cmdctx *c)
+{
+	const struct migration *m;
+	const struct section *s;
+	size_t i;
+	int from, r;
+
+	for (i = 0; i < c->plan.npending; i++) {
+		m = mig(c, c->plan.pending[i]);
+		s = migration_section(m, SEC_RUN, c->t->engine);
+		from = ledger_progress_of(&c->ledger, m->uuid);
+		if (from > 0 && s != NULL &&
+		    (r = resume_check(m, section_stmts(s, c->t->engine), from,
+				      ledger_progress_sums(&c->ledger, m->uuid),
+				      &c->e)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Run m, resuming after the statements an unfinished run committed. */
 static int
 upgrade_one(struct cmdctx *c, const struct migration *m)
 {
@@ -273,9 +302,13 @@ upgrade_one(struct cmdctx *c, const struct migration *m)
 			     m->filename, from);
 	else if (from > 0)
 		sink_warning(c->sink,
-			     "%s: resuming at statement %d: an interrupted run "
-			     "committed the first %d",
-			     m->filename, from + 1, from);
+			     "%s: resuming at statement %d: %s committed the "
+			     "first %d, unchanged since",
+			     m->filename, from + 1,
+			     plan_resume_point(&c->ledger, m->uuid) == from
+				 ? "a failed run"
+				 : "an interrupted run",
+			     from);
 	return runner_run(&c->runner, m, OP_RUN, from, false, &c->e);
 }
 
@@ -288,7 +321,10 @@ cmd_upgrade(struct cmdctx *c)
 	if ((r = check_checksums(c)) < 0 || (r = check_out_of_order(c)) < 0 ||
 	    (r = check_runnable(c)) < 0)
 		return r;
-	if (c->plan.npending > 0 && (r = writable(c)) < 0)
+	/* writable() reads the progress rows; with rows to check, the
+	 * tables are complete, so a refusal here still changed nothing */
+	if (c->plan.npending > 0 &&
+	    ((r = writable(c)) < 0 || (r = check_resumable(c)) < 0))
 		return r;
 	for (i = 0; i < c->plan.npending; i++) {
 		if (stop_before(c, mig(c, c->plan.pending[i]))) {
@@ -330,6 +366,9 @@ cmd_dry_upgrade(struct cmdctx *c)
 {
 	size_t i;
 
+	if (c->plan.npending > 0 &&
+	    ledger_read_progress(c->db, &c->ledger, &c->e) < 0)
+		return c->e.code;
 	if (check_checksums(c) < 0)
 		return c->e.code;
 	if (c->o->sql)
@@ -341,9 +380,9 @@ cmd_dry_upgrade(struct cmdctx *c)
 				0);
 	}
 	c->sum.pending = (int)c->plan.npending;
-	if (check_out_of_order(c) < 0)
+	if (check_out_of_order(c) < 0 || check_runnable(c) < 0)
 		return c->e.code;
-	return check_runnable(c);
+	return check_resumable(c);
 }
 
 static const struct migration *
@@ -673,7 +712,7 @@ read_progress(struct cmdctx *c)
 
 	if (!c->ledger.exists || c->ms == NULL || c->plan.npending == 0)
 		return 0;
-	if ((r = ledger_load_progress(c->db, &c->ledger, &c->e)) < 0)
+	if ((r = ledger_read_progress(c->db, &c->ledger, &c->e)) < 0)
 		return r;
 	plan_release(&c->plan);
 	plan_compute(c->ms, &c->ledger, c->t->engine, &c->plan);

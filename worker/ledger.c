@@ -11,6 +11,7 @@
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "worker/batch.h"
+#include "worker/ledger_progress.h"
 #include "common/banned.h"
 
 enum col_type { COL_INT, COL_TEXT, COL_STRING };
@@ -109,123 +110,37 @@ has_column(const struct db_columns *cols, const char *name)
 	return db_columns_find(cols, name) != NULL;
 }
 
-/* The progress table, unless it exists (the caller may not know). */
+
+/* The ALTER TABLE that adds column name of type to table, into b. */
 static void
-progress_create(struct db *db, struct batch *b)
+add_column(struct db *db, const char *table, const char *name,
+	   const char *type, struct batch *b)
 {
 	struct buf sql = BUF_INIT;
 
-	buf_adds(&sql, "CREATE TABLE IF NOT EXISTS ");
-	db_qualify(db, LEDGER_PROGRESS_TABLE, &sql);
-	buf_adds(&sql, " (");
-	db_quote_ident(db, "uuid", &sql);
-	buf_addf(&sql, " %s NOT NULL PRIMARY KEY, ", db->drv->type_string);
-	db_quote_ident(db, "committed", &sql);
-	buf_addf(&sql, " %s NOT NULL, ", db->drv->type_int64);
-	db_quote_ident(db, "run_id", &sql);
-	buf_addf(&sql, " %s, ", db->drv->type_string);
-	db_quote_ident(db, "updated", &sql);
-	buf_addf(&sql, " %s)%s", db->drv->type_int64, db->drv->table_options);
+	buf_adds(&sql, "ALTER TABLE ");
+	db_qualify(db, table, &sql);
+	buf_adds(&sql, " ADD COLUMN ");
+	db_quote_ident(db, name, &sql);
+	buf_addf(&sql, " %s", type);
 	batch_add(b, DBS_RAW, sql.ptr, NULL, 0, 0, 0);
 	buf_release(&sql);
-}
-
-static struct ledger_progress *
-progress_find(const struct ledger *l, const char *uuid)
-{
-	size_t i;
-
-	for (i = 0; i < l->nprogress; i++)
-		if (strcmp(l->progress[i].uuid, uuid) == 0)
-			return &l->progress[i];
-	return NULL;
-}
-
-static void
-progress_push(struct ledger *l, const char *uuid, int64_t committed)
-{
-	XGROW(l->progress, l->nprogress + 1, l->progress_cap);
-	l->progress[l->nprogress].uuid = xstrdup(uuid);
-	l->progress[l->nprogress++].committed = committed;
-}
-
-static void
-progress_drop(struct ledger *l, struct ledger_progress *p)
-{
-	free(p->uuid);
-	*p = l->progress[--l->nprogress];
-}
-
-/* The read of every progress row into b, its rows to *rows. */
-static void
-progress_select(struct db *db, struct batch *b, struct db_rows **rows)
-{
-	struct buf sql = BUF_INIT;
-
-	buf_adds(&sql, "SELECT ");
-	db_quote_ident(db, "uuid", &sql);
-	buf_adds(&sql, ", ");
-	db_quote_ident(db, "committed", &sql);
-	buf_adds(&sql, " FROM ");
-	db_qualify(db, LEDGER_PROGRESS_TABLE, &sql);
-	batch_add(b, DBS_SQL, sql.ptr, NULL, 0, 0, 0)->rows = rows;
-	buf_release(&sql);
-}
-
-static void
-progress_rows(struct ledger *l, const struct db_rows *rows)
-{
-	size_t i;
-
-	for (i = 0; rows && i < rows->nrows; i++) {
-		const char *u = db_rows_get(rows, i, 0);
-		const char *c = db_rows_get(rows, i, 1);
-
-		if (u != NULL)
-			progress_push(l, u, c ? strtoll(c, NULL, 10) : 0);
-	}
-}
-
-/* The progress rows into l (the table exists). */
-static int
-progress_load(struct db *db, struct ledger *l, struct err *e)
-{
-	struct db_rows *prog = NULL;
-	struct batch b = BATCH_INIT;
-	size_t failed;
-	int r;
-
-	progress_select(db, &b, &prog);
-	if ((r = batch_run(db, &b, &failed, e)) == 0)
-		progress_rows(l, prog);
-	db_rows_free(prog);
-	batch_release(&b);
-	return r;
 }
 
 /* What the bookkeeping table lacks, into b (in a transaction). */
 static void
 ensure_main(struct db *db, struct ledger *l, struct batch *b)
 {
-	struct buf sql = BUF_INIT;
 	size_t i;
 
 	if (!l->exists) {
 		ledger_create(db, b);
 		return;
 	}
-	for (i = 0; i < NCOLS; i++) {
-		if (has_column(&l->cols, ledger_cols[i].name))
-			continue;
-		buf_reset(&sql);
-		buf_adds(&sql, "ALTER TABLE ");
-		db_qualify(db, LEDGER_TABLE, &sql);
-		buf_adds(&sql, " ADD COLUMN ");
-		db_quote_ident(db, ledger_cols[i].name, &sql);
-		buf_addf(&sql, " %s", col_sql_type(db, ledger_cols[i].type));
-		batch_add(b, DBS_RAW, sql.ptr, NULL, 0, 0, 0);
-	}
-	buf_release(&sql);
+	for (i = 0; i < NCOLS; i++)
+		if (!has_column(&l->cols, ledger_cols[i].name))
+			add_column(db, LEDGER_TABLE, ledger_cols[i].name,
+				   col_sql_type(db, ledger_cols[i].type), b);
 }
 
 /* The catalogue's description of table into b, its rows to *rows. */
@@ -239,11 +154,49 @@ describe_stmt(struct db *db, const char *table, struct batch *b,
 }
 
 /*
+ * Reading the progress table failed: when it is missing (a table of an
+ * older migratore) it is made, when it lacks the checksums column (made
+ * before they were kept) the column is added, and it is read again into
+ * *rows; otherwise e stays as it is. desc: its description, NULL when
+ * not read yet.
+ */
+static int
+progress_repair(struct db *db, const struct db_rows *desc,
+		struct db_rows **rows, struct err *e)
+{
+	struct db_columns pcols = DB_COLUMNS_INIT;
+	struct batch b = BATCH_INIT;
+	size_t failed;
+	int r = e->code;
+
+	if (desc)
+		db_describe_rows(db, desc, &pcols);
+	else if (db_describe(db, LEDGER_PROGRESS_TABLE, &pcols,
+			     &(struct err){ 0 }) < 0)
+		goto out;
+	if (pcols.n == 0)
+		ledger_progress_create(db, &b);
+	else if (!has_column(&pcols, "checksums"))
+		add_column(db, LEDGER_PROGRESS_TABLE, "checksums",
+			   db->drv->type_text, &b);
+	else
+		goto out;
+	db_rows_free(*rows);
+	*rows = NULL;
+	ledger_progress_select(db, true, &b, rows);
+	r = batch_run(db, &b, &failed, e);
+out:
+	db_columns_release(&pcols);
+	batch_release(&b);
+	return r;
+}
+
+/*
  * One batch. A complete table: the progress table described and read
- * (made when it is missing: a table of an older migratore). Otherwise
- * in one transaction (one commit, one fsync) the table, its indexes or
- * new columns and the progress table, then described as the server
- * made them, and the progress rows read.
+ * (repaired when that fails: progress_repair). Otherwise in one
+ * transaction (one commit, one fsync) the table, its indexes or new
+ * columns and the progress table, then described as the server made
+ * them, and the progress rows read.
  */
 static int
 ensure_once(struct db *db, struct ledger *l, struct err *e)
@@ -259,28 +212,25 @@ ensure_once(struct db *db, struct ledger *l, struct err *e)
 	if (!complete) {
 		batch_add(&b, DBS_BEGIN, NULL, NULL, 0, 0, 0);
 		ensure_main(db, l, &b);
-		progress_create(db, &b);
+		ledger_progress_create(db, &b);
 		batch_add(&b, DBS_COMMIT, NULL, NULL, 0, 0, 0);
 	}
 	describe_stmt(db, complete ? LEDGER_PROGRESS_TABLE : LEDGER_TABLE, &b,
 		      &desc);
-	progress_select(db, &b, &prog);
+	ledger_progress_select(db, true, &b, &prog);
 	r = batch_run(db, &b, &failed, e);
-	if (r < 0 && r != ERR_CONNECT && complete && failed == b.n - 1 &&
-	    desc && desc->nrows == 0) {
-		/* no progress table: make it */
-		batch_release(&b);
-		progress_create(db, &b);
-		r = batch_run(db, &b, &failed, e);
-	} else if (r < 0 && !complete) {
+	/* all but the read went through (the transaction committed) */
+	if (r < 0 && r != ERR_CONNECT && failed == b.n - 1)
+		r = progress_repair(db, complete ? desc : NULL, &prog, e);
+	else if (r < 0 && !complete)
 		db_rollback(db, &(struct err){ 0 });
-	} else if (r == 0 && !complete) {
+	if (r == 0 && !complete) {
 		db_columns_release(&l->cols);
 		db_describe_rows(db, desc, &l->cols);
 		l->exists = true;
 	}
 	if (r == 0) {
-		progress_rows(l, prog);
+		ledger_progress_rows(l, prog, true);
 		l->progress_exists = true;
 	}
 	db_rows_free(desc);
@@ -288,6 +238,7 @@ ensure_once(struct db *db, struct ledger *l, struct err *e)
 	batch_release(&b);
 	return r;
 }
+
 
 int
 ledger_ensure(struct db *db, struct ledger *l, struct err *e)
@@ -317,143 +268,6 @@ ledger_ensure(struct db *db, struct ledger *l, struct err *e)
 	return r;
 }
 
-/* "INSERT INTO t (uuid, committed, run_id, updated) VALUES (...)", or
- * the UPDATE of a row that exists, or its DELETE. */
-static void
-progress_sql(struct db *db, const struct ledger_progress *p, int committed,
-	     struct buf *sql)
-{
-	static const char *const cols[] = { "committed", "run_id", "updated" };
-	size_t i;
-
-	if (committed < 0 || p != NULL) {
-		buf_adds(sql, committed < 0 ? "DELETE FROM " : "UPDATE ");
-		db_qualify(db, LEDGER_PROGRESS_TABLE, sql);
-		for (i = 0; committed >= 0 && i < 3; i++) {
-			buf_adds(sql, i == 0 ? " SET " : ", ");
-			db_quote_ident(db, cols[i], sql);
-			buf_adds(sql, " = ?");
-		}
-		buf_adds(sql, " WHERE ");
-		db_quote_ident(db, "uuid", sql);
-		buf_adds(sql, " = ?");
-		return;
-	}
-	buf_adds(sql, "INSERT INTO ");
-	db_qualify(db, LEDGER_PROGRESS_TABLE, sql);
-	buf_adds(sql, " (");
-	for (i = 0; i < 3; i++) {
-		db_quote_ident(db, cols[i], sql);
-		buf_adds(sql, ", ");
-	}
-	db_quote_ident(db, "uuid", sql);
-	buf_adds(sql, ") VALUES (?, ?, ?, ?)");
-}
-
-void
-ledger_progress_note(struct ledger *l, const char *uuid, int committed)
-{
-	struct ledger_progress *known = progress_find(l, uuid);
-
-	if (committed < 0 && known != NULL)
-		progress_drop(l, known);
-	else if (committed >= 0 && known != NULL)
-		known->committed = committed;
-	else if (committed >= 0)
-		progress_push(l, uuid, committed);
-}
-
-/* The statement of ledger_set_progress; *n params of p[] to bind. */
-static const struct db_param *
-progress_stmt(struct db *db, bool known, int committed, const char *uuid,
-	      const char *run_id, struct db_param p[4], size_t *n,
-	      struct buf *sql)
-{
-	p[0] = DBP_INTV(committed);
-	p[1] = DBP_TEXTV(run_id);
-	p[2] = DBP_INTV((int64_t)time(NULL));
-	p[3] = DBP_TEXTV(uuid);
-	progress_sql(db, known ? &(struct ledger_progress){ 0 } : NULL,
-		     committed, sql);
-	/* A DELETE binds the uuid alone. */
-	*n = committed < 0 ? 1 : 4;
-	return committed < 0 ? &p[3] : p;
-}
-
-int
-ledger_set_progress(struct db *db, struct ledger *l, const char *uuid,
-		    int committed, const char *run_id, struct err *e)
-{
-	struct db_param p[4];
-	const struct db_param *bind;
-	bool known = progress_find(l, uuid) != NULL;
-	struct buf sql = BUF_INIT;
-	size_t n;
-	int r;
-
-	if (committed < 0 && !known)
-		return 0;
-	bind = progress_stmt(db, known, committed, uuid, run_id, p, &n, &sql);
-	r = db_query(db, sql.ptr, bind, n, NULL, e);
-	if (r < 0)
-		err_prefix(e, "recording progress in '%s'",
-			   LEDGER_PROGRESS_TABLE);
-	else
-		ledger_progress_note(l, uuid, committed);
-	buf_release(&sql);
-	return r;
-}
-
-bool
-ledger_progress_stmt(struct db *db, const char *uuid, int committed,
-		     const char *run_id, bool *known, struct batch *b, int tag,
-		     int arg)
-{
-	struct db_param p[4];
-	const struct db_param *bind;
-	struct buf sql = BUF_INIT;
-	size_t n;
-
-	if (committed < 0 && !*known)
-		return false;
-	bind = progress_stmt(db, *known, committed, uuid, run_id, p, &n, &sql);
-	batch_add(b, DBS_SQL, sql.ptr, bind, n, tag, arg);
-	*known = committed >= 0;
-	buf_release(&sql);
-	return true;
-}
-
-bool
-ledger_progress_known(const struct ledger *l, const char *uuid)
-{
-	return progress_find(l, uuid) != NULL;
-}
-
-int
-ledger_progress_of(const struct ledger *l, const char *uuid)
-{
-	size_t i;
-
-	for (i = 0; i < l->nprogress; i++)
-		if (strcmp(l->progress[i].uuid, uuid) == 0)
-			return (int)l->progress[i].committed;
-	return 0;
-}
-
-int
-ledger_load_progress(struct db *db, struct ledger *l, struct err *e)
-{
-	struct strv pcols = STRV_INIT;
-	int r;
-
-	if ((r = db_columns(db, LEDGER_PROGRESS_TABLE, &pcols, e)) == 0 &&
-	    (l->progress_exists = pcols.n > 0))
-		r = progress_load(db, l, e);
-	strv_release(&pcols);
-	if (r < 0)
-		err_prefix(e, "reading '%s'", LEDGER_PROGRESS_TABLE);
-	return r;
-}
 
 static void
 row_set(struct ledger_row *row, const struct ledger_col *c, const char *v)
@@ -631,11 +445,7 @@ ledger_release(struct ledger *l)
 		row_release(&l->v[i]);
 	free(l->v);
 	db_columns_release(&l->cols);
-	for (i = 0; i < l->nprogress; i++)
-		free(l->progress[i].uuid);
-	free(l->progress);
-	l->progress = NULL;
-	l->nprogress = l->progress_cap = 0;
+	ledger_progress_release(l);
 	l->v = NULL;
 	l->n = l->cap = 0;
 	l->exists = false;

@@ -36,14 +36,19 @@
  * `transaction = off`): after each commit the number of statements
  * committed so far is recorded here, durably, so that a run killed in the
  * middle (SIGKILL, a lost machine) leaves behind where the next run must
- * resume. A row lives only while its migration is unfinished. The Python
- * tool does not know this table and does not need to.
+ * resume. With the count, the checksums of the committed statements
+ * (worker/resume.h), so that the next run resumes only where the file
+ * still has them. A row lives while its migration is unfinished: killed,
+ * cut off, or failed after statements committed (the error row has the
+ * count too, for `rebuild`). The Python tool does not know this table
+ * and does not need to.
  */
 #define LEDGER_PROGRESS_TABLE "migratore_progress"
 
 struct ledger_progress {
 	char *uuid;
 	int64_t committed;
+	char *checksums; /* resume.h's list; NULL: written without one */
 };
 
 struct ledger_row {
@@ -162,33 +167,6 @@ int ledger_set_end(struct db *db, struct ledger *l, int64_t id, int64_t end,
 /* Make every other writer of the table wait until the open transaction
  * ends (a no-op where begin does it already). */
 int ledger_serialise(struct db *db, struct err *e);
-
-/*
- * Record (committed >= 0) or clear (committed < 0) the progress of uuid:
- * one statement (an INSERT the first time, an UPDATE after, a DELETE to
- * clear), so it is atomic on its own. Outside a transaction it commits at
- * once; inside one it commits with it (the row of a finished migration
- * clears its progress in the same transaction).
- */
-int ledger_set_progress(struct db *db, struct ledger *l, const char *uuid,
-			int committed, const char *run_id, struct err *e);
-/*
- * ledger_set_progress's statement added to b (false: none is needed, a
- * clear of nothing). *known says whether uuid has a progress row before
- * it, and is updated for the next one; once it ran, ledger_progress_note
- * brings l up to date.
- */
-bool ledger_progress_stmt(struct db *db, const char *uuid, int committed,
-			  const char *run_id, bool *known, struct batch *b,
-			  int tag, int arg);
-void ledger_progress_note(struct ledger *l, const char *uuid, int committed);
-bool ledger_progress_known(const struct ledger *l, const char *uuid);
-/* Statements of uuid an interrupted run committed; 0 when none. */
-int ledger_progress_of(const struct ledger *l, const char *uuid);
-/* Read the progress table, when there is one, without creating it: for
- * the read-only commands (status); ledger_ensure reads it for the
- * others. */
-int ledger_load_progress(struct db *db, struct ledger *l, struct err *e);
 
 /* The row with this object_id, or NULL. */
 const struct ledger_row *ledger_find(const struct ledger *l, int64_t id);

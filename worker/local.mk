@@ -15,6 +15,7 @@ libmigratore_a_SOURCES += \
 	worker/framesink.c worker/framesink.h \
 	worker/jsonsink.c worker/jsonsink.h \
 	worker/ledger.c worker/ledger.h \
+	worker/ledger_progress.c worker/ledger_progress.h \
 	worker/lexer.c worker/lexer.h \
 	worker/lockretry.c worker/lockretry.h \
 	worker/merge.c worker/merge.h \
@@ -24,6 +25,7 @@ libmigratore_a_SOURCES += \
 	worker/plan.c worker/plan.h \
 	worker/program.c worker/program.h \
 	worker/repair.c worker/repair.h \
+	worker/resume.c worker/resume.h \
 	worker/runner.c worker/runner.h \
 	worker/sink.c worker/sink.h \
 	worker/sqlplan.c worker/sqlplan.h \

@@ -9,6 +9,7 @@
 
 #include "common/xmalloc.h"
 #include "worker/drift.h"
+#include "worker/ledger_progress.h"
 #include "common/banned.h"
 
 const struct ledger_row *
@@ -245,7 +246,12 @@ pending_detail(const struct uuid_slot *slot, const struct ledger *l,
 	       const char *uuid, struct plan_detail *d)
 {
 	if ((d->committed = ledger_progress_of(l, uuid)) > 0) {
-		d->interrupted = true;
+		/* kept by a failure (its error row is the latest), or left
+		 * by a run that was interrupted */
+		if (slot->nonrb && !ledger_row_success(slot->nonrb))
+			d->row = slot->nonrb;
+		else
+			d->interrupted = true;
 		return PLAN_PARTIAL;
 	}
 	if (slot->nonrb && !ledger_row_success(slot->nonrb)) {

@@ -14,8 +14,10 @@
 #include "common/xmalloc.h"
 #include "worker/batch.h"
 #include "worker/caret.h"
+#include "worker/ledger_progress.h"
 #include "worker/lockretry.h"
 #include "worker/program.h"
+#include "worker/resume.h"
 #include "common/banned.h"
 
 /* What happened while running a section; becomes the bookkeeping row. */
@@ -30,6 +32,7 @@ struct attempt {
 	const char *ledger_what;
 	int committed;     /* statements committed, -1 unknown */
 	int total;         /* statements in the section, -1 unknown */
+	const struct stmt_list *stmts; /* the section's, NULL: none ran */
 	const char *checksum;
 	bool progress_owed; /* a commit the progress table does not know yet */
 	bool recorded;      /* its row is written (one batch did it all) */
@@ -115,6 +118,23 @@ attempt_fail_ledger(struct attempt *a, int i, const char *what,
 	a->ledger_what = what;
 }
 
+/* The progress row of m: a->committed statements, with their checksums
+ * (worker/resume.h). */
+static int
+set_progress(struct runner *r, const struct migration *m,
+	     const struct attempt *a, struct err *e)
+{
+	struct buf sums = BUF_INIT;
+	int rc;
+
+	if (a->stmts)
+		resume_sums(a->stmts, a->committed, &sums);
+	rc = ledger_set_progress(r->db, r->ledger, m->uuid, a->committed,
+				 a->stmts ? sums.ptr : NULL, r->run_id, e);
+	buf_release(&sums);
+	return rc;
+}
+
 /*
  * A testing aid (docs/hacking.md), not for production: with
  * MIGRATORE_TESTING_KILL_AT=STEP the process raises SIGKILL when it
@@ -155,13 +175,12 @@ testing_point(const char *step, int n)
  * written in it, committed, and the next one opened.
  */
 static int
-record_progress(struct runner *r, const struct migration *m, int committed,
-		bool transactional, struct err *e)
+record_progress(struct runner *r, const struct migration *m,
+		const struct attempt *a, bool transactional, struct err *e)
 {
 	int rc;
 
-	rc = ledger_set_progress(r->db, r->ledger, m->uuid, committed,
-				 r->run_id, e);
+	rc = set_progress(r, m, a, e);
 	if (rc == 0 && transactional && (rc = db_commit(r->db, e)) == 0)
 		rc = db_begin(r->db, e);
 	return rc;
@@ -183,7 +202,7 @@ note_commit(struct runner *r, const struct migration *m, int i,
 		a->progress_owed = true;
 		return 0;
 	}
-	if ((rc = record_progress(r, m, a->committed, transactional, &e)) < 0) {
+	if ((rc = record_progress(r, m, a, transactional, &e)) < 0) {
 		attempt_fail_ledger(a, i, "its progress", &e);
 		return rc;
 	}
@@ -260,6 +279,7 @@ exec_section(struct runner *r, const struct migration *m,
 
 	a->total = n;
 	a->committed = from;
+	a->stmts = l;
 	if (from > 0 && (rc = replay_session(r, s, from, a)) < 0)
 		return rc;
 	for (i = from; i < n; i++) {
@@ -306,12 +326,35 @@ finish_section(struct runner *r, const struct migration *m, bool transactional,
 		return rc;
 	}
 	if (a->progress_owed &&
-	    (rc = record_progress(r, m, a->committed, transactional, &e)) < 0) {
+	    (rc = record_progress(r, m, a, transactional, &e)) < 0) {
 		attempt_fail_ledger(a, last, "its progress", &e);
 		return rc;
 	}
 	a->progress_owed = false;
 	return 0;
+}
+
+/*
+ * The connection went while statement st (or, after, the bookkeeping
+ * write after it) was sent: its outcome is unknown to us, and the
+ * statements before it are all that is known to have committed. Said
+ * first, since it is what decides what comes next.
+ */
+static void
+lost_error(const struct migration *m, const struct stmt *st,
+	   const struct stmt *after, const struct attempt *a,
+	   struct buf *error)
+{
+	buf_addf(error, "connection lost after %d of %d statements "
+			"committed, ",
+		 a->committed > 0 ? a->committed : 0, a->total);
+	if (st)
+		buf_addf(error, "at statement %d (%s:%d): %s", a->failed_at + 1,
+			 m->filename, st->line, a->err.msg);
+	else
+		buf_addf(error, "after statement %d (%s:%d), writing %s: %s",
+			 a->ledger_at + 1, m->filename, after->line,
+			 a->ledger_what, a->err.msg);
 }
 
 static void
@@ -327,7 +370,9 @@ build_error(const struct runner *r, const struct migration *m,
 	struct caret at;
 	bool located = st && caret_locate(st, a->err.position, &at, &excerpt);
 
-	if (located)
+	if ((st || after) && a->err.code == ERR_CONNECT)
+		lost_error(m, st, after, a, error);
+	else if (located)
 		buf_addf(error, "statement %d of %d (%s:%d) failed: %s:%d:%d: %s",
 			 a->failed_at + 1, a->total, m->filename, st->line,
 			 m->filename, at.line, at.col, a->err.msg);
@@ -408,29 +453,45 @@ warn_fitted(struct runner *r, const struct migration *m, int64_t id,
 			     m->filename, (long long)id, fitted->v[i]);
 }
 
+/* What the row's transaction does with the migration's progress row. */
+enum progress_end {
+	PROGRESS_CLEAR, /* the row says it all now */
+	PROGRESS_KEEP,  /* a failure after statements committed: where it
+			 * got, with their checksums, for the next run to
+			 * resume after them (worker/resume.h) */
+	PROGRESS_LEAVE, /* untouched: the row alone, that must not be lost
+			 * for the sake of the progress row */
+};
+
 /*
- * The row, and (clear) the end of the migration's progress row, in one
- * transaction: the open one (fresh false) or a new one, serialised first
- * because object_id is max + 1 and must stay unique without the lock too.
- * *clear_failed tells whether the clear was what failed.
+ * The row, and what pe says to do with the migration's progress row, in
+ * one transaction: the open one (fresh false) or a new one, serialised
+ * first because object_id is max + 1 and must stay unique without the
+ * lock too. *progress_failed tells whether the progress row was what
+ * failed.
  */
 static int
 write_row(struct runner *r, const struct migration *m,
-	  const struct ledger_row *row, bool fresh, bool clear, int64_t *id,
-	  struct strv *fitted, bool *clear_failed, struct err *e)
+	  const struct ledger_row *row, const struct attempt *a, bool fresh,
+	  enum progress_end pe, int64_t *id, struct strv *fitted,
+	  bool *progress_failed, struct err *e)
 {
-	int rc;
+	int rc = 0;
 
-	*clear_failed = false;
+	*progress_failed = false;
 	if (fresh && ((rc = db_begin(r->db, e)) < 0 ||
 		      (rc = ledger_serialise(r->db, e)) < 0))
 		goto fail;
 	if ((rc = ledger_append(r->db, r->ledger, row, id, fitted, e)) < 0)
 		goto fail;
 	testing_point("row", 0);
-	if (clear && (rc = ledger_set_progress(r->db, r->ledger, m->uuid, -1,
-					       NULL, e)) < 0) {
-		*clear_failed = true;
+	if (pe == PROGRESS_CLEAR)
+		rc = ledger_set_progress(r->db, r->ledger, m->uuid, -1, NULL,
+					 NULL, e);
+	else if (pe == PROGRESS_KEEP)
+		rc = set_progress(r, m, a, e);
+	if (rc < 0) {
+		*progress_failed = true;
 		goto fail;
 	}
 	testing_point("commit", 0);
@@ -445,9 +506,12 @@ fail:
  * Write the row of the attempt and clear the migration's progress row in
  * the same transaction: the row says it all now, and a progress row left
  * behind would make a later run of the migration (after a downgrade) skip
- * statements. When only the clear fails (the migration dropped the
- * progress table), the row is written alone: it must never be lost for
- * the sake of the progress row.
+ * statements. Unless the run section failed after statements of it
+ * committed: then the progress row stays, set to them, so that the next
+ * upgrade resumes after them once they are found unchanged
+ * (worker/resume.h). When only the progress row fails (the migration
+ * dropped the progress table), the row is written alone: it must never
+ * be lost for the sake of the progress row.
  */
 static int
 record(struct runner *r, const struct migration *m, enum op op,
@@ -458,9 +522,12 @@ record(struct runner *r, const struct migration *m, enum op op,
 	struct strv fitted = STRV_INIT;
 	struct ledger_row row;
 	char start_s[32], end_s[32];
-	bool clear_failed;
+	enum progress_end pe = PROGRESS_CLEAR;
+	bool progress_failed;
 	int rc;
 
+	if (!a->ok && a->committed > 0 && s && s->kind == SEC_RUN)
+		pe = PROGRESS_KEEP;
 	fill_row(r, m, op, a, &row, start_s, end_s);
 	if (!a->ok) {
 		build_error(r, m, s, a, &error, &tb);
@@ -469,14 +536,15 @@ record(struct runner *r, const struct migration *m, enum op op,
 		if (stmt_at(r, s, a->failed_at))
 			row.statement = stmt_at(r, s, a->failed_at)->sql;
 	}
-	rc = write_row(r, m, &row, !in_txn, true, id, &fitted, &clear_failed,
-		       e);
+	rc = write_row(r, m, &row, a, !in_txn, pe, id, &fitted,
+		       &progress_failed, e);
 	/* Alone, unless the rollback took the migration's statements with
 	 * it (in a transaction, unless they all committed implicitly). */
-	if (rc < 0 && clear_failed && (!in_txn || a->committed >= a->total)) {
+	if (rc < 0 && progress_failed &&
+	    (!in_txn || a->committed >= a->total)) {
 		strv_release(&fitted);
-		rc = write_row(r, m, &row, true, false, id, &fitted,
-			       &clear_failed, e);
+		rc = write_row(r, m, &row, a, true, PROGRESS_LEAVE, id, &fitted,
+			       &progress_failed, e);
 	}
 	if (rc == 0)
 		warn_fitted(r, m, *id, &fitted);
@@ -713,7 +781,12 @@ attempt_init(struct attempt *a)
 	clock_gettime(CLOCK_MONOTONIC, &a->t0);
 }
 
-/* The run's error when even the row could not be written. */
+/*
+ * The run's error when even the row could not be written. A connection
+ * lost once the step began is ERR_LOST, never ERR_CONNECT: statements
+ * were sent, so "nothing was touched" (exit 4) and a retry would both be
+ * wrong; what committed is in the progress table.
+ */
 static int
 unrecorded(const struct runner *r, const struct migration *m,
 	   const struct section *s, const struct attempt *a,
@@ -722,9 +795,16 @@ unrecorded(const struct runner *r, const struct migration *m,
 	struct buf error = BUF_INIT, tb = BUF_INIT;
 
 	build_error(r, m, s, a, &error, &tb);
-	err_set(e, rec->code == ERR_CONNECT ? ERR_CONNECT : rec->code,
-		"%s: %s; its bookkeeping row could not be written: %s",
-		m->filename, a->ok ? "succeeded" : error.ptr, rec->msg);
+	if (rec->code == ERR_CONNECT)
+		err_set(e, ERR_LOST,
+			"%s: %s; the next run resumes after the statements "
+			"that committed",
+			m->filename, error.ptr);
+	else
+		err_set(e, rec->code,
+			"%s: %s; its bookkeeping row could not be written: %s",
+			m->filename, a->ok ? "succeeded" : error.ptr,
+			rec->msg);
 	buf_release(&error);
 	buf_release(&tb);
 	return e->code;
@@ -780,6 +860,26 @@ explain_lock(struct runner *r, const struct section *s, struct attempt *a)
 	err_set(&a->err, a->err.code, "%s", msg.ptr);
 	db_rows_free(holders);
 	buf_release(&msg);
+}
+
+/*
+ * The connection went before m was started: after earlier migrations of
+ * this run, statements were sent all the same (ERR_LOST, not
+ * ERR_CONNECT); before any, nothing was.
+ */
+static int
+lost_before(const struct runner *r, const struct migration *m, struct err *e)
+{
+	size_t n;
+
+	if (e->code != ERR_CONNECT || r->sum->applied + r->sum->failed == 0)
+		return e->code;
+	n = strlen(e->msg);
+	snprintf(e->msg + n, sizeof(e->msg) - n,
+		 "; before %s, after %d migration%s of this run", m->filename,
+		 r->sum->applied + r->sum->failed,
+		 r->sum->applied + r->sum->failed == 1 ? "" : "s");
+	return e->code = ERR_LOST;
 }
 
 /* ---- one batch: a transactional migration in one round trip ---- */
@@ -845,6 +945,8 @@ batch_build(struct runner *r, const struct migration *m, enum op op,
 {
 	const struct stmt_list *l = section_stmts(s, r->t->engine);
 	bool known = ledger_progress_known(r->ledger, m->uuid);
+	struct ledger_progress_set ps = { m->uuid, 0, NULL, r->run_id };
+	struct buf sums = BUF_INIT;
 	struct db_stmt *open;
 	int i;
 
@@ -861,16 +963,22 @@ batch_build(struct runner *r, const struct migration *m, enum op op,
 		batch_add(b, DBS_RAW, l->v[i].sql, NULL, 0, BT_STMT, i);
 		if (!db_commits_implicitly(r->db, l->v[i].sql))
 			continue;
-		ledger_progress_stmt(r->db, m->uuid, i + 1, r->run_id, &known,
-				     b, BT_PROGRESS, i);
+		/* the checksums as set_progress writes them (resume.h) */
+		resume_sums_from(l, ps.committed, i + 1, &sums);
+		ps.committed = i + 1;
+		ps.checksums = sums.ptr;
+		ledger_progress_stmt(r->db, &ps, &known, b, BT_PROGRESS, i);
 		batch_add(b, DBS_COMMIT, NULL, NULL, 0, BT_PROGRESS, i);
 		batch_add(b, DBS_BEGIN, NULL, NULL, 0, BT_PROGRESS, i);
 	}
+	buf_release(&sums);
 	a->total = (int)l->n;
 	a->committed = a->total;
+	a->stmts = l;
 	fill_row(r, m, op, a, row, start_s, end_s);
 	ledger_append_stmt(r->db, r->ledger, row, fitted, b, BT_ROW, 0);
-	ledger_progress_stmt(r->db, m->uuid, -1, NULL, &known, b, BT_ROW, 1);
+	ps.committed = -1;
+	ledger_progress_stmt(r->db, &ps, &known, b, BT_ROW, 1);
 	batch_add(b, DBS_COMMIT, NULL, NULL, 0, BT_ROW, 2);
 }
 
@@ -880,15 +988,19 @@ static void
 batch_noted(struct runner *r, const struct migration *m,
 	    const struct batch *b, size_t failed, struct attempt *a)
 {
+	struct buf sums = BUF_INIT;
 	size_t i;
 
 	a->committed = 0;
 	for (i = 0; i < failed && i < b->n; i++) {
 		if (b->tag[i] != BT_PROGRESS || b->v[i].kind != DBS_SQL)
 			continue;
+		resume_sums_from(a->stmts, a->committed, b->arg[i] + 1, &sums);
 		a->committed = b->arg[i] + 1;
-		ledger_progress_note(r->ledger, m->uuid, a->committed);
+		ledger_progress_note(r->ledger, m->uuid, a->committed,
+				     sums.ptr);
 	}
+	buf_release(&sums);
 }
 
 /*
@@ -953,6 +1065,25 @@ batch_not_begun(struct runner *r, const struct migration *m, int tag,
 }
 
 /*
+ * The connection went before the claim's result came back, the batch
+ * sent: the server may have run any of it, COMMIT included, so the step
+ * began (never "nothing was touched", never retried: ERR_LOST in the
+ * end) and failed at its first statement as far as this run knows; the
+ * next run knows the rest from the rows that committed with it. Returns
+ * that statement's place in b.
+ */
+static size_t
+batch_sent(const struct batch *b, struct step_start *st)
+{
+	size_t i;
+
+	step_started(st);
+	for (i = 0; i < b->n - 1 && b->tag[i] <= BT_CLAIM; i++)
+		;
+	return i;
+}
+
+/*
  * op of m as one batch. 0: it ran (a says how; a->recorded when the
  * batch wrote its row); 1 or < 0: it did not begin (recorded meanwhile by
  * another runner, or an error, in e).
@@ -990,6 +1121,8 @@ batch_op(struct runner *r, const struct migration *m, enum op op,
 		if (failed >= b.n) /* the batch's end: the COMMIT, say */
 			failed = b.n - 1;
 		db_rollback(r->db, &(struct err){ 0 });
+		if (a->err.code == ERR_CONNECT && b.tag[failed] <= BT_CLAIM)
+			failed = batch_sent(&b, &st);
 		if (b.tag[failed] <= BT_CLAIM)
 			rc = batch_not_begun(r, m, b.tag[failed], a, e);
 		else
@@ -1061,8 +1194,10 @@ runner_op(struct runner *r, const struct migration *m, enum op op, int from,
 	if (!m->executable)
 		s = op_section(r, m, op, &from);
 	if (batchable(r, m, s, from)) {
-		if ((rc = batch_op(r, m, op, s, force, &a, &id, e)) != 0)
+		if ((rc = batch_op(r, m, op, s, force, &a, &id, e)) != 0) {
+			rc = rc < 0 ? lost_before(r, m, e) : rc;
 			goto out;
+		}
 		begun = true;
 		in_txn = false;
 		if (!retry_after_batch(r, m, &a, &from))
@@ -1071,6 +1206,7 @@ runner_op(struct runner *r, const struct migration *m, enum op op, int from,
 again:
 	if ((rc = attempt_open(r, m, op, s, &a, &in_txn)) < 0) {
 		*e = a.err;
+		rc = lost_before(r, m, e);
 		goto out;
 	}
 	if (a.meanwhile) {
@@ -1122,6 +1258,8 @@ runner_run(struct runner *r, const struct migration *m, enum op op,
 	rc = runner_op(r, m, op, from, force, e);
 	if (rc == 1)
 		return 0; /* not run here: no recovery, no cleanup */
+	if (rc == ERR_LOST)
+		return rc; /* no connection left to run them on */
 	if (rc == ERR_FAILED && op != OP_ROLLBACK && !r->t->safe &&
 	    has_rollback(r, m))
 		runner_op(r, m, OP_ROLLBACK, 0, false, &rec);

@@ -208,9 +208,10 @@ partial_note(const struct status *st, const struct status_entry *e,
 	}
 	buf_adds(note, "when it failed: ");
 	first_line(e->row ? e->row->error : NULL, note);
-	buf_addf(advice, "fix the rest, then resume at statement %d with",
+	buf_addf(advice, "fix the rest, leaving the committed statements as "
+			 "they are, then resume at statement %d with",
 		 n + 1);
-	command(st, "rebuild", e->m->uuid, next);
+	command(st, "upgrade", NULL, next);
 }
 
 /* The note of an entry; advice and next: what to do, and the command. */

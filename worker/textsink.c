@@ -51,6 +51,28 @@ ts_output(void *ctx, const char *text, size_t len)
 	fflush(ts->out);
 }
 
+/* What stayed committed of a failed step, and for the run section what
+ * comes next (worker/resume.h). */
+static void
+ts_committed(struct textsink *ts, const struct step_result *r)
+{
+	bool run = strcmp(r->operation, "Run") == 0 ||
+		   strcmp(r->operation, "Run Partial") == 0;
+
+	fprintf(ts->err, "migratore: %d of %d statements of %s stayed "
+			 "committed",
+		r->committed, r->total, r->m->filename);
+	if (run && r->committed >= r->total)
+		fprintf(ts->err, "; the next upgrade records it");
+	else if (run)
+		fprintf(ts->err,
+			"; once the cause is fixed, upgrade resumes at "
+			"statement %d if the first %d are unchanged "
+			"(`rebuild %s` resumes there whatever they are)",
+			r->committed + 1, r->committed, r->m->uuid);
+	fputc('\n', ts->err);
+}
+
 static void
 ts_step_end(void *ctx, const struct step_result *r)
 {
@@ -64,11 +86,7 @@ ts_step_end(void *ctx, const struct step_result *r)
 	if (r->excerpt && !ts->verbose_errors)
 		fprintf(ts->err, "%s\n", r->excerpt);
 	if (r->committed > 0 && r->total > 0)
-		fprintf(ts->err,
-			"migratore: %d of %d statements of %s were already "
-			"committed (this engine commits DDL implicitly); "
-			"`rebuild %s` resumes after them\n",
-			r->committed, r->total, r->m->filename, r->m->uuid);
+		ts_committed(ts, r);
 	if (ts->verbose_errors && r->traceback)
 		fprintf(ts->err, "%s\n", r->traceback);
 	fflush(ts->err);

@@ -271,16 +271,40 @@ my_settle(struct mydb *my, struct err *e)
 	return 0;
 }
 
+/*
+ * A login the server refused: access denied (1044, 1045, 1698), no such
+ * database (1049), a missing privilege (1142, 1227), a host not allowed or
+ * blocked (1129, 1130), an account locked (MySQL 3118, MariaDB 4151) or
+ * whose password must change (1862). Not 1040/1203 (too many
+ * connections), 2002/2003/2005 (no server, no host), 2013 (lost while
+ * connecting): those may pass.
+ */
+static bool
+my_refused(unsigned int no)
+{
+	static const unsigned int refused[] = { 1044, 1045, 1049, 1129, 1130,
+						1142, 1227, 1698, 1862, 3118,
+						4151 };
+	size_t i;
+
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (refused[i] == no)
+			return true;
+	return false;
+}
+
 static int
 my_connect_error(const struct target *t, const char *where, MYSQL *conn,
 		 struct err *e)
 {
 	struct buf reason = BUF_INIT;
+	int code = conn && my_refused(mysql_errno(conn)) ? ERR_REFUSED
+						       : ERR_CONNECT;
 
 	buf_adds(&reason, conn ? mysql_error(conn) : "out of memory");
 	driver_redact(&reason, t);
 	err_clear(e);
-	err_set(e, ERR_CONNECT, "cannot connect to mysql at %s: %s", where,
+	err_set(e, code, "cannot connect to mysql at %s: %s", where,
 		reason.ptr);
 	if (conn) {
 		e->native = (long)mysql_errno(conn);
@@ -288,7 +312,7 @@ my_connect_error(const struct target *t, const char *where, MYSQL *conn,
 			   mysql_sqlstate(conn));
 	}
 	buf_release(&reason);
-	return ERR_CONNECT;
+	return code;
 }
 
 /*

@@ -20,11 +20,13 @@
 
 #include "common/xmalloc.h"
 #include "drivers/pg/pgdb.h"
+#include "drivers/pg/pglogin.h"
 #include "drivers/pg/pgstmt.h"
 #include "common/banned.h"
 
 #define PG_DEFAULT_PORT 5432
 #define PG_DEFAULT_CONNECT_TIMEOUT "10"
+#define PG_DEFAULT_CONNECT_SECONDS 10
 #define PG_INT8OID 20 /* pg_type.h is a server header; the OID is fixed */
 
 
@@ -80,6 +82,10 @@ pg_reason(const char *raw, const struct target *t, struct buf *out)
 		p = f + strlen(" failed: ");
 	if (strncmp(p, "FATAL:  ", 8) == 0 || strncmp(p, "ERROR:  ", 8) == 0)
 		p += 8;
+	/* a login's verbose message (pglogin.h): the SQLSTATE goes apart */
+	if (strspn(p, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 5 &&
+	    p[5] == ':' && p[6] == ' ')
+		p += 7;
 	nl = strchr(p, '\n');
 	buf_add(out, p, nl ? (size_t)(nl - p) : strlen(p));
 	buf_rtrim(out);
@@ -92,6 +98,7 @@ pg_reason(const char *raw, const struct target *t, struct buf *out)
 }
 
 /*
+ * A refusal by the server is ERR_REFUSED, with its SQLSTATE (pglogin.h).
  * libpq checks the values of its parameters itself and says 'invalid
  * gssencmode value: "x"' or 'invalid integer value "x" for connection
  * option "keepalives"', and the server 'invalid value for parameter
@@ -101,30 +108,38 @@ pg_reason(const char *raw, const struct target *t, struct buf *out)
  */
 static int
 pg_connect_error(const struct target *t, const char *where, PGconn *conn,
-		 struct err *e)
+		 bool timed_out, struct err *e)
 {
 	struct buf reason = BUF_INIT;
+	char state[6];
 	int code;
 
-	pg_reason(conn ? PQerrorMessage(conn) : "out of memory", t, &reason);
-	code = strncmp(reason.ptr, "invalid ", 8) == 0 ? ERR_CONFIG
-						       : ERR_CONNECT;
+	if (timed_out)
+		buf_adds(&reason, "timeout expired");
+	else
+		pg_reason(conn ? PQerrorMessage(conn) : "out of memory", t,
+			  &reason);
+	pglogin_sqlstate(timed_out || !conn ? NULL : PQerrorMessage(conn),
+			 state);
+	code = pglogin_refused(state)		  ? ERR_REFUSED
+	       : strncmp(reason.ptr, "invalid ", 8) == 0 ? ERR_CONFIG
+							 : ERR_CONNECT;
 	err_clear(e);
 	if (code == ERR_CONFIG)
 		err_set(e, code, "DB_URL: %s", reason.ptr);
 	else
 		err_set(e, code, "cannot connect to postgres at %s: %s", where,
 			reason.ptr);
+	driver_copy_field(e->sqlstate, sizeof(e->sqlstate), state);
 	buf_release(&reason);
 	return code;
 }
 
 /* What libpq cannot tell apart from a network failure is checked here. */
 static int
-pg_check_params(const struct target *t, struct err *e)
+pg_check_params(const struct target *t, unsigned int *secs, struct err *e)
 {
 	const char *v;
-	unsigned int secs;
 
 	v = target_param(t, "sslmode");
 	if (v && !strv_list_contains(pg_sslmodes, v))
@@ -132,8 +147,9 @@ pg_check_params(const struct target *t, struct err *e)
 			       "invalid sslmode '%s' (expected disable, allow, "
 			       "prefer, require, verify-ca or verify-full)",
 			       v);
-	/* libpq takes the text itself; only its range is checked here */
-	return driver_param_seconds(t, "connect_timeout", 0, &secs, e);
+	/* the login is driven here, so this bounds it (pglogin.h) */
+	return driver_param_seconds(t, "connect_timeout",
+				    PG_DEFAULT_CONNECT_SECONDS, secs, e);
 }
 
 /*
@@ -370,10 +386,12 @@ pg_connect(const struct target *t, bool readonly, struct db **out,
 	struct buf where = BUF_INIT, options = BUF_INIT;
 	struct kv kv;
 	char port[16] = "";
+	unsigned int secs;
+	bool timed_out;
 	int rc;
 
 	*out = NULL;
-	if ((rc = pg_check_params(t, e)) < 0)
+	if ((rc = pg_check_params(t, &secs, e)) < 0)
 		return rc;
 	if (t->port > 0)
 		xsnprintf(port, sizeof(port), "%d", t->port);
@@ -382,12 +400,12 @@ pg_connect(const struct target *t, bool readonly, struct db **out,
 
 	pg = xcalloc(1, sizeof(*pg));
 	/* expand_dbname = 0: a database name is a name, never a conninfo. */
-	pg->conn = PQconnectdbParams(kv.keys, kv.vals, 0);
+	pg->conn = pglogin_connect(kv.keys, kv.vals, secs, &timed_out);
 	buf_release(&options);
 	kv_release(&kv);
 	pg_where(t, pg->conn, &where);
 	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
-		rc = pg_connect_error(t, where.ptr, pg->conn, e);
+		rc = pg_connect_error(t, where.ptr, pg->conn, timed_out, e);
 		PQfinish(pg->conn);
 		free(pg);
 		buf_release(&where);

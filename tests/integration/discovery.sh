@@ -178,7 +178,7 @@ migratore: error: inventory bad.yaml: 1 problem" "the row is named"
       password: $T_SECRET"
 	fleet PGPW="$TEST_DB_PASS" upgrade --inventory bad.yaml
 	is_rc 3 "a discovery url with a wrong password: exit 3"
-	is "$M_ERR" "bad.yaml:8:5: discover: query on postgres $TEST_DB_USER:****@$TEST_PG_HOST:$TEST_PG_PORT/$PGDB failed: cannot connect to postgres at $TEST_PG_HOST:$TEST_PG_PORT/$PGDB: password authentication failed for user \"$TEST_DB_USER\"
+	is "$M_ERR" "bad.yaml:8:5: discover: query on postgres $TEST_DB_USER:****@$TEST_PG_HOST:$TEST_PG_PORT/$PGDB failed: cannot connect to postgres at $TEST_PG_HOST:$TEST_PG_PORT/$PGDB: password authentication failed for user \"$TEST_DB_USER\" (refused by the server: fix the password, the database name or the privilege, a retry would not help; nothing was touched)
 migratore: error: inventory bad.yaml: 1 problem" "the server's words, the password masked"
 
 	bad_inventory "SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'" \

@@ -102,6 +102,59 @@ rest completed 3 0
 True None" "the rest started only after the canary wave ended"
 is "$(sqlite_rows "$W/db/app-03.db")" "1:success:Run 2:success:Run" "the rest was upgraded"
 
+# ---- a failing canary and the run's budget ----------------------------------
+# The inventory's run budget (10% of 20: 2 failures) is not the canary's:
+# a canary wave tolerates no failure unless its own budget says so.
+rm -f "$W"/db/*
+cat >"$W/budget.yaml" <<EOF
+version: 1
+defaults:
+  engine: sqlite
+  path: good
+targets:
+  - name: app-{01..19}
+    db: db/app-{01..19}.db
+  - name: canary-bad
+    db: db/canary-bad.db
+    path: bad
+rollout:
+  max_failures: 10%
+EOF
+fleet upgrade --inventory budget.yaml --canary canary-bad --report report.json
+is_rc 1 "a failing canary under the run's budget of 10%: exit 1"
+is "$(ls "$W/db" | grep -v "\.lock$")" "canary-bad.db" "no other target was touched: the run's budget is not the canary's"
+like "$M_OUT" "stopped: wave 'canary' ended with 1 failed target; 19 targets not reached" \
+	"the report says the canary stopped the run"
+
+# With the rollout's own canary wave budget, --canary takes it: one
+# failure tolerated, the rest runs.
+rm -f "$W"/db/*
+cat >>"$W/budget.yaml" <<EOF
+  waves:
+    - name: canary
+      select: [canary-bad]
+      max_failures: 1
+EOF
+fleet upgrade --inventory budget.yaml --canary canary-bad --report report.json
+is_rc 1 "a failing canary within the canary wave's own budget: exit 1"
+is "$(py "$W/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["stopped"], " ".join("%s:%s:%s" % (w["name"], w["status"], w["max_failures"]) for w in r["waves"]))
+print(r["totals"]["ok"], r["totals"]["failed"], r["totals"]["not-reached"])
+PY
+)" "None canary:completed:1 rest:completed:None
+19 1 0" \
+	"--canary takes the budget of the rollout's canary wave: the rest ran"
+
+# Without --canary, the inventory's wave named canary follows the same
+# rule: without a budget of its own it tolerates no failure.
+rm -f "$W"/db/*
+sed -i '/max_failures: 1$/d' "$W/budget.yaml"
+fleet upgrade --inventory budget.yaml --report report.json
+is_rc 1 "the inventory's canary wave without a budget of its own: exit 1"
+is "$(ls "$W/db" | grep -v "\.lock$")" "canary-bad.db" "its failure stopped the run despite the run's budget"
+
 # ---- waves of the inventory -------------------------------------------------
 rm -f "$W"/db/*
 cat >"$W/waves.yaml" <<EOF

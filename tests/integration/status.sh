@@ -74,8 +74,8 @@ Last run: none (no bookkeeping row)" "$e: every file pending, in order"
 	is_rc 0 "$e: status after a failure exits 0"
 	s3=$(status_text <<<"$M_OUT" | grep '^[a-z]* *1700000300_m3.sql')
 	if [ "$e" = mysql ]; then
-		like "$s3" "^partial  1700000300_m3\.sql  DATE +Ns  1 of 2 statements committed when it failed: statement 2 of 2 \(1700000300_m3\.sql:[0-9]+\) failed: .*; fix the rest, then resume at statement 2 with \`migratore rebuild $(uid 3) $d\`\$" \
-			"$e: the committed statement makes it partial, with rebuild next"
+		like "$s3" "^partial  1700000300_m3\.sql  DATE +Ns  1 of 2 statements committed when it failed: statement 2 of 2 \(1700000300_m3\.sql:[0-9]+\) failed: .*; fix the rest, leaving the committed statements as they are, then resume at statement 2 with \`migratore upgrade $d\`\$" \
+			"$e: the committed statement makes it partial, upgrade resumes after it"
 		partial=1
 	else
 		like "$s3" "^failed   1700000300_m3\.sql  DATE +Ns  statement 2 of 2 \(1700000300_m3\.sql:[0-9]+\) failed: .*; fix it, then \`migratore upgrade $d\`\$" \

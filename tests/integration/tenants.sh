@@ -240,7 +240,7 @@ EOF
 		--report missing.json
 	is_rc 1 "mariadb: a missing database without create_schema fails the target"
 	contains "$(py "$W/missing.json" <<<'import json,sys; t=json.load(open(sys.argv[1]))["targets"][0]; print(t["status"], t["reason"])')" \
-		"unreachable cannot connect to mysql at $TEST_MY_HOST:$TEST_MY_PORT/${base}_1: Unknown database '${base}_1'" \
+		"refused cannot connect to mysql at $TEST_MY_HOST:$TEST_MY_PORT/${base}_1: Unknown database '${base}_1' (refused by the server: fix the password, the database name or the privilege, a retry would not help; nothing was touched)" \
 		"the server's words name the database"
 
 	printf '    create_schema: true\n' >>"$W/my.yaml"

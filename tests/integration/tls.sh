@@ -143,7 +143,7 @@ lacks "$M_OUT$M_ERR" "$T_SECRET" "a wrong sslpassword is not shown"
 
 mig DB_URL="$BASE?$VERIFY" upgrade "$MIGS"
 is_rc 4 "without the client certificate: exit 4"
-is "$M_ERR" "migratore: error: cannot connect to postgres at 127.0.0.1:$PORT/migtls: connection requires a valid client certificate" \
+is "$M_ERR" "migratore: error: cannot connect to postgres at 127.0.0.1:$PORT/migtls: connection requires a valid client certificate (refused by the server: fix the password, the database name or the privilege, a retry would not help; nothing was touched)" \
 	"without the client certificate: the server's reason"
 
 mig DB_URL="$BASE?sslmode=disable&$CERT" list
@@ -239,7 +239,7 @@ is_rc 0 "mariadb: ssl_mode=verify_identity checks the server's certificate and n
 
 mig DB_URL="$MBASE?ssl_ca=$C/ca.crt&ssl_mode=required" list
 is_rc 4 "mariadb: TLS without the client certificate: exit 4"
-is "$M_ERR" "migratore: error: cannot connect to mysql at 127.0.0.1:$MY_TLS_PORT/migtls: Access denied for user 'migtls'@'127.0.0.1' (using password: YES)" \
+is "$M_ERR" "migratore: error: cannot connect to mysql at 127.0.0.1:$MY_TLS_PORT/migtls: Access denied for user 'migtls'@'127.0.0.1' (using password: YES) (refused by the server: fix the password, the database name or the privilege, a retry would not help; nothing was touched)" \
 	"mariadb: without the client certificate the login is refused"
 
 mig DB_URL="$MBASE?$MCERT&ssl_certt=$C/client.crt" list

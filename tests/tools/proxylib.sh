@@ -11,6 +11,11 @@
 #   proxy_wait NAME N          waits (5 s at most) until connection N ended
 #   proxy_stat NAME N FIELD    the FIELD of connection N's stats line (after
 #                              proxy_wait), e.g. turns, c2s_bytes, end
+#   proxy_servers              sets SERVERS to the engines whose test
+#                              server runs (postgres, mysql); with none,
+#                              skips and ends the script
+#   proxy_server_port ENGINE   the port of ENGINE's test server: what
+#                              --to forwards to
 #
 # NETPROXY names the binary (tests/local.mk exports it).
 
@@ -58,4 +63,21 @@ proxy_stat() { # NAME N FIELD
 	local stats_var=${1}_STATS
 	grep "^{\"conn\":$2," "${!stats_var}" 2>/dev/null |
 		sed -E -n "s/.*[{,]\"$3\":\"?([^,\"}]*).*/\\1/p"
+}
+
+proxy_servers() {
+	SERVERS=()
+	[ -n "${TEST_PG_URL:-}" ] && SERVERS+=(postgres)
+	[ -n "${TEST_MY_URL:-}" ] && SERVERS+=(mysql)
+	if [ ${#SERVERS[@]} = 0 ]; then
+		skip "no server started" 1
+		done_testing
+	fi
+}
+
+proxy_server_port() { # ENGINE
+	case $1 in
+	postgres) echo "$TEST_PG_PORT" ;;
+	mysql) echo "$TEST_MY_PORT" ;;
+	esac
 }

@@ -41,6 +41,8 @@ struct suite_place {
 	char db[32];   /* "": the test database */
 	char says[32]; /* part of the reason */
 	bool native;   /* the engine gives its own error number */
+	int rc;        /* ERR_CONNECT, or ERR_REFUSED: the server said no */
+	char sqlstate[8]; /* the SQLSTATE of a refusal, "" = none */
 };
 
 /* DB_URL parameters and what connecting with them gives (server engines). */
@@ -75,6 +77,7 @@ struct suite_engine {
 	/* server engines only */
 	const char *password_refused; /* part of the message */
 	long password_native;
+	const char *password_sqlstate;
 	const struct suite_place *places;
 	size_t nplaces;
 	const struct suite_params *params;

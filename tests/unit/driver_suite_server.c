@@ -31,13 +31,16 @@ Test(server_driver, wrong_password_is_refused_without_echoing_it)
 	double t0 = suite_now();
 
 	suite_set(&t->password, "Wr0ng-s3cret");
-	cr_assert_eq(db_connect(t, false, &db, &e), ERR_CONNECT);
+	cr_assert_eq(db_connect(t, false, &db, &e), ERR_REFUSED, "%s", e.msg);
 	cr_assert_null(db);
 	cr_assert_lt(suite_now() - t0, 10.0);
 	snprintf(where, sizeof(where), "127.0.0.1:%d/%s", t->port, t->db);
 	cr_assert(strstr(e.msg, where), "message: %s", e.msg);
 	cr_assert(strstr(e.msg, E->password_refused), "message: %s", e.msg);
 	cr_assert_eq(e.native, E->password_native);
+	cr_assert_str_eq(e.sqlstate, E->password_sqlstate);
+	cr_assert(strstr(e.msg, "(refused by the server: "), "message: %s",
+		  e.msg);
 	cr_assert_null(strstr(e.msg, "Wr0ng-s3cret"), "message: %s", e.msg);
 	/* not even masked: the library never had it in its words */
 	cr_assert_null(strstr(e.msg, "****"), "message: %s", e.msg);
@@ -63,7 +66,8 @@ ParameterizedTest(struct suite_place *c, server_driver, unreachable)
 		t->port = c->port;
 	if (c->db[0])
 		suite_set(&t->db, c->db);
-	cr_assert_eq(db_connect(t, false, &db, &e), ERR_CONNECT, "%s", e.msg);
+	cr_assert_eq(db_connect(t, false, &db, &e), c->rc, "%s", e.msg);
+	cr_assert_str_eq(e.sqlstate, c->sqlstate, "%s", e.msg);
 	cr_assert_null(db);
 	snprintf(where, sizeof(where), "cannot connect to %s at %s:%d/%s",
 		 E->engine, t->host, t->port, t->db);

@@ -34,9 +34,11 @@ static struct suite_quote quotes[] = {
 };
 
 static struct suite_place places[] = {
-	{ "", 0, "no_such_db_here", "Unknown database", true },
-	{ "127.0.0.1", 1, "", "Can't connect", true },
-	{ "no-such-host.invalid", 0, "", "no-such-host.invalid", true },
+	{ "", 0, "no_such_db_here", "Unknown database", true, ERR_REFUSED,
+	  "42000" },
+	{ "127.0.0.1", 1, "", "Can't connect", true, ERR_CONNECT, "HY000" },
+	{ "no-such-host.invalid", 0, "", "no-such-host.invalid", true,
+	  ERR_CONNECT, "HY000" },
 };
 
 static struct suite_params params[] = {
@@ -66,6 +68,7 @@ const struct suite_engine suite_engine = {
 	.freed_within = 1.0,
 	.password_refused = "Access denied",
 	.password_native = 1045,
+	.password_sqlstate = "28000",
 	.places = places,
 	.nplaces = sizeof(places) / sizeof(places[0]),
 	.params = params,

@@ -32,9 +32,11 @@ static struct suite_quote quotes[] = {
 };
 
 static struct suite_place places[] = {
-	{ "", 0, "no_such_db_here", "does not exist", false },
-	{ "127.0.0.1", 1, "", "refused", false },
-	{ "no-such-host.invalid", 0, "", "no-such-host.invalid", false },
+	{ "", 0, "no_such_db_here", "does not exist", false, ERR_REFUSED,
+	  "3D000" },
+	{ "127.0.0.1", 1, "", "refused", false, ERR_CONNECT, "" },
+	{ "no-such-host.invalid", 0, "", "no-such-host.invalid", false,
+	  ERR_CONNECT, "" },
 };
 
 static struct suite_params params[] = {
@@ -62,6 +64,7 @@ const struct suite_engine suite_engine = {
 	.freed_within = 1.0,
 	.password_refused = "password authentication failed",
 	.password_native = 0,
+	.password_sqlstate = "28P01",
 	.places = places,
 	.nplaces = sizeof(places) / sizeof(places[0]),
 	.params = params,

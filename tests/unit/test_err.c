@@ -29,6 +29,8 @@ Test(err, every_code_has_its_exit_code)
 		{ ERR_STATE, 1 },
 		{ ERR_INTERRUPTED, 130 },
 		{ ERR_BOOKKEEPING, 4 },
+		{ ERR_REFUSED, 4 },
+		{ ERR_LOST, 1 },
 		{ -99, 1 },
 	};
 	struct err e = ERR_INIT;

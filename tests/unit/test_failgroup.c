@@ -27,7 +27,8 @@ static const struct failgroup_item fleet[] = {
 	{ .name = "my-1", .status = "failed",
 	  .desc = "mysql mig:****@my-1.internal:3306/app_2",
 	  .text = "statement 2 of 2 (0002_idx.sql:6) failed: Duplicate entry",
-	  .uuid = "u2", .file = "0002_idx.sql", .committed = 1 },
+	  .uuid = "u2", .file = "0002_idx.sql", .operation = "Run",
+	  .committed = 1, .total = 2 },
 	{ .name = "pg-2", .status = "unreachable",
 	  .desc = "postgres mig:****@pg-2.internal:5432/app_3",
 	  .text = "cannot connect to postgres at pg-2.internal:5432/app_3: "
@@ -50,7 +51,8 @@ static const struct failgroup_item fleet[] = {
 	{ .name = "my-2", .status = "failed",
 	  .desc = "mysql mig:****@my-2.internal:3306/app_6",
 	  .text = "statement 2 of 2 (0002_idx.sql:6) failed: Duplicate entry",
-	  .uuid = "u2", .file = "0002_idx.sql", .committed = 1 },
+	  .uuid = "u2", .file = "0002_idx.sql", .operation = "Run",
+	  .committed = 1, .total = 2 },
 	{ .name = "rb-1", .status = "rolled-back", .desc = "sqlite rb.db",
 	  .text = "statement 2 of 2 (0002_idx.sql:6) failed: Duplicate entry",
 	  .uuid = "u2", .file = "0002_idx.sql", .committed = 1,
@@ -153,7 +155,8 @@ Test(failgroup, groups_by_normalised_line)
 	cr_assert(g.v[0].notes_differ, "pg-10's DETAIL is another");
 	members(&g.v[1], names, sizeof(names));
 	cr_assert_str_eq(names, "my-1 my-2");
-	cr_assert_eq(g.v[1].action, FAILGROUP_REBUILD);
+	cr_assert_eq(g.v[1].action, FAILGROUP_COMMITTED);
+	cr_assert_eq(g.v[1].committed, 1);
 	cr_assert_null(g.v[1].detail);
 	cr_assert_not(g.v[1].notes_differ);
 	/* unreachable on two servers: one line once normalised */
@@ -224,14 +227,15 @@ Test(failgroup, next_commands)
 	s = advice(&g.v[0]);
 	cr_assert_str_eq(s, "Fix 0002_idx.sql, then run them again:");
 	free(s);
-	/* committed statements: rebuild the migration, then go on */
+	/* committed statements: fix the rest, upgrade resumes after them */
 	s = command(&g.v[1], &run);
-	cr_assert_str_eq(s, "migratore rebuild u2 --inventory fleet.yaml "
-			    "--select my-1,my-2\nmigratore upgrade --inventory "
-			    "fleet.yaml --resume REPORT.json --select my-1,my-2");
+	cr_assert_str_eq(s, "migratore upgrade --inventory fleet.yaml "
+			    "--resume REPORT.json --select my-1,my-2");
 	free(s);
 	s = advice(&g.v[1]);
-	cr_assert(strstr(s, "Statements of 0002_idx.sql stayed committed"));
+	cr_assert_str_eq(s, "1 statement of 0002_idx.sql stayed committed. "
+			    "Fix what failed, leaving the first statement as "
+			    "it is: the next run resumes at statement 2:");
 	free(s);
 	s = advice(&g.v[5]);
 	cr_assert_str_eq(s, "The run never got to them; run them:");
@@ -259,9 +263,8 @@ Test(failgroup, without_a_report_the_group_is_selected)
 
 	failgroups_build(&g, fleet, NFLEET);
 	s = command(&g.v[1], &run);
-	cr_assert_str_eq(s, "migratore rebuild u2 --inventory fleet.yaml "
-			    "--select my-1,my-2\nmigratore upgrade --inventory "
-			    "fleet.yaml --select my-1,my-2");
+	cr_assert_str_eq(s, "migratore upgrade --inventory fleet.yaml "
+			    "--select my-1,my-2");
 	free(s);
 	s = command(&g.v[0], &run);
 	cr_assert_str_eq(s, "migratore upgrade --inventory fleet.yaml "
@@ -327,5 +330,49 @@ Test(failgroup, drift_warnings_come_with_repair)
 	failgroup_command(&g.v[1], w, &run, &b);
 	cr_expect_str_eq(b.ptr, "");
 	buf_release(&b);
+	failgroups_release(&g);
+}
+
+/* What stayed committed of a run section: upgrade resumes after it, so
+ * the advice says how many and where; a group per count. A Rollback
+ * that failed after a commit is no such case: fixing it is the user's. */
+Test(failgroup, committed_statements_resume)
+{
+	static const struct failgroup_item it[] = {
+		{ .name = "a", .status = "failed", .text = "statement 3 failed",
+		  .uuid = "u", .file = "x.sql", .operation = "Run",
+		  .committed = 2, .total = 4 },
+		{ .name = "b", .status = "failed", .text = "statement 3 failed",
+		  .uuid = "u", .file = "x.sql", .operation = "Run Partial",
+		  .committed = 2, .total = 4 },
+		{ .name = "c", .status = "failed", .text = "statement 3 failed",
+		  .uuid = "u", .file = "x.sql", .operation = "Run",
+		  .committed = 1, .total = 4 },
+		{ .name = "d", .status = "failed", .text = "row not written",
+		  .uuid = "u", .file = "x.sql", .operation = "Run",
+		  .committed = 4, .total = 4 },
+		{ .name = "e", .status = "failed", .text = "statement 3 failed",
+		  .uuid = "u", .file = "x.sql", .operation = "Rollback",
+		  .committed = 1, .total = 2 },
+	};
+	struct failgroups g;
+	char *s;
+
+	failgroups_build(&g, it, 5);
+	cr_assert_eq(g.n, 4);
+	cr_assert_eq(g.v[0].n, 2, "a and b: the same count");
+	cr_assert_eq(g.v[0].action, FAILGROUP_COMMITTED);
+	s = advice(&g.v[0]);
+	cr_assert_str_eq(s, "2 statements of x.sql stayed committed. Fix what "
+			    "failed, leaving the first 2 as they are: the next "
+			    "run resumes at statement 3:");
+	free(s);
+	cr_assert_eq(g.v[1].committed, 1, "c: another count, another group");
+	s = advice(&g.v[2]);
+	cr_assert_str_eq(s, "4 statements of x.sql stayed committed. Leaving "
+			    "them as they are, run them again: the next run "
+			    "records it:");
+	free(s);
+	cr_assert_eq(g.v[3].action, FAILGROUP_FIX, "a Rollback's commits");
 	failgroups_release(&g);
 }

@@ -71,6 +71,8 @@ static const struct want_row want_rows[] = {
 	  OUTCOME_JUNIT_ERROR, OUTCOME_PLAN_OTHER },
 	{ "unreachable", F, T, T, T, 1, RED, "background:#5d4037",
 	  OUTCOME_JUNIT_ERROR, OUTCOME_PLAN_UNREACHABLE },
+	{ "refused", F, T, F, T, 1, RED, "background:#880e4f",
+	  OUTCOME_JUNIT_ERROR, OUTCOME_PLAN_OTHER },
 	{ "locked", F, T, T, T, 1, YELLOW, "background:#f9a825;color:#000",
 	  OUTCOME_JUNIT_ERROR, OUTCOME_PLAN_LOCKED },
 	{ "interrupted", F, T, F, T, 1, YELLOW, "background:#1565c0",
@@ -174,6 +176,7 @@ struct step_fact {
 	const char *op, *file;
 	bool ended, ok, recovery;
 	const char *error;
+	int committed, total; /* 0: not said */
 };
 
 /* The worker's FINISHED frame. */
@@ -275,12 +278,39 @@ static const struct rule_case rules[] = {
 	  .fin = { 0, 0, 0, 0, 4, ERR_CONNECT, "connection refused", false },
 	  .end = EXITED, .end_value = 4, .want = OUT_UNREACHABLE,
 	  .reason = "connection refused", .exit_code = 4 },
+	{ .rule = "a login the server refused is refused",
+	  .finished = true,
+	  .fin = { 0, 0, 0, 0, 4, ERR_REFUSED, "password authentication "
+	  "failed", false },
+	  .end = EXITED, .end_value = 4, .want = OUT_REFUSED,
+	  .reason = "password authentication failed", .exit_code = 4 },
 	{ .rule = "a lock not obtained is locked", .finished = true,
 	  .fin = { 0, 0, 0, 2, 4, ERR_LOCK, "lock held by pid 7", false },
 	  .end = EXITED, .end_value = 4, .want = OUT_LOCKED,
 	  .reason = "lock held by pid 7", .exit_code = 4, .pending = 2 },
 	{ .rule = "a failure with a recovery Rollback is rolled-back",
 	  .steps = { RUN_FAILED("2_b.sql", ERR_2B), RECOVERY("2_b.sql", true) },
+	  .finished = true,
+	  .fin = { 1, 1, 1, 1, 1, ERR_FAILED, "boom", false }, .end = EXITED,
+	  .end_value = 1, .want = OUT_ROLLED_BACK, .reason = ERR_2B,
+	  .exit_code = 1, .applied = 1, .failed = 1, .rollbacks = 1,
+	  .pending = 1 },
+	{ .rule = "what stayed committed of a failed step is in its reason",
+	  .steps = { { "Run", "2_b.sql", true, false, false, ERR_2B, 2, 3 } },
+	  .finished = true,
+	  .fin = { 0, 1, 0, 1, 1, ERR_FAILED, "boom", false }, .end = EXITED,
+	  .end_value = 1, .want = OUT_FAILED,
+	  .reason = ERR_2B " (2 of 3 statements stayed committed)",
+	  .exit_code = 1, .failed = 1, .pending = 1 },
+	{ .rule = "a connection lost says what committed itself",
+	  .steps = { { "Run", "2_b.sql", true, false, false, ERR_2B, 2, 3 } },
+	  .finished = true,
+	  .fin = { 0, 1, 0, 1, 1, ERR_LOST, "lost", false }, .end = EXITED,
+	  .end_value = 1, .want = OUT_FAILED, .reason = ERR_2B,
+	  .exit_code = 1, .failed = 1, .pending = 1 },
+	{ .rule = "nothing stays committed once a recovery ran",
+	  .steps = { { "Run", "2_b.sql", true, false, false, ERR_2B, 2, 3 },
+		     RECOVERY("2_b.sql", true) },
 	  .finished = true,
 	  .fin = { 1, 1, 1, 1, 1, ERR_FAILED, "boom", false }, .end = EXITED,
 	  .end_value = 1, .want = OUT_ROLLED_BACK, .reason = ERR_2B,
@@ -399,6 +429,8 @@ apply_step(struct outcome *o, const struct step_fact *f)
 	m.type = PROTO_STEP_END;
 	m.u.step.ok = f->ok;
 	m.u.step.error = (char *)f->error;
+	m.u.step.committed = f->committed;
+	m.u.step.total = f->total;
 	outcome_apply(o, &m);
 }
 

@@ -886,15 +886,13 @@ Test(report, text_groups_failures_by_error)
 	    "--select pg-1,pg-2,pg-3\n"
 	    "\n2 targets failed: statement 2 of 3 (0002_idx.sql:6) failed: "
 	    "could not create unique index \"users_email\" in database "
-	    "\"<db>\"\n"
+	    "\"<db>\" (1 of 3 statements stayed committed)\n"
 	    "  DETAIL: Key (email)=(a@x) is duplicated.\n"
 	    "  HINT: Remove the duplicates first.\n"
 	    "  [my-01 my-04]\n"
-	    "  Statements of 0002_idx.sql stayed committed. Fix its remaining "
-	    "statements, rebuild it from the first one not committed, then "
-	    "go on:\n"
-	    "    migratore rebuild u2 --inventory fleet.yaml --select "
-	    "my-01,my-04\n"
+	    "  1 statement of 0002_idx.sql stayed committed. Fix what failed, "
+	    "leaving the first statement as it is: the next run resumes at "
+	    "statement 2:\n"
 	    "    migratore upgrade --inventory fleet.yaml --resume night.json "
 	    "--select my-01,my-04\n"
 	    "\n1 target unreachable: unable to open database file\n"
@@ -927,7 +925,7 @@ Test(report, text_groups_failures_by_error)
 	f_failed_on(&o[2], "app_2", "Key (email)=(b@x) is duplicated.", 0, 1);
 	build(&o[3], SC_UNREACHABLE);
 	outcome_classify(&o[3], CMD_UPGRADE);
-	f_failed_on(&o[4], "shop_4", "Key (email)=(a@x) is duplicated.", 2, 1);
+	f_failed_on(&o[4], "shop_4", "Key (email)=(a@x) is duplicated.", 1, 1);
 	f_failed_on(&o[5], "app_3", "Key (email)=(a@x) is duplicated.", 0, 1);
 	build(&o[6], SC_APPLIED);
 	outcome_classify(&o[6], CMD_UPGRADE);
@@ -955,6 +953,23 @@ Test(report, text_groups_failures_by_error)
 				  "fleet.yaml --select sq-1\n"),
 		  "%s", out.ptr);
 	cr_assert_null(strstr(out.ptr, "--resume"), "%s", out.ptr);
+	/* the JSON report: each target's committed count and its group's
+	 * next step */
+	opts.report = "night.json";
+	buf_reset(&out);
+	report_json(&r, &out);
+	cr_assert(strstr(out.ptr, "\"committed\": 1,\n      \"next\": {\n"
+				  "        \"advice\": \"1 statement of "
+				  "0002_idx.sql stayed committed. Fix what "
+				  "failed, leaving the first statement as it "
+				  "is: the next run resumes at statement 2:\",\n"
+				  "        \"command\": \"migratore upgrade "
+				  "--inventory fleet.yaml --resume night.json "
+				  "--select my-01,my-04\"\n"),
+		  "%s", out.ptr);
+	cr_assert(strstr(out.ptr, "\"committed\": null,\n      \"next\": "
+				  "null,"),
+		  "an ok target: %s", out.ptr);
 	buf_release(&out);
 	for (i = 0; i < 7; i++) {
 		outcome_release(&o[i]);

@@ -575,6 +575,11 @@ static const char two_waves[] =
 static const char run_budget[] =
     "{max_failures: 3, waves: [{name: c, count: 1}]}";
 static const char run_share[] = "{max_failures: 10%, waves: [{name: c}]}";
+static const char canary_run[] =
+    "{max_failures: 10%, waves: [{name: canary, count: 1}]}";
+static const char canary_own[] =
+    "{max_failures: 10%, waves: [{name: canary, count: 2, "
+    "max_failures: 1}]}";
 
 static const struct gate_case gates[] = {
 	/* no rollout: one wave, never cut short */
@@ -598,6 +603,13 @@ static const struct gate_case gates[] = {
 	{ run_share, 0, { 60, 6, 60, 6 }, true, true },
 	{ run_share, 0, { 60, 7, 60, 7 }, false, false },
 	{ run_share, 0, { 5, 1, 5, 1 }, false, false },
+	/* a canary wave: the run's budget lets it start targets, never
+	 * pass with a failure; only its own budget does */
+	{ canary_run, 0, { 60, 0, 1, 0 }, true, true },
+	{ canary_run, 0, { 60, 1, 1, 1 }, true, false },
+	{ canary_run, 1, { 60, 1, 59, 0 }, true, true },
+	{ canary_own, 0, { 60, 1, 2, 1 }, true, true },
+	{ canary_own, 0, { 60, 2, 2, 2 }, false, false },
 };
 
 ParameterizedTestParameters(rollout, gate)

@@ -129,9 +129,9 @@ Test(status, the_table_of_one_target)
 	    "ran; if that was intended, `migratore repair m`\n"
 	    "partial  1003_m3.sql  27 Nov 2026 08:58:58      2s  1 of 2 "
 	    "statements committed when it failed: statement 2 of 2 "
-	    "(m/1003_m3.sql:6) failed: no; fix the rest, then resume at "
-	    "statement 2 with `migratore rebuild "
-	    "00000000-0000-4000-8000-000000000003 m`\n"
+	    "(m/1003_m3.sql:6) failed: no; fix the rest, leaving the "
+	    "committed statements as they are, then resume at statement 2 "
+	    "with `migratore upgrade m`\n"
 	    "failed   1004_m4.sql  27 Nov 2026 08:58:58      2s  boom; fix it, "
 	    "then `migratore upgrade m`\n"
 	    "pending  1005_m5.sql  -\n"
@@ -196,8 +196,7 @@ Test(status, the_json_object)
 	cr_expect_eq(json_as_int(json_get(m, "committed"), -1), 1);
 	cr_expect_eq(json_as_int(json_get(m, "total"), -1), 2);
 	cr_expect_str_eq(json_as_string(json_get(m, "next")),
-			 "migratore rebuild "
-			 "00000000-0000-4000-8000-000000000003 m");
+			 "migratore upgrade m");
 	cr_expect_str_eq(json_as_string(json_get(m, "error")),
 			 "statement 2 of 2 (m/1003_m3.sql:6) failed: no");
 	m = json_index(json_get(v, "migrations"), 6);
