@@ -526,7 +526,12 @@ record(struct runner *r, const struct migration *m, enum op op,
 	bool progress_failed;
 	int rc;
 
-	if (!a->ok && a->committed > 0 && s && s->kind == SEC_RUN)
+	/* The connection went in the middle: the server may have run more
+	 * of a batch than its replies told (its progress rows went with the
+	 * statements): what it recorded stays, never lowered or cleared. */
+	if (!a->ok && a->err.code == ERR_CONNECT)
+		pe = PROGRESS_LEAVE;
+	else if (!a->ok && a->committed > 0 && s && s->kind == SEC_RUN)
 		pe = PROGRESS_KEEP;
 	fill_row(r, m, op, a, &row, start_s, end_s);
 	if (!a->ok) {
