@@ -816,6 +816,30 @@ unrecorded(const struct runner *r, const struct migration *m,
 }
 
 /*
+ * Statement failed_at waited too long for a lock and the pause is over:
+ * say so, and start a fresh attempt that keeps the step's start and the
+ * retries so far.
+ */
+static void
+try_again(struct runner *r, const struct migration *m, struct attempt *a,
+	  int failed_at, const char *what)
+{
+	int64_t start = a->start;
+	struct timespec t0 = a->t0;
+	struct lockretry *lr = a->retry;
+
+	sink_warning(r->sink, "%s: statement %d waited %gs for a lock: %s "
+			      "(retry %d)",
+		     m->filename, failed_at + 1, r->t->ddl_lock_timeout, what,
+		     lr->tries);
+	buf_release(&a->tail);
+	attempt_init(a);
+	a->start = start;
+	a->t0 = t0;
+	a->retry = lr;
+}
+
+/*
  * The operation failed in a transaction that a lock timeout rolled back:
  * true after the pause when it is to be tried again. Its step began and
  * its first try's start stays.
@@ -824,22 +848,9 @@ static bool
 retry_whole(struct runner *r, const struct migration *m,
 	    struct attempt *a)
 {
-	int64_t start = a->start;
-	struct timespec t0 = a->t0;
-	struct lockretry *lr = a->retry;
-
-	if (!a->retry_whole || !lockretry_wait(lr))
+	if (!a->retry_whole || !lockretry_wait(a->retry))
 		return false;
-	sink_warning(r->sink,
-		     "%s: statement %d waited %gs for a lock: rolled back, "
-		     "tried again (retry %d)",
-		     m->filename, a->failed_at + 1, r->t->ddl_lock_timeout,
-		     lr->tries);
-	buf_release(&a->tail);
-	attempt_init(a);
-	a->start = start;
-	a->t0 = t0;
-	a->retry = lr;
+	try_again(r, m, a, a->failed_at, "rolled back, tried again");
 	return true;
 }
 
@@ -1155,27 +1166,15 @@ static bool
 retry_after_batch(struct runner *r, const struct migration *m,
 		  struct attempt *a, int *from)
 {
-	int64_t start = a->start;
-	struct timespec t0 = a->t0;
-	struct lockretry *lr = a->retry;
 	int failed_at = a->failed_at, committed = a->committed;
 
 	if (a->ok || a->recorded || failed_at < 0 ||
 	    !db_lock_timed_out(r->db, &a->err))
 		return false;
 	a->lock_wait = true;
-	if (!lockretry_wait(lr))
+	if (!lockretry_wait(a->retry))
 		return false;
-	sink_warning(r->sink,
-		     "%s: statement %d waited %gs for a lock: tried again "
-		     "(retry %d)",
-		     m->filename, failed_at + 1, r->t->ddl_lock_timeout,
-		     lr->tries);
-	buf_release(&a->tail);
-	attempt_init(a);
-	a->start = start;
-	a->t0 = t0;
-	a->retry = lr;
+	try_again(r, m, a, failed_at, "tried again");
 	*from = committed > 0 ? committed : 0;
 	return true;
 }
