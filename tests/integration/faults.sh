@@ -365,6 +365,23 @@ server_port() { # ENGINE
 	case $1 in postgres) echo "$TEST_PG_PORT" ;; mysql) echo "$TEST_MY_PORT" ;; esac
 }
 
+# A cut client does not stop the server: it goes on with what it
+# received (a whole batch) until it notices. Look only once the server has
+# no session left on the database, or the check races with it.
+settle() { # ENGINE
+	local i n
+	for i in $(seq 100); do
+		case $1 in
+		postgres) n=$(sql postgres "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()") ;;
+		mysql) n=$(sql mysql "SELECT count(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()") ;;
+		*) return 0 ;;
+		esac
+		[ "$n" = 0 ] && return 0
+		sleep 0.1
+	done
+	note "$1: a session was still on the database after 10 s"
+}
+
 netcut_cell() { # ENGINE LABEL PROXY-ARGS...
 	local e=$1 label=$2
 	shift 2
@@ -376,6 +393,7 @@ netcut_cell() { # ENGINE LABEL PROXY-ARGS...
 	}
 	mig DB_URL="$(proxied_url "$PX_PORT")" upgrade "$D"
 	proxy_stop PX
+	settle "$e"
 	note "$e netcut $label: the run exited $M_RC"
 	verdict "$e" netcut "$label"
 }
