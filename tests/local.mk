@@ -143,6 +143,7 @@ INTEGRATION_TESTS = \
 	tests/integration/refused.sh \
 	tests/integration/connlost.sh \
 	tests/integration/resume.sh \
+	tests/integration/indoubt.sh \
 	tests/integration/rollout_resume.sh \
 	tests/integration/rollout_shard.sh \
 	tests/integration/rollout_dryrun.sh \
