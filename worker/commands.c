@@ -264,28 +264,38 @@ writable(struct cmdctx *c)
 /*
  * Every pending migration that an unfinished run (killed, cut off, or
  * failed after statements committed) left a progress row for must still
- * have those statements as they were (worker/resume.h): else nothing
- * runs, and the message says which statement changed and what to do.
+ * have those statements as they were (worker/resume.h), and a statement
+ * it left in doubt must be one the catalogue can answer for
+ * (worker/indoubt.h): else nothing runs, and the message says which
+ * statement and what to do. A dry run finds it too.
  */
 static int
 check_resumable(struct cmdctx *c)
 {
 	const struct migration *m;
 	const struct section *s;
+	struct buf note = BUF_INIT;
 	size_t i;
-	int from, r;
+	int from, r = 0;
 
-	for (i = 0; i < c->plan.npending; i++) {
+	for (i = 0; r == 0 && i < c->plan.npending; i++) {
 		m = mig(c, c->plan.pending[i]);
 		s = migration_section(m, SEC_RUN, c->t->engine);
 		from = ledger_progress_of(&c->ledger, m->uuid);
-		if (from > 0 && s != NULL &&
-		    (r = resume_check(m, section_stmts(s, c->t->engine), from,
-				      ledger_progress_sums(&c->ledger, m->uuid),
-				      &c->e)) < 0)
-			return r;
+		if (s == NULL)
+			continue;
+		if (from > 0)
+			r = resume_check(m, section_stmts(s, c->t->engine), from,
+					 ledger_progress_sums(&c->ledger,
+							      m->uuid),
+					 &c->e);
+		if (r == 0)
+			r = indoubt_resolve(c->db, &c->ledger, m,
+					    section_stmts(s, c->t->engine),
+					    &from, &note, &c->e);
 	}
-	return 0;
+	buf_release(&note);
+	return r;
 }
 
 /*

@@ -44,6 +44,8 @@ d=$(new_dir)
 one "$d" "ALTER TABLE d2 ADD COLUMN c INTEGER;"
 killed_after_2 "$d" "ADD COLUMN"
 is "$(column_exists $e d2 c)" 1 "ADD COLUMN: the column committed before the kill"
+mig dry_upgrade "$d"
+is_rc 0 "ADD COLUMN: dry_upgrade: the catalogue can tell: exit 0"
 mig upgrade "$d"
 is_rc 0 "ADD COLUMN: upgrade again: exit 0"
 contains "$M_ERR" "1700000002_m2.sql: statement 2 (1700000002_m2.sql:7) had committed before the previous run ended (found in the catalogue): resuming at statement 3" \
@@ -84,6 +86,10 @@ is_rc 1 "unknown: upgrade again: exit 1"
 contains "$M_ERR" "migratore: error: 1700000002_m2.sql ($(uid 2)): statement 2 of 3 (1700000002_m2.sql:7) was running when the previous run ended, and whether it committed is unknown (the catalogue cannot show its effect): CREATE OR REPLACE VIEW v2 AS SELECT id FROM d2; nothing was run. Check the database, then say what is true: \`migratore rebuild $(uid 2) --from 3\` if it committed, \`migratore rebuild $(uid 2) --from 2\` if it did not" \
 	"unknown: the exact message: the statement, its line, the two commands"
 is "$(ledger_count $e)" 0 "unknown: no row recorded"
+mig dry_upgrade "$d"
+is_rc 1 "unknown: dry_upgrade finds it too: exit 1"
+contains "$M_ERR" "statement 2 of 3 (1700000002_m2.sql:7) was running when the previous run ended" \
+	"unknown: dry_upgrade names the statement in doubt"
 is "$(progress "$(uid 2)")" "$before" "unknown: the progress row is as the killed run left it"
 is "$(sql $e "SELECT count(*) FROM d2")" 0 "unknown: statement 3 did not run"
 mig rebuild "$(uid 2)" "$d" --from 3 --inventory x.yaml
