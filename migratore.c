@@ -66,7 +66,7 @@ static const struct command {
 	{ "trace", "<id>", K_DB, 1, 1, DB_OPTS, "Prints the traceback for the error execution with the provided id" },
 	{ "mark", "[path]", K_DB, 0, 1, FLEET_OPTS, "Marks all pending migrations as applied (Run Skip) using the directory" },
 	{ "skip", "[path]", K_DB, 0, 1, FLEET_OPTS, "Skips the current migration (next to be run) using the directory" },
-	{ "rebuild", "<id> [path]", K_DB, 1, 2, FLEET_OPTS, "Runs the partial execution of the migration with the given uuid or timestamp" },
+	{ "rebuild", "<id> [path]", K_DB, 1, 2, FLEET_OPTS | OPTIONS_REBUILD, "Runs the partial execution of the migration with the given uuid or timestamp" },
 	{ "repair", "[path]", K_DB, 0, 1, FLEET_OPTS | OPTIONS_REPAIR, "Records the current checksums of changed (drifted) applied migrations" },
 	{ "touch", "<id> [path]", K_TOUCH, 1, 2, OPTIONS_ANY, "Touches a migration file updating its timestamp to the current time" },
 	{ "squash", "<start> <end> [output]", K_SQUASH, 2, 3, OPTIONS_ANY, "Combines the migrations from start to end into a single file" },
@@ -451,6 +451,7 @@ command_options(const struct options *o, struct cmd_opts *co)
 	co->strict = o->strict;
 	co->strict_checksums = o->strict_checksums;
 	co->yes = o->yes;
+	co->from = o->from;
 	co->confirm = isatty(STDIN_FILENO) == 1 ? confirm_tty : NULL;
 }
 
@@ -602,6 +603,11 @@ run_fleet(const struct cli *c, const char *inventory, struct err *e)
 		return err_usage(e, TRY_HELP,
 				 "%s does not run in fleet mode (--inventory)",
 				 c->cmd->name);
+	/* what is true of a statement in doubt is known target by target */
+	if (c->o.from > 0)
+		return err_usage(e, TRY_HELP,
+				 "rebuild --from is for one target, not a "
+				 "fleet (--inventory)");
 	fa.opts = &c->o;
 	fa.inventory = inventory;
 	fa.show_environ = c->cmd->kind == K_ENVIRON;

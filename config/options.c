@@ -92,6 +92,11 @@ static const struct row rows[] = {
 	  S_OPTIONS, NULL,
 	  "record without asking (needed when stdin\n"
 	  "is not a terminal)" },
+	{ "--from", 0, K_INT, F(from), 1, 1000000, NULL, OPTIONS_REBUILD,
+	  false, S_OPTIONS, "N",
+	  "rebuild: take statements 1 to N-1 as\n"
+	  "committed and run N on (say what is true\n"
+	  "of a statement in doubt)" },
 	{ "--message", 'm', K_STRING, F(message), 0, 0, "a value",
 	  OPTIONS_GENERATE, false, S_OPTIONS, "TEXT",
 	  "description of the migration (generate)" },

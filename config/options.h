@@ -62,7 +62,8 @@ enum options_scope {
 	OPTIONS_DRY = 1 << 8,      /* dry_upgrade, dry_downgrade: --sql */
 	OPTIONS_STATUS = 1 << 9,   /* status: --strict */
 	OPTIONS_REPAIR = 1 << 10,  /* repair: --yes */
-	OPTIONS_ALL = (1 << 11) - 1,
+	OPTIONS_REBUILD = 1 << 11, /* rebuild: --from */
+	OPTIONS_ALL = (1 << 12) - 1,
 };
 
 /* --format */
@@ -83,6 +84,7 @@ struct options {
 	bool strict;            /* status: exit 1 unless up to date */
 	bool strict_checksums;  /* upgrade: refuse drift */
 	bool yes;               /* repair: no question asked */
+	int from;               /* rebuild: the statement to run on; 0 */
 	int format;             /* enum options_format */
 	int log_format;         /* enum options_format: stderr's */
 	bool sql;               /* dry runs: print the statements */

@@ -586,6 +586,23 @@ db_commits_implicitly(const struct db *db, const char *stmt)
 	return db->drv->commits_implicitly(stmt);
 }
 
+bool
+db_effect_known(const struct db *db, const char *stmt)
+{
+	return db->drv->effect_known && db->drv->effect_known(stmt);
+}
+
+enum db_effect
+db_stmt_effect(struct db *db, const char *stmt)
+{
+	enum db_effect out = DB_EFFECT_UNKNOWN;
+
+	if (!db_effect_known(db, stmt) || db->drv->stmt_effect == NULL ||
+	    db->drv->stmt_effect(db, stmt, &out, &(struct err){ 0 }) < 0)
+		return DB_EFFECT_UNKNOWN;
+	return out;
+}
+
 int
 db_server_version(struct db *db, struct buf *out, struct err *e)
 {

@@ -141,6 +141,13 @@ struct db_stmt {
 	void *arg;
 };
 
+/* What the catalogue says of a statement's effect (stmt_effect). */
+enum db_effect {
+	DB_EFFECT_UNKNOWN, /* it cannot tell */
+	DB_EFFECT_APPLIED, /* the effect is there: the statement committed */
+	DB_EFFECT_ABSENT,  /* it is not: the statement did not commit */
+};
+
 struct driver {
 	const char *name; /* its engine's canonical name: "postgres" */
 	/*
@@ -267,6 +274,18 @@ struct driver {
 	 */
 	bool (*lock_timed_out)(const struct err *e);
 	int (*lock_holders)(struct db *db, struct db_rows **out, struct err *e);
+	/*
+	 * A statement that commits on its own, whose run ended without a
+	 * word (the process killed, the reply lost): did its effect reach
+	 * the catalogue? effect_known says, from the text alone, whether
+	 * stmt_effect can answer for stmt (the forms each driver knows:
+	 * CREATE/DROP TABLE, ADD/DROP COLUMN ...); stmt_effect asks the
+	 * catalogue, in db->schema unless stmt names another. Each may be
+	 * NULL: no form known, DB_EFFECT_UNKNOWN.
+	 */
+	bool (*effect_known)(const char *stmt);
+	int (*stmt_effect)(struct db *db, const char *stmt,
+			   enum db_effect *out, struct err *e);
 	/* One-time library set-up; may be NULL. */
 	void (*init)(void);
 };
@@ -367,6 +386,10 @@ bool db_lock_timed_out(const struct db *db, const struct err *e);
 /* *out NULL when the driver knows of none. */
 int db_lock_holders(struct db *db, struct db_rows **out, struct err *e);
 bool db_commits_implicitly(const struct db *db, const char *stmt);
+bool db_effect_known(const struct db *db, const char *stmt);
+/* DB_EFFECT_UNKNOWN when the driver cannot tell (the catalogue failing
+ * included: a question that cannot be answered is no error here). */
+enum db_effect db_stmt_effect(struct db *db, const char *stmt);
 
 /*
  * Write "[engine] sql" to stderr when db->debug is set. db_exec and

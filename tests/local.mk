@@ -81,7 +81,7 @@ if WITH_POSTGRES
 UNIT_TESTS += tests/unit/test_driver_pg
 endif
 if WITH_MYSQL
-UNIT_TESTS += tests/unit/test_driver_mysql
+UNIT_TESTS += tests/unit/test_driver_mysql tests/unit/test_myeffect
 endif
 DRIVER_SUITE = tests/unit/driver_suite.c tests/unit/driver_suite.h
 tests_unit_test_driver_sqlite_SOURCES = tests/unit/test_driver_sqlite.c \
@@ -143,6 +143,7 @@ INTEGRATION_TESTS = \
 	tests/integration/refused.sh \
 	tests/integration/connlost.sh \
 	tests/integration/resume.sh \
+	tests/integration/indoubt.sh \
 	tests/integration/rollout_resume.sh \
 	tests/integration/rollout_shard.sh \
 	tests/integration/rollout_dryrun.sh \

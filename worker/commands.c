@@ -13,6 +13,7 @@
 #include "common/xmalloc.h"
 #include "drivers/driver.h"
 #include "worker/drift.h"
+#include "worker/indoubt.h"
 #include "worker/ledger.h"
 #include "worker/ledger_progress.h"
 #include "worker/plan.h"
@@ -263,28 +264,63 @@ writable(struct cmdctx *c)
 /*
  * Every pending migration that an unfinished run (killed, cut off, or
  * failed after statements committed) left a progress row for must still
- * have those statements as they were (worker/resume.h): else nothing
- * runs, and the message says which statement changed and what to do.
+ * have those statements as they were (worker/resume.h), and a statement
+ * it left in doubt must be one the catalogue can answer for
+ * (worker/indoubt.h): else nothing runs, and the message says which
+ * statement and what to do. A dry run finds it too.
  */
 static int
 check_resumable(struct cmdctx *c)
 {
 	const struct migration *m;
 	const struct section *s;
+	struct buf note = BUF_INIT;
 	size_t i;
-	int from, r;
+	int from, r = 0;
 
-	for (i = 0; i < c->plan.npending; i++) {
+	for (i = 0; r == 0 && i < c->plan.npending; i++) {
 		m = mig(c, c->plan.pending[i]);
 		s = migration_section(m, SEC_RUN, c->t->engine);
 		from = ledger_progress_of(&c->ledger, m->uuid);
-		if (from > 0 && s != NULL &&
-		    (r = resume_check(m, section_stmts(s, c->t->engine), from,
-				      ledger_progress_sums(&c->ledger, m->uuid),
-				      &c->e)) < 0)
-			return r;
+		if (s == NULL)
+			continue;
+		if (from > 0)
+			r = resume_check(m, section_stmts(s, c->t->engine), from,
+					 ledger_progress_sums(&c->ledger,
+							      m->uuid),
+					 &c->e);
+		if (r == 0)
+			r = indoubt_resolve(c->db, &c->ledger, m,
+					    section_stmts(s, c->t->engine),
+					    &from, &note, &c->e);
 	}
-	return 0;
+	buf_release(&note);
+	return r;
+}
+
+/*
+ * A statement of m's run section that was in flight when the last run
+ * ended (worker/indoubt.h): *from moved past it when the catalogue shows
+ * it committed, and what was found said. 1 when there was one, 0 when
+ * none, < 0 when the catalogue cannot tell (c->e says what to do).
+ */
+static int
+settle_doubt(struct cmdctx *c, const struct migration *m, int *from)
+{
+	const struct section *s = migration_section(m, SEC_RUN, c->t->engine);
+	struct buf note = BUF_INIT;
+	int r = 0;
+
+	if (s != NULL)
+		r = indoubt_resolve(c->db, &c->ledger, m,
+				    section_stmts(s, c->t->engine), from,
+				    &note, &c->e);
+	if (r == 0 && note.len > 0) {
+		sink_warning(c->sink, "%s", note.ptr);
+		r = 1;
+	}
+	buf_release(&note);
+	return r;
 }
 
 /* Run m, resuming after the statements an unfinished run committed. */
@@ -293,7 +329,12 @@ upgrade_one(struct cmdctx *c, const struct migration *m)
 {
 	const struct section *s = migration_section(m, SEC_RUN, c->t->engine);
 	int from = ledger_progress_of(&c->ledger, m->uuid);
+	int doubt = settle_doubt(c, m, &from);
 
+	if (doubt != 0) /* refused, or it said where it resumes */
+		return doubt < 0 ? doubt
+				 : runner_run(&c->runner, m, OP_RUN, from, false,
+					      &c->e);
 	if (from > 0 && s != NULL &&
 	    from >= (int)section_stmts(s, c->t->engine)->n)
 		sink_warning(c->sink,
@@ -461,6 +502,60 @@ cmd_skip(struct cmdctx *c)
 			  0, false, &c->e);
 }
 
+/*
+ * rebuild's resume point from (the failed run's count): past a statement
+ * in doubt that the catalogue shows committed (settle_doubt), refused
+ * when it cannot tell.
+ */
+static int
+resolve_rebuild(struct cmdctx *c, const struct migration *m, int *from)
+{
+	int doubt = 0;
+
+	if (*from == ledger_progress_of(&c->ledger, m->uuid))
+		doubt = settle_doubt(c, m, from);
+	if (doubt == 0 && *from > 0)
+		sink_warning(c->sink,
+			     "%s: resuming at statement %d: the first %d were "
+			     "committed by the failed run",
+			     m->filename, *from + 1, *from);
+	return doubt < 0 ? doubt : 0;
+}
+
+/*
+ * rebuild --from N: the operator says the first N - 1 statements of the
+ * run section committed (after a statement in doubt, say): run N on.
+ */
+static int
+rebuild_from(struct cmdctx *c, const struct migration *m)
+{
+	const struct section *s = NULL;
+	int n;
+
+	if (!m->executable &&
+	    migration_section(m, SEC_RUN_PARTIAL, c->t->engine) == NULL)
+		s = migration_section(m, SEC_RUN, c->t->engine);
+	if (s == NULL)
+		return err_set(&c->e, ERR_USAGE,
+			       "rebuild --from counts the statements of a run "
+			       "section: %s has %s",
+			       m->filename,
+			       m->executable ? "none (it is a program)"
+					     : "a run_partial section, run whole");
+	n = (int)section_stmts(s, c->t->engine)->n;
+	if (c->o->from > n + 1)
+		return err_set(&c->e, ERR_USAGE,
+			       "rebuild --from %d: %s has %d statements (%d: "
+			       "all of them committed)",
+			       c->o->from, m->filename, n, n + 1);
+	sink_warning(c->sink,
+		     "%s: running statement %d on, as told (--from %d): the "
+		     "first %d are taken as committed",
+		     m->filename, c->o->from, c->o->from, c->o->from - 1);
+	return runner_run(&c->runner, m, OP_RUN_PARTIAL, c->o->from - 1, false,
+			  &c->e);
+}
+
 static int
 cmd_rebuild(struct cmdctx *c)
 {
@@ -476,16 +571,15 @@ cmd_rebuild(struct cmdctx *c)
 	/* Before the resume point: it loads the progress rows too. */
 	if (writable(c) < 0)
 		return c->e.code;
+	if (c->o->from > 0)
+		return rebuild_from(c, m);
 	if (!m->executable &&
 	    migration_section(m, SEC_RUN_PARTIAL, c->t->engine) == NULL) {
 		from = plan_resume_point(&c->ledger, m->uuid);
 		if (ledger_progress_of(&c->ledger, m->uuid) > from)
 			from = ledger_progress_of(&c->ledger, m->uuid);
-		if (from > 0)
-			sink_warning(c->sink,
-				     "%s: resuming at statement %d: the first "
-				     "%d were committed by the failed run",
-				     m->filename, from + 1, from);
+		if (resolve_rebuild(c, m, &from) < 0)
+			return c->e.code;
 	}
 	return runner_run(&c->runner, m, OP_RUN_PARTIAL, from, false, &c->e);
 }

@@ -41,6 +41,8 @@ struct cmd_opts {
 	bool strict_checksums;   /* upgrade, dry_upgrade: refuse drift (or
 				    the target's strict_checksums) */
 	bool yes;                /* repair: do not ask */
+	int from;                /* rebuild: run statement from on (1-based;
+				    0 = where the failed run stopped) */
 	/*
 	 * repair without yes: asks the user question (a line, no newline)
 	 * and says whether they agreed. NULL: nobody to ask (refused).

@@ -13,6 +13,7 @@ libmigratore_a_SOURCES += \
 	worker/fileops.c worker/fileops.h \
 	worker/fleetworker.c worker/fleetworker.h \
 	worker/framesink.c worker/framesink.h \
+	worker/indoubt.c worker/indoubt.h \
 	worker/jsonsink.c worker/jsonsink.h \
 	worker/ledger.c worker/ledger.h \
 	worker/ledger_progress.c worker/ledger_progress.h \

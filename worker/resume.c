@@ -59,6 +59,36 @@ resume_sums_from(const struct stmt_list *l, int from, int n, struct buf *out)
 	}
 }
 
+void
+resume_mark(const struct stmt_list *l, int i, struct buf *out)
+{
+	char sum[RESUME_SUM_LEN + 1];
+
+	if (i < 0 || (size_t)i >= l->n)
+		return;
+	resume_sum(l->v[i].sql, sum);
+	buf_addf(out, "%s!%s", i ? "," : "", sum);
+}
+
+bool
+resume_in_doubt(const char *sums, int committed, char sum[RESUME_SUM_LEN + 1])
+{
+	const char *p = sums;
+	int i;
+
+	for (i = 0; p && *p && i < committed; i++) {
+		p += strcspn(p, ",");
+		if (*p == ',')
+			p++;
+	}
+	if (p == NULL || i < committed || p[0] != '!' ||
+	    strcspn(p + 1, ",") != RESUME_SUM_LEN)
+		return false;
+	memcpy(sum, p + 1, RESUME_SUM_LEN);
+	sum[RESUME_SUM_LEN] = '\0';
+	return true;
+}
+
 static int
 changed(const struct migration *m, const struct stmt_list *l, int i,
 	int committed, const char *then, size_t len, struct err *e)

@@ -22,6 +22,8 @@
 #ifndef MIG_RESUME_H
 #define MIG_RESUME_H
 
+#include <stdbool.h>
+
 #include "common/buf.h"
 #include "common/err.h"
 #include "worker/lexer.h"
@@ -39,6 +41,22 @@ void resume_sums(const struct stmt_list *l, int n, struct buf *out);
  * the first from (a list that grows as statements commit). */
 void resume_sums_from(const struct stmt_list *l, int from, int n,
 		      struct buf *out);
+
+/*
+ * A statement that commits on its own is marked in flight before it runs
+ * (worker/indoubt.h): the list of the statements committed before it,
+ * then its own checksum with a '!' in front ("1a2b3c4d5e6f,!9f8e7d6c5b4a"
+ * for statement 2 in flight after statement 1). A version that knows no
+ * marks compares the committed ones only and never reads it.
+ *
+ * resume_mark appends statement i's mark to out (which holds the
+ * checksums of the statements before it). resume_in_doubt says whether
+ * sums, of a row that counts committed statements, marks statement
+ * committed + 1 in flight, and gives its checksum.
+ */
+void resume_mark(const struct stmt_list *l, int i, struct buf *out);
+bool resume_in_doubt(const char *sums, int committed,
+		     char sum[RESUME_SUM_LEN + 1]);
 
 /*
  * May the run section of m (its statements l, as this engine splits

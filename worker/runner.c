@@ -264,6 +264,52 @@ retry_statement(struct runner *r, const struct migration *m, int i,
 }
 
 /*
+ * Is sql, about to run, to be marked in flight (worker/indoubt.h)? A
+ * statement that commits on its own, in a session that may write the
+ * progress table; not one that only sets session state (a resumed run
+ * replays those anyway). With `transaction = off` only one whose effect
+ * the catalogue shows: of any other a mark could only say "unknown".
+ */
+static bool
+marks(const struct runner *r, const char *sql, bool transactional)
+{
+	if (db_tables_locked(r->db) || db_session_statement(r->db, sql))
+		return false;
+	return transactional ? db_commits_implicitly(r->db, sql)
+			     : db_effect_known(r->db, sql);
+}
+
+/*
+ * Before statement i runs: its mark, durably (in a transaction committed
+ * with what precedes it, which the statement would commit anyway), so
+ * that a run that ends before the statement's count is written leaves
+ * the statement in doubt, never counted as not run.
+ */
+static int
+mark_in_flight(struct runner *r, const struct migration *m, int i,
+	       bool transactional, struct attempt *a)
+{
+	struct buf sums = BUF_INIT;
+	struct err e = ERR_INIT;
+	int rc;
+
+	resume_sums(a->stmts, i, &sums);
+	resume_mark(a->stmts, i, &sums);
+	rc = ledger_set_progress(r->db, r->ledger, m->uuid, i, sums.ptr,
+				 r->run_id, &e);
+	if (rc == 0 && transactional && (rc = db_commit(r->db, &e)) == 0)
+		rc = db_begin(r->db, &e);
+	buf_release(&sums);
+	if (rc < 0) {
+		err_prefix(&e, "before it ran");
+		attempt_fail(a, i, &e);
+		return rc;
+	}
+	a->committed = i;
+	return 0;
+}
+
+/*
  * Execute statements from..n-1. Inside a transaction only statements the
  * engine commits implicitly (and everything before them) count as
  * committed; outside one every statement commits on its own.
@@ -285,6 +331,9 @@ exec_section(struct runner *r, const struct migration *m,
 	for (i = from; i < n; i++) {
 		const char *sql = l->v[i].sql;
 
+		if (marks(r, sql, transactional) &&
+		    (rc = mark_in_flight(r, m, i, transactional, a)) < 0)
+			return rc;
 		if ((rc = db_exec(r->db, sql, &e)) < 0) {
 			if (retry_statement(r, m, i, transactional, a, &e)) {
 				i--;
@@ -901,7 +950,7 @@ lost_before(const struct runner *r, const struct migration *m, struct err *e)
 /* ---- one batch: a transactional migration in one round trip ---- */
 
 /* What a statement of the batch is (its arg: the migration's statement). */
-enum { BT_OPEN, BT_CLAIM, BT_STMT, BT_PROGRESS, BT_ROW };
+enum { BT_OPEN, BT_CLAIM, BT_STMT, BT_PROGRESS, BT_ROW, BT_MARK };
 
 struct step_start {
 	struct runner *r;
@@ -949,9 +998,33 @@ batchable(const struct runner *r, const struct migration *m,
 }
 
 /*
+ * Statement i of l, which commits implicitly, marked in flight
+ * (mark_in_flight), with what precedes it in the open transaction: the
+ * mark, COMMIT, BEGIN. sums holds the checksums of statements 0..i-1.
+ */
+static void
+batch_mark(struct runner *r, const struct stmt_list *l, int i,
+	   struct ledger_progress_set *ps, const struct buf *sums,
+	   bool *known, struct batch *b)
+{
+	struct buf mark = BUF_INIT;
+
+	buf_add(&mark, sums->ptr, sums->len);
+	resume_mark(l, i, &mark);
+	ps->committed = i;
+	ps->checksums = mark.ptr;
+	ledger_progress_stmt(r->db, ps, known, b, BT_MARK, i);
+	batch_add(b, DBS_COMMIT, NULL, NULL, 0, BT_MARK, i);
+	batch_add(b, DBS_BEGIN, NULL, NULL, 0, BT_MARK, i);
+	ps->checksums = NULL;
+	buf_release(&mark);
+}
+
+/*
  * BEGIN, the claim, the statements (each one the engine commits
- * implicitly followed by its progress, committed at once), the success
- * row, the clear of the progress row, COMMIT.
+ * implicitly marked in flight before it and followed by its progress,
+ * each committed at once), the success row, the clear of the progress
+ * row, COMMIT.
  */
 static void
 batch_build(struct runner *r, const struct migration *m, enum op op,
@@ -964,7 +1037,7 @@ batch_build(struct runner *r, const struct migration *m, enum op op,
 	struct ledger_progress_set ps = { m->uuid, 0, NULL, r->run_id };
 	struct buf sums = BUF_INIT;
 	struct db_stmt *open;
-	int i;
+	int i, summed = 0;
 
 	open = batch_add(b, DBS_BEGIN, NULL, NULL, 0, BT_OPEN, 0);
 	if (op_claims(op)) {
@@ -976,12 +1049,20 @@ batch_build(struct runner *r, const struct migration *m, enum op op,
 	open->done = step_started;
 	open->arg = st;
 	for (i = 0; i < (int)l->n; i++) {
+		bool implicit = db_commits_implicitly(r->db, l->v[i].sql);
+
+		/* the checksums as set_progress writes them (resume.h);
+		 * sums holds those of the first summed statements */
+		if (implicit) {
+			resume_sums_from(l, summed, i, &sums);
+			summed = i;
+			batch_mark(r, l, i, &ps, &sums, &known, b);
+		}
 		batch_add(b, DBS_RAW, l->v[i].sql, NULL, 0, BT_STMT, i);
-		if (!db_commits_implicitly(r->db, l->v[i].sql))
+		if (!implicit)
 			continue;
-		/* the checksums as set_progress writes them (resume.h) */
-		resume_sums_from(l, ps.committed, i + 1, &sums);
-		ps.committed = i + 1;
+		resume_sums_from(l, summed, i + 1, &sums);
+		summed = ps.committed = i + 1;
 		ps.checksums = sums.ptr;
 		ledger_progress_stmt(r->db, &ps, &known, b, BT_PROGRESS, i);
 		batch_add(b, DBS_COMMIT, NULL, NULL, 0, BT_PROGRESS, i);
@@ -1004,19 +1085,30 @@ static void
 batch_noted(struct runner *r, const struct migration *m,
 	    const struct batch *b, size_t failed, struct attempt *a)
 {
-	struct buf sums = BUF_INIT;
+	struct buf sums = BUF_INIT, mark = BUF_INIT;
 	size_t i;
 
 	a->committed = 0;
 	for (i = 0; i < failed && i < b->n; i++) {
-		if (b->tag[i] != BT_PROGRESS || b->v[i].kind != DBS_SQL)
+		if ((b->tag[i] != BT_PROGRESS && b->tag[i] != BT_MARK) ||
+		    b->v[i].kind != DBS_SQL)
 			continue;
-		resume_sums_from(a->stmts, a->committed, b->arg[i] + 1, &sums);
-		a->committed = b->arg[i] + 1;
+		resume_sums_from(a->stmts, a->committed, b->arg[i], &sums);
+		a->committed = b->arg[i];
+		if (b->tag[i] == BT_PROGRESS) {
+			resume_sums_from(a->stmts, a->committed,
+					 a->committed + 1, &sums);
+			a->committed++;
+		} else {
+			buf_reset(&mark);
+			buf_add(&mark, sums.ptr, sums.len);
+			resume_mark(a->stmts, a->committed, &mark);
+		}
 		ledger_progress_note(r->ledger, m->uuid, a->committed,
-				     sums.ptr);
+				     b->tag[i] == BT_MARK ? mark.ptr : sums.ptr);
 	}
 	buf_release(&sums);
+	buf_release(&mark);
 }
 
 /*
@@ -1032,6 +1124,11 @@ batch_failed(const struct batch *b, size_t failed, struct attempt *a)
 	switch (b->tag[failed]) {
 	case BT_STMT:
 		a->failed_at = arg;
+		return;
+	case BT_MARK:
+		a->failed_at = arg;
+		err_prefix(&a->err, "before it ran, recording progress in '%s'",
+			   LEDGER_PROGRESS_TABLE);
 		return;
 	case BT_PROGRESS:
 		a->committed = arg + 1; /* the statement committed itself */

@@ -21,6 +21,7 @@
 
 #include "common/xmalloc.h"
 #include "drivers/mysql/mydb.h"
+#include "drivers/mysql/myeffect.h"
 #include "drivers/mysql/mystmt.h"
 #include "common/banned.h"
 
@@ -980,5 +981,7 @@ const struct driver driver_mysql = {
 	.create_schema = my_create_schema,
 	.lock_timed_out = my_lock_timed_out,
 	.lock_holders = my_lock_holders,
+	.effect_known = myeffect_known,
+	.stmt_effect = myeffect_query,
 	.init = my_init,
 };

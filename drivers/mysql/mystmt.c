@@ -18,8 +18,8 @@
  * (slash-star-bang, or MariaDB's slash-star-M-bang) is SQL the server runs,
  * so only its opening is skipped.
  */
-static const char *
-skip_space(const char *p)
+const char *
+mystmt_skip_space(const char *p)
 {
 	const char *q;
 
@@ -52,7 +52,7 @@ next_word(const char *p, char *w, size_t size)
 {
 	size_t n = 0;
 
-	p = skip_space(p);
+	p = mystmt_skip_space(p);
 	while (isalnum((unsigned char)*p) || *p == '_' || *p == '@' ||
 	       *p == '.' || *p == '$') {
 		if (n + 1 < size)
@@ -82,7 +82,7 @@ set_commits(const char *p)
 		p = next_word(p, w, sizeof(w));
 	if (!strv_list_contains(autocommit, w))
 		return false;
-	p = skip_space(p);
+	p = mystmt_skip_space(p);
 	if (*p == '=')
 		p++;
 	else if (p[0] == ':' && p[1] == '=')
@@ -173,7 +173,7 @@ mystmt_session_kind(const char *stmt)
 	/* BEGIN NOT ATOMIC is a compound statement, not a transaction. */
 	if (strcmp(w, "BEGIN") == 0 &&
 	    (w2[0] == '\0' || strcmp(w2, "WORK") == 0) &&
-	    *skip_space(q) == '\0')
+	    *mystmt_skip_space(q) == '\0')
 		return MYSTMT_BEGIN;
 	return MYSTMT_OTHER;
 }

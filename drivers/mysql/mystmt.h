@@ -15,6 +15,10 @@
  */
 bool mystmt_commits_implicitly(const char *stmt);
 
+/* p past whitespace and comments (an executable comment's opening only:
+ * its text is SQL the server runs). */
+const char *mystmt_skip_space(const char *p);
+
 /* What a statement does to the session's state, by its first words. */
 enum mystmt_session {
 	MYSTMT_OTHER,

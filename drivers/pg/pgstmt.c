@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "drivers/driver.h"
 
@@ -115,4 +116,124 @@ pgstmt_placeholders(const char *sql, size_t nparams, struct buf *out,
 	if (n != nparams)
 		return driver_count_mismatch(n, nparams, sql, e);
 	return 0;
+}
+
+/* The keyword w (upper case) next in *p, after blanks and comments. */
+static bool
+kw(const char **p, const char *w)
+{
+	const char *q = *p;
+	size_t n = strlen(w);
+
+	for (;;) {
+		while (isspace((unsigned char)*q))
+			q++;
+		if (!(q[0] == '-' && q[1] == '-') && !(q[0] == '/' && q[1] == '*'))
+			break;
+		q = skip_literal(q, q);
+	}
+	if (strncasecmp(q, w, n) != 0 || is_ident_char(q[n]))
+		return false;
+	*p = q + n;
+	return true;
+}
+
+/* A name as written: identifiers, "quoted" ones, dots. */
+static bool
+raw_name(const char **p, struct buf *out)
+{
+	const char *q = *p, *start;
+
+	while (isspace((unsigned char)*q))
+		q++;
+	start = q;
+	while (is_ident_char(*q) || *q == '"' || *q == '.') {
+		if (*q == '"')
+			q = skip_quoted(start, q);
+		else
+			q++;
+	}
+	if (q == start)
+		return false;
+	buf_add(out, start, (size_t)(q - start));
+	*p = q;
+	return true;
+}
+
+bool
+pgstmt_index(const char *stmt, bool *drop, struct buf *out)
+{
+	const char *p = stmt;
+
+	*drop = kw(&p, "DROP");
+	if (!*drop && !kw(&p, "CREATE"))
+		return false;
+	if (!*drop)
+		kw(&p, "UNIQUE");
+	if (!kw(&p, "INDEX"))
+		return false;
+	kw(&p, "CONCURRENTLY");
+	if (kw(&p, "IF")) {
+		if (!*drop && !kw(&p, "NOT"))
+			return false;
+		if (!kw(&p, "EXISTS"))
+			return false;
+	}
+	if (kw(&p, "ON") || !raw_name(&p, out))
+		return false;
+	if (!*drop)
+		return kw(&p, "ON");
+	if (!kw(&p, "CASCADE"))
+		kw(&p, "RESTRICT");
+	while (isspace((unsigned char)*p))
+		p++;
+	return *p == '\0' || *p == ';';
+}
+
+bool
+pgstmt_effect_known(const char *stmt)
+{
+	struct buf name = BUF_INIT;
+	bool drop, known = pgstmt_index(stmt, &drop, &name);
+
+	buf_release(&name);
+	return known;
+}
+
+int
+pgstmt_effect(struct db *db, const char *stmt, enum db_effect *out,
+	      struct err *e)
+{
+	static const char sql[] =
+	    "SELECT to_regclass(?) IS NOT NULL, coalesce((SELECT indisvalid"
+	    " FROM pg_index WHERE indexrelid = to_regclass(?)), false)";
+	struct buf name = BUF_INIT;
+	struct db_rows *rows = NULL;
+	const char *there, *valid;
+	bool drop;
+	int r = 0;
+
+	*out = DB_EFFECT_UNKNOWN;
+	if (!pgstmt_index(stmt, &drop, &name))
+		goto out;
+	r = db_query(db, sql,
+		     (struct db_param[]){ DBP_TEXTV(name.ptr),
+					  DBP_TEXTV(name.ptr) },
+		     2, &rows, e);
+	if (r < 0 || rows == NULL || rows->nrows == 0)
+		goto out;
+	there = db_rows_get(rows, 0, 0);
+	valid = db_rows_get(rows, 0, 1);
+	if (drop)
+		*out = there && there[0] == 't' ? DB_EFFECT_ABSENT
+						: DB_EFFECT_APPLIED;
+	else if (there == NULL || there[0] != 't')
+		*out = DB_EFFECT_ABSENT;
+	else if (valid && valid[0] == 't')
+		*out = DB_EFFECT_APPLIED;
+	/* else an index a CONCURRENTLY left invalid: unknown */
+out:
+	db_rows_free(rows);
+	buf_release(&name);
+	return r;
 }

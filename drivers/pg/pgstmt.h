@@ -5,10 +5,12 @@
 #ifndef MIG_DRIVERS_PGSTMT_H
 #define MIG_DRIVERS_PGSTMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "drivers/driver.h"
 
 /*
  * Append sql to out with every '?' placeholder replaced by $1..$n, in
@@ -20,5 +22,21 @@
  */
 int pgstmt_placeholders(const char *sql, size_t nparams, struct buf *out,
 			struct err *e);
+
+/*
+ * A statement in doubt (drivers/driver.h, stmt_effect): the one form the
+ * PostgreSQL driver looks up, CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT
+ * EXISTS] name ON ..., and DROP INDEX [CONCURRENTLY] [IF EXISTS] name (of
+ * one index): the statements `transaction = off` is for. pgstmt_index
+ * puts the index's name as written (quoted, qualified) in out, and says
+ * whether it is a DROP; false for any other statement. pgstmt_effect asks
+ * the catalogue (to_regclass, as the session resolves the name): an index
+ * there and valid is a CREATE that committed; one left invalid by a
+ * CONCURRENTLY that did not finish is DB_EFFECT_UNKNOWN.
+ */
+bool pgstmt_index(const char *stmt, bool *drop, struct buf *out);
+bool pgstmt_effect_known(const char *stmt);
+int pgstmt_effect(struct db *db, const char *stmt, enum db_effect *out,
+		  struct err *e);
 
 #endif

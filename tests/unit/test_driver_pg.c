@@ -8,6 +8,7 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,6 +271,58 @@ Test(driver_pg, concurrent_index_outside_a_transaction)
 
 	suite_run(db, "CREATE TABLE %s (id INT)", name);
 	suite_run(db, "CREATE INDEX CONCURRENTLY %s_i ON %s (id)", name, name);
+	suite_run(db, "DROP TABLE %s", name);
+	db_close(db);
+	target_free(t);
+}
+
+/* A statement in doubt: which index statements the driver looks up. */
+Test(driver_pg, index_statements_are_known_by_their_name)
+{
+	struct buf name = BUF_INIT;
+	bool drop;
+
+	cr_assert(pgstmt_index("CREATE INDEX CONCURRENTLY IF NOT EXISTS "
+			       "s.\"Odd i\" ON t (a)", &drop, &name));
+	cr_assert_not(drop);
+	cr_assert_str_eq(name.ptr, "s.\"Odd i\"");
+	buf_reset(&name);
+	cr_assert(pgstmt_index("/* x */ drop index concurrently if exists i2",
+			       &drop, &name));
+	cr_assert(drop);
+	cr_assert_str_eq(name.ptr, "i2");
+	cr_assert(pgstmt_effect_known("CREATE UNIQUE INDEX i ON t (a)"));
+	cr_assert_not(pgstmt_effect_known("CREATE INDEX ON t (a)"),
+		      "no name: nothing to look up");
+	cr_assert_not(pgstmt_effect_known("DROP INDEX a, b"));
+	cr_assert_not(pgstmt_effect_known("CREATE TABLE t (a int)"));
+	cr_assert_not(pgstmt_effect_known("VACUUM t"));
+	buf_release(&name);
+}
+
+/* ... and what the catalogue says of them. */
+Test(driver_pg, the_catalogue_says_whether_an_index_is_there)
+{
+	struct target *t = pg_target();
+	struct db *db = suite_open(t, false);
+	const char *name = suite_unique("eff");
+	char create[200], drop[200];
+	enum db_effect got;
+	struct err e = ERR_INIT;
+
+	snprintf(create, sizeof(create), "CREATE INDEX CONCURRENTLY %s_i ON %s (id)",
+		 name, name);
+	snprintf(drop, sizeof(drop), "DROP INDEX %s_i", name);
+	suite_run(db, "CREATE TABLE %s (id INT)", name);
+	cr_assert_eq(drv->stmt_effect(db, create, &got, &e), 0, "%s", e.msg);
+	cr_assert_eq(got, DB_EFFECT_ABSENT);
+	cr_assert_eq(drv->stmt_effect(db, drop, &got, &e), 0, "%s", e.msg);
+	cr_assert_eq(got, DB_EFFECT_APPLIED, "no index: the DROP is done");
+	suite_run(db, "%s", create);
+	cr_assert_eq(drv->stmt_effect(db, create, &got, &e), 0, "%s", e.msg);
+	cr_assert_eq(got, DB_EFFECT_APPLIED);
+	cr_assert_eq(drv->stmt_effect(db, drop, &got, &e), 0, "%s", e.msg);
+	cr_assert_eq(got, DB_EFFECT_ABSENT);
 	suite_run(db, "DROP TABLE %s", name);
 	db_close(db);
 	target_free(t);

@@ -168,7 +168,7 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
 		{ { "--frobnicate" }, "unknown option '--frobnicate'" },
-		{ { "--frob=1" }, "unknown option '--frob'" },
+		{ { "--blorp=1" }, "unknown option '--blorp'" },
 		{ { "-x" }, "unknown option '-x'" },
 		{ { "--password=x" }, "unknown option '--password'" },
 		{ { "--HOST=x" }, "unknown option '--HOST'" },
@@ -292,6 +292,9 @@ static const char all_options[] =
     "                           drifted (or STATUS_STRICT=1): a probe\n"
     "  -y, --yes                record without asking (needed when stdin\n"
     "                           is not a terminal)\n"
+    "      --from N             rebuild: take statements 1 to N-1 as\n"
+    "                           committed and run N on (say what is true\n"
+    "                           of a statement in doubt)\n"
     "  -m, --message TEXT       description of the migration (generate)\n"
     "      --ddl-lock-timeout DURATION\n"
     "                           how long a migration's statement waits for\n"

@@ -128,3 +128,40 @@ Test(resume, a_statement_gone_is_named)
 	cr_assert(strstr(e.msg, ", none now)"), "%s", e.msg);
 	buf_release(&sums);
 }
+
+Test(resume, a_statement_in_flight_is_marked_after_the_committed_ones)
+{
+	struct buf b = BUF_INIT;
+	char s0[RESUME_SUM_LEN + 1], s1[RESUME_SUM_LEN + 1];
+	char want[64], got[RESUME_SUM_LEN + 1];
+
+	resume_sum(stmts[0].sql, s0);
+	resume_sum(stmts[1].sql, s1);
+	resume_sums(&list, 1, &b);
+	resume_mark(&list, 1, &b);
+	snprintf(want, sizeof(want), "%s,!%s", s0, s1);
+	cr_assert_str_eq(b.ptr, want);
+	cr_assert(resume_in_doubt(b.ptr, 1, got));
+	cr_assert_str_eq(got, s1);
+	cr_assert_not(resume_in_doubt(b.ptr, 0, got),
+		      "the mark is after the committed ones only");
+	cr_assert_eq(resume_check(mig(), &list, 1, b.ptr, &(struct err){ 0 }),
+		     0, "a mark does not count as committed");
+	buf_reset(&b);
+	resume_mark(&list, 0, &b);
+	snprintf(want, sizeof(want), "!%s", s0);
+	cr_assert_str_eq(b.ptr, want, "the first statement: no comma");
+	cr_assert(resume_in_doubt(b.ptr, 0, got));
+	cr_assert_str_eq(got, s0);
+	buf_release(&b);
+}
+
+Test(resume, no_mark_no_doubt)
+{
+	char got[RESUME_SUM_LEN + 1];
+
+	cr_assert_not(resume_in_doubt(NULL, 0, got));
+	cr_assert_not(resume_in_doubt("", 0, got));
+	cr_assert_not(resume_in_doubt("1a2b3c4d5e6f", 1, got));
+	cr_assert_not(resume_in_doubt("1a2b3c4d5e6f,!short", 1, got));
+}
