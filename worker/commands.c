@@ -893,10 +893,13 @@ command_run(enum command_id cmd, const struct target *t,
 	else if (ms)
 		c.sum.pending = (int)c.plan.npending;
 out:
-	if (c.db && c.locked)
-		db_unlock_close(c.db);
-	else if (c.db)
+	if (c.db) {
+		struct err ue = ERR_INIT;
+
+		if (c.locked)
+			db_unlock(c.db, &ue);
 		db_close(c.db);
+	}
 	c.sum.exit_code = r < 0 ? err_exit_code(c.e.code ? c.e.code : r) : 0;
 	c.sum.error = r < 0 ? c.e.msg : NULL;
 	c.sum.err_code = r < 0 ? (c.e.code ? c.e.code : r) : 0;
