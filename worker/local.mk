@@ -15,7 +15,9 @@ libmigratore_a_SOURCES += \
 	worker/framesink.c worker/framesink.h \
 	worker/jsonsink.c worker/jsonsink.h \
 	worker/ledger.c worker/ledger.h \
+	worker/ledger_col.c worker/ledger_col.h \
 	worker/ledger_progress.c worker/ledger_progress.h \
+	worker/ledger_write.c worker/ledger_write.h \
 	worker/lexer.c worker/lexer.h \
 	worker/lockretry.c worker/lockretry.h \
 	worker/merge.c worker/merge.h \
