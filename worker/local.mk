@@ -29,6 +29,7 @@ libmigratore_a_SOURCES += \
 	worker/repair.c worker/repair.h \
 	worker/resume.c worker/resume.h \
 	worker/runner.c worker/runner.h \
+	worker/section.c worker/section.h \
 	worker/sink.c worker/sink.h \
 	worker/sqlplan.c worker/sqlplan.h \
 	worker/status.c worker/status.h \

@@ -1,7 +1,7 @@
 /*
  * Migration files (SPEC 4.2, 4.3): the `-- migratore:` header and section
  * markers of a SQL file, the comment header of an executable one, and the
- * checksums. Statements are left to the lexer.
+ * file's checksum. Sections are split into statements by worker/section.c.
  */
 #include "config.h"
 
@@ -47,26 +47,6 @@ struct body {
 	size_t off, len;
 	int line;
 };
-
-static const char *const kind_names[SEC_NKINDS] = {
-	"run", "rollback", "run_partial", "run_skip", "cleanup",
-};
-
-static const char *const kind_operations[SEC_NKINDS] = {
-	"Run", "Rollback", "Run Partial", "Run Skip", "Cleanup",
-};
-
-const char *
-section_kind_name(enum section_kind kind)
-{
-	return (unsigned)kind < SEC_NKINDS ? kind_names[kind] : "?";
-}
-
-const char *
-section_operation(enum section_kind kind)
-{
-	return (unsigned)kind < SEC_NKINDS ? kind_operations[kind] : "?";
-}
 
 /* The canonical name of an engine or alias (any case), NULL if unknown. */
 static const char *
@@ -252,10 +232,12 @@ header_key(const char *s, size_t n)
 static int
 kind_of(const char *s, size_t n)
 {
+	const char *name;
 	int k;
 
 	for (k = 0; k < SEC_NKINDS; k++)
-		if (strlen(kind_names[k]) == n && memcmp(kind_names[k], s, n) == 0)
+		if (strlen(name = section_kind_name((enum section_kind)k)) == n &&
+		    memcmp(name, s, n) == 0)
 			return k;
 	return -1;
 }
@@ -336,7 +318,7 @@ section_open(struct parser *ps, int kind, const char *eng, size_t englen,
 			return fail(ps, line,
 				    "duplicate section '%s%s%s' (first at line "
 				    "%d)",
-				    kind_names[kind], engine ? " " : "",
+				    section_kind_name((enum section_kind)kind), engine ? " " : "",
 				    engine ? engine : "", s->line);
 	}
 	section_close(ps, off);
@@ -574,129 +556,6 @@ each_line(struct parser *ps, line_fn *fn)
 	return 0;
 }
 
-/* The dialect of an engine or alias, -1 when unknown. */
-static int
-dialect_of(const char *engine)
-{
-	const char *canon;
-	int d;
-
-	if (engine == NULL ||
-	    (canon = engine_canonical(engine, strlen(engine))) == NULL)
-		return -1;
-	for (d = 0; d < DIALECT_N; d++)
-		if (strcmp(lexer_dialect_engine((enum dialect)d), canon) == 0)
-			return d;
-	return -1;
-}
-
-/* Does an engine use s? A plain section only serves the engines without
- * a section of their own of that kind. */
-static bool
-used_by(const struct migration *m, const struct section *s, int d)
-{
-	size_t i;
-
-	if (s->engine != NULL)
-		return dialect_of(s->engine) == d;
-	for (i = 0; i < m->nsections; i++)
-		if (m->sections[i].kind == s->kind &&
-		    m->sections[i].engine != NULL &&
-		    dialect_of(m->sections[i].engine) == d)
-			return false;
-	return true;
-}
-
-/* Say which client's reading failed, when the others' did not. */
-static void
-err_suffix(struct err *e, const char *client)
-{
-	size_t n = strlen(e->msg);
-
-	snprintf(e->msg + n, sizeof(e->msg) - n, " (as %s reads it)", client);
-}
-
-/* A plain section that every engine overrides is still read by all. */
-static bool
-read_by(const struct migration *m, const struct section *s, int d)
-{
-	int k;
-
-	for (k = 0; k < DIALECT_N; k++)
-		if (used_by(m, s, k))
-			return used_by(m, s, d);
-	return true;
-}
-
-static bool
-err_before(const struct err *a, const struct err *b)
-{
-	return a->line < b->line || (a->line == b->line && a->col < b->col);
-}
-
-/* The checksum of s as dialect d splits it (migration.h). */
-static void
-section_sum(struct section *s, int d)
-{
-	const struct stmt_list *l = &s->stmts[d];
-	struct sha256 c;
-	size_t i;
-
-	sha256_init(&c);
-	for (i = 0; i < l->n; i++)
-		sha256_update(&c, l->v[i].digest, sizeof(l->v[i].digest));
-	memcpy(s->sum[d], SECTION_SUM_PREFIX, 3);
-	sha256_final_hex(&c, s->sum[d] + 3);
-}
-
-/*
- * Split one section for every dialect that may read it: its engine's, or
- * all three for a plain one. A dialect that fails keeps its error, shown
- * only to that engine; when every engine that uses the section fails, the
- * file is refused now, with the earliest problem.
- */
-static int
-split_section(struct parser *ps, struct section *s, const struct body *b)
-{
-	static const char *const clients[DIALECT_N] = {
-		[DIALECT_SQLITE] = "sqlite3",
-		[DIALECT_POSTGRES] = "psql",
-		[DIALECT_MYSQL] = "the mysql client",
-	};
-	struct err e, *worst = NULL;
-	int d, used = 0, failed = 0, mixed = 0;
-
-	for (d = 0; d < DIALECT_N; d++) {
-		if (s->engine != NULL && dialect_of(s->engine) != d)
-			continue;
-		err_clear(&e);
-		if (lexer_split(ps->text + b->off, b->len, (enum dialect)d,
-				ps->path, b->line, &s->stmts[d], &e) == 0) {
-			section_sum(s, d);
-			used += read_by(ps->m, s, d);
-			continue;
-		}
-		s->bad[d] = xmalloc(sizeof(e));
-		*s->bad[d] = e;
-		if (!read_by(ps->m, s, d))
-			continue;
-		used++;
-		failed++;
-		if (worst != NULL && (strcmp(worst->msg, e.msg) != 0 ||
-				      worst->line != e.line || worst->col != e.col))
-			mixed = 1;
-		if (worst == NULL || err_before(&e, worst))
-			worst = s->bad[d];
-	}
-	for (d = 0; d < DIALECT_N && s->engine == NULL; d++)
-		if (s->bad[d] != NULL && (mixed || failed < used))
-			err_suffix(s->bad[d], clients[d]);
-	if (worst == NULL || failed < used)
-		return 0;
-	*ps->e = *worst;
-	return worst->code;
-}
-
 static int
 split_sections(struct parser *ps)
 {
@@ -704,8 +563,10 @@ split_sections(struct parser *ps)
 	int r;
 
 	for (i = 0; i < ps->m->nsections; i++)
-		if ((r = split_section(ps, &ps->m->sections[i],
-				       &ps->bodies[i])) < 0)
+		if ((r = section_split(ps->m, &ps->m->sections[i], ps->path,
+				       ps->text + ps->bodies[i].off,
+				       ps->bodies[i].len, ps->bodies[i].line,
+				       ps->e)) < 0)
 			return r;
 	return 0;
 }
@@ -848,37 +709,6 @@ migration_section(const struct migration *m, enum section_kind kind,
 			return s;
 	}
 	return plain;
-}
-
-const struct stmt_list *
-section_stmts(const struct section *s, const char *engine)
-{
-	static const struct stmt_list none = STMT_LIST_INIT;
-	int d = dialect_of(engine);
-
-	return d < 0 ? &none : &s->stmts[d];
-}
-
-const char *
-section_checksum(const struct section *s, const char *engine)
-{
-	int d = dialect_of(engine);
-
-	return d < 0 || s->sum[d][0] == '\0' ? NULL : s->sum[d];
-}
-
-int
-section_check(const struct section *s, const char *engine, struct err *e)
-{
-	int d = dialect_of(engine);
-
-	if (d < 0)
-		return err_set(e, ERR_INTERNAL, "no SQL dialect for engine '%s'",
-			       engine ? engine : "(none)");
-	if (s->bad[d] == NULL)
-		return 0;
-	*e = *s->bad[d];
-	return e->code;
 }
 
 int
