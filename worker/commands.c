@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "common/buf.h"
-#include "common/json.h"
 #include "common/xmalloc.h"
 #include "drivers/driver.h"
 #include "worker/drift.h"
@@ -18,6 +17,7 @@
 #include "worker/plan.h"
 #include "worker/repair.h"
 #include "worker/resume.h"
+#include "worker/rowlist.h"
 #include "worker/runner.h"
 #include "worker/sqlplan.h"
 #include "worker/status.h"
@@ -490,93 +490,14 @@ cmd_rebuild(struct cmdctx *c)
 	return runner_run(&c->runner, m, OP_RUN_PARTIAL, from, false, &c->e);
 }
 
-static void
-block_text(const struct ledger_row *r, bool with_error, struct buf *b)
-{
-	char ts[32];
-
-	ledger_format_time(r->timestamp, ts);
-	buf_addf(b, "ID          : %lld\n", (long long)r->object_id);
-	buf_addf(b, "UUID        : %s\n", r->uuid ? r->uuid : "");
-	buf_addf(b, "Timestamp   : %lld (%s)\n", (long long)r->timestamp, ts);
-	buf_addf(b, "Description : %s\n", r->description ? r->description : "");
-	buf_addf(b, "Operation   : %s\n", r->operation ? r->operation : "");
-	buf_addf(b, "Operator    : %s\n",
-		 r->operator_name ? r->operator_name : "");
-	buf_addf(b, "Duration    : %lld %s\n", (long long)r->duration,
-		 r->duration == 1 ? "second" : "seconds");
-	buf_addf(b, "Start time  : %s\n", r->start_s ? r->start_s : "");
-	buf_addf(b, "End time    : %s", r->end_s ? r->end_s : "");
-	if (with_error)
-		buf_addf(b, "\nError       :  %s", r->error ? r->error : "");
-	if (ledger_row_baseline(r))
-		buf_addf(b, "\nBaseline    : every migration up to %lld (%s) "
-			    "counts as applied",
-			 (long long)r->timestamp, ts);
-}
-
-static void
-row_json(struct json *j, const struct ledger_row *r)
-{
-	json_object_begin(j, NULL);
-	json_int(j, "id", r->object_id);
-	json_string(j, "uuid", r->uuid);
-	json_int(j, "timestamp", r->timestamp);
-	json_string(j, "name", r->name);
-	json_string(j, "description", r->description);
-	json_string(j, "result", r->result);
-	json_string(j, "error", r->error);
-	json_string(j, "operation", r->operation);
-	json_string(j, "operator", r->operator_name);
-	json_int(j, "start", r->start);
-	json_int(j, "end", r->end);
-	json_int(j, "duration", r->duration);
-	json_string(j, "start_s", r->start_s);
-	json_string(j, "end_s", r->end_s);
-	json_string(j, "checksum", r->checksum);
-	if (r->committed >= 0)
-		json_int(j, "committed", r->committed);
-	else
-		json_null(j, "committed");
-	json_string(j, "run_id", r->run_id);
-	json_string(j, "host", r->host);
-	json_bool(j, "baseline", ledger_row_baseline(r));
-	json_object_end(j);
-}
-
 static int
 list_rows(struct cmdctx *c, bool errors)
 {
 	struct buf b = BUF_INIT;
-	struct json j;
-	size_t i, n = 0;
 
-	if (c->o->json) {
-		json_init(&j, &b, true);
-		json_array_begin(&j, NULL);
-	}
-	for (i = 0; i < c->ledger.n; i++) {
-		const struct ledger_row *r = &c->ledger.v[i];
-
-		if (ledger_row_success(r) == errors)
-			continue;
-		if (c->o->json) {
-			row_json(&j, r);
-			continue;
-		}
-		if (n++ > 0)
-			buf_addc(&b, '\n');
-		block_text(r, errors, &b);
-		buf_addc(&b, '\n');
-	}
-	if (c->o->json) {
-		json_array_end(&j);
-		buf_addc(&b, '\n');
-	}
-	if (b.len > 0) {
-		buf_truncate(&b, b.len - 1);
+	rowlist_render(&c->ledger, errors, c->o->json, &b);
+	if (b.len > 0)
 		sink_result(c->sink, b.ptr);
-	}
 	buf_release(&b);
 	return 0;
 }

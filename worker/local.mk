@@ -27,6 +27,7 @@ libmigratore_a_SOURCES += \
 	worker/plan.c worker/plan.h \
 	worker/program.c worker/program.h \
 	worker/repair.c worker/repair.h \
+	worker/rowlist.c worker/rowlist.h \
 	worker/resume.c worker/resume.h \
 	worker/runner.c worker/runner.h \
 	worker/section.c worker/section.h \
