@@ -261,30 +261,55 @@ writable(struct cmdctx *c)
 }
 
 /*
- * Every pending migration that an unfinished run (killed, cut off, or
+ * A pending migration that an unfinished run (killed, cut off, or
  * failed after statements committed) left a progress row for must still
  * have those statements as they were (worker/resume.h): else nothing
  * runs, and the message says which statement changed and what to do.
  */
 static int
+resumable(struct cmdctx *c, const struct migration *m)
+{
+	const struct section *s = migration_section(m, SEC_RUN, c->t->engine);
+	int from = ledger_progress_of(&c->ledger, m->uuid);
+
+	if (from <= 0 || s == NULL)
+		return 0;
+	return resume_check(m, section_stmts(s, c->t->engine), from,
+			    ledger_progress_sums(&c->ledger, m->uuid), &c->e);
+}
+
+/* resumable for every pending migration */
+static int
 check_resumable(struct cmdctx *c)
 {
-	const struct migration *m;
-	const struct section *s;
 	size_t i;
-	int from, r;
+	int r;
 
-	for (i = 0; i < c->plan.npending; i++) {
-		m = mig(c, c->plan.pending[i]);
-		s = migration_section(m, SEC_RUN, c->t->engine);
-		from = ledger_progress_of(&c->ledger, m->uuid);
-		if (from > 0 && s != NULL &&
-		    (r = resume_check(m, section_stmts(s, c->t->engine), from,
-				      ledger_progress_sums(&c->ledger, m->uuid),
-				      &c->e)) < 0)
+	for (i = 0; i < c->plan.npending; i++)
+		if ((r = resumable(c, mig(c, c->plan.pending[i]))) < 0)
 			return r;
-	}
 	return 0;
+}
+
+/* Say that m resumes after the first from statements (of s). */
+static void
+resume_warning(struct cmdctx *c, const struct migration *m,
+	       const struct section *s, int from)
+{
+	if (s != NULL && from >= (int)section_stmts(s, c->t->engine)->n)
+		sink_warning(c->sink,
+			     "%s: all %d statements had committed before the "
+			     "previous run ended: recording it",
+			     m->filename, from);
+	else
+		sink_warning(c->sink,
+			     "%s: resuming at statement %d: %s committed the "
+			     "first %d, unchanged since",
+			     m->filename, from + 1,
+			     plan_resume_point(&c->ledger, m->uuid) == from
+				 ? "a failed run"
+				 : "an interrupted run",
+			     from);
 }
 
 /* Run m, resuming after the statements an unfinished run committed. */
@@ -294,21 +319,8 @@ upgrade_one(struct cmdctx *c, const struct migration *m)
 	const struct section *s = migration_section(m, SEC_RUN, c->t->engine);
 	int from = ledger_progress_of(&c->ledger, m->uuid);
 
-	if (from > 0 && s != NULL &&
-	    from >= (int)section_stmts(s, c->t->engine)->n)
-		sink_warning(c->sink,
-			     "%s: all %d statements had committed before the "
-			     "previous run ended: recording it",
-			     m->filename, from);
-	else if (from > 0)
-		sink_warning(c->sink,
-			     "%s: resuming at statement %d: %s committed the "
-			     "first %d, unchanged since",
-			     m->filename, from + 1,
-			     plan_resume_point(&c->ledger, m->uuid) == from
-				 ? "a failed run"
-				 : "an interrupted run",
-			     from);
+	if (from > 0)
+		resume_warning(c, m, s, from);
 	return runner_run(&c->runner, m, OP_RUN, from, false, &c->e);
 }
 
@@ -687,6 +699,47 @@ count_pending(struct cmdctx *c)
 	plan_release(&after);
 }
 
+static void
+cmdctx_init(struct cmdctx *c, const struct target *t, const struct migset *ms,
+	    const struct cmd_opts *o, struct sink *sink)
+{
+	*c = (struct cmdctx){ .t = t, .ms = ms, .o = o, .sink = sink };
+	c->runner.t = t;
+	c->runner.ledger = &c->ledger;
+	c->runner.sink = sink;
+	c->runner.run_id = o->run_id;
+	c->runner.host = o->host;
+	c->runner.sum = &c->sum;
+}
+
+static void
+disconnect(struct cmdctx *c)
+{
+	struct err ue = ERR_INIT;
+
+	if (c->db == NULL)
+		return;
+	if (c->locked)
+		db_unlock(c->db, &ue);
+	db_close(c->db);
+}
+
+/* The run summary of a command that returned r (< 0: c->e says why). */
+static void
+summarise(struct cmdctx *c, int r)
+{
+	char text[ERR_TEXT_MAX];
+
+	c->sum.exit_code = r < 0 ? err_exit_code(c->e.code ? c->e.code : r) : 0;
+	c->sum.error = r < 0 ? c->e.msg : NULL;
+	c->sum.err_code = r < 0 ? (c->e.code ? c->e.code : r) : 0;
+	if (r < 0 && c->e.file[0] != '\0') {
+		err_text(&c->e, text, sizeof(text));
+		memcpy(c->e.msg, text, sizeof(c->e.msg) - 1);
+		c->e.msg[sizeof(c->e.msg) - 1] = '\0';
+	}
+}
+
 int
 command_run(enum command_id cmd, const struct target *t,
 	    const struct migset *ms, const struct cmd_opts *o,
@@ -696,17 +749,7 @@ command_run(enum command_id cmd, const struct target *t,
 	struct cmdctx c;
 	int r;
 
-	memset(&c, 0, sizeof(c));
-	c.t = t;
-	c.ms = ms;
-	c.o = o;
-	c.sink = sink;
-	c.runner.t = t;
-	c.runner.ledger = &c.ledger;
-	c.runner.sink = sink;
-	c.runner.run_id = o->run_id;
-	c.runner.host = o->host;
-	c.runner.sum = &c.sum;
+	cmdctx_init(&c, t, ms, o, sink);
 	if (d->migrations && ms == NULL) {
 		r = err_set(&c.e, ERR_INTERNAL, "%s: no migrations", d->name);
 		goto out;
@@ -720,23 +763,8 @@ command_run(enum command_id cmd, const struct target *t,
 	else if (ms)
 		c.sum.pending = (int)c.plan.npending;
 out:
-	if (c.db) {
-		struct err ue = ERR_INIT;
-
-		if (c.locked)
-			db_unlock(c.db, &ue);
-		db_close(c.db);
-	}
-	c.sum.exit_code = r < 0 ? err_exit_code(c.e.code ? c.e.code : r) : 0;
-	c.sum.error = r < 0 ? c.e.msg : NULL;
-	c.sum.err_code = r < 0 ? (c.e.code ? c.e.code : r) : 0;
-	if (r < 0 && c.e.file[0] != '\0') {
-		char text[ERR_TEXT_MAX];
-
-		err_text(&c.e, text, sizeof(text));
-		memcpy(c.e.msg, text, sizeof(c.e.msg) - 1);
-		c.e.msg[sizeof(c.e.msg) - 1] = '\0';
-	}
+	disconnect(&c);
+	summarise(&c, r);
 	sink_finished(sink, &c.sum);
 	status_release(&c.status);
 	plan_release(&c.plan);
