@@ -136,6 +136,18 @@ out:
 	return r;
 }
 
+/* Whether the table exists with every column. */
+static bool
+has_every_column(const struct ledger *l)
+{
+	size_t i;
+
+	for (i = 0; i < LEDGER_NCOLS; i++)
+		if (!ledger_col_exists(&l->cols, ledger_cols[i].name))
+			return false;
+	return l->exists;
+}
+
 /*
  * One batch. A complete table: the progress table described and read
  * (repaired when that fails: progress_repair). Otherwise in one
@@ -148,12 +160,10 @@ ensure_once(struct db *db, struct ledger *l, struct err *e)
 {
 	struct db_rows *desc = NULL, *prog = NULL;
 	struct batch b = BATCH_INIT;
-	bool complete = l->exists;
-	size_t i, failed;
+	bool complete = has_every_column(l);
+	size_t failed;
 	int r;
 
-	for (i = 0; i < LEDGER_NCOLS && complete; i++)
-		complete = ledger_col_exists(&l->cols, ledger_cols[i].name);
 	if (!complete) {
 		batch_add(&b, DBS_BEGIN, NULL, NULL, 0, 0, 0);
 		ensure_main(db, l, &b);

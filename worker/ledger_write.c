@@ -142,46 +142,64 @@ ledger_appended(struct ledger *l, const struct ledger_row *row)
 	return copy.object_id;
 }
 
+/* An INSERT ready to run: its text, its n values, the fitted texts they
+ * point to. */
+struct insert {
+	struct buf sql;
+	struct db_param params[LEDGER_NCOLS];
+	size_t n;
+	struct buf keep[LEDGER_NCOLS];
+};
+
+static void
+insert_init(struct insert *ins, struct db *db, const struct ledger *l,
+	    const struct ledger_row *row, struct strv *fitted)
+{
+	size_t i;
+
+	buf_init(&ins->sql);
+	for (i = 0; i < LEDGER_NCOLS; i++)
+		buf_init(&ins->keep[i]);
+	ins->n = append_sql(db, l, row, &ins->sql, ins->params, ins->keep,
+			    fitted);
+}
+
+static void
+insert_release(struct insert *ins)
+{
+	size_t i;
+
+	for (i = 0; i < LEDGER_NCOLS; i++)
+		buf_release(&ins->keep[i]);
+	buf_release(&ins->sql);
+}
+
 void
 ledger_append_stmt(struct db *db, const struct ledger *l,
 		   const struct ledger_row *row, struct strv *fitted,
 		   struct batch *b, int tag, int arg)
 {
-	struct db_param params[LEDGER_NCOLS];
-	struct buf keep[LEDGER_NCOLS];
-	struct buf sql = BUF_INIT;
-	size_t i, n;
+	struct insert ins;
 
-	for (i = 0; i < LEDGER_NCOLS; i++)
-		buf_init(&keep[i]);
-	n = append_sql(db, l, row, &sql, params, keep, fitted);
-	batch_add(b, DBS_SQL, sql.ptr, params, n, tag, arg);
-	for (i = 0; i < LEDGER_NCOLS; i++)
-		buf_release(&keep[i]);
-	buf_release(&sql);
+	insert_init(&ins, db, l, row, fitted);
+	batch_add(b, DBS_SQL, ins.sql.ptr, ins.params, ins.n, tag, arg);
+	insert_release(&ins);
 }
 
 int
 ledger_append(struct db *db, struct ledger *l, const struct ledger_row *row,
 	      int64_t *id_out, struct strv *fitted, struct err *e)
 {
-	struct db_param params[LEDGER_NCOLS];
-	struct buf keep[LEDGER_NCOLS];
-	struct buf sql = BUF_INIT;
-	size_t i, n;
+	struct insert ins;
 	int64_t id;
 	int r;
 
-	for (i = 0; i < LEDGER_NCOLS; i++)
-		buf_init(&keep[i]);
-	n = append_sql(db, l, row, &sql, params, keep, fitted);
-	if ((r = db_query(db, sql.ptr, params, n, NULL, e)) < 0)
+	insert_init(&ins, db, l, row, fitted);
+	if ((r = db_query(db, ins.sql.ptr, ins.params, ins.n, NULL, e)) < 0)
 		err_prefix(e, "writing to bookkeeping table '%s'", LEDGER_TABLE);
 	else if ((id = ledger_appended(l, row)) && id_out)
 		*id_out = id;
-	for (i = 0; i < LEDGER_NCOLS; i++)
-		buf_release(&keep[i]);
-	buf_release(&sql);
+	insert_release(&ins);
 	return r;
 }
 
@@ -301,6 +319,25 @@ ledger_claim_stmts(struct db *db, const struct ledger *l, const char *uuid,
 	return s;
 }
 
+/* The row of uuid claim_sql found (one), added to l. */
+static const struct ledger_row *
+claimed(struct ledger *l, const char *uuid, const struct db_rows *rows)
+{
+	struct ledger_row row;
+
+	memset(&row, 0, sizeof(row));
+	row.object_id = strtoll(db_rows_get(rows, 0, 0), NULL, 10);
+	row.uuid = (char *)uuid;
+	row.result = (char *)db_rows_get(rows, 0, 1);
+	row.operation = (char *)db_rows_get(rows, 0, 2);
+	row.run_id = ledger_col_exists(&l->cols, "run_id")
+			     ? (char *)db_rows_get(rows, 0, 3)
+			     : NULL;
+	row.committed = -1;
+	ledger_push(l, &row);
+	return &l->v[l->n - 1];
+}
+
 int
 ledger_claim(struct db *db, struct ledger *l, const char *uuid,
 	     bool serialise, const struct ledger_row **other, struct err *e)
@@ -308,7 +345,6 @@ ledger_claim(struct db *db, struct ledger *l, const char *uuid,
 	struct db_param p[2] = { DBP_TEXTV(uuid),
 				 DBP_INTV(latest_known(l, uuid)) };
 	struct db_rows *rows = NULL;
-	struct ledger_row row;
 	struct buf sql = BUF_INIT;
 	int r;
 
@@ -321,17 +357,7 @@ ledger_claim(struct db *db, struct ledger *l, const char *uuid,
 	if ((r = db_query(db, sql.ptr, p, 2, &rows, e)) < 0 ||
 	    rows->nrows == 0)
 		goto out;
-	memset(&row, 0, sizeof(row));
-	row.object_id = strtoll(db_rows_get(rows, 0, 0), NULL, 10);
-	row.uuid = (char *)uuid;
-	row.result = (char *)db_rows_get(rows, 0, 1);
-	row.operation = (char *)db_rows_get(rows, 0, 2);
-	row.run_id = ledger_col_exists(&l->cols, "run_id")
-			     ? (char *)db_rows_get(rows, 0, 3)
-			     : NULL;
-	row.committed = -1;
-	ledger_push(l, &row);
-	*other = &l->v[l->n - 1];
+	*other = claimed(l, uuid, rows);
 	r = 1;
 out:
 	if (r < 0)
