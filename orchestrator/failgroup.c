@@ -260,6 +260,21 @@ same_note(const char *a, const char *b)
 }
 
 /* A group from the sorted run k[0..n): its line, notes, members. */
+/* Item it (index i) joins g; its DETAIL and HINT may differ from the
+ * first member's, which the group shows. */
+static void
+add_member(struct failgroup *g, const struct failgroup_item *it, size_t i)
+{
+	char *d = note_line(it->traceback, "DETAIL: ");
+	char *h = note_line(it->traceback, "HINT: ");
+
+	if (!same_note(d, g->detail) || !same_note(h, g->hint))
+		g->notes_differ = true;
+	free(d);
+	free(h);
+	g->members[g->n++] = i;
+}
+
 static void
 group_init(struct failgroup *g, const struct keyed *k, size_t n,
 	   const struct failgroup_item *it)
@@ -278,16 +293,8 @@ group_init(struct failgroup *g, const struct keyed *k, size_t n,
 	g->detail = note_line(first->traceback, "DETAIL: ");
 	g->hint = note_line(first->traceback, "HINT: ");
 	g->members = xcalloc(n, sizeof(*g->members));
-	for (i = 0; i < n; i++) {
-		char *d = note_line(it[k[i].item].traceback, "DETAIL: ");
-		char *h = note_line(it[k[i].item].traceback, "HINT: ");
-
-		if (!same_note(d, g->detail) || !same_note(h, g->hint))
-			g->notes_differ = true;
-		free(d);
-		free(h);
-		g->members[g->n++] = k[i].item;
-	}
+	for (i = 0; i < n; i++)
+		add_member(g, &it[k[i].item], k[i].item);
 }
 
 void
@@ -362,8 +369,21 @@ shell_word(struct buf *out, const char *s)
 	buf_addc(out, '\'');
 }
 
-/* The members' names as one --select expression: each name matches
- * itself only (fnmatch's characters escaped, "tag:" not taken as one). */
+/* A name as a term of --select that matches itself only: fnmatch's
+ * characters escaped, "tag:" not taken as one. */
+static void
+select_name(struct buf *expr, const char *s)
+{
+	if (strncmp(s, "tag:", 4) == 0)
+		buf_addc(expr, '\\');
+	for (; *s; s++) {
+		if (strchr("*?[]\\", *s))
+			buf_addc(expr, '\\');
+		buf_addc(expr, *s);
+	}
+}
+
+/* The members' names as one --select expression. */
 static void
 select_names(struct buf *out, const struct failgroup *g,
 	     const struct failgroup_item *it)
@@ -372,17 +392,9 @@ select_names(struct buf *out, const struct failgroup *g,
 	size_t i;
 
 	for (i = 0; i < g->n; i++) {
-		const char *s = it[g->members[i]].name;
-
 		if (i > 0)
 			buf_addc(&expr, ',');
-		if (strncmp(s, "tag:", 4) == 0)
-			buf_addc(&expr, '\\');
-		for (; *s; s++) {
-			if (strchr("*?[]\\", *s))
-				buf_addc(&expr, '\\');
-			buf_addc(&expr, *s);
-		}
+		select_name(&expr, it[g->members[i]].name);
 	}
 	shell_word(out, expr.ptr);
 	buf_release(&expr);
@@ -425,6 +437,25 @@ failgroup_command(const struct failgroup *g, const struct failgroup_item *it,
 	}
 }
 
+/* Statements of the migration stayed committed: where the next run
+ * resumes, and what to leave as it is. */
+static void
+committed_advice(const struct failgroup *g, struct buf *out)
+{
+	buf_addf(out, "%ld statement%s of %s stayed committed. ", g->committed,
+		 g->committed == 1 ? "" : "s", g->file ? g->file : g->uuid);
+	if (g->total > 0 && g->committed >= g->total)
+		buf_adds(out, "Leaving them as they are, run them again: the "
+			      "next run records it:");
+	else if (g->committed == 1)
+		buf_adds(out, "Fix what failed, leaving the first statement as "
+			      "it is: the next run resumes at statement 2:");
+	else
+		buf_addf(out, "Fix what failed, leaving the first %ld as they "
+			      "are: the next run resumes at statement %ld:",
+			 g->committed, g->committed + 1);
+}
+
 void
 failgroup_advice(const struct failgroup *g, struct buf *out)
 {
@@ -447,21 +478,7 @@ failgroup_advice(const struct failgroup *g, struct buf *out)
 			      "it is now:");
 		break;
 	case FAILGROUP_COMMITTED:
-		buf_addf(out, "%ld statement%s of %s stayed committed. ",
-			 g->committed, g->committed == 1 ? "" : "s",
-			 g->file ? g->file : g->uuid);
-		if (g->total > 0 && g->committed >= g->total)
-			buf_adds(out, "Leaving them as they are, run them "
-				      "again: the next run records it:");
-		else if (g->committed == 1)
-			buf_adds(out, "Fix what failed, leaving the first "
-				      "statement as it is: the next run "
-				      "resumes at statement 2:");
-		else
-			buf_addf(out, "Fix what failed, leaving the first %ld "
-				      "as they are: the next run resumes at "
-				      "statement %ld:",
-				 g->committed, g->committed + 1);
+		committed_advice(g, out);
 		break;
 	}
 }
