@@ -171,30 +171,41 @@ set_transaction(struct parser *ps, const char *v, size_t n, int line)
 	return 0;
 }
 
+/* One uuid of replaces, len bytes at item. */
+static int
+replaces_one(struct parser *ps, const char *item, size_t len, int line)
+{
+	char *u;
+
+	if (!is_uuid(item, len))
+		return fail(ps, line,
+			    "replaces: '%.*s' is not a UUID (expected a "
+			    "comma-separated list of uuids)",
+			    (int)len, item);
+	u = xstrndup(item, len);
+	if (strv_contains(&ps->m->replaces, u)) {
+		free(u);
+		return fail(ps, line, "replaces: uuid %.*s listed twice",
+			    (int)len, item);
+	}
+	strv_push_owned(&ps->m->replaces, u);
+	return 0;
+}
+
 static int
 set_replaces(struct parser *ps, const char *v, size_t n, int line)
 {
 	const char *item, *comma;
 	size_t len;
-	char *u;
+	int r;
 
 	for (;;) {
 		comma = memchr(v, ',', n);
 		item = v;
 		len = comma ? (size_t)(comma - v) : n;
 		trim(&item, &len);
-		if (!is_uuid(item, len))
-			return fail(ps, line,
-				    "replaces: '%.*s' is not a UUID (expected "
-				    "a comma-separated list of uuids)",
-				    (int)len, item);
-		u = xstrndup(item, len);
-		if (strv_contains(&ps->m->replaces, u)) {
-			free(u);
-			return fail(ps, line, "replaces: uuid %.*s listed twice",
-				    (int)len, item);
-		}
-		strv_push_owned(&ps->m->replaces, u);
+		if ((r = replaces_one(ps, item, len, line)) < 0)
+			return r;
 		if (comma == NULL)
 			return 0;
 		n -= (size_t)(comma - v) + 1;
@@ -298,6 +309,21 @@ unknown_engine(struct parser *ps, int line, const char *eng, size_t n)
 }
 
 /* A marker `-- migratore: <kind> [engine]` at offset off of line line. */
+/* m's section of this kind for exactly this engine (NULL: plain). */
+static struct section *
+find_section(struct migration *m, int kind, const char *engine)
+{
+	struct section *s;
+
+	for (s = m->sections; s < m->sections + m->nsections; s++)
+		if ((int)s->kind == kind &&
+		    (s->engine == NULL ? engine == NULL
+				       : engine != NULL &&
+						 strcmp(s->engine, engine) == 0))
+			return s;
+	return NULL;
+}
+
 static int
 section_open(struct parser *ps, int kind, const char *eng, size_t englen,
 	     int line, size_t off, size_t next)
@@ -305,22 +331,14 @@ section_open(struct parser *ps, int kind, const char *eng, size_t englen,
 	struct migration *m = ps->m;
 	const char *engine = NULL;
 	struct section *s;
-	size_t i;
 
 	if (englen > 0 && (engine = engine_canonical(eng, englen)) == NULL)
 		return unknown_engine(ps, line, eng, englen);
-	for (i = 0; i < m->nsections; i++) {
-		s = &m->sections[i];
-		if ((int)s->kind == kind &&
-		    (s->engine == NULL ? engine == NULL
-				       : engine != NULL &&
-						 strcmp(s->engine, engine) == 0))
-			return fail(ps, line,
-				    "duplicate section '%s%s%s' (first at line "
-				    "%d)",
-				    section_kind_name((enum section_kind)kind), engine ? " " : "",
-				    engine ? engine : "", s->line);
-	}
+	if ((s = find_section(m, kind, engine)) != NULL)
+		return fail(ps, line,
+			    "duplicate section '%s%s%s' (first at line %d)",
+			    section_kind_name((enum section_kind)kind),
+			    engine ? " " : "", engine ? engine : "", s->line);
 	section_close(ps, off);
 	m->sections = xreallocarray(m->sections, m->nsections + 1,
 				    sizeof(*m->sections));
@@ -348,22 +366,29 @@ next_word(const char **s, size_t *n, const char **w, size_t *wn)
 }
 
 /* What follows `-- migratore:` (trimmed) on a line of a SQL file. */
+/* "key = value" (n bytes at s, eq at its '='), both sides trimmed. */
+static int
+key_value(struct parser *ps, const char *s, size_t n, const char *eq,
+	  int line)
+{
+	const char *v = eq + 1;
+	size_t kn = (size_t)(eq - s), vn = n - (size_t)(v - s);
+
+	trim(&s, &kn);
+	trim(&v, &vn);
+	return header_line(ps, s, kn, v, vn, line);
+}
+
 static int
 directive(struct parser *ps, const char *rest, size_t n, int line, size_t off,
 	  size_t next)
 {
 	const char *eq = memchr(rest, '=', n), *w, *eng, *extra;
-	size_t wn, engn, extran, vn;
+	size_t wn, engn, extran;
 	int kind;
 
-	if (eq != NULL) {
-		wn = (size_t)(eq - rest);
-		trim(&rest, &wn);
-		w = eq + 1;
-		vn = n - (size_t)(w - rest);
-		trim(&w, &vn);
-		return header_line(ps, rest, wn, w, vn, line);
-	}
+	if (eq != NULL)
+		return key_value(ps, rest, n, eq, line);
 	next_word(&rest, &n, &w, &wn);
 	next_word(&rest, &n, &eng, &engn);
 	next_word(&rest, &n, &extra, &extran);
@@ -514,14 +539,8 @@ exe_line(struct parser *ps, size_t off, size_t end, size_t next, int line)
 	s += d;
 	n -= d;
 	trim(&s, &n);
-	if ((eq = memchr(s, '=', n)) != NULL) {
-		wn = (size_t)(eq - s);
-		trim(&s, &wn);
-		w = eq + 1;
-		n = end - (size_t)(w - ps->text);
-		trim(&w, &n);
-		return header_line(ps, s, wn, w, n, line);
-	}
+	if ((eq = memchr(s, '=', n)) != NULL)
+		return key_value(ps, s, n, eq, line);
 	next_word(&s, &n, &w, &wn);
 	if (kind_of(w, wn) >= 0)
 		return fail(ps, line,
@@ -610,14 +629,13 @@ parse_sql(struct parser *ps)
 	return split_sections(ps);
 }
 
-int
-migration_parse(const char *path, const char *text, size_t len,
-		bool executable, struct migration **out, struct err *e)
+/* An empty migration of the file path, text its len bytes. */
+static struct migration *
+migration_new(const char *path, const char *text, size_t len,
+	      bool executable)
 {
 	const char *base = strrchr(path, '/');
 	struct migration *m = xcalloc(1, sizeof(*m));
-	struct parser ps;
-	int r;
 
 	m->path = xstrdup(path);
 	m->filename = xstrdup(base ? base + 1 : path);
@@ -625,6 +643,17 @@ migration_parse(const char *path, const char *text, size_t len,
 	m->executable = executable;
 	strv_init(&m->replaces);
 	sha256_hex(text, len, m->checksum);
+	return m;
+}
+
+int
+migration_parse(const char *path, const char *text, size_t len,
+		bool executable, struct migration **out, struct err *e)
+{
+	struct migration *m = migration_new(path, text, len, executable);
+	struct parser ps;
+	int r;
+
 	memset(&ps, 0, sizeof(ps));
 	ps.path = path;
 	ps.text = len > 0 ? text : "";
