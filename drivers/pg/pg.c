@@ -119,6 +119,23 @@ pg_settle(struct pgdb *pg, struct err *e)
 	return rc;
 }
 
+/* pg's connection is up: the rest of its fields. where: owned. */
+static void
+pg_connected(struct pgdb *pg, const struct target *t, bool readonly,
+	     char *where)
+{
+	pg->base.drv = &driver_postgres;
+	pg->base.target = t;
+	pg->base.debug = t->debug;
+	pg->base.readonly = readonly;
+	pg->where = where;
+	pg->lock_key = pg_lock_key(PQdb(pg->conn), t->schema);
+	PQsetNoticeProcessor(pg->conn, pg_notice, &pg->base);
+	/* Read with the first statement: no round trip of its own; but a
+	 * schema target's is checked before anything runs in it. */
+	pg->schema_pending = true;
+}
+
 static int
 pg_connect(const struct target *t, bool readonly, struct db **out,
 	   struct err *e)
@@ -147,16 +164,7 @@ pg_connect(const struct target *t, bool readonly, struct db **out,
 		buf_release(&where);
 		return rc;
 	}
-	pg->base.drv = &driver_postgres;
-	pg->base.target = t;
-	pg->base.debug = t->debug;
-	pg->base.readonly = readonly;
-	pg->where = buf_detach(&where);
-	pg->lock_key = pg_lock_key(PQdb(pg->conn), t->schema);
-	PQsetNoticeProcessor(pg->conn, pg_notice, &pg->base);
-	/* Read with the first statement: no round trip of its own; but a
-	 * schema target's is checked before anything runs in it. */
-	pg->schema_pending = true;
+	pg_connected(pg, t, readonly, buf_detach(&where));
 	if (t->schema && (rc = pg_settle(pg, e)) < 0) {
 		pg_close(&pg->base);
 		return rc;
@@ -179,6 +187,22 @@ pg_close(struct db *db)
 	free(pg);
 }
 
+/* The server's own words beside its message: SQLSTATE, DETAIL, HINT,
+ * and where in the statement. */
+static void
+pg_error_fields(const PGresult *res, struct err *e)
+{
+	const char *pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+
+	driver_copy_field(e->sqlstate, sizeof(e->sqlstate),
+		   PQresultErrorField(res, PG_DIAG_SQLSTATE));
+	driver_copy_field(e->detail, sizeof(e->detail),
+		   PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
+	driver_copy_field(e->hint, sizeof(e->hint),
+		   PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
+	e->position = pos ? atoi(pos) : 0;
+}
+
 /*
  * A failed result into struct err. A connection that went bad is ERR_CONNECT
  * whatever the statement was: the caller must not go on with this session
@@ -187,7 +211,7 @@ pg_close(struct db *db)
 int
 pg_fail(struct pgdb *pg, const PGresult *res, struct err *e)
 {
-	const char *msg, *pos;
+	const char *msg;
 	struct buf reason = BUF_INIT;
 
 	err_clear(e);
@@ -208,14 +232,7 @@ pg_fail(struct pgdb *pg, const PGresult *res, struct err *e)
 		return ERR_SQL;
 	}
 	err_set(e, ERR_SQL, "%s", msg);
-	driver_copy_field(e->sqlstate, sizeof(e->sqlstate),
-		   PQresultErrorField(res, PG_DIAG_SQLSTATE));
-	driver_copy_field(e->detail, sizeof(e->detail),
-		   PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
-	driver_copy_field(e->hint, sizeof(e->hint),
-		   PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
-	pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
-	e->position = pos ? atoi(pos) : 0;
+	pg_error_fields(res, e);
 	return ERR_SQL;
 }
 
