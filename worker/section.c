@@ -95,6 +95,13 @@ err_before(const struct err *a, const struct err *b)
 	return a->line < b->line || (a->line == b->line && a->col < b->col);
 }
 
+static bool
+same_err(const struct err *a, const struct err *b)
+{
+	return strcmp(a->msg, b->msg) == 0 && a->line == b->line &&
+	       a->col == b->col;
+}
+
 /* The checksum of s as dialect d splits it (section.h). */
 static void
 section_sum(struct section *s, int d)
@@ -138,8 +145,7 @@ section_split(const struct migration *m, struct section *s, const char *path,
 			continue;
 		used++;
 		failed++;
-		if (worst != NULL && (strcmp(worst->msg, e.msg) != 0 ||
-				      worst->line != e.line || worst->col != e.col))
+		if (worst != NULL && !same_err(worst, &e))
 			mixed = 1;
 		if (worst == NULL || err_before(&e, worst))
 			worst = s->bad[d];
