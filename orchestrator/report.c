@@ -430,14 +430,42 @@ json_time(struct json *j, const char *key, time_t t)
 	json_string(j, key, s);
 }
 
+/* How the run went through the fleet: waves, retries, where it resumed. */
+static void
+json_rollout_options(struct json *j, const struct report *r)
+{
+	const struct options *o = r->opts;
+
+	json_string(j, "canary", o->canary);
+	json_string(j, "max_failures", o->max_failures);
+	json_int_or_null(j, "per_host", o->per_host, o->per_host > 0);
+	json_int(j, "retries", o->retries);
+	json_string(j, "deadline", r->deadline);
+	json_string(j, "shard", o->shard);
+	json_string(j, "resume", o->resume);
+}
+
+/* What the run wrote, and in which format. */
+static void
+json_output_options(struct json *j, const struct options *o)
+{
+	json_string(j, "junit", o->junit);
+	json_string(j, "html", o->html);
+	json_string(j, "report", o->report);
+	json_string(j, "metrics", o->metrics);
+	json_string(j, "format", o->format == OPTIONS_JSON ? "json" : "text");
+	json_string(j, "log_format",
+		    o->log_format == OPTIONS_JSON ? "json" : "text");
+	json_bool(j, "sql", o->sql);
+}
+
 static void
 json_options(struct json *j, const struct report *r)
 {
+	const struct options *o = r->opts;
 	size_t i;
 
 	json_object_begin(j, "options");
-	const struct options *o = r->opts;
-
 	json_string(j, "inventory", r->inventory);
 	json_string(j, "path", r->path);
 	if (r->id)
@@ -453,21 +481,8 @@ json_options(struct json *j, const struct report *r)
 		json_null(j, "timeout");
 	json_string(j, "log_dir", o->log_dir);
 	json_bool(j, "allow_out_of_order", o->allow_out_of_order);
-	json_string(j, "canary", o->canary);
-	json_string(j, "max_failures", o->max_failures);
-	json_int_or_null(j, "per_host", o->per_host, o->per_host > 0);
-	json_int(j, "retries", o->retries);
-	json_string(j, "deadline", r->deadline);
-	json_string(j, "shard", o->shard);
-	json_string(j, "resume", o->resume);
-	json_string(j, "junit", o->junit);
-	json_string(j, "html", o->html);
-	json_string(j, "report", o->report);
-	json_string(j, "metrics", o->metrics);
-	json_string(j, "format", o->format == OPTIONS_JSON ? "json" : "text");
-	json_string(j, "log_format",
-		    o->log_format == OPTIONS_JSON ? "json" : "text");
-	json_bool(j, "sql", o->sql);
+	json_rollout_options(j, r);
+	json_output_options(j, o);
 	json_object_end(j);
 }
 
