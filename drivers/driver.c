@@ -425,6 +425,19 @@ db_unlock(struct db *db, struct err *e)
 	return db->drv->unlock(db, e);
 }
 
+void
+db_unlock_close(struct db *db)
+{
+	struct err e = ERR_INIT;
+
+	if (db->drv->unlock_close == NULL) {
+		db->drv->unlock(db, &e); /* the close lets go if this failed */
+		db->drv->close(db);
+		return;
+	}
+	db->drv->unlock_close(db);
+}
+
 int
 db_begin(struct db *db, struct err *e)
 {

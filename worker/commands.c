@@ -712,18 +712,6 @@ cmdctx_init(struct cmdctx *c, const struct target *t, const struct migset *ms,
 	c->runner.sum = &c->sum;
 }
 
-static void
-disconnect(struct cmdctx *c)
-{
-	struct err ue = ERR_INIT;
-
-	if (c->db == NULL)
-		return;
-	if (c->locked)
-		db_unlock(c->db, &ue);
-	db_close(c->db);
-}
-
 /* The run summary of a command that returned r (< 0: c->e says why). */
 static void
 summarise(struct cmdctx *c, int r)
@@ -763,7 +751,10 @@ command_run(enum command_id cmd, const struct target *t,
 	else if (ms)
 		c.sum.pending = (int)c.plan.npending;
 out:
-	disconnect(&c);
+	if (c.db && c.locked)
+		db_unlock_close(c.db);
+	else if (c.db)
+		db_close(c.db);
 	summarise(&c, r);
 	sink_finished(sink, &c.sum);
 	status_release(&c.status);

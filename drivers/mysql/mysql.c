@@ -818,6 +818,25 @@ my_unlock(struct db *db, struct err *e)
 	return rc;
 }
 
+/* See driver.h: sent, not awaited; mysql_close's COM_QUIT follows it. */
+static void
+my_unlock_close(struct db *db)
+{
+	struct mydb *my = my_of(db);
+	size_t len = strlen(my->lockname);
+	char *esc = xmalloc(len * 2 + 1);
+	struct buf sql = BUF_INIT;
+
+	len = mysql_real_escape_string(my->conn, esc, my->lockname,
+				       (unsigned long)len);
+	buf_addf(&sql, "SELECT RELEASE_LOCK('%.*s')", (int)len, esc);
+	db_trace(db, sql.ptr);
+	mysql_send_query(my->conn, sql.ptr, (unsigned long)sql.len);
+	buf_release(&sql);
+	free(esc);
+	my_close(db);
+}
+
 /* MySQL's latin1 is Windows-1252; utf8 is utf8mb3 (no 4-byte character). */
 static enum textfit_rep
 my_rep(const char *charset)
@@ -941,6 +960,7 @@ const struct driver driver_mysql = {
 	.close = my_close,
 	.lock = my_lock,
 	.unlock = my_unlock,
+	.unlock_close = my_unlock_close,
 	.lock_sql = my_lock_sql,
 	.begin = my_begin,
 	.commit = my_commit,

@@ -576,6 +576,23 @@ pg_unlock(struct db *db, struct err *e)
 	return rc;
 }
 
+/* See driver.h: sent, not awaited; PQfinish's Terminate follows it. */
+static void
+pg_unlock_close(struct db *db)
+{
+	static const char sql[] = "SELECT pg_advisory_unlock($1::bigint)";
+	struct pgdb *pg = pg_of(db);
+	char key[24];
+	const char *values[1] = { key };
+
+	snprintf(key, sizeof(key), "%" PRId64, pg->lock_key);
+	db_trace(db, sql);
+	/* a blocking connection's send returns once the query is written */
+	if (PQsendQueryParams(pg->conn, sql, 1, NULL, values, NULL, NULL, 0))
+		PQflush(pg->conn);
+	pg_close(db);
+}
+
 /*
  * The database's encoding holds what a text column can hold: SQL_ASCII
  * takes any bytes, UTF8 any character, LATIN1 and WIN1252 theirs; of the
@@ -730,6 +747,7 @@ const struct driver driver_postgres = {
 	.close = pg_close,
 	.lock = pg_lock,
 	.unlock = pg_unlock,
+	.unlock_close = pg_unlock_close,
 	.lock_sql = pg_lock_sql,
 	.begin = pg_begin,
 	.commit = pg_commit,

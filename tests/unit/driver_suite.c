@@ -575,6 +575,28 @@ Test(every_driver, lock_held_elsewhere_times_out)
 	target_free(t);
 }
 
+/* The unlock sent with the goodbye, its reply not awaited, has run by the
+ * time the next runner has logged in: its one try gets the lock. */
+Test(every_driver, unlock_close_frees_the_lock_for_the_next_login)
+{
+	struct target *t = E->target();
+	struct err e = ERR_INIT;
+	struct db *a, *b;
+	int i;
+
+	suite_fresh_db(t);
+	for (i = 0; i < 20; i++) {
+		a = suite_open(t, false);
+		cr_assert_eq(db_lock(a, 1, &e), 0, "%s", e.msg);
+		db_unlock_close(a);
+		b = suite_open(t, false);
+		cr_assert_eq(db_lock(b, 0, &e), 0, "try %d: %s", i, e.msg);
+		db_unlock_close(b);
+	}
+	suite_drop_db(t);
+	target_free(t);
+}
+
 /* A database of its own whose lock another process holds. */
 struct held {
 	struct target *t;
