@@ -148,6 +148,31 @@ has_every_column(const struct ledger *l)
 	return l->exists;
 }
 
+/* What both tables lack, in one transaction, into b. */
+static void
+complete_stmts(struct db *db, struct ledger *l, struct batch *b)
+{
+	batch_add(b, DBS_BEGIN, NULL, NULL, 0, 0, 0);
+	ensure_main(db, l, b);
+	ledger_progress_create(db, b);
+	batch_add(b, DBS_COMMIT, NULL, NULL, 0, 0, 0);
+}
+
+/* The tables are there: l learns the columns of the one just completed
+ * (made: desc describes it) and the progress rows. */
+static void
+ensured(struct db *db, struct ledger *l, bool made,
+	const struct db_rows *desc, const struct db_rows *prog)
+{
+	if (made) {
+		db_columns_release(&l->cols);
+		db_describe_rows(db, desc, &l->cols);
+		l->exists = true;
+	}
+	ledger_progress_rows(l, prog, true);
+	l->progress_exists = true;
+}
+
 /*
  * One batch. A complete table: the progress table described and read
  * (repaired when that fails: progress_repair). Otherwise in one
@@ -164,12 +189,8 @@ ensure_once(struct db *db, struct ledger *l, struct err *e)
 	size_t failed;
 	int r;
 
-	if (!complete) {
-		batch_add(&b, DBS_BEGIN, NULL, NULL, 0, 0, 0);
-		ensure_main(db, l, &b);
-		ledger_progress_create(db, &b);
-		batch_add(&b, DBS_COMMIT, NULL, NULL, 0, 0, 0);
-	}
+	if (!complete)
+		complete_stmts(db, l, &b);
 	describe_stmt(db, complete ? LEDGER_PROGRESS_TABLE : LEDGER_TABLE, &b,
 		      &desc);
 	ledger_progress_select(db, true, &b, &prog);
@@ -179,15 +200,8 @@ ensure_once(struct db *db, struct ledger *l, struct err *e)
 		r = progress_repair(db, complete ? desc : NULL, &prog, e);
 	else if (r < 0 && !complete)
 		db_rollback(db, &(struct err){ 0 });
-	if (r == 0 && !complete) {
-		db_columns_release(&l->cols);
-		db_describe_rows(db, desc, &l->cols);
-		l->exists = true;
-	}
-	if (r == 0) {
-		ledger_progress_rows(l, prog, true);
-		l->progress_exists = true;
-	}
+	if (r == 0)
+		ensured(db, l, !complete, desc, prog);
 	db_rows_free(desc);
 	db_rows_free(prog);
 	batch_release(&b);
