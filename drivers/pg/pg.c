@@ -507,22 +507,29 @@ struct pg_try {
 	struct err *e;
 };
 
+/* sql, of one parameter key, answers one boolean: *yes when it is true. */
+static int
+pg_query_true(struct pgdb *pg, const char *sql, const struct db_param *key,
+	      bool *yes, struct err *e)
+{
+	char *got;
+	int rc = driver_query_one(&pg->base, sql, key, 1, &got, e);
+
+	*yes = rc == 0 && got && strcmp(got, "t") == 0;
+	free(got);
+	return rc;
+}
+
 /* One pg_try_advisory_lock: 1 ours, 0 held by another session, < 0. */
 static int
 pg_lock_try(void *arg)
 {
 	struct pg_try *t = arg;
-	char *got;
-	int rc;
+	bool ours;
+	int rc = pg_query_true(t->pg, "SELECT pg_try_advisory_lock(?::bigint)",
+			       &t->key, &ours, t->e);
 
-	rc = driver_query_one(&t->pg->base,
-			      "SELECT pg_try_advisory_lock(?::bigint)", &t->key,
-			      1, &got, t->e);
-	if (rc < 0)
-		return rc;
-	rc = got && strcmp(got, "t") == 0;
-	free(got);
-	return rc;
+	return rc < 0 ? rc : ours;
 }
 
 static const char *
@@ -560,20 +567,15 @@ pg_unlock(struct db *db, struct err *e)
 {
 	struct pgdb *pg = pg_of(db);
 	struct db_param key = DBP_INTV(pg->lock_key);
-	char *ok;
-	int rc;
+	bool held;
+	int rc = pg_query_true(pg, "SELECT pg_advisory_unlock(?::bigint)", &key,
+			       &held, e);
 
-	rc = driver_query_one(&pg->base, "SELECT pg_advisory_unlock(?::bigint)",
-			      &key, 1, &ok, e);
-	if (rc < 0)
+	if (rc < 0 || held)
 		return rc;
-	if (!ok || strcmp(ok, "t") != 0)
-		rc = err_set(e, ERR_LOCK,
-			     "advisory lock %" PRId64 " on postgres database %s"
-			     " was not held by this session",
-			     key.i, pg->where);
-	free(ok);
-	return rc;
+	return err_set(e, ERR_LOCK, "advisory lock %" PRId64 " on postgres "
+		       "database %s was not held by this session", key.i,
+		       pg->where);
 }
 
 /* See driver.h: sent, not awaited; PQfinish's Terminate follows it. */
