@@ -230,15 +230,11 @@ out:
 	buf_release(&b);
 }
 
+/* The first member's DETAIL and HINT, and whether the others' differ. */
 static void
-text_group(const struct report *r, const struct failgroup *g,
-	   const struct failgroup_item *it, size_t unfinished,
-	   struct buf *out)
+group_notes(const struct failgroup *g, const struct failgroup_item *it,
+	    struct buf *out)
 {
-	buf_addf(out, "\n%zu target%s", g->n, g->n == 1 ? "" : "s");
-	if (g->status)
-		buf_addf(out, " %s", g->status);
-	buf_addf(out, ": %s\n", g->line);
 	if (g->detail)
 		buf_addf(out, "  DETAIL: %s\n", g->detail);
 	if (g->hint)
@@ -249,6 +245,18 @@ text_group(const struct report *r, const struct failgroup *g,
 			 : g->hint	      ? "HINT"
 					      : "DETAIL",
 			 it[g->members[0]].name);
+}
+
+static void
+text_group(const struct report *r, const struct failgroup *g,
+	   const struct failgroup_item *it, size_t unfinished,
+	   struct buf *out)
+{
+	buf_addf(out, "\n%zu target%s", g->n, g->n == 1 ? "" : "s");
+	if (g->status)
+		buf_addf(out, " %s", g->status);
+	buf_addf(out, ": %s\n", g->line);
+	group_notes(g, it, out);
 	group_names(g, it, out);
 	group_next(r, g, it, unfinished, out);
 }
