@@ -223,13 +223,20 @@ options_release(struct options *o)
 	strv_release(&o->flags);
 }
 
-/* "--lock-timeout" for "LOCK_TIMEOUT". */
-static void
-setting_flag_name(const char *key, struct buf *out)
+/* The flag of the i-th setting ("--lock-timeout" for "LOCK_TIMEOUT")
+ * into out, emptied first; false past the last setting. */
+static bool
+setting_flag(size_t i, struct buf *out)
 {
+	const char *key = settings_flag(i);
+
+	buf_reset(out);
+	if (key == NULL)
+		return false;
 	buf_adds(out, "--");
 	for (; *key; key++)
 		buf_addc(out, *key == '_' ? '-' : (char)(*key - 'A' + 'a'));
+	return true;
 }
 
 static bool
@@ -384,17 +391,13 @@ long_names(struct strv *out)
 {
 	struct buf name = BUF_INIT;
 	const struct row *r;
-	const char *key;
 	size_t i;
 
 	for (r = rows; r < rows + NROWS; r++)
 		if (r->help && r->kind != K_AGAIN && r->kind != K_SETTING)
 			strv_push(out, r->name);
-	for (i = 0; (key = settings_flag(i)) != NULL; i++) {
-		buf_reset(&name);
-		setting_flag_name(key, &name);
+	for (i = 0; setting_flag(i, &name); i++)
 		strv_push(out, name.ptr);
-	}
 	buf_release(&name);
 }
 
@@ -499,12 +502,9 @@ help_settings(const struct row *r, struct buf *out)
 {
 	struct buf name = BUF_INIT;
 	size_t i, line = out->len, col;
-	const char *key;
 
 	buf_adds(out, " ");
-	for (i = 0; (key = settings_flag(i)) != NULL; i++) {
-		buf_reset(&name);
-		setting_flag_name(key, &name);
+	for (i = 0; setting_flag(i, &name); i++) {
 		if (settings_flag(i + 1))
 			buf_addc(&name, ',');
 		else
@@ -581,15 +581,12 @@ static void
 list_settings(const struct row *r, struct buf *out)
 {
 	struct buf name = BUF_INIT;
-	const char *key, *ignored;
+	const char *ignored;
 	size_t i;
 
-	for (i = 0; (key = settings_flag(i)) != NULL; i++) {
-		buf_reset(&name);
-		setting_flag_name(key, &name);
+	for (i = 0; setting_flag(i, &name); i++)
 		if (row_find(name.ptr, name.len, &ignored)->kind == K_SETTING)
 			list_one(name.ptr, true, r->help, out);
-	}
 	buf_release(&name);
 }
 
