@@ -342,6 +342,21 @@ set_duration(struct options *o, const struct row *r, const struct typed *t,
 }
 
 /* "'text' or 'json'" from "text|json". */
+/* The index of v among "a|b|c"; -1 when it is none of them. */
+static int
+choice_index(const char *choices, const char *v)
+{
+	size_t len, n = strlen(v);
+	int i;
+
+	for (i = 0; *choices; i++, choices += len + (choices[len] == '|')) {
+		len = strcspn(choices, "|");
+		if (len == n && memcmp(choices, v, n) == 0)
+			return i;
+	}
+	return -1;
+}
+
 static void
 choice_words(const char *metavar, struct buf *out)
 {
@@ -359,17 +374,12 @@ static int
 set_choice(struct options *o, const struct row *r, const struct typed *t,
 	   struct err *e)
 {
-	const char *p = r->metavar, *v = t->value;
-	size_t len, n = strlen(v ? v : "");
-	int i;
+	int i = t->value ? choice_index(r->metavar, t->value) : -1;
 	struct buf words = BUF_INIT;
 
-	for (i = 0; v && *p; i++, p += len + (p[len] == '|')) {
-		len = strcspn(p, "|");
-		if (len == n && memcmp(p, v, n) == 0) {
-			*FIELD(o, r, int) = i;
-			return 0;
-		}
+	if (i >= 0) {
+		*FIELD(o, r, int) = i;
+		return 0;
 	}
 	choice_words(r->metavar, &words);
 	err_set(e, ERR_USAGE, "%.*s takes %s", t->len, t->name, words.ptr);
