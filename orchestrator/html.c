@@ -452,13 +452,13 @@ render_waves(struct buf *out, const struct json_value *report)
 	buf_adds(out, "</tbody></table>\n");
 }
 
+/* A count per status, each a filter of the table. */
 static void
-render_summary(struct buf *out, const struct page *p)
+render_counts(struct buf *out, const struct page *p)
 {
 	int s;
 
-	buf_addf(out, "<section id=\"summary\"><h2>Summary: %zu target%s"
-		 "</h2>\n<ul class=\"counts\">\n", p->n, p->n == 1 ? "" : "s");
+	buf_adds(out, "<ul class=\"counts\">\n");
 	for (s = 0; s < OUT_NSTATUS; s++) {
 		const char *name = outcome_status_name((enum outcome_status)s);
 
@@ -468,6 +468,14 @@ render_summary(struct buf *out, const struct page *p)
 			 p->counts[s], name, p->counts[s], name);
 	}
 	buf_adds(out, "</ul>\n");
+}
+
+static void
+render_summary(struct buf *out, const struct page *p)
+{
+	buf_addf(out, "<section id=\"summary\"><h2>Summary: %zu target%s"
+		 "</h2>\n", p->n, p->n == 1 ? "" : "s");
+	render_counts(out, p);
 	render_waves(out, p->report);
 	buf_adds(out, "</section>\n");
 }
@@ -475,6 +483,17 @@ render_summary(struct buf *out, const struct page *p)
 /* ---- failures and warnings, grouped ------------------------------------ */
 
 /* The first HTML_GROUP_NAMES names, then the rest to unfold. */
+/* A member's name, whole in its title when the box cuts it. */
+static void
+render_name(struct buf *out, const char *name)
+{
+	buf_adds(out, "<span class=\"nm\" title=\"");
+	html_escape(out, name);
+	buf_adds(out, "\">");
+	html_escape(out, name);
+	buf_adds(out, "</span>");
+}
+
 /* The names past the first HTML_GROUP_NAMES, folded. */
 static void
 render_more_names(struct buf *out, const struct failgroup *g,
@@ -498,15 +517,8 @@ render_names(struct buf *out, const struct failgroup *g,
 	size_t i;
 
 	buf_adds(out, "<div class=\"names\">");
-	for (i = 0; i < g->n && i < HTML_GROUP_NAMES; i++) {
-		const char *name = it[g->members[i]].name;
-
-		buf_adds(out, "<span class=\"nm\" title=\"");
-		html_escape(out, name);
-		buf_adds(out, "\">");
-		html_escape(out, name);
-		buf_adds(out, "</span>");
-	}
+	for (i = 0; i < g->n && i < HTML_GROUP_NAMES; i++)
+		render_name(out, it[g->members[i]].name);
 	if (g->n > HTML_GROUP_NAMES)
 		render_more_names(out, g, it);
 	buf_adds(out, "</div>\n");
