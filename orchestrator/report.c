@@ -29,21 +29,26 @@ report_count(const struct report *r, size_t counts[OUT_NSTATUS])
 		counts[r->rows[i].o->status]++;
 }
 
-int
-report_result(const struct report *r, struct err *e)
+/* Whether a target, or the fleet's status, did not come out good. */
+static bool
+any_failed(const struct report *r)
 {
 	size_t i;
 
+	for (i = 0; i < r->n; i++)
+		if (!outcome_status_info(r->rows[i].o->status)->good)
+			return true;
+	return r->status && fleetstatus_fails(r->status);
+}
+
+int
+report_result(const struct report *r, struct err *e)
+{
 	if (r->interrupted) {
 		e->signal = r->interrupted;
 		return e->code = ERR_INTERRUPTED;
 	}
-	for (i = 0; i < r->n; i++)
-		if (!outcome_status_info(r->rows[i].o->status)->good)
-			return e->code = ERR_FAILED;
-	if (r->status && fleetstatus_fails(r->status))
-		return e->code = ERR_FAILED;
-	return 0;
+	return any_failed(r) ? (e->code = ERR_FAILED) : 0;
 }
 
 int
