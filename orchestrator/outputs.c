@@ -118,13 +118,10 @@ put_stdout(const struct buf *b)
 	       fflush(stdout) == 0;
 }
 
-/*
- * stdout holds one thing (outputs.h): the text summary, or a document,
- * and then the summary goes to stderr. JUnit and HTML are written with
- * the files.
- */
-static int
-print_stdout(const struct outputs *o, const struct report *r)
+/* The rows or the report, when stdout is theirs; false when writing
+ * failed. */
+static bool
+print_document(const struct outputs *o, const struct report *r)
 {
 	struct buf out = BUF_INIT;
 	bool ok = true;
@@ -136,11 +133,24 @@ print_stdout(const struct outputs *o, const struct report *r)
 	if (out.len > 0 && !(ok = put_stdout(&out)))
 		fprintf(stderr, "migratore: error: writing the report to "
 				"stdout failed\n");
+	buf_release(&out);
+	return ok;
+}
+
+/*
+ * stdout holds one thing (outputs.h): the text summary, or a document,
+ * and then the summary goes to stderr. JUnit and HTML are written with
+ * the files.
+ */
+static int
+print_stdout(const struct outputs *o, const struct report *r)
+{
+	bool ok = print_document(o, r);
+
 	if (o->to_stdout == OUTPUTS_SUMMARY)
 		print_summary(o, r, stdout, true);
 	else
 		print_summary(o, r, stderr, false);
-	buf_release(&out);
 	return ok ? 0 : -1;
 }
 
