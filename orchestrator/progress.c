@@ -349,6 +349,16 @@ run_of(struct progress *p, size_t job)
 	return NULL;
 }
 
+/* Job runs t since now: listed once, and never more jobs than targets. */
+static void
+run_add(struct progress *p, size_t job, const struct target *t, double now)
+{
+	if (run_of(p, job) == NULL && p->nrun < (p->total ? p->total : 1))
+		p->run[p->nrun++] = (struct progress_run){
+			.job = job, .name = t->name, .start = now
+		};
+}
+
 static void
 run_remove(struct progress *p, size_t job)
 {
@@ -416,17 +426,9 @@ void
 progress_started(struct progress *p, size_t job, const struct target *t,
 		 unsigned attempt, double now)
 {
-	struct progress_run *r;
-
 	if (p->events)
 		event_started(p, t, attempt);
-	if (run_of(p, job) == NULL && p->nrun < (p->total ? p->total : 1)) {
-		r = &p->run[p->nrun++];
-		memset(r, 0, sizeof(*r));
-		r->job = job;
-		r->name = t->name;
-		r->start = now;
-	}
+	run_add(p, job, t, now);
 	changed(p, now);
 }
 
