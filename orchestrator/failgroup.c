@@ -184,18 +184,26 @@ struct keyed {
 	size_t item;
 };
 
+/* What the members of a group share besides their line: status, action,
+ * migration, and for committed statements how many. */
+static void
+key_head(const struct failgroup_item *it, struct buf *b)
+{
+	buf_adds(b, it->status ? it->status : "");
+	buf_addf(b, "%c%d%c", 0, (int)action_of(it), 0);
+	buf_adds(b, it->uuid ? it->uuid : "");
+	buf_addc(b, 0);
+	if (action_of(it) == FAILGROUP_COMMITTED)
+		buf_addf(b, "%ld", it->committed);
+	buf_addc(b, 0);
+}
+
 static void
 make_key(struct keyed *k, const struct failgroup_item *it, size_t i)
 {
 	struct buf b = BUF_INIT;
 
-	buf_adds(&b, it->status ? it->status : "");
-	buf_addf(&b, "%c%d%c", 0, (int)action_of(it), 0);
-	buf_adds(&b, it->uuid ? it->uuid : "");
-	buf_addc(&b, 0);
-	if (action_of(it) == FAILGROUP_COMMITTED)
-		buf_addf(&b, "%ld", it->committed);
-	buf_addc(&b, 0);
+	key_head(it, &b);
 	k->line = b.len;
 	failgroup_normalise(it, &b);
 	k->keylen = b.len;
