@@ -223,6 +223,18 @@ source_rank(enum cfg_source src)
 	}
 }
 
+/* path without its leading "./" (and the slashes after each). */
+static const char *
+skip_dot_slashes(const char *path)
+{
+	while (path[0] == '.' && path[1] == '/') {
+		path += 2;
+		while (path[0] == '/')
+			path++;
+	}
+	return path;
+}
+
 static char *
 make_absolute(const char *cwd, const char *path)
 {
@@ -230,11 +242,7 @@ make_absolute(const char *cwd, const char *path)
 
 	if (path[0] == '/' || cwd == NULL)
 		return xstrdup(path);
-	while (path[0] == '.' && path[1] == '/') {
-		path += 2;
-		while (path[0] == '/')
-			path++;
-	}
+	path = skip_dot_slashes(path);
 	if (path[0] == '\0' || strcmp(path, ".") == 0)
 		return xstrdup(cwd);
 	n = strlen(cwd);
