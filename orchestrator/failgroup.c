@@ -66,6 +66,17 @@ longer_first(const void *a, const void *b)
 	return x->len < y->len ? 1 : x->len > y->len ? -1 : 0;
 }
 
+/* A database file: its path, and its name alone. */
+static void
+file_tokens(const char *path, struct token *tk, size_t *n)
+{
+	const char *base = strrchr(path, '/');
+
+	add_token(tk, n, path, strlen(path), "<db>");
+	if (base != NULL)
+		add_token(tk, n, base + 1, strlen(base + 1), "<db>");
+}
+
 static size_t
 item_tokens(const struct failgroup_item *it, struct token *tk)
 {
@@ -74,15 +85,10 @@ item_tokens(const struct failgroup_item *it, struct token *tk)
 
 	if (it->name)
 		add_token(tk, &n, it->name, strlen(it->name), "<target>");
-	if (sp != NULL && strncmp(it->desc, "sqlite ", 7) == 0) {
-		const char *base = strrchr(sp + 1, '/');
-
-		add_token(tk, &n, sp + 1, strlen(sp + 1), "<db>");
-		if (base != NULL)
-			add_token(tk, &n, base + 1, strlen(base + 1), "<db>");
-	} else if (sp != NULL) {
+	if (sp != NULL && strncmp(it->desc, "sqlite ", 7) == 0)
+		file_tokens(sp + 1, tk, &n);
+	else if (sp != NULL)
 		server_tokens(sp + 1, tk, &n);
-	}
 	qsort(tk, n, sizeof(*tk), longer_first);
 	return n;
 }
