@@ -160,27 +160,32 @@ option_as_command(const char *given, struct err *e)
 	buf_release(&hint);
 }
 
+/* "Commands:" and a line for each, its arguments, its summary. */
 static void
-usage_all(struct buf *out)
+usage_commands(struct buf *out)
 {
+	char head[128];
 	size_t i, w = 0, n;
 
-	for (i = 0; i < NCOMMANDS; i++) {
-		n = strlen(commands[i].name) + 1 + strlen(commands[i].args);
-		if (n > w)
+	for (i = 0; i < NCOMMANDS; i++)
+		if ((n = strlen(commands[i].name) + 1 +
+			 strlen(commands[i].args)) > w)
 			w = n;
-	}
-	buf_addf(out, "migratore %s\n\n", PACKAGE_VERSION);
-	buf_adds(out, "Usage: migratore <command> [arguments] [options]\n\n");
 	buf_adds(out, "Commands:\n");
 	for (i = 0; i < NCOMMANDS; i++) {
-		char head[128];
-
 		xsnprintf(head, sizeof(head), "%s %s", commands[i].name,
 			  commands[i].args);
 		buf_addf(out, "  %-*s  %s\n", (int)w, head,
 			 commands[i].summary);
 	}
+}
+
+static void
+usage_all(struct buf *out)
+{
+	buf_addf(out, "migratore %s\n\n", PACKAGE_VERSION);
+	buf_adds(out, "Usage: migratore <command> [arguments] [options]\n\n");
+	usage_commands(out);
 	buf_adds(out, "\n");
 	options_help(OPTIONS_ALL, out);
 	buf_adds(out, "\nVariables: HOST PORT UNIX_SOCKET DB SCHEMA USERNAME "

@@ -496,10 +496,21 @@ redact_query(const char *q, struct buf *out)
 	}
 }
 
+/* s as it is up to its query, whose values are masked. */
+static void
+add_query_redacted(const char *s, struct buf *out)
+{
+	const char *q = strchr(s, '?');
+
+	buf_add(out, s, q ? (size_t)(q + 1 - s) : strlen(s));
+	if (q != NULL)
+		redact_query(q + 1, out);
+}
+
 void
 dburl_redact(const char *url, struct buf *out)
 {
-	const char *auth, *at, *colon, *q, *p;
+	const char *auth, *at, *colon, *p;
 
 	/*
 	 * Err on the side of masking too much: the userinfo may hold an
@@ -508,10 +519,7 @@ dburl_redact(const char *url, struct buf *out)
 	 */
 	auth = strstr(url, "://");
 	if (auth == NULL) {
-		q = strchr(url, '?');
-		buf_add(out, url, q ? (size_t)(q + 1 - url) : strlen(url));
-		if (q != NULL)
-			redact_query(q + 1, out);
+		add_query_redacted(url, out);
 		return;
 	}
 	auth += 3;
@@ -525,10 +533,7 @@ dburl_redact(const char *url, struct buf *out)
 		buf_add(out, url, (size_t)(auth - url));
 		p = auth;
 	}
-	q = strchr(p, '?');
-	buf_add(out, p, q ? (size_t)(q + 1 - p) : strlen(p));
-	if (q != NULL)
-		redact_query(q + 1, out);
+	add_query_redacted(p, out);
 }
 
 void

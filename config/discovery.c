@@ -435,13 +435,35 @@ line_secrets(struct entry *en, const struct targetspec_layer *line,
 			 "password_file in the discover entry or in defaults");
 }
 
+/* One line of the command's output: a target, or a problem. */
+static void
+expand_line(struct entry *en, const struct jsonline *jline)
+{
+	const struct targetspec_layer *v[2] = { NULL, en->layer };
+	struct targetspec_layer *line;
+	struct target *t;
+
+	problems_set_prefix(en->c->pr, NULL);
+	if (jline->problem) {
+		EPROBLEM(en, en->at, "discover: line %d: %s", jline->lineno,
+			 jline->problem);
+		return;
+	}
+	row_prefix(en, "line", (size_t)jline->lineno);
+	line = targetspec_layer_walk(en->c, jline->map, TARGETSPEC_LINE);
+	v[0] = line;
+	if (targetspec_layer_convert(en->c, line, literal_text, NULL)) {
+		t = targetspec_build(en->c, v, 2, en->d, en->at);
+		line_secrets(en, line, t);
+		found_push(en, t, jline->lineno);
+	}
+	targetspec_layer_free(line);
+}
+
 static void
 expand_lines(struct entry *en)
 {
 	struct jsonlines jl = JSONLINES_INIT;
-	const struct targetspec_layer *v[2] = { NULL, en->layer };
-	struct targetspec_layer *line;
-	struct target *t;
 	size_t i;
 
 	jsonlines_parse(en->got.output.ptr, en->got.output.len, en->at->line,
@@ -451,24 +473,8 @@ expand_lines(struct entry *en)
 				     "targets: a discovery that finds nothing "
 				     "is an error, not an empty fleet");
 	targetspec_layer_convert(en->c, en->layer, env_text, NULL);
-	for (i = 0; i < jl.n; i++) {
-		problems_set_prefix(en->c->pr, NULL);
-		if (jl.v[i].problem) {
-			EPROBLEM(en, en->at, "discover: line %d: %s",
-				 jl.v[i].lineno, jl.v[i].problem);
-			continue;
-		}
-		row_prefix(en, "line", (size_t)jl.v[i].lineno);
-		line = targetspec_layer_walk(en->c, jl.v[i].map,
-					     TARGETSPEC_LINE);
-		v[0] = line;
-		if (targetspec_layer_convert(en->c, line, literal_text, NULL)) {
-			t = targetspec_build(en->c, v, 2, en->d, en->at);
-			line_secrets(en, line, t);
-			found_push(en, t, jl.v[i].lineno);
-		}
-		targetspec_layer_free(line);
-	}
+	for (i = 0; i < jl.n; i++)
+		expand_line(en, &jl.v[i]);
 	problems_set_prefix(en->c->pr, NULL);
 	/* the report keeps the lines that made targets, one per line */
 	buf_reset(&en->got.output);

@@ -346,6 +346,24 @@ env_checks(struct loader *ld)
 			problems_add(&ld->pr, 0, 0, "%s", e.msg);
 }
 
+static void
+loader_init(struct loader *ld, const char *name, char *const *envp,
+	    const char *cwd, const struct discoverer *ops)
+{
+	memset(ld, 0, sizeof(*ld));
+	problems_init(&ld->pr);
+	problems_init(&ld->warn);
+	ld->dir = base_dir(name, cwd);
+	ld->ctx.pr = &ld->pr;
+	ld->ctx.warn = &ld->warn;
+	strv_init(&ld->secret_vars);
+	ld->ctx.secret_vars = &ld->secret_vars;
+	ld->ctx.dir = ld->dir;
+	ld->ctx.cwd = cwd;
+	ld->ctx.envp = envp;
+	ld->ops = ops;
+}
+
 int
 inventory_load_buffer_discovering(const char *name, const char *text,
 				  size_t len, char *const *envp,
@@ -360,18 +378,7 @@ inventory_load_buffer_discovering(const char *name, const char *text,
 	int rc;
 
 	*out = NULL;
-	memset(&ld, 0, sizeof(ld));
-	problems_init(&ld.pr);
-	problems_init(&ld.warn);
-	ld.dir = base_dir(name, cwd);
-	ld.ctx.pr = &ld.pr;
-	ld.ctx.warn = &ld.warn;
-	strv_init(&ld.secret_vars);
-	ld.ctx.secret_vars = &ld.secret_vars;
-	ld.ctx.dir = ld.dir;
-	ld.ctx.cwd = cwd;
-	ld.ctx.envp = envp;
-	ld.ops = ops;
+	loader_init(&ld, name, envp, cwd, ops);
 	rc = ytree_parse(text, len, &tree, &pe);
 	if (rc < 0 && rc != ERR_CONFIG) {
 		strv_pushf(problems, "%s: %s", name, pe.msg);

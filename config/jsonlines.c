@@ -17,12 +17,48 @@ struct at {
 	int line, col;
 };
 
+static struct ynode *convert(const struct at *at,
+			     const struct json_value *v);
+
+/* An array's elements, converted: a sequence's *n kids. */
+static struct ynode **
+convert_array(const struct at *at, const struct json_value *v, size_t *n)
+{
+	struct ynode **kids;
+	size_t i;
+
+	*n = v->u.array.n;
+	kids = xcalloc(*n ? *n : 1, sizeof(*kids));
+	for (i = 0; i < *n; i++)
+		kids[i] = convert(at, v->u.array.v[i]);
+	return kids;
+}
+
+/* An object's members as a mapping's *n kids: key, value, key, ... */
+static struct ynode **
+convert_object(const struct at *at, const struct json_value *v, size_t *n)
+{
+	struct ynode **kids;
+	size_t i;
+
+	*n = 2 * v->u.object.n;
+	kids = xcalloc(*n ? *n : 1, sizeof(*kids));
+	for (i = 0; i < v->u.object.n; i++) {
+		const struct json_member *m = &v->u.object.v[i];
+
+		kids[2 * i] = ytree_scalar(at->tree, at->line, at->col, m->key,
+					   m->key_len, false);
+		kids[2 * i + 1] = convert(at, m->value);
+	}
+	return kids;
+}
+
 static struct ynode *
 convert(const struct at *at, const struct json_value *v)
 {
 	struct ynode **kids = NULL, *n;
 	const char *s = NULL;
-	size_t i, nkids = 0;
+	size_t nkids = 0;
 
 	switch (v->type) {
 	case JSON_STRING:
@@ -38,21 +74,10 @@ convert(const struct at *at, const struct json_value *v)
 		s = "";
 		break;
 	case JSON_ARRAY:
-		nkids = v->u.array.n;
-		kids = xcalloc(nkids ? nkids : 1, sizeof(*kids));
-		for (i = 0; i < nkids; i++)
-			kids[i] = convert(at, v->u.array.v[i]);
+		kids = convert_array(at, v, &nkids);
 		break;
 	case JSON_OBJECT:
-		nkids = 2 * v->u.object.n;
-		kids = xcalloc(nkids ? nkids : 1, sizeof(*kids));
-		for (i = 0; i < v->u.object.n; i++) {
-			const struct json_member *m = &v->u.object.v[i];
-
-			kids[2 * i] = ytree_scalar(at->tree, at->line, at->col,
-						   m->key, m->key_len, false);
-			kids[2 * i + 1] = convert(at, m->value);
-		}
+		kids = convert_object(at, v, &nkids);
 		break;
 	}
 	if (s)

@@ -228,13 +228,20 @@ options_release(struct options *o)
 	strv_release(&o->flags);
 }
 
-/* "--lock-timeout" for "LOCK_TIMEOUT". */
-static void
-setting_flag_name(const char *key, struct buf *out)
+/* The flag of the i-th setting ("--lock-timeout" for "LOCK_TIMEOUT")
+ * into out, emptied first; false past the last setting. */
+static bool
+setting_flag(size_t i, struct buf *out)
 {
+	const char *key = settings_flag(i);
+
+	buf_reset(out);
+	if (key == NULL)
+		return false;
 	buf_adds(out, "--");
 	for (; *key; key++)
 		buf_addc(out, *key == '_' ? '-' : (char)(*key - 'A' + 'a'));
+	return true;
 }
 
 static bool
@@ -340,6 +347,21 @@ set_duration(struct options *o, const struct row *r, const struct typed *t,
 }
 
 /* "'text' or 'json'" from "text|json". */
+/* The index of v among "a|b|c"; -1 when it is none of them. */
+static int
+choice_index(const char *choices, const char *v)
+{
+	size_t len, n = strlen(v);
+	int i;
+
+	for (i = 0; *choices; i++, choices += len + (choices[len] == '|')) {
+		len = strcspn(choices, "|");
+		if (len == n && memcmp(choices, v, n) == 0)
+			return i;
+	}
+	return -1;
+}
+
 static void
 choice_words(const char *metavar, struct buf *out)
 {
@@ -357,17 +379,12 @@ static int
 set_choice(struct options *o, const struct row *r, const struct typed *t,
 	   struct err *e)
 {
-	const char *p = r->metavar, *v = t->value;
-	size_t len, n = strlen(v ? v : "");
-	int i;
+	int i = t->value ? choice_index(r->metavar, t->value) : -1;
 	struct buf words = BUF_INIT;
 
-	for (i = 0; v && *p; i++, p += len + (p[len] == '|')) {
-		len = strcspn(p, "|");
-		if (len == n && memcmp(p, v, n) == 0) {
-			*FIELD(o, r, int) = i;
-			return 0;
-		}
+	if (i >= 0) {
+		*FIELD(o, r, int) = i;
+		return 0;
 	}
 	choice_words(r->metavar, &words);
 	err_set(e, ERR_USAGE, "%.*s takes %s", t->len, t->name, words.ptr);
@@ -389,17 +406,13 @@ long_names(struct strv *out)
 {
 	struct buf name = BUF_INIT;
 	const struct row *r;
-	const char *key;
 	size_t i;
 
 	for (r = rows; r < rows + NROWS; r++)
 		if (r->help && r->kind != K_AGAIN && r->kind != K_SETTING)
 			strv_push(out, r->name);
-	for (i = 0; (key = settings_flag(i)) != NULL; i++) {
-		buf_reset(&name);
-		setting_flag_name(key, &name);
+	for (i = 0; setting_flag(i, &name); i++)
 		strv_push(out, name.ptr);
-	}
 	buf_release(&name);
 }
 
@@ -504,12 +517,9 @@ help_settings(const struct row *r, struct buf *out)
 {
 	struct buf name = BUF_INIT;
 	size_t i, line = out->len, col;
-	const char *key;
 
 	buf_adds(out, " ");
-	for (i = 0; (key = settings_flag(i)) != NULL; i++) {
-		buf_reset(&name);
-		setting_flag_name(key, &name);
+	for (i = 0; setting_flag(i, &name); i++) {
 		if (settings_flag(i + 1))
 			buf_addc(&name, ',');
 		else
@@ -586,15 +596,12 @@ static void
 list_settings(const struct row *r, struct buf *out)
 {
 	struct buf name = BUF_INIT;
-	const char *key, *ignored;
+	const char *ignored;
 	size_t i;
 
-	for (i = 0; (key = settings_flag(i)) != NULL; i++) {
-		buf_reset(&name);
-		setting_flag_name(key, &name);
+	for (i = 0; setting_flag(i, &name); i++)
 		if (row_find(name.ptr, name.len, &ignored)->kind == K_SETTING)
 			list_one(name.ptr, true, r->help, out);
-	}
 	buf_release(&name);
 }
 

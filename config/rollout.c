@@ -5,6 +5,7 @@
 
 #include "config/rollout.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -404,15 +405,24 @@ conv_select(struct parse_ctx *c, struct rollout *r, struct rollout_wave *w,
 			strv_push(&w->select, v->kids[i]->str);
 }
 
+/* A whole number from 1 to max (no '%', no decimals). */
+static bool
+whole_parse(const char *s, long max, long *n)
+{
+	bool percent;
+
+	return amount_parse(s, false, &percent, n) && !percent && *n > 0 &&
+	       *n <= max;
+}
+
 static void
 conv_count(struct parse_ctx *c, struct rollout *r, struct rollout_wave *w,
 	   const struct ynode *v)
 {
-	bool percent;
 	long n;
 
 	(void)r;
-	if (amount_parse(v->str, false, &percent, &n) && !percent && n > 0)
+	if (whole_parse(v->str, LONG_MAX, &n))
 		w->count = n;
 	else
 		PROBLEM(c, v, "count: '%s' is not a whole number 1 or more",
@@ -440,12 +450,10 @@ static void
 conv_jobs(struct parse_ctx *c, struct rollout *r, struct rollout_wave *w,
 	  const struct ynode *v)
 {
-	bool percent;
 	long n;
 
 	(void)r;
-	if (amount_parse(v->str, false, &percent, &n) && !percent && n > 0 &&
-	    n <= MAX_JOBS)
+	if (whole_parse(v->str, MAX_JOBS, &n))
 		w->jobs = (int)n;
 	else
 		PROBLEM(c, v, "jobs: '%s' is not a whole number 1-%d",

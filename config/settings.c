@@ -223,6 +223,18 @@ source_rank(enum cfg_source src)
 	}
 }
 
+/* path without its leading "./" (and the slashes after each). */
+static const char *
+skip_dot_slashes(const char *path)
+{
+	while (path[0] == '.' && path[1] == '/') {
+		path += 2;
+		while (path[0] == '/')
+			path++;
+	}
+	return path;
+}
+
 static char *
 make_absolute(const char *cwd, const char *path)
 {
@@ -230,11 +242,7 @@ make_absolute(const char *cwd, const char *path)
 
 	if (path[0] == '/' || cwd == NULL)
 		return xstrdup(path);
-	while (path[0] == '.' && path[1] == '/') {
-		path += 2;
-		while (path[0] == '/')
-			path++;
-	}
+	path = skip_dot_slashes(path);
 	if (path[0] == '\0' || strcmp(path, ".") == 0)
 		return xstrdup(cwd);
 	n = strlen(cwd);
@@ -326,25 +334,35 @@ lookup(const struct settings_input *in, const struct dotenv *dot,
 	return NULL;
 }
 
+/* The setting's value raw (from o) is not valid (v: what its validator
+ * found): why, and where it came from. */
+static int
+invalid(const struct setting *s, const char *raw,
+	const struct setting_value *v, const struct origin *o,
+	const struct settings_input *in, struct err *e)
+{
+	struct buf where = BUF_INIT, why = BUF_INIT;
+
+	origin_text(o, in, &where);
+	if (v->expect)
+		v->expect(&why);
+	err_set(e, ERR_CONFIG, "%s (from %s): '%.200s' %s", o->var, where.ptr,
+		raw, v->expect ? why.ptr : s->expect);
+	buf_release(&where);
+	buf_release(&why);
+	return e->code;
+}
+
 /* Validate raw and store it into the setting's field of t. */
 static int
 store(struct target *t, const struct setting *s, const char *raw,
       const struct origin *o, const struct settings_input *in, struct err *e)
 {
 	struct setting_value v = { .str = raw };
-	struct buf where = BUF_INIT, why = BUF_INIT;
 	char **str = (char **)((char *)t + s->off);
 
-	if (s->valid != NULL && !s->valid(raw, &v)) {
-		origin_text(o, in, &where);
-		if (v.expect)
-			v.expect(&why);
-		err_set(e, ERR_CONFIG, "%s (from %s): '%.200s' %s", o->var,
-			where.ptr, raw, v.expect ? why.ptr : s->expect);
-		buf_release(&where);
-		buf_release(&why);
-		return e->code;
-	}
+	if (s->valid != NULL && !s->valid(raw, &v))
+		return invalid(s, raw, &v, o, in, e);
 	switch (s->type) {
 	case ST_INT:
 		*(int *)((char *)t + s->off) = (int)v.num;

@@ -66,6 +66,17 @@ longer_first(const void *a, const void *b)
 	return x->len < y->len ? 1 : x->len > y->len ? -1 : 0;
 }
 
+/* A database file: its path, and its name alone. */
+static void
+file_tokens(const char *path, struct token *tk, size_t *n)
+{
+	const char *base = strrchr(path, '/');
+
+	add_token(tk, n, path, strlen(path), "<db>");
+	if (base != NULL)
+		add_token(tk, n, base + 1, strlen(base + 1), "<db>");
+}
+
 static size_t
 item_tokens(const struct failgroup_item *it, struct token *tk)
 {
@@ -74,15 +85,10 @@ item_tokens(const struct failgroup_item *it, struct token *tk)
 
 	if (it->name)
 		add_token(tk, &n, it->name, strlen(it->name), "<target>");
-	if (sp != NULL && strncmp(it->desc, "sqlite ", 7) == 0) {
-		const char *base = strrchr(sp + 1, '/');
-
-		add_token(tk, &n, sp + 1, strlen(sp + 1), "<db>");
-		if (base != NULL)
-			add_token(tk, &n, base + 1, strlen(base + 1), "<db>");
-	} else if (sp != NULL) {
+	if (sp != NULL && strncmp(it->desc, "sqlite ", 7) == 0)
+		file_tokens(sp + 1, tk, &n);
+	else if (sp != NULL)
 		server_tokens(sp + 1, tk, &n);
-	}
 	qsort(tk, n, sizeof(*tk), longer_first);
 	return n;
 }
@@ -184,18 +190,26 @@ struct keyed {
 	size_t item;
 };
 
+/* What the members of a group share besides their line: status, action,
+ * migration, and for committed statements how many. */
+static void
+key_head(const struct failgroup_item *it, struct buf *b)
+{
+	buf_adds(b, it->status ? it->status : "");
+	buf_addf(b, "%c%d%c", 0, (int)action_of(it), 0);
+	buf_adds(b, it->uuid ? it->uuid : "");
+	buf_addc(b, 0);
+	if (action_of(it) == FAILGROUP_COMMITTED)
+		buf_addf(b, "%ld", it->committed);
+	buf_addc(b, 0);
+}
+
 static void
 make_key(struct keyed *k, const struct failgroup_item *it, size_t i)
 {
 	struct buf b = BUF_INIT;
 
-	buf_adds(&b, it->status ? it->status : "");
-	buf_addf(&b, "%c%d%c", 0, (int)action_of(it), 0);
-	buf_adds(&b, it->uuid ? it->uuid : "");
-	buf_addc(&b, 0);
-	if (action_of(it) == FAILGROUP_COMMITTED)
-		buf_addf(&b, "%ld", it->committed);
-	buf_addc(&b, 0);
+	key_head(it, &b);
 	k->line = b.len;
 	failgroup_normalise(it, &b);
 	k->keylen = b.len;
@@ -260,6 +274,21 @@ same_note(const char *a, const char *b)
 }
 
 /* A group from the sorted run k[0..n): its line, notes, members. */
+/* Item it (index i) joins g; its DETAIL and HINT may differ from the
+ * first member's, which the group shows. */
+static void
+add_member(struct failgroup *g, const struct failgroup_item *it, size_t i)
+{
+	char *d = note_line(it->traceback, "DETAIL: ");
+	char *h = note_line(it->traceback, "HINT: ");
+
+	if (!same_note(d, g->detail) || !same_note(h, g->hint))
+		g->notes_differ = true;
+	free(d);
+	free(h);
+	g->members[g->n++] = i;
+}
+
 static void
 group_init(struct failgroup *g, const struct keyed *k, size_t n,
 	   const struct failgroup_item *it)
@@ -278,16 +307,8 @@ group_init(struct failgroup *g, const struct keyed *k, size_t n,
 	g->detail = note_line(first->traceback, "DETAIL: ");
 	g->hint = note_line(first->traceback, "HINT: ");
 	g->members = xcalloc(n, sizeof(*g->members));
-	for (i = 0; i < n; i++) {
-		char *d = note_line(it[k[i].item].traceback, "DETAIL: ");
-		char *h = note_line(it[k[i].item].traceback, "HINT: ");
-
-		if (!same_note(d, g->detail) || !same_note(h, g->hint))
-			g->notes_differ = true;
-		free(d);
-		free(h);
-		g->members[g->n++] = k[i].item;
-	}
+	for (i = 0; i < n; i++)
+		add_member(g, &it[k[i].item], k[i].item);
 }
 
 void
@@ -362,8 +383,21 @@ shell_word(struct buf *out, const char *s)
 	buf_addc(out, '\'');
 }
 
-/* The members' names as one --select expression: each name matches
- * itself only (fnmatch's characters escaped, "tag:" not taken as one). */
+/* A name as a term of --select that matches itself only: fnmatch's
+ * characters escaped, "tag:" not taken as one. */
+static void
+select_name(struct buf *expr, const char *s)
+{
+	if (strncmp(s, "tag:", 4) == 0)
+		buf_addc(expr, '\\');
+	for (; *s; s++) {
+		if (strchr("*?[]\\", *s))
+			buf_addc(expr, '\\');
+		buf_addc(expr, *s);
+	}
+}
+
+/* The members' names as one --select expression. */
 static void
 select_names(struct buf *out, const struct failgroup *g,
 	     const struct failgroup_item *it)
@@ -372,17 +406,9 @@ select_names(struct buf *out, const struct failgroup *g,
 	size_t i;
 
 	for (i = 0; i < g->n; i++) {
-		const char *s = it[g->members[i]].name;
-
 		if (i > 0)
 			buf_addc(&expr, ',');
-		if (strncmp(s, "tag:", 4) == 0)
-			buf_addc(&expr, '\\');
-		for (; *s; s++) {
-			if (strchr("*?[]\\", *s))
-				buf_addc(&expr, '\\');
-			buf_addc(&expr, *s);
-		}
+		select_name(&expr, it[g->members[i]].name);
 	}
 	shell_word(out, expr.ptr);
 	buf_release(&expr);
@@ -425,6 +451,25 @@ failgroup_command(const struct failgroup *g, const struct failgroup_item *it,
 	}
 }
 
+/* Statements of the migration stayed committed: where the next run
+ * resumes, and what to leave as it is. */
+static void
+committed_advice(const struct failgroup *g, struct buf *out)
+{
+	buf_addf(out, "%ld statement%s of %s stayed committed. ", g->committed,
+		 g->committed == 1 ? "" : "s", g->file ? g->file : g->uuid);
+	if (g->total > 0 && g->committed >= g->total)
+		buf_adds(out, "Leaving them as they are, run them again: the "
+			      "next run records it:");
+	else if (g->committed == 1)
+		buf_adds(out, "Fix what failed, leaving the first statement as "
+			      "it is: the next run resumes at statement 2:");
+	else
+		buf_addf(out, "Fix what failed, leaving the first %ld as they "
+			      "are: the next run resumes at statement %ld:",
+			 g->committed, g->committed + 1);
+}
+
 void
 failgroup_advice(const struct failgroup *g, struct buf *out)
 {
@@ -447,21 +492,7 @@ failgroup_advice(const struct failgroup *g, struct buf *out)
 			      "it is now:");
 		break;
 	case FAILGROUP_COMMITTED:
-		buf_addf(out, "%ld statement%s of %s stayed committed. ",
-			 g->committed, g->committed == 1 ? "" : "s",
-			 g->file ? g->file : g->uuid);
-		if (g->total > 0 && g->committed >= g->total)
-			buf_adds(out, "Leaving them as they are, run them "
-				      "again: the next run records it:");
-		else if (g->committed == 1)
-			buf_adds(out, "Fix what failed, leaving the first "
-				      "statement as it is: the next run "
-				      "resumes at statement 2:");
-		else
-			buf_addf(out, "Fix what failed, leaving the first %ld "
-				      "as they are: the next run resumes at "
-				      "statement %ld:",
-				 g->committed, g->committed + 1);
+		committed_advice(g, out);
 		break;
 	}
 }

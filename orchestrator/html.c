@@ -157,20 +157,14 @@ collect_warnings(struct page *p)
 	failgroups_build(&p->warnings, p->warns, p->nwarns);
 }
 
+/* Every target's item (failgroup.h), and the counts by status. */
 static void
-page_init(struct page *p, const struct json_value *report)
+collect_items(struct page *p)
 {
-	const struct json_value *opts = json_get(report, "options");
-	size_t i, k;
+	size_t i;
 	int s;
 
-	memset(p, 0, sizeof(*p));
-	p->report = report;
-	p->ts = json_get(report, "targets");
-	p->n = json_count(p->ts);
-	timeline_init(&p->tl, report);
 	p->items = xcalloc(p->n ? p->n : 1, sizeof(*p->items));
-	p->group_of = xcalloc(p->n ? p->n : 1, sizeof(*p->group_of));
 	for (i = 0; i < p->n; i++) {
 		const struct json_value *t = json_index(p->ts, i);
 
@@ -180,7 +174,22 @@ page_init(struct page *p, const struct json_value *report)
 		if (!outcome_status_named(str(t, "status"))->reached)
 			p->unreached++;
 	}
+}
+
+static void
+page_init(struct page *p, const struct json_value *report)
+{
+	const struct json_value *opts = json_get(report, "options");
+	size_t i, k;
+
+	memset(p, 0, sizeof(*p));
+	p->report = report;
+	p->ts = json_get(report, "targets");
+	p->n = json_count(p->ts);
+	timeline_init(&p->tl, report);
+	collect_items(p);
 	failgroups_build(&p->fails, p->items, p->n);
+	p->group_of = xcalloc(p->n ? p->n : 1, sizeof(*p->group_of));
 	for (i = 0; i < p->fails.n; i++)
 		for (k = 0; k < p->fails.v[i].n; k++)
 			p->group_of[p->fails.v[i].members[k]] = i + 1;
@@ -353,6 +362,29 @@ count_cell(struct buf *out, const struct json_value *obj, const char *key)
 }
 
 /* The runs a merged report comes from, numbered as run_ids. */
+/* One merged run: which, when, how many targets, how it ended. */
+static void
+render_run_row(struct buf *out, const struct json_value *e)
+{
+	const char *why = str(e, "stopped");
+
+	buf_adds(out, "<tr>");
+	text_cell(out, str(e, "run_id"));
+	text_cell(out, str(e, "file"));
+	text_cell(out, str(e, "start"));
+	text_cell(out, str(e, "end"));
+	count_cell(out, e, "targets");
+	count_cell(out, e, "exit_code");
+	buf_adds(out, "<td>");
+	if (str(e, "interrupted")) {
+		buf_adds(out, "interrupted by ");
+		html_escape(out, str(e, "interrupted"));
+		buf_adds(out, why ? "; " : "");
+	}
+	html_escape(out, why);
+	buf_adds(out, "</td></tr>\n");
+}
+
 static void
 render_runs(struct buf *out, const struct json_value *report)
 {
@@ -365,26 +397,8 @@ render_runs(struct buf *out, const struct json_value *report)
 		 "<th>Report</th><th>Start</th><th>End</th><th class=\"num\">"
 		 "Targets</th><th class=\"num\">Exit</th><th>Stopped</th>"
 		 "</tr></thead><tbody>\n");
-	for (i = 0; i < json_count(m); i++) {
-		const struct json_value *e = json_index(m, i);
-		const char *why = str(e, "stopped");
-
-		buf_adds(out, "<tr>");
-		text_cell(out, str(e, "run_id"));
-		text_cell(out, str(e, "file"));
-		text_cell(out, str(e, "start"));
-		text_cell(out, str(e, "end"));
-		count_cell(out, e, "targets");
-		count_cell(out, e, "exit_code");
-		buf_adds(out, "<td>");
-		if (str(e, "interrupted")) {
-			buf_adds(out, "interrupted by ");
-			html_escape(out, str(e, "interrupted"));
-			buf_adds(out, why ? "; " : "");
-		}
-		html_escape(out, why);
-		buf_adds(out, "</td></tr>\n");
-	}
+	for (i = 0; i < json_count(m); i++)
+		render_run_row(out, json_index(m, i));
 	buf_adds(out, "</tbody></table>\n");
 }
 
@@ -438,13 +452,13 @@ render_waves(struct buf *out, const struct json_value *report)
 	buf_adds(out, "</tbody></table>\n");
 }
 
+/* A count per status, each a filter of the table. */
 static void
-render_summary(struct buf *out, const struct page *p)
+render_counts(struct buf *out, const struct page *p)
 {
 	int s;
 
-	buf_addf(out, "<section id=\"summary\"><h2>Summary: %zu target%s"
-		 "</h2>\n<ul class=\"counts\">\n", p->n, p->n == 1 ? "" : "s");
+	buf_adds(out, "<ul class=\"counts\">\n");
 	for (s = 0; s < OUT_NSTATUS; s++) {
 		const char *name = outcome_status_name((enum outcome_status)s);
 
@@ -454,6 +468,14 @@ render_summary(struct buf *out, const struct page *p)
 			 p->counts[s], name, p->counts[s], name);
 	}
 	buf_adds(out, "</ul>\n");
+}
+
+static void
+render_summary(struct buf *out, const struct page *p)
+{
+	buf_addf(out, "<section id=\"summary\"><h2>Summary: %zu target%s"
+		 "</h2>\n", p->n, p->n == 1 ? "" : "s");
+	render_counts(out, p);
 	render_waves(out, p->report);
 	buf_adds(out, "</section>\n");
 }
@@ -461,6 +483,33 @@ render_summary(struct buf *out, const struct page *p)
 /* ---- failures and warnings, grouped ------------------------------------ */
 
 /* The first HTML_GROUP_NAMES names, then the rest to unfold. */
+/* A member's name, whole in its title when the box cuts it. */
+static void
+render_name(struct buf *out, const char *name)
+{
+	buf_adds(out, "<span class=\"nm\" title=\"");
+	html_escape(out, name);
+	buf_adds(out, "\">");
+	html_escape(out, name);
+	buf_adds(out, "</span>");
+}
+
+/* The names past the first HTML_GROUP_NAMES, folded. */
+static void
+render_more_names(struct buf *out, const struct failgroup *g,
+		  const struct failgroup_item *it)
+{
+	size_t i;
+
+	buf_addf(out, "<details><summary>and %zu more</summary><div>",
+		 g->n - HTML_GROUP_NAMES);
+	for (i = HTML_GROUP_NAMES; i < g->n; i++) {
+		buf_adds(out, i > HTML_GROUP_NAMES ? ", " : "");
+		html_escape(out, it[g->members[i]].name);
+	}
+	buf_adds(out, "</div></details>");
+}
+
 static void
 render_names(struct buf *out, const struct failgroup *g,
 	     const struct failgroup_item *it)
@@ -468,24 +517,10 @@ render_names(struct buf *out, const struct failgroup *g,
 	size_t i;
 
 	buf_adds(out, "<div class=\"names\">");
-	for (i = 0; i < g->n && i < HTML_GROUP_NAMES; i++) {
-		const char *name = it[g->members[i]].name;
-
-		buf_adds(out, "<span class=\"nm\" title=\"");
-		html_escape(out, name);
-		buf_adds(out, "\">");
-		html_escape(out, name);
-		buf_adds(out, "</span>");
-	}
-	if (g->n > HTML_GROUP_NAMES) {
-		buf_addf(out, "<details><summary>and %zu more</summary><div>",
-			 g->n - HTML_GROUP_NAMES);
-		for (i = HTML_GROUP_NAMES; i < g->n; i++) {
-			buf_adds(out, i > HTML_GROUP_NAMES ? ", " : "");
-			html_escape(out, it[g->members[i]].name);
-		}
-		buf_adds(out, "</div></details>");
-	}
+	for (i = 0; i < g->n && i < HTML_GROUP_NAMES; i++)
+		render_name(out, it[g->members[i]].name);
+	if (g->n > HTML_GROUP_NAMES)
+		render_more_names(out, g, it);
 	buf_adds(out, "</div>\n");
 }
 
@@ -585,6 +620,21 @@ render_failures(struct buf *out, const struct page *p)
 }
 
 static void
+render_warning(struct buf *out, const struct page *p,
+	       const struct failgroup *g)
+{
+	buf_addf(out, "<article class=\"group warning\" data-count=\"%zu\">"
+		 "<h3><b>%zu target%s</b> <span class=\"line\">", g->n, g->n,
+		 g->n == 1 ? "" : "s");
+	html_escape(out, g->line);
+	buf_adds(out, "</span></h3>\n");
+	render_names(out, g, p->warns);
+	if (g->action == FAILGROUP_REPAIR)
+		render_next(out, g, p->warns, &p->run);
+	buf_adds(out, "</article>\n");
+}
+
+static void
 render_warnings(struct buf *out, const struct page *p)
 {
 	size_t k;
@@ -595,19 +645,8 @@ render_warnings(struct buf *out, const struct page *p)
 		 "\"note\">%zu warning%s, %zu different.</p>\n",
 		 p->warnings.items, p->warnings.items == 1 ? "" : "s",
 		 p->warnings.n);
-	for (k = 0; k < p->warnings.n && k < HTML_GROUPS_MAX; k++) {
-		const struct failgroup *g = &p->warnings.v[k];
-
-		buf_addf(out, "<article class=\"group warning\" data-count="
-			 "\"%zu\"><h3><b>%zu target%s</b> <span class=\"line"
-			 "\">", g->n, g->n, g->n == 1 ? "" : "s");
-		html_escape(out, g->line);
-		buf_adds(out, "</span></h3>\n");
-		render_names(out, g, p->warns);
-		if (g->action == FAILGROUP_REPAIR)
-			render_next(out, g, p->warns, &p->run);
-		buf_adds(out, "</article>\n");
-	}
+	for (k = 0; k < p->warnings.n && k < HTML_GROUPS_MAX; k++)
+		render_warning(out, p, &p->warnings.v[k]);
 	buf_adds(out, "</section>\n");
 }
 

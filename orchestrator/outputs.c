@@ -118,13 +118,10 @@ put_stdout(const struct buf *b)
 	       fflush(stdout) == 0;
 }
 
-/*
- * stdout holds one thing (outputs.h): the text summary, or a document,
- * and then the summary goes to stderr. JUnit and HTML are written with
- * the files.
- */
-static int
-print_stdout(const struct outputs *o, const struct report *r)
+/* The rows or the report, when stdout is theirs; false when writing
+ * failed. */
+static bool
+print_document(const struct outputs *o, const struct report *r)
 {
 	struct buf out = BUF_INIT;
 	bool ok = true;
@@ -136,11 +133,24 @@ print_stdout(const struct outputs *o, const struct report *r)
 	if (out.len > 0 && !(ok = put_stdout(&out)))
 		fprintf(stderr, "migratore: error: writing the report to "
 				"stdout failed\n");
+	buf_release(&out);
+	return ok;
+}
+
+/*
+ * stdout holds one thing (outputs.h): the text summary, or a document,
+ * and then the summary goes to stderr. JUnit and HTML are written with
+ * the files.
+ */
+static int
+print_stdout(const struct outputs *o, const struct report *r)
+{
+	bool ok = print_document(o, r);
+
 	if (o->to_stdout == OUTPUTS_SUMMARY)
 		print_summary(o, r, stdout, true);
 	else
 		print_summary(o, r, stderr, false);
-	buf_release(&out);
 	return ok ? 0 : -1;
 }
 
@@ -172,10 +182,28 @@ commit(struct report_file *f, bool to_stdout, const struct buf *data,
 }
 
 /* --junit and --html, from the JSON report read back as a document. */
+typedef void render_fn(const struct json_value *report, struct buf *out);
+
+/* The report rendered by render into f (or stdout), when asked for. */
+static int
+render_to(struct report_file *f, bool to_stdout, const char *option,
+	  render_fn *render, const struct json_value *report)
+{
+	struct buf out = BUF_INIT;
+	int rc;
+
+	if (f->path == NULL && !to_stdout)
+		return 0;
+	render(report, &out);
+	rc = commit(f, to_stdout, &out, option);
+	buf_release(&out);
+	return rc;
+}
+
 static int
 write_renderings(struct outputs *o, const struct report *r)
 {
-	struct buf json = BUF_INIT, out = BUF_INIT;
+	struct buf json = BUF_INIT;
 	struct reportdoc *doc = NULL;
 	struct err e = ERR_INIT;
 	int rc = 0;
@@ -190,23 +218,15 @@ write_renderings(struct outputs *o, const struct report *r)
 		rc = -1;
 		goto out;
 	}
-	if (o->junit.path || o->to_stdout == OUTPUTS_JUNIT) {
-		junit_render(doc->root, &out);
-		if (commit(&o->junit, o->to_stdout == OUTPUTS_JUNIT, &out,
-			   "--junit") < 0)
-			rc = -1;
-		buf_reset(&out);
-	}
-	if (o->html.path || o->to_stdout == OUTPUTS_HTML) {
-		html_render(doc->root, &out);
-		if (commit(&o->html, o->to_stdout == OUTPUTS_HTML, &out,
-			   "--html") < 0)
-			rc = -1;
-	}
+	if (render_to(&o->junit, o->to_stdout == OUTPUTS_JUNIT, "--junit",
+		      junit_render, doc->root) < 0)
+		rc = -1;
+	if (render_to(&o->html, o->to_stdout == OUTPUTS_HTML, "--html",
+		      html_render, doc->root) < 0)
+		rc = -1;
 out:
 	reportdoc_free(doc);
 	buf_release(&json);
-	buf_release(&out);
 	return rc;
 }
 

@@ -192,32 +192,52 @@ target_line(const struct progress_run *r, int wname, double now, size_t cols,
 	buf_release(&b);
 }
 
-size_t
-progress_block(const struct progress *p, double now, int rows, int cols,
-	       struct buf *out)
+/* The running targets, the longest running first (the caller frees). */
+static const struct progress_run **
+by_start(const struct progress *p)
 {
 	const struct progress_run **v;
-	size_t i, n = target_lines(p, rows), shown, lines = 0;
-	size_t width = cols > 1 ? (size_t)cols - 1 : 1; /* no autowrap */
-	int wname = 0, w;
-	struct buf sum = BUF_INIT;
+	size_t i;
 
 	v = xcalloc(p->nrun ? p->nrun : 1, sizeof(*v));
 	for (i = 0; i < p->nrun; i++)
 		v[i] = &p->run[i];
 	qsort(v, p->nrun, sizeof(*v), longest_first);
-	shown = n > 0 && n < p->nrun ? n - 1 : n;
-	for (i = 0; i < shown; i++) {
+	return v;
+}
+
+/* The width of the name column: the longest of the first n, cut. */
+static int
+name_width(const struct progress_run **v, size_t n)
+{
+	int wname = 0, w;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
 		w = (int)strlen(v[i]->name);
 		w = w > NAME_COLS ? NAME_COLS : w;
 		wname = w > wname ? w : wname;
 	}
+	return wname;
+}
+
+size_t
+progress_block(const struct progress *p, double now, int rows, int cols,
+	       struct buf *out)
+{
+	const struct progress_run **v = by_start(p);
+	size_t i, n = target_lines(p, rows), shown, lines = 0;
+	size_t width = cols > 1 ? (size_t)cols - 1 : 1; /* no autowrap */
+	struct buf sum = BUF_INIT;
+	int wname;
+
+	shown = n > 0 && n < p->nrun ? n - 1 : n;
+	wname = name_width(v, shown);
 	for (i = 0; i < shown; i++, lines++) {
 		target_line(v[i], wname, now, width, out);
 		buf_addc(out, '\n');
 	}
 	if (shown < n) {
-		buf_reset(&sum);
 		buf_addf(&sum, "  ... and %zu more running", p->nrun - shown);
 		add_cut(out, sum.ptr, width);
 		buf_addc(out, '\n');
@@ -329,6 +349,16 @@ run_of(struct progress *p, size_t job)
 	return NULL;
 }
 
+/* Job runs t since now: listed once, and never more jobs than targets. */
+static void
+run_add(struct progress *p, size_t job, const struct target *t, double now)
+{
+	if (run_of(p, job) == NULL && p->nrun < (p->total ? p->total : 1))
+		p->run[p->nrun++] = (struct progress_run){
+			.job = job, .name = t->name, .start = now
+		};
+}
+
 static void
 run_remove(struct progress *p, size_t job)
 {
@@ -396,17 +426,9 @@ void
 progress_started(struct progress *p, size_t job, const struct target *t,
 		 unsigned attempt, double now)
 {
-	struct progress_run *r;
-
 	if (p->events)
 		event_started(p, t, attempt);
-	if (run_of(p, job) == NULL && p->nrun < (p->total ? p->total : 1)) {
-		r = &p->run[p->nrun++];
-		memset(r, 0, sizeof(*r));
-		r->job = job;
-		r->name = t->name;
-		r->start = now;
-	}
+	run_add(p, job, t, now);
 	changed(p, now);
 }
 

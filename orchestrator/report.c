@@ -29,21 +29,26 @@ report_count(const struct report *r, size_t counts[OUT_NSTATUS])
 		counts[r->rows[i].o->status]++;
 }
 
-int
-report_result(const struct report *r, struct err *e)
+/* Whether a target, or the fleet's status, did not come out good. */
+static bool
+any_failed(const struct report *r)
 {
 	size_t i;
 
+	for (i = 0; i < r->n; i++)
+		if (!outcome_status_info(r->rows[i].o->status)->good)
+			return true;
+	return r->status && fleetstatus_fails(r->status);
+}
+
+int
+report_result(const struct report *r, struct err *e)
+{
 	if (r->interrupted) {
 		e->signal = r->interrupted;
 		return e->code = ERR_INTERRUPTED;
 	}
-	for (i = 0; i < r->n; i++)
-		if (!outcome_status_info(r->rows[i].o->status)->good)
-			return e->code = ERR_FAILED;
-	if (r->status && fleetstatus_fails(r->status))
-		return e->code = ERR_FAILED;
-	return 0;
+	return any_failed(r) ? (e->code = ERR_FAILED) : 0;
 }
 
 int
@@ -230,15 +235,11 @@ out:
 	buf_release(&b);
 }
 
+/* The first member's DETAIL and HINT, and whether the others' differ. */
 static void
-text_group(const struct report *r, const struct failgroup *g,
-	   const struct failgroup_item *it, size_t unfinished,
-	   struct buf *out)
+group_notes(const struct failgroup *g, const struct failgroup_item *it,
+	    struct buf *out)
 {
-	buf_addf(out, "\n%zu target%s", g->n, g->n == 1 ? "" : "s");
-	if (g->status)
-		buf_addf(out, " %s", g->status);
-	buf_addf(out, ": %s\n", g->line);
 	if (g->detail)
 		buf_addf(out, "  DETAIL: %s\n", g->detail);
 	if (g->hint)
@@ -249,6 +250,18 @@ text_group(const struct report *r, const struct failgroup *g,
 			 : g->hint	      ? "HINT"
 					      : "DETAIL",
 			 it[g->members[0]].name);
+}
+
+static void
+text_group(const struct report *r, const struct failgroup *g,
+	   const struct failgroup_item *it, size_t unfinished,
+	   struct buf *out)
+{
+	buf_addf(out, "\n%zu target%s", g->n, g->n == 1 ? "" : "s");
+	if (g->status)
+		buf_addf(out, " %s", g->status);
+	buf_addf(out, ": %s\n", g->line);
+	group_notes(g, it, out);
 	group_names(g, it, out);
 	group_next(r, g, it, unfinished, out);
 }
@@ -310,6 +323,23 @@ text_rows(const struct report *r, int wname, int wengine, bool color,
 	}
 }
 
+/* Why targets were not reached: the signal, or why starting stopped. */
+static void
+text_cut_short(const struct report *r, size_t unreached, struct buf *out)
+{
+	const char *s = unreached == 1 ? "" : "s";
+
+	if (r->interrupted)
+		buf_addf(out, "interrupted by %s: %zu target%s not reached\n",
+			 r->interrupted == SIGINT ? "SIGINT"
+			 : r->interrupted == SIGTERM ? "SIGTERM"
+						     : "a signal",
+			 unreached, s);
+	else if (r->stopped)
+		buf_addf(out, "stopped: %s; %zu target%s not reached\n",
+			 r->stopped, unreached, s);
+}
+
 static void
 text_totals(const struct report *r, struct buf *out)
 {
@@ -329,15 +359,23 @@ text_totals(const struct report *r, struct buf *out)
 		first = false;
 	}
 	buf_addc(out, '\n');
-	if (r->interrupted)
-		buf_addf(out, "interrupted by %s: %zu target%s not reached\n",
-			 r->interrupted == SIGINT ? "SIGINT"
-			 : r->interrupted == SIGTERM ? "SIGTERM"
-						     : "a signal",
-			 unreached, unreached == 1 ? "" : "s");
-	else if (r->stopped)
-		buf_addf(out, "stopped: %s; %zu target%s not reached\n",
-			 r->stopped, unreached, unreached == 1 ? "" : "s");
+	text_cut_short(r, unreached, out);
+}
+
+/* The widths of the TARGET and ENGINE columns: at least *wname and
+ * *wengine, the longest name and engine. */
+static void
+text_widths(const struct report *r, int *wname, int *wengine)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		int a = (int)strlen(r->rows[i].t->name);
+		int b = (int)strlen(r->rows[i].t->engine);
+
+		*wname = a > *wname ? a : *wname;
+		*wengine = b > *wengine ? b : *wengine;
+	}
 }
 
 void
@@ -345,7 +383,6 @@ report_text(const struct report *r, bool with_results, bool color,
 	    struct buf *out)
 {
 	int wname = 6, wengine = 6;
-	size_t i;
 
 	if (r->status) {
 		fleetstatus_text(r->status, color, out);
@@ -358,13 +395,7 @@ report_text(const struct report *r, bool with_results, bool color,
 	} else if (with_results) {
 		text_results(r, out);
 	}
-	for (i = 0; i < r->n; i++) {
-		int a = (int)strlen(r->rows[i].t->name);
-		int b = (int)strlen(r->rows[i].t->engine);
-
-		wname = a > wname ? a : wname;
-		wengine = b > wengine ? b : wengine;
-	}
+	text_widths(r, &wname, &wengine);
 	buf_addf(out, "%-*s  %-*s  %-13s  %7s  %7s  %9s  %8s  %s\n", wname,
 		 "TARGET", wengine, "ENGINE", "STATUS", "APPLIED", "PENDING",
 		 "ROLLBACKS", "DURATION", "ERROR");
@@ -412,14 +443,42 @@ json_time(struct json *j, const char *key, time_t t)
 	json_string(j, key, s);
 }
 
+/* How the run went through the fleet: waves, retries, where it resumed. */
+static void
+json_rollout_options(struct json *j, const struct report *r)
+{
+	const struct options *o = r->opts;
+
+	json_string(j, "canary", o->canary);
+	json_string(j, "max_failures", o->max_failures);
+	json_int_or_null(j, "per_host", o->per_host, o->per_host > 0);
+	json_int(j, "retries", o->retries);
+	json_string(j, "deadline", r->deadline);
+	json_string(j, "shard", o->shard);
+	json_string(j, "resume", o->resume);
+}
+
+/* What the run wrote, and in which format. */
+static void
+json_output_options(struct json *j, const struct options *o)
+{
+	json_string(j, "junit", o->junit);
+	json_string(j, "html", o->html);
+	json_string(j, "report", o->report);
+	json_string(j, "metrics", o->metrics);
+	json_string(j, "format", o->format == OPTIONS_JSON ? "json" : "text");
+	json_string(j, "log_format",
+		    o->log_format == OPTIONS_JSON ? "json" : "text");
+	json_bool(j, "sql", o->sql);
+}
+
 static void
 json_options(struct json *j, const struct report *r)
 {
+	const struct options *o = r->opts;
 	size_t i;
 
 	json_object_begin(j, "options");
-	const struct options *o = r->opts;
-
 	json_string(j, "inventory", r->inventory);
 	json_string(j, "path", r->path);
 	if (r->id)
@@ -435,21 +494,8 @@ json_options(struct json *j, const struct report *r)
 		json_null(j, "timeout");
 	json_string(j, "log_dir", o->log_dir);
 	json_bool(j, "allow_out_of_order", o->allow_out_of_order);
-	json_string(j, "canary", o->canary);
-	json_string(j, "max_failures", o->max_failures);
-	json_int_or_null(j, "per_host", o->per_host, o->per_host > 0);
-	json_int(j, "retries", o->retries);
-	json_string(j, "deadline", r->deadline);
-	json_string(j, "shard", o->shard);
-	json_string(j, "resume", o->resume);
-	json_string(j, "junit", o->junit);
-	json_string(j, "html", o->html);
-	json_string(j, "report", o->report);
-	json_string(j, "metrics", o->metrics);
-	json_string(j, "format", o->format == OPTIONS_JSON ? "json" : "text");
-	json_string(j, "log_format",
-		    o->log_format == OPTIONS_JSON ? "json" : "text");
-	json_bool(j, "sql", o->sql);
+	json_rollout_options(j, r);
+	json_output_options(j, o);
 	json_object_end(j);
 }
 
@@ -602,16 +648,14 @@ json_next(struct json *j, const struct json_groups *jg, size_t i)
 	buf_release(&b);
 }
 
+/* Which target, and in which wave. */
 static void
-json_target(struct json *j, const struct report *r,
-	    const struct report_row *row, const struct json_groups *jg)
+json_target_is(struct json *j, const struct report *r,
+	       const struct report_row *row)
 {
-	const struct outcome *o = row->o;
 	struct buf desc = BUF_INIT;
-	size_t i;
 
 	target_describe(row->t, &desc);
-	json_object_begin(j, NULL);
 	json_string(j, "name", row->t->name);
 	json_string(j, "engine", row->t->engine);
 	json_string(j, "target", desc.ptr);
@@ -619,6 +663,13 @@ json_target(struct json *j, const struct report *r,
 	json_strings(j, "tags", &row->t->tags);
 	json_string(j, "wave", row->wave < r->nwaves ? r->waves[row->wave].name
 						    : NULL);
+	buf_release(&desc);
+}
+
+/* Its status, and the numbers that are known (null: never started). */
+static void
+json_target_counts(struct json *j, const struct outcome *o)
+{
 	json_string(j, "status", outcome_status_name(o->status));
 	json_string(j, "reason", o->reason);
 	json_int_or_null(j, "exit_code", o->exit_code, o->exit_code >= 0);
@@ -627,6 +678,18 @@ json_target(struct json *j, const struct report *r,
 	json_int_or_null(j, "failed", o->failed, o->started);
 	json_int_or_null(j, "rollbacks", o->rollbacks, o->started);
 	json_int_or_null(j, "pending", o->pending, o->pending >= 0);
+}
+
+static void
+json_target(struct json *j, const struct report *r,
+	    const struct report_row *row, const struct json_groups *jg)
+{
+	const struct outcome *o = row->o;
+	size_t i;
+
+	json_object_begin(j, NULL);
+	json_target_is(j, r, row);
+	json_target_counts(j, o);
 	json_double(j, "seconds", o->seconds);
 	json_int(j, "attempts", o->attempts);
 	json_strings(j, "earlier_attempts", &o->earlier);
@@ -643,7 +706,6 @@ json_target(struct json *j, const struct report *r,
 	if (!o->finished && o->tail.len > 0)
 		json_string(j, "output_tail", o->tail.ptr);
 	json_object_end(j);
-	buf_release(&desc);
 }
 
 static const char *
@@ -672,14 +734,32 @@ typedef int (*flush_fn)(void *ctx, struct buf *b);
 
 #define FLUSH_AT 65536
 
+/* The targets array, left open; handed to flush as it grows. */
+static int
+json_targets(struct json *j, const struct report *r, struct buf *out,
+	     flush_fn flush, void *ctx)
+{
+	struct json_groups jg;
+	size_t i;
+	int rc = 0;
+
+	json_groups_init(&jg, r);
+	json_array_begin(j, "targets");
+	for (i = 0; i < r->n && rc == 0; i++) {
+		json_target(j, r, &r->rows[i], &jg);
+		/* the writer keeps its state apart from the text */
+		if (flush && out->len >= FLUSH_AT && flush(ctx, out) < 0)
+			rc = -1;
+	}
+	json_groups_release(&jg);
+	return rc;
+}
+
 static int
 render_json(const struct report *r, struct buf *out, flush_fn flush,
 	    void *ctx)
 {
-	struct json_groups jg;
 	struct json j;
-	size_t i;
-	int rc;
 
 	json_init(&j, out, true);
 	json_object_begin(&j, NULL);
@@ -705,17 +785,8 @@ render_json(const struct report *r, struct buf *out, flush_fn flush,
 		fleetstatus_json(r->status, &j);
 	else
 		json_null(&j, "status");
-	json_groups_init(&jg, r);
-	json_array_begin(&j, "targets");
-	for (i = 0, rc = 0; i < r->n && rc == 0; i++) {
-		json_target(&j, r, &r->rows[i], &jg);
-		/* the writer keeps its state apart from the text */
-		if (flush && out->len >= FLUSH_AT && flush(ctx, out) < 0)
-			rc = -1;
-	}
-	json_groups_release(&jg);
-	if (rc < 0)
-		return rc;
+	if (json_targets(&j, r, out, flush, ctx) < 0)
+		return -1;
 	json_array_end(&j);
 	discover_json(r->discovered, r->ndiscovered, &j);
 	json_object_end(&j);

@@ -606,12 +606,25 @@ write_discovered(struct buf *out, const struct merge *m, bool *first)
 	json_value_write(out, keep, 1);
 }
 
+/* The targets kept, one a line. */
+static void
+write_targets(struct buf *out, const struct merge *m)
+{
+	size_t i;
+
+	buf_addc(out, '[');
+	for (i = 0; i < m->nkept; i++) {
+		buf_adds(out, i ? ",\n    " : "\n    ");
+		write_target(out, m, &m->kept[i]);
+	}
+	buf_adds(out, m->nkept ? "\n  ]" : "]");
+}
+
 static void
 write_merged(struct buf *out, struct merge *m, int *exit_code)
 {
 	struct buf totals = BUF_INIT;
 	bool first = true;
-	size_t i;
 
 	write_totals(&totals, m, exit_code);
 	write_header(out, m, &first);
@@ -622,12 +635,7 @@ write_merged(struct buf *out, struct merge *m, int *exit_code)
 	field(out, &first, "totals");
 	buf_add(out, totals.ptr, totals.len);
 	field(out, &first, "targets");
-	buf_addc(out, '[');
-	for (i = 0; i < m->nkept; i++) {
-		buf_adds(out, i ? ",\n    " : "\n    ");
-		write_target(out, m, &m->kept[i]);
-	}
-	buf_adds(out, m->nkept ? "\n  ]" : "]");
+	write_targets(out, m);
 	field(out, &first, "run_ids");
 	write_run_ids(out, m);
 	field(out, &first, "merged");

@@ -98,6 +98,24 @@ axis_zero(const struct timeline *tl, double run_start)
 	return first < run_start + 1 ? first : run_start;
 }
 
+/* Every bar's end, once the axis starts at t0; t1 grows to the last. */
+static void
+place_ends(struct timeline *tl, const struct json_value *ts)
+{
+	size_t i;
+
+	for (i = 0; i < tl->n; i++) {
+		struct timeline_bar *b = &tl->bars[i];
+
+		if (!b->has)
+			continue;
+		place_end(json_index(ts, i), tl->t0, b);
+		tl->approx = tl->approx || b->approx;
+		if (b->end > tl->t1)
+			tl->t1 = b->end;
+	}
+}
+
 void
 timeline_init(struct timeline *tl, const struct json_value *report)
 {
@@ -115,16 +133,7 @@ timeline_init(struct timeline *tl, const struct json_value *report)
 		place_start(json_index(ts, i), &tl->bars[i]);
 	tl->t0 = axis_zero(tl, run_start);
 	tl->t1 = run_end;
-	for (i = 0; i < tl->n; i++) {
-		struct timeline_bar *b = &tl->bars[i];
-
-		if (!b->has)
-			continue;
-		place_end(json_index(ts, i), tl->t0, b);
-		tl->approx = tl->approx || b->approx;
-		if (b->end > tl->t1)
-			tl->t1 = b->end;
-	}
+	place_ends(tl, ts);
 	if (tl->t1 < tl->t0)
 		tl->t1 = tl->t0;
 	tl->span = tl->t1 - tl->t0 > 0.001 ? tl->t1 - tl->t0 : 0.001;
@@ -420,17 +429,33 @@ add_bar(double *row, const struct timeline *tl, const struct timeline_bar *b)
 	}
 }
 
+/* The highest stack of targets any of the n lanes has in a bucket. */
+static double
+load_peak(const struct load *ld, size_t n)
+{
+	double max = 0, sum;
+	size_t i, b;
+	int s;
+
+	for (i = 0; i < n; i++)
+		for (b = 0; b < BUCKETS; b++) {
+			for (sum = 0, s = 0; s < OUT_NSTATUS; s++)
+				sum += ld->v[i][s][b];
+			max = sum > max ? sum : max;
+		}
+	return max;
+}
+
 static void
 load_init(struct load *ld, const struct timeline *tl, const struct lanes *l)
 {
 	const struct json_value *ts = json_get(tl->report, "targets");
-	size_t i, b;
+	size_t i;
 	int s;
 
 	ld->v = xcalloc(l->names.n ? l->names.n : 1, sizeof(*ld->v));
 	ld->targets = xcalloc(l->names.n ? l->names.n : 1,
 			      sizeof(*ld->targets));
-	ld->max = 0;
 	for (i = 0; i < tl->n; i++) {
 		size_t lane = l->of[i];
 
@@ -442,14 +467,7 @@ load_init(struct load *ld, const struct timeline *tl, const struct lanes *l)
 		if (s >= 0 && tl->bars[i].has)
 			add_bar(ld->v[lane][s], tl, &tl->bars[i]);
 	}
-	for (i = 0; i < l->names.n; i++)
-		for (b = 0; b < BUCKETS; b++) {
-			double sum = 0;
-
-			for (s = 0; s < OUT_NSTATUS; s++)
-				sum += ld->v[i][s][b];
-			ld->max = sum > ld->max ? sum : ld->max;
-		}
+	ld->max = load_peak(ld, l->names.n);
 }
 
 /* An edge of the stack, as steps: "H x V y" where its height changes,

@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "common/buf.h"
-#include "common/json.h"
 #include "common/xmalloc.h"
 #include "drivers/driver.h"
 #include "worker/drift.h"
@@ -19,6 +18,7 @@
 #include "worker/plan.h"
 #include "worker/repair.h"
 #include "worker/resume.h"
+#include "worker/rowlist.h"
 #include "worker/runner.h"
 #include "worker/sqlplan.h"
 #include "worker/status.h"
@@ -262,7 +262,7 @@ writable(struct cmdctx *c)
 }
 
 /*
- * Every pending migration that an unfinished run (killed, cut off, or
+ * A pending migration that an unfinished run (killed, cut off, or
  * failed after statements committed) left a progress row for must still
  * have those statements as they were (worker/resume.h), and a statement
  * it left in doubt must be one the catalogue can answer for
@@ -270,32 +270,38 @@ writable(struct cmdctx *c)
  * statement and what to do. A dry run finds it too.
  */
 static int
-check_resumable(struct cmdctx *c)
+resumable(struct cmdctx *c, const struct migration *m)
 {
-	const struct migration *m;
-	const struct section *s;
+	const struct section *s = migration_section(m, SEC_RUN, c->t->engine);
+	int from = ledger_progress_of(&c->ledger, m->uuid);
 	struct buf note = BUF_INIT;
-	size_t i;
-	int from, r = 0;
+	int r = 0;
 
-	for (i = 0; r == 0 && i < c->plan.npending; i++) {
-		m = mig(c, c->plan.pending[i]);
-		s = migration_section(m, SEC_RUN, c->t->engine);
-		from = ledger_progress_of(&c->ledger, m->uuid);
-		if (s == NULL)
-			continue;
-		if (from > 0)
-			r = resume_check(m, section_stmts(s, c->t->engine), from,
-					 ledger_progress_sums(&c->ledger,
-							      m->uuid),
-					 &c->e);
-		if (r == 0)
-			r = indoubt_resolve(c->db, &c->ledger, m,
-					    section_stmts(s, c->t->engine),
-					    &from, &note, &c->e);
-	}
+	if (s == NULL)
+		return 0;
+	if (from > 0)
+		r = resume_check(m, section_stmts(s, c->t->engine), from,
+				 ledger_progress_sums(&c->ledger, m->uuid),
+				 &c->e);
+	if (r == 0)
+		r = indoubt_resolve(c->db, &c->ledger, m,
+				    section_stmts(s, c->t->engine), &from,
+				    &note, &c->e);
 	buf_release(&note);
 	return r;
+}
+
+/* resumable for every pending migration */
+static int
+check_resumable(struct cmdctx *c)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < c->plan.npending; i++)
+		if ((r = resumable(c, mig(c, c->plan.pending[i]))) < 0)
+			return r;
+	return 0;
 }
 
 /*
@@ -323,6 +329,27 @@ settle_doubt(struct cmdctx *c, const struct migration *m, int *from)
 	return r;
 }
 
+/* Say that m resumes after the first from statements (of s). */
+static void
+resume_warning(struct cmdctx *c, const struct migration *m,
+	       const struct section *s, int from)
+{
+	if (s != NULL && from >= (int)section_stmts(s, c->t->engine)->n)
+		sink_warning(c->sink,
+			     "%s: all %d statements had committed before the "
+			     "previous run ended: recording it",
+			     m->filename, from);
+	else
+		sink_warning(c->sink,
+			     "%s: resuming at statement %d: %s committed the "
+			     "first %d, unchanged since",
+			     m->filename, from + 1,
+			     plan_resume_point(&c->ledger, m->uuid) == from
+				 ? "a failed run"
+				 : "an interrupted run",
+			     from);
+}
+
 /* Run m, resuming after the statements an unfinished run committed. */
 static int
 upgrade_one(struct cmdctx *c, const struct migration *m)
@@ -335,21 +362,8 @@ upgrade_one(struct cmdctx *c, const struct migration *m)
 		return doubt < 0 ? doubt
 				 : runner_run(&c->runner, m, OP_RUN, from, false,
 					      &c->e);
-	if (from > 0 && s != NULL &&
-	    from >= (int)section_stmts(s, c->t->engine)->n)
-		sink_warning(c->sink,
-			     "%s: all %d statements had committed before the "
-			     "previous run ended: recording it",
-			     m->filename, from);
-	else if (from > 0)
-		sink_warning(c->sink,
-			     "%s: resuming at statement %d: %s committed the "
-			     "first %d, unchanged since",
-			     m->filename, from + 1,
-			     plan_resume_point(&c->ledger, m->uuid) == from
-				 ? "a failed run"
-				 : "an interrupted run",
-			     from);
+	if (from > 0)
+		resume_warning(c, m, s, from);
 	return runner_run(&c->runner, m, OP_RUN, from, false, &c->e);
 }
 
@@ -584,93 +598,14 @@ cmd_rebuild(struct cmdctx *c)
 	return runner_run(&c->runner, m, OP_RUN_PARTIAL, from, false, &c->e);
 }
 
-static void
-block_text(const struct ledger_row *r, bool with_error, struct buf *b)
-{
-	char ts[32];
-
-	ledger_format_time(r->timestamp, ts);
-	buf_addf(b, "ID          : %lld\n", (long long)r->object_id);
-	buf_addf(b, "UUID        : %s\n", r->uuid ? r->uuid : "");
-	buf_addf(b, "Timestamp   : %lld (%s)\n", (long long)r->timestamp, ts);
-	buf_addf(b, "Description : %s\n", r->description ? r->description : "");
-	buf_addf(b, "Operation   : %s\n", r->operation ? r->operation : "");
-	buf_addf(b, "Operator    : %s\n",
-		 r->operator_name ? r->operator_name : "");
-	buf_addf(b, "Duration    : %lld %s\n", (long long)r->duration,
-		 r->duration == 1 ? "second" : "seconds");
-	buf_addf(b, "Start time  : %s\n", r->start_s ? r->start_s : "");
-	buf_addf(b, "End time    : %s", r->end_s ? r->end_s : "");
-	if (with_error)
-		buf_addf(b, "\nError       :  %s", r->error ? r->error : "");
-	if (ledger_row_baseline(r))
-		buf_addf(b, "\nBaseline    : every migration up to %lld (%s) "
-			    "counts as applied",
-			 (long long)r->timestamp, ts);
-}
-
-static void
-row_json(struct json *j, const struct ledger_row *r)
-{
-	json_object_begin(j, NULL);
-	json_int(j, "id", r->object_id);
-	json_string(j, "uuid", r->uuid);
-	json_int(j, "timestamp", r->timestamp);
-	json_string(j, "name", r->name);
-	json_string(j, "description", r->description);
-	json_string(j, "result", r->result);
-	json_string(j, "error", r->error);
-	json_string(j, "operation", r->operation);
-	json_string(j, "operator", r->operator_name);
-	json_int(j, "start", r->start);
-	json_int(j, "end", r->end);
-	json_int(j, "duration", r->duration);
-	json_string(j, "start_s", r->start_s);
-	json_string(j, "end_s", r->end_s);
-	json_string(j, "checksum", r->checksum);
-	if (r->committed >= 0)
-		json_int(j, "committed", r->committed);
-	else
-		json_null(j, "committed");
-	json_string(j, "run_id", r->run_id);
-	json_string(j, "host", r->host);
-	json_bool(j, "baseline", ledger_row_baseline(r));
-	json_object_end(j);
-}
-
 static int
 list_rows(struct cmdctx *c, bool errors)
 {
 	struct buf b = BUF_INIT;
-	struct json j;
-	size_t i, n = 0;
 
-	if (c->o->json) {
-		json_init(&j, &b, true);
-		json_array_begin(&j, NULL);
-	}
-	for (i = 0; i < c->ledger.n; i++) {
-		const struct ledger_row *r = &c->ledger.v[i];
-
-		if (ledger_row_success(r) == errors)
-			continue;
-		if (c->o->json) {
-			row_json(&j, r);
-			continue;
-		}
-		if (n++ > 0)
-			buf_addc(&b, '\n');
-		block_text(r, errors, &b);
-		buf_addc(&b, '\n');
-	}
-	if (c->o->json) {
-		json_array_end(&j);
-		buf_addc(&b, '\n');
-	}
-	if (b.len > 0) {
-		buf_truncate(&b, b.len - 1);
+	rowlist_render(&c->ledger, errors, c->o->json, &b);
+	if (b.len > 0)
 		sink_result(c->sink, b.ptr);
-	}
 	buf_release(&b);
 	return 0;
 }
@@ -860,6 +795,35 @@ count_pending(struct cmdctx *c)
 	plan_release(&after);
 }
 
+static void
+cmdctx_init(struct cmdctx *c, const struct target *t, const struct migset *ms,
+	    const struct cmd_opts *o, struct sink *sink)
+{
+	*c = (struct cmdctx){ .t = t, .ms = ms, .o = o, .sink = sink };
+	c->runner.t = t;
+	c->runner.ledger = &c->ledger;
+	c->runner.sink = sink;
+	c->runner.run_id = o->run_id;
+	c->runner.host = o->host;
+	c->runner.sum = &c->sum;
+}
+
+/* The run summary of a command that returned r (< 0: c->e says why). */
+static void
+summarise(struct cmdctx *c, int r)
+{
+	char text[ERR_TEXT_MAX];
+
+	c->sum.exit_code = r < 0 ? err_exit_code(c->e.code ? c->e.code : r) : 0;
+	c->sum.error = r < 0 ? c->e.msg : NULL;
+	c->sum.err_code = r < 0 ? (c->e.code ? c->e.code : r) : 0;
+	if (r < 0 && c->e.file[0] != '\0') {
+		err_text(&c->e, text, sizeof(text));
+		memcpy(c->e.msg, text, sizeof(c->e.msg) - 1);
+		c->e.msg[sizeof(c->e.msg) - 1] = '\0';
+	}
+}
+
 int
 command_run(enum command_id cmd, const struct target *t,
 	    const struct migset *ms, const struct cmd_opts *o,
@@ -869,17 +833,7 @@ command_run(enum command_id cmd, const struct target *t,
 	struct cmdctx c;
 	int r;
 
-	memset(&c, 0, sizeof(c));
-	c.t = t;
-	c.ms = ms;
-	c.o = o;
-	c.sink = sink;
-	c.runner.t = t;
-	c.runner.ledger = &c.ledger;
-	c.runner.sink = sink;
-	c.runner.run_id = o->run_id;
-	c.runner.host = o->host;
-	c.runner.sum = &c.sum;
+	cmdctx_init(&c, t, ms, o, sink);
 	if (d->migrations && ms == NULL) {
 		r = err_set(&c.e, ERR_INTERNAL, "%s: no migrations", d->name);
 		goto out;
@@ -900,16 +854,7 @@ out:
 			db_unlock(c.db, &ue);
 		db_close(c.db);
 	}
-	c.sum.exit_code = r < 0 ? err_exit_code(c.e.code ? c.e.code : r) : 0;
-	c.sum.error = r < 0 ? c.e.msg : NULL;
-	c.sum.err_code = r < 0 ? (c.e.code ? c.e.code : r) : 0;
-	if (r < 0 && c.e.file[0] != '\0') {
-		char text[ERR_TEXT_MAX];
-
-		err_text(&c.e, text, sizeof(text));
-		memcpy(c.e.msg, text, sizeof(c.e.msg) - 1);
-		c.e.msg[sizeof(c.e.msg) - 1] = '\0';
-	}
+	summarise(&c, r);
 	sink_finished(sink, &c.sum);
 	status_release(&c.status);
 	plan_release(&c.plan);

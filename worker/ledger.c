@@ -1,4 +1,4 @@
-/* The bookkeeping table: creation, reading and appending rows. */
+/* The bookkeeping table: made or completed, read, released. */
 #include "config.h"
 
 #include "worker/ledger.h"
@@ -11,61 +11,12 @@
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "worker/batch.h"
+#include "worker/ledger_col.h"
 #include "worker/ledger_progress.h"
 #include "common/banned.h"
 
-enum col_type { COL_INT, COL_TEXT, COL_STRING };
-
-/*
- * Every column, in the Python tool's order, then ours. `light` columns are
- * read for planning; the others only when a command shows them.
- */
-static const struct ledger_col {
-	const char *name;
-	enum col_type type;
-	bool light;
-	size_t off;
-} ledger_cols[] = {
-#define C(n, t, l, f) { n, t, l, offsetof(struct ledger_row, f) }
-	C("object_id", COL_INT, true, object_id),
-	C("uuid", COL_STRING, true, uuid),
-	C("timestamp", COL_INT, true, timestamp),
-	C("name", COL_STRING, true, name),
-	C("description", COL_TEXT, true, description),
-	C("result", COL_STRING, true, result),
-	C("error", COL_TEXT, true, error),
-	C("traceback", COL_TEXT, false, traceback),
-	C("operator", COL_TEXT, true, operator_name),
-	C("operation", COL_STRING, true, operation),
-	C("start", COL_INT, true, start),
-	C("end", COL_INT, true, end),
-	C("duration", COL_INT, true, duration),
-	C("start_s", COL_STRING, true, start_s),
-	C("end_s", COL_STRING, true, end_s),
-	C("checksum", COL_STRING, true, checksum),
-	C("statement", COL_TEXT, false, statement),
-	C("committed", COL_INT, true, committed),
-	C("run_id", COL_STRING, true, run_id),
-	C("host", COL_STRING, true, host),
-#undef C
-};
-#define NCOLS (sizeof(ledger_cols) / sizeof(ledger_cols[0]))
-
 /* Columns indexed on new tables (the ones queries filter on). */
 static const char *const ledger_indexed[] = { "uuid", "timestamp", "result" };
-
-static const char *
-col_sql_type(const struct db *db, enum col_type t)
-{
-	switch (t) {
-	case COL_INT:
-		return db->drv->type_int64;
-	case COL_TEXT:
-		return db->drv->type_text;
-	default:
-		return db->drv->type_string;
-	}
-}
 
 /* The CREATE TABLE and CREATE INDEX statements of a new table, into b. */
 static void
@@ -77,11 +28,12 @@ ledger_create(struct db *db, struct batch *b)
 	buf_adds(&sql, "CREATE TABLE ");
 	db_qualify(db, LEDGER_TABLE, &sql);
 	buf_adds(&sql, " (");
-	for (i = 0; i < NCOLS; i++) {
+	for (i = 0; i < LEDGER_NCOLS; i++) {
 		if (i > 0)
 			buf_adds(&sql, ", ");
 		db_quote_ident(db, ledger_cols[i].name, &sql);
-		buf_addf(&sql, " %s%s", col_sql_type(db, ledger_cols[i].type),
+		buf_addf(&sql, " %s%s",
+			 ledger_col_sql_type(db, &ledger_cols[i]),
 			 i == 0 ? " NOT NULL PRIMARY KEY" : "");
 	}
 	buf_addf(&sql, ")%s", db->drv->table_options);
@@ -103,13 +55,6 @@ ledger_create(struct db *db, struct batch *b)
 	buf_release(&sql);
 	buf_release(&name);
 }
-
-static bool
-has_column(const struct db_columns *cols, const char *name)
-{
-	return db_columns_find(cols, name) != NULL;
-}
-
 
 /* The ALTER TABLE that adds column name of type to table, into b. */
 static void
@@ -137,10 +82,10 @@ ensure_main(struct db *db, struct ledger *l, struct batch *b)
 		ledger_create(db, b);
 		return;
 	}
-	for (i = 0; i < NCOLS; i++)
-		if (!has_column(&l->cols, ledger_cols[i].name))
+	for (i = 0; i < LEDGER_NCOLS; i++)
+		if (!ledger_col_exists(&l->cols, ledger_cols[i].name))
 			add_column(db, LEDGER_TABLE, ledger_cols[i].name,
-				   col_sql_type(db, ledger_cols[i].type), b);
+				   ledger_col_sql_type(db, &ledger_cols[i]), b);
 }
 
 /* The catalogue's description of table into b, its rows to *rows. */
@@ -176,7 +121,7 @@ progress_repair(struct db *db, const struct db_rows *desc,
 		goto out;
 	if (pcols.n == 0)
 		ledger_progress_create(db, &b);
-	else if (!has_column(&pcols, "checksums"))
+	else if (!ledger_col_exists(&pcols, "checksums"))
 		add_column(db, LEDGER_PROGRESS_TABLE, "checksums",
 			   db->drv->type_text, &b);
 	else
@@ -191,6 +136,43 @@ out:
 	return r;
 }
 
+/* Whether the table exists with every column. */
+static bool
+has_every_column(const struct ledger *l)
+{
+	size_t i;
+
+	for (i = 0; i < LEDGER_NCOLS; i++)
+		if (!ledger_col_exists(&l->cols, ledger_cols[i].name))
+			return false;
+	return l->exists;
+}
+
+/* What both tables lack, in one transaction, into b. */
+static void
+complete_stmts(struct db *db, struct ledger *l, struct batch *b)
+{
+	batch_add(b, DBS_BEGIN, NULL, NULL, 0, 0, 0);
+	ensure_main(db, l, b);
+	ledger_progress_create(db, b);
+	batch_add(b, DBS_COMMIT, NULL, NULL, 0, 0, 0);
+}
+
+/* The tables are there: l learns the columns of the one just completed
+ * (made: desc describes it) and the progress rows. */
+static void
+ensured(struct db *db, struct ledger *l, bool made,
+	const struct db_rows *desc, const struct db_rows *prog)
+{
+	if (made) {
+		db_columns_release(&l->cols);
+		db_describe_rows(db, desc, &l->cols);
+		l->exists = true;
+	}
+	ledger_progress_rows(l, prog, true);
+	l->progress_exists = true;
+}
+
 /*
  * One batch. A complete table: the progress table described and read
  * (repaired when that fails: progress_repair). Otherwise in one
@@ -203,18 +185,12 @@ ensure_once(struct db *db, struct ledger *l, struct err *e)
 {
 	struct db_rows *desc = NULL, *prog = NULL;
 	struct batch b = BATCH_INIT;
-	bool complete = l->exists;
-	size_t i, failed;
+	bool complete = has_every_column(l);
+	size_t failed;
 	int r;
 
-	for (i = 0; i < NCOLS && complete; i++)
-		complete = has_column(&l->cols, ledger_cols[i].name);
-	if (!complete) {
-		batch_add(&b, DBS_BEGIN, NULL, NULL, 0, 0, 0);
-		ensure_main(db, l, &b);
-		ledger_progress_create(db, &b);
-		batch_add(&b, DBS_COMMIT, NULL, NULL, 0, 0, 0);
-	}
+	if (!complete)
+		complete_stmts(db, l, &b);
 	describe_stmt(db, complete ? LEDGER_PROGRESS_TABLE : LEDGER_TABLE, &b,
 		      &desc);
 	ledger_progress_select(db, true, &b, &prog);
@@ -224,15 +200,8 @@ ensure_once(struct db *db, struct ledger *l, struct err *e)
 		r = progress_repair(db, complete ? desc : NULL, &prog, e);
 	else if (r < 0 && !complete)
 		db_rollback(db, &(struct err){ 0 });
-	if (r == 0 && !complete) {
-		db_columns_release(&l->cols);
-		db_describe_rows(db, desc, &l->cols);
-		l->exists = true;
-	}
-	if (r == 0) {
-		ledger_progress_rows(l, prog, true);
-		l->progress_exists = true;
-	}
+	if (r == 0)
+		ensured(db, l, !complete, desc, prog);
 	db_rows_free(desc);
 	db_rows_free(prog);
 	batch_release(&b);
@@ -270,48 +239,12 @@ ledger_ensure(struct db *db, struct ledger *l, struct err *e)
 
 
 static void
-row_set(struct ledger_row *row, const struct ledger_col *c, const char *v)
-{
-	char *p = (char *)row + c->off;
-
-	if (c->type == COL_INT)
-		*(int64_t *)(void *)p = v ? strtoll(v, NULL, 10)
-				    : (strcmp(c->name, "committed") == 0 ? -1 : 0);
-	else
-		*(char **)(void *)p = xstrdup_or_null(v);
-}
-
-static void
 row_release(struct ledger_row *row)
 {
 	size_t i;
 
-	for (i = 0; i < NCOLS; i++)
-		if (ledger_cols[i].type != COL_INT)
-			free(*(char **)(void *)((char *)row +
-						ledger_cols[i].off));
-}
-
-static void
-ledger_push(struct ledger *l, const struct ledger_row *src)
-{
-	struct ledger_row *row;
-	size_t i;
-
-	XGROW(l->v, l->n + 1, l->cap);
-	row = &l->v[l->n++];
-	memset(row, 0, sizeof(*row));
-	for (i = 0; i < NCOLS; i++) {
-		const struct ledger_col *c = &ledger_cols[i];
-		const char *p = (const char *)src + c->off;
-
-		if (c->type == COL_INT)
-			*(int64_t *)(void *)((char *)row + c->off) =
-			    *(const int64_t *)(const void *)p;
-		else
-			*(char **)(void *)((char *)row + c->off) =
-			    xstrdup_or_null(*(char *const *)(const void *)p);
-	}
+	for (i = 0; i < LEDGER_NCOLS; i++)
+		ledger_col_free(row, &ledger_cols[i]);
 }
 
 /* The SELECT of the columns to read (those cols has; all when NULL). */
@@ -322,8 +255,8 @@ select_sql(struct db *db, const struct db_columns *cols, bool full,
 	size_t i, nsel = 0;
 
 	buf_adds(sql, "SELECT ");
-	for (i = 0; i < NCOLS; i++) {
-		if ((cols && !has_column(cols, ledger_cols[i].name)) ||
+	for (i = 0; i < LEDGER_NCOLS; i++) {
+		if ((cols && !ledger_col_exists(cols, ledger_cols[i].name)) ||
 		    (!full && !ledger_cols[i].light))
 			continue;
 		if (nsel > 0)
@@ -351,7 +284,7 @@ rows_into(struct ledger *out, const struct db_rows *rows,
 
 		row->committed = -1;
 		for (j = 0; j < nsel; j++)
-			row_set(row, sel[j], db_rows_get(rows, i, j));
+			ledger_col_set(row, sel[j], db_rows_get(rows, i, j));
 	}
 }
 
@@ -365,7 +298,7 @@ static int
 load(struct db *db, bool full, const char *lock, const struct db_param *lp,
      size_t nlp, bool *taken, struct ledger *out, struct err *e)
 {
-	const struct ledger_col *sel[NCOLS];
+	const struct ledger_col *sel[LEDGER_NCOLS];
 	struct db_rows *got = NULL, *desc = NULL, *rows = NULL;
 	struct batch b = BATCH_INIT;
 	struct buf sql = BUF_INIT;
@@ -451,320 +384,6 @@ ledger_release(struct ledger *l)
 	l->exists = false;
 }
 
-/*
- * The object_id of the next row. The INSERT computes it on the server
- * (max + 1, so rows written by another tool are respected, and unique
- * whether or not the lock excluded another runner); under the lock l
- * holds every row, and this is the number the server computes.
- */
-static int64_t
-next_id(const struct ledger *l)
-{
-	int64_t max = 0;
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (l->v[i].object_id > max)
-			max = l->v[i].object_id;
-	return max + 1;
-}
-
-/*
- * The text param of column c, fitted to what the column holds; the fitted
- * copy lives in *keep until the statement ran. A line for fitted says what
- * changed.
- */
-static struct db_param
-fit_param(const struct ledger *l, const char *name, const char *v,
-	  struct buf *keep, struct strv *fitted)
-{
-	const struct db_column *c = db_columns_find(&l->cols, name);
-	struct buf line = BUF_INIT;
-	unsigned what;
-	size_t n;
-
-	if (v == NULL || c == NULL ||
-	    (what = textfit(&c->fit, v, keep, &n)) == 0)
-		return DBP_TEXTV(v);
-	buf_addf(&line, "column %s", name);
-	if (what & TEXTFIT_REPLACED)
-		buf_addf(&line, ": %zu character%s %s cannot hold replaced "
-				"by '?'",
-			 n, n == 1 ? "" : "s",
-			 c->charset ? c->charset : textfit_rep_name(c->fit.rep));
-	if (what & TEXTFIT_TRUNCATED)
-		buf_addf(&line, "%s cut to its limit of %lld %s",
-			 (what & TEXTFIT_REPLACED) ? ", and" : ":",
-			 (long long)(c->fit.max_chars ? c->fit.max_chars
-						      : c->fit.max_bytes),
-			 c->fit.max_chars ? "characters" : "bytes");
-	if (fitted)
-		strv_push(fitted, line.ptr);
-	buf_release(&line);
-	return DBP_TEXTV(keep->ptr);
-}
-
-/* object_id as the INSERT computes it: see next_id. */
-static void
-next_id_sql(struct db *db, struct buf *out)
-{
-	buf_adds(out, "(SELECT COALESCE(MAX(");
-	db_quote_ident(db, "object_id", out);
-	buf_adds(out, "), 0) + 1 FROM ");
-	db_qualify(db, LEDGER_TABLE, out);
-	buf_adds(out, ")");
-}
-
-/* The INSERT of row into sql, its n values in params (texts fitted into
- * keep[]). */
-static size_t
-append_sql(struct db *db, const struct ledger *l, const struct ledger_row *row,
-	   struct buf *sql, struct db_param *params, struct buf *keep,
-	   struct strv *fitted)
-{
-	struct buf marks = BUF_INIT;
-	size_t i, n = 0;
-
-	buf_adds(sql, "INSERT INTO ");
-	db_qualify(db, LEDGER_TABLE, sql);
-	buf_adds(sql, " (");
-	for (i = 0; i < NCOLS; i++) {
-		const struct ledger_col *c = &ledger_cols[i];
-		const char *p = (const char *)row + c->off;
-
-		if (l->exists && !has_column(&l->cols, c->name))
-			continue;
-		buf_adds(sql, i > 0 ? ", " : "");
-		buf_adds(&marks, i > 0 ? ", " : "");
-		db_quote_ident(db, c->name, sql);
-		if (i == 0) {
-			next_id_sql(db, &marks);
-		} else if (c->type == COL_INT) {
-			int64_t v = *(const int64_t *)(const void *)p;
-
-			buf_adds(&marks, "?");
-			params[n++] = (strcmp(c->name, "committed") == 0 &&
-				       v < 0) ? DBP_NULLV : DBP_INTV(v);
-		} else {
-			buf_adds(&marks, "?");
-			params[n++] = fit_param(l, c->name,
-						*(char *const *)(const void *)p,
-						&keep[i], fitted);
-		}
-	}
-	buf_addf(sql, ") VALUES (%s)", marks.ptr);
-	buf_release(&marks);
-	return n;
-}
-
-int64_t
-ledger_appended(struct ledger *l, const struct ledger_row *row)
-{
-	struct ledger_row copy = *row;
-
-	copy.object_id = next_id(l);
-	ledger_push(l, &copy);
-	return copy.object_id;
-}
-
-void
-ledger_append_stmt(struct db *db, const struct ledger *l,
-		   const struct ledger_row *row, struct strv *fitted,
-		   struct batch *b, int tag, int arg)
-{
-	struct db_param params[NCOLS];
-	struct buf keep[NCOLS];
-	struct buf sql = BUF_INIT;
-	size_t i, n;
-
-	for (i = 0; i < NCOLS; i++)
-		buf_init(&keep[i]);
-	n = append_sql(db, l, row, &sql, params, keep, fitted);
-	batch_add(b, DBS_SQL, sql.ptr, params, n, tag, arg);
-	for (i = 0; i < NCOLS; i++)
-		buf_release(&keep[i]);
-	buf_release(&sql);
-}
-
-int
-ledger_append(struct db *db, struct ledger *l, const struct ledger_row *row,
-	      int64_t *id_out, struct strv *fitted, struct err *e)
-{
-	struct db_param params[NCOLS];
-	struct buf keep[NCOLS];
-	struct buf sql = BUF_INIT;
-	size_t i, n;
-	int64_t id;
-	int r;
-
-	for (i = 0; i < NCOLS; i++)
-		buf_init(&keep[i]);
-	n = append_sql(db, l, row, &sql, params, keep, fitted);
-	if ((r = db_query(db, sql.ptr, params, n, NULL, e)) < 0)
-		err_prefix(e, "writing to bookkeeping table '%s'", LEDGER_TABLE);
-	else if ((id = ledger_appended(l, row)) && id_out)
-		*id_out = id;
-	for (i = 0; i < NCOLS; i++)
-		buf_release(&keep[i]);
-	buf_release(&sql);
-	return r;
-}
-
-int
-ledger_set_end(struct db *db, struct ledger *l, int64_t id, int64_t end,
-	       struct err *e)
-{
-	static const char *const cols[] = { "end", "duration", "end_s" };
-	struct ledger_row *row = (struct ledger_row *)ledger_find(l, id);
-	struct db_param p[4];
-	struct buf sql = BUF_INIT;
-	char end_s[32];
-	size_t i;
-	int r;
-
-	if (row == NULL)
-		return 0;
-	ledger_format_time(end, end_s);
-	p[0] = DBP_INTV(end);
-	p[1] = DBP_INTV(end - row->start);
-	p[2] = (struct db_param){ DBP_TEXT, 0, end_s };
-	p[3] = DBP_INTV(id);
-	buf_adds(&sql, "UPDATE ");
-	db_qualify(db, LEDGER_TABLE, &sql);
-	for (i = 0; i < 3; i++) {
-		buf_adds(&sql, i == 0 ? " SET " : ", ");
-		db_quote_ident(db, cols[i], &sql);
-		buf_adds(&sql, " = ?");
-	}
-	buf_adds(&sql, " WHERE ");
-	db_quote_ident(db, "object_id", &sql);
-	buf_adds(&sql, " = ?");
-	if ((r = db_query(db, sql.ptr, p, 4, NULL, e)) < 0) {
-		err_prefix(e, "writing to bookkeeping table '%s'", LEDGER_TABLE);
-	} else {
-		row->end = end;
-		row->duration = end - row->start;
-	}
-	buf_release(&sql);
-	return r;
-}
-
-int
-ledger_serialise(struct db *db, struct err *e)
-{
-	struct buf table = BUF_INIT;
-	int r;
-
-	db_qualify(db, LEDGER_TABLE, &table);
-	r = db_serialize(db, table.ptr, e);
-	buf_release(&table);
-	return r;
-}
-
-/* The newest object_id l holds for uuid; 0 when none. */
-static int64_t
-latest_known(const struct ledger *l, const char *uuid)
-{
-	size_t i;
-
-	for (i = l->n; i-- > 0;)
-		if (l->v[i].uuid && strcmp(l->v[i].uuid, uuid) == 0)
-			return l->v[i].object_id;
-	return 0;
-}
-
-/* The newest row of uuid past what l knows (two values: uuid, id). */
-static void
-claim_sql(struct db *db, const struct ledger *l, struct buf *sql)
-{
-	static const char *const cols[] = { "object_id", "result", "operation",
-					    "run_id" };
-	size_t i;
-
-	buf_adds(sql, "SELECT ");
-	for (i = 0; i < 4; i++) {
-		if (i > 0)
-			buf_adds(sql, ", ");
-		db_quote_ident(db, has_column(&l->cols, cols[i]) ? cols[i]
-								: "object_id",
-			       sql);
-	}
-	buf_adds(sql, " FROM ");
-	db_qualify(db, LEDGER_TABLE, sql);
-	buf_adds(sql, " WHERE ");
-	db_quote_ident(db, "uuid", sql);
-	buf_adds(sql, " = ? AND ");
-	db_quote_ident(db, "object_id", sql);
-	buf_adds(sql, " > ? ORDER BY ");
-	db_quote_ident(db, "object_id", sql);
-	buf_adds(sql, " DESC LIMIT 1");
-}
-
-/*
- * In a batch the check is a statement the server fails when such a row
- * exists (must_be_empty), before the migration's first statement runs;
- * the caller then rolls back and asks ledger_claim which row it was.
- */
-struct db_stmt *
-ledger_claim_stmts(struct db *db, const struct ledger *l, const char *uuid,
-		   struct batch *b, int tag)
-{
-	struct db_param p[2] = { DBP_TEXTV(uuid),
-				 DBP_INTV(latest_known(l, uuid)) };
-	struct buf sql = BUF_INIT;
-	struct db_stmt *s;
-
-	if (!l->exists)
-		return NULL;
-	db_qualify(db, LEDGER_TABLE, &sql);
-	batch_add(b, DBS_SERIALIZE, sql.ptr, NULL, 0, tag, 0);
-	buf_reset(&sql);
-	claim_sql(db, l, &sql);
-	s = batch_add(b, DBS_SQL, sql.ptr, p, 2, tag, 0);
-	s->must_be_empty = true;
-	buf_release(&sql);
-	return s;
-}
-
-int
-ledger_claim(struct db *db, struct ledger *l, const char *uuid,
-	     bool serialise, const struct ledger_row **other, struct err *e)
-{
-	struct db_param p[2] = { DBP_TEXTV(uuid),
-				 DBP_INTV(latest_known(l, uuid)) };
-	struct db_rows *rows = NULL;
-	struct ledger_row row;
-	struct buf sql = BUF_INIT;
-	int r;
-
-	*other = NULL;
-	if (!l->exists)
-		return 0; /* nothing recorded it: there is no table yet */
-	if (serialise && (r = ledger_serialise(db, e)) < 0)
-		return r;
-	claim_sql(db, l, &sql);
-	if ((r = db_query(db, sql.ptr, p, 2, &rows, e)) < 0 ||
-	    rows->nrows == 0)
-		goto out;
-	memset(&row, 0, sizeof(row));
-	row.object_id = strtoll(db_rows_get(rows, 0, 0), NULL, 10);
-	row.uuid = (char *)uuid;
-	row.result = (char *)db_rows_get(rows, 0, 1);
-	row.operation = (char *)db_rows_get(rows, 0, 2);
-	row.run_id = has_column(&l->cols, "run_id")
-			     ? (char *)db_rows_get(rows, 0, 3)
-			     : NULL;
-	row.committed = -1;
-	ledger_push(l, &row);
-	*other = &l->v[l->n - 1];
-	r = 1;
-out:
-	if (r < 0)
-		err_prefix(e, "reading bookkeeping table '%s'", LEDGER_TABLE);
-	db_rows_free(rows);
-	buf_release(&sql);
-	return r;
-}
 
 const struct ledger_row *
 ledger_find(const struct ledger *l, int64_t id)
@@ -804,64 +423,4 @@ ledger_format_time(int64_t t, char out[32])
 	xsnprintf(out, 32, "%02d %s %04d %02d:%02d:%02d", tm.tm_mday,
 		  months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
 		  tm.tm_sec);
-}
-
-/* ---- for people: dry_upgrade --sql -------------------------------------- */
-
-static bool
-is_unknown(const char *name, const char *const *unknown)
-{
-	for (; unknown && *unknown; unknown++)
-		if (strcmp(*unknown, name) == 0)
-			return true;
-	return false;
-}
-
-static void
-literal(const char *s, struct buf *out)
-{
-	if (s == NULL) {
-		buf_adds(out, "NULL");
-		return;
-	}
-	buf_addc(out, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_addc(out, '\'');
-		buf_addc(out, *s);
-	}
-	buf_addc(out, '\'');
-}
-
-void
-ledger_insert_text(struct db *db, const struct ledger_row *row,
-		   const char *const *unknown, struct buf *out)
-{
-	struct buf values = BUF_INIT;
-	size_t i;
-
-	buf_adds(out, "INSERT INTO ");
-	/* unqualified: the same plan text for every database of a fleet */
-	db_quote_ident(db, LEDGER_TABLE, out);
-	buf_adds(out, " (");
-	for (i = 0; i < NCOLS; i++) {
-		const struct ledger_col *c = &ledger_cols[i];
-		const char *p = (const char *)row + c->off;
-
-		buf_adds(out, i ? ", " : "");
-		buf_adds(&values, i ? ", " : "");
-		db_quote_ident(db, c->name, out);
-		if (is_unknown(c->name, unknown))
-			buf_addf(&values, "<%s>", c->name);
-		else if (c->type != COL_INT)
-			literal(*(char *const *)(const void *)p, &values);
-		else if (strcmp(c->name, "committed") == 0 &&
-			 *(const int64_t *)(const void *)p < 0)
-			buf_adds(&values, "NULL");
-		else
-			buf_addf(&values, "%lld",
-				 (long long)*(const int64_t *)(const void *)p);
-	}
-	buf_addf(out, ")\nVALUES (%s)", values.ptr);
-	buf_release(&values);
 }

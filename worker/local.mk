@@ -16,7 +16,9 @@ libmigratore_a_SOURCES += \
 	worker/indoubt.c worker/indoubt.h \
 	worker/jsonsink.c worker/jsonsink.h \
 	worker/ledger.c worker/ledger.h \
+	worker/ledger_col.c worker/ledger_col.h \
 	worker/ledger_progress.c worker/ledger_progress.h \
+	worker/ledger_write.c worker/ledger_write.h \
 	worker/lexer.c worker/lexer.h \
 	worker/lockretry.c worker/lockretry.h \
 	worker/merge.c worker/merge.h \
@@ -26,8 +28,10 @@ libmigratore_a_SOURCES += \
 	worker/plan.c worker/plan.h \
 	worker/program.c worker/program.h \
 	worker/repair.c worker/repair.h \
+	worker/rowlist.c worker/rowlist.h \
 	worker/resume.c worker/resume.h \
 	worker/runner.c worker/runner.h \
+	worker/section.c worker/section.h \
 	worker/sink.c worker/sink.h \
 	worker/sqlplan.c worker/sqlplan.h \
 	worker/status.c worker/status.h \

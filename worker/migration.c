@@ -1,7 +1,7 @@
 /*
  * Migration files (SPEC 4.2, 4.3): the `-- migratore:` header and section
  * markers of a SQL file, the comment header of an executable one, and the
- * checksums. Statements are left to the lexer.
+ * file's checksum. Sections are split into statements by worker/section.c.
  */
 #include "config.h"
 
@@ -47,26 +47,6 @@ struct body {
 	size_t off, len;
 	int line;
 };
-
-static const char *const kind_names[SEC_NKINDS] = {
-	"run", "rollback", "run_partial", "run_skip", "cleanup",
-};
-
-static const char *const kind_operations[SEC_NKINDS] = {
-	"Run", "Rollback", "Run Partial", "Run Skip", "Cleanup",
-};
-
-const char *
-section_kind_name(enum section_kind kind)
-{
-	return (unsigned)kind < SEC_NKINDS ? kind_names[kind] : "?";
-}
-
-const char *
-section_operation(enum section_kind kind)
-{
-	return (unsigned)kind < SEC_NKINDS ? kind_operations[kind] : "?";
-}
 
 /* The canonical name of an engine or alias (any case), NULL if unknown. */
 static const char *
@@ -191,30 +171,41 @@ set_transaction(struct parser *ps, const char *v, size_t n, int line)
 	return 0;
 }
 
+/* One uuid of replaces, len bytes at item. */
+static int
+replaces_one(struct parser *ps, const char *item, size_t len, int line)
+{
+	char *u;
+
+	if (!is_uuid(item, len))
+		return fail(ps, line,
+			    "replaces: '%.*s' is not a UUID (expected a "
+			    "comma-separated list of uuids)",
+			    (int)len, item);
+	u = xstrndup(item, len);
+	if (strv_contains(&ps->m->replaces, u)) {
+		free(u);
+		return fail(ps, line, "replaces: uuid %.*s listed twice",
+			    (int)len, item);
+	}
+	strv_push_owned(&ps->m->replaces, u);
+	return 0;
+}
+
 static int
 set_replaces(struct parser *ps, const char *v, size_t n, int line)
 {
 	const char *item, *comma;
 	size_t len;
-	char *u;
+	int r;
 
 	for (;;) {
 		comma = memchr(v, ',', n);
 		item = v;
 		len = comma ? (size_t)(comma - v) : n;
 		trim(&item, &len);
-		if (!is_uuid(item, len))
-			return fail(ps, line,
-				    "replaces: '%.*s' is not a UUID (expected "
-				    "a comma-separated list of uuids)",
-				    (int)len, item);
-		u = xstrndup(item, len);
-		if (strv_contains(&ps->m->replaces, u)) {
-			free(u);
-			return fail(ps, line, "replaces: uuid %.*s listed twice",
-				    (int)len, item);
-		}
-		strv_push_owned(&ps->m->replaces, u);
+		if ((r = replaces_one(ps, item, len, line)) < 0)
+			return r;
 		if (comma == NULL)
 			return 0;
 		n -= (size_t)(comma - v) + 1;
@@ -252,10 +243,12 @@ header_key(const char *s, size_t n)
 static int
 kind_of(const char *s, size_t n)
 {
+	const char *name;
 	int k;
 
 	for (k = 0; k < SEC_NKINDS; k++)
-		if (strlen(kind_names[k]) == n && memcmp(kind_names[k], s, n) == 0)
+		if (strlen(name = section_kind_name((enum section_kind)k)) == n &&
+		    memcmp(name, s, n) == 0)
 			return k;
 	return -1;
 }
@@ -316,6 +309,21 @@ unknown_engine(struct parser *ps, int line, const char *eng, size_t n)
 }
 
 /* A marker `-- migratore: <kind> [engine]` at offset off of line line. */
+/* m's section of this kind for exactly this engine (NULL: plain). */
+static struct section *
+find_section(struct migration *m, int kind, const char *engine)
+{
+	struct section *s;
+
+	for (s = m->sections; s < m->sections + m->nsections; s++)
+		if ((int)s->kind == kind &&
+		    (s->engine == NULL ? engine == NULL
+				       : engine != NULL &&
+						 strcmp(s->engine, engine) == 0))
+			return s;
+	return NULL;
+}
+
 static int
 section_open(struct parser *ps, int kind, const char *eng, size_t englen,
 	     int line, size_t off, size_t next)
@@ -323,22 +331,14 @@ section_open(struct parser *ps, int kind, const char *eng, size_t englen,
 	struct migration *m = ps->m;
 	const char *engine = NULL;
 	struct section *s;
-	size_t i;
 
 	if (englen > 0 && (engine = engine_canonical(eng, englen)) == NULL)
 		return unknown_engine(ps, line, eng, englen);
-	for (i = 0; i < m->nsections; i++) {
-		s = &m->sections[i];
-		if ((int)s->kind == kind &&
-		    (s->engine == NULL ? engine == NULL
-				       : engine != NULL &&
-						 strcmp(s->engine, engine) == 0))
-			return fail(ps, line,
-				    "duplicate section '%s%s%s' (first at line "
-				    "%d)",
-				    kind_names[kind], engine ? " " : "",
-				    engine ? engine : "", s->line);
-	}
+	if ((s = find_section(m, kind, engine)) != NULL)
+		return fail(ps, line,
+			    "duplicate section '%s%s%s' (first at line %d)",
+			    section_kind_name((enum section_kind)kind),
+			    engine ? " " : "", engine ? engine : "", s->line);
 	section_close(ps, off);
 	m->sections = xreallocarray(m->sections, m->nsections + 1,
 				    sizeof(*m->sections));
@@ -366,22 +366,29 @@ next_word(const char **s, size_t *n, const char **w, size_t *wn)
 }
 
 /* What follows `-- migratore:` (trimmed) on a line of a SQL file. */
+/* "key = value" (n bytes at s, eq at its '='), both sides trimmed. */
+static int
+key_value(struct parser *ps, const char *s, size_t n, const char *eq,
+	  int line)
+{
+	const char *v = eq + 1;
+	size_t kn = (size_t)(eq - s), vn = n - (size_t)(v - s);
+
+	trim(&s, &kn);
+	trim(&v, &vn);
+	return header_line(ps, s, kn, v, vn, line);
+}
+
 static int
 directive(struct parser *ps, const char *rest, size_t n, int line, size_t off,
 	  size_t next)
 {
 	const char *eq = memchr(rest, '=', n), *w, *eng, *extra;
-	size_t wn, engn, extran, vn;
+	size_t wn, engn, extran;
 	int kind;
 
-	if (eq != NULL) {
-		wn = (size_t)(eq - rest);
-		trim(&rest, &wn);
-		w = eq + 1;
-		vn = n - (size_t)(w - rest);
-		trim(&w, &vn);
-		return header_line(ps, rest, wn, w, vn, line);
-	}
+	if (eq != NULL)
+		return key_value(ps, rest, n, eq, line);
 	next_word(&rest, &n, &w, &wn);
 	next_word(&rest, &n, &eng, &engn);
 	next_word(&rest, &n, &extra, &extran);
@@ -532,14 +539,8 @@ exe_line(struct parser *ps, size_t off, size_t end, size_t next, int line)
 	s += d;
 	n -= d;
 	trim(&s, &n);
-	if ((eq = memchr(s, '=', n)) != NULL) {
-		wn = (size_t)(eq - s);
-		trim(&s, &wn);
-		w = eq + 1;
-		n = end - (size_t)(w - ps->text);
-		trim(&w, &n);
-		return header_line(ps, s, wn, w, n, line);
-	}
+	if ((eq = memchr(s, '=', n)) != NULL)
+		return key_value(ps, s, n, eq, line);
 	next_word(&s, &n, &w, &wn);
 	if (kind_of(w, wn) >= 0)
 		return fail(ps, line,
@@ -574,129 +575,6 @@ each_line(struct parser *ps, line_fn *fn)
 	return 0;
 }
 
-/* The dialect of an engine or alias, -1 when unknown. */
-static int
-dialect_of(const char *engine)
-{
-	const char *canon;
-	int d;
-
-	if (engine == NULL ||
-	    (canon = engine_canonical(engine, strlen(engine))) == NULL)
-		return -1;
-	for (d = 0; d < DIALECT_N; d++)
-		if (strcmp(lexer_dialect_engine((enum dialect)d), canon) == 0)
-			return d;
-	return -1;
-}
-
-/* Does an engine use s? A plain section only serves the engines without
- * a section of their own of that kind. */
-static bool
-used_by(const struct migration *m, const struct section *s, int d)
-{
-	size_t i;
-
-	if (s->engine != NULL)
-		return dialect_of(s->engine) == d;
-	for (i = 0; i < m->nsections; i++)
-		if (m->sections[i].kind == s->kind &&
-		    m->sections[i].engine != NULL &&
-		    dialect_of(m->sections[i].engine) == d)
-			return false;
-	return true;
-}
-
-/* Say which client's reading failed, when the others' did not. */
-static void
-err_suffix(struct err *e, const char *client)
-{
-	size_t n = strlen(e->msg);
-
-	snprintf(e->msg + n, sizeof(e->msg) - n, " (as %s reads it)", client);
-}
-
-/* A plain section that every engine overrides is still read by all. */
-static bool
-read_by(const struct migration *m, const struct section *s, int d)
-{
-	int k;
-
-	for (k = 0; k < DIALECT_N; k++)
-		if (used_by(m, s, k))
-			return used_by(m, s, d);
-	return true;
-}
-
-static bool
-err_before(const struct err *a, const struct err *b)
-{
-	return a->line < b->line || (a->line == b->line && a->col < b->col);
-}
-
-/* The checksum of s as dialect d splits it (migration.h). */
-static void
-section_sum(struct section *s, int d)
-{
-	const struct stmt_list *l = &s->stmts[d];
-	struct sha256 c;
-	size_t i;
-
-	sha256_init(&c);
-	for (i = 0; i < l->n; i++)
-		sha256_update(&c, l->v[i].digest, sizeof(l->v[i].digest));
-	memcpy(s->sum[d], SECTION_SUM_PREFIX, 3);
-	sha256_final_hex(&c, s->sum[d] + 3);
-}
-
-/*
- * Split one section for every dialect that may read it: its engine's, or
- * all three for a plain one. A dialect that fails keeps its error, shown
- * only to that engine; when every engine that uses the section fails, the
- * file is refused now, with the earliest problem.
- */
-static int
-split_section(struct parser *ps, struct section *s, const struct body *b)
-{
-	static const char *const clients[DIALECT_N] = {
-		[DIALECT_SQLITE] = "sqlite3",
-		[DIALECT_POSTGRES] = "psql",
-		[DIALECT_MYSQL] = "the mysql client",
-	};
-	struct err e, *worst = NULL;
-	int d, used = 0, failed = 0, mixed = 0;
-
-	for (d = 0; d < DIALECT_N; d++) {
-		if (s->engine != NULL && dialect_of(s->engine) != d)
-			continue;
-		err_clear(&e);
-		if (lexer_split(ps->text + b->off, b->len, (enum dialect)d,
-				ps->path, b->line, &s->stmts[d], &e) == 0) {
-			section_sum(s, d);
-			used += read_by(ps->m, s, d);
-			continue;
-		}
-		s->bad[d] = xmalloc(sizeof(e));
-		*s->bad[d] = e;
-		if (!read_by(ps->m, s, d))
-			continue;
-		used++;
-		failed++;
-		if (worst != NULL && (strcmp(worst->msg, e.msg) != 0 ||
-				      worst->line != e.line || worst->col != e.col))
-			mixed = 1;
-		if (worst == NULL || err_before(&e, worst))
-			worst = s->bad[d];
-	}
-	for (d = 0; d < DIALECT_N && s->engine == NULL; d++)
-		if (s->bad[d] != NULL && (mixed || failed < used))
-			err_suffix(s->bad[d], clients[d]);
-	if (worst == NULL || failed < used)
-		return 0;
-	*ps->e = *worst;
-	return worst->code;
-}
-
 static int
 split_sections(struct parser *ps)
 {
@@ -704,8 +582,10 @@ split_sections(struct parser *ps)
 	int r;
 
 	for (i = 0; i < ps->m->nsections; i++)
-		if ((r = split_section(ps, &ps->m->sections[i],
-				       &ps->bodies[i])) < 0)
+		if ((r = section_split(ps->m, &ps->m->sections[i], ps->path,
+				       ps->text + ps->bodies[i].off,
+				       ps->bodies[i].len, ps->bodies[i].line,
+				       ps->e)) < 0)
 			return r;
 	return 0;
 }
@@ -749,14 +629,13 @@ parse_sql(struct parser *ps)
 	return split_sections(ps);
 }
 
-int
-migration_parse(const char *path, const char *text, size_t len,
-		bool executable, struct migration **out, struct err *e)
+/* An empty migration of the file path, text its len bytes. */
+static struct migration *
+migration_new(const char *path, const char *text, size_t len,
+	      bool executable)
 {
 	const char *base = strrchr(path, '/');
 	struct migration *m = xcalloc(1, sizeof(*m));
-	struct parser ps;
-	int r;
 
 	m->path = xstrdup(path);
 	m->filename = xstrdup(base ? base + 1 : path);
@@ -764,6 +643,17 @@ migration_parse(const char *path, const char *text, size_t len,
 	m->executable = executable;
 	strv_init(&m->replaces);
 	sha256_hex(text, len, m->checksum);
+	return m;
+}
+
+int
+migration_parse(const char *path, const char *text, size_t len,
+		bool executable, struct migration **out, struct err *e)
+{
+	struct migration *m = migration_new(path, text, len, executable);
+	struct parser ps;
+	int r;
+
 	memset(&ps, 0, sizeof(ps));
 	ps.path = path;
 	ps.text = len > 0 ? text : "";
@@ -848,37 +738,6 @@ migration_section(const struct migration *m, enum section_kind kind,
 			return s;
 	}
 	return plain;
-}
-
-const struct stmt_list *
-section_stmts(const struct section *s, const char *engine)
-{
-	static const struct stmt_list none = STMT_LIST_INIT;
-	int d = dialect_of(engine);
-
-	return d < 0 ? &none : &s->stmts[d];
-}
-
-const char *
-section_checksum(const struct section *s, const char *engine)
-{
-	int d = dialect_of(engine);
-
-	return d < 0 || s->sum[d][0] == '\0' ? NULL : s->sum[d];
-}
-
-int
-section_check(const struct section *s, const char *engine, struct err *e)
-{
-	int d = dialect_of(engine);
-
-	if (d < 0)
-		return err_set(e, ERR_INTERNAL, "no SQL dialect for engine '%s'",
-			       engine ? engine : "(none)");
-	if (s->bad[d] == NULL)
-		return 0;
-	*e = *s->bad[d];
-	return e->code;
 }
 
 int

@@ -33,14 +33,9 @@
  *   statements as that engine's client splits them, normalised
  *   (worker/lexer.h): what a bookkeeping row records since checksums
  *   of version 2 (worker/drift.h).
- * - Each section's body is split into statements by the lexer
- *   (worker/lexer.h) as each engine that may run it would: an engine's
- *   own section for that engine only, a plain one for sqlite, postgres
- *   and mysql alike (a fleet mixes engines; this happens once, before any
- *   fork). When the body splits for none of the engines that use it the
- *   file is refused here; when it splits for some only, the error is kept
- *   for the others, ending in "(as psql reads it)", and migration_check
- *   reports it for such an engine before anything runs.
+ * - Each section's body is split into statements as each engine's client
+ *   would (worker/section.h); a section that no engine using it can read
+ *   makes the file invalid.
  * - A NUL byte makes a SQL file invalid; a leading UTF-8 BOM is skipped.
  * - Executables: line 1 may be a shebang; directive lines (leader #, --
  *   or //) may be anywhere and must be header keys; other lines are the
@@ -56,38 +51,7 @@
 #include "common/err.h"
 #include "common/strv.h"
 #include "worker/lexer.h"
-
-/* "v2:" + 64 hex digits + NUL */
-#define SECTION_SUM_PREFIX "v2:"
-#define SECTION_SUM_LEN (3 + 64 + 1)
-
-enum section_kind {
-	SEC_RUN,
-	SEC_ROLLBACK,
-	SEC_RUN_PARTIAL,
-	SEC_RUN_SKIP,
-	SEC_CLEANUP,
-	SEC_NKINDS
-};
-
-struct section {
-	enum section_kind kind;
-	char *engine;            /* NULL: every engine */
-	int line;                /* line of the marker */
-	char checksum[65];       /* sha256 hex of the section's body bytes
-				    (version 1, the rows of earlier
-				    versions of the tool) */
-	/* per dialect: "v2:" and the sha256 hex of its statements'
-	 * digests (lexer.h), when it splits for that dialect */
-	char sum[DIALECT_N][SECTION_SUM_LEN];
-	/*
-	 * Read these through section_stmts and section_check: the
-	 * statements in order as dialect d's client splits the body, or in
-	 * bad[d] (owned) why it does not split for d.
-	 */
-	struct stmt_list stmts[DIALECT_N];
-	struct err *bad[DIALECT_N];
-};
+#include "worker/section.h"
 
 struct migration {
 	char *path;        /* as found: dir/file */
@@ -127,31 +91,11 @@ const struct section *migration_section(const struct migration *m,
 					const char *engine);
 
 /*
- * The statements of s for an engine (name or alias). Never NULL: empty when
- * s is not split for that engine, and section_check then says why.
- */
-const struct stmt_list *section_stmts(const struct section *s,
-				      const char *engine);
-/*
- * The checksum of s for an engine (name or alias): "v2:" and the SHA-256
- * (hex) of the digests of its statements (as section_stmts gives them) in
- * order; NULL when s does not split for that engine.
- */
-const char *section_checksum(const struct section *s, const char *engine);
-/* 0 when s splits for engine; else ERR_MIGFILE at the file:line:col. */
-int section_check(const struct section *s, const char *engine,
-		  struct err *e);
-/*
  * Whether every section the engine would use in m splits for it: for
  * that engine, what migration_parse checks for the whole file. The
  * first problem is reported (ERR_MIGFILE, file:line:col).
  */
 int migration_check(const struct migration *m, const char *engine,
 		    struct err *e);
-
-/* "run", "rollback", "run_partial", "run_skip", "cleanup" */
-const char *section_kind_name(enum section_kind kind);
-/* "Run", "Rollback", "Run Partial", "Run Skip"; "Cleanup" for cleanup */
-const char *section_operation(enum section_kind kind);
 
 #endif

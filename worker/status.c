@@ -214,6 +214,26 @@ partial_note(const struct status *st, const struct status_entry *e,
 	command(st, "upgrade", NULL, next);
 }
 
+static void
+baseline_note(const struct status *st, struct buf *note)
+{
+	const struct ledger_row *b = st->baseline;
+
+	buf_addf(note, "covered by the baseline (row %lld: every migration "
+		       "up to %lld)",
+		 (long long)(b ? b->object_id : 0),
+		 (long long)(b ? b->timestamp : 0));
+}
+
+/* An applied migration changed since, and repair's row ref says so. */
+static void
+repaired_note(const struct ledger_row *ref, struct buf *note)
+{
+	buf_addf(note, "changed after it ran; recorded as intended by repair "
+		       "(row %lld, %s)",
+		 (long long)ref->object_id, ref->start_s ? ref->start_s : "");
+}
+
 /* The note of an entry; advice and next: what to do, and the command. */
 static void
 entry_note(const struct status *st, const struct status_entry *e,
@@ -221,20 +241,11 @@ entry_note(const struct status *st, const struct status_entry *e,
 {
 	switch (e->state) {
 	case PLAN_BASELINE:
-		buf_addf(note, "covered by the baseline (row %lld: every "
-			       "migration up to %lld)",
-			 (long long)(st->baseline ? st->baseline->object_id : 0),
-			 (long long)(st->baseline ? st->baseline->timestamp
-						  : 0));
+		baseline_note(st, note);
 		break;
 	case PLAN_APPLIED:
 		if (e->detail->ref != NULL)
-			buf_addf(note, "changed after it ran; recorded as "
-				       "intended by repair (row %lld, %s)",
-				 (long long)e->detail->ref->object_id,
-				 e->detail->ref->start_s
-					 ? e->detail->ref->start_s
-					 : "");
+			repaired_note(e->detail->ref, note);
 		break;
 	case PLAN_SKIPPED:
 		buf_adds(note, "recorded as skipped (Run Skip), never run");

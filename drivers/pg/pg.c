@@ -9,7 +9,6 @@
 
 #include <ctype.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,277 +18,19 @@
 #include <libpq-fe.h>
 
 #include "common/xmalloc.h"
+#include "drivers/pg/pgconn.h"
 #include "drivers/pg/pgdb.h"
 #include "drivers/pg/pglogin.h"
 #include "drivers/pg/pgstmt.h"
 #include "common/banned.h"
 
-#define PG_DEFAULT_PORT 5432
-#define PG_DEFAULT_CONNECT_TIMEOUT "10"
-#define PG_DEFAULT_CONNECT_SECONDS 10
 #define PG_INT8OID 20 /* pg_type.h is a server header; the OID is fixed */
 
-
-/*
- * libpq keywords a DB_URL parameter may not set: the target's own fields
- * (host, port, database, user, password), the encoding every value is
- * bound in, and a replication session, which cannot run a migration.
- */
-static const char *const pg_owned_params[] = {
-	"host", "port", "dbname", "user", "password", "client_encoding",
-	"replication", NULL,
-};
-
-static const char *const pg_sslmodes[] = {
-	"disable", "allow", "prefer", "require", "verify-ca", "verify-full", NULL,
-};
 
 static struct pgdb *
 pg_of(struct db *db)
 {
 	return (struct pgdb *)db;
-}
-
-/* Without host or socket libpq picks its default socket directory; say
- * which, or "localhost:5432" would hide where it really looked. */
-static void
-pg_where(const struct target *t, PGconn *conn, struct buf *out)
-{
-	const char *host = t->unix_socket ? t->unix_socket : t->host;
-
-	if (!host && conn && PQhost(conn) && *PQhost(conn))
-		host = PQhost(conn);
-	buf_addf(out, "%s:%d/%s", host ? host : "localhost",
-		 t->port ? t->port : PG_DEFAULT_PORT,
-		 t->db ? t->db : (t->username ? t->username : ""));
-	if (t->schema)
-		buf_addf(out, " schema %s", t->schema);
-}
-
-/*
- * libpq says 'connection to server at "h" (addr), port N failed: FATAL:
- * reason' on possibly several lines; our message names the place itself, so
- * keep only the first reason, in lower case like the rest of our messages.
- */
-static void
-pg_reason(const char *raw, const struct target *t, struct buf *out)
-{
-	const char *p = raw ? raw : "", *f, *nl;
-
-	nl = strchr(p, '\n');
-	f = strstr(p, " failed: ");
-	if (f && (!nl || f < nl))
-		p = f + strlen(" failed: ");
-	if (strncmp(p, "FATAL:  ", 8) == 0 || strncmp(p, "ERROR:  ", 8) == 0)
-		p += 8;
-	/* a login's verbose message (pglogin.h): the SQLSTATE goes apart */
-	if (strspn(p, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 5 &&
-	    p[5] == ':' && p[6] == ' ')
-		p += 7;
-	nl = strchr(p, '\n');
-	buf_add(out, p, nl ? (size_t)(nl - p) : strlen(p));
-	buf_rtrim(out);
-	if (out->len > 1 && isupper((unsigned char)out->ptr[0]) &&
-	    islower((unsigned char)out->ptr[1]))
-		out->ptr[0] = (char)tolower((unsigned char)out->ptr[0]);
-	if (out->len == 0)
-		buf_adds(out, "unknown error");
-	driver_redact(out, t);
-}
-
-/*
- * A refusal by the server is ERR_REFUSED, with its SQLSTATE (pglogin.h).
- * libpq checks the values of its parameters itself and says 'invalid
- * gssencmode value: "x"' or 'invalid integer value "x" for connection
- * option "keepalives"', and the server 'invalid value for parameter
- * "statement_timeout": "5x"' of options: a bad configuration, not an
- * unreachable server (with libpq's messages translated, it stays the
- * latter).
- */
-static int
-pg_connect_error(const struct target *t, const char *where, PGconn *conn,
-		 bool timed_out, struct err *e)
-{
-	struct buf reason = BUF_INIT;
-	char state[6];
-	int code;
-
-	if (timed_out)
-		buf_adds(&reason, "timeout expired");
-	else
-		pg_reason(conn ? PQerrorMessage(conn) : "out of memory", t,
-			  &reason);
-	pglogin_sqlstate(timed_out || !conn ? NULL : PQerrorMessage(conn),
-			 state);
-	code = pglogin_refused(state)		  ? ERR_REFUSED
-	       : strncmp(reason.ptr, "invalid ", 8) == 0 ? ERR_CONFIG
-							 : ERR_CONNECT;
-	err_clear(e);
-	if (code == ERR_CONFIG)
-		err_set(e, code, "DB_URL: %s", reason.ptr);
-	else
-		err_set(e, code, "cannot connect to postgres at %s: %s", where,
-			reason.ptr);
-	driver_copy_field(e->sqlstate, sizeof(e->sqlstate), state);
-	buf_release(&reason);
-	return code;
-}
-
-/* What libpq cannot tell apart from a network failure is checked here. */
-static int
-pg_check_params(const struct target *t, unsigned int *secs, struct err *e)
-{
-	const char *v;
-
-	v = target_param(t, "sslmode");
-	if (v && !strv_list_contains(pg_sslmodes, v))
-		return err_set(e, ERR_CONFIG,
-			       "invalid sslmode '%s' (expected disable, allow, "
-			       "prefer, require, verify-ca or verify-full)",
-			       v);
-	/* the login is driven here, so this bounds it (pglogin.h) */
-	return driver_param_seconds(t, "connect_timeout",
-				    PG_DEFAULT_CONNECT_SECONDS, secs, e);
-}
-
-/*
- * The DB_URL parameters: every keyword of the libpq this program runs
- * with, but the ones it sets itself. Built once: the list is fixed for
- * the life of the process.
- */
-static const char *const *
-pg_url_params(void)
-{
-	static const char **names;
-	static const char *const none[] = { NULL };
-	PQconninfoOption *opts, *o;
-	size_t n = 0;
-
-	if (names != NULL)
-		return names;
-	if ((opts = PQconndefaults()) == NULL)
-		return none; /* out of memory: every parameter is refused */
-	for (o = opts; o->keyword != NULL; o++)
-		n++;
-	names = xcalloc(n + 1, sizeof(*names));
-	n = 0;
-	for (o = opts; o->keyword != NULL; o++)
-		if (!strv_list_contains(pg_owned_params, o->keyword))
-			names[n++] = xstrdup(o->keyword);
-	PQconninfoFree(opts);
-	return names;
-}
-
-/* Keywords and values for PQconnectdbParams, NULL-terminated. */
-struct kv {
-	const char **keys;
-	const char **vals;
-	int n;
-	struct strv owned;   /* the keys cut out of "key=value" */
-	struct buf options;  /* options: the user's, then ours */
-};
-
-static void
-kv_add(struct kv *kv, const char *key, const char *val)
-{
-	if (!val)
-		return;
-	kv->keys[kv->n] = key;
-	kv->vals[kv->n] = val;
-	kv->n++;
-}
-
-static void
-kv_release(struct kv *kv)
-{
-	free(kv->keys);
-	free(kv->vals);
-	strv_release(&kv->owned);
-	buf_release(&kv->options);
-}
-
-/* Every DB_URL parameter but options, as libpq keywords. */
-static void
-pg_user_params(const struct target *t, struct kv *kv)
-{
-	const char *p;
-	size_t i, keylen;
-
-	for (i = 0; i < t->params.n; i++) {
-		p = t->params.v[i];
-		keylen = strcspn(p, "=");
-		if (p[keylen] != '=' || strncmp(p, "options=", 8) == 0)
-			continue;
-		strv_push_owned(&kv->owned, xstrndup(p, keylen));
-		kv_add(kv, kv->owned.v[kv->owned.n - 1], p + keylen + 1);
-	}
-}
-
-/*
- * The startup options: "-c search_path=\"t_0042\"" for a schema target
- * (libpq splits options at blanks and takes a backslash as an escape),
- * and read-only transactions for a readonly connection.
- */
-static void
-pg_options(const struct target *t, bool readonly, struct buf *out)
-{
-	double ms = t->ddl_lock_timeout * 1000;
-	struct buf ident = BUF_INIT;
-	const char *p;
-
-	if (t->schema) {
-		driver_quote_ident(t->schema, '"', &ident);
-		buf_adds(out, "-c search_path=");
-		for (p = ident.ptr; *p; p++) {
-			if (*p == '\\' || isspace((unsigned char)*p))
-				buf_addc(out, '\\');
-			buf_addc(out, *p);
-		}
-	}
-	if (readonly)
-		buf_addf(out, "%s-c default_transaction_read_only=on",
-			 out->len ? " " : "");
-	/* DDL_LOCK_TIMEOUT for the session, in the startup packet: no
-	 * round trip at all, and it bounds statements outside a
-	 * transaction (transaction = off) too. */
-	else if (ms > 0)
-		buf_addf(out, "%s-c lock_timeout=%.0f", out->len ? " " : "",
-			 ms < 1 ? 1 : ms > INT_MAX ? INT_MAX : ms);
-	buf_release(&ident);
-}
-
-/* Keywords and values, never a conninfo string: no quoting to get wrong. */
-static void
-pg_conninfo(const struct target *t, const char *options, const char *port,
-	    struct kv *kv)
-{
-	const char *v;
-	size_t max = t->params.n + 10;
-
-	memset(kv, 0, sizeof(*kv));
-	strv_init(&kv->owned);
-	kv->keys = xcalloc(max, sizeof(*kv->keys));
-	kv->vals = xcalloc(max, sizeof(*kv->vals));
-	kv_add(kv, "host", t->unix_socket ? t->unix_socket : t->host);
-	kv_add(kv, "port", port[0] ? port : NULL);
-	kv_add(kv, "dbname", t->db);
-	kv_add(kv, "user", t->username);
-	kv_add(kv, "password", t->password);
-	if (!target_param(t, "connect_timeout"))
-		kv_add(kv, "connect_timeout", PG_DEFAULT_CONNECT_TIMEOUT);
-	if (!target_param(t, "application_name"))
-		kv_add(kv, "application_name", "migratore");
-	/* Text is bound byte for byte: both sides must agree it is UTF-8. */
-	kv_add(kv, "client_encoding", "UTF8");
-	/* options: the user's, then ours (a schema's search_path, a dry
-	 * run's read-only, the lock timeout) */
-	if ((v = target_param(t, "options")) != NULL)
-		buf_adds(&kv->options, v);
-	if (options[0])
-		buf_addf(&kv->options, "%s%s", kv->options.len ? " " : "",
-			 options);
-	kv_add(kv, "options", kv->options.len ? kv->options.ptr : NULL);
-	pg_user_params(t, kv);
 }
 
 /* Server notices (NOTICE: table does not exist, skipping) are not errors;
@@ -378,49 +119,52 @@ pg_settle(struct pgdb *pg, struct err *e)
 	return rc;
 }
 
-static int
-pg_connect(const struct target *t, bool readonly, struct db **out,
-	   struct err *e)
+/* pg's connection is up: the rest of its fields. where: owned. */
+static void
+pg_connected(struct pgdb *pg, const struct target *t, bool readonly,
+	     char *where)
 {
-	struct pgdb *pg;
-	struct buf where = BUF_INIT, options = BUF_INIT;
-	struct kv kv;
-	char port[16] = "";
-	unsigned int secs;
-	bool timed_out;
-	int rc;
-
-	*out = NULL;
-	if ((rc = pg_check_params(t, &secs, e)) < 0)
-		return rc;
-	if (t->port > 0)
-		xsnprintf(port, sizeof(port), "%d", t->port);
-	pg_options(t, readonly, &options);
-	pg_conninfo(t, options.ptr, port, &kv);
-
-	pg = xcalloc(1, sizeof(*pg));
-	/* expand_dbname = 0: a database name is a name, never a conninfo. */
-	pg->conn = pglogin_connect(kv.keys, kv.vals, secs, &timed_out);
-	buf_release(&options);
-	kv_release(&kv);
-	pg_where(t, pg->conn, &where);
-	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
-		rc = pg_connect_error(t, where.ptr, pg->conn, timed_out, e);
-		PQfinish(pg->conn);
-		free(pg);
-		buf_release(&where);
-		return rc;
-	}
 	pg->base.drv = &driver_postgres;
 	pg->base.target = t;
 	pg->base.debug = t->debug;
 	pg->base.readonly = readonly;
-	pg->where = buf_detach(&where);
+	pg->where = where;
 	pg->lock_key = pg_lock_key(PQdb(pg->conn), t->schema);
 	PQsetNoticeProcessor(pg->conn, pg_notice, &pg->base);
 	/* Read with the first statement: no round trip of its own; but a
 	 * schema target's is checked before anything runs in it. */
 	pg->schema_pending = true;
+}
+
+static int
+pg_connect(const struct target *t, bool readonly, struct db **out,
+	   struct err *e)
+{
+	struct pgdb *pg;
+	struct buf where = BUF_INIT;
+	struct pgconn_params kv;
+	unsigned int secs;
+	bool timed_out;
+	int rc;
+
+	*out = NULL;
+	if ((rc = pgconn_check(t, &secs, e)) < 0)
+		return rc;
+	pgconn_params_init(&kv, t, readonly);
+
+	pg = xcalloc(1, sizeof(*pg));
+	/* expand_dbname = 0: a database name is a name, never a conninfo. */
+	pg->conn = pglogin_connect(kv.keys, kv.vals, secs, &timed_out);
+	pgconn_params_release(&kv);
+	pgconn_where(t, pg->conn, &where);
+	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
+		rc = pgconn_error(t, where.ptr, pg->conn, timed_out, e);
+		PQfinish(pg->conn);
+		free(pg);
+		buf_release(&where);
+		return rc;
+	}
+	pg_connected(pg, t, readonly, buf_detach(&where));
 	if (t->schema && (rc = pg_settle(pg, e)) < 0) {
 		pg_close(&pg->base);
 		return rc;
@@ -443,6 +187,22 @@ pg_close(struct db *db)
 	free(pg);
 }
 
+/* The server's own words beside its message: SQLSTATE, DETAIL, HINT,
+ * and where in the statement. */
+static void
+pg_error_fields(const PGresult *res, struct err *e)
+{
+	const char *pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+
+	driver_copy_field(e->sqlstate, sizeof(e->sqlstate),
+		   PQresultErrorField(res, PG_DIAG_SQLSTATE));
+	driver_copy_field(e->detail, sizeof(e->detail),
+		   PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
+	driver_copy_field(e->hint, sizeof(e->hint),
+		   PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
+	e->position = pos ? atoi(pos) : 0;
+}
+
 /*
  * A failed result into struct err. A connection that went bad is ERR_CONNECT
  * whatever the statement was: the caller must not go on with this session
@@ -451,12 +211,13 @@ pg_close(struct db *db)
 int
 pg_fail(struct pgdb *pg, const PGresult *res, struct err *e)
 {
-	const char *msg, *pos;
+	const char *msg;
 	struct buf reason = BUF_INIT;
 
 	err_clear(e);
 	if (PQstatus(pg->conn) == CONNECTION_BAD) {
-		pg_reason(PQerrorMessage(pg->conn), pg->base.target, &reason);
+		pgconn_reason(PQerrorMessage(pg->conn), pg->base.target,
+			      &reason);
 		err_set(e, ERR_CONNECT, "connection to postgres at %s lost: %s",
 			pg->where, reason.ptr);
 		buf_release(&reason);
@@ -464,20 +225,14 @@ pg_fail(struct pgdb *pg, const PGresult *res, struct err *e)
 	}
 	msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	if (!msg) {
-		pg_reason(PQerrorMessage(pg->conn), pg->base.target, &reason);
+		pgconn_reason(PQerrorMessage(pg->conn), pg->base.target,
+			      &reason);
 		err_set(e, ERR_SQL, "%s", reason.ptr);
 		buf_release(&reason);
 		return ERR_SQL;
 	}
 	err_set(e, ERR_SQL, "%s", msg);
-	driver_copy_field(e->sqlstate, sizeof(e->sqlstate),
-		   PQresultErrorField(res, PG_DIAG_SQLSTATE));
-	driver_copy_field(e->detail, sizeof(e->detail),
-		   PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
-	driver_copy_field(e->hint, sizeof(e->hint),
-		   PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
-	pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
-	e->position = pos ? atoi(pos) : 0;
+	pg_error_fields(res, e);
 	return ERR_SQL;
 }
 
@@ -752,22 +507,29 @@ struct pg_try {
 	struct err *e;
 };
 
+/* sql, of one parameter key, answers one boolean: *yes when it is true. */
+static int
+pg_query_true(struct pgdb *pg, const char *sql, const struct db_param *key,
+	      bool *yes, struct err *e)
+{
+	char *got;
+	int rc = driver_query_one(&pg->base, sql, key, 1, &got, e);
+
+	*yes = rc == 0 && got && strcmp(got, "t") == 0;
+	free(got);
+	return rc;
+}
+
 /* One pg_try_advisory_lock: 1 ours, 0 held by another session, < 0. */
 static int
 pg_lock_try(void *arg)
 {
 	struct pg_try *t = arg;
-	char *got;
-	int rc;
+	bool ours;
+	int rc = pg_query_true(t->pg, "SELECT pg_try_advisory_lock(?::bigint)",
+			       &t->key, &ours, t->e);
 
-	rc = driver_query_one(&t->pg->base,
-			      "SELECT pg_try_advisory_lock(?::bigint)", &t->key,
-			      1, &got, t->e);
-	if (rc < 0)
-		return rc;
-	rc = got && strcmp(got, "t") == 0;
-	free(got);
-	return rc;
+	return rc < 0 ? rc : ours;
 }
 
 static const char *
@@ -805,20 +567,15 @@ pg_unlock(struct db *db, struct err *e)
 {
 	struct pgdb *pg = pg_of(db);
 	struct db_param key = DBP_INTV(pg->lock_key);
-	char *ok;
-	int rc;
+	bool held;
+	int rc = pg_query_true(pg, "SELECT pg_advisory_unlock(?::bigint)", &key,
+			       &held, e);
 
-	rc = driver_query_one(&pg->base, "SELECT pg_advisory_unlock(?::bigint)",
-			      &key, 1, &ok, e);
-	if (rc < 0)
+	if (rc < 0 || held)
 		return rc;
-	if (!ok || strcmp(ok, "t") != 0)
-		rc = err_set(e, ERR_LOCK,
-			     "advisory lock %" PRId64 " on postgres database %s"
-			     " was not held by this session",
-			     key.i, pg->where);
-	free(ok);
-	return rc;
+	return err_set(e, ERR_LOCK, "advisory lock %" PRId64 " on postgres "
+		       "database %s was not held by this session", key.i,
+		       pg->where);
 }
 
 /*
@@ -965,7 +722,7 @@ pg_server_version(struct db *db, struct buf *out, struct err *e)
 
 const struct driver driver_postgres = {
 	.name = "postgres",
-	.url_params = pg_url_params,
+	.url_params = pgconn_url_params,
 	.transactional_ddl = true,
 	.type_int64 = "BIGINT",
 	.type_text = "TEXT",

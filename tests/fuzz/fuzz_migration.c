@@ -1,4 +1,4 @@
-// SOURCES: worker/migration.c config/engine.c worker/lexer.c worker/blocks.c common/sha256.c common/buf.c common/err.c common/strv.c common/xmalloc.c
+// SOURCES: worker/migration.c worker/section.c config/engine.c worker/lexer.c worker/blocks.c common/sha256.c common/buf.c common/err.c common/strv.c common/xmalloc.c
 /*
  * libFuzzer harness for migration files: any bytes, parsed as a SQL file,
  * as an executable's header and as a bare section in every dialect

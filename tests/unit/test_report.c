@@ -110,30 +110,171 @@ f_killed(struct outcome *o, int sig)
 
 /* ---- classification ------------------------------------------------- */
 
-enum scenario {
-	SC_APPLIED,
-	SC_NOTHING,
-	SC_DRY_PENDING,
-	SC_LIST_EMPTY,
-	SC_FAILED,
-	SC_ROLLED_BACK,
-	SC_UNREACHABLE,
-	SC_LOCKED,
-	SC_CONFIG,
-	SC_TIMEOUT,
-	SC_KILLED,
-	SC_NO_SUMMARY,
-	SC_PROTOCOL,
-	SC_INTERRUPTED,
-	SC_STOPPED_WITH_US,
-	SC_STOP_REQUEST,
-	SC_SIGINT_ALONE,
-	SC_NOT_REACHED,
-	SC_SETUP,
-};
+/*
+ * A scenario: what a worker sent and how its process ended. Every one but
+ * sc_not_reached and sc_setup (no worker ran) starts with the worker's
+ * STARTED frame: run_scenario sends it.
+ */
+typedef void scenario_fn(struct outcome *o);
+
+/* The worker's summary, then its exit with the summary's exit code. */
+static void
+f_done(struct outcome *o, int applied, int failed, int rollbacks,
+       int pending, int exit_code, int err_code, const char *error)
+{
+	f_finished(o, applied, failed, rollbacks, pending, exit_code,
+		   err_code, error);
+	f_exit(o, exit_code);
+}
+
+static void
+sc_applied(struct outcome *o)
+{
+	f_step(o, "Run", "1_a.sql", true, false, NULL);
+	f_step(o, "Run", "2_b.sql", true, false, NULL);
+	f_done(o, 2, 0, 0, 0, 0, 0, NULL);
+}
+
+/* nothing pending, or nothing to list */
+static void
+sc_nothing(struct outcome *o)
+{
+	f_done(o, 0, 0, 0, 0, 0, 0, NULL);
+}
+
+static void
+sc_dry_pending(struct outcome *o)
+{
+	f_result(o, "<Migration x 1 a>");
+	f_done(o, 0, 0, 0, 2, 0, 0, NULL);
+}
+
+static void
+sc_failed(struct outcome *o)
+{
+	f_step(o, "Run", "1_a.sql", true, false, NULL);
+	f_step(o, "Run", "2_b.sql", false, false,
+	       "statement 1 of 2 (2_b.sql:4) failed: boom\nmore");
+	f_done(o, 1, 1, 0, 1, 1, ERR_FAILED, "boom");
+}
+
+static void
+sc_rolled_back(struct outcome *o)
+{
+	f_step(o, "Run", "2_b.sql", false, false,
+	       "statement 1 of 1 (2_b.sql:3) failed: boom");
+	f_step(o, "Rollback", "2_b.sql", true, true, NULL);
+	f_done(o, 1, 1, 1, 1, 1, ERR_FAILED, "boom");
+}
+
+static void
+sc_unreachable(struct outcome *o)
+{
+	f_done(o, 0, 0, 0, 0, 4, ERR_CONNECT, "unable to open database file");
+}
+
+static void
+sc_locked(struct outcome *o)
+{
+	f_done(o, 0, 0, 0, 0, 4, ERR_LOCK,
+	       "lock on /x.db.lock held by another process");
+}
+
+static void
+sc_config(struct outcome *o)
+{
+	f_done(o, 0, 0, 0, 0, 3, ERR_CONFIG, "bad sslmode");
+}
+
+static void
+sc_timeout(struct outcome *o)
+{
+	f_begin_only(o, "Run", "3_slow");
+	o->timed_out = true;
+	o->timeout = 1;
+	o->sent_signal = SIGTERM;
+	f_killed(o, SIGTERM);
+}
+
+static void
+sc_killed(struct outcome *o)
+{
+	f_step(o, "Run", "1_a.sql", true, false, NULL);
+	f_begin_only(o, "Run", "2_kill");
+	f_killed(o, SIGKILL);
+}
+
+static void
+sc_no_summary(struct outcome *o)
+{
+	f_exit(o, 0);
+}
+
+static void
+sc_protocol(struct outcome *o)
+{
+	o->protocol_error = strdup("bad frame: protocol version 9");
+	f_exit(o, 0);
+}
+
+static void
+sc_interrupted(struct outcome *o)
+{
+	f_begin_only(o, "Run", "3_slow");
+	o->interrupted = true;
+	o->sent_signal = SIGKILL;
+	f_killed(o, SIGKILL);
+}
+
+/* systemd's SIGTERM to the cgroup */
+static void
+sc_stopped_with_us(struct outcome *o)
+{
+	o->interrupted = true;
+	f_killed(o, SIGTERM);
+}
+
+/* obeyed SIGUSR1 between two migrations */
+static void
+sc_stop_request(struct outcome *o)
+{
+	f_step(o, "Run", "1_a.sql", true, false, NULL);
+	f_finished(o, 1, 0, 0, -1, 1, ERR_STATE,
+		   "stopped before 2_b.sql: the run was interrupted");
+	o->fin.stopped = true;
+	o->interrupted = true;
+	f_exit(o, 1);
+}
+
+/* not an interruption of the run */
+static void
+sc_sigint_alone(struct outcome *o)
+{
+	f_killed(o, SIGINT);
+}
+
+static void
+sc_not_reached(struct outcome *o)
+{
+	(void)o;
+}
+
+static void
+sc_setup(struct outcome *o)
+{
+	o->setup_error = strdup("cannot create log file /x/a.log");
+}
+
+static void
+run_scenario(struct outcome *o, scenario_fn *sc)
+{
+	if (sc != sc_not_reached && sc != sc_setup)
+		f_started(o);
+	sc(o);
+}
 
 struct class_case {
-	enum scenario sc;
+	scenario_fn *sc;
 	enum command_id cmd;
 	enum outcome_status want;
 	const char *reason;   /* substring; NULL = no reason */
@@ -143,147 +284,46 @@ struct class_case {
 	int pending;
 };
 
-static void
-build(struct outcome *o, enum scenario sc)
-{
-	if (sc != SC_NOT_REACHED && sc != SC_SETUP)
-		f_started(o);
-	switch (sc) {
-	case SC_APPLIED:
-		f_step(o, "Run", "1_a.sql", true, false, NULL);
-		f_step(o, "Run", "2_b.sql", true, false, NULL);
-		f_finished(o, 2, 0, 0, 0, 0, 0, NULL);
-		f_exit(o, 0);
-		break;
-	case SC_NOTHING:
-		f_finished(o, 0, 0, 0, 0, 0, 0, NULL);
-		f_exit(o, 0);
-		break;
-	case SC_DRY_PENDING:
-		f_result(o, "<Migration x 1 a>");
-		f_finished(o, 0, 0, 0, 2, 0, 0, NULL);
-		f_exit(o, 0);
-		break;
-	case SC_LIST_EMPTY:
-		f_finished(o, 0, 0, 0, 0, 0, 0, NULL);
-		f_exit(o, 0);
-		break;
-	case SC_FAILED:
-		f_step(o, "Run", "1_a.sql", true, false, NULL);
-		f_step(o, "Run", "2_b.sql", false, false,
-		       "statement 1 of 2 (2_b.sql:4) failed: boom\nmore");
-		f_finished(o, 1, 1, 0, 1, 1, ERR_FAILED, "boom");
-		f_exit(o, 1);
-		break;
-	case SC_ROLLED_BACK:
-		f_step(o, "Run", "2_b.sql", false, false,
-		       "statement 1 of 1 (2_b.sql:3) failed: boom");
-		f_step(o, "Rollback", "2_b.sql", true, true, NULL);
-		f_finished(o, 1, 1, 1, 1, 1, ERR_FAILED, "boom");
-		f_exit(o, 1);
-		break;
-	case SC_UNREACHABLE:
-		f_finished(o, 0, 0, 0, 0, 4, ERR_CONNECT,
-			   "unable to open database file");
-		f_exit(o, 4);
-		break;
-	case SC_LOCKED:
-		f_finished(o, 0, 0, 0, 0, 4, ERR_LOCK,
-			   "lock on /x.db.lock held by another process");
-		f_exit(o, 4);
-		break;
-	case SC_CONFIG:
-		f_finished(o, 0, 0, 0, 0, 3, ERR_CONFIG, "bad sslmode");
-		f_exit(o, 3);
-		break;
-	case SC_TIMEOUT:
-		f_begin_only(o, "Run", "3_slow");
-		o->timed_out = true;
-		o->timeout = 1;
-		o->sent_signal = SIGTERM;
-		f_killed(o, SIGTERM);
-		break;
-	case SC_KILLED:
-		f_step(o, "Run", "1_a.sql", true, false, NULL);
-		f_begin_only(o, "Run", "2_kill");
-		f_killed(o, SIGKILL);
-		break;
-	case SC_NO_SUMMARY:
-		f_exit(o, 0);
-		break;
-	case SC_PROTOCOL:
-		o->protocol_error = strdup("bad frame: protocol version 9");
-		f_exit(o, 0);
-		break;
-	case SC_INTERRUPTED:
-		f_begin_only(o, "Run", "3_slow");
-		o->interrupted = true;
-		o->sent_signal = SIGKILL;
-		f_killed(o, SIGKILL);
-		break;
-	case SC_STOPPED_WITH_US:
-		o->interrupted = true; /* systemd's SIGTERM to the cgroup */
-		f_killed(o, SIGTERM);
-		break;
-	case SC_STOP_REQUEST: /* obeyed SIGUSR1 between two migrations */
-		f_step(o, "Run", "1_a.sql", true, false, NULL);
-		f_finished(o, 1, 0, 0, -1, 1, ERR_STATE,
-			   "stopped before 2_b.sql: the run was interrupted");
-		o->fin.stopped = true;
-		o->interrupted = true;
-		f_exit(o, 1);
-		break;
-	case SC_SIGINT_ALONE:
-		f_killed(o, SIGINT); /* not an interruption of the run */
-		break;
-	case SC_NOT_REACHED:
-		break;
-	case SC_SETUP:
-		o->setup_error = strdup("cannot create log file /x/a.log");
-		break;
-	}
-}
-
 static const struct class_case class_cases[] = {
-	{ SC_APPLIED, CMD_UPGRADE, OUT_OK, NULL, 0, 0, 2, 0 },
-	{ SC_NOTHING, CMD_UPGRADE, OUT_NOTHING_TO_DO, NULL, 0, 0, 0,
+	{ sc_applied, CMD_UPGRADE, OUT_OK, NULL, 0, 0, 2, 0 },
+	{ sc_nothing, CMD_UPGRADE, OUT_NOTHING_TO_DO, NULL, 0, 0, 0,
 	  0 },
-	{ SC_DRY_PENDING, CMD_DRY_UPGRADE, OUT_OK, NULL, 0, 0, 0, 2 },
-	{ SC_NOTHING, CMD_DRY_UPGRADE, OUT_NOTHING_TO_DO, NULL, 0, 0,
+	{ sc_dry_pending, CMD_DRY_UPGRADE, OUT_OK, NULL, 0, 0, 0, 2 },
+	{ sc_nothing, CMD_DRY_UPGRADE, OUT_NOTHING_TO_DO, NULL, 0, 0,
 	  0, 0 },
-	{ SC_LIST_EMPTY, CMD_LIST, OUT_OK, NULL, 0, 0, 0, 0 },
-	{ SC_FAILED, CMD_UPGRADE, OUT_FAILED, "(2_b.sql:4) failed", 1,
+	{ sc_nothing, CMD_LIST, OUT_OK, NULL, 0, 0, 0, 0 },
+	{ sc_failed, CMD_UPGRADE, OUT_FAILED, "(2_b.sql:4) failed", 1,
 	  0, 1, 1 },
-	{ SC_ROLLED_BACK, CMD_UPGRADE, OUT_ROLLED_BACK, "2_b.sql", 1,
+	{ sc_rolled_back, CMD_UPGRADE, OUT_ROLLED_BACK, "2_b.sql", 1,
 	  0, 1, 1 },
-	{ SC_UNREACHABLE, CMD_UPGRADE, OUT_UNREACHABLE,
+	{ sc_unreachable, CMD_UPGRADE, OUT_UNREACHABLE,
 	  "unable to open", 4, 0, 0, 0 },
-	{ SC_LOCKED, CMD_UPGRADE, OUT_LOCKED, "held by another", 4, 0,
+	{ sc_locked, CMD_UPGRADE, OUT_LOCKED, "held by another", 4, 0,
 	  0, 0 },
-	{ SC_CONFIG, CMD_UPGRADE, OUT_FAILED, "bad sslmode", 3, 0, 0,
+	{ sc_config, CMD_UPGRADE, OUT_FAILED, "bad sslmode", 3, 0, 0,
 	  0 },
-	{ SC_TIMEOUT, CMD_UPGRADE, OUT_TIMEOUT,
+	{ sc_timeout, CMD_UPGRADE, OUT_TIMEOUT,
 	  "no result after 1s during Run of 3_slow", 143, SIGTERM, 0,
 	  -1 },
-	{ SC_KILLED, CMD_UPGRADE, OUT_CRASHED,
+	{ sc_killed, CMD_UPGRADE, OUT_CRASHED,
 	  "killed by signal 9 (SIGKILL) during Run of 2_kill", 137,
 	  SIGKILL, 1, -1 },
-	{ SC_NO_SUMMARY, CMD_UPGRADE, OUT_CRASHED,
+	{ sc_no_summary, CMD_UPGRADE, OUT_CRASHED,
 	  "exited with status 0 without reporting", 0, 0, 0, -1 },
-	{ SC_PROTOCOL, CMD_UPGRADE, OUT_CRASHED,
+	{ sc_protocol, CMD_UPGRADE, OUT_CRASHED,
 	  "protocol error: bad frame", 0, 0, 0, -1 },
-	{ SC_INTERRUPTED, CMD_UPGRADE, OUT_INTERRUPTED,
+	{ sc_interrupted, CMD_UPGRADE, OUT_INTERRUPTED,
 	  "run interrupted during Run of 3_slow: worker killed", 137,
 	  SIGKILL, 0, -1 },
-	{ SC_STOPPED_WITH_US, CMD_UPGRADE, OUT_INTERRUPTED,
+	{ sc_stopped_with_us, CMD_UPGRADE, OUT_INTERRUPTED,
 	  "run interrupted: worker killed by SIGTERM", 143, SIGTERM, 0, -1 },
-	{ SC_STOP_REQUEST, CMD_UPGRADE, OUT_INTERRUPTED,
+	{ sc_stop_request, CMD_UPGRADE, OUT_INTERRUPTED,
 	  "stopped before 2_b.sql", 1, 0, 1, -1 },
-	{ SC_SIGINT_ALONE, CMD_UPGRADE, OUT_CRASHED,
+	{ sc_sigint_alone, CMD_UPGRADE, OUT_CRASHED,
 	  "killed by signal 2 (SIGINT)", 130, SIGINT, 0, -1 },
-	{ SC_NOT_REACHED, CMD_UPGRADE, OUT_NOT_REACHED, "not started",
+	{ sc_not_reached, CMD_UPGRADE, OUT_NOT_REACHED, "not started",
 	  -1, 0, 0, -1 },
-	{ SC_SETUP, CMD_UPGRADE, OUT_FAILED, "cannot create log file",
+	{ sc_setup, CMD_UPGRADE, OUT_FAILED, "cannot create log file",
 	  -1, 0, 0, -1 },
 };
 
@@ -304,9 +344,9 @@ ParameterizedTest(size_t *ix, outcome, classify)
 	struct outcome o;
 
 	outcome_init(&o);
-	build(&o, c->sc);
+	run_scenario(&o, c->sc);
 	outcome_classify(&o, c->cmd);
-	cr_assert_eq(o.status, c->want, "scenario %d: %s, want %s", c->sc,
+	cr_assert_eq(o.status, c->want, "case %zu: %s, want %s", *ix,
 		     outcome_status_name(o.status),
 		     outcome_status_name(c->want));
 	if (c->reason)
@@ -406,10 +446,10 @@ fixture_build(struct fixture *f)
 	f->t[3] = mk_target("eu-004", "sqlite", NULL);
 	for (i = 0; i < 4; i++)
 		outcome_init(&f->o[i]);
-	build(&f->o[0], SC_APPLIED);
-	build(&f->o[1], SC_FAILED);
-	build(&f->o[2], SC_UNREACHABLE);
-	build(&f->o[3], SC_NOT_REACHED);
+	run_scenario(&f->o[0], sc_applied);
+	run_scenario(&f->o[1], sc_failed);
+	run_scenario(&f->o[2], sc_unreachable);
+	run_scenario(&f->o[3], sc_not_reached);
 	f_result(&f->o[0], "<Migration a 1 x>\n<Migration b 2 y>");
 	{
 		struct proto_msg w = { .type = PROTO_WARNING };
@@ -867,6 +907,80 @@ mk_server(const char *name, const char *engine, const char *db)
 	return t;
 }
 
+/* Seven targets: three postgres and two mysql failed on the same index
+ * (two of them with another DETAIL, the mysql ones with a statement
+ * committed), a sqlite one unreachable, one applied. */
+struct groups_fleet {
+	struct outcome o[7];
+	struct target *t[7];
+	struct report_row rows[7];
+	struct options opts;
+	struct report r;
+	struct buf out;
+};
+
+static void
+groups_targets(struct groups_fleet *g)
+{
+	g->t[0] = mk_server("pg-1", "postgres", "app_1");
+	g->t[1] = mk_server("my-01", "mysql", "shop_1");
+	g->t[2] = mk_server("pg-2", "postgres", "app_2");
+	g->t[3] = mk_target("sq-1", "sqlite", NULL);
+	g->t[4] = mk_server("my-04", "mysql", "shop_4");
+	g->t[5] = mk_server("pg-3", "postgres", "app_3");
+	g->t[6] = mk_target("sq-2", "sqlite", NULL);
+}
+
+static void
+groups_outcomes(struct outcome *o)
+{
+	f_failed_on(&o[0], "app_1", "Key (email)=(a@x) is duplicated.", 0, 1);
+	f_failed_on(&o[1], "shop_1", "Key (email)=(a@x) is duplicated.", 1, 1);
+	f_failed_on(&o[2], "app_2", "Key (email)=(b@x) is duplicated.", 0, 1);
+	run_scenario(&o[3], sc_unreachable);
+	outcome_classify(&o[3], CMD_UPGRADE);
+	f_failed_on(&o[4], "shop_4", "Key (email)=(a@x) is duplicated.", 1, 1);
+	f_failed_on(&o[5], "app_3", "Key (email)=(a@x) is duplicated.", 0, 1);
+	run_scenario(&o[6], sc_applied);
+	outcome_classify(&o[6], CMD_UPGRADE);
+}
+
+static void
+groups_build(struct groups_fleet *g, const char *report)
+{
+	size_t i;
+
+	memset(g, 0, sizeof(*g));
+	options_init(&g->opts);
+	g->opts.report = report;
+	groups_targets(g);
+	for (i = 0; i < 7; i++) {
+		outcome_init(&g->o[i]);
+		g->rows[i].t = g->t[i];
+		g->rows[i].o = &g->o[i];
+	}
+	groups_outcomes(g->o);
+	g->r.command = "upgrade";
+	g->r.opts = &g->opts;
+	g->r.inventory = "fleet.yaml";
+	g->r.rows = g->rows;
+	g->r.n = 7;
+	buf_init(&g->out);
+}
+
+static void
+groups_release(struct groups_fleet *g)
+{
+	size_t i;
+
+	buf_release(&g->out);
+	for (i = 0; i < 7; i++) {
+		outcome_release(&g->o[i]);
+		target_free(g->t[i]);
+	}
+	options_release(&g->opts);
+}
+
 /* The section after the table, exactly: one group per error once the
  * target's own names are replaced, largest first, with DETAIL, HINT, the
  * targets and the next command. */
@@ -900,82 +1014,54 @@ Test(report, text_groups_failures_by_error)
 	    "  Once the cause is gone, run them again:\n"
 	    "    migratore upgrade --inventory fleet.yaml --resume night.json "
 	    "--select sq-1\n";
-	struct outcome o[7];
-	struct target *t[7];
-	struct report_row rows[7];
-	struct options opts;
-	struct report r;
-	struct buf out = BUF_INIT;
+	struct groups_fleet g;
 	const char *groups;
-	size_t i;
 
-	options_init(&opts);
-	opts.report = "night.json";
-	t[0] = mk_server("pg-1", "postgres", "app_1");
-	t[1] = mk_server("my-01", "mysql", "shop_1");
-	t[2] = mk_server("pg-2", "postgres", "app_2");
-	t[3] = mk_target("sq-1", "sqlite", NULL);
-	t[4] = mk_server("my-04", "mysql", "shop_4");
-	t[5] = mk_server("pg-3", "postgres", "app_3");
-	t[6] = mk_target("sq-2", "sqlite", NULL);
-	for (i = 0; i < 7; i++)
-		outcome_init(&o[i]);
-	f_failed_on(&o[0], "app_1", "Key (email)=(a@x) is duplicated.", 0, 1);
-	f_failed_on(&o[1], "shop_1", "Key (email)=(a@x) is duplicated.", 1, 1);
-	f_failed_on(&o[2], "app_2", "Key (email)=(b@x) is duplicated.", 0, 1);
-	build(&o[3], SC_UNREACHABLE);
-	outcome_classify(&o[3], CMD_UPGRADE);
-	f_failed_on(&o[4], "shop_4", "Key (email)=(a@x) is duplicated.", 1, 1);
-	f_failed_on(&o[5], "app_3", "Key (email)=(a@x) is duplicated.", 0, 1);
-	build(&o[6], SC_APPLIED);
-	outcome_classify(&o[6], CMD_UPGRADE);
-	memset(&r, 0, sizeof(r));
-	memset(rows, 0, sizeof(rows));
-	for (i = 0; i < 7; i++) {
-		rows[i].t = t[i];
-		rows[i].o = &o[i];
-	}
-	r.command = "upgrade";
-	r.opts = &opts;
-	r.inventory = "fleet.yaml";
-	r.rows = rows;
-	r.n = 7;
-	report_text(&r, false, false, &out);
-	groups = strstr(out.ptr, "\nFailures by error:");
-	cr_assert_not_null(groups, "%s", out.ptr);
+	groups_build(&g, "night.json");
+	report_text(&g.r, false, false, &g.out);
+	groups = strstr(g.out.ptr, "\nFailures by error:");
+	cr_assert_not_null(groups, "%s", g.out.ptr);
 	cr_assert_str_eq(groups, want);
-	cr_assert_null(strstr(out.ptr, "hunter2"));
-	/* no report file: the next command selects the group instead */
-	opts.report = "-";
-	buf_reset(&out);
-	report_text(&r, false, false, &out);
-	cr_assert(strstr(out.ptr, "\n    migratore upgrade --inventory "
-				  "fleet.yaml --select sq-1\n"),
-		  "%s", out.ptr);
-	cr_assert_null(strstr(out.ptr, "--resume"), "%s", out.ptr);
-	/* the JSON report: each target's committed count and its group's
-	 * next step */
-	opts.report = "night.json";
-	buf_reset(&out);
-	report_json(&r, &out);
-	cr_assert(strstr(out.ptr, "\"committed\": 1,\n      \"next\": {\n"
-				  "        \"advice\": \"1 statement of "
-				  "0002_idx.sql stayed committed. Fix what "
-				  "failed, leaving the first statement as it "
-				  "is: the next run resumes at statement 2:\",\n"
-				  "        \"command\": \"migratore upgrade "
-				  "--inventory fleet.yaml --resume night.json "
-				  "--select my-01,my-04\"\n"),
-		  "%s", out.ptr);
-	cr_assert(strstr(out.ptr, "\"committed\": null,\n      \"next\": "
-				  "null,"),
-		  "an ok target: %s", out.ptr);
-	buf_release(&out);
-	for (i = 0; i < 7; i++) {
-		outcome_release(&o[i]);
-		target_free(t[i]);
-	}
-	options_release(&opts);
+	cr_assert_null(strstr(g.out.ptr, "hunter2"));
+	groups_release(&g);
+}
+
+/* No report file: the next command selects the group instead. */
+Test(report, failure_groups_without_a_report_select_the_targets)
+{
+	struct groups_fleet g;
+
+	groups_build(&g, "-");
+	report_text(&g.r, false, false, &g.out);
+	cr_assert(strstr(g.out.ptr, "\n    migratore upgrade --inventory "
+				    "fleet.yaml --select sq-1\n"),
+		  "%s", g.out.ptr);
+	cr_assert_null(strstr(g.out.ptr, "--resume"), "%s", g.out.ptr);
+	groups_release(&g);
+}
+
+/* The JSON report: each target's committed count and its group's next
+ * step. */
+Test(report, json_gives_each_failure_its_next_step)
+{
+	struct groups_fleet g;
+
+	groups_build(&g, "night.json");
+	report_json(&g.r, &g.out);
+	cr_assert(strstr(g.out.ptr, "\"committed\": 1,\n      \"next\": {\n"
+				    "        \"advice\": \"1 statement of "
+				    "0002_idx.sql stayed committed. Fix what "
+				    "failed, leaving the first statement as "
+				    "it is: the next run resumes at statement "
+				    "2:\",\n"
+				    "        \"command\": \"migratore upgrade "
+				    "--inventory fleet.yaml --resume "
+				    "night.json --select my-01,my-04\"\n"),
+		  "%s", g.out.ptr);
+	cr_assert(strstr(g.out.ptr, "\"committed\": null,\n      \"next\": "
+				    "null,"),
+		  "an ok target: %s", g.out.ptr);
+	groups_release(&g);
 }
 
 /* A retry keeps the attempts, the first start and the earlier reasons. */
