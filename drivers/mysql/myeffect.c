@@ -130,21 +130,40 @@ named(const char **p, struct myeffect *f, enum myeffect_kind kind)
 	return ident(p, f->name);
 }
 
+/* PRIMARY KEY, the index MySQL names PRIMARY (after the word PRIMARY). */
+static bool
+primary_key(const char **p, struct myeffect *f)
+{
+	f->kind = MYEFFECT_INDEX;
+	memcpy(f->name, "PRIMARY", sizeof("PRIMARY"));
+	return kw(p, "KEY");
+}
+
+/* ADD CONSTRAINT [name]: without a name, what follows is no name but
+ * the constraint's kind, and the server picks the name. */
+static bool
+constraint_named(const char **p, struct myeffect *f)
+{
+	static const char *const kinds[] = { "PRIMARY", "UNIQUE", "FOREIGN",
+					     "CHECK" };
+	size_t i;
+
+	if (!named(p, f, MYEFFECT_CONSTRAINT))
+		return false;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcasecmp(f->name, kinds[i]) == 0)
+			return false;
+	return true;
+}
+
 /* ALTER TABLE t ADD ...: a column, index, key or constraint. */
 static bool
 alter_add(const char *p, struct myeffect *f)
 {
-	if (kw(&p, "PRIMARY")) {
-		f->kind = MYEFFECT_INDEX;
-		memcpy(f->name, "PRIMARY", sizeof("PRIMARY"));
-		return kw(&p, "KEY");
-	}
+	if (kw(&p, "PRIMARY"))
+		return primary_key(&p, f);
 	if (kw(&p, "CONSTRAINT"))
-		return named(&p, f, MYEFFECT_CONSTRAINT) &&
-		       strcasecmp(f->name, "PRIMARY") != 0 &&
-		       strcasecmp(f->name, "UNIQUE") != 0 &&
-		       strcasecmp(f->name, "FOREIGN") != 0 &&
-		       strcasecmp(f->name, "CHECK") != 0;
+		return constraint_named(&p, f);
 	if (kw(&p, "UNIQUE") || kw(&p, "FULLTEXT") || kw(&p, "SPATIAL")) {
 		if (!kw(&p, "INDEX"))
 			kw(&p, "KEY");
@@ -164,11 +183,8 @@ static bool
 alter_drop(const char *p, struct myeffect *f)
 {
 	f->drop = true;
-	if (kw(&p, "PRIMARY")) {
-		f->kind = MYEFFECT_INDEX;
-		memcpy(f->name, "PRIMARY", sizeof("PRIMARY"));
-		return kw(&p, "KEY");
-	}
+	if (kw(&p, "PRIMARY"))
+		return primary_key(&p, f);
 	if (kw(&p, "INDEX") || kw(&p, "KEY"))
 		return named(&p, f, MYEFFECT_INDEX);
 	if (kw(&p, "FOREIGN"))
@@ -305,6 +321,16 @@ count(struct db *db, enum myeffect_kind kind, const char *schema,
 	return r;
 }
 
+/* A rename ran when the old name is gone and the new one is there, did
+ * not when it is the other way round; both or neither: unknown. */
+static enum db_effect
+rename_effect(bool from_there, bool to_there)
+{
+	if (from_there == to_there)
+		return DB_EFFECT_UNKNOWN;
+	return to_there ? DB_EFFECT_APPLIED : DB_EFFECT_ABSENT;
+}
+
 int
 myeffect_query(struct db *db, const char *stmt, enum db_effect *out,
 	       struct err *e)
@@ -326,9 +352,7 @@ myeffect_query(struct db *db, const char *stmt, enum db_effect *out,
 	if (r < 0)
 		return r;
 	if (f.kind == MYEFFECT_RENAME)
-		*out = there2 && !there	  ? DB_EFFECT_APPLIED
-		       : there && !there2 ? DB_EFFECT_ABSENT
-					  : DB_EFFECT_UNKNOWN;
+		*out = rename_effect(there, there2);
 	else
 		*out = there != f.drop ? DB_EFFECT_APPLIED : DB_EFFECT_ABSENT;
 	return 0;
