@@ -70,36 +70,42 @@ take(struct wire_reader *r, size_t n)
 	return at;
 }
 
+/* n bytes into out; zeros once the reader is bad. */
+static void
+get_raw(struct wire_reader *r, void *out, size_t n)
+{
+	const unsigned char *at = take(r, n);
+
+	if (at)
+		memcpy(out, at, n);
+	else
+		memset(out, 0, n);
+}
+
 uint32_t
 wire_get_u32(struct wire_reader *r)
 {
-	const unsigned char *at = take(r, sizeof(uint32_t));
-	uint32_t v = 0;
+	uint32_t v;
 
-	if (at)
-		memcpy(&v, at, sizeof(v));
+	get_raw(r, &v, sizeof(v));
 	return v;
 }
 
 uint64_t
 wire_get_u64(struct wire_reader *r)
 {
-	const unsigned char *at = take(r, sizeof(uint64_t));
-	uint64_t v = 0;
+	uint64_t v;
 
-	if (at)
-		memcpy(&v, at, sizeof(v));
+	get_raw(r, &v, sizeof(v));
 	return v;
 }
 
 double
 wire_get_f64(struct wire_reader *r)
 {
-	const unsigned char *at = take(r, sizeof(double));
-	double v = 0;
+	double v;
 
-	if (at)
-		memcpy(&v, at, sizeof(v));
+	get_raw(r, &v, sizeof(v));
 	return v;
 }
 
