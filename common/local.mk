@@ -15,4 +15,5 @@ libmigratore_a_SOURCES += \
 	common/sha256.c common/sha256.h \
 	common/spelling.c common/spelling.h \
 	common/strv.c common/strv.h \
+	common/wire.c common/wire.h \
 	common/xmalloc.c common/xmalloc.h

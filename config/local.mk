@@ -19,5 +19,6 @@ libmigratore_a_SOURCES += \
 	config/target.c config/target.h \
 	config/targetlayer.h config/targetmerge.c \
 	config/targetspec.c config/targetspec.h \
+	config/targetwire.c config/targetwire.h \
 	config/template.c config/template.h \
 	config/yamltree.c config/yamltree.h

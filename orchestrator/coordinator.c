@@ -22,6 +22,7 @@
 #include "orchestrator/notify.h"
 #include "orchestrator/slot.h"
 #include "orchestrator/spawn.h"
+#include "orchestrator/spawner.h"
 #include "worker/fleetworker.h"
 #include "common/banned.h"
 
@@ -29,6 +30,8 @@
  * others (the watcher is level-triggered: the rest is read next time). */
 #define READS_PER_WAKEUP 16
 #define READ_CHUNK 65536
+/* Exit statuses read from the spawner at once. */
+#define EXITS_PER_READ 64
 
 struct coordinator {
 	struct ev_loop *loop;
@@ -42,6 +45,8 @@ struct coordinator {
 	bool starting;    /* inside start_more: no recursion through it */
 	bool throttled;   /* out of processes or descriptors: wait for one */
 	bool halt_seen;   /* the schedule's halt was acted upon */
+	bool lost;        /* the spawner is gone, and its workers */
+	uint64_t attempts; /* workers started: the tags' high half */
 	size_t wave_shown; /* 1 + the last wave announced; 0 = none */
 	unsigned short jitter[3]; /* erand48 state for the backoff */
 	ev_signal sigint;
@@ -51,19 +56,10 @@ struct coordinator {
 	ev_signal sigwinch; /* the terminal was resized: redraw */
 	ev_timer deadline;
 	ev_timer notify;  /* systemd's STATUS= line (notify.h) */
+	ev_io exits;      /* the spawner's reports; active while running */
 };
 
 static void start_more(struct coordinator *co);
-
-static int
-worker_entry(void *arg, int frame_fd, int log_fd)
-{
-	struct slot *s = arg;
-	const struct coordinator_config *cfg = s->co->cfg;
-
-	return fleetworker_main(s->t, s->ms, cfg->cmd, &cfg->opts, frame_fd,
-				log_fd);
-}
 
 static size_t
 job_index(const struct slot *s)
@@ -78,6 +74,18 @@ job_of(const struct slot *s)
 }
 
 /* ---- ending a worker ----------------------------------------------- */
+
+/* Exit reports are read while a worker may still send one. */
+static void
+watch_exits(struct coordinator *co)
+{
+	bool want = co->running > 0 && !co->lost;
+
+	if (want && !ev_is_active(&co->exits))
+		ev_io_start(co->loop, &co->exits);
+	else if (!want && ev_is_active(&co->exits))
+		ev_io_stop(co->loop, &co->exits);
+}
 
 static void
 close_pipe(struct slot *s)
@@ -179,6 +187,7 @@ slot_finish(struct slot *s)
 	outcome_classify(s->out, co->cfg->cmd);
 	if (s->out->started)
 		co->running--;
+	watch_exits(co);
 	slot_release(s); /* the input buffer: 64 KiB kept per target else */
 	if (sched_end(co->sched, job_index(s), s->out->status, now,
 		      erand48(co->jitter), &delay))
@@ -197,7 +206,7 @@ terminate(struct slot *s, int sig)
 
 	log_debug("[%s] sending %s to worker %ld", s->t->name,
 		  sig == SIGKILL ? "SIGKILL" : "SIGTERM", (long)s->pid);
-	spawn_kill(s->pid, sig);
+	spawner_kill(co->cfg->spawner, s->tag, sig, true);
 	s->out->sent_signal = sig;
 	ev_timer_stop(co->loop, &s->timer);
 	if (sig != SIGKILL) {
@@ -219,7 +228,7 @@ request_stop(struct slot *s)
 	    s->out->sent_signal != 0)
 		return;
 	log_debug("[%s] asking worker %ld to stop", s->t->name, (long)s->pid);
-	kill(s->pid, SIGUSR1);
+	spawner_kill(s->co->cfg->spawner, s->tag, SIGUSR1, false);
 	s->stop_sent = true;
 }
 
@@ -320,25 +329,65 @@ io_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
+/* The spawner reaped the worker; status is waitpid's. */
 static void
-child_cb(struct ev_loop *loop, ev_child *w, int revents)
+reaped(struct slot *s, int status)
 {
-	struct slot *s = SLOT_OF(w, child);
-
-	(void)revents;
-	ev_child_stop(loop, w);
 	/* The pid may be reused from now on: never signal it again. */
-	ev_timer_stop(loop, &s->timer);
+	ev_timer_stop(s->co->loop, &s->timer);
 	s->out->reaped = true;
-	s->out->wait_status = w->rstatus;
+	s->out->wait_status = status;
 	/* its own timer (spawn.h), when this loop was too late to act */
-	if (WIFSIGNALED(w->rstatus) && WTERMSIG(w->rstatus) == SIGALRM &&
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM &&
 	    s->timeout > 0 && !s->out->timed_out) {
 		s->out->timed_out = true;
 		s->out->timeout = s->timeout;
 	}
 	if (slot_reaped(s))
 		slot_finish(s);
+}
+
+/* The spawner died (killed from outside): its workers died with it, of
+ * the SIGKILL it left them (spawn.h); no worker starts any more. */
+static void
+spawner_lost(struct coordinator *co)
+{
+	size_t i;
+
+	co->lost = true;
+	watch_exits(co);
+	progress_note(co->cfg->progress, ev_now(co->loop),
+		      "warning: the spawner (pid %ld) is gone, and its "
+		      "workers with it",
+		      (long)co->cfg->spawner->pid);
+	for (i = 0; i < co->n; i++)
+		if (slot_alive(&co->slots[i]))
+			reaped(&co->slots[i], SIGKILL);
+}
+
+static void
+exits_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct coordinator *co = w->data;
+	struct spawner_exit v[EXITS_PER_READ];
+	struct slot *s;
+	ssize_t n, i;
+
+	(void)loop;
+	(void)revents;
+	if ((n = spawner_exits(co->cfg->spawner, v, EXITS_PER_READ)) < 0) {
+		spawner_lost(co);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		size_t job = (size_t)(v[i].tag & 0xffffffffu);
+
+		/* an attempt the coordinator gave up on: nothing to do */
+		if (job >= co->n || (s = &co->slots[job])->tag != v[i].tag ||
+		    !slot_alive(s))
+			continue;
+		reaped(s, v[i].status);
+	}
 }
 
 static void
@@ -399,6 +448,35 @@ start_later(struct coordinator *co, int errnum)
 	return true;
 }
 
+/* The spawner forks the worker, whose pipe the coordinator makes. */
+static int
+launch(struct coordinator *co, struct slot *s, int log_fd, struct err *e)
+{
+	const struct coordinator_job *job = job_of(s);
+	struct spawner_job sj;
+	int wfd, r, saved;
+
+	if (spawn_pipe(&s->fd, &wfd, e) < 0)
+		return ERR_IO;
+	s->tag = ++co->attempts << 32 | (uint64_t)job_index(s);
+	sj.tag = s->tag;
+	sj.t = s->t;
+	sj.migpath = job->migpath;
+	sj.ms = s->ms;
+	sj.timeout = s->timeout;
+	sj.wfd = wfd;
+	sj.log_fd = log_fd;
+	r = spawner_spawn(co->cfg->spawner, &sj, &s->pid, e);
+	saved = errno;
+	close(wfd);
+	if (r < 0) {
+		close(s->fd);
+		s->fd = -1;
+	}
+	errno = saved;
+	return r;
+}
+
 /* Returns false when the slot must wait (start_later). */
 static bool
 start_slot(struct coordinator *co, struct slot *s)
@@ -422,8 +500,7 @@ start_slot(struct coordinator *co, struct slot *s)
 	}
 	s->timeout = job->timeout;
 	slot_reset(s);
-	if (spawn_worker(log_fd, s->timeout, worker_entry, s, &s->pid, &s->fd,
-			 &e) < 0) {
+	if (launch(co, s, log_fd, &e) < 0) {
 		errnum = errno;
 		if (log_fd >= 0)
 			close(log_fd);
@@ -432,9 +509,6 @@ start_slot(struct coordinator *co, struct slot *s)
 		start_failed(s, xasprintf("cannot start a worker: %s", e.msg));
 		return true;
 	}
-	/* Right after fork, before the loop runs again (ev.pod, ev_child). */
-	ev_child_init(&s->child, child_cb, s->pid, 0);
-	ev_child_start(co->loop, &s->child);
 	if (log_fd >= 0)
 		close(log_fd);
 	attempt_begins(s, ev_now(co->loop));
@@ -442,6 +516,7 @@ start_slot(struct coordinator *co, struct slot *s)
 	s->started_at = ev_now(co->loop);
 	slot_set_state(s, SLOT_RUNNING);
 	co->running++;
+	watch_exits(co);
 	ev_io_init(&s->io, io_cb, s->fd, EV_READ);
 	ev_io_start(co->loop, &s->io);
 	ev_timer_init(&s->timer, timer_cb, s->timeout, 0.);
@@ -770,6 +845,8 @@ coordinator_run(const struct coordinator_config *cfg,
 	co.jitter[1] = (unsigned short)time(NULL);
 	co.jitter[2] = (unsigned short)((unsigned long)time(NULL) >> 16);
 	co.slots = xcalloc(n ? n : 1, sizeof(*co.slots));
+	ev_io_init(&co.exits, exits_cb, cfg->spawner->reports, EV_READ);
+	co.exits.data = &co;
 	for (i = 0; i < n; i++)
 		slot_init(&co.slots[i], &co, jobs[i].t, jobs[i].ms,
 			  jobs[i].out);
@@ -778,6 +855,7 @@ coordinator_run(const struct coordinator_config *cfg,
 	start_more(&co);
 	ev_run(co.loop, 0);
 	stop_background(&co);
+	ev_io_stop(co.loop, &co.exits);
 	unreached(&co);
 	notify_now(&co, NOTIFY_STATUS,
 		   co.interrupted == SIGINT    ? "interrupted by SIGINT"

@@ -3,9 +3,10 @@
  * default loop). It forks one worker per target when the schedule
  * (orchestrator/sched.h: waves, jobs, per-host caps, failure budgets)
  * says so, and for each one watches its frame pipe (ev_io), its exit
- * (ev_child, started right after fork; nothing else waits for a child)
- * and its timeout (ev_timer: SIGTERM, then SIGKILL after grace_kill
- * seconds). What it learns goes into each target's outcome, and each
+ * (as the fleet's spawner reports it, orchestrator/spawner.h: one ev_io
+ * for all) and its timeout (ev_timer: SIGTERM, then SIGKILL after
+ * grace_kill seconds). The spawner forks the workers and signals them on
+ * the coordinator's behalf. What it learns goes into each target's outcome, and each
  * outcome back into the schedule. A target to be retried waits on its own
  * ev_timer (the backoff), holding no place. The deadline is an ev_timer
  * too: when it fires, no target starts any more; running ones finish.
@@ -31,6 +32,7 @@
 #include "orchestrator/outcome.h"
 #include "orchestrator/progress.h"
 #include "orchestrator/sched.h"
+#include "orchestrator/spawner.h"
 #include "worker/commands.h"
 #include "worker/migset.h"
 
@@ -43,12 +45,14 @@ struct coordinator_config {
 	double grace_kill;      /* seconds from SIGTERM to SIGKILL */
 	struct progress *progress;
 	const struct safedir *log_dir; /* --log-dir; NULL = no logs */
+	struct spawner *spawner; /* started and set up (spawner_setup) */
 };
 
 /* One target to run; the caller owns everything it points to. */
 struct coordinator_job {
 	const struct target *t;
 	const struct migset *ms; /* NULL when the command needs none */
+	const char *migpath;     /* the directory ms was loaded from */
 	double timeout;          /* seconds; 0 = none */
 	const char *log_path;    /* the target's log; NULL = /dev/null */
 	const char *log_name;    /* its name in cfg->log_dir (safefile.h) */

@@ -1,7 +1,8 @@
 /*
- * fleet_run: load and check everything (inventory, selection, migrations,
- * target settings, output paths) before any fork, run the coordinator,
- * then write the consolidated report.
+ * fleet_run: start the spawner (orchestrator/spawner.h) while the process
+ * is still small, load and check everything (inventory, selection,
+ * migrations, target settings, output paths) before any worker is forked,
+ * run the coordinator, then write the consolidated report.
  */
 #include "config.h"
 
@@ -42,6 +43,7 @@
 #include "orchestrator/progress.h"
 #include "orchestrator/report.h"
 #include "orchestrator/sched.h"
+#include "orchestrator/spawner.h"
 #include "common/banned.h"
 
 #define GRACE_TERM 10.0 /* interrupted: time to finish the current work */
@@ -80,6 +82,7 @@ struct fleet {
 	struct eventlog events; /* --log-format json */
 	bool has_events;
 	double t0;           /* ev_time() at the start of the run */
+	struct spawner spawner; /* forks the workers */
 };
 
 /* Through common/log.c: "migratore: error: ...", or its JSON line. */
@@ -238,6 +241,7 @@ fleet_check(struct fleet *f, struct err *e)
 		struct target *t = f->sel[i];
 
 		f->jobs[i].t = t;
+		f->jobs[i].migpath = migrations_path(f, t);
 		f->jobs[i].out = &f->outs[i];
 		err_clear(e);
 		if (driver_validate(t, e) < 0) {
@@ -617,6 +621,11 @@ fleet_execute(struct fleet *f, struct err *e)
 	cfg.grace_kill = GRACE_KILL;
 	cfg.progress = &prog;
 	cfg.log_dir = f->o->log_dir ? &f->log_dir : NULL;
+	cfg.spawner = &f->spawner;
+	/* the spawner sets up the database libraries for its workers */
+	if (f->n > 0 && (r = spawner_setup(&f->spawner, cfg.cmd, &cfg.opts,
+					   &f->inv->secret_vars, e)) < 0)
+		return r;
 	f->t0 = ev_time();
 	progress_init(&prog, stderr, f->n, live,
 		      progress_want_color(STDERR_FILENO), o->quiet, f->t0);
@@ -630,8 +639,6 @@ fleet_execute(struct fleet *f, struct err *e)
 	}
 	log_info("run %s: %s on %zu targets, %zu at a time", f->run_id,
 		 command_name(f->fa->cmd), f->n, f->parallel);
-	/* Library set-up once here, not again in every forked worker. */
-	drivers_init();
 	r = coordinator_run(&cfg, f->jobs, f->n, e);
 	progress_end(&prog);
 	progress_release(&prog);
@@ -668,6 +675,7 @@ fleet_release(struct fleet *f)
 	sched_free(f->sched);
 	lineup_release(&f->lu);
 	inventory_free(f->inv);
+	spawner_stop(&f->spawner);
 }
 
 int
@@ -682,9 +690,14 @@ fleet_run(const struct fleet_args *fa, struct err *e)
 	f.o = fa->opts;
 	f.outputs = (struct outputs)OUTPUTS_INIT;
 	f.log_dir = (struct safedir)SAFEDIR_INIT;
+	f.spawner = (struct spawner)SPAWNER_INIT;
 	f.start = time(NULL);
 	/* A closed report pipe must not kill the coordinator mid-run. */
 	signal(SIGPIPE, SIG_IGN);
+	/* First: nothing that grows with the fleet is loaded yet, so that
+	 * forking a worker from it costs the same for any fleet size. */
+	if (!fa->show_environ && (r = spawner_start(&f.spawner, fa->envp, e)) < 0)
+		goto out;
 	if ((r = fleet_options(&f, e)) != 0 || (r = fleet_load(&f, e)) != 0 ||
 	    (r = fleet_confirm(&f, e)) != 0)
 		goto out;

@@ -28,4 +28,5 @@ libmigratore_a_SOURCES += \
 	orchestrator/shard.c orchestrator/shard.h \
 	orchestrator/slot.c orchestrator/slot.h \
 	orchestrator/spawn.c orchestrator/spawn.h \
+	orchestrator/spawner.c orchestrator/spawner.h \
 	orchestrator/timeline.c orchestrator/timeline.h

@@ -16,6 +16,10 @@
  * holding no place, until its backoff timer fires. Every change of state
  * goes through slot_set_state, which logs old -> new (at debug level).
  *
+ * "Reaped" is the spawner's report of the worker's exit status
+ * (orchestrator/spawner.h), which the coordinator reads on one pipe for
+ * all its workers.
+ *
  * The libev watchers live inside the slot; callbacks get the slot back
  * with container_of (SLOT_OF).
  */
@@ -26,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <ev.h>
 
@@ -52,6 +57,7 @@ struct slot {
 	struct outcome *out;     /* the target's entry in the report */
 	enum slot_state state;
 	pid_t pid;
+	uint64_t tag;            /* the attempt, as the spawner knows it */
 	int fd;                  /* read end of the frame pipe; -1 closed */
 	int log_fd;              /* held only between open and fork */
 	double timeout;          /* seconds; 0 = none */
@@ -59,7 +65,6 @@ struct slot {
 	ev_tstamp started_at;
 	struct buf in;           /* bytes read, not yet a whole frame */
 	ev_io io;
-	ev_child child;
 	ev_timer timer;          /* timeout, then the SIGKILL grace */
 	ev_timer backoff;        /* WAITING: until the next attempt */
 };

@@ -123,13 +123,9 @@ child_main(int wfd, int log_fd, const struct spawn_how *how, spawn_fn fn,
 }
 
 int
-spawn_worker(int log_fd, double timeout, spawn_fn fn, void *arg, pid_t *pid,
-	     int *rfd, struct err *e)
+spawn_pipe(int *rfd, int *wfd, struct err *e)
 {
-	struct spawn_how how = { getpid(), timeout };
-	sigset_t all, old;
 	int fds[2], saved;
-	pid_t p;
 
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		saved = errno;
@@ -142,8 +138,24 @@ spawn_worker(int log_fd, double timeout, spawn_fn fn, void *arg, pid_t *pid,
 		saved = errno;
 		close(fds[0]);
 		close(fds[1]);
-		return err_set(e, ERR_IO, "fcntl: %s", strerror(saved));
+		err_set(e, ERR_IO, "fcntl: %s", strerror(saved));
+		errno = saved;
+		return ERR_IO;
 	}
+	*rfd = fds[0];
+	*wfd = fds[1];
+	return 0;
+}
+
+int
+spawn_fork(int wfd, int log_fd, double timeout, spawn_fn fn, void *arg,
+	   pid_t *pid, struct err *e)
+{
+	struct spawn_how how = { getpid(), timeout };
+	sigset_t all, old;
+	int saved;
+	pid_t p;
+
 	/* The child would write out whatever stdio holds a second time. */
 	fflush(stdout);
 	fflush(stderr);
@@ -151,12 +163,10 @@ spawn_worker(int log_fd, double timeout, spawn_fn fn, void *arg, pid_t *pid,
 	sigprocmask(SIG_SETMASK, &all, &old);
 	p = fork();
 	if (p == 0)
-		child_main(fds[1], log_fd, &how, fn, arg);
+		child_main(wfd, log_fd, &how, fn, arg);
 	saved = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	close(fds[1]);
 	if (p < 0) {
-		close(fds[0]);
 		err_set(e, ERR_IO, "fork: %s", strerror(saved));
 		errno = saved;
 		return ERR_IO;
@@ -164,8 +174,24 @@ spawn_worker(int log_fd, double timeout, spawn_fn fn, void *arg, pid_t *pid,
 	/* Also done by the child: whichever runs first makes the group. */
 	setpgid(p, p);
 	*pid = p;
-	*rfd = fds[0];
 	return 0;
+}
+
+int
+spawn_worker(int log_fd, double timeout, spawn_fn fn, void *arg, pid_t *pid,
+	     int *rfd, struct err *e)
+{
+	int wfd, r, saved;
+
+	if (spawn_pipe(rfd, &wfd, e) < 0)
+		return ERR_IO;
+	r = spawn_fork(wfd, log_fd, timeout, fn, arg, pid, e);
+	saved = errno;
+	close(wfd);
+	if (r < 0)
+		close(*rfd);
+	errno = saved;
+	return r;
 }
 
 void

@@ -38,6 +38,7 @@ UNIT_TESTS = \
 	tests/unit/test_settings \
 	tests/unit/test_options \
 	tests/unit/test_target \
+	tests/unit/test_targetwire \
 	tests/unit/test_yamltree \
 	tests/unit/test_problems \
 	tests/unit/test_keytable \

@@ -11,9 +11,11 @@
  * stops reading does not cut a migration short (one that dies kills the
  * worker: orchestrator/spawn.h).
  *
- * Everything it needs (the target, the parsed migrations) was loaded by the
- * coordinator before the fork: the worker never reads the inventory or a
- * migration file again.
+ * Everything it needs was loaded before the fork: the target by the
+ * coordinator (sent to the spawner that forks it, orchestrator/spawner.h),
+ * the parsed migrations by the spawner, checked against what the
+ * coordinator loaded. The worker never reads the inventory or a migration
+ * file again.
  */
 #ifndef MIG_FLEETWORKER_H
 #define MIG_FLEETWORKER_H

@@ -116,8 +116,9 @@ ok $? "a worker is held in its executable migration"
 PROG=$(cat "$W/hold/prog.pid")
 KEEPER=$(ppid_of "$PROG")
 WORKER=$(ppid_of "$KEEPER")
-is "$(ppid_of "$WORKER")" "$P" "found its keeper and worker"
-for who in P WORKER KEEPER; do
+SPAWNER=$(ppid_of "$WORKER")
+is "$(ppid_of "$SPAWNER")" "$P" "found its keeper, worker and spawner"
+for who in P SPAWNER WORKER KEEPER; do
 	pid=${!who}
 	tr '\0' '\n' <"/proc/$pid/cmdline" >"$OUT/$who.cmdline"
 	tr '\0' '\n' <"/proc/$pid/environ" >"$OUT/$who.environ"
@@ -126,6 +127,8 @@ tr '\0' '\n' <"/proc/$PROG/environ" >"$W/program.environ" # the exception
 like "$(cat "$OUT/P.environ")" "^AUDIT_PW=$" \
 	"the coordinator's /proc environ keeps the name of a variable it took a password from, not its value"
 like "$(cat "$OUT/P.environ")" "^PATH=/" "and keeps the other variables"
+like "$(cat "$OUT/SPAWNER.environ")" "^AUDIT_PW=$" \
+	"so does the spawner's, forked before the inventory was read"
 contains "$(cat "$W/program.environ")" "PASSWORD=$PW" \
 	"the program's environment holds its own PASSWORD (the documented exception)"
 lacks "$(cat "$W/program.environ")" "AUDIT_PW" \

@@ -66,7 +66,7 @@ gates() { local d; for d in "$@"; do rm -f "$d/gate" "$d/prog.pid"; mkfifo "$d/g
 open_gate() { echo >"$1/gate"; }
 
 case_fleet() { # ENGINE
-	local e=$1 P coord_pipes worker keeper prog fds bad line
+	local e=$1 P coord_pipes worker keeper prog fds bad line spawner
 	new_db "$e"
 	rm -rf "$W/$e" && mkdir -p "$W/$e/a" "$W/$e/b" "$W/$e/db"
 	gates "$W/$e/a" "$W/$e/b"
@@ -93,10 +93,16 @@ EOF
 	prog=$(cat "$W/$e/a/prog.pid")
 	keeper=$(ppid_of "$prog")
 	worker=$prog
-	while [ -n "$worker" ] && [ "$worker" -gt 1 ] && [ "$(ppid_of "$worker")" != "$P" ]; do
+	while [ -n "$worker" ] && [ "$worker" -gt 1 ] &&
+		[ "$(ppid_of "$(ppid_of "$worker")")" != "$P" ]; do
 		worker=$(ppid_of "$worker")
 	done
-	is "$(ppid_of "$keeper")" "$worker" "$e: program, keeper, worker, coordinator"
+	spawner=$(ppid_of "$worker")
+	is "$(ppid_of "$keeper")" "$worker" "$e: program, keeper, worker, spawner, coordinator"
+	like "$(fd_list "$spawner")" "^2 $W/$e/err" "$e: the spawner keeps the coordinator's stderr"
+	is "$(fd_list "$spawner" | cut -d' ' -f2 | grep -c -e '/logs/' -e '^/.*\.db')" 0 \
+		"$e: and holds no log or database of a worker"
+	is "$(inheritable "$spawner")" "" "$e: every descriptor of the spawner from 3 up is close-on-exec"
 
 	program_fds_ok "$prog" "$e"
 	is "$(fd_list "$keeper" | cut -d' ' -f2 | sort -u)" /dev/null \

@@ -1,6 +1,8 @@
 #!/bin/bash
 # Nothing a run starts outlives it (docs/security.md): killed with SIGKILL,
-# a coordinator takes its workers with it, a worker (or a single-target
+# a coordinator takes its spawner and workers with it (the spawner, its
+# only child, forks every worker: orchestrator/spawner.h), a spawner its
+# workers, a worker (or a single-target
 # run) its executable migration and everything that migration started,
 # even a child that left its process group with setsid; a worker whose
 # coordinator no longer acts stops at its own timeout; a migration that
@@ -71,7 +73,10 @@ survivors() {
 	echo "$left"
 }
 
-children_of() { cat "/proc/$1/task/$1/children" 2>/dev/null; }
+# shellcheck disable=SC2046 # the kernel's "pid pid " as "pid pid"
+children_of() { echo $(cat "/proc/$1/task/$1/children" 2>/dev/null); }
+# the coordinator's workers: the children of its spawner
+workers_of() { children_of "$(children_of "$1")"; }
 
 start_fleet() { # ARGS...
 	rm -rf "$W/db" "$W/out" "$W/err"
@@ -90,12 +95,28 @@ inventory hold none
 start_fleet --jobs 9
 wait_for all_started
 ok $? "nine workers each run a migration program"
-workers=$(children_of $P)
-is "$(echo $workers | wc -w)" 9 "the coordinator has nine workers"
-pids="$workers $(recorded)"
+spawner=$(children_of $P)
+is "$(echo $spawner | wc -w)" 1 "the coordinator has one child, the spawner"
+workers=$(children_of "$spawner")
+is "$(echo $workers | wc -w)" 9 "the spawner has the nine workers"
+like "$(for w in $workers; do sed 's/.*) //' /proc/$w/stat | cut -d' ' -f2; done | sort -u)" "^$spawner\$" \
+	"each worker's parent is the spawner"
+pids="$spawner $workers $(recorded)"
 kill -KILL $P
 wait $P 2>/dev/null
-is "$(survivors $pids)" "" "SIGKILL to the coordinator: no worker, program or child of one survives"
+is "$(survivors $pids)" "" "SIGKILL to the coordinator: no spawner, worker, program or child of one survives"
+
+# ---- the spawner killed ------------------------------------------------------------
+start_fleet --jobs 9
+wait_for all_started
+spawner=$(children_of $P)
+pids="$(children_of "$spawner") $(recorded)"
+kill -KILL "$spawner"
+is "$(survivors $pids)" "" "SIGKILL to the spawner: no worker, program or child of one survives"
+wait $P
+is "$?" 1 "the coordinator ends the run: exit 1"
+is "$(grep -cE '^t-[0-9] +sqlite +crashed' "$W/out")" 9 "and reports the nine targets as crashed"
+like "$(cat "$W/err")" "the spawner \(pid $spawner\) is gone" "saying the spawner is gone"
 
 # ---- a worker killed -------------------------------------------------------------
 cat >"$W/fleet.yaml" <<EOF
@@ -108,7 +129,7 @@ targets:
 EOF
 start_fleet
 wait_for all_started 1
-worker=$(children_of $P)
+worker=$(workers_of $P)
 pids=$(recorded)
 is "$(echo $pids | wc -w)" 3 "a program and its two children run"
 kill -KILL "$worker"
@@ -136,7 +157,7 @@ is_rc 0 "the lock is free at once"
 inventory hold 2s
 start_fleet --jobs 9
 wait_for all_started
-workers=$(children_of $P)
+workers=$(workers_of $P)
 kill -STOP $P
 t0=$SECONDS
 pids="$workers $(recorded)"
@@ -164,6 +185,38 @@ wait $P
 is "$?" 0 "a program that leaves a child running: the run still ends, exit 0"
 ok "$([ $((SECONDS - t0)) -lt 10 ]; echo $?)" "at once ($((SECONDS - t0)) s), not when the child ends"
 is "$(survivors $(recorded))" "" "and the child it left is gone"
+
+# ---- the migrations changed between the check and the spawner's read -----------------
+# The spawner reads a directory at its first target (with --jobs 1: once
+# "a" ended); the coordinator read and checked it before any worker.
+mkdir -p "$W/late"
+write_mig "$W/late" 1700000200 3 "late" <<'EOF'
+-- migratore: run
+CREATE TABLE late (id INTEGER PRIMARY KEY);
+EOF
+cat >"$W/fleet.yaml" <<EOF
+version: 1
+defaults:
+  engine: sqlite
+targets:
+  - name: a
+    db: db/a.db
+    path: hold
+    timeout: 2s
+  - name: b
+    db: db/b.db
+    path: late
+EOF
+start_fleet --jobs 1
+wait_for all_started 1
+echo "-- edited" >>"$W/late/1700000200_m3.sql"
+wait $P
+is "$?" 1 "a file edited while the run waits: exit 1"
+like "$(cat "$W/out")" "b +sqlite +failed" "the target whose migrations changed failed"
+like "$(cat "$W/out" "$W/err")" "late: the migrations changed since the run began" \
+	"saying that its migrations changed since the run began"
+is "$(sqlite3 "$W/db/b.db" "SELECT count(*) FROM sqlite_master WHERE name = 'late'")" 0 \
+	"and nothing ran on it"
 
 check_no_password
 done_testing
