@@ -62,6 +62,56 @@ log_check(struct sink *frames, FILE *log)
 		     saved ? strerror(saved) : "write error");
 }
 
+/*
+ * A coordinator that stops reading (a frame it refused) must not kill the
+ * worker with SIGPIPE in the middle of a migration: the frame writes fail
+ * quietly and the migration still finishes and is recorded. A coordinator
+ * that dies takes the worker with it (orchestrator/spawn.h).
+ */
+static void
+worker_signals(void)
+{
+	struct sigaction sa;
+
+	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_request;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* The target's log, for people (--log-format json is the coordinator's);
+ * close-on-exec: executable migrations get their own pipe. */
+static FILE *
+log_open(int log_fd, const char *name)
+{
+	int fd = fcntl(log_fd, F_DUPFD_CLOEXEC, 0);
+	FILE *logfp = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	if (logfp == NULL)
+		logfp = stderr;
+	log_set_stream(logfp);
+	log_set_context(name);
+	log_set_json(false);
+	return logfp;
+}
+
+/* Every event to the coordinator (tee->a) and to the log (tee->b). */
+static void
+sinks_init(struct sink *sink, struct sink_tee *tee, struct framesink *fs,
+	   struct textsink *ts, int frame_fd, FILE *logfp)
+{
+	memset(tee, 0, sizeof(*tee));
+	sink_tee_init(sink, tee);
+	framesink_init(&tee->a, fs, frame_fd);
+	memset(ts, 0, sizeof(*ts));
+	ts->out = logfp;
+	ts->err = logfp;
+	ts->verbose_errors = true; /* the log is where tracebacks are read */
+	textsink_init(&tee->b, ts);
+}
+
 int
 fleetworker_main(const struct target *t, const struct migset *ms,
 		 enum command_id cmd, const struct cmd_opts *o, int frame_fd,
@@ -73,43 +123,12 @@ fleetworker_main(const struct target *t, const struct migset *ms,
 	struct sink_tee tee;
 	struct sink sink;
 	struct buf desc = BUF_INIT;
-	struct sigaction sa;
 	FILE *logfp;
-	int fd, code;
+	int code;
 
-	/*
-	 * A coordinator that stops reading (a frame it refused) must not
-	 * kill the worker with SIGPIPE in the middle of a migration: the
-	 * frame writes fail quietly and the migration still finishes and is
-	 * recorded. A coordinator that dies takes the worker with it
-	 * (orchestrator/spawn.h).
-	 */
-	signal(SIGPIPE, SIG_IGN);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_request;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-	/* Close-on-exec: executable migrations get their own pipe. */
-	fd = fcntl(log_fd, F_DUPFD_CLOEXEC, 0);
-	logfp = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (logfp == NULL)
-		logfp = stderr;
-	log_set_stream(logfp);
-	log_set_context(t->name);
-	/* the log is for people: --log-format json is the coordinator's */
-	log_set_json(false);
-
-	/* every event to the coordinator (a) and to the log (b) */
-	memset(&tee, 0, sizeof(tee));
-	sink_tee_init(&sink, &tee);
-	framesink_init(&tee.a, &fs, frame_fd);
-	memset(&ts, 0, sizeof(ts));
-	ts.out = logfp;
-	ts.err = logfp;
-	ts.verbose_errors = true; /* the log is where tracebacks are read */
-	textsink_init(&tee.b, &ts);
-
+	worker_signals();
+	logfp = log_open(log_fd, t->name);
+	sinks_init(&sink, &tee, &fs, &ts, frame_fd, logfp);
 	target_describe(t, &desc);
 	fprintf(logfp, "== migratore %s: target %s, run %s, pid %ld\n",
 		command_name(cmd), t->name, o->run_id ? o->run_id : "-",
