@@ -257,22 +257,66 @@ keeper_streams(int wfd)
 	fdutil_close_from(STDERR_FILENO + 1);
 }
 
+/* The signals the keeper waits for, blocked so that it can wait. */
+static void
+keeper_mask(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	sigprocmask(SIG_SETMASK, set, NULL);
+}
+
+/* The pipe is the program's alone: its end is the reader's EOF. */
+static void
+keeper_quiet(void)
+{
+	int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (nul < 0)
+		return;
+	dup2(nul, STDOUT_FILENO);
+	dup2(nul, STDERR_FILENO);
+	close(nul);
+}
+
+/*
+ * Until the program ends (0, its wait status in *status), a signal asks
+ * the keeper to stop (that signal), or the worker is gone (SIGTERM: no
+ * PR_SET_PDEATHSIG here, it is seen late).
+ */
+static int
+keeper_wait(const sigset_t *set, pid_t prog, pid_t worker, int *status)
+{
+	struct timespec poll = { KEEPER_POLL, 0 };
+	int sig;
+	pid_t p;
+
+	for (;;) {
+		sig = sigtimedwait(set, NULL, &poll);
+		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)
+			return sig;
+		if (getppid() != worker)
+			return SIGTERM;
+		while ((p = waitpid(-1, status, WNOHANG)) > 0 && p != prog)
+			;
+		if (p == prog)
+			return 0;
+	}
+}
+
 /* Wait for the program's end, or the worker's. */
 static void __attribute__((noreturn))
 keeper_main(const struct migration *m, const char *op, int wfd,
 	    struct strv *env, pid_t worker)
 {
-	struct timespec poll = { KEEPER_POLL, 0 };
-	int status = 0, sig = 0, nul;
+	int status = 0, sig;
 	sigset_t set;
-	pid_t prog, p;
+	pid_t prog;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_SETMASK, &set, NULL);
+	keeper_mask(&set);
 	setpgid(0, 0);
 #ifdef HAVE_SYS_PRCTL_H
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -289,26 +333,8 @@ keeper_main(const struct migration *m, const char *op, int wfd,
 	if (prog == 0)
 		program_exec(m, op, env, getppid());
 	setpgid(prog, prog);
-	/* the pipe is the program's alone: its end is the reader's EOF */
-	if ((nul = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
-		dup2(nul, STDOUT_FILENO);
-		dup2(nul, STDERR_FILENO);
-		close(nul);
-	}
-	for (;;) {
-		sig = sigtimedwait(&set, NULL, &poll);
-		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)
-			break;
-		if (getppid() != worker) {
-			sig = SIGTERM; /* no PR_SET_PDEATHSIG here: seen late */
-			break;
-		}
-		sig = 0;
-		while ((p = waitpid(-1, &status, WNOHANG)) > 0 && p != prog)
-			;
-		if (p == prog)
-			break;
-	}
+	keeper_quiet();
+	sig = keeper_wait(&set, prog, worker, &status);
 	keeper_clean(prog);
 	keeper_exit(status, sig);
 }
@@ -332,16 +358,32 @@ program_wait(pid_t pid, const struct migration *m, const char *op,
 		       m->filename, op, WEXITSTATUS(status));
 }
 
+/* The program's output to the sink, its last lines kept in tail. */
+static void
+relay(int fd, struct sink *sink, struct buf *tail)
+{
+	char chunk[8192];
+	ssize_t n;
+
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return;
+		sink_output(sink, chunk, (size_t)n);
+		buf_add(tail, chunk, (size_t)n);
+		tail_keep(tail);
+	}
+}
+
 int
 program_run(const struct migration *m, const char *op,
 	    const struct target *t, int force, struct sink *sink,
 	    struct buf *tail, struct err *e)
 {
 	struct strv env = STRV_INIT;
-	char chunk[8192];
 	int fds[2] = { -1, -1 };
 	pid_t pid, worker;
-	ssize_t n;
 	int r;
 
 	program_env(m, t, force, &env);
@@ -360,16 +402,7 @@ program_run(const struct migration *m, const char *op,
 	}
 	close(fds[1]);
 	fds[1] = -1;
-	for (;;) {
-		n = read(fds[0], chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		sink_output(sink, chunk, (size_t)n);
-		buf_add(tail, chunk, (size_t)n);
-		tail_keep(tail);
-	}
+	relay(fds[0], sink, tail);
 	r = program_wait(pid, m, op, e);
 out:
 	if (fds[0] >= 0)
