@@ -234,6 +234,27 @@ repaired_note(const struct ledger_row *ref, struct buf *note)
 		 (long long)ref->object_id, ref->start_s ? ref->start_s : "");
 }
 
+/* A migration changed since it ran: where, and repair if intended. */
+static void
+drifted_note(const struct status *st, const struct status_entry *e,
+	     struct buf *note, struct buf *advice, struct buf *next)
+{
+	drift_where(e->m, st->engine, note);
+	buf_adds(note, " changed since it ran");
+	buf_adds(advice, "if that was intended,");
+	command(st, "repair", NULL, next);
+}
+
+/* A failed migration: its error's first line, and upgrade once fixed. */
+static void
+failed_note(const struct status *st, const struct status_entry *e,
+	    struct buf *note, struct buf *advice, struct buf *next)
+{
+	first_line(e->row ? e->row->error : NULL, note);
+	buf_adds(advice, "fix it, then");
+	command(st, "upgrade", NULL, next);
+}
+
 /* The note of an entry; advice and next: what to do, and the command. */
 static void
 entry_note(const struct status *st, const struct status_entry *e,
@@ -251,15 +272,10 @@ entry_note(const struct status *st, const struct status_entry *e,
 		buf_adds(note, "recorded as skipped (Run Skip), never run");
 		break;
 	case PLAN_DRIFTED:
-		drift_where(e->m, st->engine, note);
-		buf_adds(note, " changed since it ran");
-		buf_adds(advice, "if that was intended,");
-		command(st, "repair", NULL, next);
+		drifted_note(st, e, note, advice, next);
 		break;
 	case PLAN_FAILED:
-		first_line(e->row ? e->row->error : NULL, note);
-		buf_adds(advice, "fix it, then");
-		command(st, "upgrade", NULL, next);
+		failed_note(st, e, note, advice, next);
 		break;
 	case PLAN_PARTIAL:
 		partial_note(st, e, note, advice, next);
