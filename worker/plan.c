@@ -298,6 +298,35 @@ find_missing(const struct uuid_index *ix, struct plan *p)
 		      missing_order);
 }
 
+/* The per-migration arrays of a plan of n migrations (one more: never
+ * a zero-size allocation). */
+static void
+plan_alloc(struct plan *p, size_t n)
+{
+	p->state = xcalloc(n + 1, sizeof(*p->state));
+	p->detail = xcalloc(n + 1, sizeof(*p->detail));
+	p->applied = xcalloc(n + 1, sizeof(*p->applied));
+	p->drifted = xcalloc(n + 1, sizeof(*p->drifted));
+	p->pending = xcalloc(n + 1, sizeof(*p->pending));
+	p->out_of_order = xcalloc(n + 1, sizeof(*p->out_of_order));
+}
+
+/* What is not applied is pending, out of order when older than the
+ * newest applied one. */
+static void
+list_pending(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->applied[i])
+			continue;
+		p->pending[p->npending++] = i;
+		if ((long)i < p->newest_applied)
+			p->out_of_order[p->nout_of_order++] = i;
+	}
+}
+
 void
 plan_compute(const struct migset *ms, const struct ledger *l,
 	     const char *engine, struct plan *p)
@@ -310,12 +339,7 @@ plan_compute(const struct migset *ms, const struct ledger *l,
 	index_build(&ix, l);
 	p->n = ms->n;
 	p->baseline = base ? base->timestamp : -1;
-	p->state = xcalloc(ms->n + 1, sizeof(*p->state));
-	p->detail = xcalloc(ms->n + 1, sizeof(*p->detail));
-	p->applied = xcalloc(ms->n + 1, sizeof(*p->applied));
-	p->drifted = xcalloc(ms->n + 1, sizeof(*p->drifted));
-	p->pending = xcalloc(ms->n + 1, sizeof(*p->pending));
-	p->out_of_order = xcalloc(ms->n + 1, sizeof(*p->out_of_order));
+	plan_alloc(p, ms->n);
 	p->newest_applied = -1;
 	for (i = 0; i < ms->n; i++) {
 		const struct migration *m = ms->v[i];
@@ -336,13 +360,7 @@ plan_compute(const struct migset *ms, const struct ledger *l,
 		}
 	}
 	find_missing(&ix, p);
-	for (i = 0; i < ms->n; i++) {
-		if (p->applied[i])
-			continue;
-		p->pending[p->npending++] = i;
-		if ((long)i < p->newest_applied)
-			p->out_of_order[p->nout_of_order++] = i;
-	}
+	list_pending(p);
 	free(ix.v);
 }
 
