@@ -257,17 +257,13 @@ counted(struct buf *out, size_t n, const char *one, const char *many)
 	buf_addf(out, " %s", n == 1 ? one : many);
 }
 
-void
-dryplan_text(const struct dryplan *p, struct buf *out)
+/* "Plan: 3 targets will apply 2 migrations (6 steps), 1 up to date" */
+static void
+text_changes(const struct dryplan *p, struct buf *out)
 {
-	const char *verb = p->downgrade ? "roll back" : "apply";
-	char digits[32];
-	size_t i, most = 0;
-	int w;
-
 	buf_adds(out, "Plan: ");
 	counted(out, p->changing, "target", "targets");
-	buf_addf(out, " will %s ", verb);
+	buf_addf(out, " will %s ", p->downgrade ? "roll back" : "apply");
 	counted(out, p->n, "migration", "migrations");
 	buf_adds(out, " (");
 	counted(out, p->steps, "step", "steps");
@@ -277,6 +273,12 @@ dryplan_text(const struct dryplan *p, struct buf *out)
 		dryplan_count(out, p->up_to_date);
 		buf_adds(out, " up to date");
 	}
+}
+
+/* "; 0 unreachable; 0 locked; 0 drifted; 0 out of order" */
+static void
+text_troubles(const struct dryplan *p, struct buf *out)
+{
 	buf_adds(out, "; ");
 	dryplan_count(out, p->unreachable);
 	buf_adds(out, " unreachable; ");
@@ -293,13 +295,31 @@ dryplan_text(const struct dryplan *p, struct buf *out)
 		buf_adds(out, "; ");
 		counted(out, p->other, "other failure", "other failures");
 	}
-	buf_addc(out, '\n');
+}
+
+/* A line per migration, its target count right-aligned. */
+static void
+text_migrations(const struct dryplan *p, struct buf *out)
+{
+	char digits[32];
+	size_t i, most = 0;
+	int w;
+
 	for (i = 0; i < p->n; i++)
 		if (p->v[i].targets > most)
 			most = p->v[i].targets;
 	w = xsnprintf(digits, sizeof(digits), "%zu", most);
 	for (i = 0; i < p->n; i++)
 		buf_addf(out, "  %*zu  %s\n", w, p->v[i].targets, p->v[i].line);
+}
+
+void
+dryplan_text(const struct dryplan *p, struct buf *out)
+{
+	text_changes(p, out);
+	text_troubles(p, out);
+	buf_addc(out, '\n');
+	text_migrations(p, out);
 }
 
 /* Names shown per SQL group in the text; the JSON report has them all. */
