@@ -235,6 +235,22 @@ by_uuid(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->filename, y->filename);
 }
 
+/* Sorted by timestamp, no two files share one. */
+static int
+unique_timestamps(const struct migset *ms, struct err *e)
+{
+	size_t i;
+
+	for (i = 1; i < ms->n; i++)
+		if (ms->v[i - 1]->timestamp == ms->v[i]->timestamp)
+			return err_set(e, ERR_MIGFILE,
+				       "duplicate timestamp %" PRId64
+				       " in '%s' and '%s'",
+				       ms->v[i]->timestamp, ms->v[i - 1]->path,
+				       ms->v[i]->path);
+	return 0;
+}
+
 /* Sort by timestamp; two files must not share a timestamp or a uuid. */
 static int
 order(struct migset *ms, struct err *e)
@@ -244,13 +260,8 @@ order(struct migset *ms, struct err *e)
 	int r = 0;
 
 	qsort(ms->v, ms->n, sizeof(*ms->v), by_timestamp);
-	for (i = 1; i < ms->n; i++)
-		if (ms->v[i - 1]->timestamp == ms->v[i]->timestamp)
-			return err_set(e, ERR_MIGFILE,
-				       "duplicate timestamp %" PRId64
-				       " in '%s' and '%s'",
-				       ms->v[i]->timestamp, ms->v[i - 1]->path,
-				       ms->v[i]->path);
+	if ((r = unique_timestamps(ms, e)) < 0)
+		return r;
 	u = xreallocarray(NULL, ms->n ? ms->n : 1, sizeof(*u));
 	memcpy(u, ms->v, ms->n * sizeof(*u));
 	qsort(u, ms->n, sizeof(*u), by_uuid);
@@ -263,14 +274,39 @@ order(struct migset *ms, struct err *e)
 	return r;
 }
 
+/* Every candidate read and parsed, in the order of cs. */
+static int
+load_all(struct migset *ms, const char *dir, int dfd, const struct cands *cs,
+	 struct err *e)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+	int r = 0;
+
+	ms->v = xreallocarray(NULL, cs->n ? cs->n : 1, sizeof(*ms->v));
+	for (i = 0; i < cs->n && r == 0; i++)
+		if ((r = load_one(dir, dfd, &cs->v[i], &b, &ms->v[i], e)) == 0)
+			ms->n++;
+	buf_release(&b);
+	return r;
+}
+
+static void
+cands_release(struct cands *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++)
+		free(cs->v[i].name);
+	free(cs->v);
+}
+
 int
 migset_load(const char *dir, struct migset **out, struct err *e)
 {
 	struct migset *ms = xcalloc(1, sizeof(*ms));
 	struct cands cs = { NULL, 0, 0 };
-	struct buf b = BUF_INIT;
 	DIR *d = NULL;
-	size_t i;
 	int r;
 
 	ms->dir = xstrdup(dir);
@@ -285,22 +321,13 @@ migset_load(const char *dir, struct migset **out, struct err *e)
 	 * the order of the directory */
 	if (cs.n > 1)
 		qsort(cs.v, cs.n, sizeof(*cs.v), cand_cmp);
-	ms->v = xreallocarray(NULL, cs.n ? cs.n : 1, sizeof(*ms->v));
-	for (i = 0; i < cs.n; i++) {
-		if ((r = load_one(dir, dirfd(d), &cs.v[i], &b, &ms->v[ms->n],
-				  e)) < 0)
-			goto out;
-		ms->n++;
-	}
-	if ((r = order(ms, e)) < 0)
+	if ((r = load_all(ms, dir, dirfd(d), &cs, e)) < 0 ||
+	    (r = order(ms, e)) < 0)
 		goto out;
 	*out = ms;
 	ms = NULL;
 out:
-	for (i = 0; i < cs.n; i++)
-		free(cs.v[i].name);
-	free(cs.v);
-	buf_release(&b);
+	cands_release(&cs);
 	if (d != NULL)
 		closedir(d);
 	migset_free(ms);
