@@ -1,6 +1,7 @@
 /*
  * The MySQL driver's own parts, shared by mysql.c (one statement at a
- * time) and mybatch.c (multi-statement batches); nothing outside
+ * time), myquery.c (prepared statements) and mybatch.c (multi-statement
+ * batches); nothing outside
  * drivers/mysql includes it.
  */
 #ifndef MIG_DRIVERS_MYDB_H
@@ -11,6 +12,11 @@
 #include <mysql.h>
 
 #include "drivers/driver.h"
+
+/* MySQL 8's client library dropped my_bool for bool; same size. */
+#if !defined(LIBMARIADB) && MYSQL_VERSION_ID >= 80001
+typedef bool my_bool;
+#endif
 
 struct mydb {
 	struct db base; /* first: a struct db * is a struct mydb * */
@@ -31,6 +37,11 @@ struct mydb {
 /* The connection's last error into e: ERR_CONNECT when the session is
  * gone, else ERR_SQL with the server's errno, SQLSTATE and message. */
 int my_fail(struct mydb *my, struct err *e);
+/* The same for a prepared statement's last error. */
+int my_stmt_fail(struct mydb *my, MYSQL_STMT *st, struct err *e);
+/* The driver's query entry (myquery.c): values bound, rows fetched. */
+int my_query(struct db *db, const char *sql, const struct db_param *params,
+	     size_t nparams, struct db_rows **out, struct err *e);
 /* Send what my->pending holds, if anything, now. */
 int my_settle(struct mydb *my, struct err *e);
 /* What sql, which just ran, did to the session (see session_reset). */
