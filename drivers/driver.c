@@ -587,6 +587,12 @@ db_commits_implicitly(const struct db *db, const char *stmt)
 }
 
 bool
+db_transactional(const struct db *db, const char *stmt)
+{
+	return db->drv->transactional && db->drv->transactional(stmt);
+}
+
+bool
 db_effect_known(const struct db *db, const char *stmt)
 {
 	return db->drv->effect_known && db->drv->effect_known(stmt);

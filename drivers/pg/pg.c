@@ -1005,6 +1005,7 @@ const struct driver driver_postgres = {
 	.quote_ident = pg_quote_ident,
 	.server_version = pg_server_version,
 	.commits_implicitly = driver_never_commits,
+	.transactional = pgstmt_transactional,
 	.effect_known = pgstmt_effect_known,
 	.stmt_effect = pgstmt_effect,
 	.session_reset = pg_session_reset,
