@@ -145,6 +145,13 @@ set_progress(struct runner *r, const struct migration *m,
  * statement:N (and written), row (the row written, not committed) or
  * commit (just before the row's COMMIT).
  */
+static bool
+testing_hooked(void)
+{
+	return getenv("MIGRATORE_TESTING_KILL_AT") != NULL ||
+	       getenv("MIGRATORE_TESTING_STOP_AT") != NULL;
+}
+
 static void
 testing_point(const char *step, int n)
 {
@@ -264,11 +271,28 @@ retry_statement(struct runner *r, const struct migration *m, int i,
 }
 
 /*
+ * Does sql, about to run with `transaction = off`, run in a transaction
+ * of its own with its progress row (exec_wrapped)? One that can
+ * (db_transactional), in a session that may write the progress table
+ * and keeps its LOCK TABLES (a BEGIN would end them); not one that only
+ * sets session state (a resumed run replays those anyway).
+ */
+static bool
+wraps(const struct runner *r, const char *sql, bool transactional)
+{
+	return !transactional && !db_tables_locked(r->db) &&
+	       !db_session_statement(r->db, sql) &&
+	       db_transactional(r->db, sql);
+}
+
+/*
  * Is sql, about to run, to be marked in flight (worker/indoubt.h)? A
  * statement that commits on its own, in a session that may write the
  * progress table; not one that only sets session state (a resumed run
- * replays those anyway). With `transaction = off` only one whose effect
- * the catalogue shows: of any other a mark could only say "unknown".
+ * replays those anyway). With `transaction = off` every one that cannot
+ * share a transaction with its progress row (wraps): of one whose effect
+ * the catalogue cannot show, the mark makes the next run stop and ask
+ * the operator rather than run it again.
  */
 static bool
 marks(const struct runner *r, const char *sql, bool transactional)
@@ -276,7 +300,7 @@ marks(const struct runner *r, const char *sql, bool transactional)
 	if (db_tables_locked(r->db) || db_session_statement(r->db, sql))
 		return false;
 	return transactional ? db_commits_implicitly(r->db, sql)
-			     : db_effect_known(r->db, sql);
+			     : !db_transactional(r->db, sql);
 }
 
 /*
@@ -309,6 +333,120 @@ mark_in_flight(struct runner *r, const struct migration *m, int i,
 	return 0;
 }
 
+/* What a statement of exec_wrapped's batch is. */
+enum { W_BEGIN, W_STMT, W_PROGRESS, W_COMMIT };
+
+/*
+ * The batch of exec_wrapped; with a testing hook in two, so that the
+ * step executed:N falls between the statement and its progress row.
+ */
+static int
+run_wrapped(struct runner *r, const struct batch *b, int i, size_t *failed,
+	    struct err *e)
+{
+	size_t half = 2; /* BEGIN, the statement */
+	int rc;
+
+	if (!testing_hooked())
+		return batch_run(r->db, b, failed, e);
+	if ((rc = db_batch(r->db, b->v, half, failed, e)) < 0)
+		return rc;
+	testing_point("executed", i + 1);
+	rc = db_batch(r->db, b->v + half, b->n - half, failed, e);
+	*failed += half;
+	return rc;
+}
+
+/*
+ * The wrapped statement i failed at the batch's statement tag, and its
+ * transaction is rolled back: nothing of it committed, its progress row
+ * went with it (a connection lost at COMMIT: the row tells the next run
+ * whether it committed). 1: try it again after a lock timeout.
+ */
+static int
+wrapped_failed(struct runner *r, const struct migration *m, int i, int tag,
+	       struct attempt *a, struct err *e)
+{
+	if (tag == W_STMT && retry_statement(r, m, i, false, a, e))
+		return 1;
+	if (tag == W_PROGRESS && e->code != ERR_CONNECT)
+		err_prefix(e, "recording progress in '%s', with which it "
+			      "rolled back", LEDGER_PROGRESS_TABLE);
+	attempt_fail(a, i, e);
+	return e->code < 0 ? e->code : ERR_SQL;
+}
+
+/*
+ * With `transaction = off`, statement i (wraps) in a transaction of its
+ * own with its progress row: BEGIN, the statement, the row, COMMIT, in
+ * one round trip where the driver batches (one fewer than the statement
+ * and the row apart). The two commit together or not at all, so no run
+ * ends between them: nothing in doubt. 0 ran, 1 try again, < 0 failed.
+ */
+static int
+exec_wrapped(struct runner *r, const struct migration *m, int i,
+	     struct attempt *a)
+{
+	struct ledger_progress_set ps = { m->uuid, i + 1, NULL, r->run_id };
+	bool known = ledger_progress_known(r->ledger, m->uuid);
+	struct batch b = BATCH_INIT;
+	struct buf sums = BUF_INIT;
+	struct err e = ERR_INIT;
+	size_t failed = 0;
+	int rc;
+
+	resume_sums(a->stmts, i + 1, &sums);
+	ps.checksums = sums.ptr;
+	batch_add(&b, DBS_BEGIN, NULL, NULL, 0, W_BEGIN, i);
+	batch_add(&b, DBS_RAW, a->stmts->v[i].sql, NULL, 0, W_STMT, i);
+	ledger_progress_stmt(r->db, &ps, &known, &b, W_PROGRESS, i);
+	batch_add(&b, DBS_COMMIT, NULL, NULL, 0, W_COMMIT, i);
+	if ((rc = run_wrapped(r, &b, i, &failed, &e)) == 0) {
+		a->committed = i + 1;
+		ledger_progress_note(r->ledger, m->uuid, i + 1, sums.ptr);
+	} else {
+		db_rollback(r->db, &(struct err){ 0 });
+		rc = wrapped_failed(r, m, i,
+				    b.tag[failed < b.n ? failed : b.n - 1], a,
+				    &e);
+	}
+	batch_release(&b);
+	buf_release(&sums);
+	return rc;
+}
+
+/*
+ * Statement i alone: marked in flight first when it is to be, counted
+ * after when it committed. 0 ran, 1 try again, < 0 failed.
+ */
+static int
+exec_stmt(struct runner *r, const struct migration *m, int i,
+	  bool transactional, struct attempt *a)
+{
+	const char *sql = a->stmts->v[i].sql;
+	struct err e = ERR_INIT;
+	int rc;
+
+	if (wraps(r, sql, transactional))
+		return exec_wrapped(r, m, i, a);
+	if (marks(r, sql, transactional) &&
+	    (rc = mark_in_flight(r, m, i, transactional, a)) < 0)
+		return rc;
+	if ((rc = db_exec(r->db, sql, &e)) < 0) {
+		if (retry_statement(r, m, i, transactional, a, &e))
+			return 1;
+		attempt_fail(a, i, &e);
+		return rc;
+	}
+	testing_point("executed", i + 1);
+	if (!transactional || db_commits_implicitly(r->db, sql)) {
+		a->committed = i + 1;
+		if ((rc = note_commit(r, m, i, transactional, a)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /*
  * Execute statements from..n-1. Inside a transaction only statements the
  * engine commits implicitly (and everything before them) count as
@@ -320,7 +458,6 @@ exec_section(struct runner *r, const struct migration *m,
 	     struct attempt *a)
 {
 	const struct stmt_list *l = section_stmts(s, r->t->engine);
-	struct err e = ERR_INIT;
 	int i, n = (int)l->n, rc;
 
 	a->total = n;
@@ -329,24 +466,11 @@ exec_section(struct runner *r, const struct migration *m,
 	if (from > 0 && (rc = replay_session(r, s, from, a)) < 0)
 		return rc;
 	for (i = from; i < n; i++) {
-		const char *sql = l->v[i].sql;
-
-		if (marks(r, sql, transactional) &&
-		    (rc = mark_in_flight(r, m, i, transactional, a)) < 0)
+		if ((rc = exec_stmt(r, m, i, transactional, a)) < 0)
 			return rc;
-		if ((rc = db_exec(r->db, sql, &e)) < 0) {
-			if (retry_statement(r, m, i, transactional, a, &e)) {
-				i--;
-				continue;
-			}
-			attempt_fail(a, i, &e);
-			return rc;
-		}
-		testing_point("executed", i + 1);
-		if (!transactional || db_commits_implicitly(r->db, sql)) {
-			a->committed = i + 1;
-			if ((rc = note_commit(r, m, i, transactional, a)) < 0)
-				return rc;
+		if (rc == 1) {
+			i--;
+			continue;
 		}
 		testing_point("statement", i + 1);
 	}
@@ -983,8 +1107,7 @@ batchable(const struct runner *r, const struct migration *m,
 	size_t i;
 
 	/* a testing hook's steps exist only statement by statement */
-	if (getenv("MIGRATORE_TESTING_KILL_AT") != NULL ||
-	    getenv("MIGRATORE_TESTING_STOP_AT") != NULL)
+	if (testing_hooked())
 		return false;
 	if (m->executable || s == NULL || m->transaction_off || from > 0 ||
 	    db_tables_locked(r->db) ||

@@ -152,6 +152,52 @@ EOF
 	drop_db
 }
 
+# ---- transaction = off, statements that can share a transaction --------
+# An INSERT runs in a transaction of its own with its progress row: a run
+# killed after it ran (executed:N) and before its count was written took
+# both with it, and the next run runs it again, once.
+
+txoff() { # ENGINE
+	local e=$1 k d
+	for k in 1 2; do
+		new_db $e
+		d=$(new_dir)
+		write_mig "$d" 1700000001 1 "table" <<'EOF'
+-- migratore: run
+CREATE TABLE t1 (v INTEGER);
+EOF
+		mig upgrade "$d"
+		is_rc 0 "$e txoff executed:$k: the table first"
+		write_mig "$d" 1700000002 2 "inserts" "transaction = off" <<'EOF'
+-- migratore: run
+INSERT INTO t1 (v) VALUES (1);
+INSERT INTO t1 (v) VALUES (2);
+EOF
+		mig MIGRATORE_TESTING_KILL_AT=executed:$k upgrade "$d"
+		is "$M_RC" 137 "$e txoff executed:$k: the run was killed after INSERT $k ran"
+		is "$(sql $e "SELECT count(*) FROM t1")" $((k - 1)) \
+			"$e txoff executed:$k: INSERT $k went with its uncommitted progress"
+		if [ $k = 1 ]; then
+			is "$(progress "$(uid 2)")" none "$e txoff executed:1: no progress row"
+		else
+			like "$(progress "$(uid 2)")" "^1	[0-9a-f]{12}$" \
+				"$e txoff executed:2: the progress row counts INSERT 1, unmarked"
+		fi
+		mig upgrade "$d"
+		is_rc 0 "$e txoff executed:$k: upgrade again: exit 0"
+		is "$(sql $e "SELECT v FROM t1 ORDER BY v" | tr '\n' ' ')" "1 2 " \
+			"$e txoff executed:$k: each INSERT applied exactly once"
+		is "$(ledger $e)" "$(uid 1)	success	Run
+$(uid 2)	success	Run" "$e txoff executed:$k: one success row each"
+		is "$(progress "$(uid 2)")" none "$e txoff executed:$k: no progress row left"
+		drop_db
+	done
+}
+
+for x in $(engine_list); do
+	txoff $x
+done
+
 if [ -n "${TEST_MY_URL:-}" ] && engine_built mysql; then
 	case_mysql
 else
