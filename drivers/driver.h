@@ -473,4 +473,11 @@ int driver_batch_each(struct db *db, const struct db_stmt *v, size_t n,
 /* commits_implicitly of an engine whose DDL is transactional. */
 bool driver_never_commits(const char *stmt);
 
+/*
+ * p past blanks and SQL comments (-- to the end of the line, and a
+ * closed slash-star one, not nested): where a statement's first word
+ * starts, for the drivers that classify statements by it.
+ */
+const char *driver_skip_blanks(const char *p);
+
 #endif

@@ -594,20 +594,9 @@ sqlite_transactional(const char *stmt)
 		"VACUUM", "ATTACH", "DETACH", "BEGIN", "COMMIT", "END",
 		"ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA", NULL,
 	};
-	const char *p = stmt, *q;
+	const char *p = driver_skip_blanks(stmt);
 	size_t i, n;
 
-	for (;;) {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (p[0] == '-' && p[1] == '-')
-			p += strcspn(p, "\n");
-		else if (p[0] == '/' && p[1] == '*' &&
-			 (q = strstr(p + 2, "*/")) != NULL)
-			p = q + 2;
-		else
-			break;
-	}
 	for (n = 0; isalpha((unsigned char)p[n]); n++)
 		;
 	if (n == 0)
