@@ -6,7 +6,10 @@
 # and the next run asks the catalogue: found, it resumes after the
 # statement; not found, at it; when the catalogue cannot tell, it runs
 # nothing, exits 1 and says what to run once the operator has checked
-# (`rebuild UUID --from N`), which then finishes the migration.
+# (`rebuild UUID --from N`), which then finishes the migration. With
+# `transaction = off` a statement that can share a transaction with its
+# progress row (an INSERT, on every engine) runs in one with it and is
+# never in doubt; one that cannot (VACUUM) is marked like DDL.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$TESTS_SRCDIR/lib/tap.sh"
 . "$TESTS_SRCDIR/lib/engines.sh"
@@ -149,6 +152,27 @@ EOF
 		"postgres CONCURRENTLY: to_regclass found the index: resumed after it"
 	is "$(ledger $e)" "$(uid 2)	success	Run" "postgres CONCURRENTLY: one success row"
 	is "$(sql $e "SELECT id FROM d2")" 1 "postgres CONCURRENTLY: the row inserted once"
+	drop_db
+
+	# VACUUM cannot share a transaction with its progress row, nor can
+	# the catalogue show it ran: marked, and the next run asks.
+	new_db $e
+	d=$(new_dir)
+	write_mig "$d" 1700000002 2 "vacuum" "transaction = off" <<'EOF'
+-- migratore: run
+CREATE TABLE d2 (id INTEGER PRIMARY KEY);
+VACUUM d2;
+INSERT INTO d2 (id) VALUES (1);
+EOF
+	killed_after_2 "$d" "postgres VACUUM"
+	mig upgrade "$d"
+	is_rc 1 "postgres VACUUM: upgrade again: exit 1"
+	contains "$M_ERR" "statement 2 of 3 (1700000002_m2.sql:8) was running when the previous run ended, and whether it committed is unknown (the catalogue cannot show its effect): VACUUM d2; nothing was run" \
+		"postgres VACUUM: in doubt, said so, nothing run"
+	is "$(sql $e "SELECT count(*) FROM d2")" 0 "postgres VACUUM: statement 3 did not run"
+	mig rebuild "$(uid 2)" "$d" --from 3
+	is_rc 0 "postgres VACUUM: rebuild --from 3: exit 0"
+	is "$(sql $e "SELECT id FROM d2")" 1 "postgres VACUUM: the row inserted once"
 	drop_db
 }
 
