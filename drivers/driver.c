@@ -7,6 +7,7 @@
 
 #include "drivers/driver.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -574,6 +575,12 @@ db_commits_implicitly(const struct db *db, const char *stmt)
 }
 
 bool
+db_transactional(const struct db *db, const char *stmt)
+{
+	return db->drv->transactional && db->drv->transactional(stmt);
+}
+
+bool
 db_effect_known(const struct db *db, const char *stmt)
 {
 	return db->drv->effect_known && db->drv->effect_known(stmt);
@@ -733,4 +740,22 @@ driver_never_commits(const char *stmt)
 {
 	(void)stmt;
 	return false;
+}
+
+const char *
+driver_skip_blanks(const char *p)
+{
+	const char *q;
+
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (p[0] == '-' && p[1] == '-')
+			p += strcspn(p, "\n");
+		else if (p[0] == '/' && p[1] == '*' &&
+			 (q = strstr(p + 2, "*/")) != NULL)
+			p = q + 2;
+		else
+			return p;
+	}
 }

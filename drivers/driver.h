@@ -211,6 +211,17 @@ struct driver {
 	/* True when running stmt commits the open transaction (MySQL DDL). */
 	bool (*commits_implicitly)(const char *stmt);
 	/*
+	 * True when stmt can run inside a transaction and commits nothing
+	 * there on its own: not MySQL's DDL, not what PostgreSQL refuses in
+	 * a transaction block (VACUUM, CREATE INDEX CONCURRENTLY, ...), not
+	 * a statement that opens or ends a transaction itself or may (a
+	 * procedure's CALL). With `transaction = off` such a statement runs
+	 * in a transaction of its own with its progress row, so that the two
+	 * commit together. When unsure, false: the statement is then marked
+	 * in flight instead. NULL: no statement is.
+	 */
+	bool (*transactional)(const char *stmt);
+	/*
 	 * Session state. A migration may change its session (SET
 	 * search_path, USE, LOCK TABLES); the driver notices such statements
 	 * as it runs them. session_reset puts the session back as it was at
@@ -375,6 +386,7 @@ bool db_lock_timed_out(const struct db *db, const struct err *e);
 /* *out NULL when the driver knows of none. */
 int db_lock_holders(struct db *db, struct db_rows **out, struct err *e);
 bool db_commits_implicitly(const struct db *db, const char *stmt);
+bool db_transactional(const struct db *db, const char *stmt);
 bool db_effect_known(const struct db *db, const char *stmt);
 /* DB_EFFECT_UNKNOWN when the driver cannot tell (the catalogue failing
  * included: a question that cannot be answered is no error here). */
@@ -449,5 +461,12 @@ int driver_batch_each(struct db *db, const struct db_stmt *v, size_t n,
 
 /* commits_implicitly of an engine whose DDL is transactional. */
 bool driver_never_commits(const char *stmt);
+
+/*
+ * p past blanks and SQL comments (-- to the end of the line, and a
+ * closed slash-star one, not nested): where a statement's first word
+ * starts, for the drivers that classify statements by it.
+ */
+const char *driver_skip_blanks(const char *p);
 
 #endif

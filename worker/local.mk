@@ -4,6 +4,7 @@
 # worker's side of the protocol, and the commands that write migration
 # files (generate, touch, squash).
 libmigratore_a_SOURCES += \
+	worker/attempt.c worker/attempt.h \
 	worker/batch.c worker/batch.h \
 	worker/blocks.c worker/blocks.h \
 	worker/caret.c worker/caret.h \
@@ -30,6 +31,8 @@ libmigratore_a_SOURCES += \
 	worker/repair.c worker/repair.h \
 	worker/rowlist.c worker/rowlist.h \
 	worker/resume.c worker/resume.h \
+	worker/runbatch.c worker/runbatch.h \
+	worker/runexec.c worker/runexec.h \
 	worker/runner.c worker/runner.h \
 	worker/section.c worker/section.h \
 	worker/sink.c worker/sink.h \

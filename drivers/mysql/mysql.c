@@ -753,6 +753,7 @@ const struct driver driver_mysql = {
 	.quote_ident = my_quote_ident,
 	.server_version = my_server_version,
 	.commits_implicitly = mystmt_commits_implicitly,
+	.transactional = mystmt_transactional,
 	.session_reset = my_session_reset,
 	.tables_locked = my_tables_locked,
 	.session_statement = mystmt_session_statement,

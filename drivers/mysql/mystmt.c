@@ -133,6 +133,23 @@ mystmt_commits_implicitly(const char *stmt)
 	return true;
 }
 
+bool
+mystmt_transactional(const char *stmt)
+{
+	static const char *const control[] = {
+		"COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "XA", "CALL", NULL,
+	};
+	char w[32], w2[32];
+	const char *p = next_word(stmt, w, sizeof(w));
+
+	if (w[0] == '\0' || mystmt_commits_implicitly(stmt) ||
+	    strv_list_contains(control, w))
+		return false;
+	next_word(p, w2, sizeof(w2));
+	/* for the next transaction: refused inside one */
+	return strcmp(w, "SET") != 0 || strcmp(w2, "TRANSACTION") != 0;
+}
+
 /* Session state worth replaying: not autocommit (transaction control,
  * whatever its value), not the server's (GLOBAL), not a password. */
 static enum mystmt_session

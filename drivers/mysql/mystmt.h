@@ -15,6 +15,14 @@
  */
 bool mystmt_commits_implicitly(const char *stmt);
 
+/*
+ * True when stmt can run inside a transaction and commits nothing there
+ * on its own (driver.h, transactional): not one that commits implicitly,
+ * not COMMIT, ROLLBACK, SAVEPOINT, RELEASE, XA or SET TRANSACTION (the
+ * transaction's own control), not CALL (a procedure may commit).
+ */
+bool mystmt_transactional(const char *stmt);
+
 /* p past whitespace and comments (an executable comment's opening only:
  * its text is SQL the server runs). */
 const char *mystmt_skip_space(const char *p);

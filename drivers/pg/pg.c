@@ -678,19 +678,8 @@ pg_create_schema(struct db *db, struct err *e)
 static bool
 pg_session_statement(const char *stmt)
 {
-	const char *p = stmt, *q;
+	const char *p = driver_skip_blanks(stmt);
 
-	for (;;) {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (p[0] == '-' && p[1] == '-')
-			p += strcspn(p, "\n");
-		else if (p[0] == '/' && p[1] == '*' &&
-			 (q = strstr(p + 2, "*/")) != NULL)
-			p = q + 2;
-		else
-			break;
-	}
 	if (strncasecmp(p, "SET", 3) == 0 && isspace((unsigned char)p[3]))
 		return true;
 	return strncasecmp(p, "SELECT", 6) == 0 &&
@@ -744,6 +733,7 @@ const struct driver driver_postgres = {
 	.quote_ident = pg_quote_ident,
 	.server_version = pg_server_version,
 	.commits_implicitly = driver_never_commits,
+	.transactional = pgstmt_transactional,
 	.effect_known = pgstmt_effect_known,
 	.stmt_effect = pgstmt_effect,
 	.session_reset = pg_session_reset,

@@ -138,8 +138,14 @@ pipe_read(struct pgdb *pg, const struct db_stmt *v, size_t n, size_t *failed,
 	sync = PQgetResult(pg->conn);
 	rc = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
 	PQclear(sync);
-	if (!rc || !PQexitPipelineMode(pg->conn))
-		return pg_fail(pg, NULL, first < 0 ? &skipped : e);
+	if (!rc || !PQexitPipelineMode(pg->conn)) {
+		rc = pg_fail(pg, NULL, first < 0 ? &skipped : e);
+		/* The failure ended the session (a FATAL, read before libpq
+		 * saw the socket close): lost, as pg_fail says of any. */
+		if (rc == ERR_CONNECT && first < 0)
+			*e = skipped;
+		return rc;
+	}
 	return first;
 }
 

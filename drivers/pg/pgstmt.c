@@ -237,3 +237,68 @@ out:
 	buf_release(&name);
 	return r;
 }
+
+/* Does the word w stand anywhere in text, as a whole word (a comment's
+ * or a string's included: then the answer errs on the safe side)? */
+static bool
+mentions(const char *text, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p;
+
+	for (p = text; (p = strcasestr(p, w)) != NULL; p += n)
+		if (!is_ident_char(p[n]) &&
+		    (p == text || !is_ident_char(p[-1])))
+			return true;
+	return false;
+}
+
+/* After CREATE or DROP: a database, tablespace, subscription, or an
+ * index CONCURRENTLY. */
+static bool
+created_in_block(const char *p)
+{
+	if (kw(&p, "DATABASE") || kw(&p, "TABLESPACE") ||
+	    kw(&p, "SUBSCRIPTION"))
+		return false;
+	kw(&p, "UNIQUE");
+	return !kw(&p, "INDEX") || !kw(&p, "CONCURRENTLY");
+}
+
+/* After ALTER. */
+static bool
+altered_in_block(const char *p)
+{
+	if (kw(&p, "SYSTEM") || kw(&p, "DATABASE") || kw(&p, "TABLESPACE") ||
+	    kw(&p, "SUBSCRIPTION"))
+		return false;
+	return !kw(&p, "TYPE") || !mentions(p, "VALUE");
+}
+
+bool
+pgstmt_transactional(const char *stmt)
+{
+	static const char *const never[] = {
+		"VACUUM", "BEGIN", "START", "COMMIT", "END", "ROLLBACK",
+		"ABORT", "SAVEPOINT", "RELEASE", "CLUSTER", "DISCARD", "LOCK",
+		"CALL", NULL,
+	};
+	const char *p = stmt;
+	size_t i;
+
+	for (i = 0; never[i]; i++)
+		if (kw(&p, never[i]))
+			return false;
+	if (kw(&p, "CREATE") || kw(&p, "DROP"))
+		return created_in_block(p);
+	if (kw(&p, "ALTER"))
+		return altered_in_block(p);
+	if (kw(&p, "REINDEX"))
+		return (kw(&p, "INDEX") || kw(&p, "TABLE")) &&
+		       !kw(&p, "CONCURRENTLY");
+	if (kw(&p, "PREPARE"))
+		return !kw(&p, "TRANSACTION");
+	if (kw(&p, "DO"))
+		return !mentions(p, "COMMIT") && !mentions(p, "ROLLBACK");
+	return true;
+}

@@ -39,4 +39,17 @@ bool pgstmt_effect_known(const char *stmt);
 int pgstmt_effect(struct db *db, const char *stmt, enum db_effect *out,
 		  struct err *e);
 
+/*
+ * True when stmt can run inside a transaction block and commits nothing
+ * there on its own (driver.h, transactional). Not: what PostgreSQL
+ * refuses in a block (VACUUM, CREATE/DROP INDEX CONCURRENTLY, REINDEX but
+ * of one index or table, CREATE/DROP/ALTER DATABASE, TABLESPACE and
+ * SUBSCRIPTION, ALTER SYSTEM, CLUSTER, DISCARD, ALTER TYPE ... ADD VALUE
+ * before PostgreSQL 12), the block's own control (BEGIN, COMMIT, END,
+ * ROLLBACK, ABORT, SAVEPOINT, RELEASE, PREPARE TRANSACTION), LOCK (only
+ * in a block: outside one it must fail as written), CALL and a DO block
+ * that says COMMIT or ROLLBACK (a procedure may end the transaction).
+ */
+bool pgstmt_transactional(const char *stmt);
+
 #endif

@@ -7,12 +7,14 @@
 
 #include "drivers/sqlite/sqlite.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -579,6 +581,32 @@ sqlite_server_version(struct db *db, struct buf *out, struct err *e)
 	return 0;
 }
 
+/*
+ * Can stmt run in a transaction and commit nothing there on its own
+ * (driver.h, transactional)? Not VACUUM, ATTACH or DETACH (refused in
+ * one), not the transaction's own control, not a PRAGMA (some are no-ops
+ * in a transaction: foreign_keys, journal_mode = wal).
+ */
+static bool
+sqlite_transactional(const char *stmt)
+{
+	static const char *const never[] = {
+		"VACUUM", "ATTACH", "DETACH", "BEGIN", "COMMIT", "END",
+		"ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA", NULL,
+	};
+	const char *p = driver_skip_blanks(stmt);
+	size_t i, n;
+
+	for (n = 0; isalpha((unsigned char)p[n]); n++)
+		;
+	if (n == 0)
+		return false;
+	for (i = 0; never[i]; i++)
+		if (strlen(never[i]) == n && strncasecmp(p, never[i], n) == 0)
+			return false;
+	return true;
+}
+
 static void
 sqlite_init(void)
 {
@@ -608,5 +636,6 @@ const struct driver driver_sqlite = {
 	.quote_ident = sqlite_quote_ident,
 	.server_version = sqlite_server_version,
 	.commits_implicitly = driver_never_commits,
+	.transactional = sqlite_transactional,
 	.init = sqlite_init,
 };

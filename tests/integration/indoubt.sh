@@ -6,7 +6,10 @@
 # and the next run asks the catalogue: found, it resumes after the
 # statement; not found, at it; when the catalogue cannot tell, it runs
 # nothing, exits 1 and says what to run once the operator has checked
-# (`rebuild UUID --from N`), which then finishes the migration.
+# (`rebuild UUID --from N`), which then finishes the migration. With
+# `transaction = off` a statement that can share a transaction with its
+# progress row (an INSERT, on every engine) runs in one with it and is
+# never in doubt; one that cannot (VACUUM) is marked like DDL.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$TESTS_SRCDIR/lib/tap.sh"
 . "$TESTS_SRCDIR/lib/engines.sh"
@@ -150,7 +153,74 @@ EOF
 	is "$(ledger $e)" "$(uid 2)	success	Run" "postgres CONCURRENTLY: one success row"
 	is "$(sql $e "SELECT id FROM d2")" 1 "postgres CONCURRENTLY: the row inserted once"
 	drop_db
+
+	# VACUUM cannot share a transaction with its progress row, nor can
+	# the catalogue show it ran: marked, and the next run asks.
+	new_db $e
+	d=$(new_dir)
+	write_mig "$d" 1700000002 2 "vacuum" "transaction = off" <<'EOF'
+-- migratore: run
+CREATE TABLE d2 (id INTEGER PRIMARY KEY);
+VACUUM d2;
+INSERT INTO d2 (id) VALUES (1);
+EOF
+	killed_after_2 "$d" "postgres VACUUM"
+	mig upgrade "$d"
+	is_rc 1 "postgres VACUUM: upgrade again: exit 1"
+	contains "$M_ERR" "statement 2 of 3 (1700000002_m2.sql:8) was running when the previous run ended, and whether it committed is unknown (the catalogue cannot show its effect): VACUUM d2; nothing was run" \
+		"postgres VACUUM: in doubt, said so, nothing run"
+	is "$(sql $e "SELECT count(*) FROM d2")" 0 "postgres VACUUM: statement 3 did not run"
+	mig rebuild "$(uid 2)" "$d" --from 3
+	is_rc 0 "postgres VACUUM: rebuild --from 3: exit 0"
+	is "$(sql $e "SELECT id FROM d2")" 1 "postgres VACUUM: the row inserted once"
+	drop_db
 }
+
+# ---- transaction = off, statements that can share a transaction --------
+# An INSERT runs in a transaction of its own with its progress row: a run
+# killed after it ran (executed:N) and before its count was written took
+# both with it, and the next run runs it again, once.
+
+txoff() { # ENGINE
+	local e=$1 k d
+	for k in 1 2; do
+		new_db $e
+		d=$(new_dir)
+		write_mig "$d" 1700000001 1 "table" <<'EOF'
+-- migratore: run
+CREATE TABLE t1 (v INTEGER);
+EOF
+		mig upgrade "$d"
+		is_rc 0 "$e txoff executed:$k: the table first"
+		write_mig "$d" 1700000002 2 "inserts" "transaction = off" <<'EOF'
+-- migratore: run
+INSERT INTO t1 (v) VALUES (1);
+INSERT INTO t1 (v) VALUES (2);
+EOF
+		mig MIGRATORE_TESTING_KILL_AT=executed:$k upgrade "$d"
+		is "$M_RC" 137 "$e txoff executed:$k: the run was killed after INSERT $k ran"
+		is "$(sql $e "SELECT count(*) FROM t1")" $((k - 1)) \
+			"$e txoff executed:$k: INSERT $k went with its uncommitted progress"
+		if [ $k = 1 ]; then
+			is "$(progress "$(uid 2)")" none "$e txoff executed:1: no progress row"
+		else
+			like "$(progress "$(uid 2)")" "^1	[0-9a-f]{12}$" \
+				"$e txoff executed:2: the progress row counts INSERT 1, unmarked"
+		fi
+		mig upgrade "$d"
+		is_rc 0 "$e txoff executed:$k: upgrade again: exit 0"
+		is "$(sql $e "SELECT v FROM t1 ORDER BY v" | tr '\n' ' ')" "1 2 " \
+			"$e txoff executed:$k: each INSERT applied exactly once"
+		is "$(ledger $e)" "$(uid 1)	success	Run
+$(uid 2)	success	Run" "$e txoff executed:$k: one success row each"
+		is "$(progress "$(uid 2)")" none "$e txoff executed:$k: no progress row left"
+		drop_db
+	done
+}
+
+for x in $(engine_list); do
+	txoff $x
+done
 
 if [ -n "${TEST_MY_URL:-}" ] && engine_built mysql; then
 	case_mysql

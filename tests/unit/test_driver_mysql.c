@@ -228,6 +228,31 @@ ParameterizedTest(struct stmt_case *c, driver_mysql, commits_implicitly)
 	cr_assert_eq(driver_mysql.commits_implicitly(c->sql), c->commits);
 }
 
+/* `transaction = off`: which statements share a transaction with their
+ * progress row (driver.h, transactional). */
+Test(driver_mysql, transactional)
+{
+	static const char *const yes[] = {
+		"INSERT INTO t VALUES (1)", "update t set a = 2",
+		"DELETE FROM t", "CREATE TEMPORARY TABLE t (a INT)",
+		"/* x */ REPLACE INTO t VALUES (1)", "SET @x = 1",
+		"LOAD DATA INFILE 'f' INTO TABLE t",
+	};
+	static const char *const no[] = {
+		"CREATE TABLE t (a INT)", "ALTER TABLE t ADD b INT",
+		"LOCK TABLES t WRITE", "BEGIN", "START TRANSACTION",
+		"COMMIT", "ROLLBACK", "SAVEPOINT s", "RELEASE SAVEPOINT s",
+		"XA START 'x'", "CALL p()", "SET TRANSACTION READ ONLY",
+		"SET autocommit = 1", "-- c\nTRUNCATE t", "",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		cr_assert(driver_mysql.transactional(yes[i]), "%s", yes[i]);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		cr_assert_not(mystmt_transactional(no[i]), "%s", no[i]);
+}
+
 struct session_case {
 	char sql[64];
 	enum mystmt_session kind;

@@ -300,6 +300,40 @@ Test(driver_pg, index_statements_are_known_by_their_name)
 	buf_release(&name);
 }
 
+/* `transaction = off`: which statements share a transaction with their
+ * progress row (driver.h, transactional). */
+Test(driver_pg, transactional)
+{
+	static const char *const yes[] = {
+		"INSERT INTO t VALUES (1)", "CREATE TABLE t (a int)",
+		"CREATE INDEX i ON t (a)", "create unique index i on t (a)",
+		"DROP INDEX i", "ALTER TABLE t ADD b int", "REINDEX TABLE t",
+		"DO $$BEGIN UPDATE t SET a = 1; END$$", "PREPARE q AS SELECT 1",
+		"ALTER TYPE e RENAME TO f", "/* c */ UPDATE t SET a = 1",
+	};
+	static const char *const no[] = {
+		"VACUUM t", "vacuum", "CREATE INDEX CONCURRENTLY i ON t (a)",
+		"CREATE UNIQUE INDEX CONCURRENTLY i ON t (a)",
+		"DROP INDEX CONCURRENTLY i", "REINDEX INDEX CONCURRENTLY i",
+		"REINDEX DATABASE d", "REINDEX (VERBOSE) TABLE t",
+		"CREATE DATABASE d", "DROP DATABASE d", "ALTER DATABASE d SET x = 1",
+		"CREATE TABLESPACE s LOCATION '/x'", "ALTER SYSTEM SET x = 1",
+		"CREATE SUBSCRIPTION s CONNECTION '' PUBLICATION p",
+		"BEGIN", "START TRANSACTION", "COMMIT", "END", "ROLLBACK",
+		"ABORT", "SAVEPOINT s", "RELEASE s", "PREPARE TRANSACTION 'x'",
+		"CLUSTER", "DISCARD ALL", "LOCK TABLE t", "CALL p()",
+		"DO $$BEGIN UPDATE t SET a = 1; COMMIT; END$$",
+		"ALTER TYPE e ADD VALUE 'x'", "-- c\nVACUUM t",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		cr_assert(pgstmt_transactional(yes[i]), "%s", yes[i]);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		cr_assert_not(driver_find("postgres")->transactional(no[i]),
+			      "%s", no[i]);
+}
+
 /* ... and what the catalogue says of them. */
 Test(driver_pg, the_catalogue_says_whether_an_index_is_there)
 {

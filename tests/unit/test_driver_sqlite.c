@@ -363,6 +363,15 @@ Test(sqlite, engine_facts)
 	cr_assert_str_eq(v.ptr, sqlite3_libversion());
 	cr_assert(db_transactional_ddl(db));
 	cr_assert_not(db_commits_implicitly(db, "CREATE TABLE t (x)"));
+	/* `transaction = off`: what shares a transaction with its progress */
+	cr_assert(db_transactional(db, "INSERT INTO t VALUES (1)"));
+	cr_assert(db_transactional(db, "/* c */ CREATE TABLE t (x)"));
+	cr_assert_not(db_transactional(db, "VACUUM"));
+	cr_assert_not(db_transactional(db, "-- c\n pragma foreign_keys = on"));
+	cr_assert_not(db_transactional(db, "ATTACH 'x.db' AS x"));
+	cr_assert_not(db_transactional(db, "BEGIN IMMEDIATE"));
+	cr_assert_not(db_transactional(db, "END"));
+	cr_assert_not(db_transactional(db, "SAVEPOINT s"));
 	cr_assert_str_eq(driver_sqlite.type_int64, "INTEGER");
 	cr_assert_str_eq(driver_sqlite.type_text, "TEXT");
 	cr_assert_str_eq(driver_sqlite.type_string, "TEXT");
