@@ -11,33 +11,17 @@
 #include "common/buf.h"
 #include "common/xmalloc.h"
 #include "drivers/driver.h"
-#include "worker/drift.h"
-#include "worker/indoubt.h"
+#include "worker/cmdcheck.h"
+#include "worker/cmdctx.h"
 #include "worker/ledger.h"
 #include "worker/ledger_progress.h"
 #include "worker/plan.h"
 #include "worker/repair.h"
-#include "worker/resume.h"
 #include "worker/rowlist.h"
 #include "worker/runner.h"
 #include "worker/sqlplan.h"
 #include "worker/status.h"
 #include "common/banned.h"
-
-struct cmdctx {
-	const struct target *t;
-	const struct migset *ms;
-	const struct cmd_opts *o;
-	struct sink *sink;
-	struct db *db;
-	struct ledger ledger;
-	struct plan plan;
-	struct run_summary sum;
-	struct runner runner;
-	struct status status; /* status: shown until the sink finished */
-	struct err e;
-	bool locked;
-};
 
 static int cmd_upgrade(struct cmdctx *c);
 static int cmd_dry_upgrade(struct cmdctx *c);
@@ -110,118 +94,6 @@ command_needs_migrations(enum command_id cmd)
 	return cmd_table[cmd].migrations;
 }
 
-static const struct migration *
-mig(const struct cmdctx *c, size_t i)
-{
-	return c->ms->v[i];
-}
-
-/* One warning per drifted migration (a fleet's summary groups them). */
-static void
-warn_drift(struct cmdctx *c)
-{
-	struct buf w = BUF_INIT;
-	size_t i;
-
-	for (i = 0; i < c->plan.n; i++) {
-		if (!c->plan.drifted[i])
-			continue;
-		buf_reset(&w);
-		drift_warning(mig(c, i), c->t->engine, &w);
-		sink_warning(c->sink, "%s", w.ptr);
-	}
-	buf_release(&w);
-}
-
-static bool
-strict_checksums(const struct cmdctx *c)
-{
-	return c->o->strict_checksums || c->t->strict_checksums;
-}
-
-/* "\n  0042_x.sql (<uuid>): its run section for ..." per drifted one */
-static void
-drifted_lines(struct cmdctx *c, const char *indent, struct buf *out)
-{
-	size_t i;
-
-	for (i = 0; i < c->plan.n; i++) {
-		if (!c->plan.drifted[i])
-			continue;
-		buf_addf(out, "%s%s (%s): ", indent, mig(c, i)->filename,
-			 mig(c, i)->uuid);
-		drift_where(mig(c, i), c->t->engine, out);
-	}
-}
-
-/* --strict-checksums: drift is an error, named, before anything runs;
- * without it a warning. */
-static int
-check_checksums(struct cmdctx *c)
-{
-	struct buf names = BUF_INIT;
-	size_t n = c->plan.ndrifted;
-	int r;
-
-	if (!strict_checksums(c) || n == 0) {
-		warn_drift(c);
-		return 0;
-	}
-	drifted_lines(c, "\n  ", &names);
-	r = err_set(&c->e, ERR_STATE,
-		    "--strict-checksums: %zu applied migration%s changed since "
-		    "%s applied, so nothing was run:%s\nrestore %s, or record "
-		    "the change with `migratore repair`",
-		    n, n == 1 ? "" : "s", n == 1 ? "it was" : "they were",
-		    names.ptr, n == 1 ? "it" : "them");
-	buf_release(&names);
-	return r;
-}
-
-static int
-check_out_of_order(struct cmdctx *c)
-{
-	struct buf names = BUF_INIT;
-	const struct migration *newest;
-	size_t i;
-	int r;
-
-	if (c->plan.nout_of_order == 0 || c->o->allow_out_of_order)
-		return 0;
-	newest = mig(c, (size_t)c->plan.newest_applied);
-	for (i = 0; i < c->plan.nout_of_order; i++)
-		buf_addf(&names, "%s%s", i ? ", " : "",
-			 mig(c, c->plan.out_of_order[i])->filename);
-	r = err_set(&c->e, ERR_STATE,
-		    "out of order: %s %s older than the newest applied "
-		    "migration %s but %s never applied; use "
-		    "--allow-out-of-order to apply %s",
-		    names.ptr, c->plan.nout_of_order > 1 ? "are" : "is",
-		    newest->filename,
-		    c->plan.nout_of_order > 1 ? "were" : "was",
-		    c->plan.nout_of_order > 1 ? "them" : "it");
-	buf_release(&names);
-	return r;
-}
-
-/* Every pending migration must have something to run on this engine. */
-static int
-check_runnable(struct cmdctx *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->plan.npending; i++) {
-		const struct migration *m = mig(c, c->plan.pending[i]);
-
-		if (!m->executable &&
-		    migration_section(m, SEC_RUN, c->t->engine) == NULL)
-			return err_set_at(&c->e, ERR_MIGFILE, m->path, 0, 0,
-					  "no 'run' section for engine %s",
-					  c->t->engine);
-	}
-	return 0;
-}
-
 /* A stop request between two migrations: leave before m. */
 static bool
 stop_before(struct cmdctx *c, const struct migration *m)
@@ -261,109 +133,20 @@ writable(struct cmdctx *c)
 	return ERR_BOOKKEEPING;
 }
 
-/*
- * A pending migration that an unfinished run (killed, cut off, or
- * failed after statements committed) left a progress row for must still
- * have those statements as they were (worker/resume.h), and a statement
- * it left in doubt must be one the catalogue can answer for
- * (worker/indoubt.h): else nothing runs, and the message says which
- * statement and what to do. A dry run finds it too.
- */
-static int
-resumable(struct cmdctx *c, const struct migration *m)
-{
-	const struct section *s = migration_section(m, SEC_RUN, c->t->engine);
-	int from = ledger_progress_of(&c->ledger, m->uuid);
-	struct buf note = BUF_INIT;
-	int r = 0;
-
-	if (s == NULL)
-		return 0;
-	if (from > 0)
-		r = resume_check(m, section_stmts(s, c->t->engine), from,
-				 ledger_progress_sums(&c->ledger, m->uuid),
-				 &c->e);
-	if (r == 0)
-		r = indoubt_resolve(c->db, &c->ledger, m,
-				    section_stmts(s, c->t->engine), &from,
-				    &note, &c->e);
-	buf_release(&note);
-	return r;
-}
-
-/* resumable for every pending migration */
-static int
-check_resumable(struct cmdctx *c)
-{
-	size_t i;
-	int r;
-
-	for (i = 0; i < c->plan.npending; i++)
-		if ((r = resumable(c, mig(c, c->plan.pending[i]))) < 0)
-			return r;
-	return 0;
-}
-
-/*
- * A statement of m's run section that was in flight when the last run
- * ended (worker/indoubt.h): *from moved past it when the catalogue shows
- * it committed, and what was found said. 1 when there was one, 0 when
- * none, < 0 when the catalogue cannot tell (c->e says what to do).
- */
-static int
-settle_doubt(struct cmdctx *c, const struct migration *m, int *from)
-{
-	const struct section *s = migration_section(m, SEC_RUN, c->t->engine);
-	struct buf note = BUF_INIT;
-	int r = 0;
-
-	if (s != NULL)
-		r = indoubt_resolve(c->db, &c->ledger, m,
-				    section_stmts(s, c->t->engine), from,
-				    &note, &c->e);
-	if (r == 0 && note.len > 0) {
-		sink_warning(c->sink, "%s", note.ptr);
-		r = 1;
-	}
-	buf_release(&note);
-	return r;
-}
-
-/* Say that m resumes after the first from statements (of s). */
-static void
-resume_warning(struct cmdctx *c, const struct migration *m,
-	       const struct section *s, int from)
-{
-	if (s != NULL && from >= (int)section_stmts(s, c->t->engine)->n)
-		sink_warning(c->sink,
-			     "%s: all %d statements had committed before the "
-			     "previous run ended: recording it",
-			     m->filename, from);
-	else
-		sink_warning(c->sink,
-			     "%s: resuming at statement %d: %s committed the "
-			     "first %d, unchanged since",
-			     m->filename, from + 1,
-			     plan_resume_point(&c->ledger, m->uuid) == from
-				 ? "a failed run"
-				 : "an interrupted run",
-			     from);
-}
-
 /* Run m, resuming after the statements an unfinished run committed. */
 static int
 upgrade_one(struct cmdctx *c, const struct migration *m)
 {
 	const struct section *s = migration_section(m, SEC_RUN, c->t->engine);
 	int from = ledger_progress_of(&c->ledger, m->uuid);
-	int doubt = settle_doubt(c, m, &from);
+	int doubt = cmdcheck_settle_doubt(c, m, &from);
 
 	if (doubt != 0) /* refused, or it said where it resumes */
 		return doubt < 0 ? doubt
 				 : runner_run(&c->runner, m, OP_RUN, from, false,
 					      &c->e);
 	if (from > 0)
-		resume_warning(c, m, s, from);
+		cmdcheck_resume_warning(c, m, s, from);
 	return runner_run(&c->runner, m, OP_RUN, from, false, &c->e);
 }
 
@@ -373,20 +156,20 @@ cmd_upgrade(struct cmdctx *c)
 	size_t i;
 	int r;
 
-	if ((r = check_checksums(c)) < 0 || (r = check_out_of_order(c)) < 0 ||
-	    (r = check_runnable(c)) < 0)
+	if ((r = cmdcheck_checksums(c)) < 0 || (r = cmdcheck_out_of_order(c)) < 0 ||
+	    (r = cmdcheck_runnable(c)) < 0)
 		return r;
 	/* writable() reads the progress rows; with rows to check, the
 	 * tables are complete, so a refusal here still changed nothing */
 	if (c->plan.npending > 0 &&
-	    ((r = writable(c)) < 0 || (r = check_resumable(c)) < 0))
+	    ((r = writable(c)) < 0 || (r = cmdcheck_resumable(c)) < 0))
 		return r;
 	for (i = 0; i < c->plan.npending; i++) {
-		if (stop_before(c, mig(c, c->plan.pending[i]))) {
+		if (stop_before(c, cmdctx_mig(c, c->plan.pending[i]))) {
 			c->sum.pending = (int)(c->plan.npending - i);
 			return c->e.code;
 		}
-		r = upgrade_one(c, mig(c, c->plan.pending[i]));
+		r = upgrade_one(c, cmdctx_mig(c, c->plan.pending[i]));
 		if (r < 0) {
 			c->sum.pending = (int)(c->plan.npending - i);
 			return r;
@@ -424,20 +207,20 @@ cmd_dry_upgrade(struct cmdctx *c)
 	if (c->plan.npending > 0 &&
 	    ledger_read_progress(c->db, &c->ledger, &c->e) < 0)
 		return c->e.code;
-	if (check_checksums(c) < 0)
+	if (cmdcheck_checksums(c) < 0)
 		return c->e.code;
 	if (c->o->sql)
 		dry_sql(c, "dry_upgrade", NULL, SEC_RUN, c->plan.npending);
 	for (i = 0; i < c->plan.npending; i++) {
-		sink_planned(c->sink, mig(c, c->plan.pending[i]));
+		sink_planned(c->sink, cmdctx_mig(c, c->plan.pending[i]));
 		if (c->o->sql)
-			dry_sql(c, NULL, mig(c, c->plan.pending[i]), SEC_RUN,
+			dry_sql(c, NULL, cmdctx_mig(c, c->plan.pending[i]), SEC_RUN,
 				0);
 	}
 	c->sum.pending = (int)c->plan.npending;
-	if (check_out_of_order(c) < 0 || check_runnable(c) < 0)
+	if (cmdcheck_out_of_order(c) < 0 || cmdcheck_runnable(c) < 0)
 		return c->e.code;
-	return check_resumable(c);
+	return cmdcheck_resumable(c);
 }
 
 static const struct migration *
@@ -448,7 +231,7 @@ last_applied(struct cmdctx *c)
 			c->ms->dir);
 		return NULL;
 	}
-	return mig(c, (size_t)c->plan.newest_applied);
+	return cmdctx_mig(c, (size_t)c->plan.newest_applied);
 }
 
 static int
@@ -493,9 +276,9 @@ cmd_mark(struct cmdctx *c)
 	if (c->plan.npending > 0 && (r = writable(c)) < 0)
 		return r;
 	for (i = 0; i < c->plan.npending; i++) {
-		if (stop_before(c, mig(c, c->plan.pending[i])))
+		if (stop_before(c, cmdctx_mig(c, c->plan.pending[i])))
 			return c->e.code;
-		r = runner_run(&c->runner, mig(c, c->plan.pending[i]),
+		r = runner_run(&c->runner, cmdctx_mig(c, c->plan.pending[i]),
 			       OP_RUN_SKIP, 0, false, &c->e);
 		if (r < 0)
 			return r;
@@ -512,7 +295,7 @@ cmd_skip(struct cmdctx *c)
 			       c->ms->dir);
 	if (writable(c) < 0)
 		return c->e.code;
-	return runner_run(&c->runner, mig(c, c->plan.pending[0]), OP_RUN_SKIP,
+	return runner_run(&c->runner, cmdctx_mig(c, c->plan.pending[0]), OP_RUN_SKIP,
 			  0, false, &c->e);
 }
 
@@ -527,7 +310,7 @@ resolve_rebuild(struct cmdctx *c, const struct migration *m, int *from)
 	int doubt = 0;
 
 	if (*from == ledger_progress_of(&c->ledger, m->uuid))
-		doubt = settle_doubt(c, m, from);
+		doubt = cmdcheck_settle_doubt(c, m, from);
 	if (doubt == 0 && *from > 0)
 		sink_warning(c->sink,
 			     "%s: resuming at statement %d: the first %d were "
@@ -614,7 +397,7 @@ static int
 cmd_list(struct cmdctx *c)
 {
 	if (c->ms)
-		warn_drift(c);
+		cmdcheck_warn_drift(c);
 	return list_rows(c, false);
 }
 
@@ -700,7 +483,7 @@ cmd_repair(struct cmdctx *c)
 	}
 	buf_addf(&lines, "Changed since %s applied:",
 		 c->plan.ndrifted == 1 ? "it was" : "they were");
-	drifted_lines(c, "\n  ", &lines);
+	cmdcheck_drifted_lines(c, "\n  ", &lines);
 	sink_result(c->sink, lines.ptr);
 	buf_release(&lines);
 	if (!repair_confirmed(c, c->plan.ndrifted))
@@ -712,7 +495,7 @@ cmd_repair(struct cmdctx *c)
 		return r;
 	for (i = 0; i < c->plan.n && r == 0; i++)
 		if (c->plan.drifted[i])
-			r = repair_record(&c->runner, mig(c, i), &c->e);
+			r = repair_record(&c->runner, cmdctx_mig(c, i), &c->e);
 	return r;
 }
 

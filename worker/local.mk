@@ -8,6 +8,7 @@ libmigratore_a_SOURCES += \
 	worker/batch.c worker/batch.h \
 	worker/blocks.c worker/blocks.h \
 	worker/caret.c worker/caret.h \
+	worker/cmdcheck.c worker/cmdcheck.h worker/cmdctx.h \
 	worker/commands.c worker/commands.h \
 	worker/drift.c worker/drift.h \
 	worker/eventlog.c worker/eventlog.h \
