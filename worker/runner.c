@@ -415,6 +415,42 @@ lost_before(const struct runner *r, const struct migration *m, struct err *e)
 	return e->code = ERR_LOST;
 }
 
+/*
+ * The attempt's row. When a success row does not commit, nor does what
+ * the open transaction held: the failure is recorded instead, naming the
+ * last statement (a->committed still counts what committed before it,
+ * implicitly).
+ */
+static int
+record_either(struct runner *r, const struct migration *m, enum op op,
+	      const struct section *s, struct attempt *a, bool in_txn,
+	      int64_t *id, struct err *rec)
+{
+	int rc = record(r, m, op, s, a, in_txn, id, rec);
+
+	if (rc == 0 || !a->ok)
+		return rc;
+	a->ok = false;
+	a->err = *rec;
+	a->ledger_at = a->total > 0 ? a->total - 1 : -1;
+	a->ledger_what = "its bookkeeping row";
+	return record(r, m, op, s, a, false, id, rec);
+}
+
+/* What the operation returns once its row is written (rc) or not. */
+static int
+outcome(struct runner *r, const struct migration *m, const struct section *s,
+	struct attempt *a, const struct err *rec, int rc, struct err *e)
+{
+	if (rc < 0)
+		return unrecorded(r, m, s, a, rec, e);
+	if (a->ok)
+		return rc;
+	*e = a->err;
+	e->code = ERR_FAILED;
+	return ERR_FAILED;
+}
+
 /* 0 done, 1 recorded meanwhile by another runner (not run), < 0 error. */
 static int
 runner_op(struct runner *r, const struct migration *m, enum op op, int from,
@@ -463,26 +499,9 @@ again:
 ran:
 	if (a.lock_wait && !a.ok)
 		explain_lock(r, s, &a);
-	if (!a.recorded &&
-	    (rc = record(r, m, op, s, &a, in_txn, &id, &rec)) < 0 && a.ok) {
-		/* The success row did not commit, nor did what the open
-		 * transaction held: record the failure instead, naming the
-		 * last statement (a->committed still counts what committed
-		 * before it, implicitly). */
-		a.ok = false;
-		a.err = rec;
-		a.ledger_at = a.total > 0 ? a.total - 1 : -1;
-		a.ledger_what = "its bookkeeping row";
-		rc = record(r, m, op, s, &a, false, &id, &rec);
-	}
+	rc = a.recorded ? 0 : record_either(r, m, op, s, &a, in_txn, &id, &rec);
 	report(r, m, op, s, &a, op == OP_ROLLBACK && !force, rc < 0 ? 0 : id);
-	if (rc < 0) {
-		rc = unrecorded(r, m, s, &a, &rec, e);
-	} else if (!a.ok) {
-		*e = a.err;
-		e->code = ERR_FAILED;
-		rc = ERR_FAILED;
-	}
+	rc = outcome(r, m, s, &a, &rec, rc, e);
 out:
 	buf_release(&a.tail);
 	return rc;
