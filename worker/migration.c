@@ -308,22 +308,25 @@ unknown_engine(struct parser *ps, int line, const char *eng, size_t n)
 	return ERR_MIGFILE;
 }
 
-/* A marker `-- migratore: <kind> [engine]` at offset off of line line. */
 /* m's section of this kind for exactly this engine (NULL: plain). */
 static struct section *
 find_section(struct migration *m, int kind, const char *engine)
 {
 	struct section *s;
+	size_t i;
 
-	for (s = m->sections; s < m->sections + m->nsections; s++)
+	for (i = 0; i < m->nsections; i++) {
+		s = &m->sections[i];
 		if ((int)s->kind == kind &&
 		    (s->engine == NULL ? engine == NULL
 				       : engine != NULL &&
 						 strcmp(s->engine, engine) == 0))
 			return s;
+	}
 	return NULL;
 }
 
+/* A marker `-- migratore: <kind> [engine]` at offset off of line line. */
 static int
 section_open(struct parser *ps, int kind, const char *eng, size_t englen,
 	     int line, size_t off, size_t next)
