@@ -248,7 +248,7 @@ request_stop(struct coordinator *co, size_t i)
 	const struct outcome *out = out_of(co, i);
 
 	if (!slot_alive(&co->slots[i]) || a->stop_sent ||
-	    out->banner == NULL || out->sent_signal != 0)
+	    !out->greeted || out->sent_signal != 0)
 		return;
 	log_debug("[%s] asking worker %ld to stop", name_of(co, i),
 		  (long)a->pid);
