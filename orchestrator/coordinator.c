@@ -18,7 +18,7 @@
 #include "common/log.h"
 #include "common/proto.h"
 #include "common/xmalloc.h"
-#include "orchestrator/attempt.h"
+#include "orchestrator/inflight.h"
 #include "orchestrator/background.h"
 #include "orchestrator/notify.h"
 #include "orchestrator/slot.h"
@@ -37,7 +37,7 @@ struct coordinator {
 	struct sched *sched;
 	struct slot *slots;
 	size_t n;
-	struct attempt_pool pool; /* the live workers' state */
+	struct inflight_pool pool; /* the live workers' state */
 	size_t running;   /* slots RUNNING, EXITED or CLOSED */
 	size_t done;      /* slots DONE (for the service manager) */
 	size_t failed;    /* of which not good */
@@ -91,7 +91,7 @@ watch_exits(struct coordinator *co)
 }
 
 static void
-close_pipe(struct coordinator *co, struct attempt *a)
+close_pipe(struct coordinator *co, struct inflight *a)
 {
 	if (a->fd < 0)
 		return;
@@ -175,13 +175,13 @@ wait_retry(struct coordinator *co, size_t i, double delay, ev_tstamp now)
 		  name_of(co, i));
 }
 
-/* The attempt is over: its pipe closed, its timer stopped, its entry back
- * in the pool. Returns whether a worker had been started. */
+/* The worker's end is processed: its pipe closed, its timer stopped, its
+ * entry back in the pool. Returns whether a worker had been started. */
 static bool
 end_attempt(struct coordinator *co, struct slot *s, struct outcome *out,
 	    ev_tstamp now)
 {
-	struct attempt *a = s->run;
+	struct inflight *a = s->run;
 
 	if (a == NULL) {
 		out->seconds = 0;
@@ -191,7 +191,7 @@ end_attempt(struct coordinator *co, struct slot *s, struct outcome *out,
 	ev_timer_stop(co->loop, &a->timer);
 	out->seconds = out->started ? now - a->started_at : 0;
 	s->run = NULL;
-	attempt_give(&co->pool, a);
+	inflight_give(&co->pool, a);
 	return out->started;
 }
 
@@ -221,7 +221,7 @@ slot_finish(struct coordinator *co, size_t i)
 }
 
 static void
-terminate(struct coordinator *co, struct attempt *a, int sig)
+terminate(struct coordinator *co, struct inflight *a, int sig)
 {
 	log_debug("[%s] sending %s to worker %ld", name_of(co, a->job),
 		  sig == SIGKILL ? "SIGKILL" : "SIGTERM", (long)a->pid);
@@ -243,7 +243,7 @@ terminate(struct coordinator *co, struct attempt *a, int sig)
 static void
 request_stop(struct coordinator *co, size_t i)
 {
-	struct attempt *a = co->slots[i].run;
+	struct inflight *a = co->slots[i].run;
 	const struct outcome *out = out_of(co, i);
 
 	if (!slot_alive(&co->slots[i]) || a->stop_sent ||
@@ -258,7 +258,7 @@ request_stop(struct coordinator *co, size_t i)
 /* ---- watchers --------------------------------------------------------- */
 
 static void
-protocol_error(struct coordinator *co, struct attempt *a,
+protocol_error(struct coordinator *co, struct inflight *a,
 	       const struct err *e)
 {
 	struct outcome *out = out_of(co, a->job);
@@ -272,7 +272,7 @@ protocol_error(struct coordinator *co, struct attempt *a,
 
 /* One frame from the worker: into its outcome and the progress. */
 static void
-on_frame(void *ctx, struct attempt *a, const struct proto_msg *m)
+on_frame(void *ctx, struct inflight *a, const struct proto_msg *m)
 {
 	struct coordinator *co = ctx;
 	size_t i = a->job;
@@ -290,7 +290,7 @@ on_frame(void *ctx, struct attempt *a, const struct proto_msg *m)
 }
 
 static void
-pipe_eof(struct coordinator *co, struct attempt *a)
+pipe_eof(struct coordinator *co, struct inflight *a)
 {
 	struct err e = ERR_INIT;
 	size_t i = a->job;
@@ -309,14 +309,14 @@ pipe_eof(struct coordinator *co, struct attempt *a)
 static void
 io_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct attempt *a = ATTEMPT_OF(w, io);
+	struct inflight *a = INFLIGHT_OF(w, io);
 	struct coordinator *co = a->owner;
 	struct err e = ERR_INIT;
 	int r;
 
 	(void)loop;
 	(void)revents;
-	if ((r = attempt_read(a, on_frame, co, &e)) == 0)
+	if ((r = inflight_read(a, on_frame, co, &e)) == 0)
 		return;
 	if (r < 0)
 		protocol_error(co, a, &e);
@@ -327,7 +327,7 @@ io_cb(struct ev_loop *loop, ev_io *w, int revents)
 static void
 reaped(struct coordinator *co, size_t i, int status)
 {
-	struct attempt *a = co->slots[i].run;
+	struct inflight *a = co->slots[i].run;
 	struct outcome *out = out_of(co, i);
 
 	/* The pid may be reused from now on: never signal it again. */
@@ -390,7 +390,7 @@ exits_cb(struct ev_loop *loop, ev_io *w, int revents)
 static void
 timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct attempt *a = ATTEMPT_OF(w, timer);
+	struct inflight *a = INFLIGHT_OF(w, timer);
 	struct coordinator *co = a->owner;
 	struct outcome *out = out_of(co, a->job);
 
@@ -453,17 +453,17 @@ start_later(struct coordinator *co, int errnum)
 }
 
 /* The spawner forks the worker, whose pipe the coordinator makes. On
- * failure the attempt is back in the pool. */
+ * failure the entry is back in the pool. */
 static int
 launch(struct coordinator *co, size_t i, int log_fd, struct err *e)
 {
 	const struct coordinator_job *job = &co->jobs[i];
-	struct attempt *a = attempt_take(&co->pool, co, i);
+	struct inflight *a = inflight_take(&co->pool, co, i);
 	struct spawner_job sj;
 	int wfd, r, saved;
 
 	if (spawn_pipe(&a->fd, &wfd, e) < 0) {
-		attempt_give(&co->pool, a);
+		inflight_give(&co->pool, a);
 		return ERR_IO;
 	}
 	a->timeout = job->timeout;
@@ -481,7 +481,7 @@ launch(struct coordinator *co, size_t i, int log_fd, struct err *e)
 	if (r < 0) {
 		close(a->fd);
 		a->fd = -1;
-		attempt_give(&co->pool, a);
+		inflight_give(&co->pool, a);
 	} else {
 		co->slots[i].run = a;
 	}
@@ -495,7 +495,7 @@ started(struct coordinator *co, size_t i)
 {
 	struct outcome *out = out_of(co, i);
 	ev_tstamp now = ev_now(co->loop);
-	struct attempt *a;
+	struct inflight *a;
 
 	attempt_begins(co, i, now);
 	out->started = true;
@@ -738,7 +738,7 @@ coordinator_init(struct coordinator *co, const struct coordinator_config *cfg,
 	co->jobs = jobs;
 	co->n = n;
 	co->sched = cfg->sched;
-	co->pool = (struct attempt_pool)ATTEMPT_POOL_INIT;
+	co->pool = (struct inflight_pool)INFLIGHT_POOL_INIT;
 	co->jitter[0] = (unsigned short)getpid();
 	co->jitter[1] = (unsigned short)time(NULL);
 	co->jitter[2] = (unsigned short)((unsigned long)time(NULL) >> 16);
@@ -758,7 +758,7 @@ coordinator_release(struct coordinator *co)
 	for (i = 0; i < co->n; i++)
 		slot_wait_end(&co->slots[i], co->loop);
 	free(co->slots);
-	attempt_pool_release(&co->pool);
+	inflight_pool_release(&co->pool);
 	ev_loop_destroy(co->loop);
 }
 

@@ -14,7 +14,7 @@
  *
  * Memory: what it keeps for every target is small (orchestrator/slot.h:
  * a state and two pointers); a worker's pipe, watchers and input buffer
- * are an attempt (orchestrator/attempt.h) from a pool that grows only to
+ * are an entry (orchestrator/inflight.h) from a pool that grows only to
  * the number of workers running at once.
  *
  * SIGINT and SIGTERM (ev_signal, not keeping the loop alive): no new target

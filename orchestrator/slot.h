@@ -22,8 +22,9 @@
  *
  * A slot is kept for every target of the run, so it holds only the state
  * and two pointers: while a worker lives (RUNNING, EXITED, CLOSED) its
- * attempt (orchestrator/attempt.h: pid, pipe, watchers, input buffer),
- * taken from a pool of --jobs entries; while it waits to be retried, its
+ * entry in flight (orchestrator/inflight.h: pid, pipe, watchers, input
+ * buffer), taken from a pool of --jobs entries; while it waits to be
+ * retried, its
  * backoff timer, the coordinator's. The target, its migrations and its
  * outcome are the coordinator's job of the same index.
  */
@@ -35,7 +36,7 @@
 
 #include <ev.h>
 
-#include "orchestrator/attempt.h"
+#include "orchestrator/inflight.h"
 
 enum slot_state {
 	SLOT_PENDING,
@@ -54,7 +55,7 @@ struct slot_backoff {
 };
 
 struct slot {
-	struct attempt *run;         /* RUNNING, EXITED, CLOSED; else NULL */
+	struct inflight *run;         /* RUNNING, EXITED, CLOSED; else NULL */
 	struct slot_backoff *wait;   /* WAITING; else NULL */
 	enum slot_state state;
 };

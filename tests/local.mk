@@ -68,7 +68,7 @@ UNIT_TESTS = \
 	tests/unit/test_deadline \
 	tests/unit/test_dryplan \
 	tests/unit/test_outcome \
-	tests/unit/test_attempt \
+	tests/unit/test_inflight \
 	tests/unit/test_report \
 	tests/unit/test_reportdoc \
 	tests/unit/test_junit \

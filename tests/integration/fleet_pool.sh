@@ -2,7 +2,7 @@
 # More targets than --jobs, with retries and timeouts mixed: the
 # coordinator keeps a worker's state (pipe, watchers, input) only while
 # it runs, in a pool of --jobs entries reused from target to target
-# (orchestrator/attempt.h); a target waiting to be retried holds none.
+# (orchestrator/inflight.h); a target waiting to be retried holds none.
 # Every target must still end with its own status, attempts and rows.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$TESTS_SRCDIR/lib/tap.sh"

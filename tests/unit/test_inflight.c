@@ -1,4 +1,4 @@
-/* The running attempts' pool and the frame pipe reader (attempt.h). */
+/* The pool of workers in flight and their frame reader (inflight.h). */
 #include "config.h"
 
 #include <criterion/criterion.h>
@@ -8,14 +8,14 @@
 #include <unistd.h>
 
 #include "common/proto.h"
-#include "orchestrator/attempt.h"
+#include "orchestrator/inflight.h"
 
-Test(attempt, the_pool_reuses_its_entries_and_grows_only_to_the_peak)
+Test(inflight, the_pool_reuses_its_entries_and_grows_only_to_the_peak)
 {
-	struct attempt_pool p = ATTEMPT_POOL_INIT;
-	struct attempt *a = attempt_take(&p, &p, 0);
-	struct attempt *b = attempt_take(&p, &p, 1);
-	struct attempt *c;
+	struct inflight_pool p = INFLIGHT_POOL_INIT;
+	struct inflight *a = inflight_take(&p, &p, 0);
+	struct inflight *b = inflight_take(&p, &p, 1);
+	struct inflight *c;
 	int i;
 
 	cr_assert_neq(a, b);
@@ -25,22 +25,22 @@ Test(attempt, the_pool_reuses_its_entries_and_grows_only_to_the_peak)
 	a->fd = 7;
 	a->stop_sent = true;
 	buf_adds(&a->in, "half a frame");
-	attempt_give(&p, a);
+	inflight_give(&p, a);
 	/* a thousand targets, two at a time: still two entries */
 	for (i = 2; i < 1000; i++) {
-		c = attempt_take(&p, &p, (size_t)i);
+		c = inflight_take(&p, &p, (size_t)i);
 		cr_assert_eq(c, a, "the free entry is reused");
 		cr_assert(c->pid == -1 && c->fd == -1 && !c->stop_sent &&
 				  c->in.len == 0 && c->job == (size_t)i,
 			  "and comes back reset");
 		a = c;
-		attempt_give(&p, c);
+		inflight_give(&p, c);
 	}
 	cr_assert_eq(p.size, 2);
 	cr_assert_eq(p.in_use, 1);
-	attempt_give(&p, b);
+	inflight_give(&p, b);
 	cr_assert_eq(p.in_use, 0);
-	attempt_pool_release(&p);
+	inflight_pool_release(&p);
 	cr_assert_eq(p.size, 0);
 }
 
@@ -48,7 +48,7 @@ static size_t nframes;
 static char seen[256];
 
 static void
-frame(void *ctx, struct attempt *a, const struct proto_msg *m)
+frame(void *ctx, struct inflight *a, const struct proto_msg *m)
 {
 	(void)a;
 	cr_assert_eq(ctx, &nframes);
@@ -73,10 +73,10 @@ encode(struct buf *out, int type, const char *text)
 	proto_encode(out, &m);
 }
 
-static struct attempt *
-piped(struct attempt_pool *p, int *wfd)
+static struct inflight *
+piped(struct inflight_pool *p, int *wfd)
 {
-	struct attempt *a = attempt_take(p, &nframes, 0);
+	struct inflight *a = inflight_take(p, &nframes, 0);
 	int fds[2];
 
 	cr_assert_eq(pipe2(fds, O_NONBLOCK), 0);
@@ -87,12 +87,12 @@ piped(struct attempt_pool *p, int *wfd)
 	return a;
 }
 
-Test(attempt, whole_frames_are_handed_over_a_partial_one_waits)
+Test(inflight, whole_frames_are_handed_over_a_partial_one_waits)
 {
-	struct attempt_pool p = ATTEMPT_POOL_INIT;
+	struct inflight_pool p = INFLIGHT_POOL_INIT;
 	struct err e = ERR_INIT;
 	struct buf b = BUF_INIT;
-	struct attempt *a;
+	struct inflight *a;
 	int wfd;
 
 	a = piped(&p, &wfd);
@@ -101,28 +101,28 @@ Test(attempt, whole_frames_are_handed_over_a_partial_one_waits)
 	encode(&b, PROTO_WARNING, "+w2");
 	/* all but the last 5 bytes of the third frame */
 	cr_assert_eq(write(wfd, b.ptr, b.len - 5), (ssize_t)(b.len - 5));
-	cr_assert_eq(attempt_read(a, frame, &nframes, &e), 0);
+	cr_assert_eq(inflight_read(a, frame, &nframes, &e), 0);
 	cr_assert_eq(nframes, 2);
 	cr_assert_str_eq(seen, "sqlite a.db+w1");
 	cr_assert_gt(a->in.len, 0, "the partial frame is kept");
 	cr_assert_eq(write(wfd, b.ptr + b.len - 5, 5), 5);
-	cr_assert_eq(attempt_read(a, frame, &nframes, &e), 0);
+	cr_assert_eq(inflight_read(a, frame, &nframes, &e), 0);
 	cr_assert_eq(nframes, 3);
 	cr_assert_str_eq(seen, "sqlite a.db+w1+w2");
 	cr_assert_eq(a->in.len, 0);
 	close(wfd);
-	cr_assert_eq(attempt_read(a, frame, &nframes, &e), ATTEMPT_EOF);
+	cr_assert_eq(inflight_read(a, frame, &nframes, &e), INFLIGHT_EOF);
 	close(a->fd);
 	buf_release(&b);
-	attempt_pool_release(&p);
+	inflight_pool_release(&p);
 }
 
-Test(attempt, a_bad_frame_ends_the_pipe_and_drops_what_follows)
+Test(inflight, a_bad_frame_ends_the_pipe_and_drops_what_follows)
 {
-	struct attempt_pool p = ATTEMPT_POOL_INIT;
+	struct inflight_pool p = INFLIGHT_POOL_INIT;
 	struct err e = ERR_INIT;
 	struct buf b = BUF_INIT;
-	struct attempt *a;
+	struct inflight *a;
 	int wfd;
 
 	a = piped(&p, &wfd);
@@ -130,12 +130,12 @@ Test(attempt, a_bad_frame_ends_the_pipe_and_drops_what_follows)
 	buf_adds(&b, "not a frame at all, but long enough");
 	encode(&b, PROTO_WARNING, "+never");
 	cr_assert_eq(write(wfd, b.ptr, b.len), (ssize_t)b.len);
-	cr_assert_eq(attempt_read(a, frame, &nframes, &e), ERR_IO);
+	cr_assert_eq(inflight_read(a, frame, &nframes, &e), ERR_IO);
 	cr_assert_str_eq(seen, "+ok", "the frame before it was handed over");
 	cr_assert_neq(e.msg[0], '\0', "the error is said");
 	cr_assert_eq(a->in.len, 0);
 	close(wfd);
 	close(a->fd);
 	buf_release(&b);
-	attempt_pool_release(&p);
+	inflight_pool_release(&p);
 }

@@ -1,7 +1,7 @@
-/* The running attempts' pool: at most --jobs entries, reused. */
+/* The pool of workers in flight: at most --jobs entries, reused. */
 #include "config.h"
 
-#include "orchestrator/attempt.h"
+#include "orchestrator/inflight.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -19,10 +19,10 @@
  * coordinator reads 64 KiB at a time) with room for a partial frame. */
 #define KEEP_INPUT (256u * 1024u)
 
-struct attempt *
-attempt_take(struct attempt_pool *p, void *owner, size_t job)
+struct inflight *
+inflight_take(struct inflight_pool *p, void *owner, size_t job)
 {
-	struct attempt *a = p->free;
+	struct inflight *a = p->free;
 
 	if (a != NULL) {
 		p->free = a->next;
@@ -48,7 +48,7 @@ attempt_take(struct attempt_pool *p, void *owner, size_t job)
 }
 
 void
-attempt_give(struct attempt_pool *p, struct attempt *a)
+inflight_give(struct inflight_pool *p, struct inflight *a)
 {
 	if (a->in.cap > KEEP_INPUT)
 		buf_release(&a->in);
@@ -58,9 +58,9 @@ attempt_give(struct attempt_pool *p, struct attempt *a)
 }
 
 void
-attempt_pool_release(struct attempt_pool *p)
+inflight_pool_release(struct inflight_pool *p)
 {
-	struct attempt *a, *next;
+	struct inflight *a, *next;
 
 	for (a = p->made; a != NULL; a = next) {
 		next = a->made;
@@ -72,7 +72,7 @@ attempt_pool_release(struct attempt_pool *p)
 
 /* Every whole frame in a->in, to frame(); ERR_IO on a bad frame. */
 static int
-dispatch(struct attempt *a, attempt_frame_fn *frame, void *ctx,
+dispatch(struct inflight *a, inflight_frame_fn *frame, void *ctx,
 	 struct err *e)
 {
 	struct proto_msg m;
@@ -95,7 +95,7 @@ dispatch(struct attempt *a, attempt_frame_fn *frame, void *ctx,
 }
 
 int
-attempt_read(struct attempt *a, attempt_frame_fn *frame, void *ctx,
+inflight_read(struct inflight *a, inflight_frame_fn *frame, void *ctx,
 	     struct err *e)
 {
 	ssize_t n;
@@ -112,7 +112,7 @@ attempt_read(struct attempt *a, attempt_frame_fn *frame, void *ctx,
 			return err_set(e, ERR_IO, "reading its pipe: %s",
 				       strerror(errno));
 		if (n == 0)
-			return ATTEMPT_EOF;
+			return INFLIGHT_EOF;
 		a->in.len += (size_t)n;
 		a->in.ptr[a->in.len] = '\0';
 		if (dispatch(a, frame, ctx, e) < 0)
