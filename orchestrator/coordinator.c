@@ -6,7 +6,6 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -19,6 +18,8 @@
 #include "common/log.h"
 #include "common/proto.h"
 #include "common/xmalloc.h"
+#include "orchestrator/inflight.h"
+#include "orchestrator/background.h"
 #include "orchestrator/notify.h"
 #include "orchestrator/slot.h"
 #include "orchestrator/spawn.h"
@@ -26,10 +27,6 @@
 #include "worker/fleetworker.h"
 #include "common/banned.h"
 
-/* Reads per wakeup of one pipe, so one chatty worker cannot starve the
- * others (the watcher is level-triggered: the rest is read next time). */
-#define READS_PER_WAKEUP 16
-#define READ_CHUNK 65536
 /* Exit statuses read from the spawner at once. */
 #define EXITS_PER_READ 64
 
@@ -40,7 +37,10 @@ struct coordinator {
 	struct sched *sched;
 	struct slot *slots;
 	size_t n;
+	struct inflight_pool pool; /* the live workers' state */
 	size_t running;   /* slots RUNNING, EXITED or CLOSED */
+	size_t done;      /* slots DONE (for the service manager) */
+	size_t failed;    /* of which not good */
 	int interrupted;  /* the first SIGINT/SIGTERM; 0 = none */
 	bool starting;    /* inside start_more: no recursion through it */
 	bool throttled;   /* out of processes or descriptors: wait for one */
@@ -49,28 +49,31 @@ struct coordinator {
 	uint64_t attempts; /* workers started: the tags' high half */
 	size_t wave_shown; /* 1 + the last wave announced; 0 = none */
 	unsigned short jitter[3]; /* erand48 state for the backoff */
-	ev_signal sigint;
-	ev_signal sigterm;
-	ev_timer stop;    /* the interruption's grace periods */
-	ev_timer tick;    /* progress redraw */
-	ev_signal sigwinch; /* the terminal was resized: redraw */
-	ev_timer deadline;
-	ev_timer notify;  /* systemd's STATUS= line (notify.h) */
+	struct background bg; /* signals, deadline, grace, notify, tick */
 	ev_io exits;      /* the spawner's reports; active while running */
 };
 
 static void start_more(struct coordinator *co);
 
-static size_t
-job_index(const struct slot *s)
+static const char *
+name_of(const struct coordinator *co, size_t i)
 {
-	return (size_t)(s - s->co->slots);
+	return co->jobs[i].t->name;
 }
 
-static const struct coordinator_job *
-job_of(const struct slot *s)
+static struct outcome *
+out_of(const struct coordinator *co, size_t i)
 {
-	return &s->co->jobs[job_index(s)];
+	return co->jobs[i].out;
+}
+
+/* The slot is DONE for good (not to be retried): counted for the
+ * service manager's status line. */
+static void
+count_done(struct coordinator *co, size_t i)
+{
+	co->done++;
+	co->failed += !outcome_status_info(out_of(co, i)->status)->good;
 }
 
 /* ---- ending a worker ----------------------------------------------- */
@@ -88,13 +91,13 @@ watch_exits(struct coordinator *co)
 }
 
 static void
-close_pipe(struct slot *s)
+close_pipe(struct coordinator *co, struct inflight *a)
 {
-	if (s->fd < 0)
+	if (a->fd < 0)
 		return;
-	ev_io_stop(s->co->loop, &s->io);
-	close(s->fd);
-	s->fd = -1;
+	ev_io_stop(co->loop, &a->io);
+	close(a->fd);
+	a->fd = -1;
 }
 
 /*
@@ -122,15 +125,16 @@ on_halt(struct coordinator *co)
 			      sched_halt_text(co->sched));
 	note = xasprintf("not retried: %s", sched_halt_text(co->sched));
 	for (i = 0; i < co->n; i++) {
-		struct slot *s = &co->slots[i];
+		struct outcome *out = out_of(co, i);
 
-		if (s->state != SLOT_WAITING)
+		if (co->slots[i].state != SLOT_WAITING)
 			continue;
-		ev_timer_stop(co->loop, &s->backoff);
-		slot_set_state(s, SLOT_DONE);
-		outcome_note(s->out, note);
-		sched_cancel(co->sched, i, s->out->status, now);
-		progress_done(co->cfg->progress, i, s->t, s->out, now);
+		slot_wait_end(&co->slots[i], co->loop);
+		slot_set_state(&co->slots[i], SLOT_DONE, name_of(co, i));
+		count_done(co, i);
+		outcome_note(out, note);
+		sched_cancel(co->sched, i, out->status, now);
+		progress_done(co->cfg->progress, i, co->jobs[i].t, out, now);
 	}
 	free(note);
 }
@@ -142,76 +146,91 @@ after_change(struct coordinator *co)
 	on_halt(co);
 	start_more(co);
 	if (co->running == 0)
-		ev_timer_stop(co->loop, &co->stop);
+		background_grace_cancel(&co->bg);
 }
 
 static void
 backoff_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct slot *s = SLOT_OF(w, backoff);
+	struct slot_backoff *b = (struct slot_backoff *)(void *)w;
+	struct coordinator *co = b->owner;
 
 	(void)loop;
 	(void)revents;
-	sched_ready(s->co->sched, job_index(s));
-	start_more(s->co);
+	sched_ready(co->sched, b->job);
+	start_more(co);
 }
 
 /* Unreachable or locked, with an attempt left: wait, holding no place. */
 static void
-wait_retry(struct slot *s, double delay, ev_tstamp now)
+wait_retry(struct coordinator *co, size_t i, double delay, ev_tstamp now)
 {
-	struct coordinator *co = s->co;
+	struct outcome *out = out_of(co, i);
 
-	log_debug("[%s] %s: attempt %u, next in %.2fs", s->t->name,
-		  outcome_status_name(s->out->status), s->out->attempts, delay);
-	progress_retry(co->cfg->progress, job_index(s), s->t, s->out,
-		       s->out->attempts, co->cfg->limits->retries + 1, delay, now);
-	slot_set_state(s, SLOT_WAITING);
-	ev_timer_init(&s->backoff, backoff_cb, delay, 0.);
-	ev_timer_start(co->loop, &s->backoff);
+	log_debug("[%s] %s: attempt %u, next in %.2fs", name_of(co, i),
+		  outcome_status_name(out->status), out->attempts, delay);
+	progress_retry(co->cfg->progress, i, co->jobs[i].t, out,
+		       out->attempts, co->cfg->limits->retries + 1, delay, now);
+	slot_wait(&co->slots[i], co->loop, delay, backoff_cb, co, i,
+		  name_of(co, i));
+}
+
+/* The worker's end is processed: its pipe closed, its timer stopped, its
+ * entry back in the pool. Returns whether a worker had been started. */
+static bool
+end_attempt(struct coordinator *co, struct slot *s, struct outcome *out,
+	    ev_tstamp now)
+{
+	struct inflight *a = s->run;
+
+	if (a == NULL) {
+		out->seconds = 0;
+		return false;
+	}
+	close_pipe(co, a);
+	ev_timer_stop(co->loop, &a->timer);
+	out->seconds = out->started ? now - a->started_at : 0;
+	s->run = NULL;
+	inflight_give(&co->pool, a);
+	return out->started;
 }
 
 /* The slot reached DONE: classify, tell the schedule, make room. */
 static void
-slot_finish(struct slot *s)
+slot_finish(struct coordinator *co, size_t i)
 {
-	struct coordinator *co = s->co;
+	struct outcome *out = out_of(co, i);
 	ev_tstamp now = ev_now(co->loop);
 	double delay = 0;
 
-	close_pipe(s);
-	ev_timer_stop(co->loop, &s->timer);
-	s->out->seconds = s->out->started ? now - s->started_at : 0;
-	s->out->last_end = now;
-	s->out->attempts = sched_attempts(co->sched, job_index(s));
-	outcome_classify(s->out, co->cfg->cmd);
-	if (s->out->started)
+	if (end_attempt(co, &co->slots[i], out, now))
 		co->running--;
+	out->last_end = now;
+	out->attempts = sched_attempts(co->sched, i);
+	outcome_classify(out, co->cfg->cmd);
 	watch_exits(co);
-	slot_release(s); /* the input buffer: 64 KiB kept per target else */
-	if (sched_end(co->sched, job_index(s), s->out->status, now,
-		      erand48(co->jitter), &delay))
-		wait_retry(s, delay, now);
-	else
-		progress_done(co->cfg->progress, job_index(s), s->t, s->out,
-			      now);
+	if (sched_end(co->sched, i, out->status, now, erand48(co->jitter),
+		      &delay)) {
+		wait_retry(co, i, delay, now);
+	} else {
+		count_done(co, i);
+		progress_done(co->cfg->progress, i, co->jobs[i].t, out, now);
+	}
 	co->throttled = false;
 	after_change(co);
 }
 
 static void
-terminate(struct slot *s, int sig)
+terminate(struct coordinator *co, struct inflight *a, int sig)
 {
-	struct coordinator *co = s->co;
-
-	log_debug("[%s] sending %s to worker %ld", s->t->name,
-		  sig == SIGKILL ? "SIGKILL" : "SIGTERM", (long)s->pid);
-	spawner_kill(co->cfg->spawner, s->tag, sig, true);
-	s->out->sent_signal = sig;
-	ev_timer_stop(co->loop, &s->timer);
+	log_debug("[%s] sending %s to worker %ld", name_of(co, a->job),
+		  sig == SIGKILL ? "SIGKILL" : "SIGTERM", (long)a->pid);
+	spawner_kill(co->cfg->spawner, a->tag, sig, true);
+	out_of(co, a->job)->sent_signal = sig;
+	ev_timer_stop(co->loop, &a->timer);
 	if (sig != SIGKILL) {
-		ev_timer_set(&s->timer, co->cfg->grace_kill, 0.);
-		ev_timer_start(co->loop, &s->timer);
+		ev_timer_set(&a->timer, co->cfg->grace_kill, 0.);
+		ev_timer_start(co->loop, &a->timer);
 	}
 }
 
@@ -222,129 +241,107 @@ terminate(struct slot *s, int sig)
  * one that has not yet will be asked when it does.
  */
 static void
-request_stop(struct slot *s)
+request_stop(struct coordinator *co, size_t i)
 {
-	if (s->stop_sent || !slot_alive(s) || s->out->banner == NULL ||
-	    s->out->sent_signal != 0)
+	struct inflight *a = co->slots[i].run;
+	const struct outcome *out = out_of(co, i);
+
+	if (!slot_alive(&co->slots[i]) || a->stop_sent ||
+	    !out->greeted || out->sent_signal != 0)
 		return;
-	log_debug("[%s] asking worker %ld to stop", s->t->name, (long)s->pid);
-	spawner_kill(s->co->cfg->spawner, s->tag, SIGUSR1, false);
-	s->stop_sent = true;
+	log_debug("[%s] asking worker %ld to stop", name_of(co, i),
+		  (long)a->pid);
+	spawner_kill(co->cfg->spawner, a->tag, SIGUSR1, false);
+	a->stop_sent = true;
 }
 
 /* ---- watchers --------------------------------------------------------- */
 
 static void
-protocol_error(struct slot *s, const struct err *e)
+protocol_error(struct coordinator *co, struct inflight *a,
+	       const struct err *e)
 {
-	if (s->out->protocol_error == NULL)
-		s->out->protocol_error = xstrdup(e->msg);
-	progress_note(s->co->cfg->progress, ev_now(s->co->loop),
-		      "warning: [%s] worker %ld: %s", s->t->name, (long)s->pid,
-		      e->msg);
+	struct outcome *out = out_of(co, a->job);
+
+	if (out->protocol_error == NULL)
+		out->protocol_error = xstrdup(e->msg);
+	progress_note(co->cfg->progress, ev_now(co->loop),
+		      "warning: [%s] worker %ld: %s", name_of(co, a->job),
+		      (long)a->pid, e->msg);
 }
 
-/* Dispatch every whole frame in s->in; false on a bad frame. */
-static bool
-dispatch(struct slot *s)
+/* One frame from the worker: into its outcome and the progress. */
+static void
+on_frame(void *ctx, struct inflight *a, const struct proto_msg *m)
 {
-	struct err e = ERR_INIT;
-	struct proto_msg m;
-	size_t off = 0;
-	int r;
+	struct coordinator *co = ctx;
+	size_t i = a->job;
 
-	while ((r = proto_next(s->in.ptr, s->in.len, &off, &m, &e)) > 0) {
-		outcome_apply(s->out, &m);
-		progress_frame(s->co->cfg->progress, job_index(s), s->t, &m,
-			       ev_now(s->co->loop));
-		if (m.type == PROTO_STARTED && s->co->interrupted)
-			request_stop(s);
-		if (m.type == PROTO_WARNING && m.u.text.text &&
-		    fleetworker_log_warning(m.u.text.text))
-			progress_note(s->co->cfg->progress, ev_now(s->co->loop),
-				      "warning: [%s] %s", s->t->name,
-				      m.u.text.text);
-		proto_msg_release(&m);
-	}
-	if (r < 0)
-		protocol_error(s, &e);
-	if (off > 0) {
-		memmove(s->in.ptr, s->in.ptr + off, s->in.len - off);
-		buf_truncate(&s->in, s->in.len - off);
-	}
-	return r == 0;
+	outcome_apply(out_of(co, i), m);
+	progress_frame(co->cfg->progress, i, co->jobs[i].t, m,
+		       ev_now(co->loop));
+	if (m->type == PROTO_STARTED && co->interrupted)
+		request_stop(co, i);
+	if (m->type == PROTO_WARNING && m->u.text.text &&
+	    fleetworker_log_warning(m->u.text.text))
+		progress_note(co->cfg->progress, ev_now(co->loop),
+			      "warning: [%s] %s", name_of(co, i),
+			      m->u.text.text);
 }
 
 static void
-pipe_eof(struct slot *s)
+pipe_eof(struct coordinator *co, struct inflight *a)
 {
 	struct err e = ERR_INIT;
+	size_t i = a->job;
 
-	if (s->in.len > 0 && s->out->protocol_error == NULL) {
+	if (a->in.len > 0 && out_of(co, i)->protocol_error == NULL) {
 		err_set(&e, ERR_IO,
 			"pipe closed in the middle of a frame (%zu bytes)",
-			s->in.len);
-		protocol_error(s, &e);
+			a->in.len);
+		protocol_error(co, a, &e);
 	}
-	close_pipe(s);
-	if (slot_closed(s))
-		slot_finish(s);
+	close_pipe(co, a);
+	if (slot_closed(&co->slots[i], name_of(co, i)))
+		slot_finish(co, i);
 }
 
 static void
 io_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct slot *s = SLOT_OF(w, io);
+	struct inflight *a = INFLIGHT_OF(w, io);
+	struct coordinator *co = a->owner;
 	struct err e = ERR_INIT;
-	ssize_t n;
-	int i;
+	int r;
 
 	(void)loop;
 	(void)revents;
-	for (i = 0; i < READS_PER_WAKEUP; i++) {
-		buf_grow(&s->in, READ_CHUNK);
-		n = read(s->fd, s->in.ptr + s->in.len, READ_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return;
-		if (n < 0) {
-			err_set(&e, ERR_IO, "reading its pipe: %s",
-				strerror(errno));
-			protocol_error(s, &e);
-			n = 0;
-		}
-		if (n == 0) {
-			pipe_eof(s);
-			return;
-		}
-		s->in.len += (size_t)n;
-		s->in.ptr[s->in.len] = '\0';
-		if (!dispatch(s)) {
-			/* Nothing after a bad frame can be trusted. */
-			buf_reset(&s->in);
-			pipe_eof(s);
-			return;
-		}
-	}
+	if ((r = inflight_read(a, on_frame, co, &e)) == 0)
+		return;
+	if (r < 0)
+		protocol_error(co, a, &e);
+	pipe_eof(co, a);
 }
 
 /* The spawner reaped the worker; status is waitpid's. */
 static void
-reaped(struct slot *s, int status)
+reaped(struct coordinator *co, size_t i, int status)
 {
+	struct inflight *a = co->slots[i].run;
+	struct outcome *out = out_of(co, i);
+
 	/* The pid may be reused from now on: never signal it again. */
-	ev_timer_stop(s->co->loop, &s->timer);
-	s->out->reaped = true;
-	s->out->wait_status = status;
+	ev_timer_stop(co->loop, &a->timer);
+	out->reaped = true;
+	out->wait_status = status;
 	/* its own timer (spawn.h), when this loop was too late to act */
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM &&
-	    s->timeout > 0 && !s->out->timed_out) {
-		s->out->timed_out = true;
-		s->out->timeout = s->timeout;
+	    a->timeout > 0 && !out->timed_out) {
+		out->timed_out = true;
+		out->timeout = a->timeout;
 	}
-	if (slot_reaped(s))
-		slot_finish(s);
+	if (slot_reaped(&co->slots[i], name_of(co, i)))
+		slot_finish(co, i);
 }
 
 /* The spawner died (killed from outside): its workers died with it, of
@@ -362,7 +359,7 @@ spawner_lost(struct coordinator *co)
 		      (long)co->cfg->spawner->pid);
 	for (i = 0; i < co->n; i++)
 		if (slot_alive(&co->slots[i]))
-			reaped(&co->slots[i], SIGKILL);
+			reaped(co, i, SIGKILL);
 }
 
 static void
@@ -370,7 +367,7 @@ exits_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct coordinator *co = w->data;
 	struct spawner_exit v[EXITS_PER_READ];
-	struct slot *s;
+	const struct slot *s;
 	ssize_t n, i;
 
 	(void)loop;
@@ -383,29 +380,32 @@ exits_cb(struct ev_loop *loop, ev_io *w, int revents)
 		size_t job = (size_t)(v[i].tag & 0xffffffffu);
 
 		/* an attempt the coordinator gave up on: nothing to do */
-		if (job >= co->n || (s = &co->slots[job])->tag != v[i].tag ||
-		    !slot_alive(s))
+		if (job >= co->n || !slot_alive(s = &co->slots[job]) ||
+		    s->run->tag != v[i].tag)
 			continue;
-		reaped(s, v[i].status);
+		reaped(co, job, v[i].status);
 	}
 }
 
 static void
 timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct slot *s = SLOT_OF(w, timer);
+	struct inflight *a = INFLIGHT_OF(w, timer);
+	struct coordinator *co = a->owner;
+	struct outcome *out = out_of(co, a->job);
 
 	(void)loop;
 	(void)revents;
-	if (!slot_alive(s))
+	if (!slot_alive(&co->slots[a->job]))
 		return;
-	if (s->out->sent_signal == 0) {
-		s->out->timed_out = true;
-		s->out->timeout = s->timeout;
-		log_info("[%s] timed out after %gs", s->t->name, s->timeout);
-		terminate(s, SIGTERM);
-	} else if (s->out->sent_signal != SIGKILL) {
-		terminate(s, SIGKILL);
+	if (out->sent_signal == 0) {
+		out->timed_out = true;
+		out->timeout = a->timeout;
+		log_info("[%s] timed out after %gs", name_of(co, a->job),
+			 a->timeout);
+		terminate(co, a, SIGTERM);
+	} else if (out->sent_signal != SIGKILL) {
+		terminate(co, a, SIGKILL);
 	}
 }
 
@@ -413,22 +413,26 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 /* A new attempt begins: a retried target forgets the last one's facts. */
 static void
-attempt_begins(struct slot *s, ev_tstamp now)
+attempt_begins(struct coordinator *co, size_t i, ev_tstamp now)
 {
-	if (s->state == SLOT_WAITING)
-		outcome_retry(s->out);
-	sched_start(s->co->sched, job_index(s), now);
-	if (s->out->first_start == 0)
-		s->out->first_start = now;
+	struct outcome *out = out_of(co, i);
+
+	if (co->slots[i].state == SLOT_WAITING) {
+		outcome_retry(out);
+		slot_wait_end(&co->slots[i], co->loop);
+	}
+	sched_start(co->sched, i, now);
+	if (out->first_start == 0)
+		out->first_start = now;
 }
 
 static void
-start_failed(struct slot *s, char *why)
+start_failed(struct coordinator *co, size_t i, char *why)
 {
-	attempt_begins(s, ev_now(s->co->loop));
-	s->out->setup_error = why;
-	slot_set_state(s, SLOT_DONE);
-	slot_finish(s);
+	attempt_begins(co, i, ev_now(co->loop));
+	out_of(co, i)->setup_error = why;
+	slot_set_state(&co->slots[i], SLOT_DONE, name_of(co, i));
+	slot_finish(co, i);
 }
 
 /*
@@ -448,83 +452,102 @@ start_later(struct coordinator *co, int errnum)
 	return true;
 }
 
-/* The spawner forks the worker, whose pipe the coordinator makes. */
+/* The spawner forks the worker, whose pipe the coordinator makes. On
+ * failure the entry is back in the pool. */
 static int
-launch(struct coordinator *co, struct slot *s, int log_fd, struct err *e)
+launch(struct coordinator *co, size_t i, int log_fd, struct err *e)
 {
-	const struct coordinator_job *job = job_of(s);
+	const struct coordinator_job *job = &co->jobs[i];
+	struct inflight *a = inflight_take(&co->pool, co, i);
 	struct spawner_job sj;
 	int wfd, r, saved;
 
-	if (spawn_pipe(&s->fd, &wfd, e) < 0)
+	if (spawn_pipe(&a->fd, &wfd, e) < 0) {
+		inflight_give(&co->pool, a);
 		return ERR_IO;
-	s->tag = ++co->attempts << 32 | (uint64_t)job_index(s);
-	sj.tag = s->tag;
-	sj.t = s->t;
+	}
+	a->timeout = job->timeout;
+	a->tag = ++co->attempts << 32 | (uint64_t)i;
+	sj.tag = a->tag;
+	sj.t = job->t;
 	sj.migpath = job->migpath;
-	sj.ms = s->ms;
-	sj.timeout = s->timeout;
+	sj.ms = job->ms;
+	sj.timeout = a->timeout;
 	sj.wfd = wfd;
 	sj.log_fd = log_fd;
-	r = spawner_spawn(co->cfg->spawner, &sj, &s->pid, e);
+	r = spawner_spawn(co->cfg->spawner, &sj, &a->pid, e);
 	saved = errno;
 	close(wfd);
 	if (r < 0) {
-		close(s->fd);
-		s->fd = -1;
+		close(a->fd);
+		a->fd = -1;
+		inflight_give(&co->pool, a);
+	} else {
+		co->slots[i].run = a;
 	}
 	errno = saved;
 	return r;
 }
 
+/* The worker is forked: RUNNING, its pipe and timeout watched. */
+static void
+started(struct coordinator *co, size_t i)
+{
+	struct outcome *out = out_of(co, i);
+	ev_tstamp now = ev_now(co->loop);
+	struct inflight *a;
+
+	attempt_begins(co, i, now);
+	out->started = true;
+	slot_set_state(&co->slots[i], SLOT_RUNNING, name_of(co, i));
+	a = co->slots[i].run;
+	a->started_at = now;
+	co->running++;
+	watch_exits(co);
+	ev_io_init(&a->io, io_cb, a->fd, EV_READ);
+	ev_io_start(co->loop, &a->io);
+	ev_timer_init(&a->timer, timer_cb, a->timeout, 0.);
+	if (a->timeout > 0)
+		ev_timer_start(co->loop, &a->timer);
+	progress_started(co->cfg->progress, i, co->jobs[i].t,
+			 sched_attempts(co->sched, i), now);
+}
+
 /* Returns false when the slot must wait (start_later). */
 static bool
-start_slot(struct coordinator *co, struct slot *s)
+start_slot(struct coordinator *co, size_t i)
 {
-	const struct coordinator_job *job = job_of(s);
+	const struct coordinator_job *job = &co->jobs[i];
 	struct err e = ERR_INIT;
 	int log_fd = -1, errnum;
 
 	/* A new log replaces an old one; a retry appends to its own. */
 	if (job->log_name != NULL &&
 	    (log_fd = safefile_create(co->cfg->log_dir, job->log_name,
-				      s->state == SLOT_WAITING
+				      co->slots[i].state == SLOT_WAITING
 					  ? SAFEFILE_APPEND
 					  : SAFEFILE_REPLACE,
 				      0600, &e)) < 0) {
 		errnum = errno;
 		if (start_later(co, errnum))
 			return false;
-		start_failed(s, xasprintf("cannot create log file: %s", e.msg));
+		start_failed(co, i,
+			     xasprintf("cannot create log file: %s", e.msg));
 		return true;
 	}
-	s->timeout = job->timeout;
-	slot_reset(s);
-	if (launch(co, s, log_fd, &e) < 0) {
+	if (launch(co, i, log_fd, &e) < 0) {
 		errnum = errno;
 		if (log_fd >= 0)
 			close(log_fd);
 		if (start_later(co, errnum))
 			return false;
-		start_failed(s, xasprintf("cannot start a worker: %s", e.msg));
+		start_failed(co, i,
+			     xasprintf("cannot start a worker: %s", e.msg));
 		return true;
 	}
 	if (log_fd >= 0)
 		close(log_fd);
-	attempt_begins(s, ev_now(co->loop));
-	s->out->started = true;
-	s->started_at = ev_now(co->loop);
-	slot_set_state(s, SLOT_RUNNING);
-	co->running++;
-	watch_exits(co);
-	ev_io_init(&s->io, io_cb, s->fd, EV_READ);
-	ev_io_start(co->loop, &s->io);
-	ev_timer_init(&s->timer, timer_cb, s->timeout, 0.);
-	if (s->timeout > 0)
-		ev_timer_start(co->loop, &s->timer);
-	progress_started(co->cfg->progress, job_index(s), s->t,
-			 sched_attempts(co->sched, job_index(s)),
-			 ev_now(co->loop));
+	started(co, i);
 	return true;
 }
 
@@ -571,7 +594,7 @@ start_more(struct coordinator *co)
 	check_deadline(co);
 	while (!co->throttled && sched_next(co->sched, &i)) {
 		wave_news(co, i);
-		if (!start_slot(co, &co->slots[i]))
+		if (!start_slot(co, i))
 			break;
 	}
 	co->starting = false;
@@ -587,56 +610,29 @@ escalate(struct coordinator *co)
 	size_t i;
 
 	for (i = 0; i < co->n; i++) {
-		struct slot *s = &co->slots[i];
+		int sent = out_of(co, i)->sent_signal;
 
-		if (!slot_alive(s) || s->out->sent_signal == SIGKILL)
+		if (!slot_alive(&co->slots[i]) || sent == SIGKILL)
 			continue;
-		if (s->out->sent_signal == 0) {
-			terminate(s, SIGTERM);
-			more = true;
-		} else {
-			terminate(s, SIGKILL);
-		}
+		terminate(co, co->slots[i].run, sent == 0 ? SIGTERM : SIGKILL);
+		more = more || sent == 0;
 	}
-	ev_timer_stop(co->loop, &co->stop);
-	if (more) {
-		ev_timer_set(&co->stop, co->cfg->grace_kill, 0.);
-		ev_timer_start(co->loop, &co->stop);
-	}
+	background_grace_cancel(&co->bg);
+	if (more)
+		background_grace(&co->bg, co->cfg->grace_kill);
 }
 
 static void
-stop_cb(struct ev_loop *loop, ev_timer *w, int revents)
+grace_over(void *ctx)
 {
-	struct coordinator *co = w->data;
-
-	(void)loop;
-	(void)revents;
-	escalate(co);
-}
-
-/* "[prefix: ]12/60 done, 3 running, 1 failed" for the service manager. */
-static void
-notify_text(const struct coordinator *co, const char *prefix,
-	    struct buf *out)
-{
-	size_t i, done = 0, failed = 0;
-
-	for (i = 0; i < co->n; i++) {
-		if (co->slots[i].state != SLOT_DONE)
-			continue;
-		done++;
-		failed += !outcome_status_info(co->slots[i].out->status)->good;
-	}
-	if (prefix)
-		buf_addf(out, "%s: ", prefix);
-	notify_progress_text(done, co->n, co->running, failed, out);
+	escalate(ctx);
 }
 
 /* What notify_now says with the status line: READY=1 (once, before the
  * first worker), nothing more (the timer's and the last), STOPPING=1. */
 enum notify_what { NOTIFY_READY, NOTIFY_STATUS, NOTIFY_STOPPING };
 
+/* "[prefix: ]12/60 done, 3 running, 1 failed" for the service manager. */
 static void
 notify_now(const struct coordinator *co, enum notify_what what,
 	   const char *prefix)
@@ -645,7 +641,9 @@ notify_now(const struct coordinator *co, enum notify_what what,
 
 	if (!notify_enabled())
 		return;
-	notify_text(co, prefix, &text);
+	if (prefix)
+		buf_addf(&text, "%s: ", prefix);
+	notify_progress_text(co->done, co->n, co->running, co->failed, &text);
 	if (what == NOTIFY_READY)
 		notify_ready(text.ptr);
 	else if (what == NOTIFY_STOPPING)
@@ -656,11 +654,9 @@ notify_now(const struct coordinator *co, enum notify_what what,
 }
 
 static void
-notify_cb(struct ev_loop *loop, ev_timer *w, int revents)
+notify_tick(void *ctx)
 {
-	(void)loop;
-	(void)revents;
-	notify_now(w->data, NOTIFY_STATUS, NULL);
+	notify_now(ctx, NOTIFY_STATUS, NULL);
 }
 
 static const char *
@@ -670,143 +666,46 @@ sig_name(int sig)
 }
 
 static void
-signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
+on_signal(void *ctx, int signum)
 {
-	struct coordinator *co = w->data;
+	struct coordinator *co = ctx;
+	ev_tstamp now = ev_now(co->loop);
+	char why[32];
 	size_t i;
 
-	(void)revents;
 	if (co->interrupted) {
-		progress_note(co->cfg->progress, ev_now(loop),
+		progress_note(co->cfg->progress, now,
 			      "%s again: stopping the running workers now",
-			      sig_name(w->signum));
+			      sig_name(signum));
 		escalate(co);
 		return;
 	}
-	co->interrupted = w->signum;
-	if (notify_enabled()) {
-		char why[32];
-
-		xsnprintf(why, sizeof(why), "stopping on %s",
-			  sig_name(w->signum));
-		notify_now(co, NOTIFY_STOPPING, why);
-	}
+	co->interrupted = signum;
+	xsnprintf(why, sizeof(why), "stopping on %s", sig_name(signum));
+	notify_now(co, NOTIFY_STOPPING, why);
 	sched_halt(co->sched, SCHED_INTERRUPTED);
 	for (i = 0; i < co->n; i++)
 		if (slot_alive(&co->slots[i])) {
-			co->slots[i].out->interrupted = true;
-			request_stop(&co->slots[i]);
+			out_of(co, i)->interrupted = true;
+			request_stop(co, i);
 		}
-	progress_note(co->cfg->progress, ev_now(loop),
+	progress_note(co->cfg->progress, now,
 		      "%s: starting no more targets; %zu running stop after "
 		      "their current migration, within %gs (send it again to "
 		      "stop them now)",
-		      sig_name(w->signum), co->running, co->cfg->grace_term);
+		      sig_name(signum), co->running, co->cfg->grace_term);
 	on_halt(co); /* targets waiting to retry: given up */
-	if (co->running > 0) {
-		ev_timer_set(&co->stop, co->cfg->grace_term, 0.);
-		ev_timer_start(loop, &co->stop);
-	}
+	if (co->running > 0)
+		background_grace(&co->bg, co->cfg->grace_term);
 }
 
 static void
-deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
+on_deadline(void *ctx)
 {
-	struct coordinator *co = w->data;
-
-	(void)revents;
-	/* It was unref'd and has stopped by itself: give the reference back,
-	 * or the loop would end with workers still running. */
-	ev_ref(loop);
-	check_deadline(co);
-}
-
-static void
-tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct coordinator *co = w->data;
-
-	(void)revents;
-	progress_tick(co->cfg->progress, ev_now(loop));
-}
-
-static void
-winch_cb(struct ev_loop *loop, ev_signal *w, int revents)
-{
-	struct coordinator *co = w->data;
-
-	(void)revents;
-	progress_resize(co->cfg->progress, ev_now(loop));
+	check_deadline(ctx);
 }
 
 /* ---- the run ---------------------------------------------------------- */
-
-/* Watchers that must not keep the loop alive on their own. */
-static void
-start_background(struct coordinator *co)
-{
-	ev_signal_init(&co->sigint, signal_cb, SIGINT);
-	ev_signal_init(&co->sigterm, signal_cb, SIGTERM);
-	co->sigint.data = co->sigterm.data = co;
-	ev_signal_start(co->loop, &co->sigint);
-	ev_unref(co->loop);
-	ev_signal_start(co->loop, &co->sigterm);
-	ev_unref(co->loop);
-	ev_timer_init(&co->tick, tick_cb, PROGRESS_TICK, PROGRESS_TICK);
-	co->tick.data = co;
-	ev_signal_init(&co->sigwinch, winch_cb, SIGWINCH);
-	co->sigwinch.data = co;
-	if (co->cfg->progress->live) {
-		ev_timer_start(co->loop, &co->tick);
-		ev_unref(co->loop);
-		ev_signal_start(co->loop, &co->sigwinch);
-		ev_unref(co->loop);
-	}
-	ev_timer_init(&co->stop, stop_cb, 0., 0.);
-	co->stop.data = co;
-	ev_timer_init(&co->deadline, deadline_cb,
-		      co->cfg->limits->deadline > ev_now(co->loop)
-			  ? co->cfg->limits->deadline - ev_now(co->loop)
-			  : 0.,
-		      0.);
-	co->deadline.data = co;
-	if (co->cfg->limits->deadline > 0) {
-		ev_timer_start(co->loop, &co->deadline);
-		ev_unref(co->loop);
-	}
-	ev_timer_init(&co->notify, notify_cb, NOTIFY_INTERVAL, NOTIFY_INTERVAL);
-	co->notify.data = co;
-	if (notify_enabled()) {
-		ev_timer_start(co->loop, &co->notify);
-		ev_unref(co->loop);
-	}
-}
-
-static void
-stop_background(struct coordinator *co)
-{
-	ev_ref(co->loop);
-	ev_signal_stop(co->loop, &co->sigint);
-	ev_ref(co->loop);
-	ev_signal_stop(co->loop, &co->sigterm);
-	if (ev_is_active(&co->tick)) {
-		ev_ref(co->loop);
-		ev_timer_stop(co->loop, &co->tick);
-	}
-	if (ev_is_active(&co->sigwinch)) {
-		ev_ref(co->loop);
-		ev_signal_stop(co->loop, &co->sigwinch);
-	}
-	ev_timer_stop(co->loop, &co->stop);
-	if (ev_is_active(&co->deadline)) {
-		ev_ref(co->loop);
-		ev_timer_stop(co->loop, &co->deadline);
-	}
-	if (ev_is_active(&co->notify)) {
-		ev_ref(co->loop);
-		ev_timer_stop(co->loop, &co->notify);
-	}
-}
 
 /* Whatever never started was not reached: say why. */
 static void
@@ -816,14 +715,51 @@ unreached(struct coordinator *co)
 						  : "the run ended first";
 	size_t i;
 
+	for (i = 0; i < co->n; i++) {
+		struct outcome *out = out_of(co, i);
+
+		if (co->slots[i].state != SLOT_PENDING)
+			continue;
+		slot_set_state(&co->slots[i], SLOT_DONE, name_of(co, i));
+		out->unreached = xstrdup(why);
+		outcome_classify(out, co->cfg->cmd);
+		count_done(co, i);
+		progress_unreached(co->cfg->progress, co->jobs[i].t, out);
+	}
+}
+
+static void
+coordinator_init(struct coordinator *co, const struct coordinator_config *cfg,
+		 const struct coordinator_job *jobs, size_t n)
+{
+	size_t i;
+
+	co->cfg = cfg;
+	co->jobs = jobs;
+	co->n = n;
+	co->sched = cfg->sched;
+	co->pool = (struct inflight_pool)INFLIGHT_POOL_INIT;
+	co->jitter[0] = (unsigned short)getpid();
+	co->jitter[1] = (unsigned short)time(NULL);
+	co->jitter[2] = (unsigned short)((unsigned long)time(NULL) >> 16);
+	co->slots = xcalloc(n ? n : 1, sizeof(*co->slots));
+	for (i = 0; i < n; i++)
+		slot_init(&co->slots[i]);
+	ev_io_init(&co->exits, exits_cb, cfg->spawner->reports, EV_READ);
+	co->exits.data = co;
+}
+
+/* After the loop: no watcher left, nothing held. */
+static void
+coordinator_release(struct coordinator *co)
+{
+	size_t i;
+
 	for (i = 0; i < co->n; i++)
-		if (co->slots[i].state == SLOT_PENDING) {
-			slot_set_state(&co->slots[i], SLOT_DONE);
-			co->slots[i].out->unreached = xstrdup(why);
-			outcome_classify(co->slots[i].out, co->cfg->cmd);
-			progress_unreached(co->cfg->progress, co->slots[i].t,
-					   co->slots[i].out);
-		}
+		slot_wait_end(&co->slots[i], co->loop);
+	free(co->slots);
+	inflight_pool_release(&co->pool);
+	ev_loop_destroy(co->loop);
 }
 
 int
@@ -831,30 +767,25 @@ coordinator_run(const struct coordinator_config *cfg,
 		const struct coordinator_job *jobs, size_t n, struct err *e)
 {
 	struct coordinator co;
-	size_t i;
+	struct background_hooks h = {
+		.signal = on_signal,
+		.grace_over = grace_over,
+		.deadline = on_deadline,
+		.notify = notify_tick,
+		.ctx = &co,
+	};
 
 	memset(&co, 0, sizeof(co));
 	if ((co.loop = ev_default_loop(0)) == NULL)
 		return err_set(e, ERR_INTERNAL,
 			       "cannot start the event loop (libev)");
-	co.cfg = cfg;
-	co.jobs = jobs;
-	co.n = n;
-	co.sched = cfg->sched;
-	co.jitter[0] = (unsigned short)getpid();
-	co.jitter[1] = (unsigned short)time(NULL);
-	co.jitter[2] = (unsigned short)((unsigned long)time(NULL) >> 16);
-	co.slots = xcalloc(n ? n : 1, sizeof(*co.slots));
-	ev_io_init(&co.exits, exits_cb, cfg->spawner->reports, EV_READ);
-	co.exits.data = &co;
-	for (i = 0; i < n; i++)
-		slot_init(&co.slots[i], &co, jobs[i].t, jobs[i].ms,
-			  jobs[i].out);
-	start_background(&co);
+	coordinator_init(&co, cfg, jobs, n);
+	background_start(&co.bg, co.loop, cfg->progress,
+			 cfg->limits->deadline, &h);
 	notify_now(&co, NOTIFY_READY, NULL);
 	start_more(&co);
 	ev_run(co.loop, 0);
-	stop_background(&co);
+	background_stop(&co.bg);
 	ev_io_stop(co.loop, &co.exits);
 	unreached(&co);
 	notify_now(&co, NOTIFY_STATUS,
@@ -862,10 +793,7 @@ coordinator_run(const struct coordinator_config *cfg,
 		   : co.interrupted == SIGTERM ? "interrupted by SIGTERM"
 		   : co.interrupted            ? "interrupted"
 					       : "finished");
-	for (i = 0; i < n; i++)
-		slot_release(&co.slots[i]);
-	free(co.slots);
-	ev_loop_destroy(co.loop);
+	coordinator_release(&co);
 	if (co.interrupted == 0)
 		return 0;
 	e->signal = co.interrupted;

@@ -6,10 +6,16 @@
  * (as the fleet's spawner reports it, orchestrator/spawner.h: one ev_io
  * for all) and its timeout (ev_timer: SIGTERM, then SIGKILL after
  * grace_kill seconds). The spawner forks the workers and signals them on
- * the coordinator's behalf. What it learns goes into each target's outcome, and each
- * outcome back into the schedule. A target to be retried waits on its own
- * ev_timer (the backoff), holding no place. The deadline is an ev_timer
- * too: when it fires, no target starts any more; running ones finish.
+ * the coordinator's behalf. What it learns goes into each target's
+ * outcome, and each outcome back into the schedule. A target to be
+ * retried waits on its own ev_timer (the backoff), holding no place. The
+ * deadline is an ev_timer too (orchestrator/background.h, with the
+ * signals): when it fires, no target starts any more; running ones finish.
+ *
+ * Memory: what it keeps for every target is small (orchestrator/slot.h:
+ * a state and two pointers); a worker's pipe, watchers and input buffer
+ * are an entry (orchestrator/inflight.h) from a pool that grows only to
+ * the number of workers running at once.
  *
  * SIGINT and SIGTERM (ev_signal, not keeping the loop alive): no new target
  * starts; running workers are asked (SIGUSR1) to stop after the migration

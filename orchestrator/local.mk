@@ -1,9 +1,12 @@
-# orchestrator/: fleet mode. The coordinator (libev loop, slots, spawn),
+# orchestrator/: fleet mode. The coordinator (libev loop, slots, the
+# workers in flight, background watchers, spawn),
 # the run's targets and rollout (lineup, shard, sched, deadline),
 # what happened to each target (outcome), and the outputs: progress, the
 # text and JSON report, the dry-run plan, JUnit XML, HTML and the
 # `migratore report` command.
 libmigratore_a_SOURCES += \
+	orchestrator/inflight.c orchestrator/inflight.h \
+	orchestrator/background.c orchestrator/background.h \
 	orchestrator/coordinator.c orchestrator/coordinator.h \
 	orchestrator/deadline.c orchestrator/deadline.h \
 	orchestrator/discover.c orchestrator/discover.h \

@@ -155,14 +155,30 @@ step_release(struct outcome_step *s)
 	free(s->traceback);
 }
 
+/*
+ * An array of n entries grows when n is 0 or a power of two from 4 up:
+ * its capacity is then exactly n (4, 8, 16, ...), so an outcome keeps
+ * no capacity field. Returns the new capacity, or 0 when there is room.
+ */
+static size_t
+room_for(size_t n)
+{
+	if (n == 0)
+		return 4;
+	return n >= 4 && (n & (n - 1)) == 0 ? 2 * n : 0;
+}
+
 void
 outcome_add_result(struct outcome *o, const char *text)
 {
+	size_t cap = room_for(o->nresults);
+
 	if (o->texts == NULL) {
 		o->texts = xcalloc(1, sizeof(*o->texts));
 		o->own_texts = true;
 	}
-	XGROW(o->results, o->nresults + 1, o->capresults);
+	if (cap != 0)
+		o->results = xreallocarray(o->results, cap, sizeof(*o->results));
 	o->results[o->nresults++] = intern_get(o->texts, text);
 }
 
@@ -172,7 +188,6 @@ outcome_release(struct outcome *o)
 	size_t i;
 
 	free(o->setup_error);
-	free(o->banner);
 	free(o->fin.error);
 	free(o->protocol_error);
 	for (i = 0; i < o->nsteps; i++)
@@ -237,9 +252,11 @@ outcome_note(struct outcome *o, const char *note)
 static struct outcome_step *
 step_push(struct outcome *o, const struct proto_step *p)
 {
+	size_t cap = room_for(o->nsteps);
 	struct outcome_step *s;
 
-	XGROW(o->steps, o->nsteps + 1, o->capsteps);
+	if (cap != 0)
+		o->steps = xreallocarray(o->steps, cap, sizeof(*o->steps));
 	s = &o->steps[o->nsteps++];
 	memset(s, 0, sizeof(*s));
 	s->operation = xstrdup_or_null(p->operation);
@@ -304,8 +321,7 @@ outcome_apply(struct outcome *o, const struct proto_msg *m)
 {
 	switch (m->type) {
 	case PROTO_STARTED:
-		free(o->banner);
-		o->banner = xstrdup_or_null(m->u.started.banner);
+		o->greeted = true;
 		break;
 	case PROTO_STEP_BEGIN:
 		step_push(o, &m->u.step);

@@ -140,30 +140,35 @@ struct outcome_step {
 #define OUTCOME_TAIL_MAX 4096
 
 struct outcome {
+	/*
+	 * One per target, kept for the whole run: 100,000 targets, 100,000
+	 * of these. Hence the flags together, no copy of the STARTED banner
+	 * (nothing reads it back; that it arrived is what counts), and the
+	 * arrays' capacity implied by their count (outcome.c, room_for).
+	 */
 	/* facts */
 	bool started;          /* a worker was forked */
-	char *setup_error;     /* not started because of this (a log file) */
-	char *banner;          /* STARTED: the target's description */
+	bool greeted;          /* STARTED arrived: the worker listens for a
+				* stop request */
 	bool finished;         /* FINISHED arrived */
-	struct proto_finished fin; /* its contents (owns fin.error) */
 	bool reaped;
-	int wait_status;       /* as waitpid gives it */
 	bool timed_out;        /* the coordinator's timer fired */
-	double timeout;        /* seconds, for the message */
 	bool interrupted;      /* the run was interrupted while it ran */
+	bool own_texts;
+	int wait_status;       /* as waitpid gives it */
 	int sent_signal;       /* last signal the coordinator sent; 0 none */
+	char *setup_error;     /* not started because of this (a log file) */
+	struct proto_finished fin; /* its contents (owns fin.error) */
+	double timeout;        /* seconds, for the message */
 	char *protocol_error;  /* the worker sent a bad frame */
 	struct outcome_step *steps;
 	size_t nsteps;
-	size_t capsteps;
 	struct strv warnings;
 	const char **results;  /* RESULT texts, in order, kept in *texts */
 	size_t nresults;
-	size_t capresults;
 	struct intern *texts;  /* shared by a fleet's outcomes (a dry run's
 				* plan lines repeat on every target); NULL
 				* until the first text: then one of its own */
-	bool own_texts;
 	struct buf tail;       /* last OUTCOME_TAIL_MAX bytes of OUTPUT */
 	struct buf sql;        /* SQL frames, joined (dry runs with --sql) */
 	double seconds;        /* wall time of the worker */

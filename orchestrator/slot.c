@@ -3,9 +3,10 @@
 
 #include "orchestrator/slot.h"
 
-#include <string.h>
+#include <stdlib.h>
 
 #include "common/log.h"
+#include "common/xmalloc.h"
 #include "common/banned.h"
 
 static const char *const state_names[] = {
@@ -35,63 +36,66 @@ slot_state_name(enum slot_state st)
 }
 
 void
-slot_init(struct slot *s, struct coordinator *co, const struct target *t,
-	  const struct migset *ms, struct outcome *out)
+slot_init(struct slot *s)
 {
-	memset(s, 0, sizeof(*s));
-	s->co = co;
-	s->t = t;
-	s->ms = ms;
-	s->out = out;
+	s->run = NULL;
+	s->wait = NULL;
 	s->state = SLOT_PENDING;
-	s->pid = -1;
-	s->fd = -1;
-	s->log_fd = -1;
-	buf_init(&s->in);
 }
 
 void
-slot_release(struct slot *s)
+slot_set_state(struct slot *s, enum slot_state st, const char *name)
 {
-	buf_release(&s->in);
-}
+	long pid = s->run != NULL ? (long)s->run->pid : -1;
 
-void
-slot_reset(struct slot *s)
-{
-	buf_reset(&s->in);
-	s->pid = -1;
-	s->fd = -1;
-	s->stop_sent = false;
-}
-
-void
-slot_set_state(struct slot *s, enum slot_state st)
-{
 	if (!(allowed[s->state] & BIT(st))) {
 		/* A bug in the coordinator; keep going, loudly. */
 		log_error("[%s] worker %ld: impossible state change %s -> %s",
-			  s->t->name, (long)s->pid, state_names[s->state],
-			  state_names[st]);
+			  name, pid, state_names[s->state], state_names[st]);
 		return;
 	}
-	log_debug("[%s] worker %ld: %s -> %s", s->t->name, (long)s->pid,
+	log_debug("[%s] worker %ld: %s -> %s", name, pid,
 		  state_names[s->state], state_names[st]);
 	s->state = st;
 }
 
 bool
-slot_reaped(struct slot *s)
+slot_reaped(struct slot *s, const char *name)
 {
-	slot_set_state(s, s->state == SLOT_CLOSED ? SLOT_DONE : SLOT_EXITED);
+	slot_set_state(s, s->state == SLOT_CLOSED ? SLOT_DONE : SLOT_EXITED,
+		       name);
 	return s->state == SLOT_DONE;
 }
 
 bool
-slot_closed(struct slot *s)
+slot_closed(struct slot *s, const char *name)
 {
-	slot_set_state(s, s->state == SLOT_EXITED ? SLOT_DONE : SLOT_CLOSED);
+	slot_set_state(s, s->state == SLOT_EXITED ? SLOT_DONE : SLOT_CLOSED,
+		       name);
 	return s->state == SLOT_DONE;
+}
+
+void
+slot_wait(struct slot *s, struct ev_loop *loop, double delay,
+	  void (*cb)(struct ev_loop *, ev_timer *, int), void *owner,
+	  size_t job, const char *name)
+{
+	slot_set_state(s, SLOT_WAITING, name);
+	s->wait = xmalloc(sizeof(*s->wait));
+	s->wait->owner = owner;
+	s->wait->job = job;
+	ev_timer_init(&s->wait->timer, cb, delay, 0.);
+	ev_timer_start(loop, &s->wait->timer);
+}
+
+void
+slot_wait_end(struct slot *s, struct ev_loop *loop)
+{
+	if (s->wait == NULL)
+		return;
+	ev_timer_stop(loop, &s->wait->timer);
+	free(s->wait);
+	s->wait = NULL;
 }
 
 bool

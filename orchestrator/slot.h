@@ -20,24 +20,23 @@
  * (orchestrator/spawner.h), which the coordinator reads on one pipe for
  * all its workers.
  *
- * The libev watchers live inside the slot; callbacks get the slot back
- * with container_of (SLOT_OF).
+ * A slot is kept for every target of the run, so it holds only the state
+ * and two pointers: while a worker lives (RUNNING, EXITED, CLOSED) its
+ * entry in flight (orchestrator/inflight.h: pid, pipe, watchers, input
+ * buffer), taken from a pool of --jobs entries; while it waits to be
+ * retried, its
+ * backoff timer, the coordinator's. The target, its migrations and its
+ * outcome are the coordinator's job of the same index.
  */
 #ifndef MIG_SLOT_H
 #define MIG_SLOT_H
 
-#include <sys/types.h>
-
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include <ev.h>
 
-#include "common/buf.h"
-#include "config/target.h"
-#include "orchestrator/outcome.h"
-#include "worker/migset.h"
+#include "orchestrator/inflight.h"
 
 enum slot_state {
 	SLOT_PENDING,
@@ -48,46 +47,39 @@ enum slot_state {
 	SLOT_WAITING, /* to be retried once its backoff timer fires */
 };
 
-struct coordinator;
-
-struct slot {
-	struct coordinator *co;
-	const struct target *t;
-	const struct migset *ms; /* NULL for commands without migrations */
-	struct outcome *out;     /* the target's entry in the report */
-	enum slot_state state;
-	pid_t pid;
-	uint64_t tag;            /* the attempt, as the spawner knows it */
-	int fd;                  /* read end of the frame pipe; -1 closed */
-	int log_fd;              /* held only between open and fork */
-	double timeout;          /* seconds; 0 = none */
-	bool stop_sent;          /* asked to stop between migrations */
-	ev_tstamp started_at;
-	struct buf in;           /* bytes read, not yet a whole frame */
-	ev_io io;
-	ev_timer timer;          /* timeout, then the SIGKILL grace */
-	ev_timer backoff;        /* WAITING: until the next attempt */
+/* A target waiting to be retried: its timer, allocated for the wait. */
+struct slot_backoff {
+	ev_timer timer;
+	void *owner;   /* the coordinator, for the callback */
+	size_t job;    /* the target's index */
 };
 
-#define SLOT_OF(ptr, member)                                                   \
-	((struct slot *)(void *)((char *)(ptr) - offsetof(struct slot, member)))
+struct slot {
+	struct inflight *run;         /* RUNNING, EXITED, CLOSED; else NULL */
+	struct slot_backoff *wait;   /* WAITING; else NULL */
+	enum slot_state state;
+};
 
-void slot_init(struct slot *s, struct coordinator *co, const struct target *t,
-	       const struct migset *ms, struct outcome *out);
-/* Frees the input buffer; the slot must be PENDING or DONE. slot_reset
- * empties it for another attempt. */
-void slot_release(struct slot *s);
-void slot_reset(struct slot *s);
+/* PENDING, with neither. */
+void slot_init(struct slot *s);
 
-void slot_set_state(struct slot *s, enum slot_state st);
+/* name is the target's, for the debug line "[name] worker PID: a -> b". */
+void slot_set_state(struct slot *s, enum slot_state st, const char *name);
 const char *slot_state_name(enum slot_state st);
 
 /*
  * The two halves of "done": each moves RUNNING to EXITED/CLOSED, or
  * EXITED/CLOSED to DONE. They return true when the slot is now DONE.
  */
-bool slot_reaped(struct slot *s);
-bool slot_closed(struct slot *s);
+bool slot_reaped(struct slot *s, const char *name);
+bool slot_closed(struct slot *s, const char *name);
+
+/* DONE -> WAITING: cb(loop, &s->wait->timer, ...) in delay seconds. */
+void slot_wait(struct slot *s, struct ev_loop *loop, double delay,
+	       void (*cb)(struct ev_loop *, ev_timer *, int), void *owner,
+	       size_t job, const char *name);
+/* The wait is over (the slot leaves WAITING): its timer stopped, freed. */
+void slot_wait_end(struct slot *s, struct ev_loop *loop);
 
 /* Still has a live process (RUNNING or CLOSED). */
 bool slot_alive(const struct slot *s);

@@ -68,6 +68,7 @@ UNIT_TESTS = \
 	tests/unit/test_deadline \
 	tests/unit/test_dryplan \
 	tests/unit/test_outcome \
+	tests/unit/test_inflight \
 	tests/unit/test_report \
 	tests/unit/test_reportdoc \
 	tests/unit/test_junit \
@@ -141,6 +142,7 @@ INTEGRATION_TESTS = \
 	tests/integration/rollout_budget.sh \
 	tests/integration/rollout_perhost.sh \
 	tests/integration/rollout_retries.sh \
+	tests/integration/fleet_pool.sh \
 	tests/integration/refused.sh \
 	tests/integration/connlost.sh \
 	tests/integration/resume.sh \

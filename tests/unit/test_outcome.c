@@ -18,6 +18,7 @@
 
 #include "common/err.h"
 #include "common/proto.h"
+#include "common/xmalloc.h"
 #include "orchestrator/outcome.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -651,5 +652,36 @@ Test(first_line, is_cut_with_dots_between_characters)
 	outcome_first_line(&o, 3, &b);
 	cr_assert_str_eq(b.ptr, "caf\xc3\xa9 ol\xc3\xa9", "too short to cut");
 	buf_release(&b);
+	outcome_release(&o);
+}
+
+/* The arrays keep no capacity (it follows from the count): every step
+ * and result of a long run is kept, in order, through many growths. */
+Test(arrays, keep_every_step_and_result_in_order)
+{
+	struct outcome o;
+	struct proto_msg m;
+	char text[32];
+	size_t i;
+
+	outcome_init(&o);
+	for (i = 0; i < 1000; i++) {
+		memset(&m, 0, sizeof(m));
+		m.type = PROTO_STEP_BEGIN;
+		xsnprintf(text, sizeof(text), "%zu_m.sql", i);
+		m.u.step.operation = (char *)"Run";
+		m.u.step.file = text;
+		outcome_apply(&o, &m);
+		xsnprintf(text, sizeof(text), "result %zu", i % 7);
+		outcome_add_result(&o, text);
+	}
+	cr_assert_eq(o.nsteps, 1000);
+	cr_assert_eq(o.nresults, 1000);
+	for (i = 0; i < 1000; i++) {
+		xsnprintf(text, sizeof(text), "%zu_m.sql", i);
+		cr_assert_str_eq(o.steps[i].file, text);
+		xsnprintf(text, sizeof(text), "result %zu", i % 7);
+		cr_assert_str_eq(o.results[i], text);
+	}
 	outcome_release(&o);
 }

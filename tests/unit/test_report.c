@@ -1082,7 +1082,7 @@ Test(outcome, retry_keeps_what_the_next_attempt_needs)
 	cr_assert_float_eq(o.first_start, 100.5, 1e-9);
 	cr_assert_eq(o.earlier.n, 1);
 	cr_assert_str_eq(o.earlier.v[0], "unreachable: connection refused");
-	cr_assert(!o.started && !o.finished && o.banner == NULL,
+	cr_assert(!o.started && !o.finished && !o.greeted,
 		  "the attempt's facts are gone");
 	f_started(&o);
 	f_finished(&o, 0, 0, 0, 0, 4, ERR_LOCK, "lock held");
