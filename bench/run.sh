@@ -455,7 +455,8 @@ status_rows() {
 # ---- scale: 1,000, 10,000 and 100,000 targets with nothing pending ------
 
 # The nightly run at three sizes, to show that no step is quadratic: the
-# per-target time and the coordinator's peak at 1k, 10k and 100k. Only
+# per-target time and the coordinator's peak at 1k, 10k and 100k, of an
+# upgrade with nothing pending and of status. Only
 # with --only scale (100,000 SQLite files of 200 kB: 20 GB of disk, and
 # about an hour on two CPUs). SCALE_SIZES="1000 10000" picks the sizes.
 scale() {
@@ -480,6 +481,8 @@ scale() {
 		measure 1 - "scale: upgrade, nothing pending, $n" migratore "${n}x$M" "$jobs" "$n" -- \
 			"$bin" upgrade --inventory "$work/scale/$n/inv.yaml" --jobs "$jobs" -q
 		verify sqlite migratore "$M" "$work/scale/$n/t$last.db"
+		measure 1 - "scale: status, $n" migratore "${n}x$M" "$jobs" "$n" -- \
+			"$bin" status --inventory "$work/scale/$n/inv.yaml" --jobs "$jobs" -q
 		rm -rf "$work/scale/$n"
 	done
 }
