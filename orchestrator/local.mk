@@ -24,7 +24,7 @@ libmigratore_a_SOURCES += \
 	orchestrator/outcome.c orchestrator/outcome.h \
 	orchestrator/outputs.c orchestrator/outputs.h \
 	orchestrator/progress.c orchestrator/progress.h \
-	orchestrator/report.c orchestrator/report.h \
+	orchestrator/report.c orchestrator/report.h orchestrator/reportjson.c \
 	orchestrator/reportcmd.c orchestrator/reportcmd.h \
 	orchestrator/reportdoc.c orchestrator/reportdoc.h \
 	orchestrator/sched.c orchestrator/sched.h \

@@ -31,6 +31,7 @@
 #include "config/options.h"
 #include "config/target.h"
 #include "orchestrator/dryplan.h"
+#include "orchestrator/failgroup.h"
 #include "orchestrator/outcome.h"
 #include "worker/eventlog.h"
 
@@ -115,8 +116,28 @@ void report_text(const struct report *r, bool with_results, bool color,
  */
 void report_results_json(const struct report *r, struct buf *out);
 
-/* The JSON report (pretty-printed, newline-terminated). */
+/* The JSON report (pretty-printed, newline-terminated; reportjson.c). */
 void report_json(const struct report *r, struct buf *out);
+/*
+ * The same, handed to flush (when given) target by target as it grows, so
+ * that a report of 100,000 targets never sits in memory whole; 0, or -1
+ * when flush failed.
+ */
+typedef int (*report_flush_fn)(void *ctx, struct buf *b);
+int report_render_json(const struct report *r, struct buf *out,
+		       report_flush_fn flush, void *ctx);
+
+/*
+ * For the two renderings (report.c, reportjson.c), which group failures
+ * alike: one failgroup item per target (per warning when warnings), descs
+ * keeping the targets' descriptions the items point to, *n of them; and
+ * what a next-step command needs to know of the run.
+ */
+struct failgroup_item *report_group_items(const struct report *r,
+					  bool warnings, struct strv *descs,
+					  size_t *n);
+struct failgroup_run report_group_run(const struct report *r,
+				      size_t unfinished);
 
 /* The run_end event of --log-format json (worker/eventlog.h): exit_code,
  * seconds, stopped, interrupted and the totals object of the report. */
